@@ -1,0 +1,18 @@
+import torch
+from torch import load as tload
+
+
+def resume(path):
+    # ruleid: torch-load-without-weights-only
+    state = torch.load(path, map_location="cpu")
+    return state
+
+
+def legacy(path):
+    # ruleid: torch-load-weights-only-false
+    return torch.load(path, weights_only=False)
+
+
+def aliased(path):
+    # ruleid: torch-load-without-weights-only
+    return tload(path)

@@ -1,0 +1,17 @@
+import torch
+from safetensors.torch import load_file
+
+
+def resume(path):
+    # ok: torch-load-without-weights-only
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def from_safetensors(path):
+    return load_file(path)
+
+
+def scripted(path):
+    # torch.jit.load reads TorchScript archives, not pickles of arbitrary objects
+    # ok: torch-load-without-weights-only
+    return torch.jit.load(path)

@@ -1,0 +1,13 @@
+from fastapi import FastAPI, Request
+from slowapi import Limiter
+from slowapi.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address)
+app = FastAPI()
+app.state.limiter = limiter
+
+
+@app.post("/predict")
+@limiter.limit("30/minute")
+async def predict(request: Request):
+    return {"label": "positive"}

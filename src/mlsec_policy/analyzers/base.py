@@ -1,0 +1,126 @@
+"""The contract every native analyzer follows.
+
+An analyzer is a pure function. A *file* analyzer receives one artifact (through a context that
+reads bytes, never loads or imports them) and its check's parameters; a *repo* analyzer
+receives the whole filtered inventory. Both yield :class:`Observation` values. What an
+observation means — a violation, evidence, or scope — is decided by the check, not the analyzer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Severity
+
+
+class AnalyzerError(Exception):
+    """The analyzer could not examine an artifact; becomes a ScanError on the check's control."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "analyzer-error",
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.line = line
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """Something an analyzer saw, at a place."""
+
+    location: Location
+    message: str | None = None
+    """Specific text; the check's message is used when None."""
+    severity: Severity | None = None
+    """A grade specific to this observation (overrides the check's)."""
+    snippet: str | None = None
+    """Source text, already redacted if it may hold a secret."""
+    key: str | None = None
+    """A stable discriminator when there is no line (a pickle global, a missing shard)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileContext:
+    """Read access to one artifact of the target."""
+
+    root: Path
+    artifact: Artifact
+
+    @property
+    def path(self) -> Path:
+        """Return the absolute path of the artifact."""
+        return self.root / self.artifact.path
+
+    def read_bytes(self, limit: int | None = None) -> bytes:
+        """Return the file's bytes (at most ``limit``)."""
+        with self.path.open("rb") as handle:
+            return handle.read() if limit is None else handle.read(limit)
+
+    def read_text(self) -> str:
+        """Return the file decoded as UTF-8 (undecodable bytes replaced)."""
+        return self.path.read_bytes().decode("utf-8", errors="replace")
+
+    def open(self) -> IO[bytes]:
+        """Open the file for streaming reads (for large model files)."""
+        return self.path.open("rb")
+
+    def at(self, line: int | None = None, **extra: Any) -> Location:
+        """Return a location in this artifact."""
+        return Location(self.artifact.path, line, **extra)
+
+
+@dataclass(frozen=True, slots=True)
+class RepoContext:
+    """Read access to the whole target, with the artifacts a check may look at."""
+
+    root: Path
+    artifacts: tuple[Artifact, ...]
+    """Artifacts of the check's kinds that pass its include/exclude filter."""
+    all_artifacts: tuple[Artifact, ...] = field(default=())
+    """Every artifact of the inventory (to check for the presence of any file)."""
+
+    def file(self, artifact: Artifact) -> FileContext:
+        """Return a file context for one artifact."""
+        return FileContext(self.root, artifact)
+
+
+FileAnalyzer = Callable[[FileContext, Mapping[str, JsonValue]], Iterable[Observation]]
+RepoAnalyzer = Callable[[RepoContext, Mapping[str, JsonValue]], Iterable[Observation]]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzerSpec:
+    """A registered analyzer: its name, what it reads, its parameters, its function."""
+
+    name: str
+    description: str
+    kinds: frozenset[ArtifactKind]
+    """Kinds a file analyzer can read; for a repo analyzer, the kinds it usually looks at."""
+    params_schema: Mapping[str, Any]
+    """JSON Schema of the ``params`` a check may give; validated when the policy loads."""
+    file: FileAnalyzer | None = None
+    repo: RepoAnalyzer | None = None
+
+    def __post_init__(self) -> None:
+        if (self.file is None) == (self.repo is None):
+            raise ValueError(f"analyzer {self.name} must have exactly one of file/repo")
+
+
+def no_params() -> dict[str, Any]:
+    """Return the schema of an analyzer that takes no parameters."""
+    return {"type": "object", "additionalProperties": False, "properties": {}}
+
+
+def lines_of(text: str) -> Iterator[tuple[int, str]]:
+    """Yield (1-based line number, line) pairs."""
+    yield from enumerate(text.splitlines(), start=1)

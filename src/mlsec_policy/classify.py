@@ -1,0 +1,301 @@
+"""Decide what each file is — by name first, then by a peek at its first bytes.
+
+Classification never parses a file: a short prefix is enough to tell a Kubernetes manifest
+from a compose file, a pickle from a text file, a Python script without an extension from a
+shell script. Model files are recognised by their magic bytes as well as their extension, so a
+pickle renamed to ``.txt`` is still treated as a model artifact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from mlsec_policy.models import ArtifactKind
+
+PEEK_BYTES = 8192
+"""How much of a file classification may read."""
+
+MODEL_EXTENSIONS = frozenset(
+    {
+        ".pt",
+        ".pth",
+        ".ckpt",
+        ".pkl",
+        ".pickle",
+        ".joblib",
+        ".dill",
+        ".npy",
+        ".npz",
+        ".h5",
+        ".hdf5",
+        ".keras",
+        ".onnx",
+        ".safetensors",
+        ".gguf",
+        ".ggml",
+        ".pb",
+        ".tflite",
+        ".mar",
+        ".msgpack",
+        ".mlmodel",
+        ".sav",
+        ".pdparams",
+        ".nemo",
+        ".llamafile",
+        ".torchscript",
+    }
+)
+AMBIGUOUS_MODEL_EXTENSIONS = frozenset({".bin", ".model", ".dat", ".weights", ".data"})
+"""Extensions that hold models only sometimes: decided by content."""
+TOKENIZER_NAMES = frozenset(
+    {
+        "tokenizer.json",
+        "vocab.json",
+        "merges.txt",
+        "vocab.txt",
+        "spiece.model",
+        "sentencepiece.bpe.model",
+        "tokenizer.model",
+    }
+)
+DATA_EXTENSIONS = frozenset(
+    {
+        ".csv",
+        ".tsv",
+        ".parquet",
+        ".jsonl",
+        ".ndjson",
+        ".arrow",
+        ".feather",
+        ".avro",
+        ".orc",
+        ".tfrecord",
+        ".tfrecords",
+        ".xlsx",
+        ".xls",
+        ".sqlite",
+        ".db",
+        ".psv",
+    }
+)
+DOC_EXTENSIONS = frozenset({".md", ".rst", ".adoc", ".txt", ".markdown"})
+DOC_NAMES = frozenset(
+    {"license", "licence", "readme", "codeowners", "notice", "authors", "changelog"}
+)
+CONFIG_EXTENSIONS = frozenset(
+    {
+        ".yaml",
+        ".yml",
+        ".json",
+        ".toml",
+        ".ini",
+        ".cfg",
+        ".conf",
+        ".env",
+        ".properties",
+        ".tf",
+        ".tfvars",
+        ".hcl",
+        ".xml",
+        ".pem",
+        ".key",
+        ".crt",
+        ".p12",
+        ".pfx",
+        ".netrc",
+    }
+)
+CONFIG_NAMES = frozenset(
+    {
+        ".env",
+        ".netrc",
+        ".npmrc",
+        ".pypirc",
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        ".dockerignore",
+        ".gitignore",
+        ".gitattributes",
+        ".semgrepignore",
+        "makefile",
+        "procfile",
+    }
+)
+REQUIREMENTS = re.compile(r"^(.*requirements.*|constraints.*)\.(txt|in|pip)$", re.IGNORECASE)
+LOCK_FILES = frozenset(
+    {
+        "poetry.lock",
+        "uv.lock",
+        "pdm.lock",
+        "pipfile.lock",
+        "conda-lock.yml",
+        "conda-lock.yaml",
+        "pylock.toml",
+    }
+)
+MANIFEST_NAMES = frozenset({"pyproject.toml", "setup.cfg", "pipfile"})
+CONDA_ENV = re.compile(r"^(environment|conda[-_]?env|env)[\w.-]*\.ya?ml$", re.IGNORECASE)
+COMPOSE = re.compile(r"^(docker-)?compose[\w.-]*\.ya?ml$", re.IGNORECASE)
+DOCKERFILE = re.compile(
+    r"^((?:[\w.-]+\.)?(dockerfile|containerfile)|(dockerfile|containerfile)([.-][\w.-]+)?)$",
+    re.IGNORECASE,
+)
+K8S_API = re.compile(rb"^apiVersion\s*:", re.MULTILINE)
+K8S_KIND = re.compile(rb"^kind\s*:", re.MULTILINE)
+COMPOSE_SERVICES = re.compile(rb"^services\s*:", re.MULTILINE)
+HELM_EXPR = re.compile(rb"\{\{-?\s")
+ZIP_MAGIC = b"PK\x03\x04"
+MODEL_MAGICS = (
+    b"\x89HDF\r\n\x1a\n",  # HDF5 (Keras .h5)
+    b"GGUF",
+    b"\x93NUMPY",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The kind of a file and, where useful, its finer format."""
+
+    kind: ArtifactKind
+    format: str | None = None
+
+
+def classify(path: str, head: bytes) -> Classification:
+    """Classify the file at relative POSIX ``path`` whose first bytes are ``head``."""
+    pure = PurePosixPath(path)
+    name = pure.name
+    lower = name.lower()
+    suffix = pure.suffix.lower()
+    parts = [p.lower() for p in pure.parts[:-1]]
+
+    by_name = _by_name(lower, suffix, parts, head)
+    if by_name is not None:
+        return by_name
+    if suffix in {".yaml", ".yml"} or lower.endswith((".yaml.j2", ".yml.j2", ".yaml.tpl")):
+        return _yaml_kind(lower, parts, head)
+    if suffix in MODEL_EXTENSIONS:
+        return Classification(ArtifactKind.MODEL_ARTIFACT, suffix.lstrip("."))
+    sniffed = sniff_model(head)
+    if sniffed is not None:
+        return Classification(ArtifactKind.MODEL_ARTIFACT, sniffed)
+    if suffix in AMBIGUOUS_MODEL_EXTENSIONS and _looks_binary(head):
+        return Classification(ArtifactKind.MODEL_ARTIFACT, suffix.lstrip("."))
+    if suffix in DATA_EXTENSIONS:
+        return Classification(ArtifactKind.DATA_FILE, suffix.lstrip("."))
+    if suffix in CONFIG_EXTENSIONS:
+        return Classification(ArtifactKind.CONFIG, suffix.lstrip("."))
+    if suffix in DOC_EXTENSIONS or lower.split(".")[0] in DOC_NAMES:
+        return Classification(ArtifactKind.DOCS)
+    interpreter = _shebang(head)
+    if interpreter is not None:
+        if interpreter.startswith("python"):
+            return Classification(ArtifactKind.PYTHON, "script")
+        if interpreter in {"sh", "bash", "dash", "zsh", "ksh"}:
+            return Classification(ArtifactKind.SHELL)
+    return Classification(ArtifactKind.OTHER)
+
+
+def _by_name(lower: str, suffix: str, parts: list[str], head: bytes) -> Classification | None:
+    if suffix in {".py", ".pyw", ".pyi"}:
+        return Classification(ArtifactKind.PYTHON)
+    if suffix == ".ipynb":
+        return Classification(ArtifactKind.NOTEBOOK)
+    if suffix in {".sh", ".bash"}:
+        return Classification(ArtifactKind.SHELL)
+    if DOCKERFILE.match(lower) and suffix not in {".yaml", ".yml", ".md", ".txt", ".json"}:
+        return Classification(ArtifactKind.DOCKERFILE)
+    if lower in TOKENIZER_NAMES or lower.endswith((".tiktoken",)):
+        return Classification(ArtifactKind.MODEL_ARTIFACT, "tokenizer")
+    if REQUIREMENTS.match(lower) or (suffix in {".txt", ".in"} and "requirements" in parts):
+        return Classification(ArtifactKind.DEPENDENCY_MANIFEST, "requirements")
+    if lower in LOCK_FILES:
+        return Classification(ArtifactKind.DEPENDENCY_MANIFEST, "lock")
+    if lower in MANIFEST_NAMES:
+        return Classification(ArtifactKind.DEPENDENCY_MANIFEST, lower.replace(".", "-"))
+    if CONDA_ENV.match(lower) and b"dependencies" in head:
+        return Classification(ArtifactKind.DEPENDENCY_MANIFEST, "conda")
+    if lower == ".gitlab-ci.yml" or lower.endswith(".gitlab-ci.yml"):
+        return Classification(ArtifactKind.CI_WORKFLOW, "gitlab-ci")
+    if suffix in {".yml", ".yaml"} and parts[-2:] == [".github", "workflows"]:
+        return Classification(ArtifactKind.CI_WORKFLOW, "github-actions")
+    if lower in {"action.yml", "action.yaml"} and b"runs:" in head:
+        return Classification(ArtifactKind.CI_WORKFLOW, "github-action")
+    if lower in {"azure-pipelines.yml", "bitbucket-pipelines.yml", "jenkinsfile", ".travis.yml"}:
+        return Classification(ArtifactKind.CI_WORKFLOW, lower.split(".")[0])
+    if parts[-1:] == [".circleci"] and suffix in {".yml", ".yaml"}:
+        return Classification(ArtifactKind.CI_WORKFLOW, "circleci")
+    if lower == ".pre-commit-config.yaml":
+        return Classification(ArtifactKind.CONFIG, "pre-commit")
+    if COMPOSE.match(lower):
+        return Classification(ArtifactKind.COMPOSE)
+    if lower in CONFIG_NAMES or lower.startswith(".env."):
+        return Classification(ArtifactKind.CONFIG, lower.lstrip("."))
+    return None
+
+
+def _yaml_kind(lower: str, parts: list[str], head: bytes) -> Classification:
+    in_chart_templates = "templates" in parts
+    has_helm = HELM_EXPR.search(head) is not None
+    if K8S_API.search(head) and K8S_KIND.search(head):
+        fmt = "helm-template" if (in_chart_templates and has_helm) or has_helm else "manifest"
+        return Classification(ArtifactKind.KUBERNETES, fmt)
+    if in_chart_templates and has_helm:
+        return Classification(ArtifactKind.KUBERNETES, "helm-template")
+    if COMPOSE_SERVICES.search(head) and (b"image:" in head or b"build:" in head):
+        return Classification(ArtifactKind.COMPOSE)
+    if lower in {"chart.yaml", "chart.yml"}:
+        return Classification(ArtifactKind.CONFIG, "helm-chart")
+    if lower.startswith("values") and any(p in {"charts", "chart", "helm"} for p in parts):
+        return Classification(ArtifactKind.CONFIG, "helm-values")
+    return Classification(ArtifactKind.CONFIG, "yaml")
+
+
+def sniff_model(head: bytes) -> str | None:
+    """Return a model format name when the first bytes say so, else None."""
+    if head.startswith(ZIP_MAGIC):
+        window = head[:PEEK_BYTES]
+        if b"data.pkl" in window or b"/data/" in window or b"version" in window[:200]:
+            return "pytorch-zip"
+        if b"config.json" in window and (b"model.weights" in window or b"metadata.json" in window):
+            return "keras"
+        return None
+    for magic in MODEL_MAGICS:
+        if head.startswith(magic):
+            return {b"GGUF": "gguf", b"\x93NUMPY": "npy"}.get(magic, "hdf5")
+    if _looks_like_pickle(head):
+        return "pickle"
+    if len(head) >= 16 and _looks_like_safetensors(head):
+        return "safetensors"
+    return None
+
+
+def _looks_like_pickle(head: bytes) -> bool:
+    """Return True when the bytes start like a binary pickle (PROTO 0x80, protocol 2-5)."""
+    return len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5
+
+
+def _looks_like_safetensors(head: bytes) -> bool:
+    size = int.from_bytes(head[:8], "little")
+    return 2 <= size < 100_000_000 and head[8:10] in {b'{"', b"{ ", b"{\n"}
+
+
+def _looks_binary(head: bytes) -> bool:
+    return b"\0" in head[:1024]
+
+
+def _shebang(head: bytes) -> str | None:
+    """Return the interpreter a ``#!`` line names (``python3``, ``bash``), or None."""
+    if not head.startswith(b"#!"):
+        return None
+    words = head.split(b"\n", 1)[0][2:].decode("ascii", "replace").split()
+    if not words:
+        return None
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "env":
+        rest = [w for w in words[1:] if not w.startswith("-")]
+        program = rest[0] if rest else ""
+    return program or None

@@ -1,0 +1,64 @@
+"""The ``mlsec-policy`` command line: click commands, IO, environment, exit codes.
+
+This package is the only place that reads the environment, prints, or writes files. Each
+command lives in its own module and is added to the group here, explicitly.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from mlsec_policy import __version__
+from mlsec_policy.cli.policy_cmd import policy_group
+from mlsec_policy.cli.scan_cmd import scan_command
+from mlsec_policy.cli.validate_cmd import validate_command
+from mlsec_policy.errors import ExitCode, MlsecPolicyError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(
+    __version__, "--version", prog_name="mlsec-policy", message="%(prog)s %(version)s"
+)
+def cli() -> None:
+    """Check a machine-learning repository against an ML security policy.
+
+    Exit codes: 0 compliant, 1 failing controls, 2 usage or policy error, 3 scan incomplete.
+    """
+
+
+cli.add_command(scan_command)
+cli.add_command(validate_command)
+cli.add_command(policy_group)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line and exit with the contract's exit code."""
+    sys.exit(run(argv))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit code (for embedding and tests)."""
+    try:
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="mlsec-policy",
+            standalone_mode=False,
+        )
+    except MlsecPolicyError as exc:
+        click.echo(f"error: {exc.diagnostics()}", err=True)
+        return int(exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return int(ExitCode.USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        return int(ExitCode.USAGE)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return int(ExitCode.INCOMPLETE)
+    return int(result) if isinstance(result, int) else int(ExitCode.OK)

@@ -1,0 +1,83 @@
+"""Helpers shared by commands: environment reads, output files, progress on stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from mlsec_policy.engines.semgrep_run import SemgrepSettings
+from mlsec_policy.errors import UsageError
+
+
+def source_date_epoch() -> int | None:
+    """Return ``SOURCE_DATE_EPOCH`` as an int, or None; reject a value that is not one."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}"
+        ) from None
+    if value < 0:
+        raise UsageError("SOURCE_DATE_EPOCH must not be negative")
+    return value
+
+
+def semgrep_settings(mode: str, jobs: int, timeout: int) -> SemgrepSettings:
+    """Return semgrep settings; ``MLSEC_POLICY_SEMGREP`` may name the binary."""
+    binary = os.environ.get("MLSEC_POLICY_SEMGREP")
+    return SemgrepSettings(
+        binary=Path(binary) if binary else None, mode=mode, jobs=jobs, timeout=timeout
+    )
+
+
+def use_color(option: bool | None) -> bool:
+    """Colour when asked, or by default on a terminal without ``NO_COLOR``."""
+    if option is not None:
+        return option
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def write_output(path: str, text: str) -> None:
+    """Write a report file atomically (``-`` writes to standard output)."""
+    if path == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{path} is a directory; give a file name for the report")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        Path(temporary).replace(target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def progress_printer(enabled: bool) -> Callable[[str], None] | None:
+    """Return a function printing progress to stderr, or None when disabled or not a TTY."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+
+    def show(message: str) -> None:
+        sys.stderr.write(f"\r\033[2K… {message}")
+        sys.stderr.flush()
+
+    return show
+
+
+def clear_progress(enabled: bool) -> None:
+    """Erase the progress line, if one was drawn."""
+    if enabled and sys.stderr.isatty():
+        sys.stderr.write("\r\033[2K")
+        sys.stderr.flush()

@@ -1,0 +1,66 @@
+"""``mlsec-policy policy test``: run a pack's fixtures, like ``semgrep --test``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.cli.common import semgrep_settings
+from mlsec_policy.errors import ExitCode
+from mlsec_policy.policy import BUILTIN, load_policy
+from mlsec_policy.policytest import CaseOutcome, coverage_gaps, run_pack
+from mlsec_policy.resources import policies_dir
+
+
+@click.group("policy")
+def policy_group() -> None:
+    """Work with policy packs."""
+
+
+@policy_group.command("test")
+@click.argument("pack", required=False, metavar="[PACK_DIR]")
+@click.option(
+    "--control", "controls", multiple=True, metavar="ID", help="Test only these controls."
+)
+@click.option(
+    "--require-fixtures/--no-require-fixtures",
+    default=True,
+    show_default=True,
+    help="Fail when a control lacks a failing or a passing case.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
+def test_command(
+    pack: str | None, controls: tuple[str, ...], require_fixtures: bool, verbose: bool
+) -> int:
+    """Scan each control's fixture cases and compare status and findings exactly.
+
+    Exit 0 when every case behaves as its expected.yaml says, 1 otherwise, 2 for an invalid pack.
+    """
+    source = pack or BUILTIN
+    policy = load_policy((source,), params_schemas())
+    root = policies_dir() if source == BUILTIN else Path(source)
+
+    def show(outcome: CaseOutcome) -> None:
+        label = f"{outcome.case.control_id} [{outcome.case.name}]"
+        if outcome.ok:
+            if verbose:
+                click.echo(f"ok    {label}")
+            return
+        click.echo(f"FAIL  {label}")
+        for problem in outcome.problems:
+            click.echo(f"        {problem}")
+
+    outcomes = run_pack(
+        policy, root, semgrep_settings("auto", 1, 30), only=controls, on_outcome=show
+    )
+    failed = [o for o in outcomes if not o.ok]
+    gaps = {} if controls or not require_fixtures else coverage_gaps(policy, root)
+    for control_id, lacking in sorted(gaps.items()):
+        click.echo(f"GAP   {control_id} has no {lacking}")
+    click.echo(
+        f"{len(outcomes) - len(failed)}/{len(outcomes)} cases passed"
+        + (f"; {len(gaps)} control(s) lack fixtures" if gaps else "")
+    )
+    return int(ExitCode.FAILED if failed or gaps else ExitCode.OK)

@@ -1,0 +1,249 @@
+"""Walk a target and build its inventory: which files exist, what each one is, what git says.
+
+In a git work tree the file list is git's own (tracked plus untracked-but-not-ignored files);
+elsewhere the tree is walked. Either way virtualenvs, ``node_modules``, ``site-packages`` and
+caches are left out, symlinks are never followed (each one is reported), special files are
+never opened, and every file that is not inspected is recorded with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from mlsec_policy import pathmatch
+from mlsec_policy.classify import PEEK_BYTES, classify
+from mlsec_policy.errors import TargetError
+from mlsec_policy.models import Artifact, ArtifactKind, GitFacts, Inventory, SkippedFile
+
+MiB = 1024 * 1024
+
+SIZE_CAPS: dict[ArtifactKind, int | None] = {
+    ArtifactKind.PYTHON: 2 * MiB,
+    ArtifactKind.NOTEBOOK: 64 * MiB,
+    ArtifactKind.DOCKERFILE: 1 * MiB,
+    ArtifactKind.KUBERNETES: 2 * MiB,
+    ArtifactKind.COMPOSE: 1 * MiB,
+    ArtifactKind.CI_WORKFLOW: 1 * MiB,
+    ArtifactKind.DEPENDENCY_MANIFEST: 8 * MiB,
+    ArtifactKind.CONFIG: 2 * MiB,
+    ArtifactKind.SHELL: 1 * MiB,
+    ArtifactKind.DOCS: 4 * MiB,
+    ArtifactKind.MODEL_ARTIFACT: None,
+    ArtifactKind.DATA_FILE: None,
+    ArtifactKind.OTHER: None,
+}
+"""Largest file inspected per kind; None = no cap (those analyzers read bounded slices)."""
+
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "site-packages",
+        "dist-packages",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".venv",
+        "venv",
+        ".ipynb_checkpoints",
+        ".eggs",
+        ".cache",
+    }
+)
+"""Directory names never descended into."""
+
+SKIP_NESTED = ("/.dvc/cache/", "/.dvc/tmp/")
+"""Nested folders never inspected (DVC keeps its object cache there)."""
+
+VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
+"""A directory holding one of these is an environment, not project code."""
+
+
+def discover(root: Path, excludes: Sequence[str] = ()) -> Inventory:
+    """Return the inventory of ``root``; raise TargetError when it is not a readable directory."""
+    if not root.exists():
+        raise TargetError(f"the target {root} does not exist")
+    if not root.is_dir():
+        raise TargetError(
+            f"the target {root} is not a directory", hint="scan the folder holding it"
+        )
+    root = root.resolve()
+    excluded = pathmatch.spec(excludes)
+    git_facts, listed = _git_listing(root)
+    candidates = listed if listed is not None else _walk(root)
+    artifacts: list[Artifact] = []
+    skipped: list[SkippedFile] = []
+    for relative in sorted(set(candidates)):
+        if excluded.match_file(relative) or _in_skipped_dir(relative):
+            continue
+        outcome = _inspect(root, relative)
+        if isinstance(outcome, Artifact):
+            artifacts.append(outcome)
+        elif outcome is not None:
+            skipped.append(outcome)
+    if listed is None:
+        skipped.extend(s for s in _walk_skips(root) if not excluded.match_file(s.path))
+    return Inventory(
+        root=str(root),
+        artifacts=tuple(artifacts),
+        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+        git=git_facts,
+    )
+
+
+def _inspect(root: Path, relative: str) -> Artifact | SkippedFile | None:
+    """Classify one listed path, or say why it is not inspected (None: not a file at all)."""
+    path = root / relative
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None  # listed by git but deleted in the work tree
+    except OSError as exc:
+        return SkippedFile(relative, f"cannot be read: {exc.strerror}", blocks_checks=True)
+    if stat.S_ISLNK(info.st_mode):
+        return SkippedFile(relative, _symlink_reason(root, path))
+    if stat.S_ISDIR(info.st_mode):
+        return SkippedFile(relative, "git submodule or nested repository (not scanned)")
+    if not stat.S_ISREG(info.st_mode):
+        return SkippedFile(relative, "not a regular file (device, socket or pipe)")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(PEEK_BYTES)
+    except OSError as exc:
+        found = classify(relative, b"")
+        return SkippedFile(relative, f"cannot be read: {exc.strerror}", found.kind, True)
+    found = classify(relative, head)
+    kind, fmt = found.kind, found.format
+    cap = SIZE_CAPS[kind]
+    if cap is not None and info.st_size > cap:
+        if kind is ArtifactKind.CONFIG and relative.lower().endswith((".json", ".xml")):
+            kind, fmt = (
+                ArtifactKind.DATA_FILE,
+                "json" if relative.lower().endswith(".json") else "xml",
+            )
+        else:
+            reason = f"larger than the {cap // MiB} MiB limit for {kind.value} files"
+            return SkippedFile(relative, reason, kind, True)
+    return Artifact(relative, kind, info.st_size, fmt)
+
+
+def _symlink_reason(root: Path, path: Path) -> str:
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return "symlink that cannot be resolved (not followed)"
+    if target == root or root in target.parents:
+        inside = target.relative_to(root).as_posix()
+        return f"symlink to {inside} inside the target (scanned at its own path, not followed)"
+    return "symlink pointing outside the scanned root (not followed)"
+
+
+def _in_skipped_dir(relative: str) -> bool:
+    parts = relative.split("/")[:-1]
+    if any(nested in "/" + relative for nested in SKIP_NESTED):
+        return True
+    return any(part in SKIP_DIRS or part.endswith(".egg-info") for part in parts)
+
+
+def _walk(root: Path) -> Iterable[str]:
+    """Yield every file path under root (relative, POSIX), pruning skipped directories."""
+    for current, dirs, files in os.walk(root, followlinks=False):
+        here = Path(current)
+        dirs[:] = sorted(d for d in dirs if not _skip_dir(here / d, d))
+        base = here.relative_to(root).as_posix()
+        prefix = "" if base == "." else base + "/"
+        for name in files:
+            yield prefix + name
+        for name in dirs:
+            if (here / name).is_symlink():
+                yield prefix + name
+
+
+def _walk_skips(root: Path) -> Iterable[SkippedFile]:
+    """Yield a record for each environment directory the walk left out."""
+    for current, dirs, _files in os.walk(root, followlinks=False):
+        here = Path(current)
+        kept = []
+        for name in sorted(dirs):
+            full = here / name
+            if full.is_symlink():
+                continue
+            if any((full / marker).exists() for marker in VENV_MARKERS) and name not in SKIP_DIRS:
+                relative = full.relative_to(root).as_posix()
+                yield SkippedFile(relative + "/", "Python or conda environment (not project code)")
+            elif name not in SKIP_DIRS and not name.endswith(".egg-info"):
+                kept.append(name)
+        dirs[:] = kept
+
+
+def _skip_dir(path: Path, name: str) -> bool:
+    if name in SKIP_DIRS or name.endswith(".egg-info"):
+        return True
+    if path.is_symlink():
+        return True
+    return any((path / marker).exists() for marker in VENV_MARKERS)
+
+
+def _git_listing(root: Path) -> tuple[GitFacts | None, list[str] | None]:
+    """Return git facts and git's file list for root, or (None, None) outside a work tree."""
+    try:
+        import git  # imported lazily: GitPython refuses to import when no git binary exists
+    except ImportError:
+        return None, None
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError):
+        return None, None
+    try:
+        top = Path(repo.working_tree_dir or root).resolve()
+        output = git.Git(str(root)).ls_files("-z", "--cached", "--others", "--exclude-standard")
+    except (git.GitCommandError, OSError, ValueError):
+        return None, None
+    files = [item for item in output.split("\0") if item]
+    return _git_facts(repo, top, root), files
+
+
+def _git_facts(repo: object, top: Path, root: Path) -> GitFacts:
+    import git
+
+    assert isinstance(repo, git.Repo)
+    try:
+        commit: str | None = repo.head.commit.hexsha
+    except ValueError:
+        commit = None
+    try:
+        branch: str | None = repo.active_branch.name
+    except (TypeError, ValueError):
+        branch = None
+    try:
+        dirty = repo.is_dirty(untracked_files=False)
+    except git.GitCommandError:
+        dirty = True
+    remote_url = None
+    remotes = sorted(repo.remotes, key=lambda r: (r.name != "origin", r.name))
+    for remote in remotes:
+        try:
+            remote_url = strip_credentials(next(iter(remote.urls)))
+        except (StopIteration, git.GitCommandError):
+            continue
+        break
+    relative = root.relative_to(top).as_posix() if root != top else "."
+    return GitFacts(commit, branch, dirty, remote_url, relative)
+
+
+def strip_credentials(url: str) -> str:
+    """Return ``url`` without a user name or password (tokens are often stored there)."""
+    parts = urlsplit(url)
+    if parts.scheme in {"http", "https", "ssh", "git", "ftp"} and "@" in parts.netloc:
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return url

@@ -1,0 +1,1 @@
+"""Engines turn checks and an inventory into hits and scan errors."""

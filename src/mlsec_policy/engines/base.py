@@ -1,0 +1,41 @@
+"""What every engine shares: the workspace it reads from and the output it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from mlsec_policy.models import Hit, Inventory, ScanError
+from mlsec_policy.policy.model import Check
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOutput:
+    """Hits and problems produced by one engine run."""
+
+    hits: tuple[Hit, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """Where an engine may read the target and write scratch files."""
+
+    root: Path
+    """The scanned root (absolute). Read only."""
+    scratch: Path
+    """A private temporary directory, removed after the scan."""
+
+
+class Engine(Protocol):
+    """Runs every check of one engine type in a single pass over the inventory."""
+
+    name: str
+
+    def run(
+        self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
+    ) -> EngineOutput:
+        """Run ``checks`` over ``inventory`` and return what was found and what failed."""
+        ...

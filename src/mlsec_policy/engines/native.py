@@ -1,0 +1,141 @@
+"""The native engine: dispatches native checks to analyzers and collects what they observe.
+
+Each (analyzer, parameters, file) combination runs once, however many checks share it. An
+analyzer that raises becomes a ScanError on the controls of the checks that needed it — a
+crashed analyzer never reads as a pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+
+from mlsec_policy.analyzers.base import (
+    AnalyzerError,
+    AnalyzerSpec,
+    FileContext,
+    Observation,
+    RepoContext,
+)
+from mlsec_policy.engines.base import EngineOutput, Workspace
+from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError
+from mlsec_policy.pathmatch import PathFilter
+from mlsec_policy.policy.model import Check
+
+_Key = tuple[str, str, str]
+"""(analyzer name, canonical params, artifact path or '' for repo analyzers)."""
+
+
+class NativeEngine:
+    """Runs native checks; see the module docstring."""
+
+    name = "native"
+
+    def __init__(self, analyzers: Mapping[str, AnalyzerSpec]) -> None:
+        """Create the engine over a registry of analyzers."""
+        self.analyzers = analyzers
+
+    def run(
+        self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
+    ) -> EngineOutput:
+        """Run every native check and return hits and errors."""
+        cache: dict[_Key, tuple[list[Observation], Exception | None]] = {}
+        hits: list[Hit] = []
+        errors: list[ScanError] = []
+        root = Path(inventory.root)
+        for check in checks:
+            spec = self.analyzers[check.analyzer or ""]
+            params_key = json.dumps(check.params, sort_keys=True)
+            selected = _select(inventory.artifacts, check)
+            repo_fn, file_fn = spec.repo, spec.file
+            if repo_fn is not None:
+                key = (spec.name, params_key, "")
+                if key not in cache:
+                    context = RepoContext(root, selected, inventory.artifacts)
+                    cache[key] = _call(partial(repo_fn, context, check.params))
+                hits.extend(_hits(check, cache[key][0]))
+                errors.extend(_errors(check, spec, None, cache[key][1]))
+                continue
+            for artifact in selected:
+                if artifact.kind not in spec.kinds or file_fn is None:
+                    continue
+                key = (spec.name, params_key, artifact.path)
+                if key not in cache:
+                    cache[key] = _call(partial(file_fn, FileContext(root, artifact), check.params))
+                hits.extend(_hits(check, cache[key][0]))
+                errors.extend(_errors(check, spec, artifact, cache[key][1]))
+        return EngineOutput(tuple(hits), tuple(errors))
+
+
+def _select(artifacts: Iterable[Artifact], check: Check) -> tuple[Artifact, ...]:
+    path_filter = PathFilter.of(check)
+    kinds = set(check.kinds)
+    return tuple(
+        a for a in artifacts if (not kinds or a.kind in kinds) and path_filter.allows(a.path)
+    )
+
+
+def _call(run: Callable[[], Iterable[Observation]]) -> tuple[list[Observation], Exception | None]:
+    """Run an analyzer, keeping what it yielded before any failure."""
+    observations: list[Observation] = []
+    try:
+        observations.extend(run())
+    except AnalyzerError as exc:
+        return observations, exc
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+        UnicodeError,
+        RecursionError,
+        MemoryError,
+        OverflowError,
+        EOFError,
+    ) as exc:
+        return observations, exc
+    return observations, None
+
+
+def _hits(check: Check, observations: Iterable[Observation]) -> Iterable[Hit]:
+    for observation in observations:
+        yield Hit(
+            control_id=check.control_id,
+            check_id=check.id,
+            location=observation.location,
+            message=observation.message,
+            severity=observation.severity,
+            snippet=observation.snippet,
+            key=observation.key,
+        )
+
+
+def _errors(
+    check: Check, spec: AnalyzerSpec, artifact: Artifact | None, error: Exception | None
+) -> Iterable[ScanError]:
+    if error is None:
+        return
+    if isinstance(error, AnalyzerError):
+        yield ScanError(
+            f"native:{spec.name}",
+            error.kind,
+            error.message,
+            path=artifact.path if artifact else None,
+            line=error.line,
+            control_ids=(check.control_id,),
+            level=ErrorLevel.ERROR,
+            hint=error.hint,
+        )
+        return
+    yield ScanError(
+        f"native:{spec.name}",
+        "crash",
+        f"analyzer {spec.name} failed: {type(error).__name__}: {error}",
+        path=artifact.path if artifact else None,
+        control_ids=(check.control_id,),
+        level=ErrorLevel.ERROR,
+        hint="this is a bug in mlsec-policy or a file it cannot handle; please report it",
+    )

@@ -1,0 +1,232 @@
+"""Decide each control's status from findings, evidence, scope, errors and attestations.
+
+The rules, in order:
+
+1. An attestation control is ``attested`` with a current attestation, else ``needs-attestation``.
+2. A control is ``not-applicable`` when the target holds none of the artifacts it looks at, or
+   when it has scope checks and none matched — unless a file it needed could not be read.
+3. Active (unsuppressed) violation findings make it ``fail``, even if other files errored.
+4. Otherwise any error-level problem makes it ``error``: an error is never a pass.
+5. Findings that are all suppressed make it ``waived``.
+6. Evidence controls ``fail`` when no evidence was found, else ``pass``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+
+from mlsec_policy.models import (
+    Artifact,
+    Attestation,
+    CheckMode,
+    ControlResult,
+    ControlStatus,
+    ErrorLevel,
+    Evidence,
+    Finding,
+    Hit,
+    Inventory,
+    Location,
+    ScanError,
+)
+from mlsec_policy.policy.model import Control, Policy
+
+ANCHOR_FILES = ("README.md", "README.rst", "README", "pyproject.toml", "setup.py", "setup.cfg")
+"""Files a repository-wide finding is attached to, in order of preference."""
+
+
+def not_applicable_reason(
+    control: Control, inventory: Inventory, scope_hits: Sequence[Hit]
+) -> str | None:
+    """Return why the control does not apply to this target, or None when it does."""
+    kinds = control.applicable_kinds()
+    if kinds:
+        present = inventory.of_kind(*kinds)
+        blocked = [s for s in inventory.skipped if s.blocks_checks and s.kind in kinds]
+        if not present and not blocked:
+            names = ", ".join(kind.value for kind in kinds)
+            return f"the target has no files of the kinds this control examines ({names})"
+    scope_checks = [c for c in control.checks if c.mode is CheckMode.SCOPE]
+    if scope_checks and not scope_hits:
+        return "; ".join(c.message for c in scope_checks)
+    return None
+
+
+def missing_evidence_hits(
+    policy: Policy,
+    inventory: Inventory,
+    hits: Sequence[Hit],
+    errors: Sequence[ScanError],
+) -> list[Hit]:
+    """Return a hit for each applicable evidence control that found no evidence.
+
+    Controls whose checks errored get none: their status is ``error``, not ``fail``.
+    """
+    by_control = _hits_by_control(hits, policy)
+    errored = {cid for e in errors if e.level is ErrorLevel.ERROR for cid in e.control_ids}
+    result: list[Hit] = []
+    for control in policy.controls:
+        evidence_checks = [c for c in control.checks if c.mode is CheckMode.EVIDENCE]
+        if not evidence_checks or control.id in errored:
+            continue
+        control_hits = by_control.get(control.id, {})
+        scope = control_hits.get(CheckMode.SCOPE, [])
+        if not_applicable_reason(control, inventory, scope):
+            continue
+        if control_hits.get(CheckMode.EVIDENCE):
+            continue
+        check = evidence_checks[0]
+        result.extend(
+            Hit(control.id, check.id, location, check.message, key="missing-evidence")
+            for location in _anchors(control, inventory, scope)
+        )
+    return result
+
+
+def evaluate(
+    policy: Policy,
+    inventory: Inventory,
+    findings: Sequence[Finding],
+    hits: Sequence[Hit],
+    errors: Sequence[ScanError],
+    attestations: Mapping[str, Attestation],
+    today: date,
+) -> tuple[ControlResult, ...]:
+    """Return one result per enabled control, in control-id order."""
+    findings_by_control: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        findings_by_control[finding.control_id].append(finding)
+    errors_by_control: dict[str, list[ScanError]] = defaultdict(list)
+    for error in errors:
+        for control_id in error.control_ids:
+            errors_by_control[control_id].append(error)
+    by_control = _hits_by_control(hits, policy)
+    return tuple(
+        _evaluate_one(
+            control,
+            inventory,
+            tuple(findings_by_control.get(control.id, ())),
+            by_control.get(control.id, {}),
+            tuple(errors_by_control.get(control.id, ())),
+            attestations.get(control.id),
+            today,
+        )
+        for control in policy.controls
+    )
+
+
+def _evaluate_one(
+    control: Control,
+    inventory: Inventory,
+    findings: tuple[Finding, ...],
+    hits: Mapping[CheckMode, list[Hit]],
+    errors: tuple[ScanError, ...],
+    attestation: Attestation | None,
+    today: date,
+) -> ControlResult:
+    meta = control.meta
+    base = ControlResult(meta, ControlStatus.PASS, meta.severity, findings, (), errors)
+    if control.is_attestation:
+        return _attestation_result(control, base, attestation, today)
+    hard_errors = [e for e in errors if e.level is ErrorLevel.ERROR]
+    reason = not_applicable_reason(control, inventory, hits.get(CheckMode.SCOPE, []))
+    if reason and not hard_errors:
+        return replace(base, status=ControlStatus.NOT_APPLICABLE, findings=(), reason=reason)
+    evidence = tuple(_evidence(control, hits.get(CheckMode.EVIDENCE, [])))
+    base = replace(base, evidence=evidence)
+    active = [f for f in findings if f.suppression is None]
+    if active:
+        severity = max(f.severity for f in active)
+        count = len(active)
+        return replace(
+            base,
+            status=ControlStatus.FAIL,
+            severity=severity,
+            reason=f"{count} finding{'s' if count != 1 else ''}",
+        )
+    if hard_errors:
+        return replace(
+            base,
+            status=ControlStatus.ERROR,
+            reason=f"{len(hard_errors)} check problem(s) prevented a verdict",
+        )
+    if findings:
+        return replace(
+            base,
+            status=ControlStatus.WAIVED,
+            reason=f"all {len(findings)} finding(s) are accepted by waivers or suppressions",
+        )
+    if evidence:
+        return replace(base, reason="evidence found")
+    return replace(base, reason="no violation found")
+
+
+def _attestation_result(
+    control: Control, base: ControlResult, attestation: Attestation | None, today: date
+) -> ControlResult:
+    needed = "; ".join(c.evidence or c.message for c in control.checks)
+    if attestation is None:
+        return replace(
+            base,
+            status=ControlStatus.NEEDS_ATTESTATION,
+            reason=f"no attestation recorded; needed: {needed}",
+        )
+    if date.fromisoformat(attestation.expires) < today:
+        return replace(
+            base,
+            status=ControlStatus.NEEDS_ATTESTATION,
+            attestation=attestation,
+            reason=f"the attestation by {attestation.by} expired on {attestation.expires}",
+        )
+    return replace(
+        base,
+        status=ControlStatus.ATTESTED,
+        attestation=attestation,
+        reason=(
+            f"attested by {attestation.by} on {attestation.date}, valid until {attestation.expires}"
+        ),
+    )
+
+
+def _evidence(control: Control, hits: Iterable[Hit]) -> Iterable[Evidence]:
+    checks = {check.id: check for check in control.checks}
+    seen: set[tuple[str, Location]] = set()
+    for hit in sorted(hits, key=lambda h: (h.location.path, h.location.start_line or 0)):
+        if (hit.check_id, hit.location) in seen:
+            continue
+        seen.add((hit.check_id, hit.location))
+        check = checks[hit.check_id]
+        description = check.found or hit.message or check.message
+        yield Evidence(hit.check_id, description, hit.location)
+
+
+def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> list[Location]:
+    """Where to attach a missing-evidence finding: each scope match's file, else one file."""
+    if scope:
+        firsts: dict[str, Location] = {}
+        for hit in sorted(scope, key=lambda h: (h.location.path, h.location.start_line or 0)):
+            firsts.setdefault(hit.location.path, hit.location)
+        return list(firsts.values())
+    kinds = control.applicable_kinds()
+    candidates: Sequence[Artifact] = inventory.of_kind(*kinds) if kinds else ()
+    if candidates:
+        return [Location(candidates[0].path)]
+    paths = {artifact.path for artifact in inventory.artifacts}
+    for name in ANCHOR_FILES:
+        if name in paths:
+            return [Location(name)]
+    return [Location(inventory.artifacts[0].path)] if inventory.artifacts else [Location(".")]
+
+
+def _hits_by_control(hits: Iterable[Hit], policy: Policy) -> dict[str, dict[CheckMode, list[Hit]]]:
+    """Group hits by control and by what their check's mode says they mean."""
+    modes = {check.id: check.mode for control in policy.controls for check in control.checks}
+    result: dict[str, dict[CheckMode, list[Hit]]] = defaultdict(lambda: defaultdict(list))
+    for hit in hits:
+        mode = modes.get(hit.check_id)
+        if mode is not None:
+            result[hit.control_id][mode].append(hit)
+    return result

@@ -1,0 +1,125 @@
+"""Turn raw hits into findings: severity, message, snippet, and both fingerprints.
+
+Each text file with findings is read once to compute GitHub's line hashes. Whole-file
+findings (a malicious pickle, a missing shard) and findings in binary files get a
+content-derived line hash instead, so code scanning still deduplicates them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from mlsec_policy.fingerprint import decode_source, line_hashes, stable_fingerprint
+from mlsec_policy.models import Artifact, ArtifactKind, Finding, Hit
+from mlsec_policy.policy.model import Policy
+
+TEXT_KINDS = frozenset(ArtifactKind) - {
+    ArtifactKind.MODEL_ARTIFACT,
+    ArtifactKind.DATA_FILE,
+    ArtifactKind.OTHER,
+}
+"""Kinds whose lines GitHub can show and hash."""
+
+MAX_HASHED_BYTES = 64 * 1024 * 1024
+
+
+def build_findings(
+    hits: Iterable[Hit], policy: Policy, root: Path, artifacts: Sequence[Artifact]
+) -> tuple[Finding, ...]:
+    """Return one finding per hit, sorted, with fingerprints computed."""
+    checks = {check.id: check for control in policy.controls for check in control.checks}
+    severities = {control.id: control.meta.severity for control in policy.controls}
+    by_path = {artifact.path: artifact for artifact in artifacts}
+    ordered = sorted(set(hits), key=_hit_order)
+    texts = _read_texts(ordered, by_path, root)
+    hashes = {
+        path: line_hashes(
+            text, {h.location.start_line or 1 for h in ordered if h.location.path == path}
+        )
+        for path, text in texts.items()
+    }
+    occurrences: dict[tuple[str, str, str], int] = defaultdict(int)
+    findings: list[Finding] = []
+    for hit in ordered:
+        check = checks[hit.check_id]
+        severity = hit.severity or check.severity or severities[hit.control_id]
+        path = hit.location.path
+        line = hit.location.start_line
+        text = texts.get(path)
+        if text is not None and line is not None:
+            anchor = _line(text, line)
+            line_hash = hashes[path].get(line)
+        else:
+            anchor = hit.key or hit.message or check.message
+            line_hash = _content_hash(hit.check_id, path, anchor)
+        slot = (hit.check_id, path, " ".join(anchor.split()))
+        occurrences[slot] += 1
+        findings.append(
+            Finding(
+                control_id=hit.control_id,
+                check_id=hit.check_id,
+                severity=severity,
+                message=hit.message or check.message,
+                location=hit.location,
+                fingerprint=stable_fingerprint(hit.check_id, path, anchor, occurrences[slot]),
+                line_hash=line_hash,
+                snippet=hit.snippet,
+            )
+        )
+    return tuple(sorted(findings, key=finding_order))
+
+
+def finding_order(finding: Finding) -> tuple[str, str, int, int, str, str]:
+    """Sort key that makes every report list findings in the same order."""
+    location = finding.location
+    return (
+        finding.control_id,
+        location.path,
+        location.start_line or 0,
+        location.start_column or 0,
+        finding.check_id,
+        finding.message,
+    )
+
+
+def _hit_order(hit: Hit) -> tuple[str, int, int, str, str, str]:
+    location = hit.location
+    return (
+        location.path,
+        location.start_line or 0,
+        location.start_column or 0,
+        hit.check_id,
+        hit.message or "",
+        hit.key or "",
+    )
+
+
+def _read_texts(
+    hits: Sequence[Hit], artifacts: Mapping[str, Artifact], root: Path
+) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for hit in hits:
+        path = hit.location.path
+        artifact = artifacts.get(path)
+        if path in texts or artifact is None or artifact.kind not in TEXT_KINDS:
+            continue
+        if artifact.size > MAX_HASHED_BYTES:
+            continue
+        try:
+            texts[path] = decode_source((root / path).read_bytes())
+        except OSError:
+            continue
+    return texts
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number - 1] if 1 <= number <= len(lines) else ""
+
+
+def _content_hash(check_id: str, path: str, anchor: str) -> str:
+    digest = hashlib.sha256(f"{check_id}|{path}|{anchor}".encode()).hexdigest()[:16]
+    return f"{digest}:1"

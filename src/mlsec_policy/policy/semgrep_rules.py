@@ -1,0 +1,60 @@
+"""Turn semgrep checks into semgrep rules, and check their structure against semgrep's schema.
+
+A check carries only the matching part of a rule; the id, message and severity come from the
+check, so that one control file says everything once. The structural check uses the rule schema
+that ships inside the semgrep wheel, so a misspelt ``paterns`` is reported at load time with
+its line, long before semgrep would reject the whole rule set.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from mlsec_policy.models import JsonValue, Severity
+from mlsec_policy.policy.model import Check
+
+SEMGREP_SEVERITY = {
+    Severity.LOW: "INFO",
+    Severity.MEDIUM: "WARNING",
+    Severity.HIGH: "ERROR",
+    Severity.CRITICAL: "ERROR",
+}
+"""Semgrep only knows three severities; ours are kept in our own findings."""
+
+
+def build_rule(check: Check, severity: Severity) -> dict[str, JsonValue]:
+    """Return the complete semgrep rule for a semgrep check."""
+    if check.rule is None:
+        raise ValueError(f"check {check.id} has no semgrep rule")
+    rule: dict[str, JsonValue] = {
+        "id": check.id,
+        "message": check.message,
+        "severity": SEMGREP_SEVERITY[check.severity or severity],
+    }
+    rule.update(check.rule)
+    return rule
+
+
+@cache
+def semgrep_rule_validator() -> jsonschema.protocols.Validator | None:
+    """Return a validator for semgrep rule files, or None if semgrep's schema is not installed."""
+    spec = importlib.util.find_spec("semgrep")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    schema_path = (
+        Path(next(iter(spec.submodule_search_locations)))
+        / "semgrep_interfaces"
+        / "rule_schema_v1.yaml"
+    )
+    if not schema_path.is_file():
+        return None
+    schema: Any = yaml.safe_load(schema_path.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    validator: jsonschema.protocols.Validator = cls(schema)
+    return validator

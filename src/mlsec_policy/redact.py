@@ -1,0 +1,56 @@
+"""Remove secrets from text before it reaches any report.
+
+A report must never leak what it found. Every snippet passes through :func:`redact`, which
+masks known token formats (keeping the recognisable prefix so a reader knows what kind of
+secret it was), values assigned to secret-looking names, passwords inside URLs and private
+key blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+MASK = "****"
+
+_PREFIXED = re.compile(
+    r"\b(hf_|api_org_|sk-(?:proj-|ant-(?:api\d\d-)?)?|AKIA|ASIA|ghp_|gho_|ghs_|ghu_|github_pat_|"
+    r"glpat-|xox[abpors]-|AIza|ya29\.|r8_|pcsk_|gsk_|wandb_v1_|nvapi-|dapi|SG\.)"
+    r"([A-Za-z0-9_\-.]{8,})"
+)
+_ASSIGNED = re.compile(
+    r"(?i)((?:[\w.-]*?)(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    r"private[_-]?key|auth|credential)s?[\w.-]*\s*(?:=|:|:=|=>)\s*)"
+    r"(?:(['\"])([^'\"\n]{4,})\2|([^\s'\",;#]{6,}))"
+)
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)([^@\s/]+)(@)")
+_PEM = re.compile(r"-----BEGIN ([A-Z ]*PRIVATE KEY)-----.*?(?:-----END \1-----|$)", re.DOTALL)
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])")
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with every secret-looking value masked."""
+    text = _PEM.sub(lambda m: f"-----BEGIN {m.group(1)}----- {MASK}", text)
+    text = _PREFIXED.sub(lambda m: m.group(1) + MASK, text)
+    text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    return _ASSIGNED.sub(_mask_assignment, text)
+
+
+def _mask_assignment(match: re.Match[str]) -> str:
+    prefix, quote, quoted, bare = match.group(1), match.group(2), match.group(3), match.group(4)
+    value = quoted if quoted is not None else bare
+    if value is None or _is_reference(value):
+        return match.group(0)
+    if quote:
+        return f"{prefix}{quote}{MASK}{quote}"
+    return prefix + MASK
+
+
+def _is_reference(value: str) -> bool:
+    """Values that name a secret rather than hold one (env lookups, templates, placeholders)."""
+    lowered = value.lower()
+    return (
+        value.startswith(("$", "${", "{{", "os.environ", "os.getenv", "env.", "secrets."))
+        or lowered in {"none", "null", "true", "false", "changeme", "required", "optional"}
+        or lowered.startswith(("<", "your", "xxx", "os.", "getenv", "environ", "settings."))
+        or "(" in value
+    )

@@ -1,0 +1,69 @@
+"""The JSON report: the complete record of a scan, following ``schemas/report.schema.json``.
+
+Every other rendering can be rebuilt from it (:func:`load`). The ``summary`` block is derived
+data for consumers that do not want to recompute it; :func:`load` ignores it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlsec_policy.models import Report
+from mlsec_policy.outcome import exit_code, verdict
+from mlsec_policy.report import summary
+from mlsec_policy.report.serde import from_data, to_data
+
+SCHEMA_ID = "https://mlsec-policy.dev/schemas/report/v1.json"
+SCHEMA_VERSION = "1.0"
+DERIVED_KEYS = ("$schema", "schema_version", "summary")
+
+
+def render(report: Report) -> str:
+    """Return the JSON report text (UTF-8, two-space indent, trailing newline)."""
+    return json.dumps(to_document(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_document(report: Report) -> dict[str, Any]:
+    """Return the JSON report as data."""
+    data: dict[str, Any] = {"$schema": SCHEMA_ID, "schema_version": SCHEMA_VERSION}
+    data.update(to_data(report))
+    data["summary"] = _summary(report)
+    return data
+
+
+def load(text: str) -> Report:
+    """Rebuild a Report from JSON report text; raise ValueError if it is not one."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+        raise ValueError(f"not an mlsec-policy report of schema version {SCHEMA_VERSION}")
+    record = {k: v for k, v in data.items() if k not in DERIVED_KEYS and k != "integrity"}
+    return from_data(Report, record)
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    return {
+        "verdict": verdict(report),
+        "exit_code": int(exit_code(report)),
+        "status_counts": summary.status_counts(report.results),
+        "phases": [
+            {
+                "id": phase.id,
+                "title": phase.title,
+                "layer": phase.layer,
+                "status_counts": phase.counts,
+                "controls": [r.control.id for r in phase.results],
+            }
+            for phase in summary.phases(report)
+        ],
+        "risks": [
+            {
+                "id": risk.id,
+                "title": risk.title,
+                "phase": risk.phase,
+                "status": risk.status,
+                "controls": list(risk.controls),
+            }
+            for risk in summary.risks(report)
+        ],
+    }

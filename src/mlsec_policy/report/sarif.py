@@ -1,0 +1,252 @@
+"""SARIF 2.1.0 for GitHub code scanning (the contract in DESIGN.md §5).
+
+One run, category ``mlsec-policy/``. One rule per evaluated control, whatever its status, so
+that rule metadata — every risk code as a tag, the phase tag, ``security-severity``, help — is
+always present. One result per active finding of a failing control; suppressed findings stay in
+the JSON and HTML reports only. Scan errors become tool execution notifications and make
+``executionSuccessful`` false. Severity to SARIF level is mapped here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from mlsec_policy.models import (
+    ControlMeta,
+    ControlResult,
+    ControlStatus,
+    ErrorLevel,
+    Finding,
+    Report,
+    ScanError,
+    Severity,
+)
+from mlsec_policy.outcome import incomplete
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+CATEGORY = "mlsec-policy/"
+SRCROOT = "%SRCROOT%"
+MAX_RESULTS = 25_000
+"""GitHub keeps at most this many results per run."""
+MAX_TAGS = 20
+
+LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+}
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+}
+
+
+def render(report: Report) -> str:
+    """Return the SARIF log as JSON text."""
+    return json.dumps(to_log(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_log(report: Report) -> dict[str, Any]:
+    """Return the SARIF log as data."""
+    results = sorted(report.results, key=lambda r: r.control.id)
+    index = {result.control.id: position for position, result in enumerate(results)}
+    sarif_results = [
+        _result(finding, result, index[result.control.id])
+        for result in results
+        if result.status is ControlStatus.FAIL
+        for finding in result.active_findings
+    ]
+    notifications = [_notification(error) for error in report.errors]
+    if len(sarif_results) > MAX_RESULTS:
+        rank = {"error": 0, "warning": 1, "note": 2}
+        sarif_results.sort(key=lambda r: rank[r["level"]])
+        dropped = len(sarif_results) - MAX_RESULTS
+        sarif_results = sarif_results[:MAX_RESULTS]
+        notifications.append(
+            {
+                "level": "warning",
+                "descriptor": {"id": "results-truncated"},
+                "message": {
+                    "text": f"{dropped} lower-severity results were left out to stay within "
+                    f"GitHub's limit of {MAX_RESULTS}; the JSON report has them all"
+                },
+            }
+        )
+    notifications.extend(
+        {
+            "level": "note",
+            "descriptor": {"id": "file-skipped"},
+            "message": {"text": f"{skipped.path} was not inspected: {skipped.reason}"},
+        }
+        for skipped in report.skipped
+        if not skipped.blocks_checks
+    )
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": report.tool.name,
+                "version": report.tool.version,
+                "semanticVersion": report.tool.version,
+                "informationUri": report.tool.uri,
+                "rules": [_rule(result.control) for result in results],
+            }
+        },
+        "automationDetails": {"id": CATEGORY},
+        "originalUriBaseIds": {
+            SRCROOT: {"description": {"text": "The root of the scanned target"}}
+        },
+        "results": sarif_results,
+        "invocations": [
+            {
+                "executionSuccessful": not incomplete(report),
+                "startTimeUtc": report.started_at,
+                "toolExecutionNotifications": notifications,
+            }
+        ],
+        "properties": {
+            "policyDigest": report.policy.digest,
+            "policyPacks": [f"{p.name}@{p.version}" for p in report.policy.packs],
+        },
+    }
+    if report.git is not None and report.git.commit:
+        run["versionControlProvenance"] = [_provenance(report)]
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _rule(control: ControlMeta) -> dict[str, Any]:
+    tags = ["security", *control.risks, f"phase:{control.phase}"]
+    tags += [f"external/cwe/{cwe.lower()}" for cwe in control.references.cwe]
+    rule: dict[str, Any] = {
+        "id": control.id,
+        "name": _pascal(control.title),
+        "shortDescription": {"text": control.title},
+        "fullDescription": {"text": _clip(control.rationale, 1000)},
+        "help": {"text": _help_text(control), "markdown": _help_markdown(control)},
+        "defaultConfiguration": {"level": LEVEL[control.severity]},
+        "properties": {
+            "tags": list(dict.fromkeys(tags))[:MAX_TAGS],
+            "security-severity": SECURITY_SEVERITY[control.severity],
+            "precision": "high",
+            "phase": control.phase,
+            "risks": list(control.risks),
+            "requirements": list(control.requirements),
+        },
+    }
+    if control.help_uri:
+        rule["helpUri"] = control.help_uri
+    return rule
+
+
+def _result(finding: Finding, result: ControlResult, rule_index: int) -> dict[str, Any]:
+    location = finding.location
+    region: dict[str, Any] = {"startLine": location.start_line or 1}
+    if location.start_line is not None:
+        if location.start_column is not None:
+            region["startColumn"] = location.start_column
+        if location.end_line is not None:
+            region["endLine"] = location.end_line
+        if location.end_column is not None and location.end_line is not None:
+            region["endColumn"] = location.end_column
+    if finding.snippet:
+        region["snippet"] = {"text": finding.snippet}
+    message = finding.message
+    properties: dict[str, Any] = {
+        "severity": finding.severity.label,
+        "phase": result.control.phase,
+        "checkId": finding.check_id,
+    }
+    if location.cell is not None:
+        message += f" (notebook cell {location.cell.index}, line {location.cell.line})"
+        properties["notebookCell"] = {"index": location.cell.index, "line": location.cell.line}
+    fingerprints: dict[str, str] = {"mlsecPolicy/v1": finding.fingerprint}
+    if finding.line_hash:
+        fingerprints["primaryLocationLineHash"] = finding.line_hash
+    return {
+        "ruleId": finding.control_id,
+        "ruleIndex": rule_index,
+        "level": LEVEL[finding.severity],
+        "message": {"text": message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": quote(location.path, safe="/"),
+                        "uriBaseId": SRCROOT,
+                    },
+                    "region": region,
+                }
+            }
+        ],
+        "partialFingerprints": fingerprints,
+        "properties": properties,
+    }
+
+
+def _notification(error: ScanError) -> dict[str, Any]:
+    text = error.message + (f" (hint: {error.hint})" if error.hint else "")
+    notification: dict[str, Any] = {
+        "level": "error" if error.level is ErrorLevel.ERROR else "warning",
+        "descriptor": {"id": error.kind},
+        "message": {"text": text},
+        "properties": {"engine": error.engine, "controls": list(error.control_ids)},
+    }
+    if error.path:
+        physical: dict[str, Any] = {
+            "artifactLocation": {"uri": quote(error.path, safe="/"), "uriBaseId": SRCROOT}
+        }
+        if error.line:
+            physical["region"] = {"startLine": error.line}
+        notification["locations"] = [{"physicalLocation": physical}]
+    if error.control_ids:
+        notification["associatedRule"] = {"id": error.control_ids[0]}
+    return notification
+
+
+def _provenance(report: Report) -> dict[str, Any]:
+    assert report.git is not None
+    provenance: dict[str, Any] = {"revisionId": report.git.commit}
+    if report.git.remote_url and "://" in report.git.remote_url:
+        provenance["repositoryUri"] = report.git.remote_url
+    if report.git.branch:
+        provenance["branch"] = report.git.branch
+    return provenance
+
+
+def _help_text(control: ControlMeta) -> str:
+    return f"{control.rationale}\n\nHow to fix: {control.remediation}"
+
+
+def _help_markdown(control: ControlMeta) -> str:
+    refs = control.references
+    frameworks = [*refs.owasp_ml, *refs.owasp_llm, *refs.atlas, *refs.cwe, *refs.other]
+    lines = [
+        f"**{control.title}** (`{control.id}`, {control.severity.label})",
+        "",
+        control.rationale,
+        "",
+        "**How to fix**",
+        "",
+        control.remediation,
+        "",
+        f"- Lifecycle phase: `{control.phase}`",
+        f"- Risk codes: {', '.join(control.risks)}",
+        f"- Policy requirements: {', '.join(control.requirements)}",
+    ]
+    if frameworks:
+        lines.append(f"- Frameworks: {', '.join(frameworks)}")
+    return "\n".join(lines)
+
+
+def _pascal(title: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", title)
+    return "".join(word[:1].upper() + word[1:] for word in words)[:255] or "Control"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,161 @@
+"""Turn a Jupyter notebook into a Python view of its code cells.
+
+Shell escapes (``!pip install``), line magics (``%env``), help lines (``obj?``) and cells in
+other languages (``%%bash``) are replaced by ``pass`` or blank lines of the same count, so the
+remaining code parses and every view line maps to one cell line. Each view line also records
+the line of the raw ``.ipynb`` file that holds it, which is what code scanning displays.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+
+from mlsec_policy.models import NotebookCell
+from mlsec_policy.views.base import LineOrigin, View, ViewError
+
+FOREIGN_CELL_MAGICS = frozenset(
+    {
+        "bash",
+        "sh",
+        "script",
+        "writefile",
+        "html",
+        "javascript",
+        "js",
+        "latex",
+        "markdown",
+        "sql",
+        "perl",
+        "ruby",
+        "svg",
+        "sx",
+        "system",
+        "file",
+        "R",
+        "julia",
+    }
+)
+"""Cell magics whose body is not Python."""
+
+_SHELL_ASSIGNMENT = re.compile(r"^([A-Za-z_][\w, ]*?)\s*=\s*[!%]")
+"""``files = !ls`` or ``out = %sx cmd``: IPython assigns a command's output."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCell:
+    """One code cell of a notebook."""
+
+    index: int
+    """1-based position among all cells."""
+    lines: tuple[str, ...]
+    """Source lines without their line endings."""
+    raw_lines: tuple[int, ...]
+    """For each source line, the 1-based line of the raw notebook file that holds it."""
+
+
+def read_cells(raw: str) -> list[CodeCell]:
+    """Return the code cells of the notebook text ``raw``; raise ViewError when it is broken."""
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ViewError(f"the notebook is not valid JSON: {exc.msg}", exc.lineno) from None
+    cells = document.get("cells") if isinstance(document, dict) else None
+    if cells is None and isinstance(document, dict) and "worksheets" in document:
+        cells = [c for sheet in document["worksheets"] for c in sheet.get("cells", [])]
+    if not isinstance(cells, list):
+        raise ViewError("the notebook has no 'cells' list (is it nbformat 4?)", 1)
+    finder = _RawLineFinder(raw)
+    result: list[CodeCell] = []
+    for index, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            raise ViewError(f"cell {index} is not a JSON object")
+        source = cell.get("source", cell.get("input", ""))
+        pieces: list[Any] = source if isinstance(source, list) else [source]
+        if not all(isinstance(p, str) for p in pieces):
+            raise ViewError(f"cell {index} has a source that is not text")
+        pieces = cast(list[str], pieces)
+        lines, raw_lines = _split_lines(pieces, [finder.find(piece) for piece in pieces])
+        if cell.get("cell_type") == "code":
+            result.append(CodeCell(index, tuple(lines), tuple(raw_lines)))
+    return result
+
+
+def _split_lines(pieces: list[str], raw_lines: list[int]) -> tuple[list[str], list[int]]:
+    """Join source pieces into lines; each line maps to the raw line of the piece it starts in.
+
+    A JSON string never spans raw lines, so every line of one piece sits on the same raw line.
+    """
+    lines: list[str] = []
+    origins: list[int] = []
+    current: str | None = None
+    current_origin = raw_lines[0] if raw_lines else 1
+    for piece, raw_line in zip(pieces, raw_lines, strict=True):
+        parts = piece.split("\n")
+        for position, part in enumerate(parts):
+            last = position == len(parts) - 1
+            if current is None:
+                if last and part == "":
+                    break  # the piece ended with a newline: the next line starts in the next piece
+                current, current_origin = "", raw_line
+            current += part
+            if not last:
+                lines.append(current)
+                origins.append(current_origin)
+                current = None
+    if current:
+        lines.append(current)
+        origins.append(current_origin)
+    return lines, origins
+
+
+def notebook_view(raw: str, stem: str) -> View:
+    """Return the Python view of notebook text ``raw``."""
+    text_lines: list[str] = []
+    origins: list[LineOrigin] = []
+    for cell in read_cells(raw):
+        for number, line in enumerate(_pythonise(cell.lines), start=1):
+            text_lines.append(line)
+            origins.append(LineOrigin(cell.raw_lines[number - 1], NotebookCell(cell.index, number)))
+    return View("\n".join(text_lines) + "\n", f"{stem}.py", tuple(origins))
+
+
+def _pythonise(lines: tuple[str, ...]) -> list[str]:
+    if not lines:
+        return []
+    first = lines[0].strip()
+    if first.startswith("%%"):
+        magic = first[2:].split()[0] if first[2:].split() else ""
+        if magic in FOREIGN_CELL_MAGICS:
+            return ["" for _ in lines]
+        return ["pass", *(_pythonise_line(line) for line in lines[1:])]
+    return [_pythonise_line(line) for line in lines]
+
+
+def _pythonise_line(line: str) -> str:
+    stripped = line.lstrip()
+    indent = line[: len(line) - len(stripped)]
+    if stripped.startswith(("!", "%")) or (stripped.endswith("?") and "#" not in stripped):
+        return indent + "pass"
+    assigned = _SHELL_ASSIGNMENT.match(stripped)
+    if assigned:
+        return f"{indent}{assigned.group(1).strip()} = None"
+    return line
+
+
+class _RawLineFinder:
+    """Finds, in order, the raw-file line of each JSON string of a notebook's sources."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.cursor = 0
+
+    def find(self, piece: str) -> int:
+        for encoded in (json.dumps(piece, ensure_ascii=False), json.dumps(piece)):
+            position = self.raw.find(encoded, self.cursor)
+            if position >= 0:
+                self.cursor = position + len(encoded)
+                return self.raw.count("\n", 0, position) + 1
+        return self.raw.count("\n", 0, self.cursor) + 1

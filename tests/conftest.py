@@ -1,0 +1,85 @@
+"""Shared test helpers: real files in temporary trees, the real CLI, the real schemas."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from mlsec_policy.cli import run
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAS = REPO / "schemas"
+EXAMPLES = REPO / "examples"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one command-line run produced."""
+
+    code: int
+    out: str
+    err: str
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> content) under ``root`` and return root."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run the real command line in-process and capture what it printed."""
+
+    def invoke(*args: str) -> CliResult:
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
+
+
+def run_subprocess(
+    *args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> CliResult:
+    """Run ``python -m mlsec_policy`` in a child process (the way users run it)."""
+    process = subprocess.run(
+        [sys.executable, "-m", "mlsec_policy", *args],
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return CliResult(process.returncode, process.stdout, process.stderr)
+
+
+def load_json(path: Path) -> Any:
+    """Read a JSON file."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def report_validator() -> jsonschema.protocols.Validator:
+    """Return a validator for our JSON report schema."""
+    schema = load_json(SCHEMAS / "report.schema.json")
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def sarif_validator() -> jsonschema.protocols.Validator:
+    """Return a validator for the official SARIF 2.1.0 schema we ship."""
+    schema = load_json(SCHEMAS / "third_party" / "sarif-schema-2.1.0.json")
+    return jsonschema.Draft4Validator(schema)
