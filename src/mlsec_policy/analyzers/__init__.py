@@ -5,7 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlsec_policy.analyzers import dockerfile_user, paths
+from mlsec_policy.analyzers import (
+    ci_tools,
+    codeowners,
+    commands,
+    compose,
+    doc_sections,
+    dockerfile_checks,
+    dockerfile_user,
+    gha,
+    image_refs,
+    k8s_cluster,
+    k8s_pods,
+    paths,
+    update_automation,
+)
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
 ANALYZERS: dict[str, AnalyzerSpec] = {
@@ -13,6 +27,19 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
     for spec in (
         paths.SPEC,
         dockerfile_user.SPEC,
+        # infrastructure: containers, clusters, compose, CI
+        *dockerfile_checks.SPECS,
+        commands.SPEC,
+        image_refs.SPEC,
+        *k8s_pods.SPECS,
+        *k8s_cluster.SPECS,
+        *compose.SPECS,
+        *gha.SPECS,
+        # evidence: governance documents and repository hygiene
+        doc_sections.SPEC,
+        update_automation.SPEC,
+        codeowners.SPEC,
+        ci_tools.SPEC,
     )
 }
 """Every native analyzer by name."""
