@@ -40,6 +40,8 @@ class Command:
     source: str
     text: str
     line: int
+    last: int = 0
+    """Last physical line of the command, when it spans several (continuations, lists)."""
 
 
 def command_patterns(
@@ -51,19 +53,32 @@ def command_patterns(
         (re.compile(str(mapping(rule)["regex"])), str(mapping(rule)["message"]))
         for rule in sequence(params.get("patterns"))
     ]
+    lines: list[str] = []
     for command in commands(context):
         if command.source not in wanted:
             continue
         for regex, message in rules:
             match = regex.search(command.text)
             if match:
+                line = command.line
+                if command.last > command.line:
+                    lines = lines or context.read_text().splitlines()
+                    line = _line_of(lines, command, match.group(0).split()[0])
                 yield Observation(
-                    context.at(command.line),
+                    context.at(line),
                     message=message,
                     snippet=redact(command.text[:300]),
                     key=match.group(0),
                 )
                 break
+
+
+def _line_of(lines: list[str], command: Command, word: str) -> int:
+    """Return the physical line of a multi-line command where ``word`` appears."""
+    for number in range(command.line, min(command.last, len(lines)) + 1):
+        if word in lines[number - 1]:
+            return number
+    return command.line
 
 
 def commands(context: FileContext) -> Iterator[Command]:
@@ -90,14 +105,19 @@ def commands(context: FileContext) -> Iterator[Command]:
 
 
 def _dockerfile(text: str) -> Iterator[Command]:
-    all_stages = stages(parse(text))
+    instructions = parse(text)
+    starts = [i.line for i in instructions] + [text.count("\n") + 2]
+    last = {line: starts[index + 1] - 1 for index, line in enumerate(starts[:-1])}
+    all_stages = stages(instructions)
     for stage in all_stages:
         for instruction in stage.instructions:
             if instruction.keyword == "RUN":
-                yield Command("script", _exec_form(instruction.arguments), instruction.line)
+                text_ = _exec_form(instruction.arguments)
+                yield Command("script", text_, instruction.line, last[instruction.line])
     for keyword in ("ENTRYPOINT", "CMD"):
         for instruction in runtime_instructions(all_stages, keyword)[:1]:
-            yield Command("start", _exec_form(instruction.arguments), instruction.line)
+            text_ = _exec_form(instruction.arguments)
+            yield Command("start", text_, instruction.line, last[instruction.line])
     for instruction in runtime_instructions(all_stages, "ENV"):
         for setting in _env_settings(instruction.arguments):
             yield Command("env", setting, instruction.line)
@@ -137,10 +157,10 @@ def _logical_lines(lines: list[str], first: int, source: str) -> Iterator[Comman
             pending.append(stripped[:-1])
             continue
         pending.append(stripped)
-        yield Command(source, " ".join(pending), start)
+        yield Command(source, " ".join(pending), start, first + offset)
         pending = []
     if pending:
-        yield Command(source, " ".join(pending), start)
+        yield Command(source, " ".join(pending), start, first + len(lines) - 1)
 
 
 def _ci(context: FileContext) -> Iterator[Command]:
@@ -197,14 +217,15 @@ def _container_commands(
     env_key: str,
 ) -> Iterator[Command]:
     words: list[str] = []
-    line = 0
+    line = last = 0
     for key in command_keys:
         value = data.get(key)
         if value is not None:
             line = line or doc.line((*path, key))
+            last = doc.end_line((*path, key))
             words.extend(str(v) for v in (value if isinstance(value, list) else [value]))
     if words:
-        yield Command("start", " ".join(words), line)
+        yield Command("start", " ".join(words), line, last)
     environment = data.get(env_key)
     for name, value in mapping(environment).items():
         if value is not None:

@@ -24,11 +24,9 @@ from mlsec_policy.models import ArtifactKind, JsonValue
 
 EXPOSED_TYPES = frozenset({"LoadBalancer", "NodePort"})
 TLS_ANNOTATIONS = re.compile(
-    r"(certificate-arn|ssl-cert|pre-shared-cert|managed-certificates|ssl-redirect"
-    r"|force-ssl-redirect|cert-manager\.io/)",
-    re.IGNORECASE,
+    r"(certificate-arn|ssl-cert|pre-shared-cert|managed-certificates)", re.IGNORECASE
 )
-"""Annotations by which a load balancer or cert-manager provides TLS in front of an Ingress."""
+"""Annotations by which a cloud load balancer terminates TLS in front of an Ingress."""
 
 
 def exposed_tools(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
