@@ -12,7 +12,9 @@ from collections.abc import Sequence
 import click
 
 from mlsec_policy import __version__
+from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.policy_cmd import policy_group
+from mlsec_policy.cli.risks_cmd import risks_command
 from mlsec_policy.cli.scan_cmd import scan_command
 from mlsec_policy.cli.validate_cmd import validate_command
 from mlsec_policy.errors import ExitCode, MlsecPolicyError
@@ -32,6 +34,8 @@ def cli() -> None:
 cli.add_command(scan_command)
 cli.add_command(validate_command)
 cli.add_command(policy_group)
+cli.add_command(controls_group)
+cli.add_command(risks_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
