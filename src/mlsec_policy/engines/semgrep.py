@@ -130,7 +130,7 @@ class SemgrepEngine:
         views_root = workspace.scratch / "views"
         for number, artifact in enumerate(artifacts):
             try:
-                view = _view_for(artifact, workspace.root)
+                view = view_for(artifact, workspace.root)
             except (ViewError, OSError, UnicodeDecodeError) as exc:
                 errors.append(_view_error(artifact, exc, checks))
                 continue
@@ -213,7 +213,7 @@ class SemgrepEngine:
             )
 
 
-def _view_for(artifact: Artifact, root: Path) -> View | None:
+def view_for(artifact: Artifact, root: Path) -> View | None:
     """Return the view semgrep should scan instead of the file, or None to scan it as is."""
     pure = PurePosixPath(artifact.path)
     name = pure.name

@@ -129,6 +129,36 @@ def run_semgrep(
     return RunResult(process.returncode, _parse(process.stdout), stderr)
 
 
+def run_semgrep_test(
+    binary: Path, directory: Path, scratch: Path, settings: SemgrepSettings
+) -> RunResult:
+    """Run semgrep's own rule tests (``semgrep test``) on a folder of rule/target pairs.
+
+    The folder holds ``NAME.yaml`` rule files and ``NAME.<ext>`` targets annotated with
+    ``# ruleid:`` / ``# ok:`` comments. The JSON result is returned as parsed data.
+    """
+    command = [str(binary), "test", "--experimental", "--json", str(directory)]
+    try:
+        process = subprocess.run(
+            command,
+            cwd=directory,
+            env=_environment(scratch),
+            capture_output=True,
+            timeout=settings.process_timeout,
+            check=False,
+        )
+    except (FileNotFoundError, PermissionError) as exc:
+        raise EngineUnavailableError(f"semgrep could not be started: {exc}") from None
+    except subprocess.TimeoutExpired:
+        return RunResult(-signal.SIGKILL, None, "semgrep test did not finish in time")
+    try:
+        data = json.loads(process.stdout)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = None
+    output = data if isinstance(data, dict) and isinstance(data.get("results"), dict) else None
+    return RunResult(process.returncode, output, process.stderr.decode("utf-8", "replace"))
+
+
 def _parse(stdout: bytes) -> dict[str, Any] | None:
     try:
         data = json.loads(stdout)

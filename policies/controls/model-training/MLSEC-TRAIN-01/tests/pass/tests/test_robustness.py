@@ -1,5 +1,6 @@
 # ruleid: robustness-testing-library
 from art.attacks.evasion import ProjectedGradientDescent
+# ruleid: robustness-testing-library
 from art.estimators.classification import PyTorchClassifier
 
 
