@@ -13,6 +13,7 @@ import click
 
 from mlsec_policy import __version__
 from mlsec_policy.cli.policy_cmd import policy_group
+from mlsec_policy.cli.report_cmd import report_group
 from mlsec_policy.cli.scan_cmd import scan_command
 from mlsec_policy.cli.validate_cmd import validate_command
 from mlsec_policy.errors import ExitCode, MlsecPolicyError
@@ -32,6 +33,7 @@ def cli() -> None:
 cli.add_command(scan_command)
 cli.add_command(validate_command)
 cli.add_command(policy_group)
+cli.add_command(report_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

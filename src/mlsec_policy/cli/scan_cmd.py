@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -14,27 +12,15 @@ from mlsec_policy.cli.common import (
     semgrep_settings,
     source_date_epoch,
     use_color,
-    write_output,
 )
+from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.models import Severity
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.outcome import exit_code
 from mlsec_policy.report import console
-from mlsec_policy.report.formats import FORMATS
 from mlsec_policy.scan import scan
 
 SEVERITIES = [s.label for s in Severity]
-
-
-def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for name in reversed(list(FORMATS)):
-        command = click.option(
-            f"--{name}-output",
-            f"{name}_output",
-            metavar="FILE",
-            help=f"Write the {name.upper()} report to FILE ('-' for standard output).",
-        )(command)
-    return command
 
 
 @click.command("scan")
@@ -68,7 +54,7 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     metavar="CONTROL-ID",
     help="Leave a control out of this scan. Repeatable.",
 )
-@_output_options
+@output_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option(
     "-v", "--verbose", count=True, help="Also show passing controls, evidence, skipped files."
@@ -110,6 +96,7 @@ def scan_command(
     semgrep_mode: str,
     jobs: int,
     timeout: int,
+    markdown_max_chars: int,
     **outputs: str | None,
 ) -> int:
     """Scan PATH (default: the current directory) against the policy.
@@ -117,6 +104,7 @@ def scan_command(
     Prints a summary per lifecycle phase and every failing control with its findings and a
     fix, and writes any number of report files from the same scan.
     """
+    files = requested(outputs)
     show_progress = not quiet
     options = ScanOptions(
         target=path,
@@ -133,11 +121,8 @@ def scan_command(
         report = scan(options)
     finally:
         clear_progress(show_progress)
-    for name, render in FORMATS.items():
-        target = outputs.get(f"{name}_output")
-        if target:
-            write_output(target, render(report))
-    to_stdout = any(value == "-" for value in outputs.values())
+    write_reports(report, files, markdown_max_chars)
+    to_stdout = "-" in files.values()
     verbosity = 0 if quiet else 1 + verbose
     text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
     click.echo(text, nl=False, err=to_stdout)
