@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from mlsec_policy.cli.progress import ProgressDisplay
 from mlsec_policy.engines.semgrep_run import SemgrepSettings
 from mlsec_policy.errors import UsageError
 
@@ -64,20 +64,8 @@ def write_output(path: str, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def progress_printer(enabled: bool) -> Callable[[str], None] | None:
-    """Return a function printing progress to stderr, or None when disabled or not a TTY."""
-    if not enabled or not sys.stderr.isatty():
+def progress_display(enabled: bool) -> ProgressDisplay | None:
+    """Return a progress display on stderr, or None when disabled, not a TTY or ``TERM=dumb``."""
+    if not enabled or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         return None
-
-    def show(message: str) -> None:
-        sys.stderr.write(f"\r\033[2K… {message}")
-        sys.stderr.flush()
-
-    return show
-
-
-def clear_progress(enabled: bool) -> None:
-    """Erase the progress line, if one was drawn."""
-    if enabled and sys.stderr.isatty():
-        sys.stderr.write("\r\033[2K")
-        sys.stderr.flush()
+    return ProgressDisplay(sys.stderr)
