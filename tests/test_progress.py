@@ -25,18 +25,7 @@ def terminal() -> Iterator[tuple[TextIO, Callable[[], str]]]:
     master, slave = pty.openpty()
     stream = os.fdopen(slave, "w", encoding="utf-8")
     chunks: list[bytes] = []
-
-    def pump() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            chunks.append(chunk)
-
-    reader = threading.Thread(target=pump, daemon=True)
+    reader = threading.Thread(target=lambda: chunks.append(_drain(master)), daemon=True)
     reader.start()
 
     def read() -> str:
@@ -105,6 +94,14 @@ def _on_terminal(args: list[str], env: dict[str, str]) -> str:
         env=env,
     )
     os.close(slave)
+    output = _drain(master)
+    process.wait(timeout=300)
+    os.close(master)
+    return output.decode("utf-8")
+
+
+def _drain(master: int) -> bytes:
+    """Read a pseudo-terminal until its other end is closed."""
     chunks = []
     while True:
         try:
@@ -114,6 +111,4 @@ def _on_terminal(args: list[str], env: dict[str, str]) -> str:
         if not chunk:
             break
         chunks.append(chunk)
-    process.wait(timeout=300)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8")
+    return b"".join(chunks)

@@ -11,20 +11,15 @@ from typing import Any
 import pytest
 
 from mlsec_policy.models import Report
-from mlsec_policy.report import html, json_report
+from mlsec_policy.report import html
 from tests.browser import decode_png, run_chromium
 from tests.htmltree import Node, parse
-from tests.reporting import HOSTILE, rich_report
+from tests.reporting import HOSTILE
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    return rich_report(tmp_path_factory.mktemp("rich"))
-
-
-@pytest.fixture(scope="module")
-def page(report: Report) -> str:
-    return html.render(report)
+def page(rich: Report) -> str:
+    return html.render(rich)
 
 
 @pytest.fixture(scope="module")
@@ -32,27 +27,22 @@ def doc(page: str) -> Node:
     return parse(page)
 
 
-@pytest.fixture(scope="module")
-def data(report: Report) -> dict[str, Any]:
-    return json_report.to_document(report)
-
-
-def test_every_phase_once_in_lifecycle_order(doc: Node, data: dict[str, Any]) -> None:
+def test_every_phase_once_in_lifecycle_order(doc: Node, rich_data: dict[str, Any]) -> None:
     sections = doc.find_all("section", "phase")
     assert [s.attrs["data-phase"] for s in sections] == [
-        p["id"] for p in data["taxonomy"]["phases"]
+        p["id"] for p in rich_data["taxonomy"]["phases"]
     ]
     assert len(sections) == 9
 
 
 def test_every_control_exactly_once_in_its_phase_with_its_status(
-    doc: Node, data: dict[str, Any]
+    doc: Node, rich_data: dict[str, Any]
 ) -> None:
     articles = doc.find_all("article", "control")
     ids = [a.attrs["id"] for a in articles]
-    assert sorted(ids) == sorted(f"control-{r['control']['id']}" for r in data["results"])
+    assert sorted(ids) == sorted(f"control-{r['control']['id']}" for r in rich_data["results"])
     assert len(ids) == len(set(ids))
-    for result in data["results"]:
+    for result in rich_data["results"]:
         control = result["control"]
         section = doc.find("section", "phase", data_phase=control["phase"])
         article = section.find("article", "control", id=f"control-{control['id']}")
@@ -64,63 +54,69 @@ def test_every_control_exactly_once_in_its_phase_with_its_status(
         assert control["fix"] in text
 
 
-def test_all_34_risk_codes_with_phase_controls_and_status(doc: Node, data: dict[str, Any]) -> None:
+def test_all_34_risk_codes_with_phase_controls_and_status(
+    doc: Node, rich_data: dict[str, Any]
+) -> None:
     rows = doc.find("table", "risks").find_all("tr")[1:]
-    assert [r.attrs["data-risk"] for r in rows] == [r["id"] for r in data["taxonomy"]["risks"]]
+    assert [r.attrs["data-risk"] for r in rows] == [r["id"] for r in rich_data["taxonomy"]["risks"]]
     assert len(rows) == 34
-    for row, risk in zip(rows, data["summary"]["risks"], strict=True):
+    for row, risk in zip(rows, rich_data["summary"]["risks"], strict=True):
         cells = row.find_all("td")
         assert cells[2].text() == risk["phase"]
         assert [a.attrs["href"] for a in cells[3].find_all("a")] == [
             f"#control-{c}" for c in risk["controls"]
         ]
         assert cells[4].text() == risk["status"].replace("-", " ")
-    uncovered = [r for r in data["summary"]["risks"] if r["status"] == "not-covered"]
+    uncovered = [r for r in rich_data["summary"]["risks"] if r["status"] == "not-covered"]
     assert uncovered, "the fixture policy leaves some risks uncovered"
 
 
-def test_overview_matrix_matches_the_summary(doc: Node, data: dict[str, Any]) -> None:
+def test_overview_matrix_matches_the_summary(doc: Node, rich_data: dict[str, Any]) -> None:
     matrix = doc.find("table", "matrix")
-    statuses = list(data["summary"]["status_counts"])
-    for phase in data["summary"]["phases"]:
+    statuses = list(rich_data["summary"]["status_counts"])
+    for phase in rich_data["summary"]["phases"]:
         cells = matrix.find("tr", data_phase=phase["id"]).find_all("td")
         assert [int(c.text()) for c in cells[:-1]] == [phase["status_counts"][s] for s in statuses]
     layers = [r.text() for r in matrix.find_all("tr", "layer")]
-    assert layers == [layer["title"] for layer in data["taxonomy"]["layers"]]
+    assert layers == [layer["title"] for layer in rich_data["taxonomy"]["layers"]]
     verdict = doc.find("div", "verdict")
-    assert data["summary"]["verdict"].upper() in verdict.text()
+    assert rich_data["summary"]["verdict"].upper() in verdict.text()
     chart = doc.find("svg", "chart")
     bars = chart.find_all("g", "bar")
-    assert [b.attrs["data-phase"] for b in bars] == [p["id"] for p in data["summary"]["phases"]]
-    for bar, phase in zip(bars, data["summary"]["phases"], strict=True):
+    assert [b.attrs["data-phase"] for b in bars] == [
+        p["id"] for p in rich_data["summary"]["phases"]
+    ]
+    for bar, phase in zip(bars, rich_data["summary"]["phases"], strict=True):
         segments = [r for r in bar.find_all("rect") if "track" not in r.attrs.get("class", "")]
         drawn = {r.attrs["class"].removeprefix("seg-"): r.find("title").text() for r in segments}
         expected = {s for s, n in phase["status_counts"].items() if n}
         assert set(drawn) == expected
 
 
-def test_header_names_policy_commit_options_and_digest(doc: Node, data: dict[str, Any]) -> None:
+def test_header_names_policy_commit_options_and_digest(
+    doc: Node, rich_data: dict[str, Any]
+) -> None:
     header = doc.find("header").text()
-    pack = data["policy"]["packs"][0]
+    pack = rich_data["policy"]["packs"][0]
     for value in (
         pack["name"],
         pack["digest"],
-        data["policy"]["digest"],
-        data["git"]["commit"],
-        data["git"]["branch"],
-        data["git"]["remote_url"],
-        data["started_at"],
-        data["tool"]["version"],
-        data["integrity"]["content_digest"],
+        rich_data["policy"]["digest"],
+        rich_data["git"]["commit"],
+        rich_data["git"]["branch"],
+        rich_data["git"]["remote_url"],
+        rich_data["started_at"],
+        rich_data["tool"]["version"],
+        rich_data["integrity"]["content_digest"],
     ):
         assert value in header, value
     assert "Uncommitted changes no" in header
     assert "Fail on low and above" in header
 
 
-def test_evidence_waiver_attestation_errors_and_skips(doc: Node, data: dict[str, Any]) -> None:
+def test_evidence_waiver_attestation_errors_and_skips(doc: Node, rich_data: dict[str, Any]) -> None:
     load = doc.find("article", id="control-MLSEC-LOAD-01")
-    finding = next(r for r in data["results"] if r["control"]["id"] == "MLSEC-LOAD-01")
+    finding = next(r for r in rich_data["results"] if r["control"]["id"] == "MLSEC-LOAD-01")
     first = finding["findings"][0]
     assert f"{first['location']['path']}:{first['location']['start_line']}" in load.text()
     excerpt = load.find("pre", "excerpt").text()
@@ -192,7 +188,7 @@ def test_renders_in_a_real_browser_not_blank(page: str, tmp_path: Path, script: 
     if script == "off":  # the page's own CSP, told to run no script at all
         page = re.sub(r"script-src &#39;sha256-[^&]+&#39;", "script-src &#39;none&#39;", page)
         assert "script-src &#39;none&#39;" in page
-    target = tmp_path / "report.html"
+    target = tmp_path / "rich.html"
     target.write_text(page, encoding="utf-8")
     shot = tmp_path / "shot.png"
     run_chromium(tmp_path, target, "--window-size=1000,900", f"--screenshot={shot}")
@@ -200,7 +196,7 @@ def test_renders_in_a_real_browser_not_blank(page: str, tmp_path: Path, script: 
 
 
 def test_filters_run_under_the_csp(page: str, tmp_path: Path) -> None:
-    target = tmp_path / "report.html"
+    target = tmp_path / "rich.html"
     target.write_text(page, encoding="utf-8")
     filtered = parse(run_chromium(tmp_path, target, "--dump-dom", query="?status=fail,error"))
     form = filtered.find("form", id="filters")

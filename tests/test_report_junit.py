@@ -10,34 +10,23 @@ import pytest
 from lxml import etree
 
 from mlsec_policy.models import Finding, Report
-from mlsec_policy.report import json_report, junit
+from mlsec_policy.report import junit
 from tests.conftest import SCHEMAS
-from tests.reporting import rich_report
 
 XSDS = ("junit-10-xunit-14c6e39.xsd", "junit-10-xunit-ae25da5.xsd")
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    return rich_report(tmp_path_factory.mktemp("rich"))
-
-
-@pytest.fixture(scope="module")
-def data(report: Report) -> dict[str, Any]:
-    return json_report.to_document(report)
-
-
 @pytest.mark.parametrize("xsd", XSDS)
-def test_valid_against_the_jenkins_junit_schemas(report: Report, xsd: str) -> None:
+def test_valid_against_the_jenkins_junit_schemas(rich: Report, xsd: str) -> None:
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "third_party" / xsd)))
-    document = etree.fromstring(junit.render(report).encode("utf-8"))
+    document = etree.fromstring(junit.render(rich).encode("utf-8"))
     assert schema.validate(document), schema.error_log
 
 
-def test_one_suite_per_phase_one_case_per_control(report: Report, data: dict[str, Any]) -> None:
-    root = ET.fromstring(junit.render(report))
+def test_one_suite_per_phase_one_case_per_control(rich: Report, rich_data: dict[str, Any]) -> None:
+    root = ET.fromstring(junit.render(rich))
     suites = root.findall("testsuite")
-    phases = data["summary"]["phases"]
+    phases = rich_data["summary"]["phases"]
     assert [s.get("name") for s in suites] == [p["title"] for p in phases]
     for suite, phase in zip(suites, phases, strict=True):
         cases = suite.findall("testcase")
@@ -47,13 +36,13 @@ def test_one_suite_per_phase_one_case_per_control(report: Report, data: dict[str
         for kind in ("failure", "error", "skipped"):
             counted = sum(1 for c in cases if c.find(kind) is not None)
             assert suite.get("skipped" if kind == "skipped" else f"{kind}s") == str(counted)
-    assert root.get("tests") == str(len(data["results"]))
+    assert root.get("tests") == str(len(rich_data["results"]))
 
 
 def test_statuses_map_to_failure_error_skipped_or_pass(
-    report: Report, data: dict[str, Any]
+    rich: Report, rich_data: dict[str, Any]
 ) -> None:
-    root = ET.fromstring(junit.render(report))
+    root = ET.fromstring(junit.render(rich))
     cases = {c.get("name", "").split()[0]: c for c in root.iter("testcase")}
     expected = {
         "fail": "failure",
@@ -65,7 +54,7 @@ def test_statuses_map_to_failure_error_skipped_or_pass(
         "waived": None,
     }
     seen = set()
-    for result in data["results"]:
+    for result in rich_data["results"]:
         case = cases[result["control"]["id"]]
         outcome = [c.tag for c in case if c.tag in ("failure", "error", "skipped")]
         want = expected[result["status"]]
@@ -75,11 +64,11 @@ def test_statuses_map_to_failure_error_skipped_or_pass(
 
 
 def test_failures_carry_findings_and_errors_carry_scan_errors(
-    report: Report, data: dict[str, Any]
+    rich: Report, rich_data: dict[str, Any]
 ) -> None:
-    root = ET.fromstring(junit.render(report))
+    root = ET.fromstring(junit.render(rich))
     cases = {c.get("name", "").split()[0]: c for c in root.iter("testcase")}
-    for result in data["results"]:
+    for result in rich_data["results"]:
         case = cases[result["control"]["id"]]
         if result["status"] == "fail":
             failure = case.find("failure")
@@ -103,27 +92,27 @@ def test_failures_carry_findings_and_errors_carry_scan_errors(
     assert "serving/big_module.py" in side, "errors beside a failure are not lost"
 
 
-def test_fail_on_attestation_turns_missing_attestations_into_failures(report: Report) -> None:
-    strict = replace(report, settings=replace(report.settings, fail_on_attestation=True))
+def test_fail_on_attestation_turns_missing_attestations_into_failures(rich: Report) -> None:
+    strict = replace(rich, settings=replace(rich.settings, fail_on_attestation=True))
     root = ET.fromstring(junit.render(strict))
     case = next(c for c in root.iter("testcase") if c.get("name", "").startswith("ACME-CONSENT"))
     failure = case.find("failure")
     assert failure is not None and failure.get("type") == "needs-attestation"
 
 
-def test_characters_xml_cannot_hold_are_replaced(report: Report) -> None:
+def test_characters_xml_cannot_hold_are_replaced(rich: Report) -> None:
     def dirty(finding: Finding) -> Finding:
         return replace(finding, message="bell\x07 escape\x1b[31m", snippet="x = '\x00'")
 
-    results = tuple(replace(r, findings=tuple(map(dirty, r.findings))) for r in report.results)
-    text = junit.render(replace(report, results=results))
+    results = tuple(replace(r, findings=tuple(map(dirty, r.findings))) for r in rich.results)
+    text = junit.render(replace(rich, results=results))
     root = ET.fromstring(text)
     assert "bell\ufffd escape\ufffd[31m" in "".join(root.itertext())
 
 
-def test_scan_errors_without_a_control_get_their_own_suite(report: Report) -> None:
-    loose = replace(report.errors[0], control_ids=(), message="semgrep crashed")
-    root = ET.fromstring(junit.render(replace(report, errors=(*report.errors, loose))))
+def test_scan_errors_without_a_control_get_their_own_suite(rich: Report) -> None:
+    loose = replace(rich.errors[0], control_ids=(), message="semgrep crashed")
+    root = ET.fromstring(junit.render(replace(rich, errors=(*rich.errors, loose))))
     suite = root.findall("testsuite")[-1]
     assert suite.get("name") == "Scan" and suite.get("errors") == "1"
     error = suite.find("testcase/error")

@@ -11,21 +11,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from mlsec_policy.models import ControlResult, GitFacts, Location, Report
-from mlsec_policy.report import json_report, markdown
+from mlsec_policy.report import markdown
 from mlsec_policy.report.links import Forge, source_links, web_base
-from tests.reporting import rich_report
 
 PARSER = MarkdownIt("commonmark").enable("table")
-
-
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    return rich_report(tmp_path_factory.mktemp("rich"))
-
-
-@pytest.fixture(scope="module")
-def data(report: Report) -> dict[str, Any]:
-    return json_report.to_document(report)
 
 
 def _tables(tokens: list[Token]) -> list[list[list[str]]]:
@@ -63,31 +52,33 @@ def _strip(cell: str) -> str:
     return cell.replace("*", "")
 
 
-def test_verdict_and_phase_table_agree_with_the_json(report: Report, data: dict[str, Any]) -> None:
-    tokens = PARSER.parse(markdown.render(report))
+def test_verdict_and_phase_table_agree_with_the_json(
+    rich: Report, rich_data: dict[str, Any]
+) -> None:
+    tokens = PARSER.parse(markdown.render(rich))
     heading = next(t for i, t in enumerate(tokens) if i and tokens[i - 1].type == "heading_open")
-    assert data["summary"]["verdict"].upper() in heading.content
+    assert rich_data["summary"]["verdict"].upper() in heading.content
     (table,) = _tables(tokens)
     header, *rows = table
-    statuses = list(data["summary"]["status_counts"])
+    statuses = list(rich_data["summary"]["status_counts"])
     assert len(header) == len(statuses) + 1
     by_title = {_strip(r[0]): r[1:] for r in rows}
-    for phase in data["summary"]["phases"]:
+    for phase in rich_data["summary"]["phases"]:
         cells = [int(_strip(c)) for c in by_title[phase["title"]]]
         assert cells == [phase["status_counts"][s] for s in statuses]
     totals = [int(_strip(c)) for c in by_title["Total"]]
-    assert totals == [data["summary"]["status_counts"][s] for s in statuses]
+    assert totals == [rich_data["summary"]["status_counts"][s] for s in statuses]
 
 
 def test_failing_controls_link_every_finding_to_its_line(
-    report: Report, data: dict[str, Any]
+    rich: Report, rich_data: dict[str, Any]
 ) -> None:
-    text = markdown.render(report)
+    text = markdown.render(rich)
     links = _links(PARSER.parse(text))
-    commit = data["git"]["commit"]
+    commit = rich_data["git"]["commit"]
     base = "https://github.com/acme/ml-app"
     assert (f"{base}/commit/{commit}", commit[:12]) in links
-    failing = [r for r in data["results"] if r["status"] == "fail"]
+    failing = [r for r in rich_data["results"] if r["status"] == "fail"]
     assert failing
     for result in failing:
         assert result["control"]["id"] in text
@@ -100,8 +91,8 @@ def test_failing_controls_link_every_finding_to_its_line(
     assert listed == {r["control"]["id"] for r in failing}
 
 
-def test_waivers_and_errors_are_listed_and_text_is_escaped(report: Report) -> None:
-    text = markdown.render(report)
+def test_waivers_and_errors_are_listed_and_text_is_escaped(rich: Report) -> None:
+    text = markdown.render(rich)
     rendered = PARSER.render(text)
     assert "<script>" not in rendered
     assert "&lt;script&gt;alert('x')&lt;/script&gt;" in rendered
@@ -111,12 +102,10 @@ def test_waivers_and_errors_are_listed_and_text_is_escaped(report: Report) -> No
 
 
 @pytest.mark.parametrize("limit", [2_000, 5_000, 20_000])
-def test_truncation_keeps_tables_whole_and_stays_within_the_limit(
-    report: Report, limit: int
-) -> None:
-    template = next(r for r in report.results if r.control.id == "MLSEC-LOAD-01")
+def test_truncation_keeps_tables_whole_and_stays_within_the_limit(rich: Report, limit: int) -> None:
+    template = next(r for r in rich.results if r.control.id == "MLSEC-LOAD-01")
     many = tuple(_copy(template, n) for n in range(300))
-    big = replace(report, results=(*report.results, *many))
+    big = replace(rich, results=(*rich.results, *many))
     text = markdown.render(big, max_chars=limit)
     assert len(text) <= limit
     assert "Truncated to stay within" in text
@@ -129,22 +118,22 @@ def test_truncation_keeps_tables_whole_and_stays_within_the_limit(
 
 
 def test_default_limit_fits_a_pull_request_comment_and_bytes_never_exceed_a_mib(
-    report: Report,
+    rich: Report,
 ) -> None:
-    template = next(r for r in report.results if r.control.id == "MLSEC-LOAD-01")
+    template = next(r for r in rich.results if r.control.id == "MLSEC-LOAD-01")
     wide = replace(
         template,
         findings=tuple(replace(f, message="é✓" * 300) for f in template.findings),
     )
-    big = replace(report, results=tuple(_copy(wide, n) for n in range(4000)))
+    big = replace(rich, results=tuple(_copy(wide, n) for n in range(4000)))
     assert len(markdown.render(big)) <= 65_536
     huge = markdown.render(big, max_chars=5_000_000)
     assert len(huge.encode("utf-8")) <= 1024 * 1024
 
 
-def test_a_too_small_limit_is_refused(report: Report) -> None:
+def test_a_too_small_limit_is_refused(rich: Report) -> None:
     with pytest.raises(ValueError, match="at least"):
-        markdown.render(report, max_chars=100)
+        markdown.render(rich, max_chars=100)
 
 
 def _copy(result: ControlResult, number: int) -> ControlResult:
@@ -198,8 +187,8 @@ def test_gitlab_line_links_and_a_scanned_subfolder() -> None:
     assert links.commit_url() == f"https://gitlab.com/g/p/-/commit/{'a' * 40}"
 
 
-def test_no_links_without_a_commit_or_a_remote(report: Report) -> None:
-    assert report.git is not None
-    no_remote = replace(report, git=replace(report.git, remote_url=None))
+def test_no_links_without_a_commit_or_a_remote(rich: Report) -> None:
+    assert rich.git is not None
+    no_remote = replace(rich, git=replace(rich.git, remote_url=None))
     assert not _links(PARSER.parse(markdown.render(no_remote)))
-    assert not _links(PARSER.parse(markdown.render(replace(report, git=None))))
+    assert not _links(PARSER.parse(markdown.render(replace(rich, git=None))))
