@@ -44,12 +44,21 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def measure(command: Sequence[str], cwd: Path | None = None,
-            env: Mapping[str, str] | None = None, interval: float = 0.05) -> Measured:
+def measure(
+    command: Sequence[str],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    interval: float = 0.05,
+) -> Measured:
     """Run ``command`` to completion and return its wall time and peak tree RSS."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=dict(env) if env else None,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=dict(env) if env else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     peak = 0
     done = threading.Event()
 

@@ -29,12 +29,14 @@ from procmem import Measured, measure
 
 from mlsec_policy.analyzers import params_schemas
 from mlsec_policy.discover import discover
-from mlsec_policy.engines.semgrep_run import find_binary, SemgrepSettings
+from mlsec_policy.engines.semgrep_run import SemgrepSettings, find_binary
 from mlsec_policy.policy import load_policy
 from mlsec_policy.policy.semgrep_rules import build_rule
 
 HERE = Path(__file__).resolve().parent
-CORPUS = Path(os.environ.get("MLSEC_BENCH_CORPUS", Path(tempfile.gettempdir()) / "mlsec-policy-bench"))
+CORPUS = Path(
+    os.environ.get("MLSEC_BENCH_CORPUS", Path(tempfile.gettempdir()) / "mlsec-policy-bench")
+)
 VIEW_KINDS = {"notebook"}
 
 
@@ -45,8 +47,20 @@ def fetch(package: str) -> Path:
         return target
     wheels = CORPUS / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                    "--dest", str(wheels), package], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--quiet",
+            "--dest",
+            str(wheels),
+            package,
+        ],
+        check=True,
+    )
     wheel = max(wheels.glob(f"{package.replace('-', '_')}-*.whl"), key=lambda p: p.stat().st_mtime)
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
@@ -54,13 +68,16 @@ def fetch(package: str) -> Path:
 
 
 def semgrep_env(scratch: Path) -> dict[str, str]:
-    """The offline switches every semgrep call needs (both runs get the same)."""
+    """Return the offline switches every semgrep call needs (both runs get the same)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEMGREP_")}
-    env.update({
-        "SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off",
-        "SEMGREP_SETTINGS_FILE": str(scratch / "settings.yml"),
-        "SEMGREP_LOG_FILE": str(scratch / "semgrep.log"),
-    })
+    env.update(
+        {
+            "SEMGREP_ENABLE_VERSION_CHECK": "0",
+            "SEMGREP_SEND_METRICS": "off",
+            "SEMGREP_SETTINGS_FILE": str(scratch / "settings.yml"),
+            "SEMGREP_LOG_FILE": str(scratch / "semgrep.log"),
+        }
+    )
     return env
 
 
@@ -83,20 +100,48 @@ def main() -> int:
     severities = {c.id: c.meta.severity for c in policy.controls}
     kinds = {kind for check in checks for kind in check.kinds}
     inventory = discover(tree)
-    targets = [a.path for a in inventory.artifacts if a.kind in kinds and a.kind.value not in VIEW_KINDS]
+    targets = [
+        a.path for a in inventory.artifacts if a.kind in kinds and a.kind.value not in VIEW_KINDS
+    ]
     lines = sum((tree / t).read_bytes().count(b"\n") for t in targets)
 
     with tempfile.TemporaryDirectory(prefix="mlsec-bench-") as scratch_name:
         scratch = Path(scratch_name)
         rules = scratch / "rules.yaml"
-        rules.write_text(json.dumps({"rules": [build_rule(c, severities[c.control_id]) for c in checks]}))
+        rules.write_text(
+            json.dumps({"rules": [build_rule(c, severities[c.control_id]) for c in checks]})
+        )
         binary = find_binary(SemgrepSettings())
-        plain_cmd = [str(binary), "scan", *(["--experimental"] if args.mode == "osemgrep" else []),
-                     "--json", "--quiet", "--metrics=off", "--disable-version-check",
-                     "--jobs", str(args.jobs), "--config", str(rules), *targets]
-        ours_cmd = [sys.executable, "-m", "mlsec_policy", "scan", str(tree), "--quiet",
-                    "--semgrep-mode", args.mode, "--jobs", str(args.jobs),
-                    "--json-output", str(scratch / "r.json"), "--sarif-output", str(scratch / "r.sarif")]
+        plain_cmd = [
+            str(binary),
+            "scan",
+            *(["--experimental"] if args.mode == "osemgrep" else []),
+            "--json",
+            "--quiet",
+            "--metrics=off",
+            "--disable-version-check",
+            "--jobs",
+            str(args.jobs),
+            "--config",
+            str(rules),
+            *targets,
+        ]
+        ours_cmd = [
+            sys.executable,
+            "-m",
+            "mlsec_policy",
+            "scan",
+            str(tree),
+            "--quiet",
+            "--semgrep-mode",
+            args.mode,
+            "--jobs",
+            str(args.jobs),
+            "--json-output",
+            str(scratch / "r.json"),
+            "--sarif-output",
+            str(scratch / "r.sarif"),
+        ]
         env = semgrep_env(scratch)
         plain_runs, ours_runs = [], []
         for _ in range(args.runs):
@@ -107,16 +152,26 @@ def main() -> int:
         report = json.loads((scratch / "r.json").read_text())
 
     findings = sum(len(r["findings"]) for r in report["results"])
-    print(f"corpus: {args.package} — {len(inventory.artifacts)} files inventoried, "
-          f"{len(targets)} given to semgrep ({lines:,} lines); {len(checks)} semgrep rules; "
-          f"mode {args.mode}, --jobs {args.jobs}, best of {args.runs}")
+    print(
+        f"corpus: {args.package} — {len(inventory.artifacts)} files inventoried, "
+        f"{len(targets)} given to semgrep ({lines:,} lines); {len(checks)} semgrep rules; "
+        f"mode {args.mode}, --jobs {args.jobs}, best of {args.runs}"
+    )
     print(f"{'run':<22}{'wall s':>10}{'peak MiB':>12}{'exit':>6}")
-    print(f"{'plain semgrep':<22}{plain.seconds:>10.2f}{plain.peak_mib:>12.0f}{plain.returncode:>6}")
-    print(f"{'mlsec-policy scan':<22}{ours.seconds:>10.2f}{ours.peak_mib:>12.0f}{ours.returncode:>6}")
-    print(f"ratio (ours / plain): time {ours.seconds / plain.seconds:.2f}x, "
-          f"memory {ours.peak_mib / max(plain.peak_mib, 1):.2f}x")
-    print(f"plain semgrep matches: {plain_results}; mlsec-policy findings: {findings} "
-          f"(after kind filters, evidence and scope checks); verdict {report['summary']['verdict']}")
+    print(
+        f"{'plain semgrep':<22}{plain.seconds:>10.2f}{plain.peak_mib:>12.0f}{plain.returncode:>6}"
+    )
+    print(
+        f"{'mlsec-policy scan':<22}{ours.seconds:>10.2f}{ours.peak_mib:>12.0f}{ours.returncode:>6}"
+    )
+    print(
+        f"ratio (ours / plain): time {ours.seconds / plain.seconds:.2f}x, "
+        f"memory {ours.peak_mib / max(plain.peak_mib, 1):.2f}x"
+    )
+    print(
+        f"plain semgrep matches: {plain_results}; mlsec-policy findings: {findings} "
+        f"(after kind filters, evidence and scope checks); verdict {report['summary']['verdict']}"
+    )
     return 0
 
 

@@ -177,7 +177,8 @@ def test_scan_with_a_broken_pack_exits_2_before_scanning(
 def test_rule_key_semgrep_would_ignore_is_an_error(tmp_path: Path) -> None:
     control = GOOD_CONTROL.replace(
         "      pattern: pickle.load(...)",
-        "      pattern: pickle.load($X)\n      metavariable-regex:\n        metavariable: $X\n        regex: x",
+        "      pattern: pickle.load($X)\n"
+        "      metavariable-regex:\n        metavariable: $X\n        regex: x",
     )
     name, line, _column, message, _hint = only_error(make_pack(tmp_path, control))
     assert (name, line) == ("control.yaml", 17)
