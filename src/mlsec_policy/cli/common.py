@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -64,8 +65,31 @@ def write_output(path: str, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
+_DISPLAYS: list[ProgressDisplay] = []
+"""Progress displays started by :func:`progress_printer` and not yet cleared."""
+
+
 def progress_display(enabled: bool) -> ProgressDisplay | None:
     """Return a progress display on stderr, or None when disabled, not a TTY or ``TERM=dumb``."""
     if not enabled or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         return None
     return ProgressDisplay(sys.stderr)
+
+
+def progress_printer(enabled: bool) -> Callable[[str], None] | None:
+    """Start a progress display on stderr and return its update function, or None if silent.
+
+    Pair every call with :func:`clear_progress` (in a ``finally``), which stops and erases it.
+    """
+    display = progress_display(enabled)
+    if display is None:
+        return None
+    _DISPLAYS.append(display.__enter__())
+    return display.update
+
+
+def clear_progress(enabled: bool = True) -> None:
+    """Stop and erase the progress displays :func:`progress_printer` started."""
+    del enabled  # kept for callers that pass whether progress was asked for
+    while _DISPLAYS:
+        _DISPLAYS.pop().close()

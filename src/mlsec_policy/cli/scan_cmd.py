@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from mlsec_policy.cli.common import (
-    progress_display,
+    clear_progress,
+    progress_printer,
     semgrep_settings,
     source_date_epoch,
     use_color,
@@ -105,7 +105,7 @@ def scan_command(
     fix, and writes any number of report files from the same scan.
     """
     files = requested(outputs)
-    display = progress_display(not quiet)
+    show_progress = not quiet
     options = ScanOptions(
         target=path,
         display_target=str(path),
@@ -115,10 +115,12 @@ def scan_command(
         semgrep=semgrep_settings(semgrep_mode, jobs, timeout),
         source_date_epoch=source_date_epoch(),
         disable=disabled,
-        progress=display.update if display else None,
+        progress=progress_printer(show_progress),
     )
-    with display or nullcontext():
+    try:
         report = scan(options)
+    finally:
+        clear_progress(show_progress)
     write_reports(report, files, markdown_max_chars)
     to_stdout = "-" in files.values()
     verbosity = 0 if quiet else 1 + verbose

@@ -48,8 +48,8 @@ class ExcerptLine:
 
 
 @dataclass(frozen=True, slots=True)
-class WaiverUse:
-    """One suppression as applied: which control, how many findings it accepted."""
+class AcceptedFindings:
+    """One suppression as applied: which control, and where the findings it accepted are."""
 
     control_id: str
     suppression: Suppression
@@ -89,7 +89,7 @@ def render(report: Report) -> str:
             chart=chart.phase_chart(phases, report.taxonomy.layers),
             content_digest=json_report.to_document(report)["integrity"]["content_digest"],
             commit_url=links.commit_url() if links else None,
-            waivers=_waiver_uses(report),
+            accepted=_accepted(report),
             attested=[r for r in report.results if r.attestation is not None],
             max_findings=MAX_FINDINGS_SHOWN,
         )
@@ -180,7 +180,7 @@ def seconds(value: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
-def _waiver_uses(report: Report) -> list[WaiverUse]:
+def _accepted(report: Report) -> list[AcceptedFindings]:
     grouped: dict[tuple[str, Suppression], list[str]] = {}
     for result in report.results:
         for finding in result.findings:
@@ -188,7 +188,7 @@ def _waiver_uses(report: Report) -> list[WaiverUse]:
                 key = (result.control.id, finding.suppression)
                 grouped.setdefault(key, []).append(finding.location.display())
     return [
-        WaiverUse(control_id, suppression, tuple(paths))
+        AcceptedFindings(control_id, suppression, tuple(paths))
         for (control_id, suppression), paths in grouped.items()
     ]
 
