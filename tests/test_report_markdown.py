@@ -91,14 +91,16 @@ def test_failing_controls_link_every_finding_to_its_line(
     assert listed == {r["control"]["id"] for r in failing}
 
 
-def test_waivers_and_errors_are_listed_and_text_is_escaped(rich: Report) -> None:
-    text = markdown.render(rich)
+def test_waivers_errors_and_notes_are_listed_and_text_is_escaped(rich: Report) -> None:
+    note = "waiver WVR-9 for MLSEC-RATE-01 expired on 2025-12-01"
+    text = markdown.render(replace(rich, notes=(note,)))
     rendered = PARSER.render(text)
     assert "<script>" not in rendered
     assert "&lt;script&gt;alert('x')&lt;/script&gt;" in rendered
     assert "sec-lead@example.com" in rendered and "until 2026-06-30" in rendered
     assert "serving/big_module.py" in rendered
     assert "ACME-CONSENT-01" in rendered
+    assert f"<li>{note}</li>" in rendered
 
 
 @pytest.mark.parametrize("limit", [2_000, 5_000, 20_000])

@@ -63,6 +63,7 @@ def render(report: Report, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
             for b in _list_block(report, ControlStatus.NEEDS_ATTESTATION, "Needing an attestation")
         ),
         *(("waived controls", b) for b in _waived(report)),
+        *(("notes", b) for b in _notes(report)),
     ]
     return _fit(blocks, max_chars)
 
@@ -93,13 +94,14 @@ def _truncation_note(left_out: list[str], max_chars: int) -> str:
 def _header(report: Report, links: SourceLinks | None) -> str:
     word = verdict(report)
     gate = gating_failures(report)
-    lines = [f"## {VERDICT_MARK[word]} mlsec-policy: {word.upper()}", ""]
+    lines = [f"## {VERDICT_MARK[word]} mlsec-policy — Verdict: {word.upper()}", ""]
     threshold = report.settings.fail_on.label
     if word == "incomplete":
         hard = sum(1 for e in report.errors if e.level is ErrorLevel.ERROR)
         lines.append(f"{hard} check problem{_s(hard)} left controls unverified; not a pass.")
     elif word == "fail":
-        lines.append(f"{len(gate)} control{_s(len(gate))} fail at or above **{threshold}**.")
+        verb = "fails" if len(gate) == 1 else "fail"
+        lines.append(f"{len(gate)} control{_s(len(gate))} {verb} at or above **{threshold}**.")
     else:
         lines.append(f"No control fails at or above **{threshold}**.")
     lines[-1] += f" {len(report.results)} controls evaluated; exit code {int(exit_code(report))}."
@@ -229,6 +231,13 @@ def _waived(report: Report) -> list[str]:
         )
         lines.append(f"- **{_text(result.control.id)}** " + "; ".join(reasons))
     return ["\n".join([*lines, *_more(len(chosen))]) + "\n"]
+
+
+def _notes(report: Report) -> list[str]:
+    if not report.notes:
+        return []
+    lines = ["### Notes", "", *(f"- {_text(note)}" for note in report.notes[:ITEMS_PER_LIST])]
+    return ["\n".join([*lines, *_more(len(report.notes))]) + "\n"]
 
 
 def _suppression_text(finding: Finding) -> str:
