@@ -215,3 +215,21 @@ def test_filters_run_under_the_csp(page: str, rich_data: dict[str, Any], tmp_pat
 def test_without_javascript_everything_is_shown(doc: Node) -> None:
     assert "hidden" in doc.find("form", id="filters").attrs
     assert not [n for n in doc.iter() if "filtered-out" in n.attrs.get("class", "")]
+
+
+def test_prints_to_pdf_with_each_phase_on_its_own_page(page: str, tmp_path: Path) -> None:
+    rule = "section.phase { break-before: page; }"
+    # the same page without the rule (and without the CSP, whose style hash it would break)
+    unbroken = page.replace(rule, "section.phase { }").replace(
+        '<meta http-equiv="Content-Security-Policy"', '<meta data-csp-removed=""'
+    )
+    counts = []
+    for name, text in (("report", page), ("unbroken", unbroken)):
+        target = tmp_path / f"{name}.html"
+        target.write_text(text, encoding="utf-8")
+        pdf = tmp_path / f"{name}.pdf"
+        run_chromium(tmp_path, target, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+        counts.append(len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())))
+    pages, without_breaks = counts
+    assert pages >= 1 + 9, f"{pages} pages: the phases do not start on pages of their own"
+    assert pages > without_breaks, "the print stylesheet's page breaks have no effect"
