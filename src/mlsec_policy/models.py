@@ -483,8 +483,9 @@ class ScanSettings:
     excludes: tuple[str, ...] = ()
     policies: tuple[str, ...] = ()
     mode: str = "full"
-    """``full``; ``baseline`` (known findings accepted), ``diff`` (only changed lines) or
-    ``files`` (only findings in ``only_paths``) when findings are filtered."""
+    """``full``; ``diff`` (only findings on changed lines) or ``files`` (only findings in
+    ``only_paths``) when findings are filtered; else ``baseline`` when a baseline accepted known
+    findings. A baseline can accompany ``diff`` and ``files``: ``baseline`` then names it."""
     diff_base: str | None = None
     """The git revision a ``diff`` scan compared against, as given."""
     baseline: str | None = None

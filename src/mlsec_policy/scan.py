@@ -124,19 +124,22 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
 
 
 def scan_mode(options: ScanOptions) -> str:
-    """Return the report mode the options ask for; raise UsageError when they conflict."""
-    asked = {
-        "baseline": options.baseline is not None,
-        "diff": options.diff_base is not None,
-        "files": bool(options.only_paths),
-    }
-    chosen = [mode for mode, on in asked.items() if on]
-    if len(chosen) > 1:
+    """Return the report mode: ``diff``, ``files``, ``baseline`` or ``full``.
+
+    ``diff`` and ``files`` filter findings by a change; ``baseline`` means only a baseline
+    accepted known findings. A baseline combines with either filter (``settings.baseline``
+    then names it); a diff and a file list cannot be combined (UsageError).
+    """
+    if options.diff_base is not None and options.only_paths:
         raise UsageError(
-            f"choose one way to filter findings, not {' and '.join(chosen)}",
-            hint="--baseline, --diff-base and the pre-commit file list cannot be combined",
+            "choose --diff-base or a list of files, not both",
+            hint="the pre-commit hook passes files; scan --diff-base compares with a revision",
         )
-    return chosen[0] if chosen else "full"
+    if options.diff_base is not None:
+        return "diff"
+    if options.only_paths:
+        return "files"
+    return "baseline" if options.baseline is not None else "full"
 
 
 def change_set(options: ScanOptions) -> diff.ChangeSet | None:
