@@ -81,7 +81,7 @@ def load_config(path: Path, today: date, *, display: str | None = None) -> RepoC
     )
     reader.check_dates(config, today)
     if reader.problems:
-        raise ConfigErrors(reader.problems)
+        raise ConfigErrors(sorted(reader.problems, key=lambda e: (e.line or 0, e.column or 0)))
     return config
 
 
