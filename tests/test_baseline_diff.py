@@ -15,7 +15,7 @@ from tests.conftest import SCHEMAS, CliResult, load_json, report_validator, writ
 
 BASE = {
     "README.md": "# demo\n",
-    "SECURITY.md": "Report vulnerabilities privately to security@example.org; we answer in 2 days.\n",
+    "SECURITY.md": "Email security@example.org to report a vulnerability privately.\n",
     "train.py": "import torch\n\nold = torch.load('old.pt')\n",
 }
 CHANGED_TRAIN = "import torch\n\nold = torch.load('old.pt')\nnew = torch.load('new.pt')\n"
@@ -34,7 +34,7 @@ def commit_all(repo: git.Repo, message: str) -> None:
 
 @pytest.fixture
 def two_commits(tmp_path: Path) -> Path:
-    """A repository whose second commit adds one torch.load line and one new file."""
+    """Return a repository whose second commit adds a torch.load line and a new file."""
     root = write_tree(tmp_path / "repo", BASE)
     repo = git.Repo.init(root)
     commit_all(repo, "first")

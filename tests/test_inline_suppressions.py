@@ -113,7 +113,7 @@ NOTEBOOK = {
 
 REPO = {
     "README.md": "# demo\n",
-    "SECURITY.md": "Report vulnerabilities privately to security@example.org; we answer in 2 days.\n",
+    "SECURITY.md": "Email security@example.org to report a vulnerability privately.\n",
     "train.py": (
         "import torch\n"
         "a = torch.load('a.pt')  # mlsec-policy: ignore[MLSEC-LOAD-01] built and signed by our CI\n"

@@ -16,7 +16,7 @@ EPOCH_2026_01_01 = "1767225600"
 
 REPO = {
     "README.md": "# demo\n",
-    "SECURITY.md": "Report vulnerabilities privately to security@example.org; we answer in 2 days.\n",
+    "SECURITY.md": "Email security@example.org to report a vulnerability privately.\n",
     "train.py": "import torch\n\nmodel = torch.load('ckpt.pt')\n",
     "Dockerfile": 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/serve.py"]\n',
 }
@@ -138,7 +138,7 @@ attestations:
 
 QUIET_REPO = {
     "README.md": "# demo\n",
-    "SECURITY.md": "Report vulnerabilities privately to security@example.org; we answer in 2 days.\n",
+    "SECURITY.md": "Email security@example.org to report a vulnerability privately.\n",
 }
 
 

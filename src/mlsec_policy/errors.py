@@ -105,8 +105,8 @@ class ConfigErrors(PolicyErrors):
     """Several configuration problems found in one pass, reported together."""
 
     def __init__(self, errors: list[PolicyError]) -> None:
-        super().__init__(errors)
-        self.message = f"{len(errors)} problem(s) in the configuration"
+        MlsecPolicyError.__init__(self, f"{len(errors)} problem(s) in the configuration")
+        self.errors = errors
 
 
 class TargetError(MlsecPolicyError):
