@@ -206,12 +206,13 @@ def _evidence(control: Control, hits: Iterable[Hit]) -> Iterable[Evidence]:
 
 
 def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> list[Location]:
-    """Where to attach a missing-evidence finding: each scope match's file, else one file."""
+    """Where to attach a missing-evidence finding: the first scope match, else one file.
+
+    One finding per control: a missing rate limiter is one gap, however many routes exist.
+    """
     if scope:
-        firsts: dict[str, Location] = {}
-        for hit in sorted(scope, key=lambda h: (h.location.path, h.location.start_line or 0)):
-            firsts.setdefault(hit.location.path, hit.location)
-        return list(firsts.values())
+        first = min(scope, key=lambda h: (h.location.path, h.location.start_line or 0))
+        return [first.location]
     kinds = control.applicable_kinds()
     candidates: Sequence[Artifact] = inventory.of_kind(*kinds) if kinds else ()
     if candidates:
