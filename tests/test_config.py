@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -218,3 +219,21 @@ def test_cli_unknown_control_in_config_exits_2_at_its_line(
     result = cli("scan", str(tmp_path / "repo"), "--config", str(tmp_path / "repo" / "ci.yml"))
     assert result.code == ExitCode.USAGE
     assert "ci.yml:3:5: disable names unknown control 'MLSEC-NOPE-01'" in result.err
+
+
+def test_policy_directories_are_relative_to_the_config_file(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    pack = {
+        "policy/acme/pack.yaml": "name: acme\nversion: 1.0.0\nextends: [builtin]\n"
+        "disable: [MLSEC-RATE-01]\n",
+    }
+    root = write_tree(tmp_path / "repo", {**pack, "README.md": "# demo\n"})
+    write(root, "policies: [./policy/acme]\n")
+    config = load_config(root / ".mlsec-policy.yml", TODAY)
+    assert config.policies == (str((root / "policy" / "acme").resolve()),)
+    result = cli("scan", str(root), "--json-output", str(tmp_path / "r.json"))
+    assert result.code in (ExitCode.OK, ExitCode.FAILED), result.err
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [p["name"] for p in report["policy"]["packs"]] == ["mlsec-baseline", "acme"]
+    assert report["policy"]["disabled"] == ["MLSEC-RATE-01"]
