@@ -13,7 +13,7 @@ The rules, in order:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -154,10 +154,12 @@ def _evaluate_one(
             reason=f"{len(hard_errors)} check problem(s) prevented a verdict",
         )
     if findings:
+        kinds = Counter(f.suppression.kind for f in findings if f.suppression is not None)
+        by_kind = ", ".join(f"{count} by {kind}" for kind, count in sorted(kinds.items()))
         return replace(
             base,
             status=ControlStatus.WAIVED,
-            reason=f"all {len(findings)} finding(s) are accepted by waivers or suppressions",
+            reason=f"all {len(findings)} finding(s) are accepted ({by_kind})",
         )
     if evidence:
         return replace(base, reason="evidence found")
