@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
+from mlsec_policy.findings import MISSING_EVIDENCE
 from mlsec_policy.models import (
     Artifact,
     Attestation,
@@ -80,7 +81,7 @@ def missing_evidence_hits(
             continue
         check = evidence_checks[0]
         result.extend(
-            Hit(control.id, check.id, location, check.message, key="missing-evidence")
+            Hit(control.id, check.id, location, check.message, key=MISSING_EVIDENCE)
             for location in _anchors(control, inventory, scope)
         )
     return result
