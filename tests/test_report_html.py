@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,9 @@ import pytest
 from mlsec_policy.models import Report
 from mlsec_policy.report import html
 from tests.browser import decode_png, run_chromium
+from tests.conftest import CliResult
 from tests.htmltree import Node, parse
-from tests.reporting import HOSTILE
+from tests.reporting import EPOCH, HOSTILE, RICH_FILES, make_repo
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +236,58 @@ def test_prints_to_pdf_with_each_phase_on_its_own_page(page: str, tmp_path: Path
     pages, without_breaks = counts
     assert pages >= 1 + 9, f"{pages} pages: the phases do not start on pages of their own"
     assert pages > without_breaks, "the print stylesheet's page breaks have no effect"
+
+
+WAIVERS = """\
+waivers:
+  - id: WVR-7
+    control: MLSEC-LOAD-01
+    paths: [train.py]
+    reason: Legacy loader reads only checkpoints our CI signs; replaced in SEC-123.
+    approver: Dana Reyes (security lead)
+    ticket: https://tracker.example.org/SEC-123
+    expires: 2026-06-30
+  - id: WVR-8
+    control: MLSEC-CONT-01
+    paths: [nothing/**]
+    reason: Matches nothing, so the register lists it as unused.
+    approver: Dana Reyes
+    ticket: https://tracker.example.org/SEC-124
+    expires: 2026-06-30
+  - id: WVR-9
+    control: MLSEC-IR-01
+    reason: Expired before the scan, so its findings count again.
+    approver: Dana Reyes
+    ticket: https://tracker.example.org/SEC-125
+    expires: 2025-12-01
+"""
+
+
+def test_waiver_register_lists_used_unused_and_expired_waivers(
+    tmp_path: Path, cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    files = {k: v for k, v in RICH_FILES.items() if k not in ("SECURITY.md",)}
+    target = make_repo(tmp_path / "repo", {**files, ".mlsec-policy.yml": WAIVERS})
+    out = tmp_path / "out"
+    cli(
+        "scan",
+        str(target),
+        "--json-output",
+        str(out / "r.json"),
+        "--html-output",
+        str(out / "r.html"),
+    )
+    data = json.loads((out / "r.json").read_text())
+    states = {w["waiver"]["id"]: w["state"] for w in data["waivers"]}
+    assert states == {"WVR-7": "used", "WVR-8": "unused", "WVR-9": "expired"}
+    register = parse((out / "r.html").read_text()).find("table", "register")
+    rows = register.find_all("tr", data_state="used") + register.find_all("tr", data_state="unused")
+    rows += register.find_all("tr", data_state="expired")
+    seen = {row.find_all("td")[0].text().split()[0]: row.attrs["data-state"] for row in rows}
+    assert seen == states
+    for use in data["waivers"]:
+        row = next(r for r in rows if r.find_all("td")[0].text().startswith(use["waiver"]["id"]))
+        text = row.text()
+        assert use["waiver"]["ticket"] in text and use["waiver"]["expires"] in text
+        assert row.find_all("td")[-1].text() == str(len(use["matched"]))
