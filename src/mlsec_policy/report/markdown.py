@@ -124,7 +124,7 @@ def _facts(report: Report, links: SourceLinks | None) -> str:
     packs = ", ".join(f"{_text(p.name)} {_text(p.version)}" for p in report.policy.packs)
     facts.append(f"**Policy** {packs} ({_code(report.policy.digest[:19] + '…')})")
     facts.append(f"**Scanned** {_text(report.started_at)}")
-    return " · ".join(facts) + "\n"
+    return " · ".join(facts)
 
 
 def _phase_table(report: Report) -> str:
