@@ -68,18 +68,19 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     progress = options.progress or (lambda _message: None)
     progress("loading policy")
     policy = policy or load(options)
-    progress("inventorying files")
+    progress(f"inventorying files ({len(policy.controls)} controls loaded)")
     inventory = discover(options.target, options.excludes)
-    progress(f"running checks on {len(inventory.artifacts)} files")
+    files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
     semgrep = SemgrepEngine(options.semgrep, {c.id: c.meta.severity for c in policy.controls})
     native = NativeEngine(ANALYZERS, policy.known_ids())
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))
-        outputs = [
-            semgrep.run(policy.checks("semgrep"), inventory, workspace),
-            native.run(policy.checks("native"), inventory, workspace),
-        ]
-    progress("evaluating controls")
+        semgrep_checks, native_checks = policy.checks("semgrep"), policy.checks("native")
+        progress(f"{files}; semgrep running {len(semgrep_checks)} rules")
+        outputs = [semgrep.run(semgrep_checks, inventory, workspace)]
+        progress(f"{files}; native analyzers running {len(native_checks)} checks")
+        outputs.append(native.run(native_checks, inventory, workspace))
+    progress(f"evaluating {len(policy.controls)} controls")
     hits = [hit for output in outputs for hit in output.hits]
     errors = _all_errors(outputs, inventory, policy)
     modes = {c.id: c.mode for control in policy.controls for c in control.checks}

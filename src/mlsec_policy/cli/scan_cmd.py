@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,26 +12,15 @@ from mlsec_policy.cli.common import (
     clear_progress,
     progress_printer,
     use_color,
-    write_output,
 )
+from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
 from mlsec_policy.models import Report
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.outcome import exit_code
 from mlsec_policy.report import console
-from mlsec_policy.report.formats import FORMATS
+from mlsec_policy.report.markdown import DEFAULT_MAX_CHARS
 from mlsec_policy.scan import scan
-
-
-def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for name in reversed(list(FORMATS)):
-        command = click.option(
-            f"--{name}-output",
-            f"{name}_output",
-            metavar="FILE",
-            help=f"Write the {name.upper()} report to FILE ('-' for standard output).",
-        )(command)
-    return command
 
 
 @click.command("scan")
@@ -50,7 +39,7 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Report only findings on lines changed since the merge base of git revision REF "
     "and HEAD (for pull requests). The whole target is still scanned.",
 )
-@_output_options
+@output_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option(
     "-v", "--verbose", count=True, help="Also show passing controls, evidence, skipped files."
@@ -81,24 +70,31 @@ def scan_command(
         diff_base=diff_base,
         progress=progress_printer(not quiet),
     )
-    return run_scan(options, values, quiet=quiet, verbose=verbose, color=color)
+    markdown_max_chars = values.pop("markdown_max_chars")
+    return run_scan(
+        options,
+        values,
+        markdown_max_chars=markdown_max_chars,
+        quiet=quiet,
+        verbose=verbose,
+        color=color,
+    )
 
 
 def run_scan(
     options: ScanOptions,
     outputs: Mapping[str, str | None],
     *,
+    markdown_max_chars: int = DEFAULT_MAX_CHARS,
     quiet: bool = False,
     verbose: int = 0,
     color: bool | None = None,
 ) -> int:
     """Scan, write the requested report files and the console summary; return the exit code."""
+    files = requested(outputs)
     report = scan_quietly(options, show_progress=not quiet)
-    for name, render in FORMATS.items():
-        target = outputs.get(f"{name}_output")
-        if target:
-            write_output(target, render(report))
-    to_stdout = any(value == "-" for value in outputs.values())
+    write_reports(report, files, markdown_max_chars)
+    to_stdout = "-" in files.values()
     verbosity = 0 if quiet else 1 + verbose
     text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
     click.echo(text, nl=False, err=to_stdout)
