@@ -59,6 +59,9 @@ def write_output(path: str, text: str) -> None:
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temporary).chmod(0o666 & ~umask)  # mkstemp's 0600 would hide CI artifacts
         Path(temporary).replace(target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
