@@ -293,9 +293,24 @@ def looks_like_pickle(head: bytes) -> bool:
         return False
     count = 0
     imported = False
+    depth, marks = 0, list[int]()  # the stack is emulated: text rarely keeps it consistent
     try:
         for opcode, arg, _pos in pickletools.genops(io.BytesIO(head)):
             count += 1
+            before = list(opcode.stack_before)
+            if pickletools.markobject in before:
+                if not marks:
+                    return False
+                depth = marks.pop()
+                before = before[: before.index(pickletools.markobject)]
+            if depth < len(before) or (opcode.name == "STOP" and (depth != 1 or marks)):
+                return False
+            depth -= len(before)
+            for item in opcode.stack_after:
+                if item is pickletools.markobject:
+                    marks.append(depth)
+                else:
+                    depth += 1
             if imported:
                 return True  # an import followed by a well-formed opcode
             if opcode.name in {"GLOBAL", "INST"}:

@@ -53,8 +53,12 @@ class Storage:
     numel: int
 
 
-class _Writer(pickle._Pickler):  # type: ignore[name-defined,misc]
-    dispatch: ClassVar[dict[type, Any]] = dict(pickle._Pickler.dispatch)  # type: ignore[attr-defined]
+_PurePickler: Any = pickle._Pickler
+"""The pure-Python pickler, whose dispatch table can take the stand-in types."""
+
+
+class _Writer(_PurePickler):  # type: ignore[misc]
+    dispatch: ClassVar[dict[type, Any]] = dict(_PurePickler.dispatch)
 
     def persistent_id(self, obj: object) -> object:
         if isinstance(obj, Storage):
@@ -99,7 +103,9 @@ def tensor(storage: Storage, shape: Sequence[int]) -> Invoke:
 ELEMENT = {"FloatStorage": 4, "HalfStorage": 2, "LongStorage": 8, "ByteStorage": 1}
 
 
-def state_dict(shapes: Mapping[str, Sequence[int]], kind: str = "FloatStorage") -> OrderedDict[str, object]:
+def state_dict(
+    shapes: Mapping[str, Sequence[int]], kind: str = "FloatStorage"
+) -> OrderedDict[str, object]:
     """Return a state dict of tensors with storages ``0``, ``1``... (for :func:`torch_zip`)."""
     result: OrderedDict[str, object] = OrderedDict()
     for index, (name, shape) in enumerate(shapes.items()):
@@ -198,8 +204,10 @@ def keras_dense_config(extra_layers: Sequence[Mapping[str, object]] = ()) -> dic
     }
 
 
-def safetensors(tensors: Mapping[str, tuple[str, Sequence[int], tuple[int, int]]], data: int) -> bytes:
-    """Return a safetensors file; each tensor is (dtype, shape, (begin, end)) over ``data`` bytes."""
+def safetensors(
+    tensors: Mapping[str, tuple[str, Sequence[int], tuple[int, int]]], data: int
+) -> bytes:
+    """Return a safetensors file of (dtype, shape, (begin, end)) tensors over ``data`` bytes."""
     header = {
         name: {"dtype": dtype, "shape": list(shape), "data_offsets": list(span)}
         for name, (dtype, shape, span) in tensors.items()
