@@ -33,6 +33,8 @@ class Format(StrEnum):
     BZ2 = "bz2"
     XZ = "xz"
     ZLIB = "zlib"
+    LZMA = "lzma"
+    LZ4 = "lz4"
     SEVEN_ZIP = "7z"
     HDF5 = "hdf5"
     ONNX = "onnx"
@@ -50,7 +52,7 @@ PICKLE_CAPABLE = frozenset(
 )
 """Formats whose loaders unpickle (so a wrong name hides code execution)."""
 ARCHIVES = frozenset({Format.ZIP, Format.TAR, Format.SEVEN_ZIP})
-COMPRESSED = frozenset({Format.GZIP, Format.BZ2, Format.XZ, Format.ZLIB})
+COMPRESSED = frozenset({Format.GZIP, Format.BZ2, Format.XZ, Format.ZLIB, Format.LZMA, Format.LZ4})
 ANY_TORCH = frozenset({Format.TORCH_ZIP, Format.TORCH_LEGACY, Format.TORCHSCRIPT, Format.PICKLE})
 
 EXPECTED: dict[str, frozenset[Format]] = {
@@ -119,6 +121,8 @@ _MAGICS: tuple[tuple[int, bytes, Format], ...] = (
     (0, b"BZh", Format.BZ2),
     (0, b"\xfd7zXZ\x00", Format.XZ),
     (0, b"7z\xbc\xaf\x27\x1c", Format.SEVEN_ZIP),
+    (0, b"\x5d\x00\x00", Format.LZMA),
+    (0, b"\x04\x22\x4d\x18", Format.LZ4),
 )
 
 

@@ -150,6 +150,11 @@ SAFE_PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
         re.compile(r"[A-Z]\w*|__pyx_unpickle_\w+"),
         "scikit-learn classes and their Cython unpickle helpers",
     ),
+    (
+        re.compile(r"numpy\.random(\.\w+)*"),
+        re.compile(r"[A-Z]\w*|__pyx_unpickle_\w+"),
+        "NumPy random generators and bit generators",
+    ),
     (re.compile(r"xgboost\.(sklearn|core)"), re.compile(r"[A-Z]\w*"), "XGBoost model classes"),
     (re.compile(r"lightgbm\.(sklearn|basic)"), re.compile(r"[A-Z]\w*"), "LightGBM model classes"),
     (

@@ -193,6 +193,7 @@ class PickleScanner(Events):
     def _scan_nested(self, call: Call) -> bool:
         args = call.args
         payload = args.items[0] if isinstance(args, Seq) and len(args.items) == 1 else None
+        payload = _latin1_bytes(payload)
         if isinstance(payload, BytesRef):
             nested: Source = window(self.source, payload.offset, payload.length)
         elif isinstance(payload, bytes):
@@ -257,6 +258,20 @@ class PickleScanner(Events):
             qualified,
             seen.example,
         )
+
+
+def _latin1_bytes(value: object) -> object:
+    """Turn protocol 2's ``_codecs.encode(text, 'latin1')`` spelling of bytes back into bytes."""
+    if isinstance(value, Call) and isinstance(value.func, Ref) and isinstance(value.args, Seq):
+        func, args = value.func, value.args.items
+        if (func.module, func.name) == ("_codecs", "encode") and len(args) == 2:
+            text, encoding = args
+            if isinstance(text, str) and encoding in ("latin1", "latin-1"):
+                try:
+                    return text.encode("latin-1")
+                except UnicodeEncodeError:
+                    return value
+    return value
 
 
 def _junk_at(exc: Exception, start: int) -> bool:

@@ -118,6 +118,8 @@ def _by_format(
             return numpy_fmt.scan_npy(source, member, context)
         if fmt is Format.TAR:
             return scan_tar(source, member, depth, context)
+        if fmt is Format.LZ4:
+            return [unverifiable(member, "lz4", "is LZ4-compressed, which cannot be inspected")]
         if fmt in COMPRESSED:
             return _decompress(fmt, source, name, member, depth, context)
         if fmt is Format.SEVEN_ZIP:

@@ -314,6 +314,7 @@ DECOMPRESSORS: dict[str, Decompressor] = {
     "gzip": lambda: zlib.decompressobj(31),
     "bz2": bz2.BZ2Decompressor,
     "xz": lzma.LZMADecompressor,
+    "lzma": lambda: lzma.LZMADecompressor(format=lzma.FORMAT_ALONE),
 }
 
 
