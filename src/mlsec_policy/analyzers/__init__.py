@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlsec_policy.analyzers import dockerfile_user, model_artifacts, paths
+from mlsec_policy.analyzers import dockerfile_user, model_artifacts, paths, suppression_comments
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
 ANALYZERS: dict[str, AnalyzerSpec] = {
@@ -14,6 +14,7 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
         paths.SPEC,
         dockerfile_user.SPEC,
         model_artifacts.SPEC,
+        suppression_comments.SPEC,
     )
 }
 """Every native analyzer by name."""
