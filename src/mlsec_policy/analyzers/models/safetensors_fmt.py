@@ -9,6 +9,7 @@ should hold nothing no tensor accounts for (bytes that no tensor claims can smug
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from mlsec_policy.analyzers.models.issues import Issue
 from mlsec_policy.analyzers.models.members import unverifiable
@@ -57,7 +58,7 @@ def _problems(source: Source) -> list[tuple[str, str]]:
     return problems
 
 
-def _pairs(duplicates: list[str]):  # type: ignore[no-untyped-def]
+def _pairs(duplicates: list[str]) -> Callable[[list[tuple[str, object]]], dict[str, object]]:
     def hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
         result: dict[str, object] = {}
         for key, value in pairs:

@@ -28,7 +28,7 @@ from mlsec_policy.analyzers.models.detect import (
 )
 from mlsec_policy.analyzers.models.issues import Concern, Issue, join_member, where
 from mlsec_policy.analyzers.models.members import too_deep, unverifiable
-from mlsec_policy.analyzers.models.pickle_scan import scan_pickle
+from mlsec_policy.analyzers.models.pickle_scan import NestedScan, scan_pickle
 from mlsec_policy.analyzers.models.source import (
     Budget,
     FileSlice,
@@ -139,7 +139,7 @@ def _by_format(
     return []
 
 
-def _nested(context: Context, member: str, depth: int):  # type: ignore[no-untyped-def]
+def _nested(context: Context, member: str, depth: int) -> NestedScan:
     def scan(source: Source, parent: str) -> list[Issue]:
         return dispatch(source, "nested.pt", join_member(parent, "<bytes>"), depth + 1, context)
 

@@ -14,6 +14,7 @@ import itertools
 import struct
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import IO
 
 from mlsec_policy.analyzers.models.source import Budget, FileSlice, Inflated, MiB, Source
 from mlsec_policy.models import Severity
@@ -128,7 +129,7 @@ def member_source(
 class _View:
     """Bounded random access to the archive bytes inside a (possibly larger) file."""
 
-    def __init__(self, handle: object, offset: int, length: int) -> None:
+    def __init__(self, handle: IO[bytes], offset: int, length: int) -> None:
         self.handle = handle
         self.offset = offset
         self.length = length
@@ -137,8 +138,8 @@ class _View:
         if position < 0 or position >= self.length:
             return b""
         size = min(size, self.length - position)
-        self.handle.seek(self.offset + position)  # type: ignore[attr-defined]
-        return bytes(self.handle.read(size))  # type: ignore[attr-defined]
+        self.handle.seek(self.offset + position)
+        return self.handle.read(size)
 
 
 def _read_central(view: _View, listing: Listing) -> list[Entry]:
