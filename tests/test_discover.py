@@ -176,3 +176,13 @@ def test_missing_target_is_a_usage_error(tmp_path: Path) -> None:
 )
 def test_strip_credentials(url: str, clean: str) -> None:
     assert strip_credentials(url) == clean
+
+
+def test_folder_ignored_by_git_is_walked(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {".gitignore": "vendor/\n", "a.py": "", "vendor/lib/b.py": ""})
+    repo = git.Repo.init(root)
+    repo.index.add([".gitignore", "a.py"])
+    repo.index.commit("first")
+    inventory = discover(root / "vendor")
+    assert [a.path for a in inventory.artifacts] == ["lib/b.py"]
+    assert inventory.git is not None

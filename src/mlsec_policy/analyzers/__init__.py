@@ -17,7 +17,9 @@ from mlsec_policy.analyzers import (
     image_refs,
     k8s_cluster,
     k8s_pods,
+    model_artifacts,
     paths,
+    suppression_comments,
     update_automation,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
@@ -27,6 +29,8 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
     for spec in (
         paths.SPEC,
         dockerfile_user.SPEC,
+        model_artifacts.SPEC,
+        suppression_comments.SPEC,
         # infrastructure: containers, clusters, compose, CI
         *dockerfile_checks.SPECS,
         commands.SPEC,

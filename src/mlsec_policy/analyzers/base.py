@@ -55,6 +55,8 @@ class FileContext:
 
     root: Path
     artifact: Artifact
+    known_controls: frozenset[str] = frozenset()
+    """Every control id the loaded policy defines (for analyzers that check references)."""
 
     @property
     def path(self) -> Path:
@@ -88,10 +90,12 @@ class RepoContext:
     """Artifacts of the check's kinds that pass its include/exclude filter."""
     all_artifacts: tuple[Artifact, ...] = field(default=())
     """Every artifact of the inventory (to check for the presence of any file)."""
+    known_controls: frozenset[str] = frozenset()
+    """Every control id the loaded policy defines (for analyzers that check references)."""
 
     def file(self, artifact: Artifact) -> FileContext:
         """Return a file context for one artifact."""
-        return FileContext(self.root, artifact)
+        return FileContext(self.root, artifact, self.known_controls)
 
 
 FileAnalyzer = Callable[[FileContext, Mapping[str, JsonValue]], Iterable[Observation]]

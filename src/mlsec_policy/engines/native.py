@@ -33,9 +33,12 @@ class NativeEngine:
 
     name = "native"
 
-    def __init__(self, analyzers: Mapping[str, AnalyzerSpec]) -> None:
-        """Create the engine over a registry of analyzers."""
+    def __init__(
+        self, analyzers: Mapping[str, AnalyzerSpec], known_controls: frozenset[str] = frozenset()
+    ) -> None:
+        """Create the engine over a registry of analyzers and the policy's control ids."""
         self.analyzers = analyzers
+        self.known_controls = known_controls
 
     def run(
         self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
@@ -56,7 +59,7 @@ class NativeEngine:
                 selection = json.dumps([check.kinds, check.include, check.exclude])
                 key = (spec.name, params_key, selection)
                 if key not in cache:
-                    context = RepoContext(root, selected, inventory.artifacts)
+                    context = RepoContext(root, selected, inventory.artifacts, self.known_controls)
                     cache[key] = _call(partial(repo_fn, context, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 errors.extend(_errors(check, spec, None, cache[key][1]))
@@ -66,7 +69,8 @@ class NativeEngine:
                     continue
                 key = (spec.name, params_key, artifact.path)
                 if key not in cache:
-                    cache[key] = _call(partial(file_fn, FileContext(root, artifact), check.params))
+                    context_file = FileContext(root, artifact, self.known_controls)
+                    cache[key] = _call(partial(file_fn, context_file, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 errors.extend(_errors(check, spec, artifact, cache[key][1]))
         return EngineOutput(tuple(hits), tuple(errors))
