@@ -79,7 +79,7 @@ def test_unparsable_helm_template_is_an_error_not_a_pass(bundled: Policy, tmp_pa
     assert res.status is ControlStatus.ERROR
     [error] = res.errors
     assert error.path == "chart/templates/pod.yaml" and error.kind == "parse-error"
-    assert "Helm template" in error.message and error.line is not None
+    assert "template (after neutralising" in error.message and error.line is not None
 
 
 def test_controls_sharing_an_analyzer_keep_their_own_selection(

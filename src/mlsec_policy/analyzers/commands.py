@@ -26,7 +26,7 @@ from mlsec_policy.analyzers.ci_yaml import github_workflow, gitlab_jobs, gitlab_
 from mlsec_policy.analyzers.compose import services
 from mlsec_policy.analyzers.dockerfile_parse import parse, runtime_instructions, stages
 from mlsec_policy.analyzers.k8s_walk import load_objects
-from mlsec_policy.analyzers.yamldoc import YamlDoc, mapping, sequence
+from mlsec_policy.analyzers.yamldoc import YamlDoc, mapping, sequence, unconditional
 from mlsec_policy.models import ArtifactKind, JsonValue
 from mlsec_policy.redact import redact
 
@@ -279,6 +279,6 @@ SPEC = AnalyzerSpec(
         },
         required=["sources", "patterns"],
     ),
-    file=command_patterns,
+    file=unconditional(command_patterns),
 )
 """The analyzer of this module, for the registry."""

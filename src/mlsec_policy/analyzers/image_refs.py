@@ -19,7 +19,13 @@ from mlsec_policy.analyzers.ci_yaml import github_workflow, gitlab_jobs, gitlab_
 from mlsec_policy.analyzers.compose import services
 from mlsec_policy.analyzers.dockerfile_parse import parse, stages
 from mlsec_policy.analyzers.k8s_walk import load_objects
-from mlsec_policy.analyzers.yamldoc import YamlDoc, is_templated_value, mapping, sequence
+from mlsec_policy.analyzers.yamldoc import (
+    YamlDoc,
+    is_templated_value,
+    mapping,
+    sequence,
+    unconditional,
+)
 from mlsec_policy.models import ArtifactKind, JsonValue
 
 DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
@@ -177,6 +183,6 @@ SPEC = AnalyzerSpec(
         }
     ),
     params_schema=object_params({"require": {"enum": ["tag", "digest"]}}, required=["require"]),
-    file=image_pinning,
+    file=unconditional(image_pinning),
 )
 """The analyzer of this module, for the registry."""

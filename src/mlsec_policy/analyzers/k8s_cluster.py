@@ -19,7 +19,7 @@ from mlsec_policy.analyzers.base import (
     object_params,
 )
 from mlsec_policy.analyzers.k8s_walk import K8sObject, load_objects
-from mlsec_policy.analyzers.yamldoc import mapping, sequence
+from mlsec_policy.analyzers.yamldoc import mapping, sequence, unconditional
 from mlsec_policy.models import ArtifactKind, JsonValue
 
 EXPOSED_TYPES = frozenset({"LoadBalancer", "NodePort"})
@@ -123,21 +123,21 @@ SPECS = (
                 "names": {"type": "string", "format": "regex"},
             }
         ),
-        file=exposed_tools,
+        file=unconditional(exposed_tools),
     ),
     AnalyzerSpec(
         name="k8s-rbac-wildcards",
         description="cluster-admin bindings and RBAC rules with '*' verbs or resources.",
         kinds=K8S,
         params_schema=no_params(),
-        file=rbac_wildcards,
+        file=unconditional(rbac_wildcards),
     ),
     AnalyzerSpec(
         name="k8s-ingress-tls",
         description="Ingresses without a tls section or a TLS annotation.",
         kinds=K8S,
         params_schema=no_params(),
-        file=ingress_tls,
+        file=unconditional(ingress_tls),
     ),
 )
 """The analyzers of this module, for the registry."""

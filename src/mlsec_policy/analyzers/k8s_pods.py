@@ -22,7 +22,13 @@ from mlsec_policy.analyzers.base import (
     string_list,
 )
 from mlsec_policy.analyzers.k8s_walk import Container, K8sObject, PodSpec, load_objects
-from mlsec_policy.analyzers.yamldoc import is_templated_value, is_true, mapping, sequence
+from mlsec_policy.analyzers.yamldoc import (
+    is_templated_value,
+    is_true,
+    mapping,
+    sequence,
+    unconditional,
+)
 from mlsec_policy.models import ArtifactKind, JsonValue
 
 
@@ -232,7 +238,7 @@ SPECS = (
         description="Privileged containers, allowed privilege escalation, dangerous capabilities.",
         kinds=K8S,
         params_schema=object_params({"capabilities": STRING_LIST}),
-        file=privileged,
+        file=unconditional(privileged),
     ),
     AnalyzerSpec(
         name="k8s-host-access",
@@ -241,7 +247,7 @@ SPECS = (
         params_schema=object_params(
             {"namespaces": {"type": "boolean"}, "paths": STRING_LIST, "exclude-paths": STRING_LIST}
         ),
-        file=host_access,
+        file=unconditional(host_access),
     ),
     AnalyzerSpec(
         name="k8s-security-context",
@@ -265,14 +271,14 @@ SPECS = (
             },
             required=["require"],
         ),
-        file=security_context,
+        file=unconditional(security_context),
     ),
     AnalyzerSpec(
         name="k8s-resource-limits",
         description="Containers without resource limits (and GPU requests without GPU limits).",
         kinds=K8S,
         params_schema=object_params({"resources": STRING_LIST}),
-        file=resource_limits,
+        file=unconditional(resource_limits),
     ),
     AnalyzerSpec(
         name="k8s-probes",
@@ -287,14 +293,14 @@ SPECS = (
                 }
             }
         ),
-        file=probes,
+        file=unconditional(probes),
     ),
     AnalyzerSpec(
         name="k8s-service-account-token",
         description="Serving pods on the default service account that mount its API token.",
         kinds=K8S,
         params_schema=no_params(),
-        file=service_account_token,
+        file=unconditional(service_account_token),
     ),
 )
 """The analyzers of this module, for the registry."""

@@ -21,8 +21,16 @@ from dataclasses import dataclass
 from typing import cast
 
 from mlsec_policy.analyzers.base import FileContext
-from mlsec_policy.analyzers.yamldoc import Mapping_, YamlDoc, mapping, sequence, yaml_docs
+from mlsec_policy.analyzers.yamldoc import (
+    Mapping_,
+    YamlDoc,
+    display_name,
+    mapping,
+    sequence,
+    yaml_docs,
+)
 from mlsec_policy.models import JsonValue
+from mlsec_policy.views.helm import TEMPLATE_FORMATS
 from mlsec_policy.yamlpos import Path_
 
 SERVING_KINDS = frozenset(
@@ -94,7 +102,7 @@ def load_objects(context: FileContext) -> list[K8sObject]:
     unreadable manifest is never a pass.
     """
     text = context.read_text()
-    return objects_from_text(text, helm=context.artifact.format == "helm-template")
+    return objects_from_text(text, helm=context.artifact.format in TEMPLATE_FORMATS)
 
 
 def objects_from_text(text: str, *, helm: bool) -> list[K8sObject]:
@@ -110,7 +118,8 @@ def _object(doc: YamlDoc) -> K8sObject | None:
     if not isinstance(kind, str) or "apiVersion" not in data:
         return None
     name = mapping(data.get("metadata")).get("name")
-    return K8sObject(doc, kind, name if isinstance(name, str) else "", cast(Mapping_, data))
+    shown = display_name(name) if isinstance(name, str) else ""
+    return K8sObject(doc, kind, shown, cast(Mapping_, data))
 
 
 def _pods(value: JsonValue | Mapping_, path: Path_, kind: str) -> Iterator[PodSpec]:

@@ -9,19 +9,20 @@ one the chart injects from its values.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import cast
 
-from mlsec_policy.analyzers.base import AnalyzerError
+from mlsec_policy.analyzers.base import AnalyzerError, FileAnalyzer, FileContext, Observation
 from mlsec_policy.models import JsonValue
-from mlsec_policy.views.helm import PLACEHOLDER, helm_view
+from mlsec_policy.views.helm import (
+    PLACEHOLDER,
+    TEMPLATE_FORMATS,
+    conditional_lines,
+    helm_view,
+    output_lines,
+)
 from mlsec_policy.yamlpos import Document, Path_, YamlError, load_documents
-
-_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
-_CONTROL_WORDS = frozenset({"if", "else", "end", "with", "range", "define"})
-_ASSIGNMENT = re.compile(r"^\$[\w.]*\s*:?=")
 
 Mapping_ = Mapping[str, JsonValue]
 """A YAML mapping as plain data."""
@@ -80,12 +81,12 @@ class YamlDoc:
 
 def yaml_docs(text: str, *, helm: bool) -> list[YamlDoc]:
     """Read the YAML documents of ``text``; Helm templates are read through their view."""
-    output_lines = _output_lines(text) if helm else frozenset()
+    outputs = output_lines(text) if helm else frozenset()
     source = helm_view(text, "template.yaml").text if helm else text
     try:
-        documents = load_documents(source)
+        documents = load_documents(source, allow_duplicates=helm)
     except YamlError as exc:
-        what = "Helm template (after neutralising its actions)" if helm else "YAML"
+        what = "template (after neutralising its actions)" if helm else "YAML"
         raise AnalyzerError(
             f"cannot read the {what}: {exc.message}",
             kind="parse-error",
@@ -96,7 +97,7 @@ def yaml_docs(text: str, *, helm: bool) -> list[YamlDoc]:
     result = []
     for index, document in enumerate(documents):
         end = documents[index + 1].start_line - 1 if index + 1 < len(documents) else last
-        lines = frozenset(line for line in output_lines if document.start_line <= line <= end)
+        lines = frozenset(line for line in outputs if document.start_line <= line <= end)
         result.append(YamlDoc(document, lines, end))
     return result
 
@@ -121,25 +122,24 @@ def is_true(value: JsonValue) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def _output_lines(text: str) -> frozenset[int]:
-    """Return the lines of a Helm template holding only actions, at least one of which outputs."""
-    lines: set[int] = set()
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip()
-        if not stripped.startswith("{{"):
-            continue
-        actions = _ACTION.findall(stripped)
-        if not actions or _ACTION.sub("", stripped).strip():
-            continue
-        if any(_outputs(action) for action in actions):
-            lines.add(number)
-    return frozenset(lines)
+def unconditional(analyzer: FileAnalyzer) -> FileAnalyzer:
+    """Wrap a file analyzer so that, in templates, lines that render only conditionally are dropped.
+
+    A chart offering ``hostNetwork: true`` behind ``{{- if .Values.hostNetwork }}`` does not set
+    it; reporting it would be a false positive on every chart with a switch.
+    """
+
+    def run(context: FileContext, params: Mapping[str, JsonValue]) -> Iterator[Observation]:
+        observations: Iterable[Observation] = analyzer(context, params)
+        if context.artifact.format not in TEMPLATE_FORMATS:
+            yield from observations
+            return
+        skipped = conditional_lines(context.read_text())
+        yield from (o for o in observations if o.location.start_line not in skipped)
+
+    return run
 
 
-def _outputs(action: str) -> bool:
-    body = action.strip()
-    if not body or body.startswith("/*"):
-        return False
-    if _ASSIGNMENT.match(body):
-        return False
-    return body.split()[0] not in _CONTROL_WORDS
+def display_name(value: JsonValue) -> str:
+    """Return a name for messages, with template expressions shown as ``{{…}}``."""
+    return str(value).replace(PLACEHOLDER, "{{…}}") if value is not None else ""

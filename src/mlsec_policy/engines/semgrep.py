@@ -41,7 +41,7 @@ from mlsec_policy.policy.model import Check, Policy
 from mlsec_policy.policy.semgrep_rules import build_rule
 from mlsec_policy.redact import redact
 from mlsec_policy.views import View, ViewError
-from mlsec_policy.views.helm import helm_view
+from mlsec_policy.views.helm import TEMPLATE_FORMATS, helm_view
 from mlsec_policy.views.notebook import notebook_view
 
 _SEMGREP_DOCKERFILE = re.compile(r"^(dockerfile|.+\.dockerfile)$", re.IGNORECASE)
@@ -220,7 +220,7 @@ def view_for(artifact: Artifact, root: Path) -> View | None:
     if artifact.kind is ArtifactKind.NOTEBOOK:
         raw = (root / artifact.path).read_text(encoding="utf-8")
         return notebook_view(raw, pure.stem)
-    if artifact.kind is ArtifactKind.KUBERNETES and artifact.format == "helm-template":
+    if artifact.kind is ArtifactKind.KUBERNETES and artifact.format in TEMPLATE_FORMATS:
         text = (root / artifact.path).read_text(encoding="utf-8")
         return helm_view(text, "template.yaml")
     identity_name = None
