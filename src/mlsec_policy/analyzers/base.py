@@ -145,6 +145,15 @@ STRING_LIST: Mapping[str, Any] = {
 """Schema of a parameter holding a list of strings."""
 
 
+KIND_LIST: Mapping[str, Any] = {
+    "type": "array",
+    "minItems": 1,
+    "uniqueItems": True,
+    "items": {"enum": [kind.value for kind in ArtifactKind]},
+}
+"""Schema of a parameter holding a list of artifact kinds."""
+
+
 def string_list(params: Mapping[str, JsonValue], key: str) -> list[str]:
     """Return the list of strings a parameter holds ([] when absent)."""
     value = params.get(key)

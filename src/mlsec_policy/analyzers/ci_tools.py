@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext, object_params
+from mlsec_policy.analyzers.base import (
+    KIND_LIST,
+    AnalyzerSpec,
+    Observation,
+    RepoContext,
+    object_params,
+)
 from mlsec_policy.analyzers.yamldoc import mapping, sequence
 from mlsec_policy.models import ArtifactKind, JsonValue, Location
 
@@ -63,10 +69,7 @@ SPEC = AnalyzerSpec(
                     "properties": {
                         "name": {"type": "string", "minLength": 3},
                         "regex": {"type": "string", "format": "regex"},
-                        "when-kinds": {
-                            "type": "array",
-                            "items": {"enum": [k.value for k in ArtifactKind]},
-                        },
+                        "when-kinds": KIND_LIST,
                     },
                 },
             }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from mlsec_policy import pathmatch
 from mlsec_policy.analyzers.base import (
+    KIND_LIST,
     AnalyzerSpec,
     Observation,
     RepoContext,
@@ -107,11 +108,7 @@ SPEC = AnalyzerSpec(
                     "required": ["name", "kinds"],
                     "properties": {
                         "name": {"type": "string", "minLength": 3},
-                        "kinds": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {"enum": [k.value for k in ArtifactKind]},
-                        },
+                        "kinds": KIND_LIST,
                         "exclude": {"type": "array", "items": {"type": "string"}},
                     },
                 },

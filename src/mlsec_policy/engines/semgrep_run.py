@@ -106,27 +106,7 @@ def run_semgrep(
         str(rules_file),
         *(t if not t.startswith("-") else "./" + t for t in targets),
     ]
-    try:
-        process = subprocess.run(
-            command,
-            cwd=cwd,
-            env=_environment(scratch),
-            capture_output=True,
-            timeout=settings.process_timeout,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise EngineUnavailableError(f"semgrep could not be started: {exc}") from None
-    except PermissionError as exc:
-        raise EngineUnavailableError(f"semgrep could not be started: {exc}") from None
-    except subprocess.TimeoutExpired:
-        return RunResult(
-            -signal.SIGKILL,
-            None,
-            f"semgrep did not finish within {settings.process_timeout} s and was stopped",
-        )
-    stderr = process.stderr.decode("utf-8", errors="replace")
-    return RunResult(process.returncode, _parse(process.stdout), stderr)
+    return _execute(command, cwd, scratch, settings, list)
 
 
 def run_semgrep_test(
@@ -138,10 +118,17 @@ def run_semgrep_test(
     ``# ruleid:`` / ``# ok:`` comments. The JSON result is returned as parsed data.
     """
     command = [str(binary), "test", "--experimental", "--json", str(directory)]
+    return _execute(command, directory, scratch, settings, dict)
+
+
+def _execute(
+    command: list[str], cwd: Path, scratch: Path, settings: SemgrepSettings, results: type
+) -> RunResult:
+    """Run one semgrep process; its JSON counts when ``results`` has the expected type."""
     try:
         process = subprocess.run(
             command,
-            cwd=directory,
+            cwd=cwd,
             env=_environment(scratch),
             capture_output=True,
             timeout=settings.process_timeout,
@@ -150,21 +137,21 @@ def run_semgrep_test(
     except (FileNotFoundError, PermissionError) as exc:
         raise EngineUnavailableError(f"semgrep could not be started: {exc}") from None
     except subprocess.TimeoutExpired:
-        return RunResult(-signal.SIGKILL, None, "semgrep test did not finish in time")
-    try:
-        data = json.loads(process.stdout)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        data = None
-    output = data if isinstance(data, dict) and isinstance(data.get("results"), dict) else None
-    return RunResult(process.returncode, output, process.stderr.decode("utf-8", "replace"))
+        return RunResult(
+            -signal.SIGKILL,
+            None,
+            f"semgrep did not finish within {settings.process_timeout} s and was stopped",
+        )
+    stderr = process.stderr.decode("utf-8", errors="replace")
+    return RunResult(process.returncode, _parse(process.stdout, results), stderr)
 
 
-def _parse(stdout: bytes) -> dict[str, Any] | None:
+def _parse(stdout: bytes, results: type) -> dict[str, Any] | None:
     try:
         data = json.loads(stdout)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
+    if isinstance(data, dict) and isinstance(data.get("results"), results):
         return data
     return None
 
