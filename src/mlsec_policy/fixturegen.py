@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from mlsec_policy import fixturegen_data
+
 Generator = Callable[[Path], None]
 
-GENERATORS: dict[str, Generator] = {}
+GENERATORS: dict[str, Generator] = {
+    **fixturegen_data.GENERATORS,
+}
 """Generator name to function; analyzers' fixture builders are listed here explicitly."""

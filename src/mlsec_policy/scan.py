@@ -61,7 +61,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     inventory = discover(options.target, options.excludes)
     progress(f"running checks on {len(inventory.artifacts)} files")
     semgrep = SemgrepEngine(options.semgrep, {c.id: c.meta.severity for c in policy.controls})
-    native = NativeEngine(ANALYZERS)
+    native = NativeEngine(ANALYZERS, options.hash_cache)
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))
         outputs = [

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlsec_policy.analyzers import dockerfile_user, paths
+from mlsec_policy.analyzers import (
+    dockerfile_user,
+    integrity_dvc,
+    integrity_lfs,
+    integrity_manifest,
+    integrity_scope,
+    integrity_shards,
+    paths,
+)
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
 ANALYZERS: dict[str, AnalyzerSpec] = {
@@ -13,6 +21,11 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
     for spec in (
         paths.SPEC,
         dockerfile_user.SPEC,
+        integrity_dvc.SPEC,
+        integrity_lfs.SPEC,
+        integrity_manifest.SPEC,
+        integrity_scope.SPEC,
+        integrity_shards.SPEC,
     )
 }
 """Every native analyzer by name."""

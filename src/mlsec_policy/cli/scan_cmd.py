@@ -10,6 +10,7 @@ import click
 
 from mlsec_policy.cli.common import (
     clear_progress,
+    hash_cache_file,
     progress_printer,
     semgrep_settings,
     source_date_epoch,
@@ -98,6 +99,13 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Seconds semgrep may spend on one rule in one file before giving up on it.",
 )
+@click.option(
+    "--hash-cache/--no-hash-cache",
+    default=True,
+    show_default=True,
+    help="Remember file digests between scans (keyed by path, size and mtime); "
+    "MLSEC_POLICY_CACHE_DIR sets the folder.",
+)
 def scan_command(
     path: Path,
     policies: tuple[str, ...],
@@ -110,6 +118,7 @@ def scan_command(
     semgrep_mode: str,
     jobs: int,
     timeout: int,
+    hash_cache: bool,
     **outputs: str | None,
 ) -> int:
     """Scan PATH (default: the current directory) against the policy.
@@ -128,6 +137,7 @@ def scan_command(
         source_date_epoch=source_date_epoch(),
         disable=disabled,
         progress=progress_printer(show_progress),
+        hash_cache=hash_cache_file(hash_cache),
     )
     try:
         report = scan(options)

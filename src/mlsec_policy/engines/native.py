@@ -33,9 +33,12 @@ class NativeEngine:
 
     name = "native"
 
-    def __init__(self, analyzers: Mapping[str, AnalyzerSpec]) -> None:
-        """Create the engine over a registry of analyzers."""
+    def __init__(
+        self, analyzers: Mapping[str, AnalyzerSpec], hash_cache: Path | None = None
+    ) -> None:
+        """Create the engine over a registry of analyzers (and an optional digest cache file)."""
         self.analyzers = analyzers
+        self.hash_cache = hash_cache
 
     def run(
         self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
@@ -53,7 +56,7 @@ class NativeEngine:
             if repo_fn is not None:
                 key = (spec.name, params_key, "")
                 if key not in cache:
-                    context = RepoContext(root, selected, inventory.artifacts)
+                    context = RepoContext(root, selected, inventory.artifacts, self.hash_cache)
                     cache[key] = _call(partial(repo_fn, context, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 errors.extend(_errors(check, spec, None, cache[key][1]))
@@ -63,7 +66,8 @@ class NativeEngine:
                     continue
                 key = (spec.name, params_key, artifact.path)
                 if key not in cache:
-                    cache[key] = _call(partial(file_fn, FileContext(root, artifact), check.params))
+                    file_context = FileContext(root, artifact, self.hash_cache)
+                    cache[key] = _call(partial(file_fn, file_context, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 errors.extend(_errors(check, spec, artifact, cache[key][1]))
         return EngineOutput(tuple(hits), tuple(errors))
