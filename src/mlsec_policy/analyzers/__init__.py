@@ -13,6 +13,8 @@ from mlsec_policy.analyzers import (
     integrity_scope,
     integrity_shards,
     paths,
+    secret_assignments,
+    secrets_scan,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
@@ -26,6 +28,8 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
         integrity_manifest.SPEC,
         integrity_scope.SPEC,
         integrity_shards.SPEC,
+        secret_assignments.SPEC,
+        secrets_scan.SPEC,
     )
 }
 """Every native analyzer by name."""

@@ -150,7 +150,7 @@ class _GitStore:
                 self.entries = {
                     key[0]: entry.binsha
                     for key, entry in self.repo.index.entries.items()
-                    if key[1] == 0 and entry.size > 0
+                    if key[1] == 0
                 }
             except (OSError, ValueError):
                 self.entries = {}
