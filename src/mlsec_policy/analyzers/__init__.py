@@ -12,6 +12,7 @@ from mlsec_policy.analyzers import (
     integrity_manifest,
     integrity_scope,
     integrity_shards,
+    notebook_checks,
     paths,
     secret_assignments,
     secrets_scan,
@@ -28,6 +29,9 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
         integrity_manifest.SPEC,
         integrity_scope.SPEC,
         integrity_shards.SPEC,
+        notebook_checks.COMMANDS,
+        notebook_checks.OUTPUTS,
+        notebook_checks.LEAKS,
         secret_assignments.SPEC,
         secrets_scan.SPEC,
     )
