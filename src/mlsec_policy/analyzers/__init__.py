@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mlsec_policy.analyzers import (
+    data_files,
     dockerfile_user,
     integrity_dvc,
     integrity_lfs,
@@ -23,6 +24,7 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
     spec.name: spec
     for spec in (
         paths.SPEC,
+        data_files.SPEC,
         dockerfile_user.SPEC,
         integrity_dvc.SPEC,
         integrity_lfs.SPEC,

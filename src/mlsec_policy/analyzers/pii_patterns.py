@@ -2,8 +2,8 @@
 
 Strong patterns stand on their own: e-mail addresses (documentation domains excluded), US
 social security numbers, payment cards (Luhn and a known issuer prefix), IBANs (ISO 7064
-mod 97), international phone numbers and public IP addresses. Weak ones — national phone
-formats, dates of birth — count only in a column whose name says what it holds. Every example
+mod 97), international phone numbers. Weak ones — national phone formats, public IP addresses,
+dates of birth — count only in a column whose name says what it holds. Every example
 leaving this module is redacted: a report shows the shape of what it found, never the value.
 """
 
@@ -114,9 +114,6 @@ def find_pii(text: str, hint: PiiKind | None = None) -> Iterator[PiiMatch]:
         digits = re.sub(r"\D", "", match.group(0))
         if 9 <= len(digits) <= 15:
             yield PiiMatch(PiiKind.PHONE, "+" + "*" * (len(digits) - 2) + digits[-2:])
-    for match in _IPV4.finditer(text):
-        if _public_ip(match.group(0)):
-            yield PiiMatch(PiiKind.IP, match.group(0).split(".")[0] + ".*.*.*")
     yield from _hinted(text.strip(), hint)
 
 
@@ -126,6 +123,8 @@ def _hinted(value: str, hint: PiiKind | None) -> Iterator[PiiMatch]:
         return
     if hint is PiiKind.PHONE and not value.startswith("+") and _NATIONAL_PHONE.match(value):
         yield PiiMatch(PiiKind.PHONE, "*" * (len(value) - 2) + value[-2:])
+    elif hint is PiiKind.IP and _IPV4.fullmatch(value) and _public_ip(value):
+        yield PiiMatch(PiiKind.IP, value.split(".")[0] + ".*.*.*")
     elif hint is PiiKind.DOB and _DATE.match(value):
         yield PiiMatch(PiiKind.DOB, "****-**-**")
     elif hint is PiiKind.IDENTITY and len(value) >= 2 and not value.replace(".", "").isdigit():
