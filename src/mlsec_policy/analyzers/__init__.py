@@ -7,6 +7,7 @@ from typing import Any
 
 from mlsec_policy.analyzers import (
     data_files,
+    deps_checks,
     dockerfile_user,
     integrity_dvc,
     integrity_lfs,
@@ -25,6 +26,9 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
     for spec in (
         paths.SPEC,
         data_files.SPEC,
+        deps_checks.SPEC_LOCK,
+        deps_checks.SPEC_PINS,
+        deps_checks.SPEC_SOURCES,
         dockerfile_user.SPEC,
         integrity_dvc.SPEC,
         integrity_lfs.SPEC,

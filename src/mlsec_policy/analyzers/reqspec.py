@@ -23,7 +23,7 @@ ML_CRITICAL = frozenset(
         "tokenizers", "sentence-transformers", "peft", "trl", "bitsandbytes", "xgboost",
         "lightgbm", "catboost", "openai", "anthropic", "tiktoken", "pytorch-lightning",
         "lightning", "dill", "cloudpickle", "skops", "timm", "ultralytics", "bentoml",
-        "deepspeed", "triton", "xformers", "optimum", "llama-cpp-python", "streamlit",
+        "deepspeed", "triton", "xformers", "optimum", "llama-cpp-python", "streamlit", "pytorch",
     }
 )  # fmt: skip
 """Packages whose silent upgrade changes model loading, training or serving behaviour."""
@@ -111,7 +111,8 @@ def parse_spec(text: str) -> Spec | None:
         egg = re.search(r"#egg=([A-Za-z0-9_.\-]+)", text)
         kind = SpecKind.VCS if _VCS.match(text) else SpecKind.URL
         return Spec(text, normalise(egg.group(1)) if egg else None, kind, SpecifierSet(), text)
-    if text.startswith((".", "/", "~")) or text.endswith((".whl", ".tar.gz", ".zip")):
+    archive = text.endswith((".whl", ".tar.gz", ".zip")) and "://" not in text
+    if text.startswith((".", "/", "~")) or archive:
         return Spec(text, None, SpecKind.PATH, SpecifierSet(), text)
     try:
         requirement = Requirement(text)
