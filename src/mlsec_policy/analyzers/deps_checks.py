@@ -20,7 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
-from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation, RepoContext
+from mlsec_policy.analyzers.base import (
+    AnalyzerSpec,
+    FileAnalyzer,
+    FileContext,
+    Observation,
+    RepoAnalyzer,
+    RepoContext,
+)
 from mlsec_policy.analyzers.deps_parse import Manifest, Role, read_manifest
 from mlsec_policy.analyzers.reqspec import Pin, SpecKind, normalise, torch_below_safe
 from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Severity
@@ -206,24 +213,28 @@ def _unlocked(artifact: Artifact, manifest: Manifest) -> Iterator[Observation]:
         )
 
 
-SPEC_PINS = AnalyzerSpec(
-    name="dependency-pins",
-    description="ML-critical packages not pinned exactly in environment manifests; torch < 2.6.",
-    kinds=frozenset({ArtifactKind.DEPENDENCY_MANIFEST}),
-    params_schema=NO_PARAMS,
+def _spec(
+    name: str,
+    description: str,
+    file: FileAnalyzer | None = None,
+    repo: RepoAnalyzer | None = None,
+) -> AnalyzerSpec:
+    kinds = frozenset({ArtifactKind.DEPENDENCY_MANIFEST})
+    return AnalyzerSpec(name, description, kinds, NO_PARAMS, file=file, repo=repo)
+
+
+SPEC_PINS = _spec(
+    "dependency-pins",
+    "ML-critical packages not pinned exactly in environment manifests; torch < 2.6.",
     file=dependency_pins,
 )
-SPEC_SOURCES = AnalyzerSpec(
-    name="dependency-sources",
-    description="Extra indexes, plain HTTP or unverified sources, VCS requirements without a sha.",
-    kinds=frozenset({ArtifactKind.DEPENDENCY_MANIFEST}),
-    params_schema=NO_PARAMS,
+SPEC_SOURCES = _spec(
+    "dependency-sources",
+    "Extra indexes, plain HTTP or unverified sources, VCS requirements without a sha.",
     file=dependency_sources,
 )
-SPEC_LOCK = AnalyzerSpec(
-    name="dependency-lock",
-    description="Environment manifests neither fully pinned nor covered by a lock file.",
-    kinds=frozenset({ArtifactKind.DEPENDENCY_MANIFEST}),
-    params_schema=NO_PARAMS,
+SPEC_LOCK = _spec(
+    "dependency-lock",
+    "Environment manifests neither fully pinned nor covered by a lock file.",
     repo=dependency_lock,
 )
