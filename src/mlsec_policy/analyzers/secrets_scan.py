@@ -1,10 +1,10 @@
 """Hard-coded credentials in any text file, notebooks included (sources and outputs).
 
-Every line is matched against :mod:`secret_rules`. Notebooks are read cell by cell so that a
-token printed in an output is reported at the ``.ipynb`` line and at its cell; image and other
-binary outputs are never scanned (base64 payloads are the classic false positive), and inline
-``data:…;base64,`` URIs are blanked in every file. A broken notebook is scanned as raw text, so
-its secrets are still found. Snippets carry the line with every secret masked.
+The file's text is matched against :mod:`secret_rules`, one pass per rule. Notebooks are
+read cell by cell so that a token printed in an output is reported at the ``.ipynb`` line
+and at its cell; image and other binary outputs are never scanned (base64 payloads are the
+classic false positive), and inline ``data:…;base64,`` URIs are blanked in every file. A
+broken notebook is scanned as raw text, so its secrets are still found. Snippets carry the line with every secret masked.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.notebook_doc import NotebookError, read_notebook
-from mlsec_policy.analyzers.secret_rules import find_secrets
+from mlsec_policy.analyzers.secret_rules import scan_text
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, NotebookCell
 from mlsec_policy.redact import redact
 
@@ -37,26 +37,27 @@ def secret_tokens(context: FileContext, params: Mapping[str, JsonValue]) -> Iter
     if b"\0" in data[:8192]:
         return  # a binary file that happens to have a text-like name
     text = data.decode("utf-8", errors="replace")
-    for line, raw_line, cell, where in _lines(context, text):
-        if ALLOW in line:
+    lines = list(_lines(context, text))
+    joined = DATA_URI.sub("data:…", "\n".join(line for line, _, _, _ in lines))
+    for index, match in scan_text(joined):
+        _, raw_line, cell, where = lines[index]
+        if ALLOW in lines[index][0]:
             continue
-        cleaned = DATA_URI.sub("data:…", line)
-        for match in find_secrets(cleaned):
-            column = match.start + 1 if cell is None else None
-            end = match.end + 1 if cell is None else None
-            location = Location(
-                context.artifact.path, raw_line, column, raw_line if column else None, end, cell
-            )
-            place = f" in an output of cell {cell.index}" if where == "output" and cell else ""
-            yield Observation(
-                location,
-                message=f"{match.rule.title} is written in the file{place}; "
-                "treat it as leaked: revoke it and load the value from the environment "
-                "or a secret store",
-                severity=match.rule.severity,
-                snippet=_snippet(match.masked_line, match.start),
-                key=match.rule.id,
-            )
+        column = match.start + 1 if cell is None else None
+        end = match.end + 1 if cell is None else None
+        location = Location(
+            context.artifact.path, raw_line, column, raw_line if column else None, end, cell
+        )
+        place = f" in an output of cell {cell.index}" if where == "output" and cell else ""
+        yield Observation(
+            location,
+            message=f"{match.rule.title} is written in the file{place}; "
+            "treat it as leaked: revoke it and load the value from the environment "
+            "or a secret store",
+            severity=match.rule.severity,
+            snippet=_snippet(match.masked_line, match.start),
+            key=match.rule.id,
+        )
 
 
 def _lines(context: FileContext, text: str) -> Iterator[_Line]:
