@@ -4,7 +4,8 @@ The file's text is matched against :mod:`secret_rules`, one pass per rule. Noteb
 read cell by cell so that a token printed in an output is reported at the ``.ipynb`` line
 and at its cell; image and other binary outputs are never scanned (base64 payloads are the
 classic false positive), and inline ``data:…;base64,`` URIs are blanked in every file. A
-broken notebook is scanned as raw text, so its secrets are still found. Snippets carry the line with every secret masked.
+broken notebook is scanned as raw text, so its secrets are still found. Snippets carry the
+line with every secret masked.
 """
 
 from __future__ import annotations
