@@ -7,7 +7,11 @@ Which manifests are judged for *pinning* is the precision rule of this module:
   — say what gets installed, so ML-critical packages there must be pinned exactly;
 - *library* metadata (PEP 621 ``dependencies``, ``setup.cfg``, Poetry package metadata) states
   what a published package accepts; ranges there are correct practice and are not reported;
-- ``requirements.in`` files are inputs to a lock compiler and are not judged for pinning.
+- ``requirements.in`` files are inputs to a lock compiler and are not judged for pinning;
+- requirements for building documentation (``docs/requirements.txt``, ``requirements-docs.txt``)
+  are not judged, and neither are requirements files of a *package that deploys nothing* (a
+  project with ``setup.py`` or a ``[project]`` table and no Dockerfile, compose file, Procfile
+  or Binder folder): there they are development conveniences, not a deployed environment.
 
 Whatever the manifest, a torch requirement that only admits releases before 2.6 is reported
 (``torch.load`` could run code even with ``weights_only=True``, CVE-2025-32434), and so are
@@ -17,8 +21,10 @@ requirements not pinned to a commit.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from mlsec_policy.analyzers.base import (
     AnalyzerSpec,
@@ -69,6 +75,8 @@ def dependency_pins(context: FileContext, params: Mapping[str, JsonValue]) -> It
             )
     if manifest.role is not Role.ENVIRONMENT or _locked(context, manifest):
         return
+    if not deployed(context.root, context.artifact.path):
+        return
     for entry in own:
         spec = entry.spec
         if spec.kind is not SpecKind.INDEX or not spec.ml_critical or spec.pin is Pin.EXACT:
@@ -82,6 +90,45 @@ def dependency_pins(context: FileContext, params: Mapping[str, JsonValue]) -> It
             severity=Severity.LOW if spec.pin is Pin.RANGE else Severity.MEDIUM,
             key=f"loose:{spec.name}",
         )
+
+
+DOCS = re.compile(r"(?i)(?:^|[-_./])docs?(?:[-_./]|$)")
+DEPLOY_GLOBS = (
+    "Dockerfile*", "*/Dockerfile*", "*.Dockerfile", "Containerfile", "docker-compose*.y*ml",
+    "compose*.y*ml", "Procfile", "binder/*", ".binder/*", "app.yaml", "*/app.yaml",
+)  # fmt: skip
+
+
+def deployed(root: Path, path: str) -> bool:
+    """Return True when an environment manifest describes something that gets deployed."""
+    if DOCS.search(path):
+        return False
+    project = _project_dir(root, PurePosixPath(path).parent)
+    return project is None or _deploys(root / project)
+
+
+def _project_dir(root: Path, folder: PurePosixPath) -> str | None:
+    """Return the nearest folder (up to root) holding package metadata, or None."""
+    for candidate in (folder, *folder.parents):
+        base = root / str(candidate)
+        if (base / "setup.py").is_file() or _is_package(base / "pyproject.toml"):
+            return str(candidate)
+    return None
+
+
+def _is_package(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(re.search(r"^\[project\]|^\[tool\.poetry\]", text, re.MULTILINE)) and not re.search(
+        r"package-mode\s*=\s*false|^package\s*=\s*false", text, re.MULTILINE
+    )
+
+
+@functools.cache
+def _deploys(project: Path) -> bool:
+    return any(next(project.glob(pattern), None) is not None for pattern in DEPLOY_GLOBS)
 
 
 def _locked(context: FileContext, manifest: Manifest) -> bool:
@@ -181,6 +228,8 @@ def dependency_lock(context: RepoContext, params: Mapping[str, JsonValue]) -> It
             continue
         manifest = read_manifest(context.root, artifact.path, context.file(artifact).read_text())
         if manifest is None or manifest.role is not Role.ENVIRONMENT:
+            continue
+        if not deployed(context.root, artifact.path):
             continue
         yield from _unlocked(artifact, manifest)
 

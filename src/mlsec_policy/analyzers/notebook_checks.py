@@ -229,7 +229,8 @@ def notebook_output_leaks(
                     severity=Severity.LOW,
                     key=f"traceback:{cell.index}",
                 )
-            yield from _pii(context, cell, output.lines)
+            if output.output_type in {"stream", "error"} or output.name == "text/plain":
+                yield from _pii(context, cell, output.lines)  # HTML/JS payloads: digits galore
 
 
 def _pii(context: FileContext, cell: NbCell, lines: tuple[NbLine, ...]) -> Iterator[Observation]:

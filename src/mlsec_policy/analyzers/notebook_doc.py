@@ -168,7 +168,10 @@ def read_notebook(raw: str) -> list[NbCell]:
         raise NotebookError("the notebook is not a JSON object", 1)
     cells = document.get("cells")
     if cells is None and isinstance(document.get("worksheets"), list):
-        cells = [c for s in document["worksheets"] if isinstance(s, dict) for c in s["cells"]]
+        sheets = [s for s in document["worksheets"] if isinstance(s, dict)]
+        cells = [c for s in sheets if isinstance(s.get("cells"), list) for c in s["cells"]]
+    if cells is None and document.get("nbformat") in {1, 2, 3} and "worksheets" not in document:
+        cells = []  # an nbformat 3 notebook without worksheets is empty, not broken
     if not isinstance(cells, list):
         raise NotebookError("the notebook has no 'cells' list (is it nbformat 4?)", 1)
     newlines = [m.start() for m in re.finditer("\n", raw)]
@@ -226,9 +229,12 @@ def _outputs(index: int, output: dict[str, object], newlines: list[int]) -> Iter
     kind = str(output.get("output_type", ""))
     anchor = _first_offset(output)
     start = _line_at(newlines, anchor) if anchor is not None else 1
-    if kind == "stream":
+    if kind == "pyerr":  # nbformat 3
+        kind = "error"
+    if kind == "stream" or (kind == "pyout" and "text" in output):
         lines = _lines(output.get("text", ""), newlines, index, "an output")
-        yield NbOutput(kind, str(output.get("name", "stdout")), lines, start)
+        name = output.get("name", output.get("stream", "stdout"))
+        yield NbOutput(kind, str(name) if kind == "stream" else "text/plain", lines, start)
     elif kind == "error":
         lines = _lines(output.get("traceback", []), newlines, index, "a traceback", True)
         yield NbOutput(kind, str(output.get("ename", "")), lines, start)

@@ -25,7 +25,14 @@ from pathlib import PurePosixPath
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.dockerfile_parse import parse
 from mlsec_policy.analyzers.notebook_doc import NotebookError, read_notebook
-from mlsec_policy.analyzers.secret_rules import SECRET_NAME, entropy, find_secrets, is_placeholder
+from mlsec_policy.analyzers.secret_rules import (
+    CODE_SECRET_NAME,
+    NOT_A_SECRET_NAME,
+    SECRET_NAME,
+    entropy,
+    find_secrets,
+    is_placeholder,
+)
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
 from mlsec_policy.views.helm import PLACEHOLDER, helm_view
 from mlsec_policy.yamlpos import Positions, YamlError, load_documents, walk
@@ -49,11 +56,17 @@ KINDS = frozenset(
 )
 
 
-def literal_secret(name: str, value: str, min_entropy: float = 2.5) -> bool:
+def literal_secret(
+    name: str, value: str, min_entropy: float = 2.5, names: re.Pattern[str] = SECRET_NAME
+) -> bool:
     """Return True when ``value`` given to setting ``name`` looks like a real secret."""
-    if not SECRET_NAME.search(name):
+    if not names.search(name) or NOT_A_SECRET_NAME.search(name):
         return False
     value = value.strip().strip("\"'")
+    if "://" in value or value.startswith(("/", "./", "~")) or any(c.isspace() for c in value):
+        return False  # a URL, a path or a phrase
+    if re.fullmatch(r"[a-z_][\w\-]*(?:\.[\w\-]+)+|[A-Z][A-Z0-9_]+", value):
+        return False  # a dotted name (``argilla.apikey``) or an environment variable's name
     if len(value) < 6 or is_placeholder(value) or PLACEHOLDER in value:
         return False
     if value.lower() in {"true", "false", "none", "null", "required", "optional"}:
@@ -223,7 +236,7 @@ def _generic(lines: Iterable[str], path: str) -> Iterator[Observation]:
             continue
         for match in ASSIGNMENT.finditer(line):
             name = match.group("name").strip("\"'")
-            if literal_secret(name, match.group("value"), min_entropy=3.0):
+            if literal_secret(name, match.group("value"), 3.0, CODE_SECRET_NAME):
                 yield _finding(Location(path, number), name, "the setting", Severity.MEDIUM)
 
 

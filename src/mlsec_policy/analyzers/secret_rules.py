@@ -88,6 +88,8 @@ PLACEHOLDER_WORDS = (
     "%(",
     "{",
     "$",
+    "(",
+    "[",
 )
 """Substrings that mark a value as a placeholder rather than a credential."""
 
@@ -95,7 +97,20 @@ SECRET_NAME = re.compile(
     r"(?i)(?<![a-z])(?:token|secret|passw(?:or)?d|passwd|api[_\-]?key|apikey|access[_\-]?key|"
     r"private[_\-]?key|client[_\-]?secret|credentials?|auth[_\-]?key)(?![a-z])"
 )
-"""Names of variables, keys and settings that hold secrets."""
+"""Names of variables, keys and settings that hold secrets (in env files, ENV lines, manifests)."""
+
+CODE_SECRET_NAME = re.compile(
+    r"(?i)(?<![a-z])(?:passw(?:or)?d|passwd|secret|api[_\-]?key|apikey|access[_\-]?key|"
+    r"private[_\-]?key|client[_\-]?secret|(?:auth|access|api|bearer|refresh|secret|session|hf|"
+    r"gh|github|gitlab|slack|bot|oauth)[_\-]?token)(?![a-z])"
+)
+"""Stricter names for assignments in code: a bare ``token`` there is usually an NLP token."""
+
+NOT_A_SECRET_NAME = re.compile(
+    r"(?i)[_\-.](?:name|names|path|file|dir|url|uri|env|var|header|field|prefix|suffix|type|id|"
+    r"ids|tensor|length|len|count|size|key_name|param|column|attr|pattern|regex|template)$"
+)
+"""Names that hold something *about* a secret (where it is, what it is called), not the secret."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +144,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if re.fullmatch(r"[a-z]+(?:[_\-][a-z]+)*", lowered):
         return True  # a word or identifier (``hunter``, ``db_pass_value``)
-    return re.search(r"(abc|123|xyz){2}|0123456|abcdefgh", lowered) is not None
+    return re.search(r"(abc|123|xyz){2}|0123456|123456|abcdefgh", lowered) is not None
 
 
 URL_SCHEMES = frozenset(
