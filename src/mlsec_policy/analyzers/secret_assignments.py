@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
@@ -231,7 +232,14 @@ def _notebook(context: FileContext) -> Iterator[Observation]:
 
 
 def _generic(lines: Iterable[str], path: str) -> Iterator[Observation]:
-    for number, line in enumerate(lines, start=1):
+    all_lines = list(lines)
+    text = "\n".join(all_lines)
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    candidates = sorted(
+        {bisect.bisect_right(starts, m.start()) for m in CODE_SECRET_NAME.finditer(text)}
+    )  # only lines naming a secret are worth the assignment pattern
+    for number in candidates:
+        line = all_lines[number - 1]
         if "allowlist secret" in line:
             continue
         for match in ASSIGNMENT.finditer(line):
