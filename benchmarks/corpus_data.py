@@ -37,7 +37,8 @@ def main(targets: list[str]) -> None:
         print(f"   findings {dict(sorted(counts.items()))}, errors {len(report.errors)}")
         for result in report.results:
             for finding in result.active_findings:
-                print(f"   {result.control.id} {finding.location.display()} {finding.message[:140]}")
+                where = finding.location.display()
+                print(f"   {result.control.id} {where} {finding.message[:140]}")
         for error in report.errors:
             print(f"   ERROR {error.path}: {error.message[:140]}")
 
