@@ -39,7 +39,7 @@ def main(size_mib: int, files: int) -> None:
 
         def run(cache_file: Path | None) -> float:
             start = time.perf_counter()
-            found = list(checksum_manifest(FileContext(root, artifact, cache_file), {}))
+            found = list(checksum_manifest(FileContext(root, artifact, hash_cache=cache_file), {}))
             assert not found, found
             return time.perf_counter() - start
 

@@ -98,16 +98,26 @@ def test_duplicate_control_id_across_files(tmp_path: Path) -> None:
     assert any("duplicate control id 'ACME-TEST-01'" in e.message for e in caught.value.errors)
 
 
-def test_semgrep_rule_structure_is_checked_against_semgreps_schema(tmp_path: Path) -> None:
+def test_misspelt_semgrep_key_is_caught_with_a_suggestion(tmp_path: Path) -> None:
     control = GOOD_CONTROL.replace(
         "      pattern: pickle.load(...)", "      paterns:\n        - pattern: pickle.load(...)"
+    )
+    name, line, _column, message, hint = only_error(make_pack(tmp_path, control))
+    assert (name, line) == ("control.yaml", 16)
+    assert "unknown key 'paterns'" in message
+    assert hint == "did you mean 'patterns'?"
+
+
+def test_semgrep_schema_catches_what_our_schema_cannot(tmp_path: Path) -> None:
+    control = GOOD_CONTROL.replace(
+        "      pattern: pickle.load(...)", "      patterns:\n        - patern: pickle.load(...)"
     )
     with pytest.raises(PolicyErrors) as caught:
         load(make_pack(tmp_path, control))
     errors = caught.value.errors
     assert errors and all(Path(e.path).name == "control.yaml" for e in errors)
     assert any("semgrep rejects this rule" in e.message for e in errors)
-    assert all(e.line is not None and e.line >= 13 for e in errors)
+    assert all(e.line is not None and e.line >= 16 for e in errors)
 
 
 def test_yaml_syntax_error_points_at_the_line(tmp_path: Path) -> None:
@@ -162,3 +172,14 @@ def test_scan_with_a_broken_pack_exits_2_before_scanning(
     assert result.code == 2
     assert "control.yaml:3:11" in result.err
     assert "'huge' is not allowed here" in result.err
+
+
+def test_rule_key_semgrep_would_ignore_is_an_error(tmp_path: Path) -> None:
+    control = GOOD_CONTROL.replace(
+        "      pattern: pickle.load(...)",
+        "      pattern: pickle.load($X)\n"
+        "      metavariable-regex:\n        metavariable: $X\n        regex: x",
+    )
+    name, line, _column, message, _hint = only_error(make_pack(tmp_path, control))
+    assert (name, line) == ("control.yaml", 17)
+    assert "unknown key 'metavariable-regex'" in message

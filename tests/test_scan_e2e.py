@@ -224,3 +224,13 @@ def test_usage_errors_exit_2(tmp_path: Path, cli: Callable[..., CliResult]) -> N
 def test_version(cli: Callable[..., CliResult]) -> None:
     result = cli("--version")
     assert result.code == 0 and result.out.startswith("mlsec-policy ")
+
+
+def test_report_files_are_readable_by_others(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    repo = write_tree(tmp_path / "repo", {"a.py": "x = 1\n"})
+    old = os.umask(0o022)
+    try:
+        scan(cli, repo, tmp_path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o644

@@ -79,6 +79,9 @@ def discover(root: Path, excludes: Sequence[str] = ()) -> Inventory:
     root = root.resolve()
     excluded = pathmatch.spec(excludes)
     git_facts, listed = _git_listing(root)
+    if not listed:
+        # outside git, or a folder git ignores entirely (a vendored corpus): walk it instead
+        listed = None
     candidates = listed if listed is not None else _walk(root)
     artifacts: list[Artifact] = []
     skipped: list[SkippedFile] = []

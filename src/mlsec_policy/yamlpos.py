@@ -90,7 +90,11 @@ class _Builder:
         raise YamlError(f"unsupported YAML node {type(node).__name__}", *_mark(node))
 
     def _scalar(self, node: yaml.ScalarNode) -> JsonValue:
-        value = self.constructor.construct_object(node, deep=True)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except ValueError:
+            # a scalar that looks like a timestamp but is not a real one (2026-13-01)
+            return str(node.value)
         if value is None or isinstance(value, str | bool | int | float):
             return value
         # timestamps, binary and other safe-but-non-JSON scalars are kept as their source text

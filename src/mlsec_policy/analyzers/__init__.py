@@ -14,10 +14,12 @@ from mlsec_policy.analyzers import (
     integrity_manifest,
     integrity_scope,
     integrity_shards,
+    model_artifacts,
     notebook_checks,
     paths,
     secret_assignments,
     secrets_scan,
+    suppression_comments,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
@@ -40,6 +42,8 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
         notebook_checks.LEAKS,
         secret_assignments.SPEC,
         secrets_scan.SPEC,
+        model_artifacts.SPEC,
+        suppression_comments.SPEC,
     )
 }
 """Every native analyzer by name."""

@@ -55,6 +55,8 @@ class FileContext:
 
     root: Path
     artifact: Artifact
+    known_controls: frozenset[str] = frozenset()
+    """Every control id the loaded policy defines (for analyzers that check references)."""
     hash_cache: Path | None = None
     """File where integrity analyzers may remember digests (None: no cache)."""
 
@@ -90,12 +92,14 @@ class RepoContext:
     """Artifacts of the check's kinds that pass its include/exclude filter."""
     all_artifacts: tuple[Artifact, ...] = field(default=())
     """Every artifact of the inventory (to check for the presence of any file)."""
+    known_controls: frozenset[str] = frozenset()
+    """Every control id the loaded policy defines (for analyzers that check references)."""
     hash_cache: Path | None = None
     """File where integrity analyzers may remember digests (None: no cache)."""
 
     def file(self, artifact: Artifact) -> FileContext:
         """Return a file context for one artifact."""
-        return FileContext(self.root, artifact, self.hash_cache)
+        return FileContext(self.root, artifact, self.known_controls, self.hash_cache)
 
 
 FileAnalyzer = Callable[[FileContext, Mapping[str, JsonValue]], Iterable[Observation]]

@@ -18,11 +18,12 @@ COLUMNS = (
     (ControlStatus.FAIL, "fail"),
     (ControlStatus.ERROR, "error"),
     (ControlStatus.WAIVED, "waived"),
-    (ControlStatus.ATTESTED, "attest"),
+    (ControlStatus.ATTESTED, "attested"),
     (ControlStatus.NEEDS_ATTESTATION, "needs-att"),
     (ControlStatus.NOT_APPLICABLE, "n/a"),
 )
 MAX_FINDINGS_SHOWN = 10
+CELL = 10
 
 _STYLES = {
     "red": "\033[31m",
@@ -92,8 +93,14 @@ def _header(report: Report) -> list[str]:
 
 def _phase_table(report: Report, paint: _Painter) -> list[str]:
     phases = summary.phases(report)
+    totals = summary.status_counts(report.results)
+    columns = [
+        (status, label)
+        for status, label in COLUMNS
+        if totals[status.value] or status in (ControlStatus.PASS, ControlStatus.FAIL)
+    ]
     width = max((len(p.title) for p in phases), default=10) + 2
-    header = "Lifecycle phase".ljust(width) + "".join(label.rjust(10) for _, label in COLUMNS)
+    header = "Lifecycle phase".ljust(width) + "".join(label.rjust(CELL) for _, label in columns)
     lines = [paint(header, "bold")]
     layer = None
     for phase in phases:
@@ -102,9 +109,9 @@ def _phase_table(report: Report, paint: _Painter) -> list[str]:
             title = next((lay.title for lay in report.taxonomy.layers if lay.id == layer), layer)
             lines.append(paint(f"{title}", "dim"))
         cells = []
-        for status, _label in COLUMNS:
+        for status, _label in columns:
             count = phase.counts.get(status.value, 0)
-            cell = str(count).rjust(10)
+            cell = str(count).rjust(CELL)
             if count and status is ControlStatus.FAIL:
                 cell = paint(cell, "red", "bold")
             elif count and status is ControlStatus.ERROR:
@@ -113,8 +120,9 @@ def _phase_table(report: Report, paint: _Painter) -> list[str]:
                 cell = paint(cell, "green")
             cells.append(cell)
         lines.append("  " + phase.title.ljust(width - 2) + "".join(cells))
-    totals = summary.status_counts(report.results)
-    lines.append("Total".ljust(width) + "".join(str(totals[s.value]).rjust(10) for s, _ in COLUMNS))
+    lines.append(
+        "Total".ljust(width) + "".join(str(totals[s.value]).rjust(CELL) for s, _ in columns)
+    )
     return [*lines, ""]
 
 
@@ -201,7 +209,8 @@ def _verdict_line(report: Report, paint: _Painter) -> str:
         detail = "some checks could not run; the result is not a pass"
         style = "magenta"
     elif word == "fail":
-        detail = f"{len(gate)} control{_s(gate)} fail at or above {threshold}"
+        verb = "fails" if len(gate) == 1 else "fail"
+        detail = f"{len(gate)} control{_s(gate)} {verb} at or above {threshold}"
         style = "red"
     else:
         detail = f"no control fails at or above {threshold}"

@@ -1,0 +1,76 @@
+"""Run a command and sample the resident memory of its whole process tree (Linux /proc)."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE = 4096
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Wall time, peak tree RSS and exit code of one command."""
+
+    seconds: float
+    peak_mib: float
+    returncode: int
+    stdout: bytes
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _tree_rss(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+        stack += _children(current)
+    return total
+
+
+def measure(
+    command: Sequence[str],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    interval: float = 0.05,
+) -> Measured:
+    """Run ``command`` to completion and return its wall time and peak tree RSS."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=dict(env) if env else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, _ = process.communicate()
+    done.set()
+    sampler.join()
+    return Measured(time.perf_counter() - start, peak / 2**20, process.returncode, stdout)
