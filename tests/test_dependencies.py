@@ -83,3 +83,24 @@ def test_conda_pins(tmp_path: Path) -> None:
         ("pandas", Pin.RANGE, 3),
         ("scipy", Pin.NONE, 4),
     ]
+
+
+def test_unreadable_lines_are_reported_not_skipped(tmp_path: Path) -> None:
+    from mlsec_policy.analyzers.base import FileContext
+    from mlsec_policy.analyzers.deps_checks import dependency_pins
+    from mlsec_policy.models import Artifact, ArtifactKind
+
+    write_tree(tmp_path, {"requirements.txt": "torch==2.6.0\nthis is not (a requirement\n"})
+    artifact = Artifact("requirements.txt", ArtifactKind.DEPENDENCY_MANIFEST, 40)
+    found = list(dependency_pins(FileContext(tmp_path, artifact), {}))
+    assert [(o.key, o.location.start_line) for o in found] == [("unreadable:2", 2)]
+
+
+def test_hash_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from mlsec_policy.cli.common import hash_cache_file
+
+    monkeypatch.setenv("MLSEC_POLICY_CACHE_DIR", str(tmp_path))
+    assert hash_cache_file(True) == tmp_path / "hashes-v1.json"
+    assert hash_cache_file(False) is None
+    monkeypatch.setenv("MLSEC_POLICY_HASH_CACHE", "off")
+    assert hash_cache_file(True) is None

@@ -58,6 +58,14 @@ def dependency_pins(context: FileContext, params: Mapping[str, JsonValue]) -> It
     manifest = _manifest(context)
     if manifest is None:
         return
+    for line, problem in manifest.problems:
+        yield Observation(
+            _where(context.artifact.path, line),
+            message=f"{problem}; what it installs cannot be checked (fix the line, or keep "
+            "included files inside the repository)",
+            severity=Severity.LOW,
+            key=f"unreadable:{line}",
+        )
     own = [e for e in manifest.entries if e.path == context.artifact.path]
     for entry in own:
         spec = entry.spec
