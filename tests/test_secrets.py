@@ -116,3 +116,18 @@ def test_placeholder_words() -> None:
     assert is_placeholder("your-token-here")
     assert is_placeholder("xxxxxxxx")
     assert not is_placeholder("Qm7vXk2pLz9w")
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ('wandb.login(key="4fd12aabfe228f219e9cb0eb53f16947ccf25ec8")', "4fd12aab"),
+        ('{"username": "x", "key": "4d8dbc74254770f58904dba41ecccc3f"}', "4d8dbc74"),
+        ("machine huggingface.co login u password Qm7vXk2pLz9w", "Qm7vXk2pLz9w"),
+    ],
+)
+def test_redact_masks_keys_other_engines_may_quote(text: str, hidden: str) -> None:
+    from mlsec_policy.redact import redact
+
+    assert hidden not in redact(text)
+    assert "****" in redact(text)
