@@ -113,3 +113,10 @@ def test_sarif_points_at_the_ipynb_and_names_the_cell(
     assert location["region"]["startLine"] == 20
     assert curl["properties"]["notebookCell"] == {"index": 2, "line": 1}
     assert "(notebook cell 2, line 1)" in curl["message"]["text"]
+
+
+def test_extra_index_in_a_notebook_install_is_reported(tmp_path: Path) -> None:
+    messages = _commands(
+        tmp_path, _notebook("!pip install --extra-index-url https://x.example/simple lib==1.0")
+    )
+    assert len(messages) == 1 and "--extra-index-url" in messages[0]

@@ -119,6 +119,15 @@ def _segment(context: FileContext, where: Location, segment: str) -> Iterator[Ob
         words = shlex.split(install.group("args"), comments=True)
     except ValueError:
         return
+    risky = [w for w in words if w.split("=")[0] in {"--extra-index-url", "--trusted-host"}]
+    if risky:
+        yield Observation(
+            where,
+            message=f"the notebook installs with {risky[0].split('=')[0]}, which lets another "
+            "index shadow packages or turns off TLS checks; use one HTTPS --index-url",
+            severity=Severity.HIGH,
+            snippet=segment[:200],
+        )
     loose: list[str] = []
     skip = False
     for index, word in enumerate(words):
