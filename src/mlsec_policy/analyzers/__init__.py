@@ -5,14 +5,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlsec_policy.analyzers import dockerfile_user, model_artifacts, paths, suppression_comments
+from mlsec_policy.analyzers import (
+    data_files,
+    deps_checks,
+    dockerfile_user,
+    integrity_dvc,
+    integrity_lfs,
+    integrity_manifest,
+    integrity_scope,
+    integrity_shards,
+    model_artifacts,
+    notebook_checks,
+    paths,
+    secret_assignments,
+    secrets_scan,
+    suppression_comments,
+)
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
 ANALYZERS: dict[str, AnalyzerSpec] = {
     spec.name: spec
     for spec in (
         paths.SPEC,
+        data_files.SPEC,
+        deps_checks.SPEC_LOCK,
+        deps_checks.SPEC_PINS,
+        deps_checks.SPEC_SOURCES,
         dockerfile_user.SPEC,
+        integrity_dvc.SPEC,
+        integrity_lfs.SPEC,
+        integrity_manifest.SPEC,
+        integrity_scope.SPEC,
+        integrity_shards.SPEC,
+        notebook_checks.COMMANDS,
+        notebook_checks.OUTPUTS,
+        notebook_checks.LEAKS,
+        secret_assignments.SPEC,
+        secrets_scan.SPEC,
         model_artifacts.SPEC,
         suppression_comments.SPEC,
     )
