@@ -31,6 +31,14 @@ class CliResult:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _private_hash_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the digest cache of CLI scans out of the user's cache folder."""
+    monkeypatch.setenv("MLSEC_POLICY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write ``files`` (relative path -> content) under ``root`` and return root."""
     for relative, content in files.items():

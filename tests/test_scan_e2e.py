@@ -77,6 +77,7 @@ def test_notebook_finding_points_at_the_ipynb_and_its_cell(
         r
         for r in sarif["runs"][0]["results"]
         if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(".ipynb")
+        and r["ruleId"] == "MLSEC-LOAD-01"
     ]
     assert len(notebook) == 1
     region = notebook[0]["locations"][0]["physicalLocation"]["region"]

@@ -31,6 +31,8 @@ class ScanOptions:
     only_controls: tuple[str, ...] = ()
     """When set, evaluate only these controls (used by ``policy test``)."""
     fail_on_attestation: bool = False
+    hash_cache: Path | None = None
+    """File where file digests are cached between scans (None: no cache)."""
     progress: Callable[[str], None] | None = None
     """Called with a short message as each stage starts."""
     config: RepoConfig | None = None

@@ -57,6 +57,8 @@ class FileContext:
     artifact: Artifact
     known_controls: frozenset[str] = frozenset()
     """Every control id the loaded policy defines (for analyzers that check references)."""
+    hash_cache: Path | None = None
+    """File where integrity analyzers may remember digests (None: no cache)."""
 
     @property
     def path(self) -> Path:
@@ -92,10 +94,12 @@ class RepoContext:
     """Every artifact of the inventory (to check for the presence of any file)."""
     known_controls: frozenset[str] = frozenset()
     """Every control id the loaded policy defines (for analyzers that check references)."""
+    hash_cache: Path | None = None
+    """File where integrity analyzers may remember digests (None: no cache)."""
 
     def file(self, artifact: Artifact) -> FileContext:
         """Return a file context for one artifact."""
-        return FileContext(self.root, artifact, self.known_controls)
+        return FileContext(self.root, artifact, self.known_controls, self.hash_cache)
 
 
 FileAnalyzer = Callable[[FileContext, Mapping[str, JsonValue]], Iterable[Observation]]

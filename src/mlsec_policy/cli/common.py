@@ -39,6 +39,21 @@ def semgrep_settings(mode: str, jobs: int, timeout: int) -> SemgrepSettings:
     )
 
 
+def hash_cache_file(enabled: bool) -> Path | None:
+    """Return the digest cache file, or None when caching is off.
+
+    ``MLSEC_POLICY_CACHE_DIR`` names the folder (default: ``$XDG_CACHE_HOME/mlsec-policy`` or
+    ``~/.cache/mlsec-policy``); ``MLSEC_POLICY_HASH_CACHE=off`` or ``--no-hash-cache`` turns it off.
+    """
+    if not enabled or os.environ.get("MLSEC_POLICY_HASH_CACHE", "").lower() in {"off", "0", "no"}:
+        return None
+    folder = os.environ.get("MLSEC_POLICY_CACHE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = str(Path(base) / "mlsec-policy")
+    return Path(folder) / "hashes-v1.json"
+
+
 def use_color(option: bool | None) -> bool:
     """Colour when asked, or by default on a terminal without ``NO_COLOR``."""
     if option is not None:

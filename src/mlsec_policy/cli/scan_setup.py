@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mlsec_policy.cli.common import semgrep_settings, source_date_epoch
+from mlsec_policy.cli.common import hash_cache_file, semgrep_settings, source_date_epoch
 from mlsec_policy.config import RepoConfig, find_config, load_config
 from mlsec_policy.errors import ConfigError, ConfigErrors
 from mlsec_policy.models import Severity
@@ -102,6 +102,13 @@ def scan_options(command: F) -> F:
             show_default=True,
             help="Seconds semgrep may spend on one rule in one file before giving up on it.",
         ),
+        click.option(
+            "--hash-cache/--no-hash-cache",
+            default=True,
+            show_default=True,
+            help="Remember file digests between scans (keyed by path, size and mtime); "
+            "MLSEC_POLICY_CACHE_DIR sets the folder, MLSEC_POLICY_HASH_CACHE=off turns it off.",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -123,6 +130,7 @@ class ScanArgs:
     semgrep_mode: str = "auto"
     jobs: int = 2
     timeout: int = 30
+    hash_cache: bool = True
 
     @classmethod
     def pop(cls, values: dict[str, Any]) -> ScanArgs:
@@ -170,6 +178,7 @@ def build_options(
         baseline=read_baseline(baseline_file) if baseline_file else None,
         diff_base=diff_base,
         only_paths=only_paths,
+        hash_cache=hash_cache_file(args.hash_cache),
     )
 
 

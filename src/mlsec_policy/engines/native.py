@@ -34,11 +34,15 @@ class NativeEngine:
     name = "native"
 
     def __init__(
-        self, analyzers: Mapping[str, AnalyzerSpec], known_controls: frozenset[str] = frozenset()
+        self,
+        analyzers: Mapping[str, AnalyzerSpec],
+        known_controls: frozenset[str] = frozenset(),
+        hash_cache: Path | None = None,
     ) -> None:
-        """Create the engine over a registry of analyzers and the policy's control ids."""
+        """Create the engine over analyzers, the policy's control ids and a digest cache file."""
         self.analyzers = analyzers
         self.known_controls = known_controls
+        self.hash_cache = hash_cache
 
     def run(
         self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
@@ -59,7 +63,9 @@ class NativeEngine:
                 selection = json.dumps([check.kinds, check.include, check.exclude])
                 key = (spec.name, params_key, selection)
                 if key not in cache:
-                    context = RepoContext(root, selected, inventory.artifacts, self.known_controls)
+                    context = RepoContext(
+                        root, selected, inventory.artifacts, self.known_controls, self.hash_cache
+                    )
                     cache[key] = _call(partial(repo_fn, context, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 errors.extend(_errors(check, spec, None, cache[key][1]))
@@ -69,7 +75,7 @@ class NativeEngine:
                     continue
                 key = (spec.name, params_key, artifact.path)
                 if key not in cache:
-                    context_file = FileContext(root, artifact, self.known_controls)
+                    context_file = FileContext(root, artifact, self.known_controls, self.hash_cache)
                     cache[key] = _call(partial(file_fn, context_file, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 errors.extend(_errors(check, spec, artifact, cache[key][1]))

@@ -77,13 +77,13 @@ def read_cells(raw: str) -> list[CodeCell]:
         if not all(isinstance(p, str) for p in pieces):
             raise ViewError(f"cell {index} has a source that is not text")
         pieces = cast(list[str], pieces)
-        lines, raw_lines = _split_lines(pieces, [finder.find(piece) for piece in pieces])
+        lines, raw_lines = split_lines(pieces, [finder.find(piece) for piece in pieces])
         if cell.get("cell_type") == "code":
             result.append(CodeCell(index, tuple(lines), tuple(raw_lines)))
     return result
 
 
-def _split_lines(pieces: list[str], raw_lines: list[int]) -> tuple[list[str], list[int]]:
+def split_lines(pieces: list[str], raw_lines: list[int]) -> tuple[list[str], list[int]]:
     """Join source pieces into lines; each line maps to the raw line of the piece it starts in.
 
     A JSON string never spans raw lines, so every line of one piece sits on the same raw line.
