@@ -13,6 +13,7 @@ from pathlib import Path
 
 import git
 
+from mlsec_policy.analyzers import params_schemas
 from mlsec_policy.models import (
     Attestation,
     ControlResult,
@@ -22,6 +23,8 @@ from mlsec_policy.models import (
     Suppression,
 )
 from mlsec_policy.options import ScanOptions
+from mlsec_policy.policy import load_policy
+from mlsec_policy.policy.catalogue import phase_coverage
 from mlsec_policy.scan import scan
 from tests.conftest import write_tree
 
@@ -101,7 +104,7 @@ def make_repo(root: Path, files: dict[str, str | bytes], remote: str | None = RE
 def rich_report(tmp: Path) -> Report:
     """Scan the rich repository with the extra pack, then waive the Dockerfile finding."""
     target = make_repo(tmp / "repo", RICH_FILES)
-    pack = write_tree(tmp / "pack", EXTRA_PACK)
+    pack = write_tree(tmp / "pack", {**EXTRA_PACK, "pack.yaml": _pack_leaving_a_risk_uncovered()})
     attestation = Attestation(
         control_id="MLSEC-HUMAN-01",
         by="Jane Roe <jane@example.com>",
@@ -120,6 +123,20 @@ def rich_report(tmp: Path) -> Report:
         )
     )
     return replace(report, results=tuple(_waive(r) for r in report.results))
+
+
+def _pack_leaving_a_risk_uncovered() -> str:
+    """Return pack.yaml disabling every control of one risk code, so reports show a gap.
+
+    The bundled catalogue covers all 34 risk codes; the risk chosen is the one with the
+    fewest controls among those this scenario does not rely on.
+    """
+    policy = load_policy(("builtin",), params_schemas())
+    used = {"MLSEC-LOAD-01", "MLSEC-CONT-01", "MLSEC-IR-01", "MLSEC-HUMAN-01"}
+    coverage = [r for phase in phase_coverage(policy) for r in phase.risks]
+    risks = [r for r in coverage if not used & set(r.controls)]
+    chosen = min(risks, key=lambda r: (len(r.controls), r.risk.id))
+    return f"{EXTRA_PACK['pack.yaml']!s}disable: [{', '.join(chosen.controls)}]\n"
 
 
 def _waive(result: ControlResult) -> ControlResult:

@@ -74,7 +74,10 @@ def test_failures_carry_findings_and_errors_carry_scan_errors(
             failure = case.find("failure")
             assert failure is not None and failure.get("type") == result["severity"]
             for finding in result["findings"]:
-                where = f"{finding['location']['path']}:{finding['location']['start_line']}"
+                location = finding["location"]
+                where = location["path"]
+                if location["start_line"] is not None:  # else a finding about the whole file
+                    where += f":{location['start_line']}"
                 assert f"{where} [{finding['severity']}] {finding['message']}" in (
                     failure.text or ""
                 )

@@ -151,6 +151,12 @@ K8S_API = re.compile(rb"^apiVersion\s*:", re.MULTILINE)
 K8S_KIND = re.compile(rb"^kind\s*:", re.MULTILINE)
 COMPOSE_SERVICES = re.compile(rb"^services\s*:", re.MULTILINE)
 HELM_EXPR = re.compile(rb"\{\{-?\s")
+HELM_SIGNAL = re.compile(
+    rb"\{\{-?\s*[^}]*(\.(Values|Release|Chart|Capabilities|Files|Template)\b"
+    rb"|\b(include|template|define|toYaml|tpl)\b)"
+)
+"""What only a Helm chart's templates say (a CloudFormation or Ray config with {{ }} does not)."""
+JINJA_STATEMENT = re.compile(rb"\{%-?\s")
 ZIP_MAGIC = b"PK\x03\x04"
 MODEL_MAGICS = (
     b"\x89HDF\r\n\x1a\n",  # HDF5 (Keras .h5)
@@ -245,11 +251,12 @@ def _by_name(lower: str, suffix: str, parts: list[str], head: bytes) -> Classifi
 
 def _yaml_kind(lower: str, parts: list[str], head: bytes) -> Classification:
     in_chart_templates = "templates" in parts
-    has_helm = HELM_EXPR.search(head) is not None
+    jinja = JINJA_STATEMENT.search(head) is not None
+    helm = not jinja and HELM_EXPR.search(head) is not None
     if K8S_API.search(head) and K8S_KIND.search(head):
-        fmt = "helm-template" if (in_chart_templates and has_helm) or has_helm else "manifest"
+        fmt = "jinja-template" if jinja else "helm-template" if helm else "manifest"
         return Classification(ArtifactKind.KUBERNETES, fmt)
-    if in_chart_templates and has_helm:
+    if in_chart_templates and helm and HELM_SIGNAL.search(head):
         return Classification(ArtifactKind.KUBERNETES, "helm-template")
     if COMPOSE_SERVICES.search(head) and (b"image:" in head or b"build:" in head):
         return Classification(ArtifactKind.COMPOSE)

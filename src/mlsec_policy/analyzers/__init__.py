@@ -6,20 +6,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from mlsec_policy.analyzers import (
+    ci_tools,
+    codeowners,
+    commands,
+    compose,
     data_files,
     deps_checks,
+    doc_sections,
+    dockerfile_checks,
     dockerfile_user,
+    gha,
+    image_refs,
     integrity_dvc,
     integrity_lfs,
     integrity_manifest,
     integrity_scope,
     integrity_shards,
+    k8s_cluster,
+    k8s_pods,
     model_artifacts,
     notebook_checks,
     paths,
     secret_assignments,
     secrets_scan,
     suppression_comments,
+    update_automation,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
@@ -44,6 +55,19 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
         secrets_scan.SPEC,
         model_artifacts.SPEC,
         suppression_comments.SPEC,
+        # infrastructure: containers, clusters, compose, CI
+        *dockerfile_checks.SPECS,
+        commands.SPEC,
+        image_refs.SPEC,
+        *k8s_pods.SPECS,
+        *k8s_cluster.SPECS,
+        *compose.SPECS,
+        *gha.SPECS,
+        # evidence: governance documents and repository hygiene
+        doc_sections.SPEC,
+        update_automation.SPEC,
+        codeowners.SPEC,
+        ci_tools.SPEC,
     )
 }
 """Every native analyzer by name."""

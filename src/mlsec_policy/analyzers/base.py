@@ -129,6 +129,41 @@ def no_params() -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False, "properties": {}}
 
 
+def object_params(properties: Mapping[str, Any], required: Iterable[str] = ()) -> dict[str, Any]:
+    """Return the schema of an analyzer's parameters: exactly these properties."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": dict(properties),
+    }
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+STRING_LIST: Mapping[str, Any] = {
+    "type": "array",
+    "uniqueItems": True,
+    "items": {"type": "string", "minLength": 1},
+}
+"""Schema of a parameter holding a list of strings."""
+
+
+KIND_LIST: Mapping[str, Any] = {
+    "type": "array",
+    "minItems": 1,
+    "uniqueItems": True,
+    "items": {"enum": [kind.value for kind in ArtifactKind]},
+}
+"""Schema of a parameter holding a list of artifact kinds."""
+
+
+def string_list(params: Mapping[str, JsonValue], key: str) -> list[str]:
+    """Return the list of strings a parameter holds ([] when absent)."""
+    value = params.get(key)
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
 def lines_of(text: str) -> Iterator[tuple[int, str]]:
     """Yield (1-based line number, line) pairs."""
     yield from enumerate(text.splitlines(), start=1)

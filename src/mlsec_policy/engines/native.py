@@ -25,7 +25,7 @@ from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import Check
 
 _Key = tuple[str, str, str]
-"""(analyzer name, canonical params, artifact path or '' for repo analyzers)."""
+"""(analyzer, canonical params, artifact path — or, for repo analyzers, the check's selection)."""
 
 
 class NativeEngine:
@@ -58,7 +58,10 @@ class NativeEngine:
             selected = _select(inventory.artifacts, check)
             repo_fn, file_fn = spec.repo, spec.file
             if repo_fn is not None:
-                key = (spec.name, params_key, "")
+                # a repo analyzer sees only the check's selection: checks that select
+                # differently (kinds, include/exclude) must not share a cached answer
+                selection = json.dumps([check.kinds, check.include, check.exclude])
+                key = (spec.name, params_key, selection)
                 if key not in cache:
                     context = RepoContext(
                         root, selected, inventory.artifacts, self.known_controls, self.hash_cache

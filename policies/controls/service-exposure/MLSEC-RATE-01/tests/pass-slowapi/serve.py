@@ -1,12 +1,14 @@
 from fastapi import FastAPI, Request
+# ruleid: app-rate-limiter
 from slowapi import Limiter
+# ruleid: app-rate-limiter
 from slowapi.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address)
 app = FastAPI()
 app.state.limiter = limiter
 
-
+# ruleid: web-api-routes
 @app.post("/predict")
 @limiter.limit("30/minute")
 async def predict(request: Request):
