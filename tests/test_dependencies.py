@@ -24,7 +24,8 @@ def test_pin_of(spec: str, pin: Pin) -> None:
 @pytest.mark.parametrize(
     ("spec", "below"),
     [("==2.5.1", True), ("<2.6", True), ("<=2.5.1,>=2.0", True), ("~=2.4.0", True),
-     (">=2.1", False), ("==2.6.0", False), ("<3", False), ("", False)],
+     (">=2.1", False), ("==2.6.0", False), ("<3", False), ("", False),
+     ("==2.13.0", False), ("==2.13.0+cpu", False), ("==2.13.*", False), ("==2.4.*", True)],
 )  # fmt: skip
 def test_torch_below_safe(spec: str, below: bool) -> None:
     assert torch_below_safe(SpecifierSet(spec)) is below

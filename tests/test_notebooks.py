@@ -83,6 +83,16 @@ def test_requirements_file_is_read_to_judge_pinning(tmp_path: Path) -> None:
     assert _commands(tmp_path, _notebook("!pip install -r requirements.txt"), loose)
 
 
+def test_hashed_requirements_with_continuation_lines_count_as_pinned(tmp_path: Path) -> None:
+    compiled = {
+        "requirements.txt": (
+            "torch==2.6.0 \\\n    --hash=sha256:" + "a" * 64 + " \\\n"
+            "    --hash=sha256:" + "b" * 64 + "\n    # via -r requirements.in\n"
+        )
+    }
+    assert _commands(tmp_path, _notebook("%pip install -r requirements.txt"), compiled) == []
+
+
 def test_broken_notebook_is_a_finding_for_commands_and_an_error_for_outputs(
     tmp_path: Path, cli: Callable[..., CliResult]
 ) -> None:

@@ -177,7 +177,7 @@ def _pinned_file(context: FileContext, name: str) -> bool:
 
 
 def _all_pinned(text: str) -> bool:
-    for raw in text.splitlines():
+    for raw in text.replace("\\\n", " ").splitlines():  # join backslash continuations
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith(("#", "-")):
             continue

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 ML_CRITICAL = frozenset(
     {
@@ -151,4 +151,11 @@ def torch_below_safe(specifiers: SpecifierSet) -> bool:
     """Return True when a torch specifier admits only releases older than 2.6."""
     if not list(specifiers):
         return False
-    return not any(specifiers.contains(v, prereleases=True) for v in _PROBES)
+    probes = list(_PROBES)
+    for specifier in specifiers:
+        try:  # the versions the specifiers name: '==2.13.0' admits 2.13.0 and nothing on the list
+            probes.append(Version(specifier.version.removesuffix(".*")))
+        except InvalidVersion:
+            continue
+    safe = (v for v in probes if v >= UNSAFE_TORCH_BELOW)
+    return not any(specifiers.contains(v, prereleases=True) for v in safe)
