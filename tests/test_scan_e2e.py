@@ -234,3 +234,19 @@ def test_report_files_are_readable_by_others(tmp_path: Path, cli: Callable[..., 
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o644
+
+
+def test_notebooks_in_other_languages_are_not_parsed_as_python(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    r_notebook = (
+        '{"cells": [{"cell_type": "code", "source": ["x <- c(1, 2)\\n", "library(ggplot2)"],'
+        ' "outputs": [], "metadata": {}}],'
+        ' "metadata": {"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}},'
+        ' "nbformat": 4, "nbformat_minor": 5}'
+    )
+    repo = write_tree(tmp_path / "repo", {"analysis.ipynb": r_notebook})
+    result = scan(cli, repo, tmp_path, "--disable", "MLSEC-IR-01")
+    report = load_json(tmp_path / "r.json")
+    assert [e for e in report["errors"] if e["path"] == "analysis.ipynb"] == []
+    assert result.code == 0, result.out

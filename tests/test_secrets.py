@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers.secret_rules import find_secrets, is_placeholder
+from mlsec_policy.analyzers.secret_assignments import literal_secret
+from mlsec_policy.analyzers.secret_rules import CODE_SECRET_NAME, find_secrets, is_placeholder
 from tests.conftest import REPO, CliResult, load_json, report_validator, sarif_validator
 
 FIXTURE = REPO / "policies/controls/app-development/MLSEC-SECRET-01/tests/fail"
@@ -131,3 +132,16 @@ def test_redact_masks_keys_other_engines_may_quote(text: str, hidden: str) -> No
 
     assert hidden not in redact(text)
     assert "****" in redact(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "secret"),
+    [
+        ("ApiToken", "._internal.cloud.api_token:ApiToken", False),  # lazy-import table
+        ("auth_token", "myapp.security:TOKEN_FIELD", False),
+        ("api_key", "settings.OPENAI_API_KEY", False),
+        ("api_key", "Qm7vXk2pLz9wR4tY8uI1oP3a", True),
+    ],
+)
+def test_secret_named_settings_judge_the_value_shape(name: str, value: str, secret: bool) -> None:
+    assert literal_secret(name, value, 3.0, CODE_SECRET_NAME) is secret

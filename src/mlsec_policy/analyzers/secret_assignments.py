@@ -73,6 +73,8 @@ def literal_secret(
         return False  # a URL, a path or a phrase
     if re.fullmatch(r"[a-z_][\w\-]*(?:\.[\w\-]+)+|[A-Z][A-Z0-9_]+", value):
         return False  # a dotted name (``argilla.apikey``) or an environment variable's name
+    if re.fullmatch(r"\.*[A-Za-z_]\w*(?:[.:][A-Za-z_]\w*)+", value):
+        return False  # an import path (``._internal.cloud.api_token:ApiToken``)
     if len(value) < 6 or is_placeholder(value) or PLACEHOLDER in value:
         return False
     if value.lower() in {"true", "false", "none", "null", "required", "optional"}:
