@@ -33,3 +33,9 @@ def relaxed():
     # ruleid: tls-verify-disabled-python
     context.verify_mode = ssl.CERT_NONE
     return context
+
+
+async def fetch_async(session, url):
+    # ruleid: tls-verify-disabled-python
+    async with session.get(url, ssl=False) as response:
+        return await response.read()

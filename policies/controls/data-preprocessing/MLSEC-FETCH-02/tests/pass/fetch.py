@@ -26,3 +26,11 @@ def read_token(token, key):
     # signature options, not TLS
     # ok: tls-verify-disabled-python
     return jwt.decode(token, key, algorithms=["HS256"], verify=False)
+
+
+def triton(url):
+    import tritonclient.http as client
+
+    # ssl=False here selects plain HTTP to a local server; it does not skip verification
+    # ok: tls-verify-disabled-python
+    return client.InferenceServerClient(url=url, verbose=False, ssl=False)
