@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlsec_policy.analyzers import dockerfile_user, paths
+from mlsec_policy.analyzers import dockerfile_user, paths, route_auth
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
 ANALYZERS: dict[str, AnalyzerSpec] = {
@@ -13,6 +13,7 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
     for spec in (
         paths.SPEC,
         dockerfile_user.SPEC,
+        route_auth.SPEC,
     )
 }
 """Every native analyzer by name."""
