@@ -118,12 +118,12 @@ def test_public_paths_and_plain_pages_are_not_inference_routes(tmp_path: Path) -
                 "from fastapi import FastAPI\napp = FastAPI()\n"
                 "@app.get('/healthz')\ndef h(): ...\n"
                 "@app.post('/token')\ndef t(): ...\n"
-                "@app.get('/about')\ndef a(): ...\n"
-                "@app.get('/v1/models')\ndef m(): ...\n"
+                "@app.get('/v1/models')\n@app.options('/v1/predict')\ndef m(): ...\n"
+                "@app.get('/predict')\ndef p(): ...\n"
             )
         },
     )
-    assert _findings(root) == ["app.py:9"]
+    assert _findings(root) == ["app.py:10"]
 
 
 def test_unparseable_route_module_is_an_error_not_a_pass(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ GATEWAY_AUTH = re.compile(
 """Authentication done by the ingress or gateway in front of the app."""
 INFERENCE_PATH = re.compile(
     r"(?i)predict|infer|generat|complet|chat|embed|classif|score|detect|transcri|translat"
-    r"|summari|rerank|invocations|caption|segment|(?:^|/)v\d+/"
+    r"|summari|rerank|invocations|caption|segment"
 )
 PUBLIC_PATH = re.compile(
     r"(?i)^/?(?:health\w*|livez|readyz|ready|readiness|liveness|live|ping|status|metrics|version"
@@ -144,6 +144,8 @@ def _owner_guarded(path: str, owner: str, guarded: set[tuple[str, str]]) -> bool
 
 def _needs_auth(route: Route) -> bool:
     if route.url is not None and PUBLIC_PATH.match(route.url):
+        return False
+    if not set(route.methods) - {"head", "options"}:
         return False
     if BODY_METHODS.intersection(route.methods):
         return True

@@ -24,3 +24,8 @@ async def predict(review: Review, db: Session = Depends(get_db)):
 @app.get("/v1/models")
 def models():
     return {"data": ["review-sentiment"]}
+
+
+@app.get("/v1/embeddings")
+def embeddings(text: str):
+    return {"vector": []}
