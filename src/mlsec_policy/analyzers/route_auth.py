@@ -38,7 +38,7 @@ GATEWAY_AUTH = re.compile(
 """Authentication done by the ingress or gateway in front of the app."""
 INFERENCE_PATH = re.compile(
     r"(?i)predict|infer|generat|complet|chat|embed|classif|score|detect|transcri|translat"
-    r"|summari|rerank|invocations|caption|segment"
+    r"|summari|rerank|invocations|caption"
 )
 PUBLIC_PATH = re.compile(
     r"(?i)^/?(?:health\w*|livez|readyz|ready|readiness|liveness|live|ping|status|metrics|version"

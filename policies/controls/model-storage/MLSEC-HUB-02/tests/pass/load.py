@@ -35,3 +35,13 @@ def load(name, revision):
 # the default model of a task is pinned by transformers itself
 # ok: hub-model-unpinned
 default = pipeline("sentiment-analysis")
+
+
+def frontend(version):
+    from pathlib import Path
+
+    from huggingface_hub import snapshot_download
+
+    # a dataset download (MLSEC-HUB-03), nested in another call
+    # ok: hub-model-unpinned
+    return Path(snapshot_download(repo_id="gradio/frontend", allow_patterns=f"{version}/**", repo_type="dataset"))
