@@ -27,3 +27,28 @@ def adults(df, minimum):
     # a pandas query expression, not SQL
     # ok: sql-built-from-strings
     return df.query(f"age >= {minimum}")
+
+
+class History:
+    def __init__(self, connection, table_name):
+        self.connection = connection
+        self.table_name = table_name
+
+    def messages(self, session_id):
+        cursor = self.connection.cursor()
+        # the table name comes from the object's configuration; the value is a parameter
+        # ok: sql-built-from-strings
+        cursor.execute(f"SELECT message FROM {self.table_name} WHERE session_id = %s", (session_id,))
+        # ok: sql-built-from-strings
+        cursor.execute(f"DELETE FROM {self.table_name}")
+        return cursor.fetchall()
+
+
+def columns(cursor, owner, table):
+    sql = (
+        "select column_name, data_type from all_tab_columns "
+        + "where owner = :ownername and table_name = :tablename"
+    )
+    # literals only, and named binds
+    # ok: sql-built-from-strings
+    cursor.execute(sql, ownername=owner, tablename=table)
