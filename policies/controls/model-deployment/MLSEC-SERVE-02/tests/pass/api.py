@@ -45,3 +45,14 @@ async def embed(request: Request):
     # ok: raw-request-body
     payload = await request.json()
     return {"vector": [0.0] * len(payload["texts"])}
+
+
+class Comment(BaseModel):
+    # ok: unbounded-request-field
+    body: str
+
+
+@app.post("/experiments/{experiment_id}/comments")
+async def comment(experiment_id: str, item: Comment):
+    # not an inference route: MLSEC-SERVE-02 is about inputs that reach a model
+    return {"ok": True}
