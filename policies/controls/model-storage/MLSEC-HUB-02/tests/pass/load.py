@@ -45,3 +45,9 @@ def frontend(version):
     # a dataset download (MLSEC-HUB-03), nested in another call
     # ok: hub-model-unpinned
     return Path(snapshot_download(repo_id="gradio/frontend", allow_patterns=f"{version}/**", repo_type="dataset"))
+
+
+def safety_checker(local_files_only):
+    # offline or not is the caller's setting: unknown here
+    # ok: hub-model-unpinned
+    return AutoModelForSequenceClassification.from_pretrained("example-org/safety-checker", local_files_only=local_files_only)
