@@ -14,6 +14,8 @@ import jsonschema
 import pytest
 
 from mlsec_policy.cli import run
+from mlsec_policy.models import Report
+from mlsec_policy.report import json_report
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
@@ -27,6 +29,14 @@ class CliResult:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture(autouse=True)
+def _private_hash_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the digest cache of CLI scans out of the user's cache folder."""
+    monkeypatch.setenv("MLSEC_POLICY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
@@ -83,3 +93,17 @@ def sarif_validator() -> jsonschema.protocols.Validator:
     """Return a validator for the official SARIF 2.1.0 schema we ship."""
     schema = load_json(SCHEMAS / "third_party" / "sarif-schema-2.1.0.json")
     return jsonschema.Draft4Validator(schema)
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """Return a real scan covering every control status (``tests/reporting.py``), per module."""
+    from tests.reporting import rich_report
+
+    return rich_report(tmp_path_factory.mktemp("rich"))
+
+
+@pytest.fixture(scope="module")
+def rich_data(rich: Report) -> dict[str, Any]:
+    """Return the JSON report document of :func:`rich`."""
+    return json_report.to_document(rich)

@@ -95,3 +95,10 @@ def test_stable_fingerprint_ignores_indentation_but_not_occurrence() -> None:
     assert first == stable_fingerprint("check", "a.py", "    torch.load(p)  ", 1)
     assert first != stable_fingerprint("check", "a.py", "torch.load(p)", 2)
     assert first != stable_fingerprint("check", "b.py", "torch.load(p)", 1)
+
+
+def test_asking_for_some_lines_gives_the_same_values_as_hashing_all() -> None:
+    text = "a = '🐍'\n" * 3 + "b\r\n\r\nc\n" + "a = '🐍'\n" * 2
+    every = line_hashes(text)
+    assert line_hashes(text, [2, 7]) == {2: every[2], 7: every[7]}
+    assert len(every) == 9  # eight lines and the end-of-file line the uploader also hashes

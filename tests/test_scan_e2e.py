@@ -77,6 +77,7 @@ def test_notebook_finding_points_at_the_ipynb_and_its_cell(
         r
         for r in sarif["runs"][0]["results"]
         if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(".ipynb")
+        and r["ruleId"] == "MLSEC-LOAD-01"
     ]
     assert len(notebook) == 1
     region = notebook[0]["locations"][0]["physicalLocation"]["region"]
@@ -223,3 +224,29 @@ def test_usage_errors_exit_2(tmp_path: Path, cli: Callable[..., CliResult]) -> N
 def test_version(cli: Callable[..., CliResult]) -> None:
     result = cli("--version")
     assert result.code == 0 and result.out.startswith("mlsec-policy ")
+
+
+def test_report_files_are_readable_by_others(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    repo = write_tree(tmp_path / "repo", {"a.py": "x = 1\n"})
+    old = os.umask(0o022)
+    try:
+        scan(cli, repo, tmp_path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o644
+
+
+def test_notebooks_in_other_languages_are_not_parsed_as_python(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    r_notebook = (
+        '{"cells": [{"cell_type": "code", "source": ["x <- c(1, 2)\\n", "library(ggplot2)"],'
+        ' "outputs": [], "metadata": {}}],'
+        ' "metadata": {"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}},'
+        ' "nbformat": 4, "nbformat_minor": 5}'
+    )
+    repo = write_tree(tmp_path / "repo", {"analysis.ipynb": r_notebook})
+    result = scan(cli, repo, tmp_path, "--disable", "MLSEC-IR-01")
+    report = load_json(tmp_path / "r.json")
+    assert [e for e in report["errors"] if e["path"] == "analysis.ipynb"] == []
+    assert result.code == 0, result.out

@@ -2,12 +2,15 @@
 
 Classification never parses a file: a short prefix is enough to tell a Kubernetes manifest
 from a compose file, a pickle from a text file, a Python script without an extension from a
-shell script. Model files are recognised by their magic bytes as well as their extension, so a
-pickle renamed to ``.txt`` is still treated as a model artifact.
+shell script. Model files are recognised by their content before their name, so a pickle
+renamed to ``.txt``, ``.json`` or ``requirements.txt`` — including the ASCII pickles of
+protocols 0 and 1, which have no magic bytes — is still treated as a model artifact.
 """
 
 from __future__ import annotations
 
+import io
+import pickletools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -148,6 +151,12 @@ K8S_API = re.compile(rb"^apiVersion\s*:", re.MULTILINE)
 K8S_KIND = re.compile(rb"^kind\s*:", re.MULTILINE)
 COMPOSE_SERVICES = re.compile(rb"^services\s*:", re.MULTILINE)
 HELM_EXPR = re.compile(rb"\{\{-?\s")
+HELM_SIGNAL = re.compile(
+    rb"\{\{-?\s*[^}]*(\.(Values|Release|Chart|Capabilities|Files|Template)\b"
+    rb"|\b(include|template|define|toYaml|tpl)\b)"
+)
+"""What only a Helm chart's templates say (a CloudFormation or Ray config with {{ }} does not)."""
+JINJA_STATEMENT = re.compile(rb"\{%-?\s")
 ZIP_MAGIC = b"PK\x03\x04"
 MODEL_MAGICS = (
     b"\x89HDF\r\n\x1a\n",  # HDF5 (Keras .h5)
@@ -172,6 +181,12 @@ def classify(path: str, head: bytes) -> Classification:
     suffix = pure.suffix.lower()
     parts = [p.lower() for p in pure.parts[:-1]]
 
+    if suffix not in DATA_EXTENSIONS:
+        sniffed = sniff_model(head)
+        if sniffed is not None:
+            return Classification(ArtifactKind.MODEL_ARTIFACT, sniffed)
+    if _is_archive_name(lower) and _looks_like_archive(head):
+        return Classification(ArtifactKind.MODEL_ARTIFACT, "archive")
     by_name = _by_name(lower, suffix, parts, head)
     if by_name is not None:
         return by_name
@@ -179,9 +194,6 @@ def classify(path: str, head: bytes) -> Classification:
         return _yaml_kind(lower, parts, head)
     if suffix in MODEL_EXTENSIONS:
         return Classification(ArtifactKind.MODEL_ARTIFACT, suffix.lstrip("."))
-    sniffed = sniff_model(head)
-    if sniffed is not None:
-        return Classification(ArtifactKind.MODEL_ARTIFACT, sniffed)
     if suffix in AMBIGUOUS_MODEL_EXTENSIONS and _looks_binary(head):
         return Classification(ArtifactKind.MODEL_ARTIFACT, suffix.lstrip("."))
     if suffix in DATA_EXTENSIONS:
@@ -239,11 +251,12 @@ def _by_name(lower: str, suffix: str, parts: list[str], head: bytes) -> Classifi
 
 def _yaml_kind(lower: str, parts: list[str], head: bytes) -> Classification:
     in_chart_templates = "templates" in parts
-    has_helm = HELM_EXPR.search(head) is not None
+    jinja = JINJA_STATEMENT.search(head) is not None
+    helm = not jinja and HELM_EXPR.search(head) is not None
     if K8S_API.search(head) and K8S_KIND.search(head):
-        fmt = "helm-template" if (in_chart_templates and has_helm) or has_helm else "manifest"
+        fmt = "jinja-template" if jinja else "helm-template" if helm else "manifest"
         return Classification(ArtifactKind.KUBERNETES, fmt)
-    if in_chart_templates and has_helm:
+    if in_chart_templates and helm and HELM_SIGNAL.search(head):
         return Classification(ArtifactKind.KUBERNETES, "helm-template")
     if COMPOSE_SERVICES.search(head) and (b"image:" in head or b"build:" in head):
         return Classification(ArtifactKind.COMPOSE)
@@ -266,21 +279,83 @@ def sniff_model(head: bytes) -> str | None:
     for magic in MODEL_MAGICS:
         if head.startswith(magic):
             return {b"GGUF": "gguf", b"\x93NUMPY": "npy"}.get(magic, "hdf5")
-    if _looks_like_pickle(head):
+    if looks_like_pickle(head):
         return "pickle"
-    if len(head) >= 16 and _looks_like_safetensors(head):
+    if len(head) >= 16 and looks_like_safetensors(head):
         return "safetensors"
     return None
 
 
-def _looks_like_pickle(head: bytes) -> bool:
-    """Return True when the bytes start like a binary pickle (PROTO 0x80, protocol 2-5)."""
-    return len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5
+def looks_like_pickle(head: bytes) -> bool:
+    """Return True when the bytes start like a pickle of any protocol.
+
+    Protocols 2-5 start with PROTO (0x80 and the protocol number). Protocols 0 and 1 have no
+    magic: the head is decoded opcode by opcode, and it counts as a pickle when it reaches STOP,
+    or imports a well-formed ``module name`` pair, or decodes into many opcodes without error.
+    Text almost never survives this: prose fails on its first few characters.
+    """
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return True
+    if not head or head[0] not in _PICKLE_STARTS:
+        return False
+    count = 0
+    imported = False
+    depth, marks = 0, list[int]()  # the stack is emulated: text rarely keeps it consistent
+    try:
+        for opcode, arg, _pos in pickletools.genops(io.BytesIO(head)):
+            count += 1
+            before = list(opcode.stack_before)
+            if pickletools.markobject in before:
+                if not marks:
+                    return False
+                depth = marks.pop()
+                before = before[: before.index(pickletools.markobject)]
+            if depth < len(before) or (opcode.name == "STOP" and (depth != 1 or marks)):
+                return False
+            depth -= len(before)
+            for item in opcode.stack_after:
+                if item is pickletools.markobject:
+                    marks.append(depth)
+                else:
+                    depth += 1
+            if imported:
+                return True  # an import followed by a well-formed opcode
+            if opcode.name in {"GLOBAL", "INST"}:
+                if _IMPORT.fullmatch(str(arg)) is None:
+                    return False
+                imported = True
+            if opcode.name == "STOP" or count >= 64:
+                return count >= 2
+    except (ValueError, UnicodeError, EOFError, KeyError, IndexError, OverflowError):
+        return count >= 64 and len(head) >= PEEK_BYTES
+    return False
 
 
-def _looks_like_safetensors(head: bytes) -> bool:
+_PICKLE_STARTS = frozenset(b"(cdilt}])NIJKLMFGSTUVXaehpq\x85\x88\x89")
+_IMPORT = re.compile(r"[A-Za-z_][\w.]* [A-Za-z_][\w.]*")
+
+
+def looks_like_safetensors(head: bytes) -> bool:
+    """Return True when the bytes start like a safetensors file (size, then a JSON object)."""
+    if len(head) < 10:
+        return False
     size = int.from_bytes(head[:8], "little")
-    return 2 <= size < 100_000_000 and head[8:10] in {b'{"', b"{ ", b"{\n"}
+    return 2 <= size < 100_000_000 and head[8:10] in {b'{"', b"{ ", b"{\n", b"{}"}
+
+
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z", ".mar")
+"""Archives: scanned for model files inside them, whatever else they hold."""
+
+
+def _is_archive_name(lower: str) -> bool:
+    return lower.endswith(ARCHIVE_SUFFIXES)
+
+
+def _looks_like_archive(head: bytes) -> bool:
+    return (
+        head.startswith((ZIP_MAGIC, b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf"))
+        or head[257:262] == b"ustar"
+    )
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -101,6 +101,14 @@ class ConfigError(PolicyError):
     """A problem in a repository configuration file (same shape as a policy error)."""
 
 
+class ConfigErrors(PolicyErrors):
+    """Several configuration problems found in one pass, reported together."""
+
+    def __init__(self, errors: list[PolicyError]) -> None:
+        MlsecPolicyError.__init__(self, f"{len(errors)} problem(s) in the configuration")
+        self.errors = errors
+
+
 class TargetError(MlsecPolicyError):
     """The scan target does not exist or cannot be read at all."""
 

@@ -13,11 +13,12 @@ The rules, in order:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
+from mlsec_policy.findings import MISSING_EVIDENCE
 from mlsec_policy.models import (
     Artifact,
     Attestation,
@@ -80,7 +81,7 @@ def missing_evidence_hits(
             continue
         check = evidence_checks[0]
         result.extend(
-            Hit(control.id, check.id, location, check.message, key="missing-evidence")
+            Hit(control.id, check.id, location, check.message, key=MISSING_EVIDENCE)
             for location in _anchors(control, inventory, scope)
         )
     return result
@@ -154,10 +155,12 @@ def _evaluate_one(
             reason=f"{len(hard_errors)} check problem(s) prevented a verdict",
         )
     if findings:
+        kinds = Counter(f.suppression.kind for f in findings if f.suppression is not None)
+        by_kind = ", ".join(f"{count} by {kind}" for kind, count in sorted(kinds.items()))
         return replace(
             base,
             status=ControlStatus.WAIVED,
-            reason=f"all {len(findings)} finding(s) are accepted by waivers or suppressions",
+            reason=f"all {len(findings)} finding(s) are accepted ({by_kind})",
         )
     if evidence:
         return replace(base, reason="evidence found")

@@ -24,6 +24,9 @@ TEXT_KINDS = frozenset(ArtifactKind) - {
 """Kinds whose lines GitHub can show and hash."""
 
 MAX_HASHED_BYTES = 64 * 1024 * 1024
+MISSING_EVIDENCE = "missing-evidence"
+"""The key of the finding an evidence control gets when no evidence was found."""
+REPOSITORY = "<repository>"
 
 
 def build_findings(
@@ -55,7 +58,12 @@ def build_findings(
         else:
             anchor = hit.key or hit.message or check.message
             line_hash = _content_hash(hit.check_id, path, anchor)
-        slot = (hit.check_id, path, " ".join(anchor.split()))
+        if hit.key == MISSING_EVIDENCE:
+            # one gap per control: its identity must not move with the file it is shown on
+            path_key, anchor = REPOSITORY, MISSING_EVIDENCE
+        else:
+            path_key = path
+        slot = (hit.check_id, path_key, " ".join(anchor.split()))
         occurrences[slot] += 1
         findings.append(
             Finding(
@@ -64,7 +72,7 @@ def build_findings(
                 severity=severity,
                 message=hit.message or check.message,
                 location=hit.location,
-                fingerprint=stable_fingerprint(hit.check_id, path, anchor, occurrences[slot]),
+                fingerprint=stable_fingerprint(hit.check_id, path_key, anchor, occurrences[slot]),
                 line_hash=line_hash,
                 snippet=hit.snippet,
             )

@@ -327,6 +327,48 @@ class Attestation:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiver:
+    """A recorded acceptance of a control's findings (the policy's exceptions process)."""
+
+    control_id: str
+    reason: str
+    """Why the risk is accepted, and what compensates for it."""
+    approver: str
+    """Who accepted the risk."""
+    ticket: str
+    """A link to the exception request or risk-register entry."""
+    expires: str
+    """ISO date; from the day after, the waiver no longer applies."""
+    paths: tuple[str, ...] = ()
+    """gitignore-style patterns limiting the waiver to some files; empty = every file."""
+    id: str | None = None
+    """The waiver's own identifier, when the configuration gives one."""
+    source: str = ""
+    """Where the waiver is written, as ``file:line``."""
+
+
+class WaiverState(StrEnum):
+    """What a waiver did in one scan."""
+
+    USED = "used"
+    """It is current and accepted at least one finding."""
+    UNUSED = "unused"
+    """It is current but matched no finding: the risk is gone, or the waiver is mistyped."""
+    EXPIRED = "expired"
+    """Its expiry date has passed: it accepts nothing, and its findings count again."""
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverUse:
+    """One entry of a report's waiver register: a waiver and what it matched."""
+
+    waiver: Waiver
+    state: WaiverState
+    matched: tuple[str, ...] = ()
+    """Fingerprints of the findings it accepted (or, when expired, would have accepted)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ControlResult:
     """The verdict on one control, with everything that led to it."""
 
@@ -441,12 +483,20 @@ class ScanSettings:
     excludes: tuple[str, ...] = ()
     policies: tuple[str, ...] = ()
     mode: str = "full"
-    """``full``, or ``baseline`` / ``diff`` when findings are filtered (see the CI issue)."""
+    """``full``; ``diff`` (only findings on changed lines) or ``files`` (only findings in
+    ``only_paths``) when findings are filtered; else ``baseline`` when a baseline accepted known
+    findings. A baseline can accompany ``diff`` and ``files``: ``baseline`` then names it."""
     diff_base: str | None = None
+    """The git revision a ``diff`` scan compared against, as given."""
     baseline: str | None = None
+    """The baseline file of a ``baseline`` scan."""
     config: str | None = None
+    """The repository configuration file that was read, if any."""
     inline_suppressions: bool = True
+    """False when ``--no-inline-suppressions`` (or the configuration) turned them off."""
     fail_on_attestation: bool = False
+    only_paths: tuple[str, ...] = ()
+    """For a ``files`` scan: the files whose findings are reported."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,3 +521,5 @@ class Report:
     skipped: tuple[SkippedFile, ...] = ()
     notes: tuple[str, ...] = ()
     """Mode-specific facts (for example how many findings a baseline absorbed)."""
+    waivers: tuple[WaiverUse, ...] = ()
+    """The waiver register: every configured waiver with its state, in configuration order."""

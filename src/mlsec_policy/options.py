@@ -6,8 +6,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlsec_policy.config.model import RepoConfig
 from mlsec_policy.engines.semgrep_run import SemgrepSettings
-from mlsec_policy.models import Attestation, Severity
+from mlsec_policy.models import Attestation, Severity, Waiver
+from mlsec_policy.suppress.baseline import Baseline
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,5 +31,18 @@ class ScanOptions:
     only_controls: tuple[str, ...] = ()
     """When set, evaluate only these controls (used by ``policy test``)."""
     fail_on_attestation: bool = False
+    hash_cache: Path | None = None
+    """File where file digests are cached between scans (None: no cache)."""
     progress: Callable[[str], None] | None = None
     """Called with a short message as each stage starts."""
+    config: RepoConfig | None = None
+    """The repository configuration the other settings were merged from, if one was read."""
+    waivers: tuple[Waiver, ...] = ()
+    inline_suppressions: bool = True
+    """Honour ``mlsec-policy: ignore[...]`` comments (``--no-inline-suppressions`` turns off)."""
+    baseline: Baseline | None = None
+    """Accept the findings this baseline records."""
+    diff_base: str | None = None
+    """Report only findings on lines changed since this git revision."""
+    only_paths: tuple[str, ...] = ()
+    """Report only findings in these files (the pre-commit hook)."""

@@ -174,8 +174,7 @@ def run_pack(
     on_outcome: Callable[[CaseOutcome], None] | None = None,
 ) -> list[CaseOutcome]:
     """Run the fixtures of every control defined in ``pack_root`` (or only those listed)."""
-    root = pack_root.resolve()
-    controls = [c for c in policy.controls if root in c.path.parents and (not only or c.id in only)]
+    controls = pack_controls(policy, pack_root, only)
     cases = [case for control in controls for case in load_cases(control)]
     outcomes: list[CaseOutcome] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -184,6 +183,12 @@ def run_pack(
             if on_outcome is not None:
                 on_outcome(outcome)
     return outcomes
+
+
+def pack_controls(policy: Policy, pack_root: Path, only: Sequence[str] = ()) -> list[Control]:
+    """Return the enabled controls defined in ``pack_root`` (or only those listed)."""
+    root = pack_root.resolve()
+    return [c for c in policy.controls if root in c.path.parents and (not only or c.id in only)]
 
 
 def coverage_gaps(policy: Policy, pack_root: Path) -> Mapping[str, str]:

@@ -24,6 +24,11 @@ _ASSIGNED = re.compile(
 )
 _URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)([^@\s/]+)(@)")
 _PEM = re.compile(r"-----BEGIN ([A-Z ]*PRIVATE KEY)-----.*?(?:-----END \1-----|$)", re.DOTALL)
+_KEYED_HEX = re.compile(
+    r"(?i)(\b(?:key|token|secret|apikey)[\"']?\s*(?:=|:|\()\s*[\"']?)([0-9a-f]{32,64})\b"
+)
+"""Hex API keys under a bare ``key`` name: Kaggle's kaggle.json, ``wandb.login(key=...)``."""
+_NETRC_PASSWORD = re.compile(r"(?i)(\bpassword\s+)(?![*]{4})(\S{4,})")
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])")
 
 
@@ -32,6 +37,8 @@ def redact(text: str) -> str:
     text = _PEM.sub(lambda m: f"-----BEGIN {m.group(1)}----- {MASK}", text)
     text = _PREFIXED.sub(lambda m: m.group(1) + MASK, text)
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    text = _KEYED_HEX.sub(lambda m: m.group(1) + MASK, text)
+    text = _NETRC_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
     return _ASSIGNED.sub(_mask_assignment, text)
 
 

@@ -1,7 +1,7 @@
 """The orchestrator: the one module that knows the stages of a scan and their order.
 
-discover → load policy → run engines → findings → evaluate → Report. Rendering and exit codes
-belong to the caller.
+discover → load policy → run engines → findings → accept (waivers, inline comments, baseline,
+diff) → evaluate → Report. Rendering and exit codes belong to the caller.
 """
 
 from __future__ import annotations
@@ -9,41 +9,50 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
-from mlsec_policy.analyzers import ANALYZERS, params_schemas
+from mlsec_policy.analyzers import ANALYZERS, params_schemas, suppression_comments
+from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.native import NativeEngine
 from mlsec_policy.engines.semgrep import SemgrepEngine
+from mlsec_policy.errors import UsageError
 from mlsec_policy.evaluate import evaluate, missing_evidence_hits
 from mlsec_policy.findings import build_findings
 from mlsec_policy.models import (
     CheckMode,
     ErrorLevel,
+    Finding,
     Inventory,
     Report,
     ScanError,
     ScanSettings,
     ToolInfo,
+    WaiverUse,
 )
 from mlsec_policy.options import ScanOptions
-from mlsec_policy.policy import Policy, load_policy
+from mlsec_policy.policy import Policy, configure, load_policy
+from mlsec_policy.suppress import baseline, diff, inline, waivers
 from mlsec_policy.timeinfo import iso, scan_time, today
 
 TOOL_URI = "https://github.com/mlsec-policy/mlsec-policy"
 
 
 def load(options: ScanOptions) -> Policy:
-    """Load and validate the policy packs the options name (raises PolicyErrors)."""
-    policy = load_policy(
-        options.policies,
-        params_schemas(),
-        disable=options.disable,
-        severity_overrides=options.severity_overrides,
-    )
+    """Load and validate the policy packs the options name, then apply the settings.
+
+    Raises PolicyErrors for a bad pack, ConfigErrors (at the file's line) when the repository
+    configuration names controls the packs do not define.
+    """
+    policy = load_policy(options.policies, params_schemas())
+    if options.config is not None:
+        check_controls(options.config, policy)
+    if options.disable or options.severity_overrides:
+        policy = configure(policy, options.disable, options.severity_overrides)
     if options.only_controls:
         wanted = set(options.only_controls)
         policy = replace(policy, controls=tuple(c for c in policy.controls if c.id in wanted))
@@ -52,23 +61,26 @@ def load(options: ScanOptions) -> Policy:
 
 def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     """Run a complete scan and return its report."""
+    mode = scan_mode(options)
+    changes = change_set(options)
     moment = scan_time(options.source_date_epoch)
     clock = time.monotonic()
     progress = options.progress or (lambda _message: None)
     progress("loading policy")
     policy = policy or load(options)
-    progress("inventorying files")
+    progress(f"inventorying files ({len(policy.controls)} controls loaded)")
     inventory = discover(options.target, options.excludes)
-    progress(f"running checks on {len(inventory.artifacts)} files")
+    files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
     semgrep = SemgrepEngine(options.semgrep, {c.id: c.meta.severity for c in policy.controls})
-    native = NativeEngine(ANALYZERS)
+    native = NativeEngine(ANALYZERS, policy.known_ids(), options.hash_cache)
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))
-        outputs = [
-            semgrep.run(policy.checks("semgrep"), inventory, workspace),
-            native.run(policy.checks("native"), inventory, workspace),
-        ]
-    progress("evaluating controls")
+        semgrep_checks, native_checks = policy.checks("semgrep"), policy.checks("native")
+        progress(f"{files}; semgrep running {len(semgrep_checks)} rules")
+        outputs = [semgrep.run(semgrep_checks, inventory, workspace)]
+        progress(f"{files}; native analyzers running {len(native_checks)} checks")
+        outputs.append(native.run(native_checks, inventory, workspace))
+    progress(f"evaluating {len(policy.controls)} controls")
     hits = [hit for output in outputs for hit in output.hits]
     errors = _all_errors(outputs, inventory, policy)
     modes = {c.id: c.mode for control in policy.controls for c in control.checks}
@@ -78,8 +90,9 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     findings = build_findings(
         [*violations, *missing], policy, Path(inventory.root), inventory.artifacts
     )
+    accepted = accept(findings, options, policy, inventory, today(moment), changes)
     results = evaluate(
-        policy, inventory, findings, others, errors, options.attestations, today(moment)
+        policy, inventory, accepted.findings, others, errors, options.attestations, today(moment)
     )
     pinned = options.source_date_epoch is not None
     return Report(
@@ -93,6 +106,12 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
             excludes=options.excludes,
             policies=options.policies,
             fail_on_attestation=options.fail_on_attestation,
+            mode=mode,
+            diff_base=options.diff_base,
+            baseline=options.baseline.source if options.baseline else None,
+            config=options.config.display if options.config else None,
+            inline_suppressions=options.inline_suppressions,
+            only_paths=tuple(sorted(diff.listed_files(options.only_paths).files)),
         ),
         started_at=iso(moment),
         duration_seconds=0.0 if pinned else round(time.monotonic() - clock, 3),
@@ -100,7 +119,90 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         errors=tuple(sorted(errors, key=_error_order)),
         inventory_counts=inventory.kind_counts(),
         skipped=inventory.skipped,
+        notes=accepted.notes,
+        waivers=accepted.register,
     )
+
+
+def scan_mode(options: ScanOptions) -> str:
+    """Return the report mode: ``diff``, ``files``, ``baseline`` or ``full``.
+
+    ``diff`` and ``files`` filter findings by a change; ``baseline`` means only a baseline
+    accepted known findings. A baseline combines with either filter (``settings.baseline``
+    then names it); a diff and a file list cannot be combined (UsageError).
+    """
+    if options.diff_base is not None and options.only_paths:
+        raise UsageError(
+            "choose --diff-base or a list of files, not both",
+            hint="the pre-commit hook passes files; scan --diff-base compares with a revision",
+        )
+    if options.diff_base is not None:
+        return "diff"
+    if options.only_paths:
+        return "files"
+    return "baseline" if options.baseline is not None else "full"
+
+
+def change_set(options: ScanOptions) -> diff.ChangeSet | None:
+    """Return the change a diff-aware or file-limited scan reports on (before scanning)."""
+    if options.diff_base is not None:
+        return diff.changes_since(options.target, options.diff_base)
+    if options.only_paths:
+        return diff.listed_files(options.only_paths)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """Findings after the acceptance stage, with the waiver register and notes for the report."""
+
+    findings: tuple[Finding, ...]
+    register: tuple[WaiverUse, ...]
+    notes: tuple[str, ...]
+
+
+def accept(
+    findings: Sequence[Finding],
+    options: ScanOptions,
+    policy: Policy,
+    inventory: Inventory,
+    day: date,
+    changes: diff.ChangeSet | None = None,
+) -> Accepted:
+    """Apply, in order: waivers, inline comments, the baseline, then the diff or file filter.
+
+    The filter comes last so that the waiver register and the baseline counts describe the
+    whole target, whatever part of it a diff-aware scan reports.
+    """
+    notes: list[str] = []
+    waived = waivers.apply_waivers(findings, options.waivers, day)
+    notes += waivers.register_notes(waived.register)
+    exempt = {c.id for c in policy.checks("native") if c.analyzer == suppression_comments.NAME}
+    commented = inline.apply_inline(
+        waived.findings,
+        Path(inventory.root),
+        inventory.artifacts,
+        enabled=options.inline_suppressions,
+        exempt_checks=exempt,
+    )
+    if commented.suppressed and not options.inline_suppressions:
+        notes.append(
+            f"inline suppressions are turned off: {commented.suppressed} finding(s) with an "
+            "'mlsec-policy: ignore' comment count as usual"
+        )
+    kept = commented.findings
+    if options.baseline is not None:
+        known = baseline.apply_baseline(kept, options.baseline)
+        kept = known.findings
+        notes.append(
+            f"baseline {options.baseline.source}: {known.baselined} known finding(s) accepted, "
+            f"{known.new} new"
+            + (f"; {known.fixed} recorded finding(s) no longer occur" if known.fixed else "")
+        )
+    if changes is not None:
+        kept, dropped = diff.select(kept, changes)
+        notes.append(f"{changes.description}; {dropped} finding(s) elsewhere are not reported")
+    return Accepted(tuple(kept), waived.register, tuple(notes))
 
 
 def _all_errors(

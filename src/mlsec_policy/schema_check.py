@@ -114,6 +114,11 @@ def _describe(
         message = f"{error.instance!r} does not have the expected form{where}"
         description = error.schema.get("description") if isinstance(error.schema, dict) else None
         hint = str(description) if description else f"it must match {error.validator_value}"
+    elif error.validator == "minLength":
+        message = f"{error.instance!r} is too short{where}"
+        description = error.schema.get("description") if isinstance(error.schema, dict) else None
+        at_least = f"write at least {error.validator_value} characters"
+        hint = str(description) if description else at_least
     elif error.validator == "not" and isinstance(error.instance, dict):
         message = f"a semgrep rule here must not set id, message, severity or paths{where}"
         hint = "mlsec-policy sets them: use the check's message, severity and include/exclude"

@@ -69,10 +69,11 @@ class Document:
 class _Builder:
     """Turns a composed node graph into plain data, recording positions as it goes."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, allow_duplicates: bool = False) -> None:
         self.positions = Positions()
         self.constructor = yaml.constructor.SafeConstructor()
         self.count = 0
+        self.allow_duplicates = allow_duplicates
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> JsonValue:
         self.count += 1
@@ -90,7 +91,15 @@ class _Builder:
         raise YamlError(f"unsupported YAML node {type(node).__name__}", *_mark(node))
 
     def _scalar(self, node: yaml.ScalarNode) -> JsonValue:
-        value = self.constructor.construct_object(node, deep=True)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except ValueError:
+            # a scalar that looks like a timestamp but is not a real one (2026-13-01)
+            return str(node.value)
+        except yaml.constructor.ConstructorError:
+            # an application tag (CloudFormation's !Ref, GitLab's !reference): keep the text,
+            # never construct anything for it
+            return str(node.value)
         if value is None or isinstance(value, str | bool | int | float):
             return value
         # timestamps, binary and other safe-but-non-JSON scalars are kept as their source text
@@ -107,7 +116,7 @@ class _Builder:
             if key is None or isinstance(key, list | dict):
                 raise YamlError("mapping keys must be plain scalars", *_mark(key_node))
             text_key = key if isinstance(key, str) else _key_text(key)
-            if text_key in result:
+            if text_key in result and not self.allow_duplicates:
                 line, column = _mark(key_node)
                 raise YamlError(f"duplicate key {text_key!r}", line, column)
             self.positions.keys[(*path, text_key)] = _mark(key_node)
@@ -126,12 +135,16 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def load_documents(text: str) -> list[Document]:
-    """Read every document of ``text``; raise :class:`YamlError` with a position on failure."""
+def load_documents(text: str, *, allow_duplicates: bool = False) -> list[Document]:
+    """Read every document of ``text``; raise :class:`YamlError` with a position on failure.
+
+    ``allow_duplicates`` lets a later key replace an earlier one instead of failing: templated
+    views legitimately hold both branches of an if/else that set the same key.
+    """
     documents: list[Document] = []
     try:
         for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
-            builder = _Builder()
+            builder = _Builder(allow_duplicates=allow_duplicates)
             data = builder.build(node, ())
             documents.append(Document(data, builder.positions, node.start_mark.line + 1))
     except yaml.MarkedYAMLError as exc:

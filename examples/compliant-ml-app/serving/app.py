@@ -7,6 +7,7 @@ import os
 import torch
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.security import APIKeyHeader
+from prometheus_client import Counter, Histogram, make_asgi_app
 from pydantic import BaseModel, Field
 from slowapi import Limiter
 from slowapi.util import get_remote_address
@@ -16,6 +17,9 @@ log = logging.getLogger("serving")
 limiter = Limiter(key_func=get_remote_address)
 app = FastAPI()
 app.state.limiter = limiter
+app.mount("/metrics", make_asgi_app())
+PREDICTIONS = Counter("review_sentiment_predictions_total", "Predictions served", ["label"])
+LATENCY = Histogram("review_sentiment_latency_seconds", "Prediction latency")
 api_key_header = APIKeyHeader(name="X-API-Key")
 
 MODEL_DIR = os.environ.get("MODEL_DIR", "/models/review-sentiment")
@@ -33,11 +37,18 @@ class Review(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
 
 
+@app.get("/health")
+async def health():
+    return {"ok": True}
+
+
 @app.post("/predict", dependencies=[Depends(require_api_key)])
 @limiter.limit("60/minute")
 async def predict(request: Request, review: Review):
-    inputs = tokenizer(review.text, return_tensors="pt", truncation=True, max_length=256)
-    with torch.no_grad():
-        label = int(model(**inputs).logits.argmax(dim=-1))
+    with LATENCY.time():
+        inputs = tokenizer(review.text, return_tensors="pt", truncation=True, max_length=256)
+        with torch.no_grad():
+            label = LABELS[int(model(**inputs).logits.argmax(dim=-1))]
+    PREDICTIONS.labels(label=label).inc()
     log.info("prediction served (%d characters)", len(review.text))
-    return {"label": LABELS[label]}
+    return {"label": label}

@@ -7,6 +7,8 @@ from datasets import load_dataset
 from safetensors.torch import save_file
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from training.validate import validate
+
 log = logging.getLogger(__name__)
 BASE_MODEL = "example-org/review-bert-base"
 BASE_REVISION = "4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d"
@@ -29,8 +31,9 @@ def resume(model, checkpoint="checkpoints/last.pt"):
 
 def main():
     dataset = load_dataset("example-org/product-reviews", revision=DATASET_REVISION)
+    train = validate(dataset["train"].to_pandas())
     tokenizer, model = build()
-    log.info("training on %d reviews", len(dataset["train"]))
+    log.info("training on %d reviews", len(train))
     save_file(model.state_dict(), "models/review-sentiment.safetensors")
 
 

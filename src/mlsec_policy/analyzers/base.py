@@ -55,6 +55,10 @@ class FileContext:
 
     root: Path
     artifact: Artifact
+    known_controls: frozenset[str] = frozenset()
+    """Every control id the loaded policy defines (for analyzers that check references)."""
+    hash_cache: Path | None = None
+    """File where integrity analyzers may remember digests (None: no cache)."""
 
     @property
     def path(self) -> Path:
@@ -88,10 +92,14 @@ class RepoContext:
     """Artifacts of the check's kinds that pass its include/exclude filter."""
     all_artifacts: tuple[Artifact, ...] = field(default=())
     """Every artifact of the inventory (to check for the presence of any file)."""
+    known_controls: frozenset[str] = frozenset()
+    """Every control id the loaded policy defines (for analyzers that check references)."""
+    hash_cache: Path | None = None
+    """File where integrity analyzers may remember digests (None: no cache)."""
 
     def file(self, artifact: Artifact) -> FileContext:
         """Return a file context for one artifact."""
-        return FileContext(self.root, artifact)
+        return FileContext(self.root, artifact, self.known_controls, self.hash_cache)
 
 
 FileAnalyzer = Callable[[FileContext, Mapping[str, JsonValue]], Iterable[Observation]]
@@ -119,6 +127,41 @@ class AnalyzerSpec:
 def no_params() -> dict[str, Any]:
     """Return the schema of an analyzer that takes no parameters."""
     return {"type": "object", "additionalProperties": False, "properties": {}}
+
+
+def object_params(properties: Mapping[str, Any], required: Iterable[str] = ()) -> dict[str, Any]:
+    """Return the schema of an analyzer's parameters: exactly these properties."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": dict(properties),
+    }
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+STRING_LIST: Mapping[str, Any] = {
+    "type": "array",
+    "uniqueItems": True,
+    "items": {"type": "string", "minLength": 1},
+}
+"""Schema of a parameter holding a list of strings."""
+
+
+KIND_LIST: Mapping[str, Any] = {
+    "type": "array",
+    "minItems": 1,
+    "uniqueItems": True,
+    "items": {"enum": [kind.value for kind in ArtifactKind]},
+}
+"""Schema of a parameter holding a list of artifact kinds."""
+
+
+def string_list(params: Mapping[str, JsonValue], key: str) -> list[str]:
+    """Return the list of strings a parameter holds ([] when absent)."""
+    value = params.get(key)
+    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 def lines_of(text: str) -> Iterator[tuple[int, str]]:

@@ -87,3 +87,30 @@ def stages(instructions: list[Instruction]) -> list[Stage]:
         elif result:
             result[-1].instructions.append(instruction)
     return result
+
+
+def lineage(stage: Stage, all_stages: list[Stage]) -> list[Stage]:
+    """Return ``stage`` followed by the earlier stages it is built ``FROM``, nearest first."""
+    chain: list[Stage] = []
+    current: Stage | None = stage
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        base = current.start.arguments.split()
+        image = next((w for w in base if not w.startswith("--")), "")
+        current = next((s for s in all_stages if s.name and s.name.lower() == image.lower()), None)
+    return chain
+
+
+def runtime_instructions(all_stages: list[Stage], keyword: str) -> list[Instruction]:
+    """Return the final stage's ``keyword`` instructions, inherited ones included, last first.
+
+    Only the final stage (and the stages it is built from) shapes the image that ships.
+    """
+    if not all_stages:
+        return []
+    return [
+        instruction
+        for stage in lineage(all_stages[-1], all_stages)
+        for instruction in reversed(stage.instructions)
+        if instruction.keyword == keyword
+    ]

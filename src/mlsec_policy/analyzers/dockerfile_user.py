@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation, no_params
-from mlsec_policy.analyzers.dockerfile_parse import Stage, parse, stages
+from mlsec_policy.analyzers.dockerfile_parse import Stage, parse, runtime_instructions, stages
 from mlsec_policy.models import ArtifactKind, JsonValue
 
 ROOT_USERS = frozenset({"root", "0", "0:0", "root:root", "root:0", "0:root"})
@@ -42,16 +42,9 @@ def final_stage_root(
 
 def _effective_user(stage: Stage, all_stages: list[Stage]) -> tuple[str | None, int]:
     """Return the last USER of the stage, following ``FROM <earlier stage>`` chains."""
-    seen: set[int] = set()
-    current: Stage | None = stage
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        for instruction in reversed(current.instructions):
-            if instruction.keyword == "USER" and instruction.arguments:
-                return instruction.arguments.split()[0], instruction.line
-        base = current.start.arguments.split()
-        image = next((w for w in base if not w.startswith("--")), "")
-        current = next((s for s in all_stages if s.name and s.name.lower() == image.lower()), None)
+    for instruction in runtime_instructions(all_stages, "USER"):
+        if instruction.arguments:
+            return instruction.arguments.split()[0], instruction.line
     return None, stage.start.line
 
 

@@ -25,15 +25,21 @@ def files_present(context: RepoContext, params: Mapping[str, JsonValue]) -> Iter
     regex = re.compile(str(contains), re.MULTILINE | re.IGNORECASE) if contains else None
     min_bytes = int(params.get("min-bytes", 1) or 0)  # type: ignore[arg-type]
     pool = context.artifacts if params.get("kinds-only") else context.all_artifacts
+    limit = params.get("limit")
+    found = 0
     for artifact in pool:
+        if isinstance(limit, int) and found >= limit:
+            return
         if not matcher.match_file(artifact.path) or artifact.size < min_bytes:
             continue
         if regex is None:
+            found += 1
             yield Observation(Location(artifact.path), key=artifact.path)
             continue
         text = context.file(artifact).read_bytes(MAX_READ).decode("utf-8", errors="replace")
         match = regex.search(text)
         if match:
+            found += 1
             line = text.count("\n", 0, match.start()) + 1
             yield Observation(Location(artifact.path, line), key=artifact.path)
 
@@ -50,6 +56,11 @@ SPEC = AnalyzerSpec(
             "patterns": {"type": "array", "minItems": 1, "items": {"type": "string"}},
             "contains": {"type": "string", "format": "regex"},
             "min-bytes": {"type": "integer", "minimum": 0},
+            "limit": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Report at most this many files (a scope needs only one).",
+            },
             "kinds-only": {
                 "type": "boolean",
                 "description": "Look only at artifacts of the check's kinds (default: all files).",

@@ -12,7 +12,13 @@ from collections.abc import Sequence
 import click
 
 from mlsec_policy import __version__
+from mlsec_policy.cli.baseline_cmd import baseline_group
+from mlsec_policy.cli.controls_cmd import controls_group
+from mlsec_policy.cli.hook_cmd import hook_command
+from mlsec_policy.cli.init_cmd import init_command
 from mlsec_policy.cli.policy_cmd import policy_group
+from mlsec_policy.cli.report_cmd import report_group
+from mlsec_policy.cli.risks_cmd import risks_command
 from mlsec_policy.cli.scan_cmd import scan_command
 from mlsec_policy.cli.validate_cmd import validate_command
 from mlsec_policy.errors import ExitCode, MlsecPolicyError
@@ -32,6 +38,12 @@ def cli() -> None:
 cli.add_command(scan_command)
 cli.add_command(validate_command)
 cli.add_command(policy_group)
+cli.add_command(report_group)
+cli.add_command(baseline_group)
+cli.add_command(hook_command)
+cli.add_command(init_command)
+cli.add_command(controls_group)
+cli.add_command(risks_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

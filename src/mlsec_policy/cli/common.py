@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from mlsec_policy.cli.progress import ProgressDisplay
 from mlsec_policy.engines.semgrep_run import SemgrepSettings
 from mlsec_policy.errors import UsageError
 
@@ -38,6 +39,21 @@ def semgrep_settings(mode: str, jobs: int, timeout: int) -> SemgrepSettings:
     )
 
 
+def hash_cache_file(enabled: bool) -> Path | None:
+    """Return the digest cache file, or None when caching is off.
+
+    ``MLSEC_POLICY_CACHE_DIR`` names the folder (default: ``$XDG_CACHE_HOME/mlsec-policy`` or
+    ``~/.cache/mlsec-policy``); ``MLSEC_POLICY_HASH_CACHE=off`` or ``--no-hash-cache`` turns it off.
+    """
+    if not enabled or os.environ.get("MLSEC_POLICY_HASH_CACHE", "").lower() in {"off", "0", "no"}:
+        return None
+    folder = os.environ.get("MLSEC_POLICY_CACHE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = str(Path(base) / "mlsec-policy")
+    return Path(folder) / "hashes-v1.json"
+
+
 def use_color(option: bool | None) -> bool:
     """Colour when asked, or by default on a terminal without ``NO_COLOR``."""
     if option is not None:
@@ -58,26 +74,40 @@ def write_output(path: str, text: str) -> None:
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temporary).chmod(0o666 & ~umask)  # mkstemp's 0600 would hide CI artifacts
         Path(temporary).replace(target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def progress_printer(enabled: bool) -> Callable[[str], None] | None:
-    """Return a function printing progress to stderr, or None when disabled or not a TTY."""
-    if not enabled or not sys.stderr.isatty():
+_DISPLAYS: list[ProgressDisplay] = []
+"""Progress displays started by :func:`progress_printer` and not yet cleared."""
+
+
+def progress_display(enabled: bool) -> ProgressDisplay | None:
+    """Return a progress display on stderr, or None when disabled, not a TTY or ``TERM=dumb``."""
+    if not enabled or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         return None
-
-    def show(message: str) -> None:
-        sys.stderr.write(f"\r\033[2K… {message}")
-        sys.stderr.flush()
-
-    return show
+    return ProgressDisplay(sys.stderr)
 
 
-def clear_progress(enabled: bool) -> None:
-    """Erase the progress line, if one was drawn."""
-    if enabled and sys.stderr.isatty():
-        sys.stderr.write("\r\033[2K")
-        sys.stderr.flush()
+def progress_printer(enabled: bool) -> Callable[[str], None] | None:
+    """Start a progress display on stderr and return its update function, or None if silent.
+
+    Pair every call with :func:`clear_progress` (in a ``finally``), which stops and erases it.
+    """
+    display = progress_display(enabled)
+    if display is None:
+        return None
+    _DISPLAYS.append(display.__enter__())
+    return display.update
+
+
+def clear_progress(enabled: bool = True) -> None:
+    """Stop and erase the progress displays :func:`progress_printer` started."""
+    del enabled  # kept for callers that pass whether progress was asked for
+    while _DISPLAYS:
+        _DISPLAYS.pop().close()

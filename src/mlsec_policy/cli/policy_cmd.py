@@ -10,8 +10,9 @@ from mlsec_policy.analyzers import params_schemas
 from mlsec_policy.cli.common import semgrep_settings
 from mlsec_policy.errors import ExitCode
 from mlsec_policy.policy import BUILTIN, load_policy
-from mlsec_policy.policytest import CaseOutcome, coverage_gaps, run_pack
+from mlsec_policy.policytest import CaseOutcome, coverage_gaps, pack_controls, run_pack
 from mlsec_policy.resources import policies_dir
+from mlsec_policy.semgrep_selftest import run_selftest
 
 
 @click.group("policy")
@@ -30,13 +31,25 @@ def policy_group() -> None:
     show_default=True,
     help="Fail when a control lacks a failing or a passing case.",
 )
+@click.option(
+    "--semgrep-test/--no-semgrep-test",
+    default=True,
+    show_default=True,
+    help="Also run semgrep's own test mode on the '# ruleid:' / '# ok:' annotated fixtures.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
 def test_command(
-    pack: str | None, controls: tuple[str, ...], require_fixtures: bool, verbose: bool
+    pack: str | None,
+    controls: tuple[str, ...],
+    require_fixtures: bool,
+    semgrep_test: bool,
+    verbose: bool,
 ) -> int:
     """Scan each control's fixture cases and compare status and findings exactly.
 
-    Exit 0 when every case behaves as its expected.yaml says, 1 otherwise, 2 for an invalid pack.
+    Then run `semgrep test` once over the annotated fixture files of every semgrep check, and
+    report each annotation semgrep disagrees with at its file and line. Exit 0 when everything
+    behaves as expected.yaml and the annotations say, 1 otherwise, 2 for an invalid pack.
     """
     source = pack or BUILTIN
     policy = load_policy((source,), params_schemas())
@@ -52,9 +65,8 @@ def test_command(
         for problem in outcome.problems:
             click.echo(f"        {problem}")
 
-    outcomes = run_pack(
-        policy, root, semgrep_settings("auto", 1, 30), only=controls, on_outcome=show
-    )
+    settings = semgrep_settings("auto", 1, 30)
+    outcomes = run_pack(policy, root, settings, only=controls, on_outcome=show)
     failed = [o for o in outcomes if not o.ok]
     gaps = {} if controls or not require_fixtures else coverage_gaps(policy, root)
     for control_id, lacking in sorted(gaps.items()):
@@ -63,4 +75,16 @@ def test_command(
         f"{len(outcomes) - len(failed)}/{len(outcomes)} cases passed"
         + (f"; {len(gaps)} control(s) lack fixtures" if gaps else "")
     )
-    return int(ExitCode.FAILED if failed or gaps else ExitCode.OK)
+    annotations_ok = True
+    if semgrep_test:
+        result = run_selftest(pack_controls(policy, root, controls), root, settings)
+        for problem in result.problems:
+            click.echo(f"SEMGREP {problem.display()}")
+        for gap in result.gaps if require_fixtures else ():
+            click.echo(f"GAP   {gap}")
+        annotations_ok = not result.problems and (not require_fixtures or not result.gaps)
+        click.echo(
+            f"semgrep test: {result.files} annotated file(s) for {result.checks} semgrep "
+            f"check(s): {'ok' if annotations_ok else 'FAILED'}"
+        )
+    return int(ExitCode.FAILED if failed or gaps or not annotations_ok else ExitCode.OK)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,64 +11,35 @@ import click
 from mlsec_policy.cli.common import (
     clear_progress,
     progress_printer,
-    semgrep_settings,
-    source_date_epoch,
     use_color,
-    write_output,
 )
-from mlsec_policy.models import Severity
+from mlsec_policy.cli.outputs import output_options, requested, write_reports
+from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
+from mlsec_policy.models import Report
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.outcome import exit_code
 from mlsec_policy.report import console
-from mlsec_policy.report.formats import FORMATS
+from mlsec_policy.report.markdown import DEFAULT_MAX_CHARS
 from mlsec_policy.scan import scan
-
-SEVERITIES = [s.label for s in Severity]
-
-
-def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for name in reversed(list(FORMATS)):
-        command = click.option(
-            f"--{name}-output",
-            f"{name}_output",
-            metavar="FILE",
-            help=f"Write the {name.upper()} report to FILE ('-' for standard output).",
-        )(command)
-    return command
 
 
 @click.command("scan")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
+@scan_options
 @click.option(
-    "--policy",
-    "policies",
-    multiple=True,
-    metavar="DIR",
-    help="Policy pack directory, or 'builtin'. Repeatable. Default: the bundled pack. "
-    "A pack whose pack.yaml says 'extends: [builtin]' adds to the bundled pack.",
+    "--baseline",
+    "baseline_file",
+    metavar="FILE",
+    help="Accept the findings recorded in FILE (made by 'mlsec-policy baseline create'); "
+    "fail only on new ones.",
 )
 @click.option(
-    "--exclude",
-    "excludes",
-    multiple=True,
-    metavar="GLOB",
-    help="gitignore-style pattern of paths to leave out. Repeatable.",
+    "--diff-base",
+    metavar="REF",
+    help="Report only findings on lines changed since the merge base of git revision REF "
+    "and HEAD (for pull requests). The whole target is still scanned.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default="low",
-    show_default=True,
-    help="Lowest severity of a failing control that makes the exit code 1.",
-)
-@click.option(
-    "--disable",
-    "disabled",
-    multiple=True,
-    metavar="CONTROL-ID",
-    help="Leave a control out of this scan. Repeatable.",
-)
-@_output_options
+@output_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option(
     "-v", "--verbose", count=True, help="Also show passing controls, evidence, skipped files."
@@ -76,69 +47,63 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--color/--no-color", default=None, help="Force colour on or off (default: on a terminal)."
 )
-@click.option(
-    "--semgrep-mode",
-    type=click.Choice(["auto", "osemgrep", "pysemgrep"]),
-    default="auto",
-    show_default=True,
-    help="How to run semgrep: its fast 'osemgrep' start, the classic CLI, "
-    "or osemgrep with a fallback to the classic CLI.",
-)
-@click.option(
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=2,
-    show_default=True,
-    help="Parallel semgrep jobs.",
-)
-@click.option(
-    "--timeout",
-    type=click.IntRange(1, 3600),
-    default=30,
-    show_default=True,
-    help="Seconds semgrep may spend on one rule in one file before giving up on it.",
-)
 def scan_command(
     path: Path,
-    policies: tuple[str, ...],
-    excludes: tuple[str, ...],
-    fail_on: str,
-    disabled: tuple[str, ...],
+    baseline_file: str | None,
+    diff_base: str | None,
     quiet: bool,
     verbose: int,
     color: bool | None,
-    semgrep_mode: str,
-    jobs: int,
-    timeout: int,
-    **outputs: str | None,
+    **values: Any,
 ) -> int:
     """Scan PATH (default: the current directory) against the policy.
 
     Prints a summary per lifecycle phase and every failing control with its findings and a
-    fix, and writes any number of report files from the same scan.
+    fix, and writes any number of report files from the same scan. Settings come from
+    .mlsec-policy.yml at the root of PATH (or --config FILE); options given here win.
     """
-    show_progress = not quiet
-    options = ScanOptions(
-        target=path,
-        display_target=str(path),
-        policies=policies or ("builtin",),
-        excludes=excludes,
-        fail_on=Severity.parse(fail_on),
-        semgrep=semgrep_settings(semgrep_mode, jobs, timeout),
-        source_date_epoch=source_date_epoch(),
-        disable=disabled,
-        progress=progress_printer(show_progress),
+    args = ScanArgs.pop(values)
+    options = build_options(
+        path,
+        args,
+        baseline_file=baseline_file,
+        diff_base=diff_base,
+        progress=progress_printer(not quiet),
     )
-    try:
-        report = scan(options)
-    finally:
-        clear_progress(show_progress)
-    for name, render in FORMATS.items():
-        target = outputs.get(f"{name}_output")
-        if target:
-            write_output(target, render(report))
-    to_stdout = any(value == "-" for value in outputs.values())
+    markdown_max_chars = values.pop("markdown_max_chars")
+    return run_scan(
+        options,
+        values,
+        markdown_max_chars=markdown_max_chars,
+        quiet=quiet,
+        verbose=verbose,
+        color=color,
+    )
+
+
+def run_scan(
+    options: ScanOptions,
+    outputs: Mapping[str, str | None],
+    *,
+    markdown_max_chars: int = DEFAULT_MAX_CHARS,
+    quiet: bool = False,
+    verbose: int = 0,
+    color: bool | None = None,
+) -> int:
+    """Scan, write the requested report files and the console summary; return the exit code."""
+    files = requested(outputs)
+    report = scan_quietly(options, show_progress=not quiet)
+    write_reports(report, files, markdown_max_chars)
+    to_stdout = "-" in files.values()
     verbosity = 0 if quiet else 1 + verbose
     text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
     click.echo(text, nl=False, err=to_stdout)
     return int(exit_code(report))
+
+
+def scan_quietly(options: ScanOptions, *, show_progress: bool) -> Report:
+    """Run the scan, clearing the progress line afterwards whatever happens."""
+    try:
+        return scan(options)
+    finally:
+        clear_progress(show_progress)

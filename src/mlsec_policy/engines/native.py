@@ -25,7 +25,7 @@ from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import Check
 
 _Key = tuple[str, str, str]
-"""(analyzer name, canonical params, artifact path or '' for repo analyzers)."""
+"""(analyzer, canonical params, artifact path — or, for repo analyzers, the check's selection)."""
 
 
 class NativeEngine:
@@ -33,9 +33,16 @@ class NativeEngine:
 
     name = "native"
 
-    def __init__(self, analyzers: Mapping[str, AnalyzerSpec]) -> None:
-        """Create the engine over a registry of analyzers."""
+    def __init__(
+        self,
+        analyzers: Mapping[str, AnalyzerSpec],
+        known_controls: frozenset[str] = frozenset(),
+        hash_cache: Path | None = None,
+    ) -> None:
+        """Create the engine over analyzers, the policy's control ids and a digest cache file."""
         self.analyzers = analyzers
+        self.known_controls = known_controls
+        self.hash_cache = hash_cache
 
     def run(
         self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
@@ -51,9 +58,14 @@ class NativeEngine:
             selected = _select(inventory.artifacts, check)
             repo_fn, file_fn = spec.repo, spec.file
             if repo_fn is not None:
-                key = (spec.name, params_key, "")
+                # a repo analyzer sees only the check's selection: checks that select
+                # differently (kinds, include/exclude) must not share a cached answer
+                selection = json.dumps([check.kinds, check.include, check.exclude])
+                key = (spec.name, params_key, selection)
                 if key not in cache:
-                    context = RepoContext(root, selected, inventory.artifacts)
+                    context = RepoContext(
+                        root, selected, inventory.artifacts, self.known_controls, self.hash_cache
+                    )
                     cache[key] = _call(partial(repo_fn, context, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 errors.extend(_errors(check, spec, None, cache[key][1]))
@@ -63,7 +75,8 @@ class NativeEngine:
                     continue
                 key = (spec.name, params_key, artifact.path)
                 if key not in cache:
-                    cache[key] = _call(partial(file_fn, FileContext(root, artifact), check.params))
+                    context_file = FileContext(root, artifact, self.known_controls, self.hash_cache)
+                    cache[key] = _call(partial(file_fn, context_file, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 errors.extend(_errors(check, spec, artifact, cache[key][1]))
         return EngineOutput(tuple(hits), tuple(errors))

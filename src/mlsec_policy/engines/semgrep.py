@@ -41,7 +41,7 @@ from mlsec_policy.policy.model import Check, Policy
 from mlsec_policy.policy.semgrep_rules import build_rule
 from mlsec_policy.redact import redact
 from mlsec_policy.views import View, ViewError
-from mlsec_policy.views.helm import helm_view
+from mlsec_policy.views.helm import TEMPLATE_FORMATS, helm_view
 from mlsec_policy.views.notebook import notebook_view
 
 _SEMGREP_DOCKERFILE = re.compile(r"^(dockerfile|.+\.dockerfile)$", re.IGNORECASE)
@@ -130,7 +130,7 @@ class SemgrepEngine:
         views_root = workspace.scratch / "views"
         for number, artifact in enumerate(artifacts):
             try:
-                view = _view_for(artifact, workspace.root)
+                view = view_for(artifact, workspace.root)
             except (ViewError, OSError, UnicodeDecodeError) as exc:
                 errors.append(_view_error(artifact, exc, checks))
                 continue
@@ -213,14 +213,14 @@ class SemgrepEngine:
             )
 
 
-def _view_for(artifact: Artifact, root: Path) -> View | None:
+def view_for(artifact: Artifact, root: Path) -> View | None:
     """Return the view semgrep should scan instead of the file, or None to scan it as is."""
     pure = PurePosixPath(artifact.path)
     name = pure.name
     if artifact.kind is ArtifactKind.NOTEBOOK:
         raw = (root / artifact.path).read_text(encoding="utf-8")
         return notebook_view(raw, pure.stem)
-    if artifact.kind is ArtifactKind.KUBERNETES and artifact.format == "helm-template":
+    if artifact.kind is ArtifactKind.KUBERNETES and artifact.format in TEMPLATE_FORMATS:
         text = (root / artifact.path).read_text(encoding="utf-8")
         return helm_view(text, "template.yaml")
     identity_name = None

@@ -106,6 +106,25 @@ def run_semgrep(
         str(rules_file),
         *(t if not t.startswith("-") else "./" + t for t in targets),
     ]
+    return _execute(command, cwd, scratch, settings, list)
+
+
+def run_semgrep_test(
+    binary: Path, directory: Path, scratch: Path, settings: SemgrepSettings
+) -> RunResult:
+    """Run semgrep's own rule tests (``semgrep test``) on a folder of rule/target pairs.
+
+    The folder holds ``NAME.yaml`` rule files and ``NAME.<ext>`` targets annotated with
+    ``# ruleid:`` / ``# ok:`` comments. The JSON result is returned as parsed data.
+    """
+    command = [str(binary), "test", "--experimental", "--json", str(directory)]
+    return _execute(command, directory, scratch, settings, dict)
+
+
+def _execute(
+    command: list[str], cwd: Path, scratch: Path, settings: SemgrepSettings, results: type
+) -> RunResult:
+    """Run one semgrep process; its JSON counts when ``results`` has the expected type."""
     try:
         process = subprocess.run(
             command,
@@ -115,9 +134,7 @@ def run_semgrep(
             timeout=settings.process_timeout,
             check=False,
         )
-    except FileNotFoundError as exc:
-        raise EngineUnavailableError(f"semgrep could not be started: {exc}") from None
-    except PermissionError as exc:
+    except (FileNotFoundError, PermissionError) as exc:
         raise EngineUnavailableError(f"semgrep could not be started: {exc}") from None
     except subprocess.TimeoutExpired:
         return RunResult(
@@ -126,15 +143,15 @@ def run_semgrep(
             f"semgrep did not finish within {settings.process_timeout} s and was stopped",
         )
     stderr = process.stderr.decode("utf-8", errors="replace")
-    return RunResult(process.returncode, _parse(process.stdout), stderr)
+    return RunResult(process.returncode, _parse(process.stdout, results), stderr)
 
 
-def _parse(stdout: bytes) -> dict[str, Any] | None:
+def _parse(stdout: bytes, results: type) -> dict[str, Any] | None:
     try:
         data = json.loads(stdout)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
+    if isinstance(data, dict) and isinstance(data.get("results"), results):
         return data
     return None
 

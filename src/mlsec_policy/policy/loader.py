@@ -8,8 +8,9 @@ semgrep rules that do not fit semgrep's own schema, and overrides naming no cont
 
 from __future__ import annotations
 
+import difflib
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -94,12 +95,55 @@ def load_policy(
         for control in _load_controls(pack, taxonomy, analyzers, collect):
             _register(control, controls, check_owner, collect)
     disabled = _apply_pack_settings(packs, controls, collect)
-    disabled.update(_apply_settings(disable, severity_overrides or {}, controls, collect))
     if collect.errors:
         raise PolicyErrors(_sorted_errors(collect.errors))
     enabled = tuple(sorted((c for c in controls.values() if c.id not in disabled), key=_by_id))
     digest = _combine([pack.digest for pack in packs])
-    return Policy(taxonomy, tuple(packs), enabled, tuple(sorted(disabled)), digest)
+    policy = Policy(
+        taxonomy, tuple(packs), enabled, tuple(sorted(disabled)), digest, frozenset(controls)
+    )
+    if disable or severity_overrides:
+        policy = configure(policy, disable, severity_overrides or {})
+    return policy
+
+
+def configure(
+    policy: Policy, disable: Sequence[str], severity_overrides: Mapping[str, Severity]
+) -> Policy:
+    """Return ``policy`` with more controls disabled and some severities changed.
+
+    These settings come from the command line or a repository configuration and apply after
+    the packs' own. Raises :class:`PolicyErrors` when one names a control no pack defines.
+    """
+    known = policy.known_ids()
+    unknown = sorted({c for c in [*disable, *severity_overrides] if c not in known})
+    if unknown:
+        raise PolicyErrors(
+            [
+                PolicyError(
+                    f"the settings name unknown control {control_id!r}",
+                    path="configuration",
+                    hint=_closest_hint(control_id, known),
+                )
+                for control_id in unknown
+            ]
+        )
+    off = set(disable)
+    controls = []
+    for control in policy.controls:
+        if control.id in off:
+            continue
+        severity = severity_overrides.get(control.id)
+        if severity is not None:
+            control = replace(control, meta=replace(control.meta, severity=severity))
+        controls.append(control)
+    disabled = tuple(sorted(set(policy.disabled) | off))
+    return replace(policy, controls=tuple(controls), disabled=disabled)
+
+
+def _closest_hint(name: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
@@ -374,8 +418,6 @@ def _check_analyzer(
 ) -> None:
     name = check.analyzer or ""
     if name not in analyzers:
-        import difflib
-
         close = difflib.get_close_matches(name, list(analyzers), n=1)
         collect.error(
             f"unknown analyzer {name!r}",
@@ -475,23 +517,6 @@ def _apply_pack_settings(
                 continue
             _override_severity(controls, control_id, severity)
     return disabled
-
-
-def _apply_settings(
-    disable: Sequence[str],
-    overrides: Mapping[str, Severity],
-    controls: dict[str, Control],
-    collect: _Collector,
-) -> set[str]:
-    for control_id in [*disable, *overrides]:
-        if control_id not in controls:
-            collect.error(
-                f"the configuration names unknown control {control_id!r}", "configuration"
-            )
-    for control_id, severity in overrides.items():
-        if control_id in controls:
-            _override_severity(controls, control_id, severity)
-    return set(disable)
 
 
 def _override_severity(controls: dict[str, Control], control_id: str, severity: Severity) -> None:

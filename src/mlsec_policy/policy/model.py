@@ -113,6 +113,12 @@ class Policy:
     """Enabled controls, sorted by id."""
     disabled: tuple[str, ...]
     digest: str
+    defined: frozenset[str] = frozenset()
+    """Every control id the packs define, enabled or not (kept when controls are narrowed)."""
+
+    def known_ids(self) -> frozenset[str]:
+        """Return every control id this policy knows, whether enabled or disabled."""
+        return self.defined | {c.id for c in self.controls} | set(self.disabled)
 
     def info(self) -> PolicyInfo:
         """Return what a report records about this policy."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mlsec_policy.models import Report
-from mlsec_policy.report import json_report, sarif
+from mlsec_policy.report import html, json_report, junit, markdown, sarif
 
 FORMATS: dict[str, Callable[[Report], str]] = {
     "json": json_report.render,
     "sarif": sarif.render,
+    "html": html.render,
+    "markdown": markdown.render,
+    "junit": junit.render,
 }
 """Format name to renderer, in the order outputs are written."""

@@ -1,7 +1,9 @@
 """The JSON report: the complete record of a scan, following ``schemas/report.schema.json``.
 
 Every other rendering can be rebuilt from it (:func:`load`). The ``summary`` block is derived
-data for consumers that do not want to recompute it; :func:`load` ignores it.
+data for consumers that do not want to recompute it; :func:`load` ignores it. The ``integrity``
+block (:mod:`mlsec_policy.report.integrity`) carries the SHA-256 of the canonical content and the
+policy digest, so that ``report verify`` can tell whether the file was edited after the scan.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from typing import Any
 
 from mlsec_policy.models import Report
 from mlsec_policy.outcome import exit_code, verdict
-from mlsec_policy.report import summary
+from mlsec_policy.report import integrity, summary
 from mlsec_policy.report.serde import from_data, to_data
 
 SCHEMA_ID = "https://mlsec-policy.dev/schemas/report/v1.json"
 SCHEMA_VERSION = "1.0"
-DERIVED_KEYS = ("$schema", "schema_version", "summary")
+DERIVED_KEYS = ("$schema", "schema_version", "summary", integrity.KEY)
 
 
 def render(report: Report) -> str:
@@ -25,19 +27,30 @@ def render(report: Report) -> str:
 
 
 def to_document(report: Report) -> dict[str, Any]:
-    """Return the JSON report as data."""
+    """Return the JSON report as data, its ``integrity`` block last."""
     data: dict[str, Any] = {"$schema": SCHEMA_ID, "schema_version": SCHEMA_VERSION}
     data.update(to_data(report))
     data["summary"] = _summary(report)
+    data[integrity.KEY] = integrity.block(data, report.policy.digest)
     return data
 
 
 def load(text: str) -> Report:
     """Rebuild a Report from JSON report text; raise ValueError if it is not one."""
+    return from_document(parse(text))
+
+
+def parse(text: str) -> dict[str, Any]:
+    """Return the JSON document of a report; raise ValueError if the text is not one."""
     data = json.loads(text)
     if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
         raise ValueError(f"not an mlsec-policy report of schema version {SCHEMA_VERSION}")
-    record = {k: v for k, v in data.items() if k not in DERIVED_KEYS and k != "integrity"}
+    return data
+
+
+def from_document(data: dict[str, Any]) -> Report:
+    """Rebuild a Report from a parsed JSON report; raise ValueError if it does not fit."""
+    record = {k: v for k, v in data.items() if k not in DERIVED_KEYS}
     return from_data(Report, record)
 
 

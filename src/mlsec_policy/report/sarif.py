@@ -114,7 +114,7 @@ def to_log(report: Report) -> dict[str, Any]:
             "policyPacks": [f"{p.name}@{p.version}" for p in report.policy.packs],
         },
     }
-    if report.git is not None and report.git.commit:
+    if report.git is not None and report.git.commit and _repository_uri(report.git.remote_url):
         run["versionControlProvenance"] = [_provenance(report)]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
@@ -208,11 +208,17 @@ def _notification(error: ScanError) -> dict[str, Any]:
     return notification
 
 
+def _repository_uri(remote_url: str | None) -> str | None:
+    """Return the remote as an absolute URI (SARIF requires one in a provenance entry)."""
+    return remote_url if remote_url and "://" in remote_url else None
+
+
 def _provenance(report: Report) -> dict[str, Any]:
     assert report.git is not None
-    provenance: dict[str, Any] = {"revisionId": report.git.commit}
-    if report.git.remote_url and "://" in report.git.remote_url:
-        provenance["repositoryUri"] = report.git.remote_url
+    provenance: dict[str, Any] = {
+        "repositoryUri": _repository_uri(report.git.remote_url),
+        "revisionId": report.git.commit,
+    }
     if report.git.branch:
         provenance["branch"] = report.git.branch
     return provenance

@@ -40,6 +40,9 @@ FOREIGN_CELL_MAGICS = frozenset(
 )
 """Cell magics whose body is not Python."""
 
+PYTHON_KERNELS = ("python", "ipython", "pyspark", "pysparkkernel", "xpython")
+"""Kernel languages (and kernel names) whose cells are Python."""
+
 _SHELL_ASSIGNMENT = re.compile(r"^([A-Za-z_][\w, ]*?)\s*=\s*[!%]")
 """``files = !ls`` or ``out = %sx cmd``: IPython assigns a command's output."""
 
@@ -67,6 +70,8 @@ def read_cells(raw: str) -> list[CodeCell]:
         cells = [c for sheet in document["worksheets"] for c in sheet.get("cells", [])]
     if not isinstance(cells, list):
         raise ViewError("the notebook has no 'cells' list (is it nbformat 4?)", 1)
+    if not is_python(document):
+        return []  # an R, Julia, bash or C++ notebook: none of its cells are Python
     finder = _RawLineFinder(raw)
     result: list[CodeCell] = []
     for index, cell in enumerate(cells, start=1):
@@ -77,13 +82,13 @@ def read_cells(raw: str) -> list[CodeCell]:
         if not all(isinstance(p, str) for p in pieces):
             raise ViewError(f"cell {index} has a source that is not text")
         pieces = cast(list[str], pieces)
-        lines, raw_lines = _split_lines(pieces, [finder.find(piece) for piece in pieces])
+        lines, raw_lines = split_lines(pieces, [finder.find(piece) for piece in pieces])
         if cell.get("cell_type") == "code":
             result.append(CodeCell(index, tuple(lines), tuple(raw_lines)))
     return result
 
 
-def _split_lines(pieces: list[str], raw_lines: list[int]) -> tuple[list[str], list[int]]:
+def split_lines(pieces: list[str], raw_lines: list[int]) -> tuple[list[str], list[int]]:
     """Join source pieces into lines; each line maps to the raw line of the piece it starts in.
 
     A JSON string never spans raw lines, so every line of one piece sits on the same raw line.
@@ -109,6 +114,26 @@ def _split_lines(pieces: list[str], raw_lines: list[int]) -> tuple[list[str], li
         lines.append(current)
         origins.append(current_origin)
     return lines, origins
+
+
+def is_python(document: dict[str, Any]) -> bool:
+    """Return True unless the notebook's metadata names a kernel language other than Python."""
+    metadata = document.get("metadata")
+    if not isinstance(metadata, dict):
+        return True
+    names: list[object] = []
+    for key, field in (
+        ("kernelspec", "language"),
+        ("language_info", "name"),
+        ("kernelspec", "name"),
+    ):
+        section = metadata.get(key)
+        if isinstance(section, dict) and field in section:
+            names.append(section[field])
+    for name in names:
+        if isinstance(name, str) and name.strip():
+            return name.strip().lower().startswith(PYTHON_KERNELS)
+    return True
 
 
 def notebook_view(raw: str, stem: str) -> View:

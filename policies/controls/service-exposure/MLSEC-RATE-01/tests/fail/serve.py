@@ -7,11 +7,9 @@ app = FastAPI()
 class Query(BaseModel):
     text: str
 
-
 @app.get("/health")
 def health():
     return {"ok": True}
-
 
 @app.post("/predict")
 async def predict(query: Query):

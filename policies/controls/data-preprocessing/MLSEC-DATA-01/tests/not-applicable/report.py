@@ -1,0 +1,5 @@
+import pandas as pd
+
+# ok: training-data-loaded
+frame = pd.read_csv("data/sales.csv")
+print(frame.describe())

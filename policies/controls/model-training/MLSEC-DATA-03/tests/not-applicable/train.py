@@ -1,0 +1,4 @@
+import torch
+
+model = torch.nn.Linear(16, 2)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)

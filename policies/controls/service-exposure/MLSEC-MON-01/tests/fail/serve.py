@@ -1,0 +1,9 @@
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+# ruleid: serving-endpoint
+@app.post("/predict")
+async def predict(payload: dict) -> dict:
+    return {"label": "positive"}

@@ -1,0 +1,4 @@
+import torch
+
+# ok: serving-endpoint
+model = torch.nn.Linear(4, 2)

@@ -1,0 +1,213 @@
+"""Personal data in committed datasets: CSV/TSV/PSV, JSON, JSON Lines and Parquet.
+
+Only a bounded sample is read — at most ``max-rows`` records and ``max-bytes`` bytes — so a
+multi-gigabyte dataset costs the same as a small one. Each value is matched by the recognisers
+of :mod:`pii_patterns`, with its column (or JSON key) name as a hint; a column whose name
+announces personal data and holds values counts too. One observation per kind of personal
+data and file carries the count and two redacted examples — never a value.
+
+Parquet needs ``pyarrow``; without it the file is not inspected and the check reports an
+error (a dataset nobody looked at is not a pass).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.pii_patterns import SEVERITY, PiiKind, column_kind, find_pii
+from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
+
+DEFAULT_ROWS = 2000
+DEFAULT_BYTES = 8 * 1024 * 1024
+DATA_DIRS = frozenset({"data", "datasets", "dataset", "raw", "processed", "samples", "exports"})
+DELIMITERS = {".tsv": "\t", ".psv": "|"}
+
+_Row = tuple[int | None, list[tuple[str, str]]]
+"""(1-based line when known, [(column name, value)])."""
+
+
+@dataclass
+class _Tally:
+    """What one kind of personal data looks like in a file."""
+
+    count: int = 0
+    line: int | None = None
+    examples: list[str] = field(default_factory=list)
+    columns: set[str] = field(default_factory=set)
+
+
+def personal_data(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+    """Yield one observation per kind of personal data found in the sample of a data file."""
+    path = PurePosixPath(context.artifact.path)
+    suffix = path.suffix.lower()
+    if context.artifact.kind is ArtifactKind.CONFIG and not (
+        suffix == ".json" and DATA_DIRS & {p.lower() for p in path.parts[:-1]}
+    ):
+        return
+    max_rows = int(params.get("max-rows", DEFAULT_ROWS))  # type: ignore[arg-type]
+    max_bytes = int(params.get("max-bytes", DEFAULT_BYTES))  # type: ignore[arg-type]
+    rows = _rows(context, suffix, max_rows, max_bytes)
+    if rows is None:
+        return
+    tallies: dict[PiiKind, _Tally] = {}
+    for line, cells in rows:
+        for column, value in cells:
+            hint = column_kind(column) if column else None
+            for match in find_pii(value, hint):
+                tally = tallies.setdefault(match.kind, _Tally())
+                tally.count += 1
+                tally.line = tally.line or line
+                if column:
+                    tally.columns.add(column)
+                if len(tally.examples) < 2 and match.redacted not in tally.examples:
+                    tally.examples.append(match.redacted)
+    for kind, tally in sorted(tallies.items(), key=lambda item: item[0].name):
+        columns = f" in column(s) {', '.join(sorted(tally.columns)[:4])}" if tally.columns else ""
+        yield Observation(
+            Location(context.artifact.path, tally.line),
+            message=f"the dataset sample holds personal data: {tally.count} × {kind.value}"
+            f"{columns} (e.g. {', '.join(tally.examples)})",
+            severity=SEVERITY.get(kind, Severity.MEDIUM),
+            key=f"pii:{kind.name}",
+        )
+
+
+def _rows(
+    context: FileContext, suffix: str, max_rows: int, max_bytes: int
+) -> Iterator[_Row] | None:
+    if suffix in {".csv", ".tsv", ".psv"}:
+        return _csv_rows(context, DELIMITERS.get(suffix, ","), max_rows, max_bytes)
+    if suffix in {".jsonl", ".ndjson"}:
+        return _jsonl_rows(context, max_rows, max_bytes)
+    if suffix == ".json":
+        return _json_rows(context, max_rows, max_bytes)
+    if suffix == ".parquet":
+        return _parquet_rows(context, max_rows)
+    return None
+
+
+def _sample(context: FileContext, max_bytes: int) -> str:
+    data = context.read_bytes(max_bytes)
+    if len(data) == max_bytes:
+        data = data[: data.rfind(b"\n") + 1] or data  # drop the partial last record
+    return data.decode("utf-8", errors="replace")
+
+
+def _csv_rows(
+    context: FileContext, delimiter: str, max_rows: int, max_bytes: int
+) -> Iterator[_Row]:
+    reader = csv.reader(io.StringIO(_sample(context, max_bytes)), delimiter=delimiter)
+    header: list[str] = []
+    try:
+        for index, row in enumerate(reader):
+            if index == 0 and not any(_numeric(cell) for cell in row):
+                header = row
+                continue
+            if index > max_rows:
+                return
+            named = [(header[i] if i < len(header) else "", cell) for i, cell in enumerate(row)]
+            yield reader.line_num, named
+    except csv.Error as exc:
+        raise AnalyzerError(f"the CSV sample cannot be read: {exc}", kind="parse-error") from None
+
+
+def _numeric(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _jsonl_rows(context: FileContext, max_rows: int, max_bytes: int) -> Iterator[_Row]:
+    for number, line in enumerate(_sample(context, max_bytes).splitlines(), start=1):
+        if number > max_rows:
+            return
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a bad line in a sample is not a reason to stop looking
+        yield number, list(_flatten(record))
+
+
+def _json_rows(context: FileContext, max_rows: int, max_bytes: int) -> Iterator[_Row]:
+    text = _sample(context, max_bytes) if context.artifact.size > max_bytes else context.read_text()
+    decoder = json.JSONDecoder()
+    stripped = text.lstrip()
+    if stripped.startswith("[") and context.artifact.size > max_bytes:
+        position, count = text.index("[") + 1, 0
+        while count < max_rows:  # a large array: decode records one by one from the sample
+            while position < len(text) and text[position] in " \t\r\n,":
+                position += 1
+            try:
+                record, position = decoder.raw_decode(text, position)
+            except ValueError:
+                return
+            count += 1
+            yield None, list(_flatten(record))
+        return
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return  # not JSON after all; other checks report invalid configuration
+    records = document if isinstance(document, list) else [document]
+    for record in records[:max_rows]:
+        yield None, list(_flatten(record))
+
+
+def _flatten(value: object, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """Yield (nearest key, text) for every scalar of a JSON record."""
+    if depth > 20:
+        return
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _flatten(item, str(name), depth + 1)
+    elif isinstance(value, list):
+        for item in value[:1000]:
+            yield from _flatten(item, key, depth + 1)
+    elif value is not None and not isinstance(value, bool):
+        yield key, str(value)
+
+
+def _parquet_rows(context: FileContext, max_rows: int) -> Iterator[_Row]:
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    except ImportError:
+        raise AnalyzerError(
+            "the Parquet file was not inspected for personal data: pyarrow is not installed",
+            kind="dependency-missing",
+            hint="pip install 'mlsec-policy[parquet]' (adds pyarrow), or exclude the file",
+        ) from None
+    try:
+        parquet = pq.ParquetFile(str(context.path))
+        batch = next(parquet.iter_batches(batch_size=max_rows), None)
+    except (OSError, ValueError) as exc:
+        raise AnalyzerError(f"the Parquet file cannot be read: {exc}", kind="parse-error") from None
+    if batch is None:
+        return
+    for record in batch.to_pylist():
+        yield None, list(_flatten(record))
+
+
+SPEC = AnalyzerSpec(
+    name="personal-data",
+    description="Personal data (e-mail, phone, SSN, cards, IBAN, IP, birth dates) in datasets.",
+    kinds=frozenset({ArtifactKind.DATA_FILE, ArtifactKind.CONFIG}),
+    params_schema={
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "max-rows": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+            "max-bytes": {"type": "integer", "minimum": 1024},
+        },
+    },
+    file=personal_data,
+)

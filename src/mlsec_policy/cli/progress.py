@@ -1,0 +1,99 @@
+"""A one-line progress display on stderr while a scan runs.
+
+It shows the current stage (files inventoried, which engine is running), a spinner and the
+time spent, redrawn a few times a second. It draws nothing for scans that finish within a
+moment, nothing when stderr is not a terminal (CI logs, pipes) or when ``TERM=dumb``, and it
+erases itself before the summary is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from types import TracebackType
+from typing import TextIO
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+DELAY = 0.4
+"""Seconds before the first draw: quick scans never flicker."""
+INTERVAL = 0.1
+
+
+class ProgressDisplay:
+    """Draws ``⠙ stage · 3.2s`` on one terminal line until closed.
+
+    Use as a context manager; pass :meth:`update` as the scan's ``progress`` callback.
+    """
+
+    def __init__(self, stream: TextIO, *, delay: float = DELAY, interval: float = INTERVAL) -> None:
+        self._stream = stream
+        self._delay = delay
+        self._interval = interval
+        self._message = "starting"
+        self._started = time.monotonic()
+        self._drawn = False
+        self._ticks = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="mlsec-progress", daemon=True)
+
+    def __enter__(self) -> ProgressDisplay:
+        self._started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def update(self, message: str) -> None:
+        """Show ``message`` as the current stage (the scan's progress callback)."""
+        with self._lock:
+            self._message = message
+        if self._due():
+            self._draw()
+
+    def close(self) -> None:
+        """Stop redrawing and erase the line, if one was drawn."""
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join()
+        with self._lock:
+            if self._drawn:
+                self._stream.write("\r\033[2K")
+                self._stream.flush()
+                self._drawn = False
+
+    def _columns(self) -> int:
+        try:
+            return os.get_terminal_size(self._stream.fileno()).columns or 80
+        except (OSError, ValueError, AttributeError):
+            return 80
+
+    def _due(self) -> bool:
+        return not self._stop.is_set() and time.monotonic() - self._started >= self._delay
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            if self._due():
+                self._draw()
+
+    def _draw(self) -> None:
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self._ticks += 1
+            spinner = SPINNER[self._ticks % len(SPINNER)]
+            elapsed = time.monotonic() - self._started
+            line = f"{spinner} {self._message} · {elapsed:.1f}s"
+            width = self._columns() - 1
+            if len(line) > width:
+                line = line[: max(width - 1, 0)] + "…"
+            self._stream.write(f"\r\033[2K{line}")
+            self._stream.flush()
+            self._drawn = True

@@ -1,0 +1,273 @@
+"""Markdown for a CI job summary or a merge-request comment: compact, linked, within limits.
+
+The verdict, a table per lifecycle phase, the failing controls with their findings (linked
+to the file line at the scanned commit when the remote is on GitHub or GitLab), scan errors,
+controls needing an attestation and waived controls. GitHub accepts at most 65,536 characters
+in a comment and 1 MiB in a job summary: the text is built from whole blocks, and when the
+next block would not fit it stops with a note — a table is never cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from mlsec_policy.models import (
+    STATUS_ORDER,
+    ControlResult,
+    ControlStatus,
+    ErrorLevel,
+    Finding,
+    Report,
+)
+from mlsec_policy.outcome import exit_code, gating_failures, verdict
+from mlsec_policy.report import summary
+from mlsec_policy.report.links import SourceLinks, source_links
+
+DEFAULT_MAX_CHARS = 65_536
+"""GitHub's limit for an issue or pull-request comment (a job summary allows 1 MiB)."""
+MAX_BYTES = 1024 * 1024
+"""GitHub's limit for a job summary; never exceeded whatever ``max_chars`` says."""
+MIN_CHARS = 2_000
+"""Below this not even the verdict and the phase table fit."""
+NOTE_ROOM = 400
+"""Characters kept free for the truncation note."""
+FINDINGS_PER_CONTROL = 10
+ITEMS_PER_LIST = 50
+
+STATUS_LABEL = {
+    ControlStatus.FAIL: "Fail",
+    ControlStatus.ERROR: "Error",
+    ControlStatus.NEEDS_ATTESTATION: "Needs attestation",
+    ControlStatus.WAIVED: "Waived",
+    ControlStatus.ATTESTED: "Attested",
+    ControlStatus.PASS: "Pass",
+    ControlStatus.NOT_APPLICABLE: "N/A",
+}
+VERDICT_MARK = {"pass": "✅", "fail": "❌", "incomplete": "⚠️"}
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def render(report: Report, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """Return the Markdown summary, at most ``max_chars`` characters and 1 MiB of UTF-8."""
+    if max_chars < MIN_CHARS:
+        raise ValueError(f"the Markdown limit must be at least {MIN_CHARS} characters")
+    links = source_links(report.git)
+    blocks = [
+        ("verdict", _header(report, links)),
+        ("phase table", _phase_table(report)),
+        *(("scan errors", b) for b in _errors(report)),
+        *(("failing control", b) for b in _failures(report, links)),
+        *(
+            ("controls needing an attestation", b)
+            for b in _list_block(report, ControlStatus.NEEDS_ATTESTATION, "Needing an attestation")
+        ),
+        *(("waived controls", b) for b in _waived(report)),
+        *(("notes", b) for b in _notes(report)),
+    ]
+    return _fit(blocks, max_chars)
+
+
+def _fit(blocks: list[tuple[str, str]], max_chars: int) -> str:
+    text = ""
+    for index, (_label, block) in enumerate(blocks):
+        candidate = text + block + "\n"
+        room = 0 if index == len(blocks) - 1 else NOTE_ROOM
+        if len(candidate) + room > max_chars or len(candidate.encode()) + room > MAX_BYTES:
+            return text + _truncation_note([label for label, _ in blocks[index:]], max_chars)
+        text = candidate
+    return text
+
+
+def _truncation_note(left_out: list[str], max_chars: int) -> str:
+    counts = Counter(left_out)
+    parts = [
+        f"{n} {label}{_s(n)}" if label == "failing control" else label
+        for label, n in counts.items()
+    ]
+    return (
+        f"> [!NOTE]\n> Truncated to stay within {max_chars:,} characters; not shown: "
+        f"{', '.join(parts)}. The JSON and HTML reports have everything.\n"
+    )
+
+
+def _header(report: Report, links: SourceLinks | None) -> str:
+    word = verdict(report)
+    gate = gating_failures(report)
+    lines = [f"## {VERDICT_MARK[word]} mlsec-policy — Verdict: {word.upper()}", ""]
+    threshold = report.settings.fail_on.label
+    if word == "incomplete":
+        hard = sum(1 for e in report.errors if e.level is ErrorLevel.ERROR)
+        lines.append(f"{hard} check problem{_s(hard)} left controls unverified; not a pass.")
+    elif word == "fail":
+        verb = "fails" if len(gate) == 1 else "fail"
+        lines.append(f"{len(gate)} control{_s(len(gate))} {verb} at or above **{threshold}**.")
+    else:
+        lines.append(f"No control fails at or above **{threshold}**.")
+    lines[-1] += f" {len(report.results)} controls evaluated; exit code {int(exit_code(report))}."
+    lines += ["", _facts(report, links)]
+    return "\n".join(lines) + "\n"
+
+
+def _facts(report: Report, links: SourceLinks | None) -> str:
+    facts = [f"**Target** {_code(report.target)}"]
+    git = report.git
+    if git is not None and git.commit:
+        commit = _code(git.commit[:12])
+        facts.append(
+            f"**Commit** [{commit}]({links.commit_url()})" if links else f"**Commit** {commit}"
+        )
+        if git.branch:
+            facts.append(f"**Branch** {_code(git.branch)}")
+        if git.dirty:
+            facts.append("**Uncommitted changes** yes (lines may differ from the commit)")
+    packs = ", ".join(f"{_text(p.name)} {_text(p.version)}" for p in report.policy.packs)
+    facts.append(f"**Policy** {packs} ({_code(report.policy.digest[:19] + '…')})")
+    facts.append(f"**Scanned** {_text(report.started_at)}")
+    return " · ".join(facts)
+
+
+def _phase_table(report: Report) -> str:
+    header = "| Phase | " + " | ".join(STATUS_LABEL[s] for s in STATUS_ORDER) + " |"
+    rule = "|---|" + "---:|" * len(STATUS_ORDER)
+    rows = [header, rule]
+    layer = None
+    for phase in summary.phases(report):
+        if phase.layer != layer:
+            layer = phase.layer
+            title = next((x.title for x in report.taxonomy.layers if x.id == layer), layer)
+            rows.append(f"| **{_text(title)}** |" + " |" * len(STATUS_ORDER))
+        rows.append(f"| {_text(phase.title)} | " + _counts(phase.counts) + " |")
+    totals = summary.status_counts(report.results)
+    rows.append("| **Total** | " + _counts(totals, bold=True) + " |")
+    return "### Controls per lifecycle phase\n\n" + "\n".join(rows) + "\n"
+
+
+def _counts(counts: dict[str, int], *, bold: bool = False) -> str:
+    cells = []
+    for status in STATUS_ORDER:
+        value = counts.get(status.value, 0)
+        cell = str(value)
+        cells.append(f"**{cell}**" if bold or (value and status is ControlStatus.FAIL) else cell)
+    return " | ".join(cells)
+
+
+def _failures(report: Report, links: SourceLinks | None) -> list[str]:
+    failing = sorted(
+        (r for r in report.results if r.status is ControlStatus.FAIL),
+        key=lambda r: (-r.severity, r.control.phase, r.control.id),
+    )
+    if not failing:
+        return []
+    title = f"### Failing controls ({len(failing)})\n"
+    return [title + "\n" + _control(failing[0], links), *(_control(r, links) for r in failing[1:])]
+
+
+def _control(result: ControlResult, links: SourceLinks | None) -> str:
+    control = result.control
+    lines = [
+        f"**{result.severity.label.upper()}** · **{_text(control.id)}** {_text(control.title)}  ",
+        f"Phase {_code(control.phase)} · risks {', '.join(_code(r) for r in control.risks)}"
+        + (
+            f" · requirements {', '.join(_code(r) for r in control.requirements)}"
+            if control.requirements
+            else ""
+        ),
+        "",
+    ]
+    active = result.active_findings
+    lines += [f"- {_finding(f, links)}" for f in active[:FINDINGS_PER_CONTROL]]
+    if len(active) > FINDINGS_PER_CONTROL:
+        lines.append(f"- … and {len(active) - FINDINGS_PER_CONTROL} more")
+    lines += ["", f"**Fix:** {_text(control.fix)}", ""]
+    return "\n".join(lines)
+
+
+def _finding(finding: Finding, links: SourceLinks | None) -> str:
+    where = _code(finding.location.display())
+    if links is not None:
+        where = f"[{where}]({links.line_url(finding.location)})"
+    return f"{where} {_text(finding.message)}"
+
+
+def _errors(report: Report) -> list[str]:
+    if not report.errors:
+        return []
+    hard = any(e.level is ErrorLevel.ERROR for e in report.errors)
+    title = "Scan errors: these controls could not be verified" if hard else "Scan warnings"
+    lines = [f"### {title} ({len(report.errors)})", ""]
+    for error in report.errors[:ITEMS_PER_LIST]:
+        where = f"{error.path}:{error.line}" if error.path and error.line else error.path
+        affected = ", ".join(error.control_ids)
+        lines.append(
+            f"- **{error.level.value}** "
+            + (f"{_code(where)} " if where else "")
+            + _text(error.message)
+            + (f" ({_text(affected)})" if affected else "")
+        )
+    lines += _more(len(report.errors))
+    return ["\n".join(lines) + "\n"]
+
+
+def _list_block(report: Report, status: ControlStatus, title: str) -> list[str]:
+    chosen = [r for r in report.results if r.status is status]
+    if not chosen:
+        return []
+    lines = [f"### {title} ({len(chosen)})", ""]
+    lines += [
+        f"- **{_text(r.control.id)}** {_text(r.control.title)}" for r in chosen[:ITEMS_PER_LIST]
+    ]
+    return ["\n".join([*lines, *_more(len(chosen))]) + "\n"]
+
+
+def _waived(report: Report) -> list[str]:
+    chosen = [r for r in report.results if r.status is ControlStatus.WAIVED]
+    if not chosen:
+        return []
+    lines = [f"### Waived ({len(chosen)})", ""]
+    for result in chosen[:ITEMS_PER_LIST]:
+        reasons = sorted(
+            {_suppression_text(f) for f in result.findings if f.suppression is not None}
+        )
+        lines.append(f"- **{_text(result.control.id)}** " + "; ".join(reasons))
+    return ["\n".join([*lines, *_more(len(chosen))]) + "\n"]
+
+
+def _notes(report: Report) -> list[str]:
+    if not report.notes:
+        return []
+    lines = ["### Notes", "", *(f"- {_text(note)}" for note in report.notes[:ITEMS_PER_LIST])]
+    return ["\n".join([*lines, *_more(len(report.notes))]) + "\n"]
+
+
+def _suppression_text(finding: Finding) -> str:
+    s = finding.suppression
+    assert s is not None
+    parts = [f"{s.kind}: {s.reason}"]
+    if s.approver:
+        parts.append(f"approved by {s.approver}")
+    if s.expires:
+        parts.append(f"until {s.expires}")
+    return _text(", ".join(parts))
+
+
+def _more(count: int) -> list[str]:
+    return [f"- … and {count - ITEMS_PER_LIST} more"] if count > ITEMS_PER_LIST else []
+
+
+def _text(value: str) -> str:
+    """Escape text so Markdown shows it as written, on one line."""
+    return _SPECIAL.sub(r"\\\1", " ".join(value.split()))
+
+
+def _code(value: str) -> str:
+    """Return ``value`` as an inline code span (safe inside a table cell)."""
+    value = " ".join(value.split()).replace("|", "\\|")
+    longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"

@@ -1,0 +1,76 @@
+"""Meta-tests of the bundled catalogue: all of the taxonomy covered, each control proven."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.engines.semgrep_run import SemgrepSettings
+from mlsec_policy.policy import Policy, load_policy
+from mlsec_policy.policy.catalogue import empty_phases, phase_coverage, uncovered_risks
+from mlsec_policy.policytest import PASSING, coverage_gaps, load_cases
+from mlsec_policy.resources import policies_dir
+from mlsec_policy.semgrep_selftest import run_selftest
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Policy:
+    return load_policy(("builtin",), params_schemas())
+
+
+def test_every_risk_code_has_a_control(bundled: Policy) -> None:
+    assert [risk.id for risk in uncovered_risks(bundled)] == []
+    assert len(bundled.taxonomy.risks) == 34
+
+
+def test_every_phase_has_a_control(bundled: Policy) -> None:
+    assert [phase.id for phase in empty_phases(bundled)] == []
+    assert len(bundled.taxonomy.phases) == 9
+
+
+def test_coverage_matrix_lists_each_risk_under_its_phase(bundled: Policy) -> None:
+    rows = [(p.phase.id, r.risk.id) for p in phase_coverage(bundled) for r in p.risks]
+    assert sorted(rows) == sorted((r.phase, r.id) for r in bundled.taxonomy.risks)
+    for phase in phase_coverage(bundled):
+        for risk in phase.risks:
+            for control_id in risk.controls:
+                assert risk.risk.id in bundled.control(control_id).meta.risks
+
+
+def test_every_control_has_a_failing_and_a_passing_fixture(bundled: Policy) -> None:
+    assert dict(coverage_gaps(bundled, policies_dir())) == {}
+
+
+def test_every_failing_fixture_names_its_findings(bundled: Policy) -> None:
+    """A 'fail' case without findings would pass whatever the control reported."""
+    for control in bundled.controls:
+        for case in load_cases(control):
+            if case.status.value == "fail":
+                assert case.findings, f"{control.id} case {case.name} lists no findings"
+
+
+def test_passing_fixtures_expect_no_findings(bundled: Policy) -> None:
+    for control in bundled.controls:
+        for case in load_cases(control):
+            if case.status in PASSING:
+                assert not case.findings, f"{control.id} case {case.name}"
+
+
+def test_ids_and_checks_are_unique_and_cited(bundled: Policy) -> None:
+    checks = Counter(check.id for control in bundled.controls for check in control.checks)
+    assert [check for check, count in checks.items() if count > 1] == []
+    for control in bundled.controls:
+        assert control.meta.requirements, control.id
+        assert control.meta.risks, control.id
+        assert control.meta.fix and len(control.meta.fix) <= 160, control.id
+
+
+def test_every_semgrep_check_passes_semgreps_own_test_mode(bundled: Policy) -> None:
+    result = run_selftest(bundled.controls, policies_dir(), SemgrepSettings())
+    assert [p.display() for p in result.problems] == []
+    assert list(result.gaps) == []
+    assert result.checks == sum(
+        1 for control in bundled.controls for check in control.checks if check.engine == "semgrep"
+    )
