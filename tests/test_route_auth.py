@@ -40,9 +40,11 @@ def test_route_guards_are_read_from_dependencies_decorators_and_bodies() -> None
         "@app.post('/e')\n"
         "def e(text: str):\n"
         "    return tokenizer(text)\n"
+        "@router.post('/f')\n"
+        "async def f(form: dict, user=Depends(get_verified_user), db=Depends(get_session)): ...\n"
     )
     guarded = {route.url: route.guarded for route in facts.routes}
-    assert guarded == {"/a": True, "/b": True, "/c": False, "/d": True, "/e": False}
+    assert guarded == {"/a": True, "/b": True, "/c": False, "/d": True, "/e": False, "/f": True}
     methods = {route.url: route.methods for route in facts.routes}
     assert methods["/c"] == ("get", "post")
     assert methods["/d"] == ("post",)

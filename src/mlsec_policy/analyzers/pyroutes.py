@@ -25,6 +25,8 @@ AUTH_NAME = re.compile(
     r"(?:^|_)roles?_(?:required|accepted))"
 )
 """Names of dependencies, decorators, middleware and helpers that authenticate a caller."""
+USER_DEPENDENCY = re.compile(r"(?i)(?:^|_)(?:\w+_)?users?(?:$|_)")
+"""A dependency that yields the calling user (``Depends(get_verified_user)``) authenticates."""
 AUTH_HEADER = re.compile(r"(?i)^(?:authorization|x-api-key|api-key|x-api-token|x-auth-token)$")
 """Header names whose use in a handler or hook shows a credential check."""
 APP_FACTORIES = frozenset({"FastAPI", "Starlette", "Flask", "Quart", "Sanic"})
@@ -206,7 +208,10 @@ def _is_dependency(node: ast.AST, *, auth_only: bool) -> bool:
         return True
     target = node.args[0] if node.args else None
     target = target or next((k.value for k in node.keywords if k.arg == "dependency"), None)
-    return target is not None and _is_auth_expr(target)
+    if target is None:
+        return False
+    name = dotted(target).rsplit(".", 1)[-1]
+    return _is_auth_expr(target) or bool(USER_DEPENDENCY.search(name))
 
 
 def _is_auth_expr(node: ast.expr) -> bool:

@@ -10,7 +10,8 @@ Kubernetes, compose and config files before it reports a route.
 
 Only inference-like routes are considered: those that take a body (POST, PUT, PATCH, DELETE,
 WebSocket) or whose path names an inference action (``/predict``, ``/v1/chat/completions``),
-minus health, metrics, documentation and login endpoints. ``report: routes`` yields all of
+minus health, metrics, documentation and the endpoints of the login flow itself (login, token,
+MFA challenge and enrolment, password reset), which must be reachable before authentication. ``report: routes`` yields all of
 them (a scope check); ``report: unauthenticated`` only those without any guard.
 """
 
@@ -42,8 +43,9 @@ INFERENCE_PATH = re.compile(
 )
 PUBLIC_PATH = re.compile(
     r"(?i)^/?(?:health\w*|livez|readyz|ready|readiness|liveness|live|ping|status|metrics|version"
-    r"|docs|redoc|openapi\.json|favicon\.ico|login|logout|token|auth(?:/.*)?|oauth\w*(?:/.*)?"
-    r"|register|signup|sign-up|callback|webhooks?(?:/.*)?)/?$"
+    r"|docs|redoc|openapi\.json|favicon\.ico|login|logout|signin|sign-in|token|auth(?:/.*)?"
+    r"|oauth\w*(?:/.*)?|mfa(?:/.*)?|2fa(?:/.*)?|otp(?:/.*)?|challenge|enroll(?:/.*)?"
+    r"|password(?:/.*)?|forgot\w*(?:/.*)?|register|signup|sign-up|callback|webhooks?(?:/.*)?)/?$"
 )
 BODY_METHODS = frozenset({"post", "put", "patch", "delete", "websocket"})
 MAX_READ = 4 * 1024 * 1024
