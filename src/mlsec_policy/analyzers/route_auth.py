@@ -11,8 +11,9 @@ Kubernetes, compose and config files before it reports a route.
 Only inference-like routes are considered: those that take a body (POST, PUT, PATCH, DELETE,
 WebSocket) or whose path names an inference action (``/predict``, ``/v1/chat/completions``),
 minus health, metrics, documentation and the endpoints of the login flow itself (login, token,
-MFA challenge and enrolment, password reset), which must be reachable before authentication. ``report: routes`` yields all of
-them (a scope check); ``report: unauthenticated`` only those without any guard.
+MFA challenge and enrolment, password reset), which must be reachable before authentication.
+``report: routes`` yields all of them (a scope check); ``report: unauthenticated`` only those
+without any guard.
 """
 
 from __future__ import annotations
