@@ -52,3 +52,9 @@ def columns(cursor, owner, table):
     # literals only, and named binds
     # ok: sql-built-from-strings
     cursor.execute(sql, ownername=owner, tablename=table)
+
+
+async def settings_under(db, select, Config, namespace):
+    # an ORM expression: the f-string is a bound LIKE value, not statement text
+    # ok: sql-built-from-strings
+    return await db.execute(select(Config).where(Config.key.like(f"{namespace}.%")))
