@@ -58,3 +58,12 @@ async def settings_under(db, select, Config, namespace):
     # an ORM expression: the f-string is a bound LIKE value, not statement text
     # ok: sql-built-from-strings
     return await db.execute(select(Config).where(Config.key.like(f"{namespace}.%")))
+
+
+def tagged(session, tags):
+    clauses = []
+    for index, tag in enumerate(tags):
+        # the interpolation only names a bind parameter; the value is bound
+        # ok: sql-built-from-strings
+        clauses.append(session.execute(text(f"SELECT 1 FROM tags WHERE value = :tag_{index}"), {f"tag_{index}": tag}))
+    return clauses
