@@ -37,3 +37,11 @@ def embed_state(value):
     # the value is escaped for a script tag by the call chain: a call result is not reported
     # ok: raw-html-from-variable
     return markupsafe.Markup(json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def index(frontend_dir):
+    with open(frontend_dir + "/index.html", encoding="utf-8") as handle:
+        content = handle.read()
+    # the application's own page
+    # ok: raw-html-from-variable
+    return HTMLResponse(content=content)
