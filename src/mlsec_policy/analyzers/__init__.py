@@ -27,6 +27,7 @@ from mlsec_policy.analyzers import (
     model_artifacts,
     notebook_checks,
     paths,
+    route_auth,
     secret_assignments,
     secrets_scan,
     suppression_comments,
@@ -68,6 +69,8 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
         update_automation.SPEC,
         codeowners.SPEC,
         ci_tools.SPEC,
+        # serving: web routes and their authentication
+        route_auth.SPEC,
     )
 }
 """Every native analyzer by name."""

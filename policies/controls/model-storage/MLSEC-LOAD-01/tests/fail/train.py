@@ -16,3 +16,8 @@ def legacy(path):
 def aliased(path):
     # ruleid: torch-load-without-weights-only
     return tload(path)
+
+
+def pretrained(url):
+    # ruleid: torch-hub-state-dict-unrestricted
+    return torch.hub.load_state_dict_from_url(url, map_location="cpu", check_hash=True)

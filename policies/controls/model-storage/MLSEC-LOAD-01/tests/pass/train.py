@@ -15,3 +15,8 @@ def scripted(path):
     # torch.jit.load reads TorchScript archives, not pickles of arbitrary objects
     # ok: torch-load-without-weights-only
     return torch.jit.load(path)
+
+
+def pretrained(url):
+    # ok: torch-hub-state-dict-unrestricted
+    return torch.hub.load_state_dict_from_url(url, check_hash=True, weights_only=True)

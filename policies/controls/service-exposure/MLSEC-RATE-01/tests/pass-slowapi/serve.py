@@ -8,7 +8,6 @@ limiter = Limiter(key_func=get_remote_address)
 app = FastAPI()
 app.state.limiter = limiter
 
-# ruleid: web-api-routes
 @app.post("/predict")
 @limiter.limit("30/minute")
 async def predict(request: Request):

@@ -1,0 +1,3 @@
+#!/bin/sh
+# ruleid: ray-dashboard-all-interfaces
+ray start --head --port=6379 --dashboard-host=0.0.0.0

@@ -1,0 +1,4 @@
+import ray
+
+# ok: ray-init-dashboard-all-interfaces
+ray.init(include_dashboard=True)

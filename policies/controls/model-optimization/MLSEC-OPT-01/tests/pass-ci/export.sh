@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+# ruleid: model-conversion-command
+optimum-cli export onnx --model ./artifacts/review-sentiment --task text-classification onnx/

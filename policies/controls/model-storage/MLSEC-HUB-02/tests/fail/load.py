@@ -1,0 +1,21 @@
+from huggingface_hub import hf_hub_download, snapshot_download
+from sentence_transformers import SentenceTransformer
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
+
+BASE = "example-org/review-sentiment"
+RELEASE = "v1.2"
+
+# ruleid: hub-model-unpinned
+tokenizer = AutoTokenizer.from_pretrained(BASE)
+# ruleid: hub-model-unpinned
+model = AutoModelForSequenceClassification.from_pretrained(BASE, revision="main")
+# ruleid: hub-model-unpinned
+legacy = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", revision=RELEASE)
+# ruleid: hub-model-unpinned
+weights = hf_hub_download(repo_id="example-org/review-sentiment", filename="model.safetensors")
+# ruleid: hub-model-unpinned
+folder = snapshot_download("example-org/review-sentiment", allow_patterns=["*.json"])
+# ruleid: hub-model-unpinned
+classify = pipeline("text-classification", model="example-org/review-sentiment")
+# ruleid: hub-model-unpinned
+encoder = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2")

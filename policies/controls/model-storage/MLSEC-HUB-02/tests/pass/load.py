@@ -1,0 +1,53 @@
+import os
+
+from huggingface_hub import hf_hub_download
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
+
+BASE = "example-org/review-sentiment"
+COMMIT = "4f3c2a1b0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b"
+
+# ok: hub-model-unpinned
+tokenizer = AutoTokenizer.from_pretrained(BASE, revision=COMMIT)
+# ok: hub-model-unpinned
+model = AutoModelForSequenceClassification.from_pretrained(
+    "example-org/review-sentiment", revision="4f3c2a1b0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b"
+)
+# ok: hub-model-unpinned
+weights = hf_hub_download("example-org/review-sentiment", "model.safetensors", revision=COMMIT)
+
+# local folders are not hub ids
+# ok: hub-model-unpinned
+finetuned = AutoModelForSequenceClassification.from_pretrained("./artifacts/review-sentiment")
+# ok: hub-model-unpinned
+resumed = AutoModelForSequenceClassification.from_pretrained("output/checkpoint-500")
+# ok: hub-model-unpinned
+served = AutoModelForSequenceClassification.from_pretrained(os.path.join("/models", "sentiment"))
+# ok: hub-model-unpinned
+offline = AutoTokenizer.from_pretrained(BASE, local_files_only=True)
+
+
+def load(name, revision):
+    # the revision comes from configuration: its value is not known here
+    # ok: hub-model-unpinned
+    return AutoModelForSequenceClassification.from_pretrained(name, revision=revision)
+
+
+# the default model of a task is pinned by transformers itself
+# ok: hub-model-unpinned
+default = pipeline("sentiment-analysis")
+
+
+def frontend(version):
+    from pathlib import Path
+
+    from huggingface_hub import snapshot_download
+
+    # a dataset download (MLSEC-HUB-03), nested in another call
+    # ok: hub-model-unpinned
+    return Path(snapshot_download(repo_id="gradio/frontend", allow_patterns=f"{version}/**", repo_type="dataset"))
+
+
+def safety_checker(local_files_only):
+    # offline or not is the caller's setting: unknown here
+    # ok: hub-model-unpinned
+    return AutoModelForSequenceClassification.from_pretrained("example-org/safety-checker", local_files_only=local_files_only)
