@@ -250,3 +250,21 @@ def test_notebooks_in_other_languages_are_not_parsed_as_python(
     report = load_json(tmp_path / "r.json")
     assert [e for e in report["errors"] if e["path"] == "analysis.ipynb"] == []
     assert result.code == 0, result.out
+
+
+def test_valid_python_semgrep_cannot_parse_is_an_error_with_an_honest_hint(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    source = (
+        "def pick(outputs):\n"
+        "    match outputs:\n"
+        '        case {"message": {"content": None, **rest}} if "audio" not in rest:\n'
+        "            return rest\n"
+        "    return None\n"
+    )
+    repo = write_tree(tmp_path / "repo", {"gen.py": source})
+    result = scan(cli, repo, tmp_path)
+    assert result.code == 3
+    (error,) = [e for e in load_json(tmp_path / "r.json")["errors"] if e["path"] == "gen.py"]
+    assert error["kind"] == "parse-error" and error["level"] == "error"
+    assert "valid Python that semgrep's parser cannot read" in error["hint"]

@@ -9,6 +9,7 @@ Semgrep's per-file problems become ScanErrors on the controls that needed that f
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import tempfile
@@ -94,7 +95,7 @@ class SemgrepEngine:
             self.version = self.version or result.output.get("version")
             _raise_rule_errors(result.output, by_id)
             hits.extend(self._hits(result.output, by_scanned, by_id, workspace))
-            errors.extend(self._errors(result.output, by_scanned, checks))
+            errors.extend(self._errors(result.output, by_scanned, checks, workspace.root))
         return EngineOutput(tuple(hits), tuple(errors))
 
     def _run_batch(
@@ -171,7 +172,11 @@ class SemgrepEngine:
             )
 
     def _errors(
-        self, output: Mapping[str, Any], by_scanned: Mapping[str, _Target], checks: Sequence[Check]
+        self,
+        output: Mapping[str, Any],
+        by_scanned: Mapping[str, _Target],
+        checks: Sequence[Check],
+        workspace_root: Path,
     ) -> Iterable[ScanError]:
         for error in output.get("errors", []):
             kind_of_error = error.get("type")
@@ -209,7 +214,7 @@ class SemgrepEngine:
                 line=line,
                 control_ids=_control_ids(affected),
                 level=ErrorLevel.WARNING if partial else ErrorLevel.ERROR,
-                hint=_hint(label, artifact),
+                hint=_hint(label, target, workspace_root),
             )
 
 
@@ -312,15 +317,34 @@ def _rewrite_paths(message: str, target: _Target) -> str:
     return message.replace(target.scanned, target.artifact.path)
 
 
-def _hint(label: str, artifact: Artifact) -> str:
+def _hint(label: str, target: _Target, root: Path) -> str:
+    artifact = target.artifact
     kind = _error_kind(label)
     if kind == "timeout":
         return f"analysis took too long; split the file or leave it out: --exclude {artifact.path}"
     if kind == "partial-parse" or label == "PartialParsing":
         return "part of the file could not be parsed and was not checked; fix its syntax"
     if kind == "parse-error":
+        if _valid_python(target, root):
+            return (
+                "the file is valid Python that semgrep's parser cannot read (a semgrep "
+                "limitation, often recent syntax such as match statements); its code checks "
+                f"did not run. Review it by hand, or leave it out: --exclude {artifact.path}"
+            )
         return f"fix the syntax, or leave the file out with --exclude {artifact.path}"
     return "re-run with --verbose and report the problem if it persists"
+
+
+def _valid_python(target: _Target, root: Path) -> bool:
+    """Return True when Python's own parser accepts the scanned text (nothing is executed)."""
+    if target.artifact.kind not in (ArtifactKind.PYTHON, ArtifactKind.NOTEBOOK):
+        return False
+    source = target.view.text if target.view is not None else _read_scanned(target, root)
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _view_error(artifact: Artifact, exc: Exception, checks: Sequence[Check]) -> ScanError:
