@@ -10,6 +10,7 @@ import pytest
 
 from mlsec_policy.analyzers.secret_assignments import literal_secret
 from mlsec_policy.analyzers.secret_rules import CODE_SECRET_NAME, find_secrets, is_placeholder
+from mlsec_policy.redact import redact
 from tests.conftest import REPO, CliResult, load_json, report_validator, sarif_validator
 
 FIXTURE = REPO / "policies/controls/app-development/MLSEC-SECRET-01/tests/fail"
@@ -128,7 +129,6 @@ def test_placeholder_words() -> None:
     ],
 )
 def test_redact_masks_keys_other_engines_may_quote(text: str, hidden: str) -> None:
-    from mlsec_policy.redact import redact
 
     assert hidden not in redact(text)
     assert "****" in redact(text)
@@ -145,3 +145,19 @@ def test_redact_masks_keys_other_engines_may_quote(text: str, hidden: str) -> No
 )
 def test_secret_named_settings_judge_the_value_shape(name: str, value: str, secret: bool) -> None:
     assert literal_secret(name, value, 3.0, CODE_SECRET_NAME) is secret
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("path = hf_hub_download(repo_id, filename)", "hf_hub_download"),
+        ("token = 'hf_XyZ12aBcDeFgHiJkLmNoPqRsTuVwXyZ987'", None),
+        ("ghp_16C7e42F292c6912E7710c838347Ae178B4a", None),
+    ],
+)
+def test_redaction_keeps_identifiers_that_share_a_token_prefix(text: str, kept: str | None) -> None:
+    masked = redact(text)
+    if kept is None:
+        assert "****" in masked
+    else:
+        assert kept in masked

@@ -35,11 +35,22 @@ _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/
 def redact(text: str) -> str:
     """Return ``text`` with every secret-looking value masked."""
     text = _PEM.sub(lambda m: f"-----BEGIN {m.group(1)}----- {MASK}", text)
-    text = _PREFIXED.sub(lambda m: m.group(1) + MASK, text)
+    text = _PREFIXED.sub(_mask_prefixed, text)
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(3), text)
     text = _KEYED_HEX.sub(lambda m: m.group(1) + MASK, text)
     text = _NETRC_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
     return _ASSIGNED.sub(_mask_assignment, text)
+
+
+def _mask_prefixed(match: re.Match[str]) -> str:
+    """Mask a token behind a known prefix; leave identifiers (``hf_hub_download``) alone."""
+    body = match.group(2)
+    random_looking = any(c.isdigit() for c in body) or (
+        any(c.isupper() for c in body) and any(c.islower() for c in body)
+    )
+    if not random_looking or re.fullmatch(r"[a-z]+(?:_[a-z]+)*", body):
+        return match.group(0)
+    return match.group(1) + MASK
 
 
 def _mask_assignment(match: re.Match[str]) -> str:
