@@ -7,6 +7,7 @@ configured lists; ``--no-inline-suppressions`` and ``--fail-on-attestation`` can
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -91,8 +92,8 @@ def scan_options(command: F) -> F:
         click.option(
             "--jobs",
             type=click.IntRange(1, 64),
-            default=2,
-            show_default=True,
+            default=lambda: min(os.cpu_count() or 1, 8),
+            show_default="the number of CPUs, at most 8",
             help="Parallel semgrep jobs.",
         ),
         click.option(
