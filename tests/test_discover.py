@@ -58,6 +58,9 @@ PICKLE_HEAD = b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00"
         ("models/model.safetensors", b"", ArtifactKind.MODEL_ARTIFACT, "safetensors"),
         ("models/weights.bin", b"\x00\x01binary", ArtifactKind.MODEL_ARTIFACT, "bin"),
         ("notes/readme.txt", PICKLE_HEAD, ArtifactKind.MODEL_ARTIFACT, "pickle"),
+        ("notes/weights.txt", b"(dp0\nVw\np1\nI1\ns.", ArtifactKind.MODEL_ARTIFACT, "pickle"),
+        # text that decodes as a few pickle opcodes is not a pickle ("h2." is GET, STOP)
+        ("assets/Settings.css", b"h2.svelte-xaoy31{color:var(--c)}", ArtifactKind.OTHER, None),
         ("tokenizer.json", b"{", ArtifactKind.MODEL_ARTIFACT, "tokenizer"),
         ("data/train.csv", b"a,b", ArtifactKind.DATA_FILE, "csv"),
         ("README.md", b"# x", ArtifactKind.DOCS, None),

@@ -300,10 +300,15 @@ def looks_like_pickle(head: bytes) -> bool:
         return False
     count = 0
     imported = False
+    memo: set[object] = set()
     depth, marks = 0, list[int]()  # the stack is emulated: text rarely keeps it consistent
     try:
-        for opcode, arg, _pos in pickletools.genops(io.BytesIO(head)):
+        for opcode, arg, position in pickletools.genops(io.BytesIO(head)):
             count += 1
+            if opcode.name in {"GET", "BINGET", "LONG_BINGET"} and arg not in memo:
+                return False  # reads a memo slot nothing stored: CSS such as "h2.svelte{"
+            if opcode.name in {"PUT", "BINPUT", "LONG_BINPUT"}:
+                memo.add(arg)
             before = list(opcode.stack_before)
             if pickletools.markobject in before:
                 if not marks:
@@ -324,11 +329,19 @@ def looks_like_pickle(head: bytes) -> bool:
                 if _IMPORT.fullmatch(str(arg)) is None:
                     return False
                 imported = True
-            if opcode.name == "STOP" or count >= 64:
-                return count >= 2
+            if opcode.name == "STOP":
+                return count >= 2 and _ends_cleanly(head[position + 1 :])
+            if count >= 64:
+                return True
     except (ValueError, UnicodeError, EOFError, KeyError, IndexError, OverflowError):
         return count >= 64 and len(head) >= PEEK_BYTES
     return False
+
+
+def _ends_cleanly(rest: bytes) -> bool:
+    """Return True when what follows a STOP is nothing, or the start of another pickle."""
+    rest = rest.lstrip(b"\r\n")
+    return not rest or looks_like_pickle(rest[:PEEK_BYTES])
 
 
 _PICKLE_STARTS = frozenset(b"(cdilt}])NIJKLMFGSTUVXaehpq\x85\x88\x89")
