@@ -330,7 +330,7 @@ def looks_like_pickle(head: bytes) -> bool:
                     return False
                 imported = True
             if opcode.name == "STOP":
-                return count >= 2 and _ends_cleanly(head[position + 1 :])
+                return count >= 2 and _ends_cleanly(head[(position or 0) + 1 :])
             if count >= 64:
                 return True
     except (ValueError, UnicodeError, EOFError, KeyError, IndexError, OverflowError):
