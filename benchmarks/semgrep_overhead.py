@@ -29,7 +29,7 @@ from procmem import Measured, measure
 
 from mlsec_policy.analyzers import params_schemas
 from mlsec_policy.discover import discover
-from mlsec_policy.engines.semgrep_run import SemgrepSettings, find_binary
+from mlsec_policy.engines.semgrep_run import SemgrepSettings, environment, find_binary
 from mlsec_policy.policy import load_policy
 from mlsec_policy.policy.semgrep_rules import build_rule
 
@@ -68,17 +68,8 @@ def fetch(package: str) -> Path:
 
 
 def semgrep_env(scratch: Path) -> dict[str, str]:
-    """Return the offline switches every semgrep call needs (both runs get the same)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMGREP_")}
-    env.update(
-        {
-            "SEMGREP_ENABLE_VERSION_CHECK": "0",
-            "SEMGREP_SEND_METRICS": "off",
-            "SEMGREP_SETTINGS_FILE": str(scratch / "settings.yml"),
-            "SEMGREP_LOG_FILE": str(scratch / "semgrep.log"),
-        }
-    )
-    return env
+    """Return the offline switches every semgrep call needs: the engine's own, for both runs."""
+    return environment(scratch)
 
 
 def best(runs: list[Measured]) -> Measured:

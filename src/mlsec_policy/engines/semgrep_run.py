@@ -129,7 +129,7 @@ def _execute(
         process = subprocess.run(
             command,
             cwd=cwd,
-            env=_environment(scratch),
+            env=environment(scratch),
             capture_output=True,
             timeout=settings.process_timeout,
             check=False,
@@ -156,7 +156,7 @@ def _parse(stdout: bytes, results: type) -> dict[str, Any] | None:
     return None
 
 
-def _environment(scratch: Path) -> dict[str, str]:
+def environment(scratch: Path) -> dict[str, str]:
     """Our environment minus semgrep settings, plus the switches that keep semgrep offline."""
     home = scratch / "semgrep-home"
     home.mkdir(parents=True, exist_ok=True)
