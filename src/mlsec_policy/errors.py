@@ -119,9 +119,3 @@ class EngineUnavailableError(MlsecPolicyError):
     """A required engine (the semgrep binary) is missing or does not start."""
 
     exit_code = ExitCode.INCOMPLETE
-
-
-class ReportFileError(MlsecPolicyError):
-    """A report file given to ``report render`` or ``report verify`` cannot be used."""
-
-    exit_code = ExitCode.USAGE

@@ -17,7 +17,7 @@ from mlsec_policy import __version__
 from mlsec_policy.analyzers import ANALYZERS, params_schemas, suppression_comments
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
-from mlsec_policy.engines.base import EngineOutput, Workspace
+from mlsec_policy.engines.base import Engine, EngineOutput, Workspace
 from mlsec_policy.engines.native import NativeEngine
 from mlsec_policy.engines.semgrep import SemgrepEngine
 from mlsec_policy.errors import UsageError
@@ -35,7 +35,7 @@ from mlsec_policy.models import (
     WaiverUse,
 )
 from mlsec_policy.options import ScanOptions
-from mlsec_policy.policy import Policy, configure, load_policy
+from mlsec_policy.policy import Check, Policy, configure, load_policy
 from mlsec_policy.suppress import baseline, diff, inline, waivers
 from mlsec_policy.timeinfo import iso, scan_time, today
 
@@ -76,10 +76,14 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))
         semgrep_checks, native_checks = policy.checks("semgrep"), policy.checks("native")
-        progress(f"{files}; semgrep running {len(semgrep_checks)} rules")
-        outputs = [semgrep.run(semgrep_checks, inventory, workspace)]
-        progress(f"{files}; native analyzers running {len(native_checks)} checks")
-        outputs.append(native.run(native_checks, inventory, workspace))
+        runs: list[tuple[Engine, tuple[Check, ...], str]] = [
+            (semgrep, semgrep_checks, f"semgrep running {len(semgrep_checks)} rules"),
+            (native, native_checks, f"native analyzers running {len(native_checks)} checks"),
+        ]
+        outputs = []
+        for engine, checks, doing in runs:
+            progress(f"{files}; {doing}")
+            outputs.append(engine.run(checks, inventory, workspace))
     progress(f"evaluating {len(policy.controls)} controls")
     hits = [hit for output in outputs for hit in output.hits]
     errors = _all_errors(outputs, inventory, policy)

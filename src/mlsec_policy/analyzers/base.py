@@ -8,7 +8,7 @@ observation means — a violation, evidence, or scope — is decided by the chec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -162,8 +162,3 @@ def string_list(params: Mapping[str, JsonValue], key: str) -> list[str]:
     """Return the list of strings a parameter holds ([] when absent)."""
     value = params.get(key)
     return [str(item) for item in value] if isinstance(value, list) else []
-
-
-def lines_of(text: str) -> Iterator[tuple[int, str]]:
-    """Yield (1-based line number, line) pairs."""
-    yield from enumerate(text.splitlines(), start=1)

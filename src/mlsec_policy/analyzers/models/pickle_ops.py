@@ -166,29 +166,26 @@ def _ext(machine: Machine, arg: object, offset: int) -> None:
     machine.push(target)
 
 
-def _reduce(machine: Machine, arg: object, offset: int) -> None:
+def _call(machine: Machine, opcode: str, offset: int) -> None:
+    """Pop a callable and its arguments, report the call, push its (symbolic) result."""
     args = machine._pop(offset)
     func = machine._pop(offset)
     call = Call(func, args)
-    machine.events.on_call(call, "REDUCE", offset)
+    machine.events.on_call(call, opcode, offset)
     machine.push(call)
+
+
+def _reduce(machine: Machine, arg: object, offset: int) -> None:
+    _call(machine, "REDUCE", offset)
 
 
 def _newobj(machine: Machine, arg: object, offset: int) -> None:
-    args = machine._pop(offset)
-    cls = machine._pop(offset)
-    call = Call(cls, args)
-    machine.events.on_call(call, "NEWOBJ", offset)
-    machine.push(call)
+    _call(machine, "NEWOBJ", offset)
 
 
 def _newobj_ex(machine: Machine, arg: object, offset: int) -> None:
     machine._pop(offset)  # kwargs
-    args = machine._pop(offset)
-    cls = machine._pop(offset)
-    call = Call(cls, args)
-    machine.events.on_call(call, "NEWOBJ_EX", offset)
-    machine.push(call)
+    _call(machine, "NEWOBJ_EX", offset)
 
 
 def _obj(machine: Machine, arg: object, offset: int) -> None:

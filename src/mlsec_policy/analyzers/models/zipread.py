@@ -93,11 +93,6 @@ class Listing:
         self.anomalies.append(Anomaly(code, severity, message, detail, unverifiable))
 
 
-def is_zip(head: bytes) -> bool:
-    """Return True when the bytes start like a zip archive (or an empty one)."""
-    return head.startswith((LOCAL, END))
-
-
 def list_zip(archive: FileSlice) -> Listing:
     """Return the members of the zip held in ``archive`` and its anomalies."""
     listing = Listing()
