@@ -199,13 +199,13 @@ def packets(comparison: Comparison, repos: list[Repo], corpus: Path, directory: 
     by_repo: dict[str, list[Item]] = defaultdict(list)
     for key in comparison.unjudged:
         by_repo[key[0]].append(Item(key, comparison.items[key]))
-    index = ["# Judging packets", "", "| packet | findings |", "|---|---:|"]
+    index = ["# Judging packets", "", "| packet | verdicts | findings |", "|---|---:|---:|"]
     for repo in repos:
         items = by_repo.get(repo.name, [])
         if not items:
             continue
-        for path, count in write_packets(directory, repo, items, corpus / repo.name, PACKET_SIZE):
-            index.append(f"| [{path.name}]({path.name}) | {count} |")
+        written = write_packets(directory, repo, items, corpus / repo.name, PACKET_SIZE)
+        index.extend(f"| [{p.name}]({p.name}) | {groups} | {keys} |" for p, groups, keys in written)
     (directory / "INDEX.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     print(f"packets written to {directory} ({len(comparison.unjudged)} findings)")
 

@@ -3,6 +3,7 @@
 Usage:
   python benchmarks/realworld/run.py [--corpus DIR] [--out DIR] [--mlsec-policy CMD]
                                      [--jobs N] [--kill-after MIN] [--only NAME ...]
+  python benchmarks/realworld/run.py --table [--out DIR]   (the summary table, no scan)
 
 For each repository of manifest.yaml found under --corpus, the clone's HEAD must equal the
 pinned commit and its tree must be clean, else the repository is refused. The scan is
@@ -11,7 +12,9 @@ minutes is killed and recorded as a timeout. Per repository, OUT/repos/ keeps th
 report, the finding rows and a summary; OUT/findings.jsonl and OUT/scan-summary.json are
 then rebuilt from every manifest repository's files in OUT/repos/, so --only refreshes one
 repository and keeps the others. Exit status: 0 when every selected repository was scanned,
-2 when one was refused, 1 when one timed out or wrote no report.
+2 when one was refused, 1 when one timed out or wrote no report. At the end it prints a
+Markdown table per repository: files, wall time, exit code, findings, scan errors and the
+controls left in `error`.
 """
 
 from __future__ import annotations
@@ -162,6 +165,32 @@ def rebuild(out: Path, repos: list[Repo]) -> None:
     )
 
 
+def summary_table(out: Path) -> str:
+    """Render OUT/scan-summary.json as a Markdown table, one row per repository."""
+    combined = json.loads((out / "scan-summary.json").read_text(encoding="utf-8"))
+    lines = [
+        "| repo | kind | commit | files | wall s | exit | findings | scan errors "
+        "| error controls |",
+        "|---|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for entry in combined["repos"]:
+        exit_code = "killed" if entry["exit_code"] is None else str(entry["exit_code"])
+        controls = ", ".join(c["control_id"] for c in entry.get("error_controls", [])) or "—"
+        cells = [
+            entry["repo"],
+            entry["kind"],
+            f"`{entry['commit'][:12]}`",
+            str(entry.get("files", "—")),
+            f"{entry['wall_seconds']:.1f}",
+            exit_code,
+            str(entry.get("findings", "—")),
+            str(len(entry.get("scan_errors", []))),
+            controls,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
@@ -171,8 +200,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--kill-after", type=float, default=15.0, help="minutes per scan")
     parser.add_argument("--only", action="append", default=[], metavar="NAME")
+    parser.add_argument("--table", action="store_true", help="only print the summary table")
     args = parser.parse_args(argv)
     repos = load_manifest(args.manifest)
+    if args.table:
+        rebuild(args.out, repos)
+        print(summary_table(args.out), end="")
+        return 0
     unknown = set(args.only) - {repo.name for repo in repos}
     if unknown:
         parser.error(f"not in the manifest: {', '.join(sorted(unknown))}")
@@ -193,6 +227,7 @@ def main(argv: list[str]) -> int:
             status = 1
     rebuild(args.out, repos)
     print(f"wrote {args.out / 'findings.jsonl'} and {args.out / 'scan-summary.json'}")
+    print(summary_table(args.out))
     return status
 
 

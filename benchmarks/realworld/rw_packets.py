@@ -22,6 +22,7 @@ HEAD_LINES = 25
 PACKET_SIZE = 60
 OUTPUT_LINES = 15
 _BACKTICKS = re.compile(r"`{3,}")
+_GUTTER = re.compile(r"^[> ] +\d+ \| ")
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def context(root: Path, row: FindingRow) -> list[str]:
 
 def whole_file(root: Path, lines: list[str] | None) -> list[str]:
     """Show a finding without a line: the file's first lines and the repository's top level."""
-    top = sorted(entry.name + ("/" if entry.is_dir() else "") for entry in root.iterdir())
+    entries = root.iterdir() if root.is_dir() else iter(())
+    top = sorted(entry.name + ("/" if entry.is_dir() else "") for entry in entries)
     listing = ", ".join(f"`{name}`" for name in top if name != ".git/")
     out = ["No line: the finding is about the file as a whole, or the repository.", ""]
     out.append(f"Top level of the repository: {listing}")
@@ -100,27 +102,57 @@ def whole_file(root: Path, lines: list[str] | None) -> list[str]:
     return out
 
 
-def render_item(number: int, item: Item, root: Path) -> list[str]:
-    """One finding's section of a packet."""
-    first = item.rows[0]
-    where = first.path if first.line is None else f"{first.path}:{first.line}"
+def _gutterless(lines: list[str]) -> str:
+    return "\n".join(_GUTTER.sub("", line) for line in lines)
+
+
+def group(items: Sequence[Item], root: Path) -> list[list[Item]]:
+    """Gather items whose control, check, messages and shown code (line numbers aside) agree.
+
+    Such findings are copies of one construct (a notebook kept once per framework, a file
+    repeated per language), so one verdict fits all; the packet still lists every place.
+    """
+    groups: dict[tuple[str, ...], list[Item]] = {}
+    for item in items:
+        first = item.rows[0]
+        messages = "\n".join(sorted({row.message for row in item.rows}))
+        shown = _gutterless(context(root, first))
+        groups.setdefault((first.control_id, first.check_id, messages, shown), []).append(item)
+    return list(groups.values())
+
+
+def _where(row: FindingRow) -> str:
+    return row.path if row.line is None else f"{row.path}:{row.line}"
+
+
+def render_group(number: int, items: Sequence[Item], root: Path) -> list[str]:
+    """One section of a packet: a finding, or identical copies of it, with the code shown once."""
+    first = items[0].rows[0]
     out = [
-        f"## {number}. `{key_id(item.key)}` — {where}",
+        f"## {number}. `{key_id(items[0].key)}` — {_where(first)}",
         "",
         f"- control: {first.control_id} (check `{first.check_id}`), severity {first.severity}",
     ]
-    messages = sorted({row.message for row in item.rows})
-    if len(item.rows) > 1:
-        out.append(f"- reported {len(item.rows)} times at this place")
-    out.extend(f"- message: {message}" for message in messages)
-    out.extend(["- judgement row to complete:", "", "```", csv_row(item.key, first.commit), "```"])
-    out.append("")
+    if len(items[0].rows) > 1:
+        out.append(f"- reported {len(items[0].rows)} times at this place")
+    out.extend(f"- message: {message}" for message in sorted({r.message for r in items[0].rows}))
+    if len(items) > 1:
+        out.append(
+            f"- the same message on the same code (line numbers aside) at {len(items)} places;"
+            " one verdict for all of them, one row each:"
+        )
+    else:
+        out.append("- judgement row to complete:")
+    rows = [csv_row(item.key, item.rows[0].commit) for item in items]
+    out.extend(["", "```", *rows, "```", ""])
     out.extend(context(root, first))
     out.append("")
     return out
 
 
-def render_packet(repo: Repo, part: int, parts: int, items: Sequence[Item], root: Path) -> str:
+def render_packet(
+    repo: Repo, part: int, parts: int, groups: Sequence[Sequence[Item]], root: Path
+) -> str:
     """Render a whole packet file for some of REPO's unjudged findings."""
     out = [
         f"# Judging packet: {repo.name} ({part} of {parts})",
@@ -138,20 +170,24 @@ def render_packet(repo: Repo, part: int, parts: int, items: Sequence[Item], root
         "Open the file in the local copy when the excerpt is not enough.",
         "",
     ]
-    for number, item in enumerate(items, start=1):
-        out.extend(render_item(number, item, root))
+    for number, items in enumerate(groups, start=1):
+        out.extend(render_group(number, items, root))
     return "\n".join(out).rstrip() + "\n"
 
 
 def write_packets(
     directory: Path, repo: Repo, items: Sequence[Item], root: Path, size: int = PACKET_SIZE
-) -> list[tuple[Path, int]]:
-    """Write REPO's items in packets of at most SIZE findings; return each path and count."""
+) -> list[tuple[Path, int, int]]:
+    """Write REPO's items in packets of at most SIZE verdicts to give.
+
+    Returns each packet's path, its number of verdicts and its number of findings.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    written: list[tuple[Path, int]] = []
+    groups = group(items, root)
+    chunks = [groups[start : start + size] for start in range(0, len(groups), size)]
+    written: list[tuple[Path, int, int]] = []
     for part, chunk in enumerate(chunks, start=1):
-        path = directory / f"{repo.name}-{part:02d}.md"
+        path = directory / f"{repo.name}-{part:03d}.md"
         path.write_text(render_packet(repo, part, len(chunks), chunk, root), encoding="utf-8")
-        written.append((path, len(chunk)))
+        written.append((path, len(chunk), sum(len(items) for items in chunk)))
     return written
