@@ -43,7 +43,7 @@ def read_judgements(path: Path) -> list[Judgement]:
         if tuple(reader.fieldnames or ()) != COLUMNS:
             raise JudgementError(f"{path}: the header must be {','.join(COLUMNS)}")
         judgements: list[Judgement] = []
-        seen: dict[Key, int] = {}
+        seen: dict[tuple[str, Key], int] = {}
         for number, record in enumerate(reader, start=2):
             values = {column: (record.get(column) or "").strip() for column in COLUMNS}
             judgement = Judgement(**values)
@@ -52,11 +52,12 @@ def read_judgements(path: Path) -> list[Judgement]:
                     f"{path}:{number}: verdict {judgement.verdict!r} is not one of "
                     f"{', '.join(VERDICTS)}"
                 )
-            if judgement.key in seen:
+            identity = (judgement.commit, judgement.key)
+            if identity in seen:
                 raise JudgementError(
-                    f"{path}:{number}: the same finding is judged on line {seen[judgement.key]}"
+                    f"{path}:{number}: the same finding is judged on line {seen[identity]}"
                 )
-            seen[judgement.key] = number
+            seen[identity] = number
             judgements.append(judgement)
     return judgements
 
