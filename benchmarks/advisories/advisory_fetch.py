@@ -108,9 +108,23 @@ def _git_dir(release: Release, corpus: Path, mirrors: Path | None) -> Path:
 
 
 def _git_archive(release: Release, git_dir: Path, dest: Path) -> None:
+    """Write the scan root and the root manifests of the tagged commit into ``dest``.
+
+    Only those paths are read, so a mirror that lacks some large blobs elsewhere (model
+    files, images) still serves the entry.
+    """
     assert release.commit is not None
+    git = ["git", "--git-dir", str(git_dir)]
+    listed = subprocess.run(
+        [*git, "ls-tree", "--name-only", release.commit],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    paths: list[str] = []  # no path: the whole commit
+    if release.scan_root != ".":
+        paths = [name for name in listed.stdout.split() if name in MANIFESTS]
+        paths.append(release.scan_root.rstrip("/"))
     done = subprocess.run(
-        ["git", "--git-dir", str(git_dir), "archive", "--format=tar", release.commit],
+        [*git, "archive", "--format=tar", release.commit, "--", *paths],
         capture_output=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
@@ -122,7 +136,10 @@ def _git_archive(release: Release, git_dir: Path, dest: Path) -> None:
 
 def release_tree(release: Release, corpus: Path, mirrors: Path | None) -> Path:
     """Return the unpacked tree of ``release`` under ``corpus``, fetching it once."""
-    tree = corpus / "trees" / f"{release.package}-{release.version}-{release.source}"
+    name = f"{release.package}-{release.version}-{release.source}"
+    if release.source == "git":  # only the scan root is taken from a repository
+        name = f"{release.key}-git"
+    tree = corpus / "trees" / name
     marker = tree.with_name(tree.name + ".done")
     if marker.is_file() and tree.is_dir():
         return tree
