@@ -54,6 +54,8 @@ class Release:
     """First and last line of the sink statement; ``None`` when the code is gone."""
     scan_root: str
     """Folder of the release that is scanned (``.`` for the whole release)."""
+    reads: str | None
+    """Text the sink's lines must contain: the run checks it, so the data cannot drift."""
 
     @property
     def key(self) -> str:
@@ -133,6 +135,11 @@ def _release(raw: object, package: str, where: str, *, needs_sink: bool) -> Rele
         raise EntryError(f"{where}: 'scan_root' must be a relative folder")
     if file is not None and scan_root != "." and not file.startswith(scan_root.rstrip("/") + "/"):
         raise EntryError(f"{where}: 'file' lies outside 'scan_root'")
+    reads = raw.get("reads")
+    if reads is not None and (not isinstance(reads, str) or lines is None):
+        raise EntryError(f"{where}: 'reads' must be text, and needs 'lines'")
+    if needs_sink and reads is None:
+        raise EntryError(f"{where}: the vulnerable release needs 'reads' (text of the sink)")
     return Release(
         package=str(raw.get("package", package)),
         version=_text(raw, "version", where),
@@ -142,6 +149,7 @@ def _release(raw: object, package: str, where: str, *, needs_sink: bool) -> Rele
         file=file,
         lines=lines,
         scan_root=scan_root,
+        reads=reads,
     )
 
 

@@ -73,15 +73,18 @@ def _scan(release: Release, args: argparse.Namespace, cache: dict[str, ScanResul
 
 
 def _check_sink(release: Release, args: argparse.Namespace) -> str | None:
-    """Say what is wrong when the sink file or line does not exist in the release."""
+    """Say what is wrong when the sink's file, lines or text are not in the release."""
     if release.file is None or release.lines is None:
         return None
     path = release_tree(release, args.corpus, args.mirrors) / release.file
     if not path.is_file():
         return f"{release.package} {release.version} has no file {release.file}"
-    count = len(path.read_bytes().splitlines())
-    if release.lines[1] > count:
-        return f"{release.file} of {release.version} has only {count} lines"
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    first, last = release.lines
+    if last > len(lines):
+        return f"{release.file} of {release.version} has only {len(lines)} lines"
+    if release.reads is not None and release.reads not in "\n".join(lines[first - 1 : last]):
+        return f"{release.file}:{first}-{last} of {release.version} does not read {release.reads!r}"
     return None
 
 
