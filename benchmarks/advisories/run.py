@@ -88,6 +88,25 @@ def _check_sink(release: Release, args: argparse.Namespace) -> str | None:
     return None
 
 
+def _check_removed(entry: Entry, args: argparse.Namespace) -> str | None:
+    """Say what is wrong when a fix said to remove the sink did not remove it."""
+    fixed, vulnerable = entry.fixed, entry.vulnerable
+    if fixed is None or fixed.lines is not None:
+        return None
+    tree = release_tree(fixed, args.corpus, args.mirrors)
+    if fixed.file is None:
+        if vulnerable.file is not None and (tree / vulnerable.file).exists():
+            return f"{fixed.version} still has {vulnerable.file}, said to be removed"
+        return None
+    path = tree / fixed.file
+    if not path.is_file():
+        return f"{fixed.package} {fixed.version} has no file {fixed.file}"
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if vulnerable.reads is not None and vulnerable.reads in text:
+        return f"{fixed.file} of {fixed.version} still reads {vulnerable.reads!r}"
+    return None
+
+
 def run(
     entries: Sequence[Entry], args: argparse.Namespace
 ) -> tuple[list[Score], list[str], set[tuple[str, str]]]:
@@ -98,7 +117,8 @@ def run(
     for entry in entries:
         print(f"{entry.id}: {entry.vulnerable.package} {entry.vulnerable.version}", file=sys.stderr)
         try:
-            checks = (_check_sink(r, args) for r in (entry.vulnerable, entry.fixed) if r)
+            checks = [_check_sink(r, args) for r in (entry.vulnerable, entry.fixed) if r]
+            checks.append(_check_removed(entry, args))
             problems.extend(f"{entry.id}: {bad}" for bad in checks if bad)
             vuln = _scan(entry.vulnerable, args, cache)
             fixed = None
