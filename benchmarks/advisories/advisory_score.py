@@ -196,7 +196,7 @@ HEADER = [
     "group",
     "entries",
     "found at sink",
-    "found in file",
+    "found at sink or elsewhere in file",
     "missed",
     "errors",
     "fixed still flagged",
