@@ -5,7 +5,7 @@ the fix was a code change) is downloaded once into ``--corpus``, unpacked withou
 the destination, reduced to its scan root, and scanned with ``mlsec-policy scan``. Scan
 reports are cached per (package, version, scan root) and reused until ``--rescan``.
 
-    python benchmarks/advisories/run.py [--only ID] [--jobs 1] [--markdown FILE]
+    python benchmarks/advisories/recall.py [--only ID] [--jobs 1] [--markdown FILE]
         [--corpus DIR] [--mirrors DIR] [--mlsec-policy CMD] [--rescan]
 
 Exit status: 0 when every entry was scored, 1 when an entry could not be fetched or scanned
@@ -140,7 +140,7 @@ def render(scores: Sequence[Score], problems: Sequence[str], tool: str, digest: 
         "# Recall on published ML advisories",
         "",
         f"Scanner: {tool}, policy digest `{digest}`. Produced by "
-        "`benchmarks/advisories/run.py` from `benchmarks/advisories/advisories.yaml`; "
+        "`benchmarks/advisories/recall.py` from `benchmarks/advisories/advisories.yaml`; "
         "see `benchmarks/advisories/README.md` for how entries are chosen and verified.",
         "",
         "An advisory is *found at the sink* when a finding of one of its accepted controls "
