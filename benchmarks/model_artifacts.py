@@ -43,7 +43,7 @@ def _crc_of_zeros(size: int) -> int:
 def write_checkpoint(path: Path, total: int) -> None:
     """Write a stored PyTorch zip whose storages are sparse holes totalling ``total`` bytes."""
     sys.path.insert(0, str(REPO / "src"))
-    from mlsec_policy.analyzers.models import forge
+    from mlsec_policy.policytest import forge
 
     per = total // TENSORS // 4 * 4
     numel = per // 4

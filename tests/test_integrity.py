@@ -16,9 +16,9 @@ from mlsec_policy.analyzers.integrity_dvc import dvc_outputs
 from mlsec_policy.analyzers.integrity_lfs import lfs_objects
 from mlsec_policy.analyzers.integrity_manifest import checksum_manifest
 from mlsec_policy.discover import discover
-from mlsec_policy.fixturegen_data import LFS_CONTENT, safetensors_bytes
 from mlsec_policy.models import Artifact, ArtifactKind, Severity
 from mlsec_policy.options import ScanOptions
+from mlsec_policy.policytest.generators.data import LFS_CONTENT, safetensors_bytes
 from mlsec_policy.scan import scan
 from tests.conftest import write_tree
 

@@ -11,14 +11,14 @@ import joblib
 import numpy as np
 import pytest
 
-from mlsec_policy.analyzers.models import forge
-from mlsec_policy.analyzers.models.corpus import BYPASS_TARGETS
-from mlsec_policy.analyzers.models.forge import Name
 from mlsec_policy.analyzers.models.issues import Concern, Issue
 from mlsec_policy.analyzers.models.pickle_policy import Verdict, judge
 from mlsec_policy.analyzers.models.pickle_scan import scan_pickle
 from mlsec_policy.analyzers.models.source import Memory
 from mlsec_policy.models import Severity
+from mlsec_policy.policytest import forge
+from mlsec_policy.policytest.corpus import BYPASS_TARGETS
+from mlsec_policy.policytest.forge import Name
 
 
 def scan(data: bytes) -> list[Issue]:

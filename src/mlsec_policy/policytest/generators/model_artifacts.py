@@ -1,4 +1,4 @@
-"""Fixture generators for the model-artifact controls (listed in :mod:`mlsec_policy.fixturegen`).
+"""Fixture generators for the model-artifact controls (listed in the package's ``GENERATORS``).
 
 Each writes model files into a case folder. The malicious ones only *describe* a call of
 ``os.system`` and friends in pickle opcodes; nothing is ever run, and they are written fresh
@@ -11,7 +11,7 @@ import gzip
 from collections.abc import Callable
 from pathlib import Path
 
-from mlsec_policy.analyzers.models import forge
+from mlsec_policy.policytest import forge
 
 Generator = Callable[[Path], None]
 

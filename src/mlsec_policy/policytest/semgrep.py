@@ -29,7 +29,7 @@ from mlsec_policy.models import Artifact, ArtifactKind, Severity
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import Check, Control
 from mlsec_policy.policy.semgrep_rules import build_rule
-from mlsec_policy.policytest import load_cases
+from mlsec_policy.policytest.cases import load_cases
 
 ANNOTATION = re.compile(r"(?:#|//|<!--)\s*(todoruleid|todook|ruleid|ok)\s*:\s*([\w\s,-]+)")
 SKIPPED_KINDS = frozenset({ArtifactKind.NOTEBOOK, ArtifactKind.MODEL_ARTIFACT})

@@ -15,8 +15,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mlsec_policy.analyzers.models import forge
-from mlsec_policy.analyzers.models.forge import Name
+from mlsec_policy.policytest import forge
+from mlsec_policy.policytest.forge import Name
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from typing import Any, cast
 
 from mlsec_policy.engines.semgrep_run import SemgrepSettings
 from mlsec_policy.errors import PolicyError, PolicyErrors
-from mlsec_policy.fixturegen import GENERATORS
 from mlsec_policy.models import Attestation, ControlStatus, Finding, Report
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.policy.model import Control, Policy
+from mlsec_policy.policytest.generators import GENERATORS
 from mlsec_policy.scan import scan
 from mlsec_policy.schema_check import check_document
 from mlsec_policy.yamlpos import YamlError, load_single

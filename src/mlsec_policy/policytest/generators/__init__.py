@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mlsec_policy import fixturegen_data
-from mlsec_policy.analyzers.models import generators as model_generators
+from mlsec_policy.policytest.generators import data, model_artifacts
 
 Generator = Callable[[Path], None]
 
 GENERATORS: dict[str, Generator] = {
-    **fixturegen_data.GENERATORS,
-    **model_generators.GENERATORS,
+    **data.GENERATORS,
+    **model_artifacts.GENERATORS,
 }
 """Generator name to function; analyzers' fixture builders are listed here explicitly."""
