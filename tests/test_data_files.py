@@ -9,7 +9,7 @@ import pytest
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext
 from mlsec_policy.analyzers.data_files import personal_data
-from mlsec_policy.analyzers.pii_patterns import PiiKind, find_pii, iban_valid, luhn
+from mlsec_policy.analyzers.patterns.pii import PiiKind, find_pii, iban_valid, luhn
 from mlsec_policy.models import Artifact, ArtifactKind
 from tests.conftest import write_tree
 

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
-from mlsec_policy.analyzers import ANALYZERS, params_schemas, suppression_comments
+from mlsec_policy.analyzers import ANALYZERS, params_schemas
+from mlsec_policy.analyzers.governance import suppression_comments
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import Engine, EngineOutput, Workspace

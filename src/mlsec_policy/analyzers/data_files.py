@@ -2,7 +2,7 @@
 
 Only a bounded sample is read — at most ``max-rows`` records and ``max-bytes`` bytes — so a
 multi-gigabyte dataset costs the same as a small one. Each value is matched by the recognisers
-of :mod:`pii_patterns`, with its column (or JSON key) name as a hint; a column whose name
+of :mod:`..patterns.pii`, with its column (or JSON key) name as a hint; a column whose name
 announces personal data and holds values counts too. One observation per kind of personal
 data and file carries the count and two redacted examples — never a value.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.pii_patterns import SEVERITY, PiiKind, column_kind, find_pii
+from mlsec_policy.analyzers.patterns.pii import SEVERITY, PiiKind, column_kind, find_pii
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
 
 DEFAULT_ROWS = 2000
@@ -211,3 +211,6 @@ SPEC = AnalyzerSpec(
     },
     file=personal_data,
 )
+
+SPECS: tuple[AnalyzerSpec, ...] = (SPEC,)
+"""The analyzers of this domain, for the registry."""

@@ -1,6 +1,6 @@
 """A corpus of generated model files — benign ones and known bypasses — for self-tests.
 
-Each case is built on demand by :mod:`forge` (nothing is committed, nothing is ever loaded).
+Each case is built on demand by :mod:`.forge` (nothing is committed, nothing is ever loaded).
 The malicious cases follow the published advisories against picklescan, ModelScan and
 fickling: deny-list gaps, memo indirection, extension confusion and zip-header tricks. The
 differential test and ``benchmarks/model_differential.py`` run every scanner over it.
