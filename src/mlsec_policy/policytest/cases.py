@@ -16,10 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
-from mlsec_policy.engines.semgrep_run import SemgrepSettings
 from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import Attestation, ControlStatus, Finding, Report
-from mlsec_policy.options import ScanOptions
+from mlsec_policy.options import ScanOptions, SemgrepSettings
 from mlsec_policy.policy.model import Control, Policy
 from mlsec_policy.policytest.generators import GENERATORS
 from mlsec_policy.scan import scan

@@ -23,13 +23,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlsec_policy.classify import PEEK_BYTES, classify
-from mlsec_policy.engines.semgrep import view_for
-from mlsec_policy.engines.semgrep_run import SemgrepSettings, find_binary, run_semgrep_test
+from mlsec_policy.engines.semgrep.process import find_binary, run_semgrep_test
 from mlsec_policy.models import Artifact, ArtifactKind, Severity
+from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import Check, Control
 from mlsec_policy.policy.semgrep_rules import build_rule
 from mlsec_policy.policytest.cases import load_cases
+from mlsec_policy.views.targets import view_for
 
 ANNOTATION = re.compile(r"(?:#|//|<!--)\s*(todoruleid|todook|ruleid|ok)\s*:\s*([\w\s,-]+)")
 SKIPPED_KINDS = frozenset({ArtifactKind.NOTEBOOK, ArtifactKind.MODEL_ARTIFACT})

@@ -20,26 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from mlsec_policy.errors import EngineUnavailableError
+from mlsec_policy.options import SemgrepSettings
 
 ARG_BUDGET = 512 * 1024
 """Bytes of target paths per semgrep process; larger target lists are split (ARG_MAX is 2 MB)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SemgrepSettings:
-    """How to run semgrep."""
-
-    binary: Path | None = None
-    """The semgrep executable; found next to our interpreter or on PATH when None."""
-    mode: str = "auto"
-    """``osemgrep`` (fast start), ``pysemgrep`` (classic) or ``auto`` (osemgrep, falling back)."""
-    jobs: int = 2
-    timeout: int = 30
-    """Seconds per rule and file before semgrep gives up on that file."""
-    max_memory_mb: int = 4096
-    """Memory cap per file analysis."""
-    process_timeout: int = 3600
-    """Seconds before the whole semgrep process is stopped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +57,36 @@ def find_binary(settings: SemgrepSettings) -> Path:
     )
 
 
-def run_semgrep(
+def run_rules(
     binary: Path,
     rules_file: Path,
     targets: Sequence[str],
     cwd: Path,
     scratch: Path,
     settings: SemgrepSettings,
-    *,
-    experimental: bool,
 ) -> RunResult:
-    """Run one semgrep process over ``targets`` (relative to ``cwd`` or absolute)."""
-    command = [
+    """Run the rules over ``targets`` (relative to ``cwd`` or absolute) in the settings' mode.
+
+    ``auto`` starts osemgrep and, when it fails without a usable result, runs the classic
+    CLI once more on the same targets.
+    """
+    mode = settings.mode
+    command = _scan_command(binary, rules_file, targets, settings, mode != "pysemgrep")
+    result = _execute(command, cwd, scratch, settings, list)
+    if result.output is None and mode == "auto" and result.returncode > 0:
+        command = _scan_command(binary, rules_file, targets, settings, False)
+        result = _execute(command, cwd, scratch, settings, list)
+    return result
+
+
+def _scan_command(
+    binary: Path,
+    rules_file: Path,
+    targets: Sequence[str],
+    settings: SemgrepSettings,
+    experimental: bool,
+) -> list[str]:
+    return [
         str(binary),
         "scan",
         *(["--experimental"] if experimental else []),
@@ -106,7 +108,6 @@ def run_semgrep(
         str(rules_file),
         *(t if not t.startswith("-") else "./" + t for t in targets),
     ]
-    return _execute(command, cwd, scratch, settings, list)
 
 
 def run_semgrep_test(
