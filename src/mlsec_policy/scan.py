@@ -15,7 +15,6 @@ from pathlib import Path
 
 from mlsec_policy import __version__
 from mlsec_policy.analyzers import ANALYZERS, params_schemas
-from mlsec_policy.analyzers.governance import suppression_comments
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import Engine, EngineOutput, Workspace
@@ -182,7 +181,9 @@ def accept(
     notes: list[str] = []
     waived = waivers.apply_waivers(findings, options.waivers, day)
     notes += waivers.register_notes(waived.register)
-    exempt = {c.id for c in policy.checks("native") if c.analyzer == suppression_comments.NAME}
+    exempt = {
+        c.id for c in policy.checks("native") if not ANALYZERS[c.analyzer or ""].inline_suppressible
+    }
     commented = inline.apply_inline(
         waived.findings,
         Path(inventory.root),

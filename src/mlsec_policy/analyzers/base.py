@@ -118,6 +118,9 @@ class AnalyzerSpec:
     """JSON Schema of the ``params`` a check may give; validated when the policy loads."""
     file: FileAnalyzer | None = None
     repo: RepoAnalyzer | None = None
+    inline_suppressible: bool = True
+    """False when an inline comment must not silence this analyzer's findings (the analyzer
+    that reports broken suppression comments cannot be silenced by one)."""
 
     def __post_init__(self) -> None:
         if (self.file is None) == (self.repo is None):

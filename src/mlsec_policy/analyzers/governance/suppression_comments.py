@@ -18,8 +18,6 @@ from mlsec_policy.models import ArtifactKind, JsonValue, Location
 from mlsec_policy.suppress.comments import comment_style, find_comments
 from mlsec_policy.views.base import ViewError
 
-NAME = "suppression-comments"
-
 
 def invalid_suppressions(
     context: FileContext, params: Mapping[str, JsonValue]
@@ -50,7 +48,7 @@ def invalid_suppressions(
 
 
 SPEC = AnalyzerSpec(
-    name=NAME,
+    name="suppression-comments",
     description="Inline suppression comments that are malformed, lack a reason or name an "
     "unknown control.",
     kinds=frozenset(
@@ -68,4 +66,5 @@ SPEC = AnalyzerSpec(
     ),
     params_schema=no_params(),
     file=invalid_suppressions,
+    inline_suppressible=False,
 )
