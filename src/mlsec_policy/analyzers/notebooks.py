@@ -8,11 +8,14 @@ the ``.ipynb`` line and the cell:
   read is itself a finding here (nothing in it can be checked);
 - ``notebook-outputs``: notebooks saved with outputs when no output stripping (nbstripout as a
   pre-commit hook or git filter) is configured;
-- ``notebook-output-leaks``: tracebacks and personal data in saved outputs.
+- ``notebook-output-leaks``: tracebacks and personal data in saved outputs; personal data is
+  graded by context like in datasets (placeholders, role mailboxes, ids and sums set aside below
+  ``min-confidence``).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,9 +28,17 @@ from mlsec_policy.analyzers.base import (
     FileContext,
     Observation,
 )
-from mlsec_policy.analyzers.patterns.pii import SEVERITY, PiiKind, find_pii
+from mlsec_policy.analyzers.patterns.pii import Confidence, find_pii
+from mlsec_policy.analyzers.patterns.pii_tally import (
+    CONFIDENCE_SCHEMA,
+    DEFAULT_THRESHOLD,
+    PiiLedger,
+    describe,
+    severity,
+)
 from mlsec_policy.analyzers.patterns.secrets import literal_secret
 from mlsec_policy.analyzers.read.notebook import NbCell, NbLine, NotebookError, read_notebook
+from mlsec_policy.analyzers.read.organisation import organisation
 from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, parse_spec
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, NotebookCell, Severity
 
@@ -45,6 +56,8 @@ _TAKES_VALUE = frozenset(
      "--src", "--upgrade-strategy", "--progress-bar", "--log", "--timeout", "--retries"}
 )  # fmt: skip
 STRIP_CONFIG = (".pre-commit-config.yaml", ".gitattributes", ".git/info/attributes")
+BLOCK_CHARS = 20_000
+"""Output text examined at once for personal data (context crosses lines, not blocks)."""
 
 
 def _read(context: FileContext) -> list[NbCell]:
@@ -223,6 +236,7 @@ def notebook_output_leaks(
     context: FileContext, params: Mapping[str, JsonValue]
 ) -> Iterable[Observation]:
     """Yield tracebacks and personal data found in saved outputs."""
+    threshold = Confidence.parse(str(params.get("min-confidence", DEFAULT_THRESHOLD.label)))
     for cell in _read(context):
         for output in cell.outputs:
             if output.output_type == "error" or (
@@ -239,33 +253,60 @@ def notebook_output_leaks(
                     key=f"traceback:{cell.index}",
                 )
             if output.output_type in {"stream", "error"} or output.name == "text/plain":
-                yield from _pii(context, cell, output.lines)  # HTML/JS payloads: digits galore
+                yield from _pii(context, cell, output.lines, threshold)  # not HTML/JS: digits
 
 
-def _pii(context: FileContext, cell: NbCell, lines: tuple[NbLine, ...]) -> Iterator[Observation]:
-    found: dict[PiiKind, tuple[NbLine, list[str]]] = {}
-    for line in lines:
-        for match in find_pii(line.text):
-            entry = found.setdefault(match.kind, (line, []))
-            entry[1].append(match.redacted)
-    for kind, (line, examples) in found.items():
-        shown = ", ".join(dict.fromkeys(examples[:2]))
+def _pii(
+    context: FileContext, cell: NbCell, lines: tuple[NbLine, ...], threshold: Confidence
+) -> Iterator[Observation]:
+    owner = organisation(context.root)
+    ledger = PiiLedger(threshold)
+    for first, offsets, block in _blocks(lines):
+        for match in find_pii(block, own_domains=owner.domains, own_names=owner.names):
+            index = first + bisect.bisect_right(offsets, match.start) - 1
+            ledger.add(match, lines[index].raw_line)
+    for kind, tally in ledger.findings():
+        where = next(line for line in lines if line.raw_line == tally.line)
         yield Observation(
-            Location(context.artifact.path, line.raw_line, cell=line.cell),
-            message=f"an output of cell {cell.index} shows personal data: {len(examples)} × "
-            f"{kind.value} (e.g. {shown}); clear the output and mask personal data before "
-            "printing it",
-            severity=SEVERITY.get(kind, Severity.MEDIUM),
+            Location(context.artifact.path, tally.line, cell=where.cell),
+            message=f"an output of cell {cell.index} shows personal data: "
+            f"{describe(kind, tally)}; clear the output and mask personal data before printing it",
+            severity=severity(kind, tally),
             key=f"pii:{kind.name}",
         )
 
 
-def _spec(name: str, description: str, function: FileAnalyzer) -> AnalyzerSpec:
+def _blocks(lines: tuple[NbLine, ...]) -> Iterator[tuple[int, list[int], str]]:
+    """Yield runs of output lines joined into one text, so context spans neighbouring lines.
+
+    Each run is (index of its first line, offset of each line in the text, the text).
+    """
+    first, size = 0, 0
+    offsets: list[int] = []
+    parts: list[str] = []
+    for index, line in enumerate(lines):
+        if parts and size + len(line.text) > BLOCK_CHARS:
+            yield first, offsets, "\n".join(parts)
+            first, offsets, parts, size = index, [], [], 0
+        offsets.append(size)
+        parts.append(line.text.rstrip("\n"))
+        size += len(parts[-1]) + 1
+    if parts:
+        yield first, offsets, "\n".join(parts)
+
+
+def _spec(
+    name: str, description: str, function: FileAnalyzer, properties: JsonValue = None
+) -> AnalyzerSpec:
     return AnalyzerSpec(
         name=name,
         description=description,
         kinds=frozenset({ArtifactKind.NOTEBOOK}),
-        params_schema={"type": "object", "additionalProperties": False, "properties": {}},
+        params_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "properties": properties or {},
+        },
         file=function,
     )
 
@@ -277,7 +318,10 @@ OUTPUTS = _spec(
     "notebook-outputs", "Notebooks saved with outputs, without stripping.", notebook_outputs
 )
 LEAKS = _spec(
-    "notebook-output-leaks", "Tracebacks and personal data in saved outputs.", notebook_output_leaks
+    "notebook-output-leaks",
+    "Tracebacks and personal data in saved outputs.",
+    notebook_output_leaks,
+    {"min-confidence": CONFIDENCE_SCHEMA},
 )
 
 SPECS: tuple[AnalyzerSpec, ...] = (COMMANDS, OUTPUTS, LEAKS)

@@ -1,10 +1,13 @@
-"""Personal data recognisers: value patterns with checksums, and telling column names.
+"""Personal data recognisers: value patterns with checksums and context, and telling column names.
 
-Strong patterns stand on their own: e-mail addresses (documentation domains excluded), US
-social security numbers, payment cards (Luhn and a known issuer prefix), IBANs (ISO 7064
-mod 97), international phone numbers. Weak ones — national phone formats, public IP addresses,
-dates of birth — count only in a column whose name says what it holds. Every example
-leaving this module is redacted: a report shows the shape of what it found, never the value.
+Every match carries a :class:`~.pii_context.Confidence` and the reason for it. Strong shapes —
+e-mail addresses, US social security numbers, payment cards (Luhn and an issuer prefix), IBANs
+(ISO 7064 mod 97), international phone numbers that fit a numbering plan — are found anywhere
+and graded by their context (:mod:`.pii_email`, :mod:`.pii_numbers`). Weak ones — national
+phone formats, public IP addresses, dates of birth, identity columns — count only in a column
+whose name says what it holds (national phone numbers also next to a phone keyword in prose).
+Every example leaving this module is redacted: a report shows the shape of what it found,
+never the value.
 """
 
 from __future__ import annotations
@@ -15,7 +18,36 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mlsec_policy.analyzers.patterns.pii_context import Confidence, Grade
+from mlsec_policy.analyzers.patterns.pii_email import EMAIL, grade_email
+from mlsec_policy.analyzers.patterns.pii_numbers import (
+    CARD,
+    E164,
+    IBAN,
+    NATIONAL,
+    SSN,
+    grade_card,
+    grade_hinted_phone,
+    grade_iban,
+    grade_international,
+    grade_national,
+    grade_ssn,
+    iban_valid,
+    luhn,
+)
 from mlsec_policy.models import Severity
+
+__all__ = [
+    "SEVERITY",
+    "Confidence",
+    "PiiKind",
+    "PiiMatch",
+    "column_kind",
+    "find_pii",
+    "iban_valid",
+    "luhn",
+    "severity_for",
+]
 
 
 class PiiKind(StrEnum):
@@ -37,29 +69,17 @@ SEVERITY = {
     PiiKind.CARD: Severity.HIGH,
     PiiKind.IBAN: Severity.HIGH,
 }
-"""Per-kind finding severity; the rest are medium."""
+"""Severity of a kind when the match is certain (HIGH confidence); the rest are medium."""
 
-EXAMPLE_DOMAINS = re.compile(
-    r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|invalid|localhost|example|domain\.com|"
-    r"email\.com|users\.noreply\.github\.com)$",
-    re.IGNORECASE,
-)
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b"
-)
-_SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
-_CARD = re.compile(
-    r"(?<![\d.,-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{5})(?![\d.,-])"
-)
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
-_E164 = re.compile(r"(?<![\w+])\+\d{1,3}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}(?![\d])")
+MAX_TEXT = 100_000
+"""Characters of one value examined (a longer value is cut)."""
+
 _NATIONAL_PHONE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}$|^0\d{2,4}[ /.-]?\d{3,8}$")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _DATE = re.compile(
     r"^(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|"
     r"^(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d\d"
 )
-_CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6011|65|35|3[068])")
 
 COLUMN_HINTS: tuple[tuple[re.Pattern[str], PiiKind], ...] = (
     (re.compile(r"e[-_ ]?mail", re.I), PiiKind.EMAIL),
@@ -80,10 +100,26 @@ COLUMN_HINTS: tuple[tuple[re.Pattern[str], PiiKind], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class PiiMatch:
-    """One personal-data value found."""
+    """One personal-data value found, with how sure the recogniser is."""
 
     kind: PiiKind
     redacted: str
+    confidence: Confidence
+    reason: str
+    """Why the confidence is what it is (``placeholder domain``, ``card keyword or column``)."""
+    start: int = 0
+    """Offset of the match in the text examined."""
+
+
+def severity_for(kind: PiiKind, confidence: Confidence) -> Severity:
+    """Map a kind and a confidence to a finding severity.
+
+    Certain matches take the kind's severity (HIGH for SSNs, cards and IBANs, MEDIUM for the
+    rest); likely ones are MEDIUM; possible ones LOW (reported only when asked for).
+    """
+    if confidence is Confidence.HIGH:
+        return SEVERITY.get(kind, Severity.MEDIUM)
+    return Severity.MEDIUM if confidence is Confidence.MEDIUM else Severity.LOW
 
 
 def column_kind(name: str) -> PiiKind | None:
@@ -94,63 +130,81 @@ def column_kind(name: str) -> PiiKind | None:
     return None
 
 
-def find_pii(text: str, hint: PiiKind | None = None) -> Iterator[PiiMatch]:
-    """Yield the personal data in ``text``; ``hint`` is what its column name announces."""
-    if len(text) > 100_000:
-        text = text[:100_000]
-    for match in _EMAIL.finditer(text):
-        if not EXAMPLE_DOMAINS.search(match.group(0)):
-            yield PiiMatch(PiiKind.EMAIL, _redact_email(match.group(0)))
-    for match in _SSN.finditer(text):
-        yield PiiMatch(PiiKind.SSN, "***-**-" + match.group(0)[-4:])
-    for match in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        valid = 13 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2
-        if valid and _CARD_PREFIX.match(digits):
-            yield PiiMatch(PiiKind.CARD, "**** " + digits[-4:])
-    for match in _IBAN.finditer(text):
-        compact = match.group(0).replace(" ", "")
-        if 15 <= len(compact) <= 34 and iban_valid(compact):
-            yield PiiMatch(PiiKind.IBAN, compact[:2] + "** **** " + compact[-2:])
-    for match in _E164.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        if 9 <= len(digits) <= 15:
-            yield PiiMatch(PiiKind.PHONE, "+" + "*" * (len(digits) - 2) + digits[-2:])
+def find_pii(
+    text: str,
+    hint: PiiKind | None = None,
+    *,
+    label: str = "",
+    own_domains: frozenset[str] = frozenset(),
+    own_names: frozenset[str] = frozenset(),
+) -> Iterator[PiiMatch]:
+    """Yield the personal data in ``text``, graded by its context.
+
+    ``hint`` is what the value's column name announces and ``label`` that name itself;
+    ``own_domains`` and ``own_names`` describe the repository's own organisation (its
+    mailboxes are not personal data).
+    """
+    text = text[:MAX_TEXT]
+    for match in EMAIL.finditer(text):
+        grade = grade_email(text, match, hint is PiiKind.EMAIL, own_domains, own_names)
+        if grade:
+            yield _match(PiiKind.EMAIL, _redact_email(match.group(0)), grade, match.start())
+    for match in SSN.finditer(text):
+        ssn = grade_ssn(text, match, hint is PiiKind.SSN)
+        yield _match(PiiKind.SSN, "***-**-" + match.group(0)[-4:], ssn, match.start())
+    for match in CARD.finditer(text):
+        grade = grade_card(text, match, hint is PiiKind.CARD, label)
+        if grade:
+            digits = re.sub(r"\D", "", match.group(0))
+            yield _match(PiiKind.CARD, "**** " + digits[-4:], grade, match.start())
+    for match in IBAN.finditer(text):
+        grade = grade_iban(text, match, hint is PiiKind.IBAN)
+        if grade:
+            compact = match.group(0).replace(" ", "")
+            redacted = compact[:2] + "** **** " + compact[-2:]
+            yield _match(PiiKind.IBAN, redacted, grade, match.start())
+    yield from _phones(text, hint)
     yield from _hinted(text.strip(), hint)
+
+
+def _phones(text: str, hint: PiiKind | None) -> Iterator[PiiMatch]:
+    taken: list[tuple[int, int]] = []
+    for match in E164.finditer(text):
+        grade = grade_international(text, match, hint is PiiKind.PHONE)
+        taken.append(match.span())
+        if grade:
+            digits = re.sub(r"\D", "", match.group(0))
+            redacted = "+" + "*" * (len(digits) - 2) + digits[-2:]
+            yield _match(PiiKind.PHONE, redacted, grade, match.start())
+    if hint is PiiKind.PHONE:
+        return  # a phone column is read whole by _hinted
+    for match in NATIONAL.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        grade = grade_national(text, match)
+        if grade:
+            digits = re.sub(r"\D", "", match.group(0))
+            yield _match(PiiKind.PHONE, "*" * (len(digits) - 2) + digits[-2:], grade, match.start())
 
 
 def _hinted(value: str, hint: PiiKind | None) -> Iterator[PiiMatch]:
     """Weak patterns that count only in a column named for them."""
     if not value or hint is None:
         return
+    column = Grade(Confidence.MEDIUM, "column named for it")
     if hint is PiiKind.PHONE and not value.startswith("+") and _NATIONAL_PHONE.match(value):
-        yield PiiMatch(PiiKind.PHONE, "*" * (len(value) - 2) + value[-2:])
+        grade = grade_hinted_phone(value)
+        yield _match(PiiKind.PHONE, "*" * (len(value) - 2) + value[-2:], grade, 0)
     elif hint is PiiKind.IP and _IPV4.fullmatch(value) and _public_ip(value):
-        yield PiiMatch(PiiKind.IP, value.split(".")[0] + ".*.*.*")
+        yield _match(PiiKind.IP, value.split(".")[0] + ".*.*.*", column, 0)
     elif hint is PiiKind.DOB and _DATE.match(value):
-        yield PiiMatch(PiiKind.DOB, "****-**-**")
+        yield _match(PiiKind.DOB, "****-**-**", column, 0)
     elif hint is PiiKind.IDENTITY and len(value) >= 2 and not value.replace(".", "").isdigit():
-        yield PiiMatch(PiiKind.IDENTITY, value[0] + "***")
+        yield _match(PiiKind.IDENTITY, value[0] + "***", column, 0)
 
 
-def luhn(digits: str) -> bool:
-    """Return True when ``digits`` pass the Luhn checksum."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        number = int(char)
-        if position % 2 == 1:
-            number = number * 2 - 9 if number > 4 else number * 2
-        total += number
-    return total % 10 == 0
-
-
-def iban_valid(iban: str) -> bool:
-    """Return True when ``iban`` (no spaces) passes the ISO 7064 mod-97 check."""
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", iban):
-        return False
-    rearranged = iban[4:] + iban[:4]
-    number = "".join(str(int(c, 36)) for c in rearranged)
-    return int(number) % 97 == 1
+def _match(kind: PiiKind, redacted: str, grade: Grade, start: int) -> PiiMatch:
+    return PiiMatch(kind, redacted, grade.confidence, grade.reason, start)
 
 
 def _public_ip(text: str) -> bool:
