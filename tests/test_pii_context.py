@@ -45,6 +45,7 @@ EMAILS = [
     ("mail host7@printer.local", [LOW]),
     ("mail ann@email.com", [LOW]),
     ("mail boss@company.com", [LOW]),
+    ("mail annotator_from_past@project.com", [LOW]),
     ("mail sales@mycompany.com", [LOW]),
     ("mail me@yourdomain.com", [LOW]),
     ("mail Ann.Lee-7%+@example-mail.net", [LOW]),

@@ -47,7 +47,7 @@ PLACEHOLDER_LABELS = frozenset(
      "website", "mywebsite", "yourwebsite", "yoursite", "mysite", "site", "host", "hostname",
      "server", "provider", "yourorg", "myorg", "organization", "organisation", "university",
      "school", "abc", "xyz", "xxx", "xxxx", "noreply", "no-reply", "fake", "dummy", "placeholder",
-     "invalid", "localhost"}
+     "invalid", "localhost", "project", "myproject", "yourproject", "myapp", "yourapp"}
 )  # fmt: skip
 """Domain labels (below the top level) that only placeholders use."""
 
