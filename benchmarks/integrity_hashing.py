@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from mlsec_policy.analyzers import hashing
 from mlsec_policy.analyzers.base import FileContext
-from mlsec_policy.analyzers.integrity_manifest import checksum_manifest
+from mlsec_policy.analyzers.integrity import hashing
+from mlsec_policy.analyzers.integrity.manifest import checksum_manifest
 from mlsec_policy.models import Artifact, ArtifactKind
 
 

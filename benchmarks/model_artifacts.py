@@ -43,7 +43,7 @@ def _crc_of_zeros(size: int) -> int:
 def write_checkpoint(path: Path, total: int) -> None:
     """Write a stored PyTorch zip whose storages are sparse holes totalling ``total`` bytes."""
     sys.path.insert(0, str(REPO / "src"))
-    from mlsec_policy.analyzers.models import forge
+    from mlsec_policy.policytest import forge
 
     per = total // TENSORS // 4 * 4
     numel = per // 4
@@ -102,8 +102,8 @@ def write_checkpoint(path: Path, total: int) -> None:
 def child(mode: str, path: Path) -> None:
     """Run one measurement in this (fresh) process and print it as JSON."""
     sys.path.insert(0, str(REPO / "src"))
-    from mlsec_policy.analyzers.models.context import Limits
-    from mlsec_policy.analyzers.models.scan import scan_path
+    from mlsec_policy.analyzers.model_artifacts.context import Limits
+    from mlsec_policy.analyzers.model_artifacts.scan import scan_path
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()

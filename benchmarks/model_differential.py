@@ -1,7 +1,7 @@
 """Run mlsec-policy, picklescan, ModelScan and fickling over the generated corpus.
 
 Writes the verdict table into ``docs/model-scanning.md`` between the ``differential`` markers.
-The corpus (``mlsec_policy.analyzers.models.corpus``) is generated in a temporary folder and
+The corpus (``mlsec_policy.policytest.corpus``) is generated in a temporary folder and
 deleted; nothing in it is ever loaded. Usage: ``python benchmarks/model_differential.py``.
 """
 
@@ -24,7 +24,7 @@ def table() -> str:
     sys.path.insert(0, str(REPO / "src"))
     from tests.model_tools import TOOLS
 
-    from mlsec_policy.analyzers.models.corpus import cases
+    from mlsec_policy.policytest.corpus import cases
 
     tools = list(TOOLS)
     head = "| case | file | malicious | note | " + " | ".join(tools) + " |"

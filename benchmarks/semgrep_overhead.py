@@ -29,7 +29,8 @@ from procmem import Measured, measure
 
 from mlsec_policy.analyzers import params_schemas
 from mlsec_policy.discover import discover
-from mlsec_policy.engines.semgrep_run import SemgrepSettings, environment, find_binary
+from mlsec_policy.engines.semgrep.process import environment, find_binary
+from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import load_policy
 from mlsec_policy.policy.semgrep_rules import build_rule
 

@@ -14,9 +14,9 @@ import zipfile
 from enum import StrEnum
 from pathlib import Path
 
-from mlsec_policy.analyzers.models.context import Limits
-from mlsec_policy.analyzers.models.issues import Concern
-from mlsec_policy.analyzers.models.scan import scan_path
+from mlsec_policy.analyzers.model_artifacts.context import Limits
+from mlsec_policy.analyzers.model_artifacts.issues import Concern
+from mlsec_policy.analyzers.model_artifacts.scan import scan_path
 from mlsec_policy.models import Severity
 
 

@@ -7,12 +7,11 @@ from collections import Counter
 import pytest
 
 from mlsec_policy.analyzers import params_schemas
-from mlsec_policy.engines.semgrep_run import SemgrepSettings
+from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import Policy, load_policy
 from mlsec_policy.policy.catalogue import empty_phases, phase_coverage, uncovered_risks
-from mlsec_policy.policytest import PASSING, coverage_gaps, load_cases
+from mlsec_policy.policytest import PASSING, coverage_gaps, load_cases, run_selftest
 from mlsec_policy.resources import policies_dir
-from mlsec_policy.semgrep_selftest import run_selftest
 
 
 @pytest.fixture(scope="module")

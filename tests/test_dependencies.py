@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from mlsec_policy.analyzers.deps_parse import Role, read_manifest
-from mlsec_policy.analyzers.reqspec import Pin, SpecKind, parse_spec, pin_of, torch_below_safe
+from mlsec_policy.analyzers.read.manifests import Role, read_manifest
+from mlsec_policy.analyzers.read.requirements import (
+    Pin,
+    SpecKind,
+    parse_spec,
+    pin_of,
+    torch_below_safe,
+)
 from tests.conftest import write_tree
 
 
@@ -88,7 +94,7 @@ def test_conda_pins(tmp_path: Path) -> None:
 
 def test_unreadable_lines_are_reported_not_skipped(tmp_path: Path) -> None:
     from mlsec_policy.analyzers.base import FileContext
-    from mlsec_policy.analyzers.deps_checks import dependency_pins
+    from mlsec_policy.analyzers.dependencies import dependency_pins
     from mlsec_policy.models import Artifact, ArtifactKind
 
     write_tree(tmp_path, {"requirements.txt": "torch==2.6.0\nthis is not (a requirement\n"})

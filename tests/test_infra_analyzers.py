@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers import params_schemas
-from mlsec_policy.analyzers.codeowners import owner_of, parse_codeowners
-from mlsec_policy.analyzers.compose import _published
-from mlsec_policy.analyzers.image_refs import dockerfile_images, problem
+from mlsec_policy.analyzers.governance.codeowners import owner_of, parse_codeowners
+from mlsec_policy.analyzers.infra.compose import _published
+from mlsec_policy.analyzers.infra.image_refs import dockerfile_images, problem
 from mlsec_policy.models import ControlResult, ControlStatus, Report, Severity
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.policy import Policy, load_policy

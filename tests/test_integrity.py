@@ -11,14 +11,14 @@ import git
 import pytest
 
 from mlsec_policy.analyzers.base import FileContext, RepoContext
-from mlsec_policy.analyzers.hashing import HashCache, HashRequest, digest_many
-from mlsec_policy.analyzers.integrity_dvc import dvc_outputs
-from mlsec_policy.analyzers.integrity_lfs import lfs_objects
-from mlsec_policy.analyzers.integrity_manifest import checksum_manifest
+from mlsec_policy.analyzers.integrity.dvc import dvc_outputs
+from mlsec_policy.analyzers.integrity.hashing import HashCache, HashRequest, digest_many
+from mlsec_policy.analyzers.integrity.lfs import lfs_objects
+from mlsec_policy.analyzers.integrity.manifest import checksum_manifest
 from mlsec_policy.discover import discover
-from mlsec_policy.fixturegen_data import LFS_CONTENT, safetensors_bytes
 from mlsec_policy.models import Artifact, ArtifactKind, Severity
 from mlsec_policy.options import ScanOptions
+from mlsec_policy.policytest.generators.data import LFS_CONTENT, safetensors_bytes
 from mlsec_policy.scan import scan
 from tests.conftest import write_tree
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers.models.corpus import cases
+from mlsec_policy.policytest.corpus import cases
 from tests.model_tools import TOOLS, Verdict, ours
 
 CORPUS = cases()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mlsec_policy.analyzers.models import forge
+from mlsec_policy.policytest import forge
 from tests.conftest import CliResult, load_json, report_validator, sarif_validator, write_tree
 
 

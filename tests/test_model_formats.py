@@ -12,12 +12,12 @@ import h5py
 import numpy as np
 import pytest
 
-from mlsec_policy.analyzers.models import corpus, forge
-from mlsec_policy.analyzers.models.context import Limits
-from mlsec_policy.analyzers.models.issues import Concern, Issue
-from mlsec_policy.analyzers.models.scan import scan_path
+from mlsec_policy.analyzers.model_artifacts.context import Limits
+from mlsec_policy.analyzers.model_artifacts.issues import Concern, Issue
+from mlsec_policy.analyzers.model_artifacts.scan import scan_path
 from mlsec_policy.classify import classify, looks_like_pickle
 from mlsec_policy.models import ArtifactKind, Severity
+from mlsec_policy.policytest import corpus, forge
 
 
 def scan_bytes(tmp_path: Path, name: str, data: bytes, limits: Limits | None = None) -> list[Issue]:

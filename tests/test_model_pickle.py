@@ -11,14 +11,14 @@ import joblib
 import numpy as np
 import pytest
 
-from mlsec_policy.analyzers.models import forge
-from mlsec_policy.analyzers.models.corpus import BYPASS_TARGETS
-from mlsec_policy.analyzers.models.forge import Name
-from mlsec_policy.analyzers.models.issues import Concern, Issue
-from mlsec_policy.analyzers.models.pickle_policy import Verdict, judge
-from mlsec_policy.analyzers.models.pickle_scan import scan_pickle
-from mlsec_policy.analyzers.models.source import Memory
+from mlsec_policy.analyzers.model_artifacts.issues import Concern, Issue
+from mlsec_policy.analyzers.model_artifacts.pickle.policy import Verdict, judge
+from mlsec_policy.analyzers.model_artifacts.pickle.scan import scan_pickle
+from mlsec_policy.analyzers.model_artifacts.source import Memory
 from mlsec_policy.models import Severity
+from mlsec_policy.policytest import forge
+from mlsec_policy.policytest.corpus import BYPASS_TARGETS
+from mlsec_policy.policytest.forge import Name
 
 
 def scan(data: bytes) -> list[Issue]:
@@ -153,8 +153,8 @@ def test_real_numpy_pickles_are_not_flagged(protocol: int) -> None:
 
 @pytest.mark.parametrize("compress", [0, 3, ("gzip", 3), ("bz2", 3), ("xz", 3), ("lzma", 3)])
 def test_real_joblib_files_are_read_past_their_array_data(tmp_path: Path, compress: object) -> None:
-    from mlsec_policy.analyzers.models.context import Limits
-    from mlsec_policy.analyzers.models.scan import scan_path
+    from mlsec_policy.analyzers.model_artifacts.context import Limits
+    from mlsec_policy.analyzers.model_artifacts.scan import scan_path
 
     path = tmp_path / "model.joblib"
     values = {"w": np.arange(100_000, dtype="f8"), "names": np.array(["x", "y"]), "n": 3}

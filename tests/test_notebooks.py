@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers.base import FileContext
-from mlsec_policy.analyzers.notebook_checks import notebook_commands
-from mlsec_policy.analyzers.notebook_doc import NotebookError, read_notebook
+from mlsec_policy.analyzers.notebooks import notebook_commands
+from mlsec_policy.analyzers.read.notebook import NotebookError, read_notebook
 from mlsec_policy.models import Artifact, ArtifactKind
 from tests.conftest import REPO, CliResult, load_json, sarif_validator, write_tree
 

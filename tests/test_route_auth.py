@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers.base import AnalyzerError, RepoContext
-from mlsec_policy.analyzers.pyroutes import read_module
-from mlsec_policy.analyzers.route_auth import resolve_module, unauthenticated_routes
+from mlsec_policy.analyzers.read.routes import read_module
+from mlsec_policy.analyzers.web_routes import resolve_module, unauthenticated_routes
 from mlsec_policy.discover import discover
 from tests.conftest import write_tree
 

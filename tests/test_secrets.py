@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers.secret_assignments import literal_secret
-from mlsec_policy.analyzers.secret_rules import CODE_SECRET_NAME, find_secrets, is_placeholder
+from mlsec_policy.analyzers.patterns.secrets import (
+    CODE_SECRET_NAME,
+    find_secrets,
+    is_placeholder,
+    literal_secret,
+)
 from mlsec_policy.redact import redact
 from tests.conftest import REPO, CliResult, load_json, report_validator, sarif_validator
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers import params_schemas
-from mlsec_policy.analyzers.k8s_walk import objects_from_text
-from mlsec_policy.analyzers.yamldoc import yaml_docs
+from mlsec_policy.analyzers.read.kubernetes import objects_from_text
+from mlsec_policy.analyzers.read.yamldoc import yaml_docs
 from mlsec_policy.classify import classify
 from mlsec_policy.models import ArtifactKind, ControlStatus
 from mlsec_policy.options import ScanOptions

@@ -7,9 +7,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlsec_policy.config.model import RepoConfig
-from mlsec_policy.engines.semgrep_run import SemgrepSettings
 from mlsec_policy.models import Attestation, Severity, Waiver
 from mlsec_policy.suppress.baseline import Baseline
+
+
+@dataclass(frozen=True, slots=True)
+class SemgrepSettings:
+    """How to run semgrep."""
+
+    binary: Path | None = None
+    """The semgrep executable; found next to our interpreter or on PATH when None."""
+    mode: str = "auto"
+    """``osemgrep`` (fast start), ``pysemgrep`` (classic) or ``auto`` (osemgrep, falling back)."""
+    jobs: int = 2
+    timeout: int = 30
+    """Seconds per rule and file before semgrep gives up on that file."""
+    max_memory_mb: int = 4096
+    """Memory cap per file analysis."""
+    process_timeout: int = 3600
+    """Seconds before the whole semgrep process is stopped."""
 
 
 @dataclass(frozen=True, slots=True)

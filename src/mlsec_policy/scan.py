@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
-from mlsec_policy.analyzers import ANALYZERS, params_schemas, suppression_comments
+from mlsec_policy.analyzers import ANALYZERS, params_schemas
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import Engine, EngineOutput, Workspace
@@ -80,13 +80,13 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
             (semgrep, semgrep_checks, f"semgrep running {len(semgrep_checks)} rules"),
             (native, native_checks, f"native analyzers running {len(native_checks)} checks"),
         ]
-        outputs = []
+        outputs: dict[str, EngineOutput] = {}
         for engine, checks, doing in runs:
             progress(f"{files}; {doing}")
-            outputs.append(engine.run(checks, inventory, workspace))
+            outputs[engine.name] = engine.run(checks, inventory, workspace)
     progress(f"evaluating {len(policy.controls)} controls")
-    hits = [hit for output in outputs for hit in output.hits]
-    errors = _all_errors(outputs, inventory, policy)
+    hits = [hit for output in outputs.values() for hit in output.hits]
+    errors = _all_errors(tuple(outputs.values()), inventory, policy)
     modes = {c.id: c.mode for control in policy.controls for c in control.checks}
     violations = [h for h in hits if modes[h.check_id] is CheckMode.VIOLATION]
     others = [h for h in hits if modes[h.check_id] is not CheckMode.VIOLATION]
@@ -100,7 +100,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     )
     pinned = options.source_date_epoch is not None
     return Report(
-        tool=ToolInfo("mlsec-policy", __version__, semgrep.version, TOOL_URI),
+        tool=ToolInfo("mlsec-policy", __version__, outputs[semgrep.name].version, TOOL_URI),
         policy=policy.info(),
         taxonomy=policy.taxonomy,
         target=options.display_target or str(options.target),
@@ -181,7 +181,9 @@ def accept(
     notes: list[str] = []
     waived = waivers.apply_waivers(findings, options.waivers, day)
     notes += waivers.register_notes(waived.register)
-    exempt = {c.id for c in policy.checks("native") if c.analyzer == suppression_comments.NAME}
+    exempt = {
+        c.id for c in policy.checks("native") if not ANALYZERS[c.analyzer or ""].inline_suppressible
+    }
     commented = inline.apply_inline(
         waived.findings,
         Path(inventory.root),

@@ -2,9 +2,12 @@
 
 Only a bounded sample is read — at most ``max-rows`` records and ``max-bytes`` bytes — so a
 multi-gigabyte dataset costs the same as a small one. Each value is matched by the recognisers
-of :mod:`pii_patterns`, with its column (or JSON key) name as a hint; a column whose name
-announces personal data and holds values counts too. One observation per kind of personal
-data and file carries the count and two redacted examples — never a value.
+of :mod:`..patterns.pii`, with its column (or JSON key) name as a hint; a column whose name
+announces personal data and holds values counts too. Each match is graded (low, medium, high
+confidence); matches below ``min-confidence`` (medium by default) are set aside, so
+placeholders, role mailboxes and numbers in sums do not make findings (see
+:mod:`..patterns.pii_tally`). One observation per kind of personal data and file carries the
+count, the confidence and two redacted examples — never a value.
 
 Parquet needs ``pyarrow``; without it the file is not inspected and the check reports an
 error (a dataset nobody looked at is not a pass).
@@ -16,12 +19,19 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.pii_patterns import SEVERITY, PiiKind, column_kind, find_pii
-from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.analyzers.patterns.pii import Confidence, column_kind, find_pii
+from mlsec_policy.analyzers.patterns.pii_tally import (
+    CONFIDENCE_SCHEMA,
+    DEFAULT_THRESHOLD,
+    PiiLedger,
+    describe,
+    severity,
+)
+from mlsec_policy.analyzers.read.organisation import organisation
+from mlsec_policy.models import ArtifactKind, JsonValue, Location
 
 DEFAULT_ROWS = 2000
 DEFAULT_BYTES = 8 * 1024 * 1024
@@ -30,16 +40,6 @@ DELIMITERS = {".tsv": "\t", ".psv": "|"}
 
 _Row = tuple[int | None, list[tuple[str, str]]]
 """(1-based line when known, [(column name, value)])."""
-
-
-@dataclass
-class _Tally:
-    """What one kind of personal data looks like in a file."""
-
-    count: int = 0
-    line: int | None = None
-    examples: list[str] = field(default_factory=list)
-    columns: set[str] = field(default_factory=set)
 
 
 def personal_data(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
@@ -52,28 +52,25 @@ def personal_data(context: FileContext, params: Mapping[str, JsonValue]) -> Iter
         return
     max_rows = int(params.get("max-rows", DEFAULT_ROWS))  # type: ignore[arg-type]
     max_bytes = int(params.get("max-bytes", DEFAULT_BYTES))  # type: ignore[arg-type]
+    threshold = Confidence.parse(str(params.get("min-confidence", DEFAULT_THRESHOLD.label)))
     rows = _rows(context, suffix, max_rows, max_bytes)
     if rows is None:
         return
-    tallies: dict[PiiKind, _Tally] = {}
+    owner = organisation(context.root)
+    ledger = PiiLedger(threshold)
     for line, cells in rows:
         for column, value in cells:
             hint = column_kind(column) if column else None
-            for match in find_pii(value, hint):
-                tally = tallies.setdefault(match.kind, _Tally())
-                tally.count += 1
-                tally.line = tally.line or line
-                if column:
-                    tally.columns.add(column)
-                if len(tally.examples) < 2 and match.redacted not in tally.examples:
-                    tally.examples.append(match.redacted)
-    for kind, tally in sorted(tallies.items(), key=lambda item: item[0].name):
-        columns = f" in column(s) {', '.join(sorted(tally.columns)[:4])}" if tally.columns else ""
+            found = find_pii(
+                value, hint, label=column, own_domains=owner.domains, own_names=owner.names
+            )
+            for match in found:
+                ledger.add(match, line, column)
+    for kind, tally in ledger.findings():
         yield Observation(
             Location(context.artifact.path, tally.line),
-            message=f"the dataset sample holds personal data: {tally.count} × {kind.value}"
-            f"{columns} (e.g. {', '.join(tally.examples)})",
-            severity=SEVERITY.get(kind, Severity.MEDIUM),
+            message=f"the dataset sample holds personal data: {describe(kind, tally)}",
+            severity=severity(kind, tally),
             key=f"pii:{kind.name}",
         )
 
@@ -207,7 +204,11 @@ SPEC = AnalyzerSpec(
         "properties": {
             "max-rows": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
             "max-bytes": {"type": "integer", "minimum": 1024},
+            "min-confidence": CONFIDENCE_SCHEMA,
         },
     },
     file=personal_data,
 )
+
+SPECS: tuple[AnalyzerSpec, ...] = (SPEC,)
+"""The analyzers of this domain, for the registry."""

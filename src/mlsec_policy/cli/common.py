@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from mlsec_policy.cli.progress import ProgressDisplay
-from mlsec_policy.engines.semgrep_run import SemgrepSettings
 from mlsec_policy.errors import UsageError
+from mlsec_policy.options import SemgrepSettings
 
 
 def source_date_epoch() -> int | None:

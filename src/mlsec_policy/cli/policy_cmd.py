@@ -10,9 +10,14 @@ from mlsec_policy.analyzers import params_schemas
 from mlsec_policy.cli.common import semgrep_settings
 from mlsec_policy.errors import ExitCode
 from mlsec_policy.policy import BUILTIN, load_policy
-from mlsec_policy.policytest import CaseOutcome, coverage_gaps, pack_controls, run_pack
+from mlsec_policy.policytest import (
+    CaseOutcome,
+    coverage_gaps,
+    pack_controls,
+    run_pack,
+    run_selftest,
+)
 from mlsec_policy.resources import policies_dir
-from mlsec_policy.semgrep_selftest import run_selftest
 
 
 @click.group("policy")

@@ -17,6 +17,8 @@ class EngineOutput:
 
     hits: tuple[Hit, ...] = ()
     errors: tuple[ScanError, ...] = ()
+    version: str | None = None
+    """The version the engine's tool reported, when it ran one (semgrep)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mlsec_policy.models import (
@@ -72,6 +72,10 @@ class Control:
     def is_attestation(self) -> bool:
         """Return True when only an attestation can decide this control."""
         return all(check.mode is CheckMode.ATTESTATION for check in self.checks)
+
+    def with_severity(self, severity: Severity) -> Control:
+        """Return this control with another severity (a pack override or a setting)."""
+        return replace(self, meta=replace(self.meta, severity=severity))
 
     def applicable_kinds(self) -> tuple[ArtifactKind, ...]:
         """Return the kinds whose presence makes the control applicable (() = always)."""

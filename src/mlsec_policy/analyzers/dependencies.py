@@ -1,0 +1,300 @@
+"""Dependency judgements: pinning of ML-critical packages, package sources, lock files.
+
+Which manifests are judged for *pinning* is the precision rule of this module:
+
+- *environment* manifests — requirements files, Pipfile, conda environments, and pyproject
+  files that declare an application (Poetry ``package-mode = false``, uv ``package = false``)
+  — say what gets installed, so ML-critical packages there must be pinned exactly;
+- *library* metadata (PEP 621 ``dependencies``, ``setup.cfg``, Poetry package metadata) states
+  what a published package accepts; ranges there are correct practice and are not reported;
+- ``requirements.in`` files are inputs to a lock compiler and are not judged for pinning;
+- requirements for building documentation (``docs/requirements.txt``, ``requirements-docs.txt``)
+  are not judged, and neither are requirements files of a *package that deploys nothing* (a
+  project with ``setup.py`` or a ``[project]`` table and no Dockerfile, compose file, Procfile
+  or Binder folder): there they are development conveniences, not a deployed environment.
+
+Whatever the manifest, a torch requirement that only admits releases before 2.6 is reported
+(``torch.load`` could run code even with ``weights_only=True``, CVE-2025-32434), and so are
+unsafe sources: extra indexes (dependency confusion), plain HTTP, disabled TLS checks and VCS
+requirements not pinned to a commit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+
+from mlsec_policy.analyzers.base import (
+    AnalyzerSpec,
+    FileAnalyzer,
+    FileContext,
+    Observation,
+    RepoAnalyzer,
+    RepoContext,
+)
+from mlsec_policy.analyzers.read.manifests import Manifest, Role, read_manifest
+from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, normalise, torch_below_safe
+from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Severity
+
+LOCK_NAMES = frozenset(
+    {"poetry.lock", "uv.lock", "pdm.lock", "pipfile.lock", "conda-lock.yml", "conda-lock.yaml",
+     "pylock.toml"}
+)  # fmt: skip
+NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
+
+
+def _manifest(context: FileContext) -> Manifest | None:
+    return read_manifest(context.root, context.artifact.path, context.read_text())
+
+
+def _where(entry_path: str, line: int) -> Location:
+    return Location(entry_path, line)
+
+
+def dependency_pins(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+    """Yield loosely pinned ML-critical packages in environment manifests, and torch < 2.6."""
+    manifest = _manifest(context)
+    if manifest is None:
+        return
+    for line, problem in manifest.problems:
+        yield Observation(
+            _where(context.artifact.path, line),
+            message=f"{problem}; what it installs cannot be checked (fix the line, or keep "
+            "included files inside the repository)",
+            severity=Severity.LOW,
+            key=f"unreadable:{line}",
+        )
+    own = [e for e in manifest.entries if e.path == context.artifact.path]
+    for entry in own:
+        spec = entry.spec
+        if (
+            spec.name == "torch"
+            and spec.kind is SpecKind.INDEX
+            and torch_below_safe(spec.specifier)
+        ):
+            yield Observation(
+                _where(entry.path, entry.line),
+                message=f"torch is held below 2.6 ({spec.specifier}); those releases can run code "
+                "from a checkpoint even with torch.load(weights_only=True) (CVE-2025-32434)",
+                severity=Severity.HIGH,
+                key="torch-below-2.6",
+            )
+    if manifest.role is not Role.ENVIRONMENT or _locked(context, manifest):
+        return
+    if not deployed(context.root, context.artifact.path):
+        return
+    for entry in own:
+        spec = entry.spec
+        if spec.kind is not SpecKind.INDEX or not spec.ml_critical or spec.pin is Pin.EXACT:
+            continue
+        how = {Pin.NONE: "is not pinned", Pin.OPEN: "has only a lower bound",
+               Pin.RANGE: "is pinned to a range"}[spec.pin]  # fmt: skip
+        yield Observation(
+            _where(entry.path, entry.line),
+            message=f"{spec.name} {how} ({spec.text.strip()}); each install can pull a different "
+            "release of an ML-critical package — pin it with == (or install from a lock file)",
+            severity=Severity.LOW if spec.pin is Pin.RANGE else Severity.MEDIUM,
+            key=f"loose:{spec.name}",
+        )
+
+
+DOCS = re.compile(r"(?i)(?:^|[-_./])docs?(?:[-_./]|$)")
+DEPLOY_GLOBS = (
+    "Dockerfile*", "*/Dockerfile*", "*.Dockerfile", "Containerfile", "docker-compose*.y*ml",
+    "compose*.y*ml", "Procfile", "binder/*", ".binder/*", "app.yaml", "*/app.yaml",
+)  # fmt: skip
+
+
+def deployed(root: Path, path: str) -> bool:
+    """Return True when an environment manifest describes something that gets deployed."""
+    if DOCS.search(path):
+        return False
+    project = _project_dir(root, PurePosixPath(path).parent)
+    return project is None or _deploys(root / project)
+
+
+def _project_dir(root: Path, folder: PurePosixPath) -> str | None:
+    """Return the nearest folder (up to root) holding package metadata, or None."""
+    for candidate in (folder, *folder.parents):
+        base = root / str(candidate)
+        if (base / "setup.py").is_file() or _is_package(base / "pyproject.toml"):
+            return str(candidate)
+    return None
+
+
+def _is_package(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(re.search(r"^\[project\]|^\[tool\.poetry\]", text, re.MULTILINE)) and not re.search(
+        r"package-mode\s*=\s*false|^package\s*=\s*false", text, re.MULTILINE
+    )
+
+
+@functools.cache
+def _deploys(project: Path) -> bool:
+    return any(next(project.glob(pattern), None) is not None for pattern in DEPLOY_GLOBS)
+
+
+def _locked(context: FileContext, manifest: Manifest) -> bool:
+    """Return True when a Pipfile or an application pyproject has its lock file beside it."""
+    name = PurePosixPath(manifest.path).name.lower()
+    if name not in {"pipfile", "pyproject.toml"}:
+        return False
+    folder = context.path.parent
+    return any(
+        (folder / lock).is_file() for lock in ("Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock")
+    )
+
+
+def dependency_sources(
+    context: FileContext, params: Mapping[str, JsonValue]
+) -> Iterable[Observation]:
+    """Yield extra indexes, plain-HTTP or unverified sources, and unpinned VCS requirements."""
+    manifest = _manifest(context)
+    if manifest is None or manifest.role is Role.LOCK:
+        return
+    for option in manifest.options:
+        if option.path != context.artifact.path:
+            continue
+        yield from _option(
+            option.name, option.value, option.insecure, _where(option.path, option.line)
+        )
+    for entry in manifest.entries:
+        if entry.path != context.artifact.path:
+            continue
+        spec = entry.spec
+        where = _where(entry.path, entry.line)
+        label = spec.name or spec.text
+        if spec.plain_http:
+            yield Observation(
+                where,
+                message=f"{label} is downloaded over plain HTTP, so anyone on "
+                "the path can replace it; use https",
+                severity=Severity.HIGH,
+                key=f"http:{label}",
+            )
+        elif spec.kind is SpecKind.VCS and not spec.vcs_pinned:
+            yield Observation(
+                where,
+                message=f"{label} comes from a VCS reference that is not a "
+                "full commit hash (a branch or tag can be moved); pin @<40-hex sha>",
+                severity=Severity.MEDIUM,
+                key=f"vcs:{label}",
+            )
+        elif spec.kind is SpecKind.URL and not entry.hashed and "sha256=" not in spec.text:
+            yield Observation(
+                where,
+                message=f"{label} is installed from a URL without a hash; add "
+                "--hash=sha256:… (or #sha256=…) so a changed file is refused",
+                severity=Severity.LOW,
+                key=f"url:{label}",
+            )
+
+
+def _option(name: str, value: str, insecure: bool, where: Location) -> Iterator[Observation]:
+    if name in {"--extra-index-url"}:
+        yield Observation(
+            where,
+            message="--extra-index-url makes pip pick the highest version "
+            "from any index, so a public package can shadow a private one "
+            "(dependency confusion); use a single --index-url that proxies both",
+            severity=Severity.HIGH,
+            key=f"extra-index:{value}",
+        )
+    if insecure or name == "--trusted-host":
+        yield Observation(
+            where,
+            message=f"TLS verification is off for {value or 'a source'}; "
+            "packages from it can be replaced in transit",
+            severity=Severity.HIGH,
+            key=f"insecure:{value}",
+        )
+    elif value.startswith("http://"):
+        yield Observation(
+            where,
+            message=f"packages are fetched from {value.split('@')[-1]} over plain HTTP; use https",
+            severity=Severity.HIGH,
+            key=f"http-source:{value}",
+        )
+
+
+def dependency_lock(context: RepoContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+    """Yield environment manifests that nothing pins: not fully ``==``-pinned and no lock file."""
+    manifests = [a for a in context.artifacts if a.kind is ArtifactKind.DEPENDENCY_MANIFEST]
+    locks = {
+        PurePosixPath(a.path).parent
+        for a in context.all_artifacts
+        if PurePosixPath(a.path).name.lower() in LOCK_NAMES
+    }
+    for artifact in manifests:
+        folder = PurePosixPath(artifact.path).parent
+        if folder in locks or PurePosixPath(".") in locks:
+            continue
+        manifest = read_manifest(context.root, artifact.path, context.file(artifact).read_text())
+        if manifest is None or manifest.role is not Role.ENVIRONMENT:
+            continue
+        if not deployed(context.root, artifact.path):
+            continue
+        yield from _unlocked(artifact, manifest)
+
+
+def _unlocked(artifact: Artifact, manifest: Manifest) -> Iterator[Observation]:
+    index = [e for e in manifest.entries if e.spec.kind is SpecKind.INDEX]
+    loose = [e for e in index if e.spec.pin is not Pin.EXACT]
+    own = [e for e in loose if e.path == artifact.path]
+    if loose:
+        first = (own or loose)[0]
+        line = first.line if first.path == artifact.path else 1
+        names = ", ".join(sorted({normalise(e.spec.name or e.spec.text) for e in loose})[:5])
+        yield Observation(
+            Location(artifact.path, line),
+            message=f"{len(loose)} of {len(index)} requirements are not pinned with == ({names}"
+            f"{' …' if len(loose) > 5 else ''}) and no lock file pins them",
+            key="unlocked",
+        )
+    elif (
+        index and PurePosixPath(artifact.path).suffix == ".txt" and not any(e.hashed for e in index)
+    ):
+        own_index = [e for e in index if e.path == artifact.path]
+        yield Observation(
+            Location(artifact.path, own_index[0].line if own_index else 1),
+            message="the requirements are pinned but carry no --hash, so a replaced release file "
+            "with the same version would still install; generate hashes (pip-compile "
+            "--generate-hashes, uv pip compile --generate-hashes)",
+            severity=Severity.LOW,
+            key="no-hashes",
+        )
+
+
+def _spec(
+    name: str,
+    description: str,
+    file: FileAnalyzer | None = None,
+    repo: RepoAnalyzer | None = None,
+) -> AnalyzerSpec:
+    kinds = frozenset({ArtifactKind.DEPENDENCY_MANIFEST})
+    return AnalyzerSpec(name, description, kinds, NO_PARAMS, file=file, repo=repo)
+
+
+SPEC_PINS = _spec(
+    "dependency-pins",
+    "ML-critical packages not pinned exactly in environment manifests; torch < 2.6.",
+    file=dependency_pins,
+)
+SPEC_SOURCES = _spec(
+    "dependency-sources",
+    "Extra indexes, plain HTTP or unverified sources, VCS requirements without a sha.",
+    file=dependency_sources,
+)
+SPEC_LOCK = _spec(
+    "dependency-lock",
+    "Environment manifests neither fully pinned nor covered by a lock file.",
+    repo=dependency_lock,
+)
+
+SPECS: tuple[AnalyzerSpec, ...] = (SPEC_LOCK, SPEC_PINS, SPEC_SOURCES)
+"""The analyzers of this domain, for the registry."""

@@ -1,0 +1,98 @@
+"""Analyzer ``command-patterns``: commands and environment settings matched against patterns.
+
+The commands come from :mod:`mlsec_policy.analyzers.read.commands`, grouped by *source*
+(``script``, ``start``, ``env``). A check names the sources it cares about and the regular
+expressions that make a finding (piping a download into a shell, a development server with its
+debugger on...). Nothing is executed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.params import object_params
+from mlsec_policy.analyzers.read.commands import Command, commands
+from mlsec_policy.analyzers.read.yamldoc import mapping, sequence, unconditional
+from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.redact import redact
+
+
+def command_patterns(
+    context: FileContext, params: Mapping[str, JsonValue]
+) -> Iterable[Observation]:
+    """Yield one observation per command of the wanted sources that matches a pattern."""
+    wanted = {str(s) for s in sequence(params.get("sources"))}
+    rules = [
+        (re.compile(str(mapping(rule)["regex"])), str(mapping(rule)["message"]))
+        for rule in sequence(params.get("patterns"))
+    ]
+    lines: list[str] = []
+    for command in commands(context):
+        if command.source not in wanted:
+            continue
+        for regex, message in rules:
+            match = regex.search(command.text)
+            if match:
+                line = command.line
+                if command.last > command.line:
+                    lines = lines or context.read_text().splitlines()
+                    line = _line_of(lines, command, match.group(0).split()[0])
+                yield Observation(
+                    context.at(line),
+                    message=message,
+                    snippet=redact(command.text[:300]),
+                    key=match.group(0),
+                )
+                break
+
+
+def _line_of(lines: list[str], command: Command, word: str) -> int:
+    """Return the physical line of a multi-line command where ``word`` appears."""
+    for number in range(command.line, min(command.last, len(lines)) + 1):
+        if word in lines[number - 1]:
+            return number
+    return command.line
+
+
+SPEC = AnalyzerSpec(
+    name="command-patterns",
+    description="Build/CI scripts, container start commands or environment settings that match "
+    "a pattern (curl | sh, development servers, debug switches).",
+    kinds=frozenset(
+        {
+            ArtifactKind.DOCKERFILE,
+            ArtifactKind.SHELL,
+            ArtifactKind.CI_WORKFLOW,
+            ArtifactKind.COMPOSE,
+            ArtifactKind.KUBERNETES,
+        }
+    ),
+    params_schema=object_params(
+        {
+            "sources": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"enum": ["script", "start", "env"]},
+            },
+            "patterns": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["regex", "message"],
+                    "properties": {
+                        "regex": {"type": "string", "format": "regex"},
+                        "message": {"type": "string", "minLength": 5},
+                    },
+                },
+            },
+        },
+        required=["sources", "patterns"],
+    ),
+    file=unconditional(command_patterns),
+)
+"""The analyzer of this module, for the registry."""

@@ -1,0 +1,155 @@
+"""docker-compose analyzers: host-level privileges and ML tools published on every interface.
+
+A compose file is read safely with line positions. ``services`` is walked; each setting that
+hands a container the host — ``privileged``, the host's network/PID/IPC namespace, the Docker
+socket, dangerous capabilities — and each published port of an ML tool reachable from the
+network is reported at its own line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.params import STRING_LIST, object_params, string_list
+from mlsec_policy.analyzers.read.compose import Service, services
+from mlsec_policy.analyzers.read.yamldoc import is_true, mapping, sequence
+from mlsec_policy.models import ArtifactKind, JsonValue
+
+LOOPBACK = ("127.", "localhost", "[::1]", "::1")
+_PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+
+
+def host_privileges(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+    """Report privileged services, host namespaces, socket mounts and dangerous capabilities."""
+    sockets = string_list(params, "sockets")
+    dangerous = {c.upper() for c in string_list(params, "capabilities")}
+    report_sockets = bool(params.get("report-sockets", True))
+    report_other = bool(params.get("report-other", True))
+    for service in services(context):
+        label = f"service {service.name!r}"
+        if report_other:
+            yield from _namespace_findings(context, service, label, dangerous)
+        if report_sockets:
+            for index, volume in enumerate(sequence(service.data.get("volumes"))):
+                source = _volume_source(volume)
+                if source and any(source.rstrip("/").endswith(s) for s in sockets):
+                    yield Observation(
+                        context.at(service.doc.value_line((*service.path, "volumes", index))),
+                        message=f"{label} mounts the container runtime socket {source}: "
+                        "whoever controls the container controls the host",
+                        key=source,
+                    )
+
+
+def _namespace_findings(
+    context: FileContext, service: Service, label: str, dangerous: set[str]
+) -> Iterator[Observation]:
+    data = service.data
+    if is_true(data.get("privileged")):
+        yield Observation(
+            context.at(service.line("privileged")), message=f"{label} runs privileged"
+        )
+    for key in ("network_mode", "pid", "ipc", "userns_mode", "uts"):
+        if str(data.get(key, "")).strip().lower() == "host":
+            yield Observation(
+                context.at(service.line(key)),
+                message=f"{label} sets {key}: host and shares the host's namespace",
+                key=key,
+            )
+    for index, capability in enumerate(sequence(data.get("cap_add"))):
+        name = str(capability).upper().removeprefix("CAP_")
+        if name in dangerous:
+            yield Observation(
+                context.at(service.doc.value_line((*service.path, "cap_add", index))),
+                message=f"{label} adds the {name} capability",
+                key=name,
+            )
+
+
+def _volume_source(volume: JsonValue) -> str | None:
+    if isinstance(volume, str):
+        return volume.split(":", 1)[0] if ":" in volume else None
+    source = mapping(volume).get("source")
+    return source if isinstance(source, str) else None
+
+
+def exposed_tools(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+    """Report ports of ML tools published on all interfaces (not bound to the loopback)."""
+    tool_ports = {int(p) for p in sequence(params.get("ports")) if isinstance(p, int)}
+    hint = params.get("names")
+    names = re.compile(str(hint), re.IGNORECASE) if isinstance(hint, str) else None
+    for service in services(context):
+        is_tool = names is not None and names.search(service.text()) is not None
+        for index, entry in enumerate(sequence(service.data.get("ports"))):
+            host_ip, container_ports = _published(entry)
+            if host_ip.startswith(LOOPBACK):
+                continue
+            if not (is_tool or tool_ports & container_ports):
+                continue
+            shown = ", ".join(str(p) for p in sorted(container_ports)) or "?"
+            yield Observation(
+                context.at(service.doc.value_line((*service.path, "ports", index))),
+                message=f"service {service.name!r} publishes ML tool port {shown} on every "
+                "network interface of the host",
+                key=shown,
+            )
+
+
+def _published(entry: JsonValue) -> tuple[str, set[int]]:
+    """Return (host IP, container ports) of a ``ports`` entry; every entry is published."""
+    if isinstance(entry, Mapping):  # long syntax: published (or given a random port)
+        target = entry.get("target")
+        ports = {target} if isinstance(target, int) else _ports(str(target))
+        return str(entry.get("host_ip") or ""), ports
+    text = str(entry).split("/", 1)[0].strip()
+    if text.startswith("["):  # [::1]:8888:8888
+        host, _, rest = text[1:].partition("]:")
+        return host, _ports(rest.rsplit(":", 1)[-1])
+    parts = text.split(":")
+    host_ip = parts[0] if len(parts) == 3 else ""
+    return host_ip, _ports(parts[-1])
+
+
+def _ports(text: str) -> set[int]:
+    match = _PORT_RANGE.match(text.strip())
+    if not match:
+        return set()
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    return set(range(first, min(last, first + 1000) + 1))
+
+
+COMPOSE = frozenset({ArtifactKind.COMPOSE})
+
+SPECS = (
+    AnalyzerSpec(
+        name="compose-host-privileges",
+        description="Compose services that are privileged, share host namespaces or mount "
+        "the container runtime socket.",
+        kinds=COMPOSE,
+        params_schema=object_params(
+            {
+                "sockets": STRING_LIST,
+                "capabilities": STRING_LIST,
+                "report-sockets": {"type": "boolean"},
+                "report-other": {"type": "boolean"},
+            }
+        ),
+        file=host_privileges,
+    ),
+    AnalyzerSpec(
+        name="compose-exposed-tools",
+        description="Compose services publishing ML tool ports on all host interfaces.",
+        kinds=COMPOSE,
+        params_schema=object_params(
+            {
+                "ports": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+                "names": {"type": "string", "format": "regex"},
+            }
+        ),
+        file=exposed_tools,
+    ),
+)
+"""The analyzers of this module, for the registry."""

@@ -1,0 +1,138 @@
+"""Kubernetes cluster-object analyzers: exposed ML tooling, broad RBAC, ingresses without TLS.
+
+These look at objects other than pods: Services that put an ML tool (MLflow, Jupyter,
+TensorBoard, the Ray dashboard, a model server's management API) on a node port or a cloud load
+balancer; RBAC rules and bindings that hand out everything; and Ingresses that serve plain HTTP.
+What counts as an ML tool — ports and name hints — comes from the check's parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.params import no_params, object_params
+from mlsec_policy.analyzers.read.kubernetes import K8sObject, load_objects
+from mlsec_policy.analyzers.read.yamldoc import mapping, sequence, unconditional
+from mlsec_policy.models import ArtifactKind, JsonValue
+
+EXPOSED_TYPES = frozenset({"LoadBalancer", "NodePort"})
+TLS_ANNOTATIONS = re.compile(
+    r"(certificate-arn|ssl-cert|pre-shared-cert|managed-certificates)", re.IGNORECASE
+)
+"""Annotations by which a cloud load balancer terminates TLS in front of an Ingress."""
+
+
+def exposed_tools(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+    """Report LoadBalancer/NodePort Services whose ports or names say they front an ML tool."""
+    ports = {int(p) for p in sequence(params.get("ports")) if isinstance(p, int)}
+    hint = params.get("names")
+    names = re.compile(str(hint), re.IGNORECASE) if isinstance(hint, str) else None
+    for obj in load_objects(context):
+        if obj.kind != "Service":
+            continue
+        spec = mapping(obj.data.get("spec"))
+        kind = spec.get("type")
+        if kind not in EXPOSED_TYPES:
+            continue
+        labels = [obj.name, *(str(v) for v in mapping(spec.get("selector")).values())]
+        named_tool = names is not None and any(names.search(label) for label in labels)
+        for index, port in enumerate(sequence(spec.get("ports"))):
+            entry = mapping(port)
+            numbers = {entry.get("port"), entry.get("targetPort")}
+            port_name = str(entry.get("name") or "")
+            tool_port = bool(ports & {n for n in numbers if isinstance(n, int)})
+            tool_name = named_tool or (names is not None and bool(names.search(port_name)))
+            if not (tool_port or tool_name):
+                continue
+            yield Observation(
+                context.at(obj.doc.value_line(("spec", "ports", index))),
+                message=f"Service/{obj.name} exposes port {entry.get('port')} of an ML tool "
+                f"through a {kind} service, outside the cluster",
+                key=str(entry.get("port")),
+            )
+
+
+def rbac_wildcards(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+    """Report bindings to cluster-admin and (Cluster)Role rules with wildcard verbs or resources."""
+    for obj in load_objects(context):
+        if obj.kind in {"ClusterRoleBinding", "RoleBinding"}:
+            role = mapping(obj.data.get("roleRef"))
+            if role.get("name") == "cluster-admin":
+                yield Observation(
+                    context.at(obj.doc.line(("roleRef", "name"))),
+                    message=f"{obj.kind}/{obj.name} grants cluster-admin",
+                )
+        elif obj.kind in {"ClusterRole", "Role"}:
+            yield from _wildcard_rules(context, obj)
+
+
+def _wildcard_rules(context: FileContext, obj: K8sObject) -> Iterable[Observation]:
+    for index, rule in enumerate(sequence(obj.data.get("rules"))):
+        entry = mapping(rule)
+        wild = [
+            field
+            for field in ("verbs", "resources", "apiGroups")
+            if "*" in [str(v) for v in sequence(entry.get(field))]
+        ]
+        if {"verbs", "resources"} & set(wild):
+            yield Observation(
+                context.at(obj.doc.value_line(("rules", index))),
+                message=f"{obj.kind}/{obj.name} grants '*' in {' and '.join(wild)}",
+                key=str(index),
+            )
+
+
+def ingress_tls(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+    """Report Ingresses with routing rules but no TLS section and no TLS annotation."""
+    for obj in load_objects(context):
+        if obj.kind != "Ingress":
+            continue
+        spec = obj.data.get("spec")
+        if not isinstance(spec, Mapping) or "tls" in spec:
+            continue
+        if obj.doc.templated(("spec",)):
+            continue
+        annotations = mapping(mapping(obj.data.get("metadata")).get("annotations"))
+        if any(TLS_ANNOTATIONS.search(str(key)) for key in annotations):
+            continue
+        if not sequence(spec.get("rules")) and "defaultBackend" not in spec:
+            continue
+        yield Observation(
+            context.at(obj.doc.line(("spec",))),
+            message=f"Ingress/{obj.name} has no tls section: traffic reaches it unencrypted",
+        )
+
+
+K8S = frozenset({ArtifactKind.KUBERNETES})
+
+SPECS = (
+    AnalyzerSpec(
+        name="k8s-exposed-tools",
+        description="LoadBalancer/NodePort Services in front of ML tooling (by port or name).",
+        kinds=K8S,
+        params_schema=object_params(
+            {
+                "ports": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+                "names": {"type": "string", "format": "regex"},
+            }
+        ),
+        file=unconditional(exposed_tools),
+    ),
+    AnalyzerSpec(
+        name="k8s-rbac-wildcards",
+        description="cluster-admin bindings and RBAC rules with '*' verbs or resources.",
+        kinds=K8S,
+        params_schema=no_params(),
+        file=unconditional(rbac_wildcards),
+    ),
+    AnalyzerSpec(
+        name="k8s-ingress-tls",
+        description="Ingresses without a tls section or a TLS annotation.",
+        kinds=K8S,
+        params_schema=no_params(),
+        file=unconditional(ingress_tls),
+    ),
+)
+"""The analyzers of this module, for the registry."""

@@ -1,0 +1,11 @@
+"""Integrity: recorded digests (DVC, Git LFS, checksum manifests, shard indexes) must match.
+
+:mod:`.common` holds what the analyzers share (records, subjects, verification) and
+:mod:`.hashing` streams and caches digests.
+"""
+
+from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.analyzers.integrity import dvc, lfs, manifest, shards, sources
+
+SPECS: tuple[AnalyzerSpec, ...] = (dvc.SPEC, lfs.SPEC, manifest.SPEC, sources.SPEC, shards.SPEC)
+"""The analyzers of this domain, for the registry."""

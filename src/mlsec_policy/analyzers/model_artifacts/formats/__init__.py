@@ -1,0 +1,1 @@
+"""One module per model format that is not a bare pickle: its structure read from bytes."""

@@ -1,0 +1,1 @@
+"""Shared pattern tables: what secrets and personal data look like, for several domains."""

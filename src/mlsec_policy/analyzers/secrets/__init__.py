@@ -1,0 +1,11 @@
+"""Secrets: credentials by token format, and literal values given to secret-named settings.
+
+What a secret looks like is kept in :mod:`mlsec_policy.analyzers.patterns.secrets`, which the
+notebook analyzers share.
+"""
+
+from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.analyzers.secrets import assignments, tokens
+
+SPECS: tuple[AnalyzerSpec, ...] = (assignments.SPEC, tokens.SPEC)
+"""The analyzers of this domain, for the registry."""

@@ -1,0 +1,44 @@
+"""Semgrep's rules file, written from the checks, and compiled once to validate a policy."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from mlsec_policy.engines.semgrep.problems import raise_rule_errors
+from mlsec_policy.engines.semgrep.process import find_binary, run_rules
+from mlsec_policy.errors import EngineUnavailableError
+from mlsec_policy.models import Severity
+from mlsec_policy.options import SemgrepSettings
+from mlsec_policy.policy.model import Check, Policy
+from mlsec_policy.policy.semgrep_rules import build_rule
+
+
+def write_rules(path: Path, checks: Sequence[Check], severities: Mapping[str, Severity]) -> None:
+    """Write the semgrep rule of every check to ``path`` (JSON, which semgrep reads as YAML)."""
+    rules = [build_rule(check, severities[check.control_id]) for check in checks]
+    path.write_text(json.dumps({"rules": rules}, indent=1), encoding="utf-8")
+
+
+def check_rules(policy: Policy, settings: SemgrepSettings) -> None:
+    """Compile every semgrep rule of ``policy`` with semgrep; raise PolicyErrors on rejection."""
+    checks = policy.checks("semgrep")
+    if not checks:
+        return
+    severities = {control.id: control.meta.severity for control in policy.controls}
+    with tempfile.TemporaryDirectory(prefix="mlsec-policy-validate-") as scratch:
+        folder = Path(scratch)
+        rules_file = folder / "rules.yaml"
+        write_rules(rules_file, checks, severities)
+        (folder / "probe.py").write_text("pass\n", encoding="utf-8")
+        result = run_rules(
+            find_binary(settings), rules_file, ["probe.py"], folder, folder, settings
+        )
+        if result.output is None:
+            raise EngineUnavailableError(
+                f"semgrep could not compile the rules (exit {result.returncode}): "
+                + " | ".join(result.stderr.strip().splitlines()[-3:])
+            )
+        raise_rule_errors(result.output, {check.id: check for check in checks})

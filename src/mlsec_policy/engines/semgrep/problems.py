@@ -1,0 +1,184 @@
+"""What went wrong, for a person: semgrep's errors and failures, and rules semgrep rejects.
+
+A problem with one file becomes a ScanError on the controls that needed that file, with a hint;
+a failed semgrep process makes every semgrep-based control unverified; a rule semgrep rejects
+is a PolicyError at the line of the check that holds it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from mlsec_policy.engines.semgrep.process import RunResult
+from mlsec_policy.engines.semgrep.target import Target, normal, read_scanned
+from mlsec_policy.errors import PolicyError, PolicyErrors
+from mlsec_policy.models import Artifact, ArtifactKind, ErrorLevel, ScanError
+from mlsec_policy.pathmatch import PathFilter
+from mlsec_policy.policy.model import Check
+from mlsec_policy.views import ViewError
+
+
+def scan_errors(
+    output: Mapping[str, Any],
+    by_scanned: Mapping[str, Target],
+    checks: Sequence[Check],
+    root: Path,
+) -> Iterable[ScanError]:
+    """Turn the errors of semgrep's output into ScanErrors on the controls they concern."""
+    for error in output.get("errors", []):
+        kind_of_error = error.get("type")
+        label = kind_of_error[0] if isinstance(kind_of_error, list) else str(kind_of_error)
+        target = by_scanned.get(normal(str(error.get("path", ""))))
+        message = " ".join(str(error.get("message", label)).split())
+        rule_id = error.get("rule_id")
+        if target is None:
+            affected = [c for c in checks if not rule_id or c.id == rule_id]
+            yield ScanError(
+                "semgrep",
+                _error_kind(label),
+                message,
+                control_ids=_control_ids(affected),
+                level=ErrorLevel.ERROR,
+            )
+            continue
+        artifact = target.artifact
+        affected = [
+            c
+            for c in checks
+            if artifact.kind in c.kinds
+            and (not rule_id or c.id == rule_id)
+            and PathFilter.of(c).allows(artifact.path)
+        ]
+        if not affected:
+            continue
+        partial = label == "PartialParsing"
+        line = _error_line(error, target)
+        yield ScanError(
+            "semgrep",
+            "partial-parse" if partial else _error_kind(label),
+            _rewrite_paths(message, target),
+            path=artifact.path,
+            line=line,
+            control_ids=_control_ids(affected),
+            level=ErrorLevel.WARNING if partial else ErrorLevel.ERROR,
+            hint=_hint(label, target, root),
+        )
+
+
+def _control_ids(checks: Iterable[Check]) -> tuple[str, ...]:
+    return tuple(sorted({check.control_id for check in checks}))
+
+
+def _error_kind(label: str) -> str:
+    lowered = label.lower()
+    if "timeout" in lowered:
+        return "timeout"
+    if "memory" in lowered:
+        return "out-of-memory"
+    if "syntax" in lowered or "lexical" in lowered or "parse" in lowered:
+        return "parse-error"
+    return "engine-error"
+
+
+def _error_line(error: Mapping[str, Any], target: Target) -> int | None:
+    spans = error.get("spans") or []
+    if spans and isinstance(spans[0], dict):
+        line = spans[0].get("start", {}).get("line")
+        if isinstance(line, int):
+            return target.view.origin(line).line if target.view else line
+    return None
+
+
+def _rewrite_paths(message: str, target: Target) -> str:
+    """Replace scratch view paths in semgrep's message with the user's file path."""
+    return message.replace(target.scanned, target.artifact.path)
+
+
+def _hint(label: str, target: Target, root: Path) -> str:
+    artifact = target.artifact
+    kind = _error_kind(label)
+    if kind == "timeout":
+        return f"analysis took too long; split the file or leave it out: --exclude {artifact.path}"
+    if kind == "partial-parse" or label == "PartialParsing":
+        return "part of the file could not be parsed and was not checked; fix its syntax"
+    if kind == "parse-error":
+        if _valid_python(target, root):
+            return (
+                "the file is valid Python that semgrep's parser cannot read (a semgrep "
+                "limitation, often recent syntax such as match statements); its code checks "
+                f"did not run. Review it by hand, or leave it out: --exclude {artifact.path}"
+            )
+        return f"fix the syntax, or leave the file out with --exclude {artifact.path}"
+    return "re-run with --verbose and report the problem if it persists"
+
+
+def _valid_python(target: Target, root: Path) -> bool:
+    """Return True when Python's own parser accepts the scanned text (nothing is executed)."""
+    if target.artifact.kind not in (ArtifactKind.PYTHON, ArtifactKind.NOTEBOOK):
+        return False
+    source = target.view.text if target.view is not None else read_scanned(target, root)
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def view_error(artifact: Artifact, exc: Exception, checks: Sequence[Check]) -> ScanError:
+    """Return the problem of a file that could not be turned into the view semgrep needs."""
+    message = exc.message if isinstance(exc, ViewError) else str(exc)
+    line = exc.line if isinstance(exc, ViewError) else None
+    affected = [c for c in checks if artifact.kind in c.kinds]
+    return ScanError(
+        "semgrep",
+        "parse-error",
+        f"cannot read {artifact.kind.value} file: {message}",
+        path=artifact.path,
+        line=line,
+        control_ids=_control_ids(affected),
+        hint="repair the file (for a notebook: open and save it in Jupyter), or exclude it",
+    )
+
+
+def process_error(result: RunResult, checks: Sequence[Check]) -> ScanError:
+    """Return the problem of a semgrep process that gave no usable result."""
+    tail = result.stderr.strip().splitlines()[-5:]
+    if result.returncode < 0:
+        why = f"semgrep was stopped by signal {-result.returncode}"
+    else:
+        why = f"semgrep exited with code {result.returncode} without a usable result"
+    details = (": " + " | ".join(tail)) if tail else ""
+    return ScanError(
+        "semgrep",
+        "engine-failed",
+        why + details,
+        control_ids=_control_ids(checks),
+        hint="every semgrep-based control is unverified; check the semgrep installation and re-run",
+    )
+
+
+def raise_rule_errors(output: Mapping[str, Any], by_id: Mapping[str, Check]) -> None:
+    """Raise PolicyErrors, at each check's rule, when semgrep's output rejects rules."""
+    problems: list[PolicyError] = []
+    for error in output.get("errors", []):
+        label = error.get("type")
+        if not isinstance(label, str) or "rule" not in label.lower():
+            continue
+        check = by_id.get(str(error.get("rule_id", "")).rsplit(".", 1)[-1])
+        message = " ".join(str(error.get("message", label)).split())
+        if check is None:
+            problems.append(PolicyError(f"semgrep rejects a rule: {message}", path="semgrep rules"))
+            continue
+        problems.append(
+            PolicyError(
+                f"semgrep rejects the rule of check {check.id!r}: {message}",
+                path=check.file,
+                line=check.rule_line,
+                hint="fix the pattern; `semgrep --test` on the fixtures shows what it matches",
+            )
+        )
+    if problems:
+        raise PolicyErrors(problems)

@@ -1,0 +1,191 @@
+"""Start the semgrep binary offline and quietly, and read its JSON.
+
+This module owns the process: which binary, which flags, which environment. Semgrep is given
+local rules only, never sends metrics, never checks for a newer version (offline that check
+stalls every call for about 100 seconds), keeps its settings and logs in our scratch folder,
+and ignores ``nosemgrep`` comments (only our own, reasoned suppressions count).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlsec_policy.errors import EngineUnavailableError
+from mlsec_policy.options import SemgrepSettings
+
+ARG_BUDGET = 512 * 1024
+"""Bytes of target paths per semgrep process; larger target lists are split (ARG_MAX is 2 MB)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What one semgrep process produced."""
+
+    returncode: int
+    output: dict[str, Any] | None
+    """Parsed JSON, or None when stdout was not semgrep's JSON."""
+    stderr: str
+
+
+def find_binary(settings: SemgrepSettings) -> Path:
+    """Return the semgrep executable to use; raise EngineUnavailableError when there is none."""
+    if settings.binary is not None:
+        if not settings.binary.is_file():
+            raise EngineUnavailableError(
+                f"the semgrep binary {settings.binary} does not exist",
+                hint="unset MLSEC_POLICY_SEMGREP or point it at a semgrep executable",
+            )
+        return settings.binary
+    sibling = Path(sys.executable).parent / "semgrep"
+    if sibling.is_file():
+        return sibling
+    found = shutil.which("semgrep")
+    if found:
+        return Path(found)
+    raise EngineUnavailableError(
+        "semgrep is not installed, so the code checks cannot run",
+        hint="install mlsec-policy with pip (it depends on semgrep==1.182.0)",
+    )
+
+
+def run_rules(
+    binary: Path,
+    rules_file: Path,
+    targets: Sequence[str],
+    cwd: Path,
+    scratch: Path,
+    settings: SemgrepSettings,
+) -> RunResult:
+    """Run the rules over ``targets`` (relative to ``cwd`` or absolute) in the settings' mode.
+
+    ``auto`` starts osemgrep and, when it fails without a usable result, runs the classic
+    CLI once more on the same targets.
+    """
+    mode = settings.mode
+    command = _scan_command(binary, rules_file, targets, settings, mode != "pysemgrep")
+    result = _execute(command, cwd, scratch, settings, list)
+    if result.output is None and mode == "auto" and result.returncode > 0:
+        command = _scan_command(binary, rules_file, targets, settings, False)
+        result = _execute(command, cwd, scratch, settings, list)
+    return result
+
+
+def _scan_command(
+    binary: Path,
+    rules_file: Path,
+    targets: Sequence[str],
+    settings: SemgrepSettings,
+    experimental: bool,
+) -> list[str]:
+    return [
+        str(binary),
+        "scan",
+        *(["--experimental"] if experimental else []),
+        "--json",
+        "--quiet",
+        "--metrics=off",
+        "--disable-version-check",
+        "--disable-nosem",
+        "--no-git-ignore",
+        "--max-target-bytes",
+        "0",
+        "--timeout",
+        str(settings.timeout),
+        "--max-memory",
+        str(settings.max_memory_mb),
+        "--jobs",
+        str(settings.jobs),
+        "--config",
+        str(rules_file),
+        *(t if not t.startswith("-") else "./" + t for t in targets),
+    ]
+
+
+def run_semgrep_test(
+    binary: Path, directory: Path, scratch: Path, settings: SemgrepSettings
+) -> RunResult:
+    """Run semgrep's own rule tests (``semgrep test``) on a folder of rule/target pairs.
+
+    The folder holds ``NAME.yaml`` rule files and ``NAME.<ext>`` targets annotated with
+    ``# ruleid:`` / ``# ok:`` comments. The JSON result is returned as parsed data.
+    """
+    command = [str(binary), "test", "--experimental", "--json", str(directory)]
+    return _execute(command, directory, scratch, settings, dict)
+
+
+def _execute(
+    command: list[str], cwd: Path, scratch: Path, settings: SemgrepSettings, results: type
+) -> RunResult:
+    """Run one semgrep process; its JSON counts when ``results`` has the expected type."""
+    try:
+        process = subprocess.run(
+            command,
+            cwd=cwd,
+            env=environment(scratch),
+            capture_output=True,
+            timeout=settings.process_timeout,
+            check=False,
+        )
+    except (FileNotFoundError, PermissionError) as exc:
+        raise EngineUnavailableError(f"semgrep could not be started: {exc}") from None
+    except subprocess.TimeoutExpired:
+        return RunResult(
+            -signal.SIGKILL,
+            None,
+            f"semgrep did not finish within {settings.process_timeout} s and was stopped",
+        )
+    stderr = process.stderr.decode("utf-8", errors="replace")
+    return RunResult(process.returncode, _parse(process.stdout, results), stderr)
+
+
+def _parse(stdout: bytes, results: type) -> dict[str, Any] | None:
+    try:
+        data = json.loads(stdout)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if isinstance(data, dict) and isinstance(data.get("results"), results):
+        return data
+    return None
+
+
+def environment(scratch: Path) -> dict[str, str]:
+    """Our environment minus semgrep settings, plus the switches that keep semgrep offline."""
+    home = scratch / "semgrep-home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMGREP_")}
+    env.update(
+        {
+            "SEMGREP_ENABLE_VERSION_CHECK": "0",
+            "SEMGREP_SEND_METRICS": "off",
+            "SEMGREP_SETTINGS_FILE": str(home / "settings.yml"),
+            "SEMGREP_LOG_FILE": str(home / "semgrep.log"),
+            "SEMGREP_VERSION_CACHE_PATH": str(home / "version"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "NO_COLOR": "1",
+        }
+    )
+    return env
+
+
+def batches(targets: Sequence[str], budget: int = ARG_BUDGET) -> list[list[str]]:
+    """Split targets into lists whose total length stays under ``budget`` bytes."""
+    result: list[list[str]] = [[]]
+    used = 0
+    for target in targets:
+        size = len(target.encode()) + 1
+        if result[-1] and used + size > budget:
+            result.append([])
+            used = 0
+        result[-1].append(target)
+        used += size
+    return result

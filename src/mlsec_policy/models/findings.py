@@ -1,0 +1,151 @@
+"""What the engines find: places, raw hits, findings with fingerprints, problems, evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+
+class Severity(IntEnum):
+    """How bad a failing control is; ordered so that thresholds compare."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        """Return the lower-case name used in policy files and reports."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Return the severity named ``text`` (case-insensitive); raise ValueError otherwise."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r}; expected one of {names}") from None
+
+
+class ErrorLevel(StrEnum):
+    """Whether a scan problem stops a check from giving a verdict."""
+
+    ERROR = "error"
+    """The check could not run on something it should have seen: its control is ``error``."""
+    WARNING = "warning"
+    """Coverage was reduced (for example a partial parse) but the check ran; shown, not fatal."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookCell:
+    """Where a notebook finding sits, in the terms a person uses."""
+
+    index: int
+    """1-based cell number, counting every cell (code and markdown)."""
+    line: int
+    """1-based line inside the cell."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in the target, relative to the scanned root."""
+
+    path: str
+    """POSIX path relative to the scanned root ('.' for the repository as a whole)."""
+    start_line: int | None = None
+    """1-based first line, when the finding is about a line."""
+    start_column: int | None = None
+    """1-based first column."""
+    end_line: int | None = None
+    """1-based last line."""
+    end_column: int | None = None
+    """1-based column just after the match."""
+    cell: NotebookCell | None = None
+    """For notebooks: the cell and the line inside it; ``start_line`` is then the raw file line."""
+
+    def display(self) -> str:
+        """Return ``path:line`` (and the notebook cell when there is one)."""
+        text = self.path if self.start_line is None else f"{self.path}:{self.start_line}"
+        if self.cell is not None:
+            text += f" (cell {self.cell.index}, line {self.cell.line})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One raw match produced by an engine for one check, before evaluation."""
+
+    control_id: str
+    check_id: str
+    location: Location
+    message: str | None = None
+    """A message specific to this match; the check's message is used when None."""
+    severity: Severity | None = None
+    """A severity specific to this match (an analyzer grading what it saw)."""
+    snippet: str | None = None
+    """The matched source text, already redacted when it may hold a secret."""
+    key: str | None = None
+    """A stable discriminator for whole-file findings (a pickle global, a missing shard)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanError:
+    """A check that could not run on something, carried as data into every report."""
+
+    engine: str
+    """The engine or analyzer that hit the problem (``semgrep``, ``native:pickle``...)."""
+    kind: str
+    """A short machine label: ``timeout``, ``parse-error``, ``oversized``, ``crash``..."""
+    message: str
+    """What went wrong, for a person."""
+    path: str | None = None
+    """The file concerned, relative to the root, when there is one."""
+    line: int | None = None
+    control_ids: tuple[str, ...] = ()
+    """The controls whose verdict this problem affects."""
+    level: ErrorLevel = ErrorLevel.ERROR
+    hint: str | None = None
+    """How to fix or avoid it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding does not count against its control."""
+
+    kind: str
+    """``inline``, ``waiver`` or ``baseline``."""
+    reason: str
+    approver: str | None = None
+    expires: str | None = None
+    """ISO date after which the suppression no longer applies."""
+    reference: str | None = None
+    """A ticket link, the waiver's id or the baseline file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A failing observation attached to a control."""
+
+    control_id: str
+    check_id: str
+    severity: Severity
+    message: str
+    location: Location
+    fingerprint: str
+    """Our stable identity for the finding: survives unrelated edits and line moves."""
+    line_hash: str | None = None
+    """GitHub's ``primaryLocationLineHash`` for the start line, when the file is text."""
+    snippet: str | None = None
+    suppression: Suppression | None = None
+    """Set when a waiver, inline comment or baseline accepts this finding."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Something found that supports a passing verdict."""
+
+    check_id: str
+    description: str
+    location: Location | None = None

@@ -1,0 +1,36 @@
+"""Everything ``mlsec-policy policy test`` needs, kept apart from the detection code.
+
+A pack's controls keep fixture cases beside them; :mod:`.cases` scans each case and compares
+the outcome exactly, :mod:`.semgrep` runs semgrep's own test mode over the annotated fixture
+files, and :mod:`.generators` writes the binary fixtures (built by :mod:`.forge`) that are never
+committed. :mod:`.corpus` holds the model-file cases the tests and benchmarks share. The
+scanner itself never imports this package.
+"""
+
+from mlsec_policy.policytest.cases import (
+    FAILING,
+    PASSING,
+    PINNED_EPOCH,
+    Case,
+    CaseOutcome,
+    coverage_gaps,
+    load_cases,
+    pack_controls,
+    run_pack,
+)
+from mlsec_policy.policytest.semgrep import SelfTestProblem, SelfTestResult, run_selftest
+
+__all__ = [
+    "FAILING",
+    "PASSING",
+    "PINNED_EPOCH",
+    "Case",
+    "CaseOutcome",
+    "SelfTestProblem",
+    "SelfTestResult",
+    "coverage_gaps",
+    "load_cases",
+    "pack_controls",
+    "run_pack",
+    "run_selftest",
+]
