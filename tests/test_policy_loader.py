@@ -9,7 +9,8 @@ import pytest
 
 from mlsec_policy.analyzers import params_schemas
 from mlsec_policy.errors import PolicyErrors
-from mlsec_policy.policy import load_policy
+from mlsec_policy.models import Engine
+from mlsec_policy.policy import AttestationCheck, NativeCheck, SemgrepCheck, load_policy
 from tests.conftest import CliResult, write_tree
 
 GOOD_CONTROL = """\
@@ -30,6 +31,12 @@ checks:
       languages: [python]
       pattern: pickle.load(...)
 """
+
+CHECK_TYPES = {
+    Engine.SEMGREP: SemgrepCheck,
+    Engine.NATIVE: NativeCheck,
+    Engine.ATTESTATION: AttestationCheck,
+}
 
 
 def make_pack(root: Path, control: str, pack: str = "name: acme\nversion: 1.0.0\n") -> Path:
@@ -54,6 +61,23 @@ def test_bundled_pack_loads() -> None:
     assert len(policy.taxonomy.phases) == 9
     assert len(policy.taxonomy.risks) == 34
     assert policy.digest.startswith("sha256:")
+
+
+def test_checks_are_typed_by_engine_and_indexed_by_id() -> None:
+    policy = load_policy(("builtin",), params_schemas())
+    every = [check for control in policy.controls for check in control.checks]
+    by_engine = {engine: policy.checks(kind) for engine, kind in CHECK_TYPES.items()}
+    assert sum(len(checks) for checks in by_engine.values()) == len(every)
+    for engine, checks in by_engine.items():
+        assert checks and all(check.engine is engine for check in checks)
+    assert all(policy.check(check.id) is check for check in every)
+    assert all(policy.control(control.id) is control for control in policy.controls)
+    attestation = next(c for c in policy.controls if c.is_attestation)
+    assert attestation.needed_evidence() == "; ".join(
+        check.evidence for check in policy.checks(AttestationCheck) if check in attestation.checks
+    )
+    with pytest.raises(KeyError):
+        policy.check("no-such-check")
 
 
 def test_good_custom_pack_loads(tmp_path: Path) -> None:

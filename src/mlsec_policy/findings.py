@@ -33,8 +33,7 @@ def build_findings(
     hits: Iterable[Hit], policy: Policy, root: Path, artifacts: Sequence[Artifact]
 ) -> tuple[Finding, ...]:
     """Return one finding per hit, sorted, with fingerprints computed."""
-    checks = {check.id: check for control in policy.controls for check in control.checks}
-    severities = {control.id: control.meta.severity for control in policy.controls}
+    severities = policy.severities()
     by_path = {artifact.path: artifact for artifact in artifacts}
     ordered = sorted(set(hits), key=_hit_order)
     texts = _read_texts(ordered, by_path, root)
@@ -47,7 +46,7 @@ def build_findings(
     occurrences: dict[tuple[str, str, str], int] = defaultdict(int)
     findings: list[Finding] = []
     for hit in ordered:
-        check = checks[hit.check_id]
+        check = policy.check(hit.check_id)
         severity = hit.severity or check.severity or severities[hit.control_id]
         path = hit.location.path
         line = hit.location.start_line

@@ -22,7 +22,7 @@ from mlsec_policy.analyzers.base import (
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError
 from mlsec_policy.pathmatch import PathFilter
-from mlsec_policy.policy.model import Check
+from mlsec_policy.policy.model import NativeCheck
 
 _Key = tuple[str, str, str]
 """(analyzer, canonical params, artifact path — or, for repo analyzers, the check's selection)."""
@@ -45,7 +45,7 @@ class NativeEngine:
         self.hash_cache = hash_cache
 
     def run(
-        self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
+        self, checks: Sequence[NativeCheck], inventory: Inventory, workspace: Workspace
     ) -> EngineOutput:
         """Run every native check and return hits and errors."""
         cache: dict[_Key, tuple[list[Observation], Exception | None]] = {}
@@ -53,7 +53,7 @@ class NativeEngine:
         errors: list[ScanError] = []
         root = Path(inventory.root)
         for check in checks:
-            spec = self.analyzers[check.analyzer or ""]
+            spec = self.analyzers[check.analyzer]
             params_key = json.dumps(check.params, sort_keys=True)
             selected = _select(inventory.artifacts, check)
             repo_fn, file_fn = spec.repo, spec.file
@@ -82,7 +82,7 @@ class NativeEngine:
         return EngineOutput(tuple(hits), tuple(errors))
 
 
-def _select(artifacts: Iterable[Artifact], check: Check) -> tuple[Artifact, ...]:
+def _select(artifacts: Iterable[Artifact], check: NativeCheck) -> tuple[Artifact, ...]:
     path_filter = PathFilter.of(check)
     kinds = set(check.kinds)
     return tuple(
@@ -113,7 +113,7 @@ def _call(run: Callable[[], Iterable[Observation]]) -> tuple[list[Observation], 
     return observations, None
 
 
-def _hits(check: Check, observations: Iterable[Observation]) -> Iterable[Hit]:
+def _hits(check: NativeCheck, observations: Iterable[Observation]) -> Iterable[Hit]:
     for observation in observations:
         yield Hit(
             control_id=check.control_id,
@@ -127,7 +127,7 @@ def _hits(check: Check, observations: Iterable[Observation]) -> Iterable[Hit]:
 
 
 def _errors(
-    check: Check, spec: AnalyzerSpec, artifact: Artifact | None, error: Exception | None
+    check: NativeCheck, spec: AnalyzerSpec, artifact: Artifact | None, error: Exception | None
 ) -> Iterable[ScanError]:
     if error is None:
         return

@@ -9,6 +9,7 @@ the one path to import them from.
 from mlsec_policy.models.controls import (
     CheckMode,
     ControlMeta,
+    Engine,
     JsonValue,
     LayerInfo,
     PackInfo,
@@ -58,6 +59,7 @@ __all__ = [
     "ControlMeta",
     "ControlResult",
     "ControlStatus",
+    "Engine",
     "ErrorLevel",
     "Evidence",
     "Finding",

@@ -9,7 +9,7 @@ from typing import Any
 from mlsec_policy.engines.semgrep.target import Target, normal, read_scanned
 from mlsec_policy.models import Hit, Location
 from mlsec_policy.pathmatch import PathFilter
-from mlsec_policy.policy.model import Check
+from mlsec_policy.policy.model import SemgrepCheck
 from mlsec_policy.redact import redact
 
 _MAX_SNIPPET = 400
@@ -18,7 +18,7 @@ _MAX_SNIPPET = 400
 def hits(
     output: Mapping[str, Any],
     by_scanned: Mapping[str, Target],
-    by_id: Mapping[str, Check],
+    by_id: Mapping[str, SemgrepCheck],
     root: Path,
 ) -> Iterable[Hit]:
     """Turn the results of semgrep's output into hits on the user's files."""
