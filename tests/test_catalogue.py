@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import Policy, SemgrepCheck, load_policy
 from mlsec_policy.policy.catalogue import empty_phases, phase_coverage, uncovered_risks
@@ -16,7 +16,7 @@ from mlsec_policy.resources import policies_dir
 
 @pytest.fixture(scope="module")
 def bundled() -> Policy:
-    return load_policy(("builtin",), params_schemas())
+    return load_policy(("builtin",), ANALYZERS)
 
 
 def test_every_risk_code_has_a_control(bundled: Policy) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.policy import load_policy
 from tests.conftest import EXAMPLES, CliResult, write_tree
 
@@ -17,7 +17,7 @@ CUSTOM = str(EXAMPLES / "custom-pack")
 def test_list_prints_every_enabled_control_in_phase_order(cli: Cli) -> None:
     result = cli("controls", "list")
     assert result.code == 0, result.err
-    policy = load_policy(("builtin",), params_schemas())
+    policy = load_policy(("builtin",), ANALYZERS)
     rows = [line.split()[0] for line in result.out.splitlines()[:-1]]
     assert sorted(rows) == sorted(c.id for c in policy.controls)
     order = {p.id: p.order for p in policy.taxonomy.phases}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.errors import PolicyErrors
 from mlsec_policy.models import Engine
 from mlsec_policy.policy import AttestationCheck, NativeCheck, SemgrepCheck, load_policy
@@ -44,7 +44,7 @@ def make_pack(root: Path, control: str, pack: str = "name: acme\nversion: 1.0.0\
 
 
 def load(path: Path) -> None:
-    load_policy((str(path),), params_schemas())
+    load_policy((str(path),), ANALYZERS)
 
 
 def only_error(path: Path) -> tuple[str, int | None, int | None, str, str | None]:
@@ -56,7 +56,7 @@ def only_error(path: Path) -> tuple[str, int | None, int | None, str, str | None
 
 
 def test_bundled_pack_loads() -> None:
-    policy = load_policy(("builtin",), params_schemas())
+    policy = load_policy(("builtin",), ANALYZERS)
     assert policy.controls
     assert len(policy.taxonomy.phases) == 9
     assert len(policy.taxonomy.risks) == 34
@@ -64,7 +64,7 @@ def test_bundled_pack_loads() -> None:
 
 
 def test_checks_are_typed_by_engine_and_indexed_by_id() -> None:
-    policy = load_policy(("builtin",), params_schemas())
+    policy = load_policy(("builtin",), ANALYZERS)
     every = [check for control in policy.controls for check in control.checks]
     by_engine = {engine: policy.checks(kind) for engine, kind in CHECK_TYPES.items()}
     assert sum(len(checks) for checks in by_engine.values()) == len(every)
@@ -81,7 +81,7 @@ def test_checks_are_typed_by_engine_and_indexed_by_id() -> None:
 
 
 def test_good_custom_pack_loads(tmp_path: Path) -> None:
-    policy = load_policy((str(make_pack(tmp_path, GOOD_CONTROL)),), params_schemas())
+    policy = load_policy((str(make_pack(tmp_path, GOOD_CONTROL)),), ANALYZERS)
     assert [c.id for c in policy.controls] == ["ACME-TEST-01"]
     assert policy.packs[0].name == "acme"
 

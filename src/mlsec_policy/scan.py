@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
-from mlsec_policy.analyzers import ANALYZERS, params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import EngineOutput, Workspace
@@ -47,7 +47,7 @@ def load(options: ScanOptions) -> Policy:
     Raises PolicyErrors for a bad pack, ConfigErrors (at the file's line) when the repository
     configuration names controls the packs do not define.
     """
-    policy = load_policy(options.policies, params_schemas())
+    policy = load_policy(options.policies, ANALYZERS)
     if options.config is not None:
         check_controls(options.config, policy)
     if options.disable or options.severity_overrides:

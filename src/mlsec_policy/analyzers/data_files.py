@@ -15,18 +15,31 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.patterns.pii import SEVERITY, PiiKind, column_kind, find_pii
-from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.models import ArtifactKind, Location, Severity
 
 DEFAULT_ROWS = 2000
 DEFAULT_BYTES = 8 * 1024 * 1024
 DATA_DIRS = frozenset({"data", "datasets", "dataset", "raw", "processed", "samples", "exports"})
 DELIMITERS = {".tsv": "\t", ".psv": "|"}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Parameters of ``personal-data``."""
+
+    max_rows: int = DEFAULT_ROWS
+    """Rows (or JSON records) sampled from the start of the file."""
+    max_bytes: int = DEFAULT_BYTES
+    """Bytes read from the start of the file at most."""
+
 
 _Row = tuple[int | None, list[tuple[str, str]]]
 """(1-based line when known, [(column name, value)])."""
@@ -42,7 +55,7 @@ class _Tally:
     columns: set[str] = field(default_factory=set)
 
 
-def personal_data(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def personal_data(context: FileContext, params: PersonalData) -> Iterable[Observation]:
     """Yield one observation per kind of personal data found in the sample of a data file."""
     path = PurePosixPath(context.artifact.path)
     suffix = path.suffix.lower()
@@ -50,9 +63,7 @@ def personal_data(context: FileContext, params: Mapping[str, JsonValue]) -> Iter
         suffix == ".json" and DATA_DIRS & {p.lower() for p in path.parts[:-1]}
     ):
         return
-    max_rows = int(params.get("max-rows", DEFAULT_ROWS))  # type: ignore[arg-type]
-    max_bytes = int(params.get("max-bytes", DEFAULT_BYTES))  # type: ignore[arg-type]
-    rows = _rows(context, suffix, max_rows, max_bytes)
+    rows = _rows(context, suffix, params.max_rows, params.max_bytes)
     if rows is None:
         return
     tallies: dict[PiiKind, _Tally] = {}
@@ -201,16 +212,9 @@ SPEC = AnalyzerSpec(
     name="personal-data",
     description="Personal data (e-mail, phone, SSN, cards, IBAN, IP, birth dates) in datasets.",
     kinds=frozenset({ArtifactKind.DATA_FILE, ArtifactKind.CONFIG}),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "max-rows": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
-            "max-bytes": {"type": "integer", "minimum": 1024},
-        },
-    },
+    params=Params.beside(PersonalData, __name__, "personal-data"),
     file=personal_data,
 )
 
-SPECS: tuple[AnalyzerSpec, ...] = (SPEC,)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (SPEC,)
 """The analyzers of this domain, for the registry."""

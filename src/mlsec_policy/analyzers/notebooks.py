@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
+from typing import Any
 
 from mlsec_policy.analyzers.base import (
     AnalyzerError,
@@ -25,11 +26,12 @@ from mlsec_policy.analyzers.base import (
     FileContext,
     Observation,
 )
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns.pii import SEVERITY, PiiKind, find_pii
 from mlsec_policy.analyzers.patterns.secrets import literal_secret
 from mlsec_policy.analyzers.read.notebook import NbCell, NbLine, NotebookError, read_notebook
 from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, parse_spec
-from mlsec_policy.models import ArtifactKind, JsonValue, Location, NotebookCell, Severity
+from mlsec_policy.models import ArtifactKind, Location, NotebookCell, Severity
 
 _INSTALL = re.compile(
     r"^(?:\{?sys\.executable\}?\s+-m\s+|python3?\s+-m\s+)?(?:uv\s+)?pip3?\s+install\s+(?P<args>.*)$"
@@ -59,9 +61,7 @@ def _read(context: FileContext) -> list[NbCell]:
         ) from None
 
 
-def notebook_commands(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def notebook_commands(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield unpinned installs, piped downloads and literal secrets set with %env."""
     try:
         cells = read_notebook(context.read_text())
@@ -187,9 +187,7 @@ def _all_pinned(text: str) -> bool:
     return True
 
 
-def notebook_outputs(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def notebook_outputs(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield one observation per notebook saved with outputs, unless stripping is configured."""
     cells = _read(context)
     with_outputs = [c for c in cells if c.output_count]
@@ -219,9 +217,7 @@ def _stripping_configured(context: FileContext) -> bool:
     return False
 
 
-def notebook_output_leaks(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def notebook_output_leaks(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield tracebacks and personal data found in saved outputs."""
     for cell in _read(context):
         for output in cell.outputs:
@@ -260,12 +256,12 @@ def _pii(context: FileContext, cell: NbCell, lines: tuple[NbLine, ...]) -> Itera
         )
 
 
-def _spec(name: str, description: str, function: FileAnalyzer) -> AnalyzerSpec:
+def _spec(name: str, description: str, function: FileAnalyzer[NoParams]) -> AnalyzerSpec[NoParams]:
     return AnalyzerSpec(
         name=name,
         description=description,
         kinds=frozenset({ArtifactKind.NOTEBOOK}),
-        params_schema={"type": "object", "additionalProperties": False, "properties": {}},
+        params=NO_PARAMS,
         file=function,
     )
 
@@ -280,5 +276,5 @@ LEAKS = _spec(
     "notebook-output-leaks", "Tracebacks and personal data in saved outputs.", notebook_output_leaks
 )
 
-SPECS: tuple[AnalyzerSpec, ...] = (COMMANDS, OUTPUTS, LEAKS)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (COMMANDS, OUTPUTS, LEAKS)
 """The analyzers of this domain, for the registry."""

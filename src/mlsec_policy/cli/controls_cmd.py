@@ -14,7 +14,7 @@ from typing import Any, assert_never
 
 import click
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.models import JsonValue, Severity
 from mlsec_policy.policy import (
@@ -46,7 +46,7 @@ def policy_option(command: Any) -> Any:
 
 def load(policies: tuple[str, ...]) -> Policy:
     """Load the packs the user named (the bundled pack by default)."""
-    return load_policy(policies or (BUILTIN,), params_schemas())
+    return load_policy(policies or (BUILTIN,), ANALYZERS)
 
 
 @click.group("controls")
@@ -194,7 +194,7 @@ def _check(check: Check) -> dict[str, JsonValue]:
     match check:
         case NativeCheck():
             data["analyzer"] = check.analyzer
-            data["params"] = dict(check.params)
+            data["params"] = dict(check.raw_params)
         case SemgrepCheck():
             data["rule"] = dict(check.rule)
         case AttestationCheck():

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from mlsec_policy.analyzers.base import (
     AnalyzerError,
@@ -35,7 +36,7 @@ class NativeEngine:
 
     def __init__(
         self,
-        analyzers: Mapping[str, AnalyzerSpec],
+        analyzers: Mapping[str, AnalyzerSpec[Any]],
         known_controls: frozenset[str] = frozenset(),
         hash_cache: Path | None = None,
     ) -> None:
@@ -54,7 +55,7 @@ class NativeEngine:
         root = Path(inventory.root)
         for check in checks:
             spec = self.analyzers[check.analyzer]
-            params_key = json.dumps(check.params, sort_keys=True)
+            params_key = json.dumps(check.raw_params, sort_keys=True)
             selected = _select(inventory.artifacts, check)
             repo_fn, file_fn = spec.repo, spec.file
             if repo_fn is not None:
@@ -127,7 +128,7 @@ def _hits(check: NativeCheck, observations: Iterable[Observation]) -> Iterable[H
 
 
 def _errors(
-    check: NativeCheck, spec: AnalyzerSpec, artifact: Artifact | None, error: Exception | None
+    check: NativeCheck, spec: AnalyzerSpec[Any], artifact: Artifact | None, error: Exception | None
 ) -> Iterable[ScanError]:
     if error is None:
         return

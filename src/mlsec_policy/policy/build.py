@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, assert_never, cast
 
@@ -20,6 +22,7 @@ from mlsec_policy.policy.model import (
     Control,
     NativeCheck,
     Pack,
+    ParamsReader,
     SemgrepCheck,
 )
 from mlsec_policy.yamlpos import Document
@@ -97,7 +100,7 @@ def build_check(
                 mode=mode,
                 message=_message(item["message"]),
                 analyzer=item["analyzer"],
-                params=cast(dict[str, JsonValue], item.get("params", {})),
+                raw_params=cast(dict[str, JsonValue], item.get("params", {})),
             )
         case Engine.ATTESTATION:
             return AttestationCheck(
@@ -112,3 +115,14 @@ def build_check(
 
 def _message(text: str) -> str:
     return " ".join(text.split())
+
+
+def bind_params(control: Control, analyzers: Mapping[str, ParamsReader]) -> Control:
+    """Return the control with each native check's valid params read into their type."""
+    checks = tuple(
+        replace(check, params=analyzers[check.analyzer].parse_params(check.raw_params))
+        if isinstance(check, NativeCheck)
+        else check
+        for check in control.checks
+    )
+    return replace(control, checks=checks)

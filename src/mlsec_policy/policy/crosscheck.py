@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, assert_never
+from typing import assert_never
 
 import jsonschema
 
 from mlsec_policy.models import CheckMode, Severity
 from mlsec_policy.policy.collect import Collector, closest_hint
-from mlsec_policy.policy.model import AttestationCheck, Control, NativeCheck, SemgrepCheck
+from mlsec_policy.policy.model import (
+    AttestationCheck,
+    Control,
+    NativeCheck,
+    ParamsReader,
+    SemgrepCheck,
+)
 from mlsec_policy.policy.semgrep_rules import build_rule, semgrep_rule_validator
 from mlsec_policy.schema_check import check_data
 from mlsec_policy.yamlpos import Document
@@ -27,7 +33,7 @@ def cross_check(
     path: Path,
     phase_ids: set[str],
     risk_ids: set[str],
-    analyzers: Mapping[str, Mapping[str, Any]],
+    analyzers: Mapping[str, ParamsReader],
     collect: Collector,
 ) -> None:
     """Record what the control file gets wrong that its schema cannot see."""
@@ -80,7 +86,7 @@ def _check_analyzer(
     document: Document,
     path: Path,
     base: tuple[str | int, ...],
-    analyzers: Mapping[str, Mapping[str, Any]],
+    analyzers: Mapping[str, ParamsReader],
     collect: Collector,
 ) -> None:
     name = check.analyzer
@@ -92,11 +98,11 @@ def _check_analyzer(
             hint=closest_hint(name, analyzers) or "analyzers: " + ", ".join(sorted(analyzers)),
         )
         return
-    schema = analyzers[name]
+    schema = analyzers[name].params_schema
     validator = jsonschema.validators.validator_for(schema)(schema)
     collect.add(
         check_data(
-            dict(check.params),
+            dict(check.raw_params),
             validator,
             document,
             str(path),

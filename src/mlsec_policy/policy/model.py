@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import ClassVar, TypeAlias, TypeVar
+from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar
 
 from mlsec_policy.models import (
     ArtifactKind,
@@ -62,8 +62,23 @@ class NativeCheck(CheckBase):
     engine: ClassVar[Engine] = Engine.NATIVE
     analyzer: str
     """The analyzer's registered name."""
-    params: Mapping[str, JsonValue]
-    """The parameters as the control file gives them (validated against the analyzer's schema)."""
+    raw_params: Mapping[str, JsonValue]
+    """The parameters as the control file writes them."""
+    params: object = None
+    """The parameters read into the analyzer's own type, once they are valid (at load time)."""
+
+
+class ParamsReader(Protocol):
+    """What the loader needs to know of an analyzer: its parameters' schema and type."""
+
+    @property
+    def params_schema(self) -> Mapping[str, Any]:
+        """Return the JSON Schema a check's ``params`` must fit."""
+        ...
+
+    def parse_params(self, raw: Mapping[str, JsonValue]) -> object:
+        """Return valid ``params`` read into the analyzer's parameter type."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
