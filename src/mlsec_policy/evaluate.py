@@ -34,6 +34,7 @@ from mlsec_policy.models import (
     Hit,
     Inventory,
     Location,
+    Observation,
     ScanError,
 )
 from mlsec_policy.policy.model import Control, Policy
@@ -98,7 +99,7 @@ def partition(
             continue
         check = evidence_checks[0]
         violations.extend(
-            Hit(control.id, check.id, location, check.message, key=MISSING_EVIDENCE)
+            Hit(control.id, check.id, Observation(location, check.message, key=MISSING_EVIDENCE))
             for location in _anchors(control, inventory, scope)
         )
     return Partition(tuple(violations), signals)
@@ -214,13 +215,14 @@ def _attestation_result(
 
 def _evidence(policy: Policy, hits: Iterable[Hit]) -> Iterable[Evidence]:
     seen: set[tuple[str, Location]] = set()
-    for hit in sorted(hits, key=lambda h: (h.location.path, h.location.start_line or 0)):
-        if (hit.check_id, hit.location) in seen:
+    for hit in sorted(hits, key=lambda h: _place(h.observation.location)):
+        location = hit.observation.location
+        if (hit.check_id, location) in seen:
             continue
-        seen.add((hit.check_id, hit.location))
+        seen.add((hit.check_id, location))
         check = policy.check(hit.check_id)
-        description = check.found or hit.message or check.message
-        yield Evidence(hit.check_id, description, hit.location)
+        description = check.found or hit.observation.message or check.message
+        yield Evidence(hit.check_id, description, location)
 
 
 def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> list[Location]:
@@ -229,8 +231,8 @@ def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> li
     One finding per control: a missing rate limiter is one gap, however many routes exist.
     """
     if scope:
-        first = min(scope, key=lambda h: (h.location.path, h.location.start_line or 0))
-        return [first.location]
+        first = min(scope, key=lambda h: _place(h.observation.location))
+        return [first.observation.location]
     kinds = control.applicable_kinds()
     candidates: Sequence[Artifact] = inventory.of_kind(*kinds) if kinds else ()
     if candidates:
@@ -240,3 +242,7 @@ def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> li
         if name in paths:
             return [Location(name)]
     return [Location(inventory.artifacts[0].path)] if inventory.artifacts else [Location(".")]
+
+
+def _place(location: Location) -> tuple[str, int]:
+    return (location.path, location.start_line or 0)

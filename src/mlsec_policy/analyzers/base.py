@@ -14,10 +14,20 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from mlsec_policy.analyzers.params import Params
-from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Observation
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
+
+__all__ = [
+    "AnalyzerError",
+    "AnalyzerSpec",
+    "FileAnalyzer",
+    "FileContext",
+    "Observation",
+    "RepoAnalyzer",
+    "RepoContext",
+]
 
 
 class AnalyzerError(Exception):
@@ -36,21 +46,6 @@ class AnalyzerError(Exception):
         self.kind = kind
         self.line = line
         self.hint = hint
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """Something an analyzer saw, at a place."""
-
-    location: Location
-    message: str | None = None
-    """Specific text; the check's message is used when None."""
-    severity: Severity | None = None
-    """A grade specific to this observation (overrides the check's)."""
-    snippet: str | None = None
-    """Source text, already redacted if it may hold a secret."""
-    key: str | None = None
-    """A stable discriminator when there is no line (a pickle global, a missing shard)."""
 
 
 @dataclass(frozen=True, slots=True)

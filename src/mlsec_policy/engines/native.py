@@ -116,15 +116,7 @@ def _call(run: Callable[[], Iterable[Observation]]) -> tuple[list[Observation], 
 
 def _hits(check: NativeCheck, observations: Iterable[Observation]) -> Iterable[Hit]:
     for observation in observations:
-        yield Hit(
-            control_id=check.control_id,
-            check_id=check.id,
-            location=observation.location,
-            message=observation.message,
-            severity=observation.severity,
-            snippet=observation.snippet,
-            key=observation.key,
-        )
+        yield Hit(check.control_id, check.id, observation)
 
 
 def _errors(
