@@ -17,7 +17,7 @@ from mlsec_policy import __version__
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
-from mlsec_policy.engines.base import EngineOutput, Workspace
+from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
 from mlsec_policy.engines.native import NativeEngine
 from mlsec_policy.engines.semgrep import SemgrepEngine
 from mlsec_policy.errors import UsageError
@@ -70,8 +70,10 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     progress(f"inventorying files ({len(policy.controls)} controls loaded)")
     inventory = discover(options.target, options.excludes)
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
-    semgrep = SemgrepEngine(options.semgrep, policy.severities())
-    native = NativeEngine(ANALYZERS, policy.known_ids(), options.hash_cache)
+    semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities())
+    native: CheckEngine[NativeCheck] = NativeEngine(
+        ANALYZERS, policy.known_ids(), options.hash_cache
+    )
     semgrep_checks, native_checks = policy.checks(SemgrepCheck), policy.checks(NativeCheck)
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))

@@ -1,9 +1,10 @@
 """The contract every native analyzer follows.
 
 An analyzer is a pure function. A *file* analyzer receives one artifact (through a context that
-reads bytes, never loads or imports them) and its check's parameters; a *repo* analyzer
-receives the whole filtered inventory. Both yield :class:`Observation` values. What an
-observation means — a violation, evidence, or scope — is decided by the check, not the analyzer.
+reads bytes, never loads or imports them) and its check's parameters, already read into the
+analyzer's own frozen type (:mod:`.params`); a *repo* analyzer receives the whole filtered
+inventory. Both yield :class:`Observation` values. What an observation means — a violation,
+evidence, or scope — is decided by the check, not the analyzer.
 """
 
 from __future__ import annotations
