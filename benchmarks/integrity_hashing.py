@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mlsec_policy.analyzers.base import FileContext
 from mlsec_policy.analyzers.integrity import hashing
+from mlsec_policy.analyzers.integrity.common import SubjectParams
 from mlsec_policy.analyzers.integrity.manifest import checksum_manifest
 from mlsec_policy.models import Artifact, ArtifactKind
 
@@ -39,7 +40,11 @@ def main(size_mib: int, files: int) -> None:
 
         def run(cache_file: Path | None) -> float:
             start = time.perf_counter()
-            found = list(checksum_manifest(FileContext(root, artifact, hash_cache=cache_file), {}))
+            found = list(
+                checksum_manifest(
+                    FileContext(root, artifact, hash_cache=cache_file), SubjectParams()
+                )
+            )
             assert not found, found
             return time.perf_counter() - start
 

@@ -22,7 +22,7 @@ SYMBOL = {"flagged": "**flagged**", "warned": "warned", "clean": "clean", "error
 def table() -> str:
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(REPO / "src"))
-    from tests.model_tools import TOOLS
+    from tests.support.model_tools import TOOLS
 
     from mlsec_policy.policytest.corpus import cases
 

@@ -27,11 +27,11 @@ from pathlib import Path
 
 from procmem import Measured, measure
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.semgrep.process import environment, find_binary
 from mlsec_policy.options import SemgrepSettings
-from mlsec_policy.policy import load_policy
+from mlsec_policy.policy import SemgrepCheck, load_policy
 from mlsec_policy.policy.semgrep_rules import build_rule
 
 HERE = Path(__file__).resolve().parent
@@ -87,8 +87,8 @@ def main() -> int:
     args = parser.parse_args()
 
     tree = fetch(args.package)
-    policy = load_policy(("builtin",), params_schemas())
-    checks = policy.checks("semgrep")
+    policy = load_policy(("builtin",), ANALYZERS)
+    checks = policy.checks(SemgrepCheck)
     severities = {c.id: c.meta.severity for c in policy.controls}
     kinds = {kind for check in checks for kind in check.kinds}
     inventory = discover(tree)

@@ -97,8 +97,8 @@ def sarif_validator() -> jsonschema.protocols.Validator:
 
 @pytest.fixture(scope="module")
 def rich(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    """Return a real scan covering every control status (``tests/reporting.py``), per module."""
-    from tests.reporting import rich_report
+    """Return a real scan covering every control status (``support/reporting.py``), per module."""
+    from tests.support.reporting import rich_report
 
     return rich_report(tmp_path_factory.mktemp("rich"))
 

@@ -24,6 +24,7 @@ import importlib
 import pkgutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -271,8 +272,8 @@ def test_no_module_passes_the_line_cap() -> None:
     assert long == {}
 
 
-def _specs_in(module: object) -> list[AnalyzerSpec]:
-    found: list[AnalyzerSpec] = []
+def _specs_in(module: object) -> list[AnalyzerSpec[Any]]:
+    found: list[AnalyzerSpec[Any]] = []
     for value in vars(module).values():
         values = value if isinstance(value, tuple | list) else (value,)
         found.extend(v for v in values if isinstance(v, AnalyzerSpec))
@@ -320,7 +321,7 @@ def test_readers_and_pattern_tables_define_no_analyzer() -> None:
 
 
 def test_each_control_sits_in_the_folder_of_its_phase() -> None:
-    policy = load_policy(("builtin",), registry.params_schemas())
+    policy = load_policy(("builtin",), registry.ANALYZERS)
     root = policy.packs[0].root / "controls"
     placed = {c.id: c.path.relative_to(root).parts[:2] for c in policy.controls}
     assert placed == {c.id: (c.meta.phase, c.id) for c in policy.controls}

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.options import SemgrepSettings
-from mlsec_policy.policy import Policy, load_policy
+from mlsec_policy.policy import Policy, SemgrepCheck, load_policy
 from mlsec_policy.policy.catalogue import empty_phases, phase_coverage, uncovered_risks
 from mlsec_policy.policytest import PASSING, coverage_gaps, load_cases, run_selftest
 from mlsec_policy.resources import policies_dir
@@ -16,7 +16,7 @@ from mlsec_policy.resources import policies_dir
 
 @pytest.fixture(scope="module")
 def bundled() -> Policy:
-    return load_policy(("builtin",), params_schemas())
+    return load_policy(("builtin",), ANALYZERS)
 
 
 def test_every_risk_code_has_a_control(bundled: Policy) -> None:
@@ -71,5 +71,8 @@ def test_every_semgrep_check_passes_semgreps_own_test_mode(bundled: Policy) -> N
     assert [p.display() for p in result.problems] == []
     assert list(result.gaps) == []
     assert result.checks == sum(
-        1 for control in bundled.controls for check in control.checks if check.engine == "semgrep"
+        1
+        for control in bundled.controls
+        for check in control.checks
+        if isinstance(check, SemgrepCheck)
     )

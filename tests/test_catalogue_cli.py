@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.policy import load_policy
 from tests.conftest import EXAMPLES, CliResult, write_tree
 
@@ -17,7 +17,7 @@ CUSTOM = str(EXAMPLES / "custom-pack")
 def test_list_prints_every_enabled_control_in_phase_order(cli: Cli) -> None:
     result = cli("controls", "list")
     assert result.code == 0, result.err
-    policy = load_policy(("builtin",), params_schemas())
+    policy = load_policy(("builtin",), ANALYZERS)
     rows = [line.split()[0] for line in result.out.splitlines()[:-1]]
     assert sorted(rows) == sorted(c.id for c in policy.controls)
     order = {p.id: p.order for p in policy.taxonomy.phases}
@@ -138,3 +138,40 @@ def test_risks_flags_gaps_of_a_small_pack(tmp_path: Path, cli: Cli) -> None:
     assert cli("risks", "--policy", str(pack), "--strict").code == 1
     data = json.loads(cli("risks", "--policy", str(pack), "--format", "json").out)
     assert len(data["uncovered"]) == 33
+
+
+def test_analyzers_lists_every_native_analyzer_with_its_parameters(cli: Cli) -> None:
+    result = cli("controls", "analyzers", "--format", "json")
+    assert result.code == 0, result.err
+    listed = json.loads(result.out)
+    assert [entry["name"] for entry in listed] == sorted(ANALYZERS)
+    for entry in listed:
+        spec = ANALYZERS[entry["name"]]
+        assert entry["description"] == spec.description
+        assert entry["reads"] == ("repository" if spec.repo else "file")
+        assert set(entry["kinds"]) == {kind.value for kind in spec.kinds}
+        assert entry["params"] == spec.params_schema
+    by_name = {entry["name"]: entry for entry in listed}
+    assert by_name["model-artifact"]["used_by"][:2] == ["MLSEC-ART-01", "MLSEC-ART-02"]
+    assert by_name["model-artifact"]["params"]["required"] == ["concerns"]
+
+
+def test_analyzers_text_names_parameters_and_users(cli: Cli) -> None:
+    result = cli("controls", "analyzers", "files-present", "dependency-lock")
+    assert result.code == 0, result.err
+    blocks = result.out.strip().split("\n\n")
+    assert [block.split()[0] for block in blocks] == ["dependency-lock", "files-present"]
+    assert "params    none" in blocks[0]
+    files = blocks[1]
+    assert files.startswith("files-present  (repository)")
+    assert "params    patterns (required): list of string (at least 1)" in files
+    assert "limit: integer (≥ 1)" in files
+    assert "Report at most this many files" in files
+    assert "used by   MLSEC-" in files
+
+
+def test_analyzers_rejects_an_unknown_name_with_a_suggestion(cli: Cli) -> None:
+    result = cli("controls", "analyzers", "files-presnt")
+    assert result.code == 2
+    assert "no analyzer 'files-presnt'" in result.err
+    assert "did you mean 'files-present'?" in result.err

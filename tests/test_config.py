@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.config import check_controls, find_config, load_config
 from mlsec_policy.errors import ConfigErrors, ExitCode
 from mlsec_policy.models import Severity
@@ -84,7 +84,7 @@ def test_valid_config_loads_every_setting(tmp_path: Path) -> None:
     assert waiver.source.endswith(":13")
     (attestation,) = config.attestations
     assert attestation.note == "Covers the whole team."
-    policy = load_policy(config.policies, params_schemas())
+    policy = load_policy(config.policies, ANALYZERS)
     check_controls(config, policy)  # every id exists
 
 
@@ -177,7 +177,7 @@ def test_unknown_and_misused_controls_are_errors_at_their_lines(tmp_path: Path) 
     )
     config = load_config(write(tmp_path, text), TODAY, display=".mlsec-policy.yml")
     with pytest.raises(ConfigErrors) as caught:
-        check_controls(config, load_policy(("builtin",), params_schemas()))
+        check_controls(config, load_policy(("builtin",), ANALYZERS))
     found = [(e.line, e.message, e.hint) for e in caught.value.errors]
     assert found[0] == (
         1,

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.errors import PolicyErrors
-from mlsec_policy.policy import load_policy
+from mlsec_policy.models import Engine
+from mlsec_policy.policy import AttestationCheck, NativeCheck, SemgrepCheck, load_policy
 from tests.conftest import CliResult, write_tree
 
 GOOD_CONTROL = """\
@@ -31,13 +32,19 @@ checks:
       pattern: pickle.load(...)
 """
 
+CHECK_TYPES = {
+    Engine.SEMGREP: SemgrepCheck,
+    Engine.NATIVE: NativeCheck,
+    Engine.ATTESTATION: AttestationCheck,
+}
+
 
 def make_pack(root: Path, control: str, pack: str = "name: acme\nversion: 1.0.0\n") -> Path:
     return write_tree(root, {"pack.yaml": pack, "controls/c/control.yaml": control})
 
 
 def load(path: Path) -> None:
-    load_policy((str(path),), params_schemas())
+    load_policy((str(path),), ANALYZERS)
 
 
 def only_error(path: Path) -> tuple[str, int | None, int | None, str, str | None]:
@@ -49,15 +56,32 @@ def only_error(path: Path) -> tuple[str, int | None, int | None, str, str | None
 
 
 def test_bundled_pack_loads() -> None:
-    policy = load_policy(("builtin",), params_schemas())
+    policy = load_policy(("builtin",), ANALYZERS)
     assert policy.controls
     assert len(policy.taxonomy.phases) == 9
     assert len(policy.taxonomy.risks) == 34
     assert policy.digest.startswith("sha256:")
 
 
+def test_checks_are_typed_by_engine_and_indexed_by_id() -> None:
+    policy = load_policy(("builtin",), ANALYZERS)
+    every = [check for control in policy.controls for check in control.checks]
+    by_engine = {engine: policy.checks(kind) for engine, kind in CHECK_TYPES.items()}
+    assert sum(len(checks) for checks in by_engine.values()) == len(every)
+    for engine, checks in by_engine.items():
+        assert checks and all(check.engine is engine for check in checks)
+    assert all(policy.check(check.id) is check for check in every)
+    assert all(policy.control(control.id) is control for control in policy.controls)
+    attestation = next(c for c in policy.controls if c.is_attestation)
+    assert attestation.needed_evidence() == "; ".join(
+        check.evidence for check in policy.checks(AttestationCheck) if check in attestation.checks
+    )
+    with pytest.raises(KeyError):
+        policy.check("no-such-check")
+
+
 def test_good_custom_pack_loads(tmp_path: Path) -> None:
-    policy = load_policy((str(make_pack(tmp_path, GOOD_CONTROL)),), params_schemas())
+    policy = load_policy((str(make_pack(tmp_path, GOOD_CONTROL)),), ANALYZERS)
     assert [c.id for c in policy.controls] == ["ACME-TEST-01"]
     assert policy.packs[0].name == "acme"
 

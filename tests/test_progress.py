@@ -14,7 +14,7 @@ from typing import TextIO
 
 from mlsec_policy.cli.progress import ProgressDisplay
 from tests.conftest import CliResult, write_tree
-from tests.reporting import EPOCH
+from tests.support.reporting import EPOCH
 
 CLEAR = "\r\x1b[2K"
 

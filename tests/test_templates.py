@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.analyzers.read.kubernetes import objects_from_text
 from mlsec_policy.analyzers.read.yamldoc import yaml_docs
 from mlsec_policy.classify import classify
@@ -167,7 +167,7 @@ def test_only_chart_templates_and_templated_manifests_are_kubernetes(
 
 
 def test_conditional_settings_in_templates_are_not_reported(tmp_path: Path) -> None:
-    policy = load_policy(("builtin",), params_schemas())
+    policy = load_policy(("builtin",), ANALYZERS)
     root = write_tree(
         tmp_path, {"k8s/deployment.yaml.j2": JINJA, "chart/templates/r.yaml": KUBERAY_STYLE}
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.errors import ExitCode
 from mlsec_policy.policy import load_policy
 from mlsec_policy.report import json_report
@@ -53,7 +53,7 @@ EXERCISED = frozenset({"MLSEC-LOAD-01", "MLSEC-CONT-01", "MLSEC-HUMAN-01", "MLSE
 
 def others_disabled() -> list[str]:
     """Return ``--disable`` options for every bundled control these tests do not exercise."""
-    policy = load_policy(("builtin",), params_schemas())
+    policy = load_policy(("builtin",), ANALYZERS)
     return [
         option
         for control in policy.controls

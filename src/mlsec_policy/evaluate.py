@@ -9,13 +9,16 @@ The rules, in order:
 4. Otherwise any error-level problem makes it ``error``: an error is never a pass.
 5. Findings that are all suppressed make it ``waived``.
 6. Evidence controls ``fail`` when no evidence was found, else ``pass``.
+
+:func:`partition` reads each hit by its check's mode first: violations (and the gap of an
+evidence control without evidence) become findings, evidence and scope hits stay signals.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from mlsec_policy.findings import MISSING_EVIDENCE
@@ -31,6 +34,7 @@ from mlsec_policy.models import (
     Hit,
     Inventory,
     Location,
+    Observation,
     ScanError,
 )
 from mlsec_policy.policy.model import Control, Policy
@@ -56,42 +60,56 @@ def not_applicable_reason(
     return None
 
 
-def missing_evidence_hits(
-    policy: Policy,
-    inventory: Inventory,
-    hits: Sequence[Hit],
-    errors: Sequence[ScanError],
-) -> list[Hit]:
-    """Return a hit for each applicable evidence control that found no evidence.
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """The hits of a scan, split by what their check's mode makes of them."""
 
-    Controls whose checks errored get none: their status is ``error``, not ``fail``.
+    failing: tuple[Hit, ...]
+    """Violations, and one gap per applicable evidence control that found no evidence: each
+    becomes a finding."""
+    signals: Mapping[str, Mapping[CheckMode, Sequence[Hit]]]
+    """Evidence and scope hits, by control and mode: they decide applicability and evidence."""
+
+
+def partition(
+    policy: Policy, inventory: Inventory, hits: Iterable[Hit], errors: Sequence[ScanError]
+) -> Partition:
+    """Split hits by their check's mode, adding the gaps of evidence controls without evidence.
+
+    Controls whose checks errored get no gap: their status is ``error``, not ``fail``.
     """
-    by_control = _hits_by_control(hits, policy)
+    violations: list[Hit] = []
+    signals: dict[str, dict[CheckMode, list[Hit]]] = defaultdict(lambda: defaultdict(list))
+    for hit in hits:
+        mode = policy.check(hit.check_id).mode
+        if mode is CheckMode.VIOLATION:
+            violations.append(hit)
+        else:
+            signals[hit.control_id][mode].append(hit)
     errored = {cid for e in errors if e.level is ErrorLevel.ERROR for cid in e.control_ids}
-    result: list[Hit] = []
     for control in policy.controls:
         evidence_checks = [c for c in control.checks if c.mode is CheckMode.EVIDENCE]
         if not evidence_checks or control.id in errored:
             continue
-        control_hits = by_control.get(control.id, {})
+        control_hits = signals.get(control.id, {})
         scope = control_hits.get(CheckMode.SCOPE, [])
         if not_applicable_reason(control, inventory, scope):
             continue
         if control_hits.get(CheckMode.EVIDENCE):
             continue
         check = evidence_checks[0]
-        result.extend(
-            Hit(control.id, check.id, location, check.message, key=MISSING_EVIDENCE)
+        violations.extend(
+            Hit(control.id, check.id, Observation(location, check.message, key=MISSING_EVIDENCE))
             for location in _anchors(control, inventory, scope)
         )
-    return result
+    return Partition(tuple(violations), signals)
 
 
 def evaluate(
     policy: Policy,
     inventory: Inventory,
     findings: Sequence[Finding],
-    hits: Sequence[Hit],
+    hits: Partition,
     errors: Sequence[ScanError],
     attestations: Mapping[str, Attestation],
     today: date,
@@ -104,13 +122,13 @@ def evaluate(
     for error in errors:
         for control_id in error.control_ids:
             errors_by_control[control_id].append(error)
-    by_control = _hits_by_control(hits, policy)
     return tuple(
         _evaluate_one(
+            policy,
             control,
             inventory,
             tuple(findings_by_control.get(control.id, ())),
-            by_control.get(control.id, {}),
+            hits.signals.get(control.id, {}),
             tuple(errors_by_control.get(control.id, ())),
             attestations.get(control.id),
             today,
@@ -120,10 +138,11 @@ def evaluate(
 
 
 def _evaluate_one(
+    policy: Policy,
     control: Control,
     inventory: Inventory,
     findings: tuple[Finding, ...],
-    hits: Mapping[CheckMode, list[Hit]],
+    hits: Mapping[CheckMode, Sequence[Hit]],
     errors: tuple[ScanError, ...],
     attestation: Attestation | None,
     today: date,
@@ -136,7 +155,7 @@ def _evaluate_one(
     reason = not_applicable_reason(control, inventory, hits.get(CheckMode.SCOPE, []))
     if reason and not hard_errors:
         return replace(base, status=ControlStatus.NOT_APPLICABLE, findings=(), reason=reason)
-    evidence = tuple(_evidence(control, hits.get(CheckMode.EVIDENCE, [])))
+    evidence = tuple(_evidence(policy, hits.get(CheckMode.EVIDENCE, [])))
     base = replace(base, evidence=evidence)
     active = [f for f in findings if f.suppression is None]
     if active:
@@ -170,7 +189,7 @@ def _evaluate_one(
 def _attestation_result(
     control: Control, base: ControlResult, attestation: Attestation | None, today: date
 ) -> ControlResult:
-    needed = "; ".join(c.evidence or c.message for c in control.checks)
+    needed = control.needed_evidence()
     if attestation is None:
         return replace(
             base,
@@ -194,16 +213,16 @@ def _attestation_result(
     )
 
 
-def _evidence(control: Control, hits: Iterable[Hit]) -> Iterable[Evidence]:
-    checks = {check.id: check for check in control.checks}
+def _evidence(policy: Policy, hits: Iterable[Hit]) -> Iterable[Evidence]:
     seen: set[tuple[str, Location]] = set()
-    for hit in sorted(hits, key=lambda h: (h.location.path, h.location.start_line or 0)):
-        if (hit.check_id, hit.location) in seen:
+    for hit in sorted(hits, key=lambda h: _place(h.observation.location)):
+        location = hit.observation.location
+        if (hit.check_id, location) in seen:
             continue
-        seen.add((hit.check_id, hit.location))
-        check = checks[hit.check_id]
-        description = check.found or hit.message or check.message
-        yield Evidence(hit.check_id, description, hit.location)
+        seen.add((hit.check_id, location))
+        check = policy.check(hit.check_id)
+        description = check.found or hit.observation.message or check.message
+        yield Evidence(hit.check_id, description, location)
 
 
 def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> list[Location]:
@@ -212,8 +231,8 @@ def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> li
     One finding per control: a missing rate limiter is one gap, however many routes exist.
     """
     if scope:
-        first = min(scope, key=lambda h: (h.location.path, h.location.start_line or 0))
-        return [first.location]
+        first = min(scope, key=lambda h: _place(h.observation.location))
+        return [first.observation.location]
     kinds = control.applicable_kinds()
     candidates: Sequence[Artifact] = inventory.of_kind(*kinds) if kinds else ()
     if candidates:
@@ -225,12 +244,5 @@ def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> li
     return [Location(inventory.artifacts[0].path)] if inventory.artifacts else [Location(".")]
 
 
-def _hits_by_control(hits: Iterable[Hit], policy: Policy) -> dict[str, dict[CheckMode, list[Hit]]]:
-    """Group hits by control and by what their check's mode says they mean."""
-    modes = {check.id: check.mode for control in policy.controls for check in control.checks}
-    result: dict[str, dict[CheckMode, list[Hit]]] = defaultdict(lambda: defaultdict(list))
-    for hit in hits:
-        mode = modes.get(hit.check_id)
-        if mode is not None:
-            result[hit.control_id][mode].append(hit)
-    return result
+def _place(location: Location) -> tuple[str, int]:
+    return (location.path, location.start_line or 0)

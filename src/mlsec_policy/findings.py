@@ -33,32 +33,37 @@ def build_findings(
     hits: Iterable[Hit], policy: Policy, root: Path, artifacts: Sequence[Artifact]
 ) -> tuple[Finding, ...]:
     """Return one finding per hit, sorted, with fingerprints computed."""
-    checks = {check.id: check for control in policy.controls for check in control.checks}
-    severities = {control.id: control.meta.severity for control in policy.controls}
+    severities = policy.severities()
     by_path = {artifact.path: artifact for artifact in artifacts}
     ordered = sorted(set(hits), key=_hit_order)
     texts = _read_texts(ordered, by_path, root)
     hashes = {
         path: line_hashes(
-            text, {h.location.start_line or 1 for h in ordered if h.location.path == path}
+            text,
+            {
+                h.observation.location.start_line or 1
+                for h in ordered
+                if h.observation.location.path == path
+            },
         )
         for path, text in texts.items()
     }
     occurrences: dict[tuple[str, str, str], int] = defaultdict(int)
     findings: list[Finding] = []
     for hit in ordered:
-        check = checks[hit.check_id]
-        severity = hit.severity or check.severity or severities[hit.control_id]
-        path = hit.location.path
-        line = hit.location.start_line
+        seen = hit.observation
+        check = policy.check(hit.check_id)
+        severity = seen.severity or check.severity or severities[hit.control_id]
+        path = seen.location.path
+        line = seen.location.start_line
         text = texts.get(path)
         if text is not None and line is not None:
             anchor = _line(text, line)
             line_hash = hashes[path].get(line)
         else:
-            anchor = hit.key or hit.message or check.message
+            anchor = seen.key or seen.message or check.message
             line_hash = _content_hash(hit.check_id, path, anchor)
-        if hit.key == MISSING_EVIDENCE:
+        if seen.key == MISSING_EVIDENCE:
             # one gap per control: its identity must not move with the file it is shown on
             path_key, anchor = REPOSITORY, MISSING_EVIDENCE
         else:
@@ -70,11 +75,11 @@ def build_findings(
                 control_id=hit.control_id,
                 check_id=hit.check_id,
                 severity=severity,
-                message=hit.message or check.message,
-                location=hit.location,
+                message=seen.message or check.message,
+                location=seen.location,
                 fingerprint=stable_fingerprint(hit.check_id, path_key, anchor, occurrences[slot]),
                 line_hash=line_hash,
-                snippet=hit.snippet,
+                snippet=seen.snippet,
             )
         )
     return tuple(sorted(findings, key=finding_order))
@@ -94,14 +99,14 @@ def finding_order(finding: Finding) -> tuple[str, str, int, int, str, str]:
 
 
 def _hit_order(hit: Hit) -> tuple[str, int, int, str, str, str]:
-    location = hit.location
+    seen = hit.observation
     return (
-        location.path,
-        location.start_line or 0,
-        location.start_column or 0,
+        seen.location.path,
+        seen.location.start_line or 0,
+        seen.location.start_column or 0,
         hit.check_id,
-        hit.message or "",
-        hit.key or "",
+        seen.message or "",
+        seen.key or "",
     )
 
 
@@ -110,7 +115,7 @@ def _read_texts(
 ) -> dict[str, str]:
     texts: dict[str, str] = {}
     for hit in hits:
-        path = hit.location.path
+        path = hit.observation.location.path
         artifact = artifacts.get(path)
         if path in texts or artifact is None or artifact.kind not in TEXT_KINDS:
             continue

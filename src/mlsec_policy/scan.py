@@ -14,17 +14,16 @@ from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
-from mlsec_policy.analyzers import ANALYZERS, params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
-from mlsec_policy.engines.base import Engine, EngineOutput, Workspace
+from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
 from mlsec_policy.engines.native import NativeEngine
 from mlsec_policy.engines.semgrep import SemgrepEngine
 from mlsec_policy.errors import UsageError
-from mlsec_policy.evaluate import evaluate, missing_evidence_hits
+from mlsec_policy.evaluate import evaluate, partition
 from mlsec_policy.findings import build_findings
 from mlsec_policy.models import (
-    CheckMode,
     ErrorLevel,
     Finding,
     Inventory,
@@ -35,7 +34,7 @@ from mlsec_policy.models import (
     WaiverUse,
 )
 from mlsec_policy.options import ScanOptions
-from mlsec_policy.policy import Check, Policy, configure, load_policy
+from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck, configure, load_policy
 from mlsec_policy.suppress import baseline, diff, inline, waivers
 from mlsec_policy.timeinfo import iso, scan_time, today
 
@@ -48,7 +47,7 @@ def load(options: ScanOptions) -> Policy:
     Raises PolicyErrors for a bad pack, ConfigErrors (at the file's line) when the repository
     configuration names controls the packs do not define.
     """
-    policy = load_policy(options.policies, params_schemas())
+    policy = load_policy(options.policies, ANALYZERS)
     if options.config is not None:
         check_controls(options.config, policy)
     if options.disable or options.severity_overrides:
@@ -71,36 +70,29 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     progress(f"inventorying files ({len(policy.controls)} controls loaded)")
     inventory = discover(options.target, options.excludes)
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
-    semgrep = SemgrepEngine(options.semgrep, {c.id: c.meta.severity for c in policy.controls})
-    native = NativeEngine(ANALYZERS, policy.known_ids(), options.hash_cache)
+    semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities())
+    native: CheckEngine[NativeCheck] = NativeEngine(
+        ANALYZERS, policy.known_ids(), options.hash_cache
+    )
+    semgrep_checks, native_checks = policy.checks(SemgrepCheck), policy.checks(NativeCheck)
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))
-        semgrep_checks, native_checks = policy.checks("semgrep"), policy.checks("native")
-        runs: list[tuple[Engine, tuple[Check, ...], str]] = [
-            (semgrep, semgrep_checks, f"semgrep running {len(semgrep_checks)} rules"),
-            (native, native_checks, f"native analyzers running {len(native_checks)} checks"),
-        ]
-        outputs: dict[str, EngineOutput] = {}
-        for engine, checks, doing in runs:
-            progress(f"{files}; {doing}")
-            outputs[engine.name] = engine.run(checks, inventory, workspace)
+        progress(f"{files}; semgrep running {len(semgrep_checks)} rules")
+        by_semgrep = semgrep.run(semgrep_checks, inventory, workspace)
+        progress(f"{files}; native analyzers running {len(native_checks)} checks")
+        by_native = native.run(native_checks, inventory, workspace)
     progress(f"evaluating {len(policy.controls)} controls")
-    hits = [hit for output in outputs.values() for hit in output.hits]
-    errors = _all_errors(tuple(outputs.values()), inventory, policy)
-    modes = {c.id: c.mode for control in policy.controls for c in control.checks}
-    violations = [h for h in hits if modes[h.check_id] is CheckMode.VIOLATION]
-    others = [h for h in hits if modes[h.check_id] is not CheckMode.VIOLATION]
-    missing = missing_evidence_hits(policy, inventory, others, errors)
-    findings = build_findings(
-        [*violations, *missing], policy, Path(inventory.root), inventory.artifacts
-    )
+    outputs = (by_semgrep, by_native)
+    errors = _all_errors(outputs, inventory, policy)
+    hits = partition(policy, inventory, [hit for out in outputs for hit in out.hits], errors)
+    findings = build_findings(hits.failing, policy, Path(inventory.root), inventory.artifacts)
     accepted = accept(findings, options, policy, inventory, today(moment), changes)
     results = evaluate(
-        policy, inventory, accepted.findings, others, errors, options.attestations, today(moment)
+        policy, inventory, accepted.findings, hits, errors, options.attestations, today(moment)
     )
     pinned = options.source_date_epoch is not None
     return Report(
-        tool=ToolInfo("mlsec-policy", __version__, outputs[semgrep.name].version, TOOL_URI),
+        tool=ToolInfo("mlsec-policy", __version__, by_semgrep.version, TOOL_URI),
         policy=policy.info(),
         taxonomy=policy.taxonomy,
         target=options.display_target or str(options.target),
@@ -182,7 +174,7 @@ def accept(
     waived = waivers.apply_waivers(findings, options.waivers, day)
     notes += waivers.register_notes(waived.register)
     exempt = {
-        c.id for c in policy.checks("native") if not ANALYZERS[c.analyzer or ""].inline_suppressible
+        c.id for c in policy.checks(NativeCheck) if not ANALYZERS[c.analyzer].inline_suppressible
     }
     commented = inline.apply_inline(
         waived.findings,

@@ -7,7 +7,6 @@ pattern tables in :mod:`.patterns`; no domain imports another.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from mlsec_policy.analyzers import (
@@ -23,7 +22,7 @@ from mlsec_policy.analyzers import (
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
 
-ANALYZERS: dict[str, AnalyzerSpec] = {
+ANALYZERS: dict[str, AnalyzerSpec[Any]] = {
     spec.name: spec
     for spec in (
         *model_artifacts.SPECS,
@@ -38,8 +37,3 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
     )
 }
 """Every native analyzer by name."""
-
-
-def params_schemas() -> Mapping[str, Mapping[str, Any]]:
-    """Return each analyzer's parameter schema by name (what the policy loader validates)."""
-    return {name: spec.params_schema for name, spec in ANALYZERS.items()}

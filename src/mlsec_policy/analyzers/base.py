@@ -1,9 +1,10 @@
 """The contract every native analyzer follows.
 
 An analyzer is a pure function. A *file* analyzer receives one artifact (through a context that
-reads bytes, never loads or imports them) and its check's parameters; a *repo* analyzer
-receives the whole filtered inventory. Both yield :class:`Observation` values. What an
-observation means — a violation, evidence, or scope — is decided by the check, not the analyzer.
+reads bytes, never loads or imports them) and its check's parameters, already read into the
+analyzer's own frozen type (:mod:`.params`); a *repo* analyzer receives the whole filtered
+inventory. Both yield :class:`Observation` values. What an observation means — a violation,
+evidence, or scope — is decided by the check, not the analyzer.
 """
 
 from __future__ import annotations
@@ -11,9 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
-from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.analyzers.params import Params
+from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Observation
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+__all__ = [
+    "AnalyzerError",
+    "AnalyzerSpec",
+    "FileAnalyzer",
+    "FileContext",
+    "Observation",
+    "RepoAnalyzer",
+    "RepoContext",
+]
 
 
 class AnalyzerError(Exception):
@@ -32,21 +47,6 @@ class AnalyzerError(Exception):
         self.kind = kind
         self.line = line
         self.hint = hint
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """Something an analyzer saw, at a place."""
-
-    location: Location
-    message: str | None = None
-    """Specific text; the check's message is used when None."""
-    severity: Severity | None = None
-    """A grade specific to this observation (overrides the check's)."""
-    snippet: str | None = None
-    """Source text, already redacted if it may hold a secret."""
-    key: str | None = None
-    """A stable discriminator when there is no line (a pickle global, a missing shard)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,25 +102,38 @@ class RepoContext:
         return FileContext(self.root, artifact, self.known_controls, self.hash_cache)
 
 
-FileAnalyzer = Callable[[FileContext, Mapping[str, JsonValue]], Iterable[Observation]]
-RepoAnalyzer = Callable[[RepoContext, Mapping[str, JsonValue]], Iterable[Observation]]
+P = TypeVar("P", bound="DataclassInstance")
+
+FileAnalyzer = Callable[[FileContext, P], Iterable[Observation]]
+"""A file analyzer: one artifact and the check's typed parameters."""
+RepoAnalyzer = Callable[[RepoContext, P], Iterable[Observation]]
+"""A repository analyzer: the check's selection of artifacts and its typed parameters."""
 
 
 @dataclass(frozen=True, slots=True)
-class AnalyzerSpec:
+class AnalyzerSpec(Generic[P]):
     """A registered analyzer: its name, what it reads, its parameters, its function."""
 
     name: str
     description: str
     kinds: frozenset[ArtifactKind]
     """Kinds a file analyzer can read; for a repo analyzer, the kinds it usually looks at."""
-    params_schema: Mapping[str, Any]
-    """JSON Schema of the ``params`` a check may give; validated when the policy loads."""
-    file: FileAnalyzer | None = None
-    repo: RepoAnalyzer | None = None
+    params: Params[P]
+    """The type a check's ``params`` are read into, and their JSON Schema."""
+    file: FileAnalyzer[P] | None = None
+    repo: RepoAnalyzer[P] | None = None
     inline_suppressible: bool = True
     """False when an inline comment must not silence this analyzer's findings (the analyzer
     that reports broken suppression comments cannot be silenced by one)."""
+
+    @property
+    def params_schema(self) -> Mapping[str, Any]:
+        """Return the JSON Schema of the ``params`` a check may give (checked at load time)."""
+        return self.params.schema
+
+    def parse_params(self, raw: Mapping[str, JsonValue]) -> P:
+        """Return a check's parameters, valid against the schema, as the analyzer's type."""
+        return self.params.parse(raw)
 
     def __post_init__(self) -> None:
         if (self.file is None) == (self.repo is None):

@@ -18,31 +18,41 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any, Literal
 
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.patterns.pii import Confidence, column_kind, find_pii
-from mlsec_policy.analyzers.patterns.pii_tally import (
-    CONFIDENCE_SCHEMA,
-    DEFAULT_THRESHOLD,
-    PiiLedger,
-    describe,
-    severity,
-)
+from mlsec_policy.analyzers.patterns.pii_tally import PiiLedger, describe, severity
 from mlsec_policy.analyzers.read.organisation import organisation
-from mlsec_policy.models import ArtifactKind, JsonValue, Location
+from mlsec_policy.models import ArtifactKind, Location
 
 DEFAULT_ROWS = 2000
 DEFAULT_BYTES = 8 * 1024 * 1024
 DATA_DIRS = frozenset({"data", "datasets", "dataset", "raw", "processed", "samples", "exports"})
 DELIMITERS = {".tsv": "\t", ".psv": "|"}
 
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Parameters of ``personal-data``."""
+
+    max_rows: int = DEFAULT_ROWS
+    """Rows (or JSON records) sampled from the start of the file."""
+    max_bytes: int = DEFAULT_BYTES
+    """Bytes read from the start of the file at most."""
+    min_confidence: Literal["low", "medium", "high"] = "medium"
+    """The lowest confidence a match needs to be reported; lower matches are only counted."""
+
+
 _Row = tuple[int | None, list[tuple[str, str]]]
 """(1-based line when known, [(column name, value)])."""
 
 
-def personal_data(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def personal_data(context: FileContext, params: PersonalData) -> Iterable[Observation]:
     """Yield one observation per kind of personal data found in the sample of a data file."""
     path = PurePosixPath(context.artifact.path)
     suffix = path.suffix.lower()
@@ -50,10 +60,8 @@ def personal_data(context: FileContext, params: Mapping[str, JsonValue]) -> Iter
         suffix == ".json" and DATA_DIRS & {p.lower() for p in path.parts[:-1]}
     ):
         return
-    max_rows = int(params.get("max-rows", DEFAULT_ROWS))  # type: ignore[arg-type]
-    max_bytes = int(params.get("max-bytes", DEFAULT_BYTES))  # type: ignore[arg-type]
-    threshold = Confidence.parse(str(params.get("min-confidence", DEFAULT_THRESHOLD.label)))
-    rows = _rows(context, suffix, max_rows, max_bytes)
+    threshold = Confidence.parse(params.min_confidence)
+    rows = _rows(context, suffix, params.max_rows, params.max_bytes)
     if rows is None:
         return
     owner = organisation(context.root)
@@ -198,17 +206,9 @@ SPEC = AnalyzerSpec(
     name="personal-data",
     description="Personal data (e-mail, phone, SSN, cards, IBAN, IP, birth dates) in datasets.",
     kinds=frozenset({ArtifactKind.DATA_FILE, ArtifactKind.CONFIG}),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "max-rows": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
-            "max-bytes": {"type": "integer", "minimum": 1024},
-            "min-confidence": CONFIDENCE_SCHEMA,
-        },
-    },
+    params=Params.beside(PersonalData, __name__, "personal-data"),
     file=personal_data,
 )
 
-SPECS: tuple[AnalyzerSpec, ...] = (SPEC,)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (SPEC,)
 """The analyzers of this domain, for the registry."""

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from mlsec_policy.analyzers.base import (
     AnalyzerSpec,
@@ -34,15 +35,15 @@ from mlsec_policy.analyzers.base import (
     RepoAnalyzer,
     RepoContext,
 )
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.read.manifests import Manifest, Role, read_manifest
 from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, normalise, torch_below_safe
-from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.models import Artifact, ArtifactKind, Location, Severity
 
 LOCK_NAMES = frozenset(
     {"poetry.lock", "uv.lock", "pdm.lock", "pipfile.lock", "conda-lock.yml", "conda-lock.yaml",
      "pylock.toml"}
 )  # fmt: skip
-NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 
 
 def _manifest(context: FileContext) -> Manifest | None:
@@ -53,7 +54,7 @@ def _where(entry_path: str, line: int) -> Location:
     return Location(entry_path, line)
 
 
-def dependency_pins(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def dependency_pins(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield loosely pinned ML-critical packages in environment manifests, and torch < 2.6."""
     manifest = _manifest(context)
     if manifest is None:
@@ -150,9 +151,7 @@ def _locked(context: FileContext, manifest: Manifest) -> bool:
     )
 
 
-def dependency_sources(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def dependency_sources(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield extra indexes, plain-HTTP or unverified sources, and unpinned VCS requirements."""
     manifest = _manifest(context)
     if manifest is None or manifest.role is Role.LOCK:
@@ -222,7 +221,7 @@ def _option(name: str, value: str, insecure: bool, where: Location) -> Iterator[
         )
 
 
-def dependency_lock(context: RepoContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def dependency_lock(context: RepoContext, params: NoParams) -> Iterable[Observation]:
     """Yield environment manifests that nothing pins: not fully ``==``-pinned and no lock file."""
     manifests = [a for a in context.artifacts if a.kind is ArtifactKind.DEPENDENCY_MANIFEST]
     locks = {
@@ -273,9 +272,9 @@ def _unlocked(artifact: Artifact, manifest: Manifest) -> Iterator[Observation]:
 def _spec(
     name: str,
     description: str,
-    file: FileAnalyzer | None = None,
-    repo: RepoAnalyzer | None = None,
-) -> AnalyzerSpec:
+    file: FileAnalyzer[NoParams] | None = None,
+    repo: RepoAnalyzer[NoParams] | None = None,
+) -> AnalyzerSpec[NoParams]:
     kinds = frozenset({ArtifactKind.DEPENDENCY_MANIFEST})
     return AnalyzerSpec(name, description, kinds, NO_PARAMS, file=file, repo=repo)
 
@@ -296,5 +295,5 @@ SPEC_LOCK = _spec(
     repo=dependency_lock,
 )
 
-SPECS: tuple[AnalyzerSpec, ...] = (SPEC_LOCK, SPEC_PINS, SPEC_SOURCES)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (SPEC_LOCK, SPEC_PINS, SPEC_SOURCES)
 """The analyzers of this domain, for the registry."""

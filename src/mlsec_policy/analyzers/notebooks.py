@@ -18,8 +18,10 @@ from __future__ import annotations
 import bisect
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any, Literal
 
 from mlsec_policy.analyzers.base import (
     AnalyzerError,
@@ -28,19 +30,14 @@ from mlsec_policy.analyzers.base import (
     FileContext,
     Observation,
 )
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
 from mlsec_policy.analyzers.patterns.pii import Confidence, find_pii
-from mlsec_policy.analyzers.patterns.pii_tally import (
-    CONFIDENCE_SCHEMA,
-    DEFAULT_THRESHOLD,
-    PiiLedger,
-    describe,
-    severity,
-)
+from mlsec_policy.analyzers.patterns.pii_tally import PiiLedger, describe, severity
 from mlsec_policy.analyzers.patterns.secrets import literal_secret
 from mlsec_policy.analyzers.read.notebook import NbCell, NbLine, NotebookError, read_notebook
 from mlsec_policy.analyzers.read.organisation import organisation
 from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, parse_spec
-from mlsec_policy.models import ArtifactKind, JsonValue, Location, NotebookCell, Severity
+from mlsec_policy.models import ArtifactKind, Location, NotebookCell, Severity
 
 _INSTALL = re.compile(
     r"^(?:\{?sys\.executable\}?\s+-m\s+|python3?\s+-m\s+)?(?:uv\s+)?pip3?\s+install\s+(?P<args>.*)$"
@@ -72,9 +69,7 @@ def _read(context: FileContext) -> list[NbCell]:
         ) from None
 
 
-def notebook_commands(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def notebook_commands(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield unpinned installs, piped downloads and literal secrets set with %env."""
     try:
         cells = read_notebook(context.read_text())
@@ -200,9 +195,7 @@ def _all_pinned(text: str) -> bool:
     return True
 
 
-def notebook_outputs(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def notebook_outputs(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield one observation per notebook saved with outputs, unless stripping is configured."""
     cells = _read(context)
     with_outputs = [c for c in cells if c.output_count]
@@ -232,11 +225,17 @@ def _stripping_configured(context: FileContext) -> bool:
     return False
 
 
-def notebook_output_leaks(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class OutputLeaks:
+    """Parameters of ``notebook-output-leaks``."""
+
+    min_confidence: Literal["low", "medium", "high"] = "medium"
+    """The lowest confidence a personal-data match needs to be reported."""
+
+
+def notebook_output_leaks(context: FileContext, params: OutputLeaks) -> Iterable[Observation]:
     """Yield tracebacks and personal data found in saved outputs."""
-    threshold = Confidence.parse(str(params.get("min-confidence", DEFAULT_THRESHOLD.label)))
+    threshold = Confidence.parse(params.min_confidence)
     for cell in _read(context):
         for output in cell.outputs:
             if output.output_type == "error" or (
@@ -296,17 +295,13 @@ def _blocks(lines: tuple[NbLine, ...]) -> Iterator[tuple[int, list[int], str]]:
 
 
 def _spec(
-    name: str, description: str, function: FileAnalyzer, properties: JsonValue = None
-) -> AnalyzerSpec:
+    name: str, description: str, function: FileAnalyzer[Any], params: Params[Any] = NO_PARAMS
+) -> AnalyzerSpec[Any]:
     return AnalyzerSpec(
         name=name,
         description=description,
         kinds=frozenset({ArtifactKind.NOTEBOOK}),
-        params_schema={
-            "type": "object",
-            "additionalProperties": False,
-            "properties": properties or {},
-        },
+        params=params,
         file=function,
     )
 
@@ -321,8 +316,8 @@ LEAKS = _spec(
     "notebook-output-leaks",
     "Tracebacks and personal data in saved outputs.",
     notebook_output_leaks,
-    {"min-confidence": CONFIDENCE_SCHEMA},
+    Params.beside(OutputLeaks, __name__, "notebook-output-leaks"),
 )
 
-SPECS: tuple[AnalyzerSpec, ...] = (COMMANDS, OUTPUTS, LEAKS)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (COMMANDS, OUTPUTS, LEAKS)
 """The analyzers of this domain, for the registry."""

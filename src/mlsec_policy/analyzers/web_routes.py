@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any, Literal
 
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, Observation, RepoContext
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.routes import ModuleFacts, Route, read_module
-from mlsec_policy.models import ArtifactKind, JsonValue, Location
+from mlsec_policy.models import ArtifactKind, Location
 
 PREFILTER = re.compile(
     rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\(|include_router"
@@ -52,11 +55,17 @@ BODY_METHODS = frozenset({"post", "put", "patch", "delete", "websocket"})
 MAX_READ = 4 * 1024 * 1024
 
 
-def unauthenticated_routes(
-    context: RepoContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class WebRouteAuth:
+    """Parameters of ``web-route-auth``."""
+
+    report: Literal["routes", "unauthenticated"]
+    """Every inference route (a scope), or only the routes no authentication guards."""
+
+
+def unauthenticated_routes(context: RepoContext, params: WebRouteAuth) -> Iterable[Observation]:
     """Yield inference routes (all, or only the unguarded ones; see the module docstring)."""
-    only_unguarded = params.get("report") == "unauthenticated"
+    only_unguarded = params.report == "unauthenticated"
     modules, failures, gateway = _read_repository(context)
     guarded = _guarded_owners(modules)
     app_wide = gateway or any(facts.app_wide_guard for facts in modules.values())
@@ -172,19 +181,9 @@ SPEC = AnalyzerSpec(
     kinds=frozenset(
         {ArtifactKind.PYTHON, ArtifactKind.KUBERNETES, ArtifactKind.COMPOSE, ArtifactKind.CONFIG}
     ),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["report"],
-        "properties": {
-            "report": {
-                "enum": ["routes", "unauthenticated"],
-                "description": "All inference routes (scope), or only the unguarded ones.",
-            }
-        },
-    },
+    params=Params.beside(WebRouteAuth, __name__, "web-route-auth"),
     repo=unauthenticated_routes,
 )
 
-SPECS: tuple[AnalyzerSpec, ...] = (SPEC,)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (SPEC,)
 """The analyzers of this domain, for the registry."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import click
 
 from mlsec_policy import __version__
+from mlsec_policy.cli.analyzers_cmd import analyzers_command
 from mlsec_policy.cli.baseline_cmd import baseline_group
 from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.hook_cmd import hook_command
@@ -43,6 +44,7 @@ cli.add_command(baseline_group)
 cli.add_command(hook_command)
 cli.add_command(init_command)
 cli.add_command(controls_group)
+controls_group.add_command(analyzers_command)
 cli.add_command(risks_command)
 
 

@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 import click
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.models import JsonValue, Severity
-from mlsec_policy.policy import BUILTIN, Check, Control, Policy, load_policy
+from mlsec_policy.policy import (
+    BUILTIN,
+    AttestationCheck,
+    Check,
+    Control,
+    NativeCheck,
+    Policy,
+    SemgrepCheck,
+    load_policy,
+)
 from mlsec_policy.policy.catalogue import closest_ids, select_controls
 from mlsec_policy.policytest import load_cases
 
@@ -37,7 +46,7 @@ def policy_option(command: Any) -> Any:
 
 def load(policies: tuple[str, ...]) -> Policy:
     """Load the packs the user named (the bundled pack by default)."""
-    return load_policy(policies or (BUILTIN,), params_schemas())
+    return load_policy(policies or (BUILTIN,), ANALYZERS)
 
 
 @click.group("controls")
@@ -182,13 +191,16 @@ def _check(check: Check) -> dict[str, JsonValue]:
     if check.include or check.exclude:
         data["include"] = list(check.include)
         data["exclude"] = list(check.exclude)
-    if check.analyzer:
-        data["analyzer"] = check.analyzer
-        data["params"] = dict(check.params)
-    if check.rule is not None:
-        data["rule"] = dict(check.rule)
-    if check.evidence:
-        data["evidence"] = check.evidence
+    match check:
+        case NativeCheck():
+            data["analyzer"] = check.analyzer
+            data["params"] = dict(check.raw_params)
+        case SemgrepCheck():
+            data["rule"] = dict(check.rule)
+        case AttestationCheck():
+            data["evidence"] = check.evidence
+        case _:
+            assert_never(check)
     return data
 
 

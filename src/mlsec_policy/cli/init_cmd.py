@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import source_date_epoch
 from mlsec_policy.config import CONFIG_NAMES
 from mlsec_policy.config.starter import starter_config
@@ -32,7 +32,7 @@ def init_command(path: Path, force: bool) -> int:
             f"{existing[0]} already exists", hint="edit it, or pass --force to replace it"
         )
     inventory = discover(path)
-    policy = load_policy((BUILTIN,), params_schemas())
+    policy = load_policy((BUILTIN,), ANALYZERS)
     target = path / CONFIG_NAMES[0]
     day = today(scan_time(source_date_epoch()))
     target.write_text(starter_config(inventory, policy, day), encoding="utf-8")

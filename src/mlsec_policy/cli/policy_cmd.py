@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import semgrep_settings
 from mlsec_policy.errors import ExitCode
 from mlsec_policy.policy import BUILTIN, load_policy
@@ -57,7 +57,7 @@ def test_command(
     behaves as expected.yaml and the annotations say, 1 otherwise, 2 for an invalid pack.
     """
     source = pack or BUILTIN
-    policy = load_policy((source,), params_schemas())
+    policy = load_policy((source,), ANALYZERS)
     root = policies_dir() if source == BUILTIN else Path(source)
 
     def show(outcome: CaseOutcome) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import use_color
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.errors import ExitCode, UsageError
@@ -90,7 +90,7 @@ def verify_command(report_file: Path, policies: tuple[str, ...]) -> int:
     except UsageError as exc:
         click.echo(f"unreadable: {exc.message}", err=True)
         return Verdict.UNREADABLE.exit_code
-    policy = load_policy(policies, params_schemas()).info() if policies else None
+    policy = load_policy(policies, ANALYZERS).info() if policies else None
     checked = verify(text, policy)
     if checked.verdict is Verdict.UNREADABLE:
         click.echo(f"unreadable: {report_file}: {checked.problem}", err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import semgrep_settings
 from mlsec_policy.engines.semgrep import check_rules
 from mlsec_policy.errors import ExitCode
@@ -25,7 +25,7 @@ def validate_command(packs: tuple[str, ...], no_semgrep: bool) -> int:
     unknown phases and risk codes, duplicate ids, unknown analyzers, and semgrep rules that
     semgrep rejects.
     """
-    policy = load_policy(packs or (BUILTIN,), params_schemas())
+    policy = load_policy(packs or (BUILTIN,), ANALYZERS)
     if not no_semgrep:
         check_rules(policy, semgrep_settings("auto", 1, 30))
     checks = sum(len(c.checks) for c in policy.controls)

@@ -113,10 +113,9 @@ def _attestation_lines(controls: list[Control], today: date) -> list[str]:
         return [*lines, "# attestations: []"]
     lines.append("# attestations:")
     for control in controls:
-        needed = "; ".join(c.evidence or c.message for c in control.checks)
         lines += [
             f"#   # {control.id}: {control.meta.title}",
-            f"#   # evidence needed: {needed}",
+            f"#   # evidence needed: {control.needed_evidence()}",
             f"#   - control: {control.id}",
             "#     by: Name (role)",
             f"#     date: {today.isoformat()}",

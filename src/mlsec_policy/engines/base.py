@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from mlsec_policy.models import Hit, Inventory, ScanError
-from mlsec_policy.policy.model import Check
+from mlsec_policy.policy.model import CheckBase
+
+CheckT_contra = TypeVar("CheckT_contra", bound=CheckBase, contravariant=True)
+"""The type of check an engine runs (semgrep checks, native checks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +34,13 @@ class Workspace:
     """A private temporary directory, removed after the scan."""
 
 
-class Engine(Protocol):
+class CheckEngine(Protocol[CheckT_contra]):
     """Runs every check of one engine type in a single pass over the inventory."""
 
     name: str
 
     def run(
-        self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
+        self, checks: Sequence[CheckT_contra], inventory: Inventory, workspace: Workspace
     ) -> EngineOutput:
         """Run ``checks`` over ``inventory`` and return what was found and what failed."""
         ...

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from mlsec_policy.analyzers.base import (
     AnalyzerError,
@@ -22,7 +23,7 @@ from mlsec_policy.analyzers.base import (
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError
 from mlsec_policy.pathmatch import PathFilter
-from mlsec_policy.policy.model import Check
+from mlsec_policy.policy.model import NativeCheck
 
 _Key = tuple[str, str, str]
 """(analyzer, canonical params, artifact path — or, for repo analyzers, the check's selection)."""
@@ -35,7 +36,7 @@ class NativeEngine:
 
     def __init__(
         self,
-        analyzers: Mapping[str, AnalyzerSpec],
+        analyzers: Mapping[str, AnalyzerSpec[Any]],
         known_controls: frozenset[str] = frozenset(),
         hash_cache: Path | None = None,
     ) -> None:
@@ -45,7 +46,7 @@ class NativeEngine:
         self.hash_cache = hash_cache
 
     def run(
-        self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
+        self, checks: Sequence[NativeCheck], inventory: Inventory, workspace: Workspace
     ) -> EngineOutput:
         """Run every native check and return hits and errors."""
         cache: dict[_Key, tuple[list[Observation], Exception | None]] = {}
@@ -53,8 +54,8 @@ class NativeEngine:
         errors: list[ScanError] = []
         root = Path(inventory.root)
         for check in checks:
-            spec = self.analyzers[check.analyzer or ""]
-            params_key = json.dumps(check.params, sort_keys=True)
+            spec = self.analyzers[check.analyzer]
+            params_key = json.dumps(check.raw_params, sort_keys=True)
             selected = _select(inventory.artifacts, check)
             repo_fn, file_fn = spec.repo, spec.file
             if repo_fn is not None:
@@ -82,7 +83,7 @@ class NativeEngine:
         return EngineOutput(tuple(hits), tuple(errors))
 
 
-def _select(artifacts: Iterable[Artifact], check: Check) -> tuple[Artifact, ...]:
+def _select(artifacts: Iterable[Artifact], check: NativeCheck) -> tuple[Artifact, ...]:
     path_filter = PathFilter.of(check)
     kinds = set(check.kinds)
     return tuple(
@@ -113,21 +114,13 @@ def _call(run: Callable[[], Iterable[Observation]]) -> tuple[list[Observation], 
     return observations, None
 
 
-def _hits(check: Check, observations: Iterable[Observation]) -> Iterable[Hit]:
+def _hits(check: NativeCheck, observations: Iterable[Observation]) -> Iterable[Hit]:
     for observation in observations:
-        yield Hit(
-            control_id=check.control_id,
-            check_id=check.id,
-            location=observation.location,
-            message=observation.message,
-            severity=observation.severity,
-            snippet=observation.snippet,
-            key=observation.key,
-        )
+        yield Hit(check.control_id, check.id, observation)
 
 
 def _errors(
-    check: Check, spec: AnalyzerSpec, artifact: Artifact | None, error: Exception | None
+    check: NativeCheck, spec: AnalyzerSpec[Any], artifact: Artifact | None, error: Exception | None
 ) -> Iterable[ScanError]:
     if error is None:
         return

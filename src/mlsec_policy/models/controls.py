@@ -12,6 +12,17 @@ JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, 
 """A value that JSON can hold: what policy files may put in analyzer parameters."""
 
 
+class Engine(StrEnum):
+    """Which engine decides a check: the ``engine`` of a check in a control file."""
+
+    SEMGREP = "semgrep"
+    """A semgrep rule over source and configuration files."""
+    NATIVE = "native"
+    """One of mlsec-policy's own analyzers."""
+    ATTESTATION = "attestation"
+    """No file can decide it: a person records an attestation."""
+
+
 class CheckMode(StrEnum):
     """What a match of a check means for its control."""
 

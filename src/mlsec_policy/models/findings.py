@@ -74,20 +74,27 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Observation:
+    """Something an engine saw, at a place: what an analyzer yields, what a semgrep match is."""
+
+    location: Location
+    message: str | None = None
+    """Specific text; the check's message is used when None."""
+    severity: Severity | None = None
+    """A grade specific to this observation (overrides the check's)."""
+    snippet: str | None = None
+    """Source text, already redacted if it may hold a secret."""
+    key: str | None = None
+    """A stable discriminator when there is no line (a pickle global, a missing shard)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
-    """One raw match produced by an engine for one check, before evaluation."""
+    """An observation attributed to the check (and control) that asked for it, before evaluation."""
 
     control_id: str
     check_id: str
-    location: Location
-    message: str | None = None
-    """A message specific to this match; the check's message is used when None."""
-    severity: Severity | None = None
-    """A severity specific to this match (an analyzer grading what it saw)."""
-    snippet: str | None = None
-    """The matched source text, already redacted when it may hold a secret."""
-    key: str | None = None
-    """A stable discriminator for whole-file findings (a pickle global, a missing shard)."""
+    observation: Observation
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, assert_never, cast
 
 from mlsec_policy.models import (
     ArtifactKind,
     CheckMode,
     ControlMeta,
+    Engine,
     JsonValue,
     References,
     Severity,
 )
-from mlsec_policy.policy.model import Check, Control, Pack
+from mlsec_policy.policy.model import (
+    AttestationCheck,
+    Check,
+    Control,
+    NativeCheck,
+    Pack,
+    ParamsReader,
+    SemgrepCheck,
+)
 from mlsec_policy.yamlpos import Document
+
+DEFAULT_ATTESTATION_MESSAGE = "An attestation is required for this control"
 
 
 def build_control(document: Document, path: Path, pack: Pack) -> Control:
@@ -56,32 +69,60 @@ def build_control(document: Document, path: Path, pack: Pack) -> Control:
 def build_check(
     item: dict[str, Any], control_id: str, document: Document, index: int, path: Path
 ) -> Check:
-    """Return check number ``index`` of a control file."""
-    engine = item["engine"]
-    mode = (
-        CheckMode.ATTESTATION
-        if engine == "attestation"
-        else CheckMode(item.get("mode", "violation"))
-    )
+    """Return check number ``index`` of a control file, typed by its engine."""
+    engine = Engine(item["engine"])
     position = document.positions.of(("checks", index))
-    rule_position = document.positions.of_key(("checks", index, "rule"))
-    default_message = "An attestation is required for this control"
-    return Check(
-        id=item["id"],
-        control_id=control_id,
-        engine=engine,
-        mode=mode,
-        kinds=tuple(ArtifactKind(k) for k in item.get("kinds", [])),
-        message=" ".join(item.get("message", default_message).split()),
-        found=item.get("found"),
-        severity=Severity.parse(item["severity"]) if "severity" in item else None,
-        include=tuple(item.get("include", [])),
-        exclude=tuple(item.get("exclude", [])),
-        rule=item.get("rule"),
-        analyzer=item.get("analyzer"),
-        params=cast(dict[str, JsonValue], item.get("params", {})),
-        evidence=item.get("evidence"),
-        line=position[0] if position else 1,
-        file=str(path),
-        rule_line=(rule_position or position or (1, 1))[0],
+    common = {
+        "id": item["id"],
+        "control_id": control_id,
+        "kinds": tuple(ArtifactKind(k) for k in item.get("kinds", [])),
+        "found": item.get("found"),
+        "severity": Severity.parse(item["severity"]) if "severity" in item else None,
+        "include": tuple(item.get("include", [])),
+        "exclude": tuple(item.get("exclude", [])),
+        "line": position[0] if position else 1,
+        "file": str(path),
+    }
+    mode = CheckMode(item.get("mode", "violation"))
+    match engine:
+        case Engine.SEMGREP:
+            rule_position = document.positions.of_key(("checks", index, "rule"))
+            return SemgrepCheck(
+                **common,
+                mode=mode,
+                message=_message(item["message"]),
+                rule=item["rule"],
+                rule_line=(rule_position or position or (1, 1))[0],
+            )
+        case Engine.NATIVE:
+            return NativeCheck(
+                **common,
+                mode=mode,
+                message=_message(item["message"]),
+                analyzer=item["analyzer"],
+                raw_params=cast(dict[str, JsonValue], item.get("params", {})),
+            )
+        case Engine.ATTESTATION:
+            return AttestationCheck(
+                **common,
+                mode=CheckMode.ATTESTATION,
+                message=_message(item.get("message", DEFAULT_ATTESTATION_MESSAGE)),
+                evidence=item["evidence"],
+            )
+        case _:
+            assert_never(engine)
+
+
+def _message(text: str) -> str:
+    return " ".join(text.split())
+
+
+def bind_params(control: Control, analyzers: Mapping[str, ParamsReader]) -> Control:
+    """Return the control with each native check's valid params read into their type."""
+    checks = tuple(
+        replace(check, params=analyzers[check.analyzer].parse_params(check.raw_params))
+        if isinstance(check, NativeCheck)
+        else check
+        for check in control.checks
     )
+    return replace(control, checks=checks)

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import assert_never
 
 import jsonschema
 
 from mlsec_policy.models import CheckMode, Severity
 from mlsec_policy.policy.collect import Collector, closest_hint
-from mlsec_policy.policy.model import Check, Control
+from mlsec_policy.policy.model import (
+    AttestationCheck,
+    Control,
+    NativeCheck,
+    ParamsReader,
+    SemgrepCheck,
+)
 from mlsec_policy.policy.semgrep_rules import build_rule, semgrep_rule_validator
 from mlsec_policy.schema_check import check_data
 from mlsec_policy.yamlpos import Document
@@ -27,7 +33,7 @@ def cross_check(
     path: Path,
     phase_ids: set[str],
     risk_ids: set[str],
-    analyzers: Mapping[str, Mapping[str, Any]],
+    analyzers: Mapping[str, ParamsReader],
     collect: Collector,
 ) -> None:
     """Record what the control file gets wrong that its schema cannot see."""
@@ -64,21 +70,26 @@ def cross_check(
         )
     for index, check in enumerate(control.checks):
         base = ("checks", index)
-        if check.engine == "native":
-            _check_analyzer(check, document, path, base, analyzers, collect)
-        elif check.engine == "semgrep":
-            _check_semgrep_rule(check, meta.severity, document, path, base, collect)
+        match check:
+            case NativeCheck():
+                _check_analyzer(check, document, path, base, analyzers, collect)
+            case SemgrepCheck():
+                _check_semgrep_rule(check, meta.severity, document, path, base, collect)
+            case AttestationCheck():
+                pass
+            case _:
+                assert_never(check)
 
 
 def _check_analyzer(
-    check: Check,
+    check: NativeCheck,
     document: Document,
     path: Path,
     base: tuple[str | int, ...],
-    analyzers: Mapping[str, Mapping[str, Any]],
+    analyzers: Mapping[str, ParamsReader],
     collect: Collector,
 ) -> None:
-    name = check.analyzer or ""
+    name = check.analyzer
     if name not in analyzers:
         collect.error(
             f"unknown analyzer {name!r}",
@@ -87,11 +98,11 @@ def _check_analyzer(
             hint=closest_hint(name, analyzers) or "analyzers: " + ", ".join(sorted(analyzers)),
         )
         return
-    schema = analyzers[name]
+    schema = analyzers[name].params_schema
     validator = jsonschema.validators.validator_for(schema)(schema)
     collect.add(
         check_data(
-            dict(check.params),
+            dict(check.raw_params),
             validator,
             document,
             str(path),
@@ -102,7 +113,7 @@ def _check_analyzer(
 
 
 def _check_semgrep_rule(
-    check: Check,
+    check: SemgrepCheck,
     severity: Severity,
     document: Document,
     path: Path,

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import Severity, Taxonomy
-from mlsec_policy.policy.build import build_control
+from mlsec_policy.policy.build import bind_params, build_control
 from mlsec_policy.policy.collect import Collector, closest_hint, read_yaml, sorted_errors
 from mlsec_policy.policy.crosscheck import cross_check, register
-from mlsec_policy.policy.model import Control, Pack, Policy
+from mlsec_policy.policy.model import Control, Pack, ParamsReader, Policy
 from mlsec_policy.policy.packs import (
     apply_pack_settings,
     combine,
@@ -31,10 +30,11 @@ from mlsec_policy.resources import policies_dir
 from mlsec_policy.schema_check import check_document
 
 
-def load_policy(sources: Sequence[str], analyzers: Mapping[str, Mapping[str, Any]]) -> Policy:
+def load_policy(sources: Sequence[str], analyzers: Mapping[str, ParamsReader]) -> Policy:
     """Load the packs named by ``sources`` (``builtin`` or directories), in order.
 
-    ``analyzers`` maps each native analyzer name to the JSON Schema of its parameters.
+    ``analyzers`` maps each native analyzer name to what reads its parameters: their JSON
+    Schema, checked for every check, and their type, which valid parameters are read into.
     Raises :class:`PolicyErrors` listing every problem found.
     """
     collect = Collector()
@@ -94,7 +94,7 @@ def configure(
 def _load_controls(
     pack: Pack,
     taxonomy: Taxonomy,
-    analyzers: Mapping[str, Mapping[str, Any]],
+    analyzers: Mapping[str, ParamsReader],
     collect: Collector,
 ) -> Iterator[Control]:
     phase_ids = {phase.id for phase in taxonomy.phases}
@@ -111,7 +111,7 @@ def _load_controls(
         control = build_control(document, path, pack)
         cross_check(control, document, path, phase_ids, risk_ids, analyzers, collect)
         if len(collect.errors) == before:
-            yield control
+            yield bind_params(control, analyzers)
 
 
 def _by_id(control: Control) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar
 
 from mlsec_policy.models import (
     ArtifactKind,
     CheckMode,
     ControlMeta,
+    Engine,
     JsonValue,
     PackInfo,
     PolicyInfo,
@@ -19,14 +21,12 @@ from mlsec_policy.models import (
 
 
 @dataclass(frozen=True, slots=True)
-class Check:
-    """One way of deciding a control: a semgrep rule, a native analyzer or an attestation."""
+class CheckBase:
+    """What every check has, whichever engine decides it."""
 
     id: str
     """Unique across all packs; also the semgrep rule id."""
     control_id: str
-    engine: str
-    """``semgrep``, ``native`` or ``attestation``."""
     mode: CheckMode
     kinds: tuple[ArtifactKind, ...]
     """Artifact kinds the check looks at (empty for attestations)."""
@@ -38,18 +38,62 @@ class Check:
     """Overrides the control's severity for this check's findings."""
     include: tuple[str, ...]
     exclude: tuple[str, ...]
-    rule: Mapping[str, JsonValue] | None
-    """The semgrep rule body (without id, message, severity, paths)."""
-    analyzer: str | None
-    params: Mapping[str, JsonValue]
-    evidence: str | None
-    """For attestations: what the record must point to."""
     line: int
     """Line of the check in its control file."""
     file: str
     """The control file that defines the check."""
+
+
+@dataclass(frozen=True, slots=True)
+class SemgrepCheck(CheckBase):
+    """A check decided by a semgrep rule."""
+
+    engine: ClassVar[Engine] = Engine.SEMGREP
+    rule: Mapping[str, JsonValue]
+    """The semgrep rule body (without id, message, severity, paths)."""
     rule_line: int
-    """Line of the semgrep rule (or of the check when it has none), for semgrep's complaints."""
+    """Line of the rule in the control file, for semgrep's complaints about it."""
+
+
+@dataclass(frozen=True, slots=True)
+class NativeCheck(CheckBase):
+    """A check decided by one of the native analyzers."""
+
+    engine: ClassVar[Engine] = Engine.NATIVE
+    analyzer: str
+    """The analyzer's registered name."""
+    raw_params: Mapping[str, JsonValue]
+    """The parameters as the control file writes them."""
+    params: object = None
+    """The parameters read into the analyzer's own type, once they are valid (at load time)."""
+
+
+class ParamsReader(Protocol):
+    """What the loader needs to know of an analyzer: its parameters' schema and type."""
+
+    @property
+    def params_schema(self) -> Mapping[str, Any]:
+        """Return the JSON Schema a check's ``params`` must fit."""
+        ...
+
+    def parse_params(self, raw: Mapping[str, JsonValue]) -> object:
+        """Return valid ``params`` read into the analyzer's parameter type."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationCheck(CheckBase):
+    """A check only a person's recorded attestation can decide."""
+
+    engine: ClassVar[Engine] = Engine.ATTESTATION
+    evidence: str
+    """What the attestation must point to."""
+
+
+Check: TypeAlias = SemgrepCheck | NativeCheck | AttestationCheck
+"""One way of deciding a control; ``engine`` tells which, ``isinstance`` narrows."""
+
+AnyCheck = TypeVar("AnyCheck", SemgrepCheck, NativeCheck, AttestationCheck)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +115,14 @@ class Control:
     @property
     def is_attestation(self) -> bool:
         """Return True when only an attestation can decide this control."""
-        return all(check.mode is CheckMode.ATTESTATION for check in self.checks)
+        return all(isinstance(check, AttestationCheck) for check in self.checks)
+
+    def needed_evidence(self) -> str:
+        """Return what an attestation of this control must point to, check by check."""
+        return "; ".join(
+            check.evidence if isinstance(check, AttestationCheck) else check.message
+            for check in self.checks
+        )
 
     def with_severity(self, severity: Severity) -> Control:
         """Return this control with another severity (a pack override or a setting)."""
@@ -119,6 +170,13 @@ class Policy:
     digest: str
     defined: frozenset[str] = frozenset()
     """Every control id the packs define, enabled or not (kept when controls are narrowed)."""
+    _controls: Mapping[str, Control] = field(init=False, repr=False, compare=False)
+    _checks: Mapping[str, Check] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_controls", {control.id: control for control in self.controls})
+        checks = {check.id: check for control in self.controls for check in control.checks}
+        object.__setattr__(self, "_checks", checks)
 
     def known_ids(self) -> frozenset[str]:
         """Return every control id this policy knows, whether enabled or disabled."""
@@ -130,11 +188,18 @@ class Policy:
 
     def control(self, control_id: str) -> Control:
         """Return the enabled control with this id; raise KeyError when there is none."""
-        for control in self.controls:
-            if control.id == control_id:
-                return control
-        raise KeyError(control_id)
+        return self._controls[control_id]
 
-    def checks(self, engine: str) -> tuple[Check, ...]:
-        """Return every check of enabled controls run by ``engine``."""
-        return tuple(c for control in self.controls for c in control.checks if c.engine == engine)
+    def check(self, check_id: str) -> Check:
+        """Return the check of an enabled control with this id (KeyError when there is none)."""
+        return self._checks[check_id]
+
+    def checks(self, engine: type[AnyCheck]) -> tuple[AnyCheck, ...]:
+        """Return every check of enabled controls of one engine's type, in control order."""
+        return tuple(
+            c for control in self.controls for c in control.checks if isinstance(c, engine)
+        )
+
+    def severities(self) -> dict[str, Severity]:
+        """Return the severity of every enabled control by id."""
+        return {control.id: control.meta.severity for control in self.controls}

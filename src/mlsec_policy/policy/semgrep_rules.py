@@ -17,7 +17,7 @@ import jsonschema
 import yaml
 
 from mlsec_policy.models import JsonValue, Severity
-from mlsec_policy.policy.model import Check
+from mlsec_policy.policy.model import SemgrepCheck
 
 SEMGREP_SEVERITY = {
     Severity.LOW: "INFO",
@@ -28,10 +28,8 @@ SEMGREP_SEVERITY = {
 """Semgrep only knows three severities; ours are kept in our own findings."""
 
 
-def build_rule(check: Check, severity: Severity) -> dict[str, JsonValue]:
+def build_rule(check: SemgrepCheck, severity: Severity) -> dict[str, JsonValue]:
     """Return the complete semgrep rule for a semgrep check."""
-    if check.rule is None:
-        raise ValueError(f"check {check.id} has no semgrep rule")
     rule: dict[str, JsonValue] = {
         "id": check.id,
         "message": check.message,

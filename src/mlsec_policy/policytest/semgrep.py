@@ -27,7 +27,7 @@ from mlsec_policy.engines.semgrep.process import find_binary, run_semgrep_test
 from mlsec_policy.models import Artifact, ArtifactKind, Severity
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.pathmatch import PathFilter
-from mlsec_policy.policy.model import Check, Control
+from mlsec_policy.policy.model import Control, SemgrepCheck
 from mlsec_policy.policy.semgrep_rules import build_rule
 from mlsec_policy.policytest.cases import load_cases
 from mlsec_policy.views.targets import view_for
@@ -80,7 +80,7 @@ class _Target:
     text: str
     name: str
     """The file name semgrep needs to pick the language (``x.py``, ``Dockerfile``...)."""
-    checks: tuple[Check, ...]
+    checks: tuple[SemgrepCheck, ...]
     severity: Severity
     """The control's severity (semgrep wants one in each rule; the test ignores it)."""
 
@@ -92,9 +92,11 @@ def run_selftest(
     problems: list[SelfTestProblem] = []
     targets: list[_Target] = []
     annotated: set[str] = set()
-    semgrep_checks = [c for control in controls for c in control.checks if c.engine == "semgrep"]
+    semgrep_checks = [
+        c for control in controls for c in control.checks if isinstance(c, SemgrepCheck)
+    ]
     for control in controls:
-        checks = tuple(c for c in control.checks if c.engine == "semgrep")
+        checks = tuple(c for c in control.checks if isinstance(c, SemgrepCheck))
         for target, names in _annotated_files(control, checks, pack_root, problems):
             annotated |= names
             if target.checks:
@@ -111,7 +113,7 @@ def run_selftest(
 
 def _annotated_files(
     control: Control,
-    checks: tuple[Check, ...],
+    checks: tuple[SemgrepCheck, ...],
     pack_root: Path,
     problems: list[SelfTestProblem],
 ) -> Iterator[tuple[_Target, set[str]]]:

@@ -1,5 +1,7 @@
 """Governance: the files, documents, owners and tooling a repository is expected to keep."""
 
+from typing import Any
+
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.governance import (
     ci_security_tools,
@@ -10,7 +12,7 @@ from mlsec_policy.analyzers.governance import (
     update_automation,
 )
 
-SPECS: tuple[AnalyzerSpec, ...] = (
+SPECS: tuple[AnalyzerSpec[Any], ...] = (
     files_present.SPEC,
     suppression_comments.SPEC,
     doc_sections.SPEC,

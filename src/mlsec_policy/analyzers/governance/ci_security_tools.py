@@ -10,19 +10,35 @@ first CI file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
-from mlsec_policy.analyzers.params import KIND_LIST, object_params
-from mlsec_policy.analyzers.read.yamldoc import mapping, sequence
-from mlsec_policy.models import ArtifactKind, JsonValue, Location
+from mlsec_policy.analyzers.params import Params
+from mlsec_policy.models import ArtifactKind, Location
 
 _READ_LIMIT = 1024 * 1024
 
 
-def ci_security_tools(
-    context: RepoContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class ToolCategory:
+    """A category of security tool CI must run."""
+
+    name: str
+    regex: str
+    """Matched against the text of the CI pipelines and the pre-commit configuration."""
+    when_kinds: tuple[ArtifactKind, ...] = ()
+    """Required only when the repository holds files of one of these kinds (empty: always)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CiSecurityTools:
+    """Parameters of ``ci-security-tools``."""
+
+    categories: tuple[ToolCategory, ...]
+
+
+def ci_security_tools(context: RepoContext, params: CiSecurityTools) -> Iterable[Observation]:
     """Yield one observation per required category of security tool that CI never runs."""
     pipelines = [a for a in context.all_artifacts if a.kind is ArtifactKind.CI_WORKFLOW]
     if not pipelines:
@@ -32,19 +48,17 @@ def ci_security_tools(
     text = "\n".join(
         context.file(a).read_bytes(_READ_LIMIT).decode("utf-8", errors="replace") for a in sources
     )
-    present = {a.kind.value for a in context.all_artifacts}
-    for category in sequence(params.get("categories")):
-        entry = mapping(category)
-        needs = {str(k) for k in sequence(entry.get("when-kinds"))}
+    present = {a.kind for a in context.all_artifacts}
+    for category in params.categories:
+        needs = set(category.when_kinds)
         if needs and not needs & present:
             continue
-        if re.search(str(entry["regex"]), text, re.IGNORECASE | re.MULTILINE):
+        if re.search(category.regex, text, re.IGNORECASE | re.MULTILINE):
             continue
-        name = str(entry["name"])
         yield Observation(
             Location(pipelines[0].path),
-            message=f"no CI pipeline runs {name}",
-            key=name,
+            message=f"no CI pipeline runs {category.name}",
+            key=category.name,
         )
 
 
@@ -52,25 +66,7 @@ SPEC = AnalyzerSpec(
     name="ci-security-tools",
     description="Categories of security scanner (SAST, SCA, model scanning) no CI pipeline runs.",
     kinds=frozenset({ArtifactKind.CI_WORKFLOW, ArtifactKind.CONFIG}),
-    params_schema=object_params(
-        {
-            "categories": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["name", "regex"],
-                    "properties": {
-                        "name": {"type": "string", "minLength": 3},
-                        "regex": {"type": "string", "format": "regex"},
-                        "when-kinds": KIND_LIST,
-                    },
-                },
-            }
-        },
-        required=["categories"],
-    ),
+    params=Params.beside(CiSecurityTools, __name__, "ci-security-tools"),
     repo=ci_security_tools,
 )
 """The analyzer of this module, for the registry."""

@@ -10,14 +10,31 @@ such file and how many there are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mlsec_policy import pathmatch
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
-from mlsec_policy.analyzers.params import KIND_LIST, object_params
-from mlsec_policy.analyzers.read.yamldoc import mapping, sequence
-from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location
+from mlsec_policy.analyzers.params import Params
+from mlsec_policy.models import Artifact, ArtifactKind, Location
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedFiles:
+    """A category of files that needs an owner."""
+
+    name: str
+    kinds: tuple[ArtifactKind, ...]
+    exclude: tuple[str, ...] = ()
+    """gitignore-style patterns of files of these kinds that need no owner."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeownersCoverage:
+    """Parameters of ``codeowners-coverage``."""
+
+    categories: tuple[OwnedFiles, ...]
+
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 
@@ -50,20 +67,16 @@ def owner_of(path: str, rules: list[Rule]) -> tuple[str, ...]:
     return ()
 
 
-def codeowners_coverage(
-    context: RepoContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def codeowners_coverage(context: RepoContext, params: CodeownersCoverage) -> Iterable[Observation]:
     """Yield, per category of sensitive files, a finding when some of them have no owner."""
     paths = {artifact.path: artifact for artifact in context.all_artifacts}
     owners_file = next((paths[name] for name in LOCATIONS if name in paths), None)
     rules: list[Rule] = []
     if owners_file is not None:
         rules = parse_codeowners(context.file(owners_file).read_text())
-    for category in sequence(params.get("categories")):
-        entry = mapping(category)
-        name = str(entry["name"])
-        kinds = {ArtifactKind(str(k)) for k in sequence(entry.get("kinds"))}
-        excluded = [str(p) for p in sequence(entry.get("exclude"))]
+    for category in params.categories:
+        kinds = set(category.kinds)
+        excluded = list(category.exclude)
         skip = pathmatch.spec(excluded) if excluded else None
         files = [
             a
@@ -72,7 +85,7 @@ def codeowners_coverage(
         ]
         unowned = [a for a in files if not owner_of(a.path, rules)]
         if unowned:
-            yield _finding(name, unowned, owners_file)
+            yield _finding(category.name, unowned, owners_file)
 
 
 def _finding(name: str, unowned: list[Artifact], owners_file: Artifact | None) -> Observation:
@@ -92,25 +105,7 @@ SPEC = AnalyzerSpec(
     kinds=frozenset(
         {ArtifactKind.MODEL_ARTIFACT, ArtifactKind.DATA_FILE, ArtifactKind.CI_WORKFLOW}
     ),
-    params_schema=object_params(
-        {
-            "categories": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["name", "kinds"],
-                    "properties": {
-                        "name": {"type": "string", "minLength": 3},
-                        "kinds": KIND_LIST,
-                        "exclude": {"type": "array", "items": {"type": "string"}},
-                    },
-                },
-            }
-        },
-        required=["categories"],
-    ),
+    params=Params.beside(CodeownersCoverage, __name__, "codeowners-coverage"),
     repo=codeowners_coverage,
 )
 """The analyzer of this module, for the registry."""

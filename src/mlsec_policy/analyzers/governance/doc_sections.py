@@ -14,48 +14,70 @@ when it is incomplete, and reports a missing document when there is none.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 from mlsec_policy import pathmatch
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import STRING_LIST, object_params, string_list
-from mlsec_policy.analyzers.read.yamldoc import mapping, sequence
-from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.analyzers.params import Params
+from mlsec_policy.models import ArtifactKind
 
 MAX_BYTES = 2 * 1024 * 1024
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.DOTALL)
 
 
-def document_sections(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section a document must have."""
+
+    name: str
+    regex: str
+    """Searched in the whole text, case-insensitively."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSections:
+    """Parameters of ``document-sections``."""
+
+    report: Literal["documents", "incomplete"]
+    """Every candidate document, or the candidates that lack sections."""
+    document: str = "the document"
+    """How messages name the document."""
+    names: tuple[str, ...] = ()
+    """gitignore-style patterns of the document's file names."""
+    front_matter: str | None = None
+    """A regular expression over the YAML front matter that also makes a candidate."""
+    sections: tuple[Section, ...] = ()
+
+
+def document_sections(context: FileContext, params: DocumentSections) -> Iterable[Observation]:
     """Yield the document (``report: documents``) or its missing sections (``incomplete``)."""
     text = context.read_bytes(MAX_BYTES).decode("utf-8", errors="replace")
     if not _is_candidate(context.artifact.path, text, params):
         return
-    if params.get("report") == "documents":
+    if params.report == "documents":
         yield Observation(context.at(), key=context.artifact.path)
         return
     missing = [
-        str(mapping(section)["name"])
-        for section in sequence(params.get("sections"))
-        if not re.search(str(mapping(section)["regex"]), text, re.IGNORECASE | re.MULTILINE)
+        section.name
+        for section in params.sections
+        if not re.search(section.regex, text, re.IGNORECASE | re.MULTILINE)
     ]
     if missing:
-        what = str(params.get("document", "the document"))
         yield Observation(
             context.at(),
-            message=f"{what} does not cover: " + ", ".join(missing),
+            message=f"{params.document} does not cover: " + ", ".join(missing),
             key="missing:" + ",".join(missing),
         )
 
 
-def _is_candidate(path: str, text: str, params: Mapping[str, JsonValue]) -> bool:
-    names = string_list(params, "names")
+def _is_candidate(path: str, text: str, params: DocumentSections) -> bool:
+    names = list(params.names)
     if names and pathmatch.spec(names).match_file(path):
         return True
-    front = params.get("front-matter")
-    if not isinstance(front, str):
+    front = params.front_matter
+    if front is None:
         return False
     match = _FRONT_MATTER.match(text)
     return bool(match and re.search(front, match.group(1), re.IGNORECASE | re.MULTILINE))
@@ -65,27 +87,7 @@ SPEC = AnalyzerSpec(
     name="document-sections",
     description="Governance documents found by name or front matter, and the sections they lack.",
     kinds=frozenset({ArtifactKind.DOCS}),
-    params_schema=object_params(
-        {
-            "report": {"enum": ["documents", "incomplete"]},
-            "document": {"type": "string", "minLength": 3},
-            "names": STRING_LIST,
-            "front-matter": {"type": "string", "format": "regex"},
-            "sections": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["name", "regex"],
-                    "properties": {
-                        "name": {"type": "string", "minLength": 2},
-                        "regex": {"type": "string", "format": "regex"},
-                    },
-                },
-            },
-        },
-        required=["report"],
-    ),
+    params=Params.beside(DocumentSections, __name__, "document-sections"),
     file=document_sections,
 )
 """The analyzer of this module, for the registry."""

@@ -8,29 +8,44 @@ whose text matches a regular expression, and ``min-bytes`` ignores empty placeho
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from mlsec_policy import pathmatch
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
-from mlsec_policy.models import ArtifactKind, JsonValue, Location
+from mlsec_policy.analyzers.params import Params
+from mlsec_policy.models import ArtifactKind, Location
 
 MAX_READ = 1024 * 1024
 
 
-def files_present(context: RepoContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class FilesPresent:
+    """Parameters of ``files-present``."""
+
+    patterns: tuple[str, ...]
+    """gitignore-style patterns of the files to report."""
+    contains: str | None = None
+    """A regular expression the file's text must match."""
+    min_bytes: int = 1
+    """Files smaller than this are placeholders and are not reported."""
+    limit: int | None = None
+    """Report at most this many files."""
+    kinds_only: bool = False
+    """Look only at the check's kinds instead of every file."""
+
+
+def files_present(context: RepoContext, params: FilesPresent) -> Iterable[Observation]:
     """Yield one observation per file matching ``patterns`` (and ``contains``, if given)."""
-    patterns = [str(p) for p in params.get("patterns", []) or []]  # type: ignore[union-attr]
-    matcher = pathmatch.spec(patterns)
-    contains = params.get("contains")
-    regex = re.compile(str(contains), re.MULTILINE | re.IGNORECASE) if contains else None
-    min_bytes = int(params.get("min-bytes", 1) or 0)  # type: ignore[arg-type]
-    pool = context.artifacts if params.get("kinds-only") else context.all_artifacts
-    limit = params.get("limit")
+    matcher = pathmatch.spec(list(params.patterns))
+    contains = params.contains
+    regex = re.compile(contains, re.MULTILINE | re.IGNORECASE) if contains else None
+    pool = context.artifacts if params.kinds_only else context.all_artifacts
     found = 0
     for artifact in pool:
-        if isinstance(limit, int) and found >= limit:
+        if params.limit is not None and found >= params.limit:
             return
-        if not matcher.match_file(artifact.path) or artifact.size < min_bytes:
+        if not matcher.match_file(artifact.path) or artifact.size < params.min_bytes:
             continue
         if regex is None:
             found += 1
@@ -48,24 +63,6 @@ SPEC = AnalyzerSpec(
     name="files-present",
     description="Files matching gitignore-style patterns, optionally containing a regex.",
     kinds=frozenset(ArtifactKind),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["patterns"],
-        "properties": {
-            "patterns": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-            "contains": {"type": "string", "format": "regex"},
-            "min-bytes": {"type": "integer", "minimum": 0},
-            "limit": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "Report at most this many files (a scope needs only one).",
-            },
-            "kinds-only": {
-                "type": "boolean",
-                "description": "Look only at artifacts of the check's kinds (default: all files).",
-            },
-        },
-    },
+    params=Params.beside(FilesPresent, __name__, "files-present"),
     repo=files_present,
 )

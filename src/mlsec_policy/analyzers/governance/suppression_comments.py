@@ -10,18 +10,16 @@ inline themselves.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import no_params
-from mlsec_policy.models import ArtifactKind, JsonValue, Location
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
+from mlsec_policy.models import ArtifactKind, Location
 from mlsec_policy.suppress.comments import comment_style, find_comments
 from mlsec_policy.views.base import ViewError
 
 
-def invalid_suppressions(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def invalid_suppressions(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield the suppression comments of one file that are malformed or name no known control."""
     del params
     style = comment_style(context.artifact)
@@ -64,7 +62,7 @@ SPEC = AnalyzerSpec(
             ArtifactKind.DEPENDENCY_MANIFEST,
         }
     ),
-    params_schema=no_params(),
+    params=NO_PARAMS,
     file=invalid_suppressions,
     inline_suppressible=False,
 )

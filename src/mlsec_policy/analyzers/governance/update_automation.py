@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
-from mlsec_policy.analyzers.params import no_params
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.read.yamldoc import mapping, sequence, yaml_docs
 from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location
 
@@ -47,9 +47,7 @@ _MANAGERS = re.compile(r"enabledManagers['\"]?\s*:\s*\[([^\]]*)\]", re.DOTALL)
 _READ_LIMIT = 512 * 1024
 
 
-def update_automation(
-    context: RepoContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def update_automation(context: RepoContext, params: NoParams) -> Iterable[Observation]:
     """Yield one observation per ecosystem in use that no update bot covers."""
     used = _ecosystems(context.all_artifacts)
     if not used:
@@ -123,7 +121,7 @@ SPEC = AnalyzerSpec(
     kinds=frozenset(
         {ArtifactKind.DEPENDENCY_MANIFEST, ArtifactKind.DOCKERFILE, ArtifactKind.CI_WORKFLOW}
     ),
-    params_schema=no_params(),
+    params=NO_PARAMS,
     repo=update_automation,
 )
 """The analyzer of this module, for the registry."""

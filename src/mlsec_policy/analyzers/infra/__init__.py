@@ -1,5 +1,7 @@
 """Infrastructure: Dockerfiles, compose files, Kubernetes manifests and CI workflows."""
 
+from typing import Any
+
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.infra import (
     commands,
@@ -11,7 +13,7 @@ from mlsec_policy.analyzers.infra import (
     kubernetes_pods,
 )
 
-SPECS: tuple[AnalyzerSpec, ...] = (
+SPECS: tuple[AnalyzerSpec[Any], ...] = (
     *dockerfile.SPECS,
     commands.SPEC,
     image_refs.SPEC,

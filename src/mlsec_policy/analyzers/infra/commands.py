@@ -9,25 +9,39 @@ debugger on...). Nothing is executed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import object_params
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.commands import Command, commands
-from mlsec_policy.analyzers.read.yamldoc import mapping, sequence, unconditional
-from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.analyzers.read.yamldoc import unconditional
+from mlsec_policy.models import ArtifactKind
 from mlsec_policy.redact import redact
 
 
-def command_patterns(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class CommandPattern:
+    """A pattern that makes a finding, and what the finding says."""
+
+    regex: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandPatterns:
+    """Parameters of ``command-patterns``."""
+
+    sources: tuple[Literal["script", "start", "env"], ...]
+    """Where the commands come from: build and CI scripts, start commands, environment."""
+    patterns: tuple[CommandPattern, ...]
+
+
+def command_patterns(context: FileContext, params: CommandPatterns) -> Iterable[Observation]:
     """Yield one observation per command of the wanted sources that matches a pattern."""
-    wanted = {str(s) for s in sequence(params.get("sources"))}
-    rules = [
-        (re.compile(str(mapping(rule)["regex"])), str(mapping(rule)["message"]))
-        for rule in sequence(params.get("patterns"))
-    ]
+    wanted = set(params.sources)
+    rules = [(re.compile(pattern.regex), pattern.message) for pattern in params.patterns]
     lines: list[str] = []
     for command in commands(context):
         if command.source not in wanted:
@@ -69,30 +83,7 @@ SPEC = AnalyzerSpec(
             ArtifactKind.KUBERNETES,
         }
     ),
-    params_schema=object_params(
-        {
-            "sources": {
-                "type": "array",
-                "minItems": 1,
-                "uniqueItems": True,
-                "items": {"enum": ["script", "start", "env"]},
-            },
-            "patterns": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["regex", "message"],
-                    "properties": {
-                        "regex": {"type": "string", "format": "regex"},
-                        "message": {"type": "string", "minLength": 5},
-                    },
-                },
-            },
-        },
-        required=["sources", "patterns"],
-    ),
+    params=Params.beside(CommandPatterns, __name__, "command-patterns"),
     file=unconditional(command_patterns),
 )
 """The analyzer of this module, for the registry."""

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import STRING_LIST, object_params, string_list
+from mlsec_policy.analyzers.infra.tools import ExposedTools
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.compose import Service, services
 from mlsec_policy.analyzers.read.yamldoc import is_true, mapping, sequence
 from mlsec_policy.models import ArtifactKind, JsonValue
@@ -21,17 +23,28 @@ LOOPBACK = ("127.", "localhost", "[::1]", "::1")
 _PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 
 
-def host_privileges(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class HostPrivileges:
+    """Parameters of ``compose-host-privileges``."""
+
+    sockets: tuple[str, ...] = ()
+    """Paths of container runtime sockets (``docker.sock``...) a service must not mount."""
+    capabilities: tuple[str, ...] = ()
+    """Capabilities a service must not add."""
+    report_sockets: bool = True
+    report_other: bool = True
+    """Report privileged mode, host namespaces and capabilities."""
+
+
+def host_privileges(context: FileContext, params: HostPrivileges) -> Iterable[Observation]:
     """Report privileged services, host namespaces, socket mounts and dangerous capabilities."""
-    sockets = string_list(params, "sockets")
-    dangerous = {c.upper() for c in string_list(params, "capabilities")}
-    report_sockets = bool(params.get("report-sockets", True))
-    report_other = bool(params.get("report-other", True))
+    sockets = params.sockets
+    dangerous = {c.upper() for c in params.capabilities}
     for service in services(context):
         label = f"service {service.name!r}"
-        if report_other:
+        if params.report_other:
             yield from _namespace_findings(context, service, label, dangerous)
-        if report_sockets:
+        if params.report_sockets:
             for index, volume in enumerate(sequence(service.data.get("volumes"))):
                 source = _volume_source(volume)
                 if source and any(source.rstrip("/").endswith(s) for s in sockets):
@@ -75,11 +88,10 @@ def _volume_source(volume: JsonValue) -> str | None:
     return source if isinstance(source, str) else None
 
 
-def exposed_tools(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def exposed_tools(context: FileContext, params: ExposedTools) -> Iterable[Observation]:
     """Report ports of ML tools published on all interfaces (not bound to the loopback)."""
-    tool_ports = {int(p) for p in sequence(params.get("ports")) if isinstance(p, int)}
-    hint = params.get("names")
-    names = re.compile(str(hint), re.IGNORECASE) if isinstance(hint, str) else None
+    tool_ports = set(params.ports)
+    names = params.name_pattern()
     for service in services(context):
         is_tool = names is not None and names.search(service.text()) is not None
         for index, entry in enumerate(sequence(service.data.get("ports"))):
@@ -129,26 +141,14 @@ SPECS = (
         description="Compose services that are privileged, share host namespaces or mount "
         "the container runtime socket.",
         kinds=COMPOSE,
-        params_schema=object_params(
-            {
-                "sockets": STRING_LIST,
-                "capabilities": STRING_LIST,
-                "report-sockets": {"type": "boolean"},
-                "report-other": {"type": "boolean"},
-            }
-        ),
+        params=Params.beside(HostPrivileges, __name__, "compose-host-privileges"),
         file=host_privileges,
     ),
     AnalyzerSpec(
         name="compose-exposed-tools",
         description="Compose services publishing ML tool ports on all host interfaces.",
         kinds=COMPOSE,
-        params_schema=object_params(
-            {
-                "ports": {"type": "array", "items": {"type": "integer", "minimum": 1}},
-                "names": {"type": "string", "format": "regex"},
-            }
-        ),
+        params=Params.beside(ExposedTools, __name__, "compose-exposed-tools"),
         file=exposed_tools,
     ),
 )

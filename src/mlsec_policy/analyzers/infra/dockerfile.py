@@ -14,21 +14,37 @@ from (``FROM builder``) — decide.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import no_params, object_params
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
 from mlsec_policy.analyzers.read.commands import commands
 from mlsec_policy.analyzers.read.dockerfile import Stage, parse, runtime_instructions, stages
-from mlsec_policy.analyzers.read.yamldoc import sequence
-from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.models import ArtifactKind
 
 _URL = re.compile(r"^(https?://|git@|ssh://)", re.IGNORECASE)
 _COMMIT_FRAGMENT = re.compile(r"#[0-9a-f]{40}$")
 _PORT = re.compile(r"^(\d+)(?:-(\d+))?(?:/\w+)?$")
 
 
-def remote_add(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class ToolPorts:
+    """Parameters of ``dockerfile-exposed-tools``."""
+
+    ports: tuple[int, ...]
+    """Ports of interactive ML tooling (Jupyter, TensorBoard, SSH...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Healthcheck:
+    """Parameters of ``dockerfile-healthcheck``."""
+
+    servers: str
+    """A regular expression over start commands that says the image serves requests."""
+
+
+def remote_add(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Report ``ADD`` of a URL without ``--checksum`` (or a git source not pinned to a commit)."""
     for stage in stages(parse(context.read_text())):
         for instruction in stage.instructions:
@@ -53,11 +69,9 @@ def remote_add(context: FileContext, params: Mapping[str, JsonValue]) -> Iterabl
                 )
 
 
-def exposed_tool_ports(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def exposed_tool_ports(context: FileContext, params: ToolPorts) -> Iterable[Observation]:
     """Report EXPOSE of ML tool ports (Jupyter, TensorBoard, SSH...) in the shipped image."""
-    tools = {int(p) for p in sequence(params.get("ports")) if isinstance(p, int)}
+    tools = set(params.ports)
     for instruction in reversed(runtime_instructions(stages(parse(context.read_text())), "EXPOSE")):
         for word in instruction.arguments.split():
             match = _PORT.match(word)
@@ -74,11 +88,9 @@ def exposed_tool_ports(
                 )
 
 
-def missing_healthcheck(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def missing_healthcheck(context: FileContext, params: Healthcheck) -> Iterable[Observation]:
     """Report a serving image (it exposes a port or starts a server) without a HEALTHCHECK."""
-    servers = re.compile(str(params["servers"]), re.IGNORECASE)
+    servers = re.compile(params.servers, re.IGNORECASE)
     all_stages = stages(parse(context.read_text()))
     if not all_stages:
         return
@@ -107,9 +119,7 @@ def missing_healthcheck(
 ROOT_USERS = frozenset({"root", "0", "0:0", "root:root", "root:0", "0:root"})
 
 
-def final_stage_root(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def final_stage_root(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield an observation when the final stage runs as root."""
     all_stages = stages(parse(context.read_text()))
     if not all_stages:
@@ -145,33 +155,28 @@ SPECS = (
         name="dockerfile-remote-add",
         description="ADD of a remote URL without --checksum, or of an unpinned git source.",
         kinds=DOCKERFILE,
-        params_schema=no_params(),
+        params=NO_PARAMS,
         file=remote_add,
     ),
     AnalyzerSpec(
         name="dockerfile-exposed-tools",
         description="EXPOSE of ML tooling ports in the final image.",
         kinds=DOCKERFILE,
-        params_schema=object_params(
-            {"ports": {"type": "array", "minItems": 1, "items": {"type": "integer"}}},
-            required=["ports"],
-        ),
+        params=Params.beside(ToolPorts, __name__, "dockerfile-exposed-tools"),
         file=exposed_tool_ports,
     ),
     AnalyzerSpec(
         name="dockerfile-healthcheck",
         description="Serving images (EXPOSE or a server start command) without HEALTHCHECK.",
         kinds=DOCKERFILE,
-        params_schema=object_params(
-            {"servers": {"type": "string", "format": "regex"}}, required=["servers"]
-        ),
+        params=Params.beside(Healthcheck, __name__, "dockerfile-healthcheck"),
         file=missing_healthcheck,
     ),
     AnalyzerSpec(
         name="dockerfile-final-user",
         description="The final Dockerfile stage runs as root (no USER, or USER root/0).",
         kinds=DOCKERFILE,
-        params_schema=no_params(),
+        params=NO_PARAMS,
         file=final_stage_root,
     ),
 )

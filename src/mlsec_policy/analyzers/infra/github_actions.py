@@ -8,10 +8,12 @@ controls, and which refs point at a pull request's code are check parameters: po
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import STRING_LIST, object_params, string_list
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.ci import Job, Workflow, github_workflow, line_containing
 from mlsec_policy.analyzers.read.yamldoc import mapping
 from mlsec_policy.models import ArtifactKind, JsonValue
@@ -20,14 +22,47 @@ FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 
 
-def unpinned_actions(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class UnpinnedActions:
+    """Parameters of ``gha-unpinned-actions``."""
+
+    trusted_owners: tuple[str, ...] = ()
+    """Owners whose actions may be pinned to a tag (``actions``, your organisation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrHeadCheckout:
+    """Parameters of ``gha-pr-head-checkout``."""
+
+    triggers: tuple[str, ...]
+    """Triggers that run with the base repository's secrets (``pull_request_target``...)."""
+    head_refs: str
+    """A regular expression over ``actions/checkout``'s ``ref`` that names the PR's code."""
+    fetch_commands: str | None = None
+    """A regular expression over run scripts that fetch the PR's code."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptInjection:
+    """Parameters of ``gha-script-injection``."""
+
+    untrusted: tuple[str, ...]
+    """Regular expressions of the expression contexts an outsider controls."""
+
+
+@dataclass(frozen=True, slots=True)
+class Permissions:
+    """Parameters of ``gha-permissions``."""
+
+    report: tuple[Literal["write-all", "missing"], ...]
+
+
+def unpinned_actions(context: FileContext, params: UnpinnedActions) -> Iterable[Observation]:
     """Report actions and reusable workflows not pinned to a full commit SHA."""
     workflow = github_workflow(context)
     if workflow is None:
         return
-    trusted = {owner.lower() for owner in string_list(params, "trusted-owners")}
+    trusted = {owner.lower() for owner in params.trusted_owners}
     for job in workflow.jobs():
         targets: list[tuple[tuple[str | int, ...], str]] = []
         if isinstance(job.data.get("uses"), str):
@@ -56,17 +91,15 @@ def _pin_problem(uses: str, trusted: set[str]) -> str | None:
     return f"{name} is used at {where}, a mutable ref, not a full commit SHA"
 
 
-def pr_head_checkout(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def pr_head_checkout(context: FileContext, params: PrHeadCheckout) -> Iterable[Observation]:
     """Report privileged-trigger workflows that check out or fetch the pull request's code."""
     workflow = github_workflow(context)
-    triggers = set(string_list(params, "triggers"))
+    triggers = set(params.triggers)
     if workflow is None or not triggers & workflow.triggers:
         return
-    head_ref = re.compile(str(params["head-refs"]), re.IGNORECASE)
-    fetch_text = params.get("fetch-commands")
-    fetch = re.compile(str(fetch_text), re.IGNORECASE) if fetch_text else None
+    head_ref = re.compile(params.head_refs, re.IGNORECASE)
+    fetch_text = params.fetch_commands
+    fetch = re.compile(fetch_text, re.IGNORECASE) if fetch_text else None
     trigger = ", ".join(sorted(triggers & workflow.triggers))
     for job in workflow.jobs():
         for step in job.steps():
@@ -87,14 +120,12 @@ def pr_head_checkout(
                 )
 
 
-def script_injection(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def script_injection(context: FileContext, params: ScriptInjection) -> Iterable[Observation]:
     """Report ``${{ }}`` expressions over attacker-controlled contexts inside scripts."""
     workflow = github_workflow(context)
     if workflow is None:
         return
-    untrusted = [re.compile(p) for p in string_list(params, "untrusted")]
+    untrusted = [re.compile(p) for p in params.untrusted]
     text = context.read_text()
     for job in workflow.jobs():
         for path, script in _scripts(job):
@@ -125,12 +156,12 @@ def _scripts(job: Job) -> Iterator[tuple[tuple[str | int, ...], str]]:
             yield (*step.path, "with", "script"), script
 
 
-def permissions(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def permissions(context: FileContext, params: Permissions) -> Iterable[Observation]:
     """Report write-all permissions, or a workflow that leaves a job on the default token."""
     workflow = github_workflow(context)
     if workflow is None or workflow.data.get("runs"):
         return
-    report = set(string_list(params, "report"))
+    report = set(params.report)
     top = workflow.data.get("permissions")
     jobs = list(workflow.jobs())
     if "write-all" in report:
@@ -180,45 +211,28 @@ SPECS = (
         name="gha-unpinned-actions",
         description="Actions, reusable workflows and docker:// steps not pinned immutably.",
         kinds=CI,
-        params_schema=object_params({"trusted-owners": STRING_LIST}),
+        params=Params.beside(UnpinnedActions, __name__, "gha-unpinned-actions"),
         file=unpinned_actions,
     ),
     AnalyzerSpec(
         name="gha-pr-head-checkout",
         description="pull_request_target/workflow_run workflows that check out PR code.",
         kinds=CI,
-        params_schema=object_params(
-            {
-                "triggers": STRING_LIST,
-                "head-refs": {"type": "string", "format": "regex"},
-                "fetch-commands": {"type": "string", "format": "regex"},
-            },
-            required=["triggers", "head-refs"],
-        ),
+        params=Params.beside(PrHeadCheckout, __name__, "gha-pr-head-checkout"),
         file=pr_head_checkout,
     ),
     AnalyzerSpec(
         name="gha-script-injection",
         description="Attacker-controlled ${{ }} expressions interpolated into run scripts.",
         kinds=CI,
-        params_schema=object_params({"untrusted": STRING_LIST}, required=["untrusted"]),
+        params=Params.beside(ScriptInjection, __name__, "gha-script-injection"),
         file=script_injection,
     ),
     AnalyzerSpec(
         name="gha-permissions",
         description="write-all token permissions, or no top-level permissions block.",
         kinds=CI,
-        params_schema=object_params(
-            {
-                "report": {
-                    "type": "array",
-                    "minItems": 1,
-                    "uniqueItems": True,
-                    "items": {"enum": ["write-all", "missing"]},
-                }
-            },
-            required=["report"],
-        ),
+        params=Params.beside(Permissions, __name__, "gha-permissions"),
         file=permissions,
     ),
 )

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import object_params
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.ci import github_workflow, gitlab_jobs, gitlab_pipeline
 from mlsec_policy.analyzers.read.compose import services
 from mlsec_policy.analyzers.read.dockerfile import parse, stages
@@ -27,7 +28,7 @@ from mlsec_policy.analyzers.read.yamldoc import (
     sequence,
     unconditional,
 )
-from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.models import ArtifactKind
 
 DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?")
@@ -55,9 +56,17 @@ def problem(reference: str, require: str) -> str | None:
     return None
 
 
-def image_pinning(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class ImagePinning:
+    """Parameters of ``image-pinning``."""
+
+    require: Literal["tag", "digest"]
+    """Whether a version tag suffices or only a digest pins an image."""
+
+
+def image_pinning(context: FileContext, params: ImagePinning) -> Iterable[Observation]:
     """Report image references that are not pinned as the check requires."""
-    require = str(params.get("require", "tag"))
+    require = params.require
     for image in _references(context):
         message = problem(image.text, require)
         if message:
@@ -183,7 +192,7 @@ SPEC = AnalyzerSpec(
             ArtifactKind.CI_WORKFLOW,
         }
     ),
-    params_schema=object_params({"require": {"enum": ["tag", "digest"]}}, required=["require"]),
+    params=Params.beside(ImagePinning, __name__, "image-pinning"),
     file=unconditional(image_pinning),
 )
 """The analyzer of this module, for the registry."""

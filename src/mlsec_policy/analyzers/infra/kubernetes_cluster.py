@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterable, Mapping
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import no_params, object_params
+from mlsec_policy.analyzers.infra.tools import ExposedTools
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
 from mlsec_policy.analyzers.read.kubernetes import K8sObject, load_objects
 from mlsec_policy.analyzers.read.yamldoc import mapping, sequence, unconditional
-from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.models import ArtifactKind
 
 EXPOSED_TYPES = frozenset({"LoadBalancer", "NodePort"})
 TLS_ANNOTATIONS = re.compile(
@@ -24,11 +25,10 @@ TLS_ANNOTATIONS = re.compile(
 """Annotations by which a cloud load balancer terminates TLS in front of an Ingress."""
 
 
-def exposed_tools(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def exposed_tools(context: FileContext, params: ExposedTools) -> Iterable[Observation]:
     """Report LoadBalancer/NodePort Services whose ports or names say they front an ML tool."""
-    ports = {int(p) for p in sequence(params.get("ports")) if isinstance(p, int)}
-    hint = params.get("names")
-    names = re.compile(str(hint), re.IGNORECASE) if isinstance(hint, str) else None
+    ports = set(params.ports)
+    names = params.name_pattern()
     for obj in load_objects(context):
         if obj.kind != "Service":
             continue
@@ -54,7 +54,7 @@ def exposed_tools(context: FileContext, params: Mapping[str, JsonValue]) -> Iter
             )
 
 
-def rbac_wildcards(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def rbac_wildcards(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Report bindings to cluster-admin and (Cluster)Role rules with wildcard verbs or resources."""
     for obj in load_objects(context):
         if obj.kind in {"ClusterRoleBinding", "RoleBinding"}:
@@ -84,7 +84,7 @@ def _wildcard_rules(context: FileContext, obj: K8sObject) -> Iterable[Observatio
             )
 
 
-def ingress_tls(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def ingress_tls(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Report Ingresses with routing rules but no TLS section and no TLS annotation."""
     for obj in load_objects(context):
         if obj.kind != "Ingress":
@@ -112,26 +112,21 @@ SPECS = (
         name="k8s-exposed-tools",
         description="LoadBalancer/NodePort Services in front of ML tooling (by port or name).",
         kinds=K8S,
-        params_schema=object_params(
-            {
-                "ports": {"type": "array", "items": {"type": "integer", "minimum": 1}},
-                "names": {"type": "string", "format": "regex"},
-            }
-        ),
+        params=Params.beside(ExposedTools, __name__, "k8s-exposed-tools"),
         file=unconditional(exposed_tools),
     ),
     AnalyzerSpec(
         name="k8s-rbac-wildcards",
         description="cluster-admin bindings and RBAC rules with '*' verbs or resources.",
         kinds=K8S,
-        params_schema=no_params(),
+        params=NO_PARAMS,
         file=unconditional(rbac_wildcards),
     ),
     AnalyzerSpec(
         name="k8s-ingress-tls",
         description="Ingresses without a tls section or a TLS annotation.",
         kinds=K8S,
-        params_schema=no_params(),
+        params=NO_PARAMS,
         file=unconditional(ingress_tls),
     ),
 )

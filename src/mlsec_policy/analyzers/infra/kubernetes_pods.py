@@ -10,10 +10,12 @@ node in question is left alone.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import STRING_LIST, no_params, object_params, string_list
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
 from mlsec_policy.analyzers.read.kubernetes import Container, K8sObject, PodSpec, load_objects
 from mlsec_policy.analyzers.read.yamldoc import (
     is_templated_value,
@@ -25,6 +27,55 @@ from mlsec_policy.analyzers.read.yamldoc import (
 from mlsec_policy.models import ArtifactKind, JsonValue
 
 
+@dataclass(frozen=True, slots=True)
+class Privileged:
+    """Parameters of ``k8s-privileged``."""
+
+    capabilities: tuple[str, ...] = ()
+    """Capabilities a container must not add."""
+
+
+@dataclass(frozen=True, slots=True)
+class HostAccess:
+    """Parameters of ``k8s-host-access``."""
+
+    namespaces: bool = True
+    """Report pods that share the host's network, PID or IPC namespace."""
+    paths: tuple[str, ...] = ()
+    """Host paths (shell patterns) whose mounts are reported (empty: every path)."""
+    exclude_paths: tuple[str, ...] = ()
+    """Host paths whose mounts are not reported."""
+
+
+Hardening = Literal[
+    "non-root", "no-privilege-escalation", "read-only-root-filesystem", "drop-all-capabilities"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityContext:
+    """Parameters of ``k8s-security-context``."""
+
+    require: tuple[Hardening, ...]
+    """The hardening settings every container must have."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceLimits:
+    """Parameters of ``k8s-resource-limits``."""
+
+    resources: tuple[str, ...] = ()
+    """Resources every container must limit (empty: cpu and memory)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Probes:
+    """Parameters of ``k8s-probes``."""
+
+    probes: tuple[Literal["readinessProbe", "livenessProbe", "startupProbe"], ...] = ()
+    """Probes a serving container must declare (empty: readiness and liveness)."""
+
+
 def _label(obj: K8sObject, container: Container | None = None) -> str:
     where = f"{obj.kind}/{obj.name}" if obj.name else obj.kind
     return f"{where} container {container.name!r}" if container else where
@@ -34,9 +85,9 @@ def _all_containers(pod: PodSpec) -> tuple[Container, ...]:
     return (*pod.containers, *pod.others)
 
 
-def privileged(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def privileged(context: FileContext, params: Privileged) -> Iterable[Observation]:
     """Report privileged containers, allowed privilege escalation and dangerous capabilities."""
-    dangerous = {c.upper() for c in string_list(params, "capabilities")}
+    dangerous = {c.upper() for c in params.capabilities}
     for obj in load_objects(context):
         for pod in obj.pods():
             for container in _all_containers(pod):
@@ -65,14 +116,13 @@ def privileged(context: FileContext, params: Mapping[str, JsonValue]) -> Iterabl
                         )
 
 
-def host_access(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def host_access(context: FileContext, params: HostAccess) -> Iterable[Observation]:
     """Report pods sharing host namespaces and hostPath volumes (filtered by path patterns)."""
-    namespaces = bool(params.get("namespaces", True))
-    include = string_list(params, "paths") or ["*"]
-    exclude = string_list(params, "exclude-paths")
+    include = params.paths or ("*",)
+    exclude = params.exclude_paths
     for obj in load_objects(context):
         for pod in obj.pods():
-            if namespaces:
+            if params.namespaces:
                 for key in ("hostNetwork", "hostPID", "hostIPC"):
                     if is_true(pod.data.get(key)):
                         yield Observation(
@@ -94,15 +144,13 @@ def host_access(context: FileContext, params: Mapping[str, JsonValue]) -> Iterab
                 )
 
 
-def _matches(path: str, patterns: list[str]) -> bool:
+def _matches(path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(path, pattern) for pattern in patterns)
 
 
-def security_context(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def security_context(context: FileContext, params: SecurityContext) -> Iterable[Observation]:
     """Report containers whose security context lacks the hardening settings required."""
-    required = string_list(params, "require")
+    required = params.require
     for obj in load_objects(context):
         for pod in obj.pods():
             pod_context = mapping(pod.data.get("securityContext"))
@@ -130,7 +178,7 @@ def security_context(
 
 
 def _missing_settings(
-    own: Mapping[str, JsonValue], pod: Mapping[str, JsonValue], required: list[str]
+    own: Mapping[str, JsonValue], pod: Mapping[str, JsonValue], required: Sequence[Hardening]
 ) -> Iterator[tuple[str, str]]:
     """Yield (requirement, what to set) for each required setting the container lacks."""
     if "non-root" in required and not _non_root(own, pod):
@@ -153,9 +201,9 @@ def _non_root(own: Mapping[str, JsonValue], pod: Mapping[str, JsonValue]) -> boo
     return is_true(non_root)
 
 
-def resource_limits(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def resource_limits(context: FileContext, params: ResourceLimits) -> Iterable[Observation]:
     """Report containers without limits for the listed resources (and for GPUs they request)."""
-    wanted = string_list(params, "resources") or ["cpu", "memory"]
+    wanted = params.resources or ("cpu", "memory")
     for obj in load_objects(context):
         for pod in obj.pods():
             for container in pod.containers:
@@ -176,9 +224,9 @@ def resource_limits(context: FileContext, params: Mapping[str, JsonValue]) -> It
                     )
 
 
-def probes(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def probes(context: FileContext, params: Probes) -> Iterable[Observation]:
     """Report serving containers (long-running, with ports) that lack health probes."""
-    wanted = string_list(params, "probes") or ["readinessProbe", "livenessProbe"]
+    wanted = params.probes or ("readinessProbe", "livenessProbe")
     for obj in load_objects(context):
         if not obj.serving:
             continue
@@ -197,9 +245,7 @@ def probes(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Ob
                     )
 
 
-def service_account_token(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def service_account_token(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Report serving pods on the default service account that still mount its API token."""
     for obj in load_objects(context):
         if not obj.serving:
@@ -230,69 +276,42 @@ SPECS = (
         name="k8s-privileged",
         description="Privileged containers, allowed privilege escalation, dangerous capabilities.",
         kinds=K8S,
-        params_schema=object_params({"capabilities": STRING_LIST}),
+        params=Params.beside(Privileged, __name__, "k8s-privileged"),
         file=unconditional(privileged),
     ),
     AnalyzerSpec(
         name="k8s-host-access",
         description="Pods sharing host namespaces (hostNetwork/hostPID/hostIPC) or host paths.",
         kinds=K8S,
-        params_schema=object_params(
-            {"namespaces": {"type": "boolean"}, "paths": STRING_LIST, "exclude-paths": STRING_LIST}
-        ),
+        params=Params.beside(HostAccess, __name__, "k8s-host-access"),
         file=unconditional(host_access),
     ),
     AnalyzerSpec(
         name="k8s-security-context",
         description="Containers whose securityContext lacks the required hardening settings.",
         kinds=K8S,
-        params_schema=object_params(
-            {
-                "require": {
-                    "type": "array",
-                    "minItems": 1,
-                    "uniqueItems": True,
-                    "items": {
-                        "enum": [
-                            "non-root",
-                            "no-privilege-escalation",
-                            "read-only-root-filesystem",
-                            "drop-all-capabilities",
-                        ]
-                    },
-                }
-            },
-            required=["require"],
-        ),
+        params=Params.beside(SecurityContext, __name__, "k8s-security-context"),
         file=unconditional(security_context),
     ),
     AnalyzerSpec(
         name="k8s-resource-limits",
         description="Containers without resource limits (and GPU requests without GPU limits).",
         kinds=K8S,
-        params_schema=object_params({"resources": STRING_LIST}),
+        params=Params.beside(ResourceLimits, __name__, "k8s-resource-limits"),
         file=unconditional(resource_limits),
     ),
     AnalyzerSpec(
         name="k8s-probes",
         description="Long-running containers that declare ports but no health probes.",
         kinds=K8S,
-        params_schema=object_params(
-            {
-                "probes": {
-                    "type": "array",
-                    "uniqueItems": True,
-                    "items": {"enum": ["readinessProbe", "livenessProbe", "startupProbe"]},
-                }
-            }
-        ),
+        params=Params.beside(Probes, __name__, "k8s-probes"),
         file=unconditional(probes),
     ),
     AnalyzerSpec(
         name="k8s-service-account-token",
         description="Serving pods on the default service account that mount its API token.",
         kinds=K8S,
-        params_schema=no_params(),
+        params=NO_PARAMS,
         file=unconditional(service_account_token),
     ),
 )

@@ -8,7 +8,7 @@ is missing (incomplete), differs (tampered) or cannot be reached. Records are sp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
@@ -17,7 +17,7 @@ from mlsec_policy.analyzers.base import Observation
 from mlsec_policy.analyzers.integrity.hashing import HashCache, HashRequest, digest_many
 from mlsec_policy.analyzers.read.paths import resolve_inside
 from mlsec_policy.classify import AMBIGUOUS_MODEL_EXTENSIONS, classify
-from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.models import ArtifactKind, Location, Severity
 
 
 class Subject(StrEnum):
@@ -28,8 +28,13 @@ class Subject(StrEnum):
     ANY = "any"
 
 
-SUBJECT_PARAM = {"enum": [s.value for s in Subject]}
-"""JSON Schema of the ``subject`` parameter."""
+@dataclass(frozen=True, slots=True)
+class SubjectParams:
+    """Parameters of the integrity analyzers that take only a subject."""
+
+    subject: Subject = Subject.ANY
+    """Judge only data files, only model files, or any recorded file."""
+
 
 MODEL_WORDS = ("model", "checkpoint", "ckpt", "weights")
 
@@ -47,9 +52,8 @@ def subject_of(path: str) -> Subject:
     return Subject.DATA
 
 
-def wanted(params: Mapping[str, JsonValue], path: str) -> bool:
-    """Return True when the check's ``subject`` parameter covers ``path``."""
-    subject = Subject(str(params.get("subject", Subject.ANY.value)))
+def wanted(subject: Subject, path: str) -> bool:
+    """Return True when the check's subject covers ``path``."""
     return subject is Subject.ANY or subject_of(path) is subject
 
 
@@ -134,6 +138,6 @@ def _tampered(record: Record, detail: str) -> Observation:
     )
 
 
-def select(records: Iterable[Record], params: Mapping[str, JsonValue]) -> list[Record]:
+def select(records: Iterable[Record], subject: Subject) -> list[Record]:
     """Return the records whose target the check's subject covers."""
-    return [r for r in records if wanted(params, r.target)]
+    return [r for r in records if wanted(subject, r.target)]

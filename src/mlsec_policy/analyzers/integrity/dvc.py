@@ -11,17 +11,19 @@ never through the inventory.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.integrity.common import (
-    SUBJECT_PARAM,
     Record,
+    Subject,
     select,
     verify,
     wanted,
 )
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.paths import join
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
 from mlsec_policy.yamlpos import Document, YamlError, load_single
@@ -29,7 +31,17 @@ from mlsec_policy.yamlpos import Document, YamlError, load_single
 MAX_DIR_LISTING = 64 * 1024 * 1024
 
 
-def dvc_outputs(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class DvcOutputs:
+    """Parameters of ``dvc-outputs``."""
+
+    subject: Subject = Subject.ANY
+    """Judge only data files, only model files, or any recorded file."""
+    missing: bool = True
+    """Report outputs that are absent from the work tree."""
+
+
+def dvc_outputs(context: FileContext, params: DvcOutputs) -> Iterable[Observation]:
     """Yield findings for missing or changed outputs recorded in one DVC file."""
     name = PurePosixPath(context.artifact.path).name
     if not (name.endswith(".dvc") or name == "dvc.lock"):
@@ -47,10 +59,10 @@ def dvc_outputs(context: FileContext, params: Mapping[str, JsonValue]) -> Iterab
     observations: list[Observation] = []
     for path, out in _outs(document):
         line = (document.positions.of(path) or (1, 1))[0]
-        _record(context, out, line, records, observations, params)
+        _record(context, out, line, records, observations, params.subject)
     yield from observations
     yield from verify(
-        context.root, select(records, params), context.hash_cache, bool(params.get("missing", True))
+        context.root, select(records, params.subject), context.hash_cache, params.missing
     )
 
 
@@ -79,7 +91,7 @@ def _record(
     line: int,
     records: list[Record],
     observations: list[Observation],
-    params: Mapping[str, JsonValue],
+    subject: Subject,
 ) -> None:
     """Turn one DVC output into records (a directory output into one per listed file)."""
     base = str(PurePosixPath(context.artifact.path).parent)
@@ -98,7 +110,7 @@ def _record(
         return
     listing = _dir_listing(context.root, context.artifact.path, md5[: -len(".dir")])
     if listing is None:
-        if wanted(params, target + "/"):
+        if wanted(subject, target + "/"):
             observations.append(
                 Observation(
                     where,
@@ -152,13 +164,6 @@ SPEC = AnalyzerSpec(
     name="dvc-outputs",
     description="Files recorded in .dvc files and dvc.lock are present and match their md5.",
     kinds=frozenset({ArtifactKind.OTHER, ArtifactKind.CONFIG}),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "subject": SUBJECT_PARAM,
-            "missing": {"type": "boolean", "description": "Report outputs that are absent."},
-        },
-    },
+    params=Params.beside(DvcOutputs, __name__, "dvc-outputs"),
     file=dvc_outputs,
 )

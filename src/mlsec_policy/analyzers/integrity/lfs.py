@@ -14,14 +14,21 @@ Git objects are read through GitPython's object database; no git-lfs binary and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlsec_policy import pathmatch
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
-from mlsec_policy.analyzers.integrity.common import SUBJECT_PARAM, Record, select, verify, wanted
-from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.analyzers.integrity.common import (
+    Record,
+    SubjectParams,
+    select,
+    verify,
+    wanted,
+)
+from mlsec_policy.analyzers.params import Params
+from mlsec_policy.models import Artifact, ArtifactKind, Location, Severity
 
 POINTER_MAX = 1024
 POINTER = re.compile(
@@ -40,14 +47,14 @@ def parse_pointer(data: bytes) -> tuple[str, int] | None:
     return (match.group("oid").decode(), int(match.group("size"))) if match else None
 
 
-def lfs_objects(context: RepoContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def lfs_objects(context: RepoContext, params: SubjectParams) -> Iterable[Observation]:
     """Yield findings for LFS files that differ from, or cannot be checked against, git."""
     git = _GitStore.open(context.root)
     records: list[Record] = []
     observations: list[Observation] = []
     tracked = pathmatch.spec(lfs_patterns(context))
     for artifact in context.all_artifacts:
-        if not wanted(params, artifact.path):
+        if not wanted(params.subject, artifact.path):
             continue
         pointer = _pointer_in_tree(context, artifact)
         if pointer is not None:
@@ -91,7 +98,7 @@ def lfs_objects(context: RepoContext, params: Mapping[str, JsonValue]) -> Iterab
                     )
                 )
     yield from observations
-    yield from verify(context.root, select(records, params), context.hash_cache)
+    yield from verify(context.root, select(records, params.subject), context.hash_cache)
 
 
 def lfs_patterns(context: RepoContext) -> list[str]:
@@ -171,10 +178,6 @@ SPEC = AnalyzerSpec(
     name="lfs-objects",
     description="Git LFS files and pointers match the sha256 recorded for them.",
     kinds=frozenset(ArtifactKind),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"subject": SUBJECT_PARAM},
-    },
+    params=Params.beside(SubjectParams, __name__, "lfs-objects"),
     repo=lfs_objects,
 )

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.integrity.common import SUBJECT_PARAM, Record, select, verify
+from mlsec_policy.analyzers.integrity.common import Record, SubjectParams, select, verify
+from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.paths import join
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
 
@@ -52,9 +53,7 @@ def manifest_kind(path: str) -> str | None:
     return None
 
 
-def checksum_manifest(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def checksum_manifest(context: FileContext, params: SubjectParams) -> Iterable[Observation]:
     """Yield findings for entries of one manifest that are missing, changed or unreadable."""
     kind = manifest_kind(context.artifact.path)
     if kind is None or context.artifact.size > MAX_MANIFEST:
@@ -83,7 +82,7 @@ def checksum_manifest(
             else:
                 records.append(record)
     yield from problems
-    yield from verify(context.root, select(records, params), context.hash_cache)
+    yield from verify(context.root, select(records, params.subject), context.hash_cache)
 
 
 def _line_record(context: FileContext, kind: str, number: int, line: str) -> Record | None:
@@ -173,10 +172,6 @@ SPEC = AnalyzerSpec(
     name="checksum-manifest",
     description="Files listed in SHA256SUMS-style or JSON checksum manifests match their digests.",
     kinds=frozenset({ArtifactKind.OTHER, ArtifactKind.DOCS, ArtifactKind.CONFIG}),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"subject": SUBJECT_PARAM},
-    },
+    params=Params.beside(SubjectParams, __name__, "checksum-manifest"),
     file=checksum_manifest,
 )

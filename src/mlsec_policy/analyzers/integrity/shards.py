@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.integrity.lfs import parse_pointer
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.read.paths import join, resolve_inside
-from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.models import ArtifactKind, Location, Severity
 
 MAX_HEADER = 100 * 1024 * 1024
 MAX_INDEX = 64 * 1024 * 1024
 SHOWN = 3
 
 
-def shard_index(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def shard_index(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield findings for shards that are missing or lack the tensors the index maps to them."""
     name = PurePosixPath(context.artifact.path).name
     if not name.endswith(".index.json") or context.artifact.size > MAX_INDEX:
@@ -141,6 +142,6 @@ SPEC = AnalyzerSpec(
     name="shard-index",
     description="Every shard of a sharded checkpoint index exists and holds its mapped tensors.",
     kinds=frozenset({ArtifactKind.CONFIG, ArtifactKind.DATA_FILE}),
-    params_schema={"type": "object", "additionalProperties": False, "properties": {}},
+    params=NO_PARAMS,
     file=shard_index,
 )

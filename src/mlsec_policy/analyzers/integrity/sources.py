@@ -7,25 +7,36 @@ so that an integrity control is applicable only where something was recorded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
-from mlsec_policy.analyzers.integrity.common import SUBJECT_PARAM, Subject, subject_of
+from mlsec_policy.analyzers.integrity.common import Subject, subject_of
 from mlsec_policy.analyzers.integrity.lfs import LFS_ATTRIBUTE, POINTER_MAX, parse_pointer
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
-from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location
+from mlsec_policy.analyzers.params import Params
+from mlsec_policy.models import Artifact, ArtifactKind, Location
 
-SOURCES = ("dvc", "manifest", "lfs", "shards")
+Source = Literal["dvc", "manifest", "lfs", "shards"]
+SOURCES: tuple[Source, ...] = ("dvc", "manifest", "lfs", "shards")
 
 
-def integrity_sources(
-    context: RepoContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class IntegritySources:
+    """Parameters of ``integrity-sources``."""
+
+    subject: Subject = Subject.ANY
+    """Report only records of data files, of model files, or of any file."""
+    sources: tuple[Source, ...] = ()
+    """The kinds of record to report (empty: all of them)."""
+
+
+def integrity_sources(context: RepoContext, params: IntegritySources) -> Iterable[Observation]:
     """Yield each file that records digests, sizes or shards for the check's subject."""
-    subject = Subject(str(params.get("subject", Subject.ANY.value)))
-    sources = params.get("sources") or list(SOURCES)
-    assert isinstance(sources, list)
+    subject = params.subject
+    sources = params.sources or SOURCES
     for artifact in context.all_artifacts:
         source = _source(context, artifact)
         if source is None or source not in sources:
@@ -69,13 +80,6 @@ SPEC = AnalyzerSpec(
     name="integrity-sources",
     description="Files that record digests of data or models (DVC, manifests, LFS, shards).",
     kinds=frozenset(ArtifactKind),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "subject": SUBJECT_PARAM,
-            "sources": {"type": "array", "items": {"enum": list(SOURCES)}, "minItems": 1},
-        },
-    },
+    params=Params.beside(IntegritySources, __name__, "integrity-sources"),
     repo=integrity_sources,
 )

@@ -8,8 +8,10 @@ containers); :mod:`.scan` ties them together and returns :class:`.issues.Issue` 
 :mod:`.analyzer` turns into observations.
 """
 
+from typing import Any
+
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.model_artifacts import analyzer
 
-SPECS: tuple[AnalyzerSpec, ...] = (analyzer.SPEC,)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (analyzer.SPEC,)
 """The analyzers of this domain, for the registry."""

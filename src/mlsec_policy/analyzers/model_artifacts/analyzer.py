@@ -8,23 +8,39 @@ whole-file observation on the model file, keyed by what it is about, with its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.model_artifacts.context import Limits
 from mlsec_policy.analyzers.model_artifacts.issues import Concern
 from mlsec_policy.analyzers.model_artifacts.scan import scan_path
 from mlsec_policy.analyzers.model_artifacts.source import MiB
-from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.analyzers.params import Params
+from mlsec_policy.models import ArtifactKind
 
 
-def model_artifact(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class ModelArtifact:
+    """Parameters of ``model-artifact``."""
+
+    concerns: tuple[Concern, ...]
+    """Which families of issues this check reports."""
+    max_archive_depth: int = 5
+    """How deep archives inside archives are entered."""
+    max_inflate_mib: int = 1024
+    """How far one compressed member is decompressed, in MiB."""
+    max_inflate_total_mib: int = 4096
+    """How much one file may decompress to in all, in MiB."""
+
+
+def model_artifact(context: FileContext, params: ModelArtifact) -> Iterable[Observation]:
     """Yield an observation for every issue of the wanted concerns in one model file."""
-    wanted = {Concern(str(c)) for c in params.get("concerns", []) or []}  # type: ignore[union-attr]
+    wanted = set(params.concerns)
     limits = Limits(
-        max_depth=_int(params, "max-archive-depth", 5),
-        inflate_cap=_int(params, "max-inflate-mib", 1024) * MiB,
-        budget=_int(params, "max-inflate-total-mib", 4096) * MiB,
+        max_depth=params.max_archive_depth,
+        inflate_cap=params.max_inflate_mib * MiB,
+        budget=params.max_inflate_total_mib * MiB,
     )
     issues = scan_path(context.path, context.artifact.path, context.root, limits)
     for issue in issues:
@@ -38,11 +54,6 @@ def model_artifact(context: FileContext, params: Mapping[str, JsonValue]) -> Ite
             )
 
 
-def _int(params: Mapping[str, JsonValue], name: str, default: int) -> int:
-    value = params.get(name, default)
-    return value if isinstance(value, int) else default
-
-
 SPEC = AnalyzerSpec(
     name="model-artifact",
     description=(
@@ -50,22 +61,6 @@ SPEC = AnalyzerSpec(
         "safetensors, GGUF, archives) inspected as bytes: imports, code, structure, integrity."
     ),
     kinds=frozenset({ArtifactKind.MODEL_ARTIFACT}),
-    params_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["concerns"],
-        "properties": {
-            "concerns": {
-                "type": "array",
-                "minItems": 1,
-                "uniqueItems": True,
-                "items": {"enum": [c.value for c in Concern]},
-                "description": "Which families of issues this check reports.",
-            },
-            "max-archive-depth": {"type": "integer", "minimum": 1, "maximum": 20},
-            "max-inflate-mib": {"type": "integer", "minimum": 1},
-            "max-inflate-total-mib": {"type": "integer", "minimum": 1},
-        },
-    },
+    params=Params.beside(ModelArtifact, __name__, "model-artifact"),
     file=model_artifact,
 )

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mlsec_policy.analyzers.patterns.pii import Confidence, PiiKind, PiiMatch, severity_for
-from mlsec_policy.models import JsonValue, Severity
+from mlsec_policy.models import Severity
 
 DEFAULT_THRESHOLD = Confidence.MEDIUM
 """Matches below this confidence are set aside unless a check asks for them."""
-CONFIDENCE_SCHEMA: dict[str, JsonValue] = {"type": "string", "enum": ["low", "medium", "high"]}
 """JSON Schema of the ``min-confidence`` parameter."""
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileAnalyzer, FileContext, Observation
 from mlsec_policy.models import JsonValue
@@ -23,6 +23,9 @@ from mlsec_policy.views.helm import (
     output_lines,
 )
 from mlsec_policy.yamlpos import Document, Path_, YamlError, load_documents
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Mapping_ = Mapping[str, JsonValue]
 """A YAML mapping as plain data."""
@@ -122,14 +125,17 @@ def is_true(value: JsonValue) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def unconditional(analyzer: FileAnalyzer) -> FileAnalyzer:
+P = TypeVar("P", bound="DataclassInstance")
+
+
+def unconditional(analyzer: FileAnalyzer[P]) -> FileAnalyzer[P]:
     """Wrap a file analyzer so that, in templates, lines that render only conditionally are dropped.
 
     A chart offering ``hostNetwork: true`` behind ``{{- if .Values.hostNetwork }}`` does not set
     it; reporting it would be a false positive on every chart with a switch.
     """
 
-    def run(context: FileContext, params: Mapping[str, JsonValue]) -> Iterator[Observation]:
+    def run(context: FileContext, params: P) -> Iterator[Observation]:
         observations: Iterable[Observation] = analyzer(context, params)
         if context.artifact.format not in TEMPLATE_FORMATS:
             yield from observations

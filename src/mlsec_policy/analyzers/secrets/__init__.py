@@ -4,8 +4,10 @@ What a secret looks like is kept in :mod:`mlsec_policy.analyzers.patterns.secret
 notebook analyzers share.
 """
 
+from typing import Any
+
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.secrets import assignments, tokens
 
-SPECS: tuple[AnalyzerSpec, ...] = (assignments.SPEC, tokens.SPEC)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (assignments.SPEC, tokens.SPEC)
 """The analyzers of this domain, for the registry."""

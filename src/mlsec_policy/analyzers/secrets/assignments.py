@@ -20,10 +20,11 @@ import base64
 import binascii
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns.secrets import (
     CODE_SECRET_NAME,
     is_placeholder,
@@ -59,9 +60,7 @@ KINDS = frozenset(
 )
 
 
-def secret_assignments(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
+def secret_assignments(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield one observation per secret-named setting holding a literal value."""
     artifact = context.artifact
     name = PurePosixPath(artifact.path).name.lower()
@@ -234,6 +233,6 @@ SPEC = AnalyzerSpec(
     name="secret-assignments",
     description="Secret-named settings (ENV/ARG, Secret data, env values, .env) with literals.",
     kinds=KINDS,
-    params_schema={"type": "object", "additionalProperties": False, "properties": {}},
+    params=NO_PARAMS,
     file=secret_assignments,
 )

@@ -11,12 +11,13 @@ line with every secret masked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns.secrets import scan_text
 from mlsec_policy.analyzers.read.notebook import NotebookError, read_notebook
-from mlsec_policy.models import ArtifactKind, JsonValue, Location, NotebookCell
+from mlsec_policy.models import ArtifactKind, Location, NotebookCell
 from mlsec_policy.redact import redact
 
 MAX_TEXT = 16 * 1024 * 1024
@@ -30,7 +31,7 @@ _Line = tuple[str, int, NotebookCell | None, str]
 """(text, raw line, cell, where: ``source``/``output``/``text``)."""
 
 
-def secret_tokens(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
+def secret_tokens(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield one observation per credential found in the file."""
     if context.artifact.size > MAX_TEXT:
         return
@@ -92,6 +93,6 @@ SPEC = AnalyzerSpec(
     name="secret-tokens",
     description="Credentials with known formats (tokens, keys, URL passwords) in any text file.",
     kinds=TEXT_KINDS,
-    params_schema={"type": "object", "additionalProperties": False, "properties": {}},
+    params=NO_PARAMS,
     file=secret_tokens,
 )

@@ -12,11 +12,13 @@ from mlsec_policy.engines.semgrep.process import find_binary, run_rules
 from mlsec_policy.errors import EngineUnavailableError
 from mlsec_policy.models import Severity
 from mlsec_policy.options import SemgrepSettings
-from mlsec_policy.policy.model import Check, Policy
+from mlsec_policy.policy.model import Policy, SemgrepCheck
 from mlsec_policy.policy.semgrep_rules import build_rule
 
 
-def write_rules(path: Path, checks: Sequence[Check], severities: Mapping[str, Severity]) -> None:
+def write_rules(
+    path: Path, checks: Sequence[SemgrepCheck], severities: Mapping[str, Severity]
+) -> None:
     """Write the semgrep rule of every check to ``path`` (JSON, which semgrep reads as YAML)."""
     rules = [build_rule(check, severities[check.control_id]) for check in checks]
     path.write_text(json.dumps({"rules": rules}, indent=1), encoding="utf-8")
@@ -24,14 +26,13 @@ def write_rules(path: Path, checks: Sequence[Check], severities: Mapping[str, Se
 
 def check_rules(policy: Policy, settings: SemgrepSettings) -> None:
     """Compile every semgrep rule of ``policy`` with semgrep; raise PolicyErrors on rejection."""
-    checks = policy.checks("semgrep")
+    checks = policy.checks(SemgrepCheck)
     if not checks:
         return
-    severities = {control.id: control.meta.severity for control in policy.controls}
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-validate-") as scratch:
         folder = Path(scratch)
         rules_file = folder / "rules.yaml"
-        write_rules(rules_file, checks, severities)
+        write_rules(rules_file, checks, policy.severities())
         (folder / "probe.py").write_text("pass\n", encoding="utf-8")
         result = run_rules(
             find_binary(settings), rules_file, ["probe.py"], folder, folder, settings

@@ -24,7 +24,7 @@ from mlsec_policy.engines.semgrep.results import hits
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity
 from mlsec_policy.options import SemgrepSettings
-from mlsec_policy.policy.model import Check
+from mlsec_policy.policy.model import SemgrepCheck
 from mlsec_policy.views import ViewError
 from mlsec_policy.views.targets import view_for
 
@@ -40,7 +40,7 @@ class SemgrepEngine:
         self.severities = severities
 
     def run(
-        self, checks: Sequence[Check], inventory: Inventory, workspace: Workspace
+        self, checks: Sequence[SemgrepCheck], inventory: Inventory, workspace: Workspace
     ) -> EngineOutput:
         """Run all semgrep ``checks`` over the inventory in one semgrep process."""
         if not checks:
@@ -71,7 +71,7 @@ class SemgrepEngine:
 
 
 def _targets(
-    artifacts: Iterable[Artifact], workspace: Workspace, checks: Sequence[Check]
+    artifacts: Iterable[Artifact], workspace: Workspace, checks: Sequence[SemgrepCheck]
 ) -> tuple[list[Target], list[ScanError]]:
     """Return what semgrep scans: each file as it is, or its view written to the scratch."""
     targets: list[Target] = []

@@ -17,14 +17,14 @@ from mlsec_policy.engines.semgrep.target import Target, normal, read_scanned
 from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import Artifact, ArtifactKind, ErrorLevel, ScanError
 from mlsec_policy.pathmatch import PathFilter
-from mlsec_policy.policy.model import Check
+from mlsec_policy.policy.model import SemgrepCheck
 from mlsec_policy.views import ViewError
 
 
 def scan_errors(
     output: Mapping[str, Any],
     by_scanned: Mapping[str, Target],
-    checks: Sequence[Check],
+    checks: Sequence[SemgrepCheck],
     root: Path,
 ) -> Iterable[ScanError]:
     """Turn the errors of semgrep's output into ScanErrors on the controls they concern."""
@@ -68,7 +68,7 @@ def scan_errors(
         )
 
 
-def _control_ids(checks: Iterable[Check]) -> tuple[str, ...]:
+def _control_ids(checks: Iterable[SemgrepCheck]) -> tuple[str, ...]:
     return tuple(sorted({check.control_id for check in checks}))
 
 
@@ -127,7 +127,7 @@ def _valid_python(target: Target, root: Path) -> bool:
     return True
 
 
-def view_error(artifact: Artifact, exc: Exception, checks: Sequence[Check]) -> ScanError:
+def view_error(artifact: Artifact, exc: Exception, checks: Sequence[SemgrepCheck]) -> ScanError:
     """Return the problem of a file that could not be turned into the view semgrep needs."""
     message = exc.message if isinstance(exc, ViewError) else str(exc)
     line = exc.line if isinstance(exc, ViewError) else None
@@ -143,7 +143,7 @@ def view_error(artifact: Artifact, exc: Exception, checks: Sequence[Check]) -> S
     )
 
 
-def process_error(result: RunResult, checks: Sequence[Check]) -> ScanError:
+def process_error(result: RunResult, checks: Sequence[SemgrepCheck]) -> ScanError:
     """Return the problem of a semgrep process that gave no usable result."""
     tail = result.stderr.strip().splitlines()[-5:]
     if result.returncode < 0:
@@ -160,7 +160,7 @@ def process_error(result: RunResult, checks: Sequence[Check]) -> ScanError:
     )
 
 
-def raise_rule_errors(output: Mapping[str, Any], by_id: Mapping[str, Check]) -> None:
+def raise_rule_errors(output: Mapping[str, Any], by_id: Mapping[str, SemgrepCheck]) -> None:
     """Raise PolicyErrors, at each check's rule, when semgrep's output rejects rules."""
     problems: list[PolicyError] = []
     for error in output.get("errors", []):

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from mlsec_policy.engines.semgrep.target import Target, normal, read_scanned
-from mlsec_policy.models import Hit, Location
+from mlsec_policy.models import Hit, Location, Observation
 from mlsec_policy.pathmatch import PathFilter
-from mlsec_policy.policy.model import Check
+from mlsec_policy.policy.model import SemgrepCheck
 from mlsec_policy.redact import redact
 
 _MAX_SNIPPET = 400
@@ -18,7 +18,7 @@ _MAX_SNIPPET = 400
 def hits(
     output: Mapping[str, Any],
     by_scanned: Mapping[str, Target],
-    by_id: Mapping[str, Check],
+    by_id: Mapping[str, SemgrepCheck],
     root: Path,
 ) -> Iterable[Hit]:
     """Turn the results of semgrep's output into hits on the user's files."""
@@ -37,7 +37,8 @@ def hits(
             texts[target.scanned] = read_scanned(target, root)
         snippet = _snippet(texts[target.scanned], start, end)
         message = str(result.get("extra", {}).get("message") or check.message)
-        yield Hit(check.control_id, check.id, location, " ".join(message.split()), None, snippet)
+        seen = Observation(location, " ".join(message.split()), snippet=snippet)
+        yield Hit(check.control_id, check.id, seen)
 
 
 def _location(target: Target, start: Mapping[str, Any], end: Mapping[str, Any]) -> Location:

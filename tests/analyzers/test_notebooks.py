@@ -11,6 +11,7 @@ import pytest
 
 from mlsec_policy.analyzers.base import FileContext
 from mlsec_policy.analyzers.notebooks import notebook_commands
+from mlsec_policy.analyzers.params import NoParams
 from mlsec_policy.analyzers.read.notebook import NotebookError, read_notebook
 from mlsec_policy.models import Artifact, ArtifactKind
 from tests.conftest import REPO, CliResult, load_json, sarif_validator, write_tree
@@ -31,7 +32,7 @@ def _notebook(*sources: str) -> str:
 def _commands(tmp_path: Path, text: str, extra: dict[str, str] | None = None) -> list[str]:
     write_tree(tmp_path, {"nb.ipynb": text, **(extra or {})})
     artifact = Artifact("nb.ipynb", ArtifactKind.NOTEBOOK, len(text))
-    return [o.message or "" for o in notebook_commands(FileContext(tmp_path, artifact), {})]
+    return [o.message or "" for o in notebook_commands(FileContext(tmp_path, artifact), NoParams())]
 
 
 def test_output_lines_map_to_raw_lines_and_cells() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext
-from mlsec_policy.analyzers.data_files import personal_data
+from mlsec_policy.analyzers.data_files import SPEC, personal_data
 from mlsec_policy.analyzers.patterns.pii import Confidence, PiiKind, find_pii, iban_valid, luhn
 from mlsec_policy.models import Artifact, ArtifactKind
 from tests.conftest import write_tree
@@ -18,7 +18,7 @@ def _scan(root: Path, path: str, **params: int | str) -> list[tuple[str | None, 
     artifact = Artifact(path, ArtifactKind.DATA_FILE, (root / path).stat().st_size)
     return [
         (o.key, o.location.start_line, o.message or "")
-        for o in personal_data(FileContext(root, artifact), dict(params))
+        for o in personal_data(FileContext(root, artifact), SPEC.parse_params(dict(params)))
     ]
 
 

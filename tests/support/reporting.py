@@ -13,7 +13,7 @@ from pathlib import Path
 
 import git
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.models import (
     Attestation,
     ControlResult,
@@ -131,7 +131,7 @@ def _pack_leaving_a_risk_uncovered() -> str:
     The bundled catalogue covers all 34 risk codes; the risk chosen is the one with the
     fewest controls among those this scenario does not rely on.
     """
-    policy = load_policy(("builtin",), params_schemas())
+    policy = load_policy(("builtin",), ANALYZERS)
     used = {"MLSEC-LOAD-01", "MLSEC-CONT-01", "MLSEC-IR-01", "MLSEC-HUMAN-01"}
     coverage = [r for phase in phase_coverage(policy) for r in phase.risks]
     risks = [r for r in coverage if not used & set(r.controls)]

@@ -15,10 +15,10 @@ import pytest
 
 from mlsec_policy.models import ControlResult, ControlStatus, Report
 from mlsec_policy.report import html
-from tests.browser import decode_png, run_chromium
 from tests.conftest import CliResult
-from tests.htmltree import Node, parse
-from tests.reporting import EPOCH, HOSTILE, RICH_FILES, make_repo
+from tests.support.browser import decode_png, run_chromium
+from tests.support.htmltree import Node, parse
+from tests.support.reporting import EPOCH, HOSTILE, RICH_FILES, make_repo
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
+from mlsec_policy.analyzers.params import NoParams
 from mlsec_policy.analyzers.read.manifests import Role, read_manifest
 from mlsec_policy.analyzers.read.requirements import (
     Pin,
@@ -99,7 +100,7 @@ def test_unreadable_lines_are_reported_not_skipped(tmp_path: Path) -> None:
 
     write_tree(tmp_path, {"requirements.txt": "torch==2.6.0\nthis is not (a requirement\n"})
     artifact = Artifact("requirements.txt", ArtifactKind.DEPENDENCY_MANIFEST, 40)
-    found = list(dependency_pins(FileContext(tmp_path, artifact), {}))
+    found = list(dependency_pins(FileContext(tmp_path, artifact), NoParams()))
     assert [(o.key, o.location.start_line) for o in found] == [("unreadable:2", 2)]
 
 

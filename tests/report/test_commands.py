@@ -13,7 +13,7 @@ from mlsec_policy.report import json_report
 from mlsec_policy.report.formats import FORMATS
 from mlsec_policy.report.integrity import content_digest
 from tests.conftest import CliResult, report_validator
-from tests.reporting import EPOCH, RICH_FILES, make_repo, rich_report
+from tests.support.reporting import EPOCH, RICH_FILES, make_repo, rich_report
 
 EXTENSIONS = {"json": "json", "sarif": "sarif", "html": "html", "markdown": "md", "junit": "xml"}
 

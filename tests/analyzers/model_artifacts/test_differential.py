@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.policytest.corpus import cases
-from tests.model_tools import TOOLS, Verdict, ours
+from tests.support.model_tools import TOOLS, Verdict, ours
 
 CORPUS = cases()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers.base import FileContext
-from mlsec_policy.analyzers.notebooks import notebook_output_leaks
+from mlsec_policy.analyzers.notebooks import OutputLeaks, notebook_output_leaks
 from mlsec_policy.analyzers.patterns.phone_plan import split_international
 from mlsec_policy.analyzers.patterns.pii import Confidence, PiiKind, find_pii, severity_for
 from mlsec_policy.analyzers.read.organisation import organisation
@@ -218,7 +218,7 @@ def test_notebook_context_spans_the_lines_of_one_output(tmp_path: Path) -> None:
     )
     write_tree(tmp_path, {"n.ipynb": notebook})
     artifact = Artifact("n.ipynb", ArtifactKind.NOTEBOOK, (tmp_path / "n.ipynb").stat().st_size)
-    [found] = list(notebook_output_leaks(FileContext(tmp_path, artifact), {}))
+    [found] = list(notebook_output_leaks(FileContext(tmp_path, artifact), OutputLeaks()))
     assert found.severity is Severity.HIGH
     assert found.location.start_line == 1
     assert "card keyword or column" in (found.message or "")

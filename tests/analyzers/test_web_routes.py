@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 from mlsec_policy.analyzers.base import AnalyzerError, RepoContext
 from mlsec_policy.analyzers.read.routes import read_module
-from mlsec_policy.analyzers.web_routes import resolve_module, unauthenticated_routes
+from mlsec_policy.analyzers.web_routes import (
+    WebRouteAuth,
+    resolve_module,
+    unauthenticated_routes,
+)
 from mlsec_policy.discover import discover
 from tests.conftest import write_tree
 
 
-def _findings(root: Path, report: str = "unauthenticated") -> list[str]:
+def _findings(
+    root: Path, report: Literal["routes", "unauthenticated"] = "unauthenticated"
+) -> list[str]:
     inventory = discover(root)
     context = RepoContext(root, inventory.artifacts, inventory.artifacts)
     return [
         f"{o.location.path}:{o.location.start_line}"
-        for o in unauthenticated_routes(context, {"report": report})
+        for o in unauthenticated_routes(context, WebRouteAuth(report))
     ]
 
 
@@ -139,7 +146,7 @@ def test_unparseable_route_module_is_an_error_not_a_pass(tmp_path: Path) -> None
     )
     inventory = discover(root)
     context = RepoContext(root, inventory.artifacts, inventory.artifacts)
-    observations = unauthenticated_routes(context, {"report": "unauthenticated"})
+    observations = unauthenticated_routes(context, WebRouteAuth("unauthenticated"))
     seen: list[str] = []
     with pytest.raises(AnalyzerError, match=r"broken\.py:2"):
         seen.extend(observation.location.path for observation in observations)

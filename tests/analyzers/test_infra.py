@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers import params_schemas
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.analyzers.governance.codeowners import owner_of, parse_codeowners
 from mlsec_policy.analyzers.infra.compose import _published
 from mlsec_policy.analyzers.infra.image_refs import dockerfile_images, problem
@@ -24,7 +24,7 @@ from tests.conftest import write_tree
 
 @pytest.fixture(scope="module")
 def bundled() -> Policy:
-    return load_policy(("builtin",), params_schemas())
+    return load_policy(("builtin",), ANALYZERS)
 
 
 def run(policy: Policy, root: Path, *control_ids: str) -> Report:

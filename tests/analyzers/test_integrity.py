@@ -11,7 +11,8 @@ import git
 import pytest
 
 from mlsec_policy.analyzers.base import FileContext, RepoContext
-from mlsec_policy.analyzers.integrity.dvc import dvc_outputs
+from mlsec_policy.analyzers.integrity.common import Subject, SubjectParams
+from mlsec_policy.analyzers.integrity.dvc import DvcOutputs, dvc_outputs
 from mlsec_policy.analyzers.integrity.hashing import HashCache, HashRequest, digest_many
 from mlsec_policy.analyzers.integrity.lfs import lfs_objects
 from mlsec_policy.analyzers.integrity.manifest import checksum_manifest
@@ -44,20 +45,20 @@ def test_dvc_directory_output_is_verified_through_the_cache_listing(tmp_path: Pa
             "images/b.txt": "B\n",
         },
     )
-    found = list(dvc_outputs(_file(tmp_path, "images.dvc"), {"subject": "data"}))
+    found = list(dvc_outputs(_file(tmp_path, "images.dvc"), DvcOutputs(Subject.DATA)))
     assert [o.key for o in found] == ["mismatch:images/b.txt"]
     assert found[0].location.start_line == 2
 
 
 def test_dvc_directory_without_listing_cannot_be_verified(tmp_path: Path) -> None:
     write_tree(tmp_path, {"images.dvc": "outs:\n- md5: 0123abcd.dir\n  path: images\n"})
-    found = list(dvc_outputs(_file(tmp_path, "images.dvc"), {}))
+    found = list(dvc_outputs(_file(tmp_path, "images.dvc"), DvcOutputs()))
     assert [(o.key, o.severity) for o in found] == [("unverifiable:images", Severity.LOW)]
 
 
 def test_manifest_entry_outside_the_target_is_reported(tmp_path: Path) -> None:
     write_tree(tmp_path, {"SHA256SUMS": "0" * 64 + "  ../../etc/passwd\nnot a checksum line\n"})
-    found = list(checksum_manifest(_file(tmp_path, "SHA256SUMS"), {}))
+    found = list(checksum_manifest(_file(tmp_path, "SHA256SUMS"), SubjectParams()))
     assert sorted(o.key or "" for o in found) == ["outside:../../etc/passwd", "unreadable-line:2"]
 
 
@@ -73,9 +74,9 @@ def test_checked_out_lfs_file_is_compared_with_the_committed_pointer(tmp_path: P
     (tmp_path / "model.bin").write_bytes(LFS_CONTENT)
     inventory = discover(tmp_path)
     context = RepoContext(tmp_path, inventory.artifacts, inventory.artifacts)
-    assert list(lfs_objects(context, {})) == []
+    assert list(lfs_objects(context, SubjectParams())) == []
     (tmp_path / "model.bin").write_bytes(LFS_CONTENT.replace(b"weights", b"WEIGHTS"))
-    found = list(lfs_objects(context, {"subject": "model"}))
+    found = list(lfs_objects(context, SubjectParams(Subject.MODEL)))
     assert [o.key for o in found] == ["mismatch:model.bin"]
     assert "model.bin" in (found[0].message or "")
     repo.close()

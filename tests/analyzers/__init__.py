@@ -1,0 +1,1 @@
+"""The native analyzers, domain by domain, and their parameters."""

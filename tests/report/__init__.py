@@ -1,0 +1,1 @@
+"""The report formats and the report commands."""

@@ -1,0 +1,1 @@
+"""Helpers the tests share: report fixtures, HTML parsing, a headless browser, peer scanners."""
