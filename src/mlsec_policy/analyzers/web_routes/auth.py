@@ -2,33 +2,36 @@
 
 Whether a route is protected often depends on other files: a router declared in
 ``routers/predict.py`` may be mounted in ``main.py`` with ``include_router(router,
-dependencies=[Depends(verify_key)])``, an app may install an authentication middleware, and an
-ingress may authenticate before the app sees a request. Semgrep sees one file at a time, so this
-analyzer reads every Python module with routes (see :mod:`mlsec_policy.analyzers.read.routes`),
-resolves such inclusions through the imports, and looks for gateway authentication in
+dependencies=[Depends(verify_key)])``, the dependency list may be a constant of
+``security.py``, an app may install an authentication middleware, and an ingress may
+authenticate before the app sees a request. Semgrep sees one file at a time, so this analyzer
+reads every Python module with routes (see :mod:`mlsec_policy.analyzers.read.routes`), judges
+each guard (see :mod:`.guards`), follows imported names into the modules that define them,
+resolves router inclusions through the imports, and looks for gateway authentication in
 Kubernetes, compose and config files before it reports a route.
 
-Only inference-like routes are considered: those that take a body (POST, PUT, PATCH, DELETE,
-WebSocket) or whose path names an inference action (``/predict``, ``/v1/chat/completions``),
-minus health, metrics, documentation and the endpoints of the login flow itself (login, token,
-MFA challenge and enrolment, password reset), which must be reachable before authentication.
-``report: routes`` yields all of them (a scope check); ``report: unauthenticated`` only those
-without any guard.
+Only routes in scope are considered (see :mod:`.scope`). ``report: routes`` yields all of
+them (a scope check); ``report: unauthenticated`` only those without any guard.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, Observation, RepoContext
+from mlsec_policy.analyzers.read.pysymbols import Imported, dotted, read_symbols
 from mlsec_policy.analyzers.read.routes import ModuleFacts, Route, read_module
+from mlsec_policy.analyzers.web_routes.guards import Guard, GuardReader
+from mlsec_policy.analyzers.web_routes.scope import needs_auth
 from mlsec_policy.models import ArtifactKind, JsonValue, Location
 
 PREFILTER = re.compile(
     rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\(|include_router"
     rb"|register_blueprint|add_middleware|before_request|\.middleware\s*\(|dependencies\s*="
+    rb"|add_api_route|add_url_rule|add_api_websocket_route"
 )
 """Modules without any of these cannot define routes or guards: they are not parsed."""
 GATEWAY_AUTH = re.compile(
@@ -38,18 +41,48 @@ GATEWAY_AUTH = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 """Authentication done by the ingress or gateway in front of the app."""
-INFERENCE_PATH = re.compile(
-    r"(?i)predict|infer|generat|complet|chat|embed|classif|score|detect|transcri|translat"
-    r"|summari|rerank|invocations|caption"
-)
-PUBLIC_PATH = re.compile(
-    r"(?i)^/?(?:health\w*|livez|readyz|ready|readiness|liveness|live|ping|status|metrics|version"
-    r"|docs|redoc|openapi\.json|favicon\.ico|login|logout|signin|sign-in|token|auth(?:/.*)?"
-    r"|oauth\w*(?:/.*)?|mfa(?:/.*)?|2fa(?:/.*)?|otp(?:/.*)?|challenge|enroll(?:/.*)?"
-    r"|password(?:/.*)?|forgot\w*(?:/.*)?|register|signup|sign-up|callback|webhooks?(?:/.*)?)/?$"
-)
-BODY_METHODS = frozenset({"post", "put", "patch", "delete", "websocket"})
 MAX_READ = 4 * 1024 * 1024
+MAX_HOPS = 6
+"""How many modules a guard's name is followed through (re-exports included)."""
+
+
+class Repository:
+    """The Python modules of the target, parsed on demand, and guards resolved across them."""
+
+    def __init__(self, context: RepoContext) -> None:
+        self.context = context
+        self.python = {a.path: a for a in context.artifacts if a.kind is ArtifactKind.PYTHON}
+        self._readers: dict[str, GuardReader | None] = {}
+
+    def reader(self, path: str, facts: ModuleFacts | None = None) -> GuardReader | None:
+        """Return the guard reader of a module (None when it cannot be parsed)."""
+        if path not in self._readers:
+            if facts is not None:
+                self._readers[path] = GuardReader(facts.symbols)
+            else:
+                data = self.context.file(self.python[path]).read_bytes(MAX_READ)
+                try:
+                    self._readers[path] = GuardReader(read_symbols(data.decode("utf-8", "replace")))
+                except (SyntaxError, ValueError):
+                    self._readers[path] = None
+        return self._readers[path]
+
+    def authenticates(self, path: str, guard: Guard, hops: int = 0) -> bool:
+        """Return True when ``guard``, seen in module ``path``, authenticates for certain."""
+        if guard.certain:
+            return True
+        if hops >= MAX_HOPS:
+            return False
+        for ref in sorted(guard.refs, key=lambda r: (r.module, r.name)):
+            target = resolve_module(path, ref.module, self.python)
+            if target is None:
+                continue
+            reader = self.reader(target)
+            if reader is not None and self.authenticates(
+                target, reader.exported(ref.name), hops + 1
+            ):
+                return True
+        return False
 
 
 def unauthenticated_routes(
@@ -57,15 +90,21 @@ def unauthenticated_routes(
 ) -> Iterable[Observation]:
     """Yield inference routes (all, or only the unguarded ones; see the module docstring)."""
     only_unguarded = params.get("report") == "unauthenticated"
+    repository = Repository(context)
     modules, failures, gateway = _read_repository(context)
-    guarded = _guarded_owners(modules)
-    app_wide = gateway or any(facts.app_wide_guard for facts in modules.values())
+    for path, facts in modules.items():
+        repository.reader(path, facts)
+    guarded, app_wide = _owner_guards(repository, modules)
+    app_wide = app_wide or gateway
     for path in sorted(modules):
+        reader = repository.reader(path)
         for route in modules[path].routes:
-            if not _needs_auth(route):
+            if not needs_auth(route):
                 continue
             if only_unguarded and (
-                route.guarded or app_wide or _owner_guarded(path, route.owner, guarded)
+                app_wide
+                or _owner_guarded(path, route.owner, guarded)
+                or (reader is not None and repository.authenticates(path, reader.route(route)))
             ):
                 continue
             yield Observation(Location(path, route.line), message=_message(route, only_unguarded))
@@ -98,18 +137,46 @@ def _read_repository(context: RepoContext) -> tuple[dict[str, ModuleFacts], list
     return modules, failures, gateway
 
 
-def _guarded_owners(modules: Mapping[str, ModuleFacts]) -> set[tuple[str, str]]:
-    """Return (module path, app or router name) pairs whose routes all require auth."""
-    guarded = {(path, owner) for path, facts in modules.items() for owner in facts.guarded_owners}
-    for path, facts in modules.items():
-        for inclusion in facts.guarded_inclusions:
-            if inclusion.module is None:
-                guarded.add((path, inclusion.name))
-                continue
-            target = resolve_module(path, inclusion.module, modules.keys())
-            if target is not None:
-                guarded.add((target, inclusion.name))
-    return guarded
+def _owner_guards(
+    repository: Repository, modules: Mapping[str, ModuleFacts]
+) -> tuple[set[tuple[str, str]], bool]:
+    """Return the (module, app or router) pairs whose every route authenticates.
+
+    The flag says whether some app-wide guard (middleware, app dependencies) covers every route.
+    """
+    guarded: set[tuple[str, str]] = set()
+    app_wide = False
+    for path, facts in sorted(modules.items()):
+        reader = repository.reader(path)
+        if reader is None:
+            continue
+        apps = facts.app_names
+        for app in facts.apps:
+            if repository.authenticates(path, reader.dependencies(app.call)):
+                guarded.add((path, app.name))
+                app_wide |= app.whole_app
+        for hook in facts.hooks:
+            if repository.authenticates(path, reader.hook(hook)):
+                guarded.add((path, hook.owner))
+                app_wide |= hook.owner in apps or hook.http_middleware
+        for inclusion in facts.inclusions:
+            if repository.authenticates(path, reader.dependencies(inclusion.call)):
+                guarded.add(_included(path, inclusion.target, facts, repository))
+    return guarded, app_wide
+
+
+def _included(
+    path: str, target: ast.expr, facts: ModuleFacts, repository: Repository
+) -> tuple[str, str]:
+    """Resolve an included router expression to (module path, name) through the imports."""
+    name = dotted(target)
+    head, _, rest = name.partition(".")
+    binding = next((b for b in facts.symbols.lookup(head, target) if isinstance(b, Imported)), None)
+    if binding is None:
+        return (path, name)
+    imported = binding.member(rest) if rest else binding
+    module = resolve_module(path, imported.module, repository.python)
+    return (module or "", imported.name)
 
 
 def resolve_module(including: str, module: str, paths: Iterable[str]) -> str | None:
@@ -145,16 +212,6 @@ def _owner_guarded(path: str, owner: str, guarded: set[tuple[str, str]]) -> bool
     return (path, owner) in guarded or (path, owner.split(".")[0]) in guarded
 
 
-def _needs_auth(route: Route) -> bool:
-    if route.url is not None and PUBLIC_PATH.match(route.url):
-        return False
-    if not set(route.methods) - {"head", "options"}:
-        return False
-    if BODY_METHODS.intersection(route.methods):
-        return True
-    return bool(route.url and INFERENCE_PATH.search(route.url))
-
-
 def _message(route: Route, only_unguarded: bool) -> str:
     methods = "/".join(m.upper() for m in route.methods)
     target = route.url or f"handler {route.handler}"
@@ -185,6 +242,3 @@ SPEC = AnalyzerSpec(
     },
     repo=unauthenticated_routes,
 )
-
-SPECS: tuple[AnalyzerSpec, ...] = (SPEC,)
-"""The analyzers of this domain, for the registry."""
