@@ -8,8 +8,9 @@ import pytest
 
 from mlsec_policy.analyzers.base import AnalyzerError, RepoContext
 from mlsec_policy.analyzers.read.routes import ModuleFacts, read_module
-from mlsec_policy.analyzers.web_routes.auth import resolve_module, unauthenticated_routes
+from mlsec_policy.analyzers.web_routes.auth import unauthenticated_routes
 from mlsec_policy.analyzers.web_routes.guards import GuardReader
+from mlsec_policy.analyzers.web_routes.program import resolve_module
 from mlsec_policy.discover import discover
 from tests.conftest import write_tree
 

@@ -1,13 +1,16 @@
 """Python web apps: which routes serve callers, and whether they authenticate them.
 
-:mod:`.auth` is the repository analyzer; :mod:`.guards` judges whether an expression
-authenticates, :mod:`.scope` decides which routes must.
+:mod:`.auth` reports routes that do not authenticate (:mod:`.guards` judges whether an
+expression authenticates, :mod:`.scope` decides which routes must); :mod:`.fields` reports
+unbounded request fields whose content reaches the model (:mod:`.request_models` finds the
+fields, :mod:`.flow` follows them). :mod:`.program` parses and resolves modules for both.
 """
 
 from __future__ import annotations
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.web_routes.auth import SPEC as ROUTE_AUTH
+from mlsec_policy.analyzers.web_routes.fields import SPEC as REQUEST_FIELDS
 
-SPECS: tuple[AnalyzerSpec, ...] = (ROUTE_AUTH,)
+SPECS: tuple[AnalyzerSpec, ...] = (ROUTE_AUTH, REQUEST_FIELDS)
 """The analyzers of this domain, for the registry."""

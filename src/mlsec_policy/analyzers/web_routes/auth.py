@@ -19,12 +19,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import PurePosixPath
 
-from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, Observation, RepoContext
-from mlsec_policy.analyzers.read.pysymbols import Imported, dotted, read_symbols
-from mlsec_policy.analyzers.read.routes import ModuleFacts, Route, read_module
+from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
+from mlsec_policy.analyzers.read.pysymbols import Imported, dotted
+from mlsec_policy.analyzers.read.routes import ModuleFacts, Route
 from mlsec_policy.analyzers.web_routes.guards import Guard, GuardReader
+from mlsec_policy.analyzers.web_routes.program import Program, resolve_module
 from mlsec_policy.analyzers.web_routes.scope import needs_auth
 from mlsec_policy.models import ArtifactKind, JsonValue, Location
 
@@ -47,24 +47,17 @@ MAX_HOPS = 6
 
 
 class Repository:
-    """The Python modules of the target, parsed on demand, and guards resolved across them."""
+    """Guard readers of the target's modules, and guards resolved across modules."""
 
-    def __init__(self, context: RepoContext) -> None:
-        self.context = context
-        self.python = {a.path: a for a in context.artifacts if a.kind is ArtifactKind.PYTHON}
+    def __init__(self, program: Program) -> None:
+        self.program = program
         self._readers: dict[str, GuardReader | None] = {}
 
-    def reader(self, path: str, facts: ModuleFacts | None = None) -> GuardReader | None:
+    def reader(self, path: str) -> GuardReader | None:
         """Return the guard reader of a module (None when it cannot be parsed)."""
         if path not in self._readers:
-            if facts is not None:
-                self._readers[path] = GuardReader(facts.symbols)
-            else:
-                data = self.context.file(self.python[path]).read_bytes(MAX_READ)
-                try:
-                    self._readers[path] = GuardReader(read_symbols(data.decode("utf-8", "replace")))
-                except (SyntaxError, ValueError):
-                    self._readers[path] = None
+            symbols = self.program.module(path)
+            self._readers[path] = GuardReader(symbols) if symbols is not None else None
         return self._readers[path]
 
     def authenticates(self, path: str, guard: Guard, hops: int = 0) -> bool:
@@ -74,7 +67,7 @@ class Repository:
         if hops >= MAX_HOPS:
             return False
         for ref in sorted(guard.refs, key=lambda r: (r.module, r.name)):
-            target = resolve_module(path, ref.module, self.python)
+            target = resolve_module(path, ref.module, self.program.paths)
             if target is None:
                 continue
             reader = self.reader(target)
@@ -90,10 +83,10 @@ def unauthenticated_routes(
 ) -> Iterable[Observation]:
     """Yield inference routes (all, or only the unguarded ones; see the module docstring)."""
     only_unguarded = params.get("report") == "unauthenticated"
-    repository = Repository(context)
-    modules, failures, gateway = _read_repository(context)
-    for path, facts in modules.items():
-        repository.reader(path, facts)
+    program = Program(context)
+    repository = Repository(program)
+    modules = program.route_modules(PREFILTER)
+    gateway = _gateway_auth(context)
     guarded, app_wide = _owner_guards(repository, modules)
     app_wide = app_wide or gateway
     for path in sorted(modules):
@@ -108,33 +101,19 @@ def unauthenticated_routes(
             ):
                 continue
             yield Observation(Location(path, route.line), message=_message(route, only_unguarded))
-    if failures:
-        raise AnalyzerError(
-            f"{len(failures)} Python file(s) with web routes could not be parsed, so their "
-            "routes were not checked: " + "; ".join(failures[:5]),
-            kind="parse-error",
-            hint="fix the syntax, or leave the files out with --exclude",
-        )
+    error = program.parse_error("routes")
+    if error is not None:
+        raise error
 
 
-def _read_repository(context: RepoContext) -> tuple[dict[str, ModuleFacts], list[str], bool]:
-    """Parse the modules that may hold routes; note gateway authentication in other files."""
-    modules: dict[str, ModuleFacts] = {}
-    failures: list[str] = []
-    gateway = False
+def _gateway_auth(context: RepoContext) -> bool:
+    """Return True when a Kubernetes, compose or config file shows gateway authentication."""
     for artifact in context.artifacts:
-        data = context.file(artifact).read_bytes(MAX_READ)
         if artifact.kind is not ArtifactKind.PYTHON:
-            gateway = gateway or bool(GATEWAY_AUTH.search(data.decode("utf-8", "replace")))
-            continue
-        if not PREFILTER.search(data):
-            continue
-        try:
-            modules[artifact.path] = read_module(data.decode("utf-8", "replace"))
-        except (SyntaxError, ValueError) as exc:
-            line = getattr(exc, "lineno", None)
-            failures.append(f"{artifact.path}:{line}" if line else artifact.path)
-    return modules, failures, gateway
+            data = context.file(artifact).read_bytes(MAX_READ)
+            if GATEWAY_AUTH.search(data.decode("utf-8", "replace")):
+                return True
+    return False
 
 
 def _owner_guards(
@@ -175,37 +154,8 @@ def _included(
     if binding is None:
         return (path, name)
     imported = binding.member(rest) if rest else binding
-    module = resolve_module(path, imported.module, repository.python)
+    module = resolve_module(path, imported.module, repository.program.paths)
     return (module or "", imported.name)
-
-
-def resolve_module(including: str, module: str, paths: Iterable[str]) -> str | None:
-    """Return the repository path of ``module`` as imported from the file ``including``.
-
-    Relative modules (``.routers.users``) are resolved against the including file's package;
-    absolute ones (``app.routers.users``) by matching the end of a path, since the repository
-    root is not necessarily the import root.
-    """
-    level = len(module) - len(module.lstrip("."))
-    parts = [p for p in module.lstrip(".").split(".") if p]
-    known = set(paths)
-    if level:
-        base = PurePosixPath(including).parent
-        for _ in range(level - 1):
-            base = base.parent
-        stem = base.joinpath(*parts) if parts else base
-        for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
-            if candidate in known:
-                return candidate
-        return None
-    if not parts:
-        return None
-    relative = "/".join(parts)
-    for suffix in (f"{relative}.py", f"{relative}/__init__.py"):
-        matches = sorted(p for p in known if p == suffix or p.endswith("/" + suffix))
-        if matches:
-            return matches[0]
-    return None
 
 
 def _owner_guarded(path: str, owner: str, guarded: set[tuple[str, str]]) -> bool:
