@@ -59,6 +59,8 @@ class ModuleSymbols:
     tree: ast.Module
     scopes: dict[ast.AST, Scope]
     parents: dict[ast.AST, ast.AST]
+    calls: list[ast.Call] = field(default_factory=list)
+    """Every call of the module, in source order."""
 
     @property
     def module_scope(self) -> Scope:
@@ -94,22 +96,30 @@ def read_symbols(text: str) -> ModuleSymbols:
 
 
 def index_tree(tree: ast.Module) -> ModuleSymbols:
-    """Index the scopes and parents of an already parsed module."""
+    """Index the scopes and parents of an already parsed module (one pass over the tree)."""
     parents: dict[ast.AST, ast.AST] = {}
-    for node in ast.walk(tree):
+    scopes: dict[ast.AST, Scope] = {tree: Scope(tree)}
+    binders: list[ast.stmt] = []
+    calls: list[ast.Call] = []
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.stmt):
+            binders.append(node)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                scopes[node] = Scope(node)
         for child in ast.iter_child_nodes(node):
             parents[child] = node
-    scopes: dict[ast.AST, Scope] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            scopes[node] = Scope(node)
-    binders = [node for node in ast.walk(tree) if isinstance(node, ast.stmt)]
+            todo.append(child)
     binders.sort(key=lambda node: (node.lineno, node.col_offset))
     for node in binders:
         owner = _scope_of(node, parents, scopes)
         if owner is not None:
             _bind(node, owner.bindings)
-    return ModuleSymbols(tree, scopes, parents)
+    calls.sort(key=lambda node: (node.lineno, node.col_offset))
+    return ModuleSymbols(tree, scopes, parents, calls)
 
 
 def _scope_of(

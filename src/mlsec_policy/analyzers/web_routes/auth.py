@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.read.pysymbols import Imported, dotted
@@ -41,6 +42,16 @@ GATEWAY_AUTH = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 """Authentication done by the ingress or gateway in front of the app."""
+GATEWAY_ANCHORS = (
+    b"nginx.ingress.kubernetes.io/auth-",
+    b"requestauthentication",
+    b"authorizationpolicy",
+    b"oauth2-proxy",
+    b"ext_authz",
+    b"konghq.com/plugins",
+    b"traefik",
+)
+"""Lower-case words of which every GATEWAY_AUTH match contains one."""
 MAX_READ = 4 * 1024 * 1024
 MAX_HOPS = 6
 """How many modules a guard's name is followed through (re-exports included)."""
@@ -78,29 +89,47 @@ class Repository:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class RouteAudit:
+    """The routes of the target in scope of authentication, and which of them have none."""
+
+    modules: Mapping[str, ModuleFacts]
+    in_scope: list[tuple[str, Route]]
+    unguarded: list[tuple[str, Route]]
+
+
+def audit_routes(program: Program, context: RepoContext) -> RouteAudit:
+    """Read every route module of ``program`` and judge each in-scope route's guards."""
+    repository = Repository(program)
+    modules = program.route_modules(PREFILTER)
+    guarded, app_wide = _owner_guards(repository, modules)
+    app_wide = app_wide or _gateway_auth(context)
+    in_scope: list[tuple[str, Route]] = []
+    unguarded: list[tuple[str, Route]] = []
+    for path in sorted(modules):
+        reader = repository.reader(path)
+        for route in modules[path].routes:
+            if not needs_auth(route):
+                continue
+            in_scope.append((path, route))
+            if not (
+                app_wide
+                or _owner_guarded(path, route.owner, guarded)
+                or (reader is not None and repository.authenticates(path, reader.route(route)))
+            ):
+                unguarded.append((path, route))
+    return RouteAudit(modules, in_scope, unguarded)
+
+
 def unauthenticated_routes(
     context: RepoContext, params: Mapping[str, JsonValue]
 ) -> Iterable[Observation]:
     """Yield inference routes (all, or only the unguarded ones; see the module docstring)."""
     only_unguarded = params.get("report") == "unauthenticated"
     program = Program(context)
-    repository = Repository(program)
-    modules = program.route_modules(PREFILTER)
-    gateway = _gateway_auth(context)
-    guarded, app_wide = _owner_guards(repository, modules)
-    app_wide = app_wide or gateway
-    for path in sorted(modules):
-        reader = repository.reader(path)
-        for route in modules[path].routes:
-            if not needs_auth(route):
-                continue
-            if only_unguarded and (
-                app_wide
-                or _owner_guarded(path, route.owner, guarded)
-                or (reader is not None and repository.authenticates(path, reader.route(route)))
-            ):
-                continue
-            yield Observation(Location(path, route.line), message=_message(route, only_unguarded))
+    audit = audit_routes(program, context)
+    for path, route in audit.unguarded if only_unguarded else audit.in_scope:
+        yield Observation(Location(path, route.line), message=_message(route, only_unguarded))
     error = program.parse_error("routes")
     if error is not None:
         raise error
@@ -110,8 +139,11 @@ def _gateway_auth(context: RepoContext) -> bool:
     """Return True when a Kubernetes, compose or config file shows gateway authentication."""
     for artifact in context.artifacts:
         if artifact.kind is not ArtifactKind.PYTHON:
-            data = context.file(artifact).read_bytes(MAX_READ)
-            if GATEWAY_AUTH.search(data.decode("utf-8", "replace")):
+            data = context.file(artifact).read_bytes(MAX_READ).lower()
+            # the regular expression runs only on files that name one of its anchors
+            if any(anchor in data for anchor in GATEWAY_ANCHORS) and GATEWAY_AUTH.search(
+                data.decode("utf-8", "replace")
+            ):
                 return True
     return False
 

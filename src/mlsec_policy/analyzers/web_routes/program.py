@@ -27,6 +27,8 @@ from mlsec_policy.models import ArtifactKind
 
 MAX_READ = 4 * 1024 * 1024
 MAX_HOPS = 6
+DEF = re.compile(rb"\bdef\s+(\w+)\s*\(")
+"""A function definition, found in the text before any module is parsed."""
 """How many re-exports a name is followed through."""
 
 
@@ -40,6 +42,7 @@ class Program:
         self._text: dict[str, bytes] = {}
         self._modules: dict[str, ModuleSymbols | None] = {}
         self._methods: dict[str, list[tuple[str, FunctionNode]]] = {}
+        self._defined: dict[str, set[str]] | None = None
         self.failures: list[str] = []
         """Route modules that could not be parsed (``path:line``)."""
 
@@ -108,22 +111,24 @@ class Program:
 
     def unique_function(self, name: str) -> tuple[str, ModuleSymbols, FunctionNode] | None:
         """Return the one function or method called ``name`` in the repository, if unique."""
-        if name not in self._methods:
-            pattern = re.compile(rb"\bdef\s+" + re.escape(name.encode()) + rb"\s*\(")
-            found: list[tuple[str, FunctionNode]] = []
+        if self._defined is None:
+            self._defined = {}
             for path in self.paths:
-                if not pattern.search(self.data(path)):
-                    continue
+                for found in DEF.finditer(self.data(path)):
+                    self._defined.setdefault(found.group(1).decode(), set()).add(path)
+        if name not in self._methods:
+            matches: list[tuple[str, FunctionNode]] = []
+            for path in sorted(self._defined.get(name, ())):
                 symbols = self.module(path)
                 if symbols is None:
                     continue
-                found.extend(
+                matches.extend(
                     (path, node)
                     for node in ast.walk(symbols.tree)
                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                     and node.name == name
                 )
-            self._methods[name] = found
+            self._methods[name] = matches
         matches = self._methods[name]
         if len(matches) != 1:
             return None
