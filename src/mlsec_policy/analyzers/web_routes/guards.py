@@ -232,7 +232,12 @@ class GuardReader:
             return AUTH
         if _credential_parameter(node.args):
             return AUTH
-        return self.parameters(node)
+        guard = self.parameters(node)
+        # a factory: ``def guards(): return [Depends(check_key)]``
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Return) and isinstance(inner.value, (ast.List, ast.Tuple)):
+                guard |= self.value(inner.value)
+        return guard
 
     def _class(self, node: ast.ClassDef) -> Guard:
         if _auth_named(node.name):

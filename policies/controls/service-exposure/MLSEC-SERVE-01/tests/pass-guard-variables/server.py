@@ -42,3 +42,12 @@ async def load_model(body: dict):
 @app.post("/v1/internal/lora/load", dependencies=both)
 async def load_adapter(body: dict):
     return {"loaded": body.get("name")}
+
+
+def route_guards(admin: bool = False) -> list:
+    return [Depends(caller_may_administer if admin else caller_may_use)]
+
+
+@app.post("/v1/images/generations", dependencies=route_guards())
+async def images(body: dict):
+    return {"data": []}
