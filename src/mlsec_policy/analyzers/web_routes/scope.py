@@ -8,7 +8,7 @@ caller's behalf:
 
 A metadata route is a POST route that takes nothing from the caller (no body, query or path
 parameter, and the raw request object, if declared, is never read) and whose handler only
-reads state: its body is assignments and a return, and every call in it is a getter
+reads state: its body is assignments to local names and a return, and every call in it is a getter
 (``get_status()``, ``list_models()``), a conversion or a response constructor. Such a route
 can neither run the model on the caller's input nor change anything; what it discloses (model
 names, a context length, a queue length) is not what this check is about. A POST route
@@ -106,6 +106,11 @@ def reads_only(function: FunctionNode) -> bool:
             return False
         if not isinstance(statement, (ast.Return, ast.Assign, ast.AnnAssign, ast.Pass)):
             return False
+        targets = statement.targets if isinstance(statement, ast.Assign) else []
+        if isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        if not all(isinstance(target, ast.Name) for target in targets):
+            return False  # ``state["adapter"] = None`` changes state
         for node in ast.walk(statement):
             if isinstance(node, ast.Call) and not _reads(node):
                 return False

@@ -40,3 +40,9 @@ async def details(request: Request):
 async def models():
     names = engine.list_models()
     return {"models": sorted(names)}
+
+
+@app.post("/clear_adapter")
+async def clear_adapter():
+    engine.state["adapter"] = None
+    return {"status": "ok"}
