@@ -58,7 +58,7 @@ def exposed_servers(context: RepoContext, params: Mapping[str, JsonValue]) -> It
             if last_name(node.func) in SERVER_CALLS:
                 message = _exposure(program, audit, open_routes, hosts, path, symbols, node)
                 if message is not None:
-                    yield Observation(Location(path, node.lineno), message=message)
+                    yield Observation(Location(path, _anchor(node)), message=message)
 
 
 def _exposure(
@@ -78,10 +78,9 @@ def _exposure(
     if reason is None:
         return None
     if kind == "gradio":
-        if any(keyword(call, name) is not None for name in GRADIO_AUTH):
-            given = [keyword(call, name) for name in GRADIO_AUTH]
-            if any(g is not None and not _is_none(g) for g in given):
-                return None
+        given = [keyword(call, name) for name in GRADIO_AUTH]
+        if any(g is not None and not _is_none(g) for g in given):
+            return None
         return (
             f"the Gradio app listens on every interface ({reason}) and launch() is given no "
             "auth=, so anyone who can reach the port uses the app"
@@ -121,6 +120,17 @@ def _app_modules(program: Program, audit: RouteAudit, served: str) -> list[str]:
                 if target is not None and target not in modules:
                     modules.append(target)
     return modules
+
+
+def _anchor(call: ast.Call) -> int:
+    """Return the line of the host argument in the call (the call's line when it is a splat)."""
+    for name in ("server_name", "host"):
+        given = keyword(call, name)
+        if given is not None:
+            return given.lineno
+    if isinstance(call.func, ast.Attribute):
+        return call.func.end_lineno or call.lineno  # the line of ``.launch(`` / ``.run(``
+    return call.lineno
 
 
 def _server_kind(symbols: ModuleSymbols, call: ast.Call) -> str | None:

@@ -11,4 +11,7 @@ class UISettings:
 
 def launch(settings: UISettings) -> None:
     demo = gr.ChatInterface(fn=lambda message, history: model.reply(message))
-    demo.queue().launch(server_name=settings.server_name, server_port=settings.port)
+    demo.queue(max_size=32).launch(
+        server_port=settings.port,
+        server_name=settings.server_name,
+    )
