@@ -191,29 +191,22 @@ class HostReader:
         The module's own options win; without one, every option of that name in the
         repository is returned (they must all agree for a default to count).
         """
-        key = f"{path}\0{dest}"
-        if key in self._options:
-            return self._options[key]
-        option = ("--" + dest.replace("_", "-")).encode()
-        found: list[tuple[str, ast.expr | None]] = []
-        own: list[tuple[str, ast.expr | None]] = []
-        for candidate in self.program.paths:
-            data = self.program.data(candidate)
-            if b"add_argument" not in data or (option not in data and b"dest" not in data):
-                continue
-            symbols = self.program.module(candidate)
-            if symbols is None:
-                continue
-            for node in ast.walk(symbols.tree):
-                if (
-                    isinstance(node, ast.Call)
-                    and last_name(node.func) == "add_argument"
-                    and _dest(node) == dest
-                ):
-                    entry = (candidate, keyword(node, "default"))
-                    (own if candidate == path else found).append(entry)
-        self._options[key] = own or found
-        return self._options[key]
+        if dest not in self._options:
+            option = ("--" + dest.replace("_", "-")).encode()
+            found: list[tuple[str, ast.expr | None]] = []
+            for candidate in self.program.paths:
+                data = self.program.data(candidate)
+                if b"add_argument" not in data or (option not in data and b"dest" not in data):
+                    continue
+                symbols = self.program.module(candidate)
+                found.extend(
+                    (candidate, keyword(node, "default"))
+                    for node in (symbols.calls if symbols is not None else [])
+                    if last_name(node.func) == "add_argument" and _dest(node) == dest
+                )
+            self._options[dest] = found
+        everywhere = self._options[dest]
+        return [entry for entry in everywhere if entry[0] == path] or everywhere
 
 
 def _dest(call: ast.Call) -> str | None:
