@@ -8,12 +8,10 @@ from typing import Literal
 import pytest
 
 from mlsec_policy.analyzers.base import AnalyzerError, RepoContext
-from mlsec_policy.analyzers.read.routes import read_module
-from mlsec_policy.analyzers.web_routes import (
-    WebRouteAuth,
-    resolve_module,
-    unauthenticated_routes,
-)
+from mlsec_policy.analyzers.read.routes import ModuleFacts, read_module
+from mlsec_policy.analyzers.web_routes.auth import WebRouteAuth, unauthenticated_routes
+from mlsec_policy.analyzers.web_routes.guards import GuardReader
+from mlsec_policy.analyzers.web_routes.program import resolve_module
 from mlsec_policy.discover import discover
 from tests.conftest import write_tree
 
@@ -27,6 +25,17 @@ def _findings(
         f"{o.location.path}:{o.location.start_line}"
         for o in unauthenticated_routes(context, WebRouteAuth(report))
     ]
+
+
+def _route_guards(facts: ModuleFacts) -> dict[str | None, bool]:
+    reader = GuardReader(facts.symbols)
+    return {route.url: reader.route(route).certain for route in facts.routes}
+
+
+def _owner_guards(facts: ModuleFacts) -> set[str]:
+    reader = GuardReader(facts.symbols)
+    owners = {app.name for app in facts.apps if reader.dependencies(app.call).certain}
+    return owners | {hook.owner for hook in facts.hooks if reader.hook(hook).certain}
 
 
 def test_route_guards_are_read_from_dependencies_decorators_and_bodies() -> None:
@@ -50,8 +59,14 @@ def test_route_guards_are_read_from_dependencies_decorators_and_bodies() -> None
         "@router.post('/f')\n"
         "async def f(form: dict, user=Depends(get_verified_user), db=Depends(get_session)): ...\n"
     )
-    guarded = {route.url: route.guarded for route in facts.routes}
-    assert guarded == {"/a": True, "/b": True, "/c": False, "/d": True, "/e": False, "/f": True}
+    assert _route_guards(facts) == {
+        "/a": True,
+        "/b": True,
+        "/c": False,
+        "/d": True,
+        "/e": False,
+        "/f": True,
+    }
     methods = {route.url: route.methods for route in facts.routes}
     assert methods["/c"] == ("get", "post")
     assert methods["/d"] == ("post",)
@@ -65,18 +80,17 @@ def test_app_level_guards() -> None:
         "def check():\n"
         "    if request.headers.get('Authorization') is None: abort(401)\n"
     )
-    assert flask.app_wide_guard
+    assert _owner_guards(flask) == {"app"}
     router = read_module(
         "from fastapi import APIRouter, Depends\n"
         "router = APIRouter(dependencies=[Depends(verify_token)])\n"
     )
-    assert router.guarded_owners == {"router"}
-    assert not router.app_wide_guard
+    assert _owner_guards(router) == {"router"}
     unrelated = read_module(
         "from fastapi import APIRouter, Depends\n"
         "router = APIRouter(dependencies=[Depends(get_db)])\n"
     )
-    assert unrelated.guarded_owners == set()
+    assert _owner_guards(unrelated) == set()
 
 
 @pytest.mark.parametrize(
@@ -151,3 +165,56 @@ def test_unparseable_route_module_is_an_error_not_a_pass(tmp_path: Path) -> None
     with pytest.raises(AnalyzerError, match=r"broken\.py:2"):
         seen.extend(observation.location.path for observation in observations)
     assert seen == ["ok.py"]
+
+
+def test_guards_are_followed_through_names_and_judged_by_what_they_do() -> None:
+    facts = read_module(
+        "from fastapi import Depends, FastAPI, Header, HTTPException\n"
+        "from .elsewhere import outside\n"
+        "app = FastAPI()\n"
+        "def gate(authorization: str = Header(None)): ...\n"
+        "def refuse(request):\n"
+        "    if request.client.host not in ALLOWED: raise HTTPException(status_code=403)\n"
+        "def plain(db=Depends(get_db)): ...\n"
+        "deps = []\n"
+        "if ENABLED:\n"
+        "    deps = [Depends(gate)]\n"
+        "security_list = [Depends(plain)]\n"
+        "@app.post('/a', dependencies=deps)\ndef a(body: dict): ...\n"
+        "@app.post('/b', dependencies=[Depends(refuse)])\ndef b(body: dict): ...\n"
+        "@app.post('/c', dependencies=security_list)\ndef c(body: dict): ...\n"
+        "@app.post('/d', dependencies=[Depends(outside)])\ndef d(body: dict): ...\n"
+        "@app.post('/e')\ndef e(body: dict):\n    return tokenizer.count_tokens(body)\n"
+    )
+    reader = GuardReader(facts.symbols)
+    guards = {route.url: reader.route(route) for route in facts.routes}
+    assert {url: guard.certain for url, guard in guards.items()} == {
+        "/a": True,
+        "/b": True,
+        "/c": False,
+        "/d": False,
+        "/e": False,
+    }
+    assert {(ref.module, ref.name) for ref in guards["/d"].refs} == {(".elsewhere", "outside")}
+
+
+def test_post_routes_that_take_nothing_and_only_read_state_are_not_in_scope(
+    tmp_path: Path,
+) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "worker.py": (
+                "from fastapi import FastAPI, Request\napp = FastAPI()\n"
+                "@app.post('/status')\nasync def s(request: Request):\n"
+                "    return worker.get_status()\n"
+                "@app.post('/models')\nasync def m():\n"
+                "    names = registry.list_models()\n    return {'models': names}\n"
+                "@app.post('/refresh')\nasync def r():\n    registry.refresh_all()\n"
+                "@app.post('/lookup')\nasync def k(request: Request):\n"
+                "    return table[(await request.json())['name']]\n"
+                "@app.delete('/cache')\nasync def c():\n    return None\n"
+            )
+        },
+    )
+    assert _findings(root) == ["worker.py:10", "worker.py:13", "worker.py:16"]

@@ -1,3 +1,4 @@
+import json
 import logging
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,23 @@ async def predict(request: Request):
     # ruleid: request-body-logged
     log.info("prediction request: %s", payload)
     return {"label": "positive"}
+
+
+@app.post("/v1/embeddings")
+async def embeddings(raw: Request):
+    data = await raw.body()
+    # ruleid: request-body-logged
+    log.debug(f"embedding body {data!r}")
+    # ruleid: request-body-logged
+    log.info("as json: " + json.dumps(data))
+    return {"data": []}
+
+
+async def proxy(incoming: Request, client):
+    body = await incoming.json()
+    # ruleid: request-body-logged
+    log.warning("forwarding {}".format(body))
+    return await client.post("/upstream", json=body)
 
 
 def answer(prompt, user):

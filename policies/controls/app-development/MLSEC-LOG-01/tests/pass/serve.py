@@ -33,3 +33,17 @@ def chat(prompt, prompt_path, payload, logger):
     logger.info("chat request for model %s", payload["model"])
     # ok: sensitive-value-logged, request-body-logged
     logger.debug("prompt has %d characters", len(prompt))
+
+
+@app.post("/v1/completions")
+async def completions(request: Request, session):
+    body = await request.json()
+    # ok: request-body-logged
+    log.info(f"completion request with keys {list(body.keys())}")
+    upstream = await session.post("/prefill", json={"n": 1})
+    answer = await upstream.json()
+    # ok: request-body-logged
+    log.debug(f"upstream answered with keys {answer.keys()}")
+    # ok: request-body-logged
+    log.debug("upstream answer %s", answer)
+    return answer

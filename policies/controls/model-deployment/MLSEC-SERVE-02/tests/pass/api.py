@@ -1,40 +1,55 @@
 from typing import Annotated, List
 
 from fastapi import FastAPI, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from .model import classifier
 
 app = FastAPI()
+Short = Annotated[str, StringConstraints(max_length=8)]
 
 
 class Review(BaseModel):
-    # ok: unbounded-request-field
     text: str = Field(min_length=1, max_length=4000)
-    # ok: unbounded-request-field
     tags: List[str] = Field(default_factory=list, max_length=16)
-    # ok: unbounded-request-field
-    language: Annotated[str, StringConstraints(max_length=8)] = "en"
+    language: Short = "en"
+    note: Annotated[str, Field(max_length=200)] = ""
 
 
 class Batch(BaseModel):
     model_config = ConfigDict(str_max_length=4000)
-    # ok: unbounded-request-field
     texts: str
+
+
+class Chat(BaseModel):
+    prompt: str
+
+    @field_validator("prompt")
+    @classmethod
+    def short_enough(cls, value: str) -> str:
+        if len(value) > 8000:
+            raise ValueError("prompt too long")
+        return value
 
 
 class Settings(BaseModel):
     # not a request body: no route takes it
-    # ok: unbounded-request-field
     model_dir: str
 
 
 @app.post("/predict")
 async def predict(review: Review):
-    return {"label": "positive"}
+    return {"label": classifier(review.text, review.tags, review.language, review.note)}
 
 
-@app.post("/batch")
+@app.post("/batch/predict")
 async def batch(items: Batch):
-    return {"labels": []}
+    return {"labels": classifier(items.texts)}
+
+
+@app.post("/chat")
+async def chat(request: Chat):
+    return {"reply": classifier(request.prompt)}
 
 
 @app.post("/embed")
@@ -48,11 +63,10 @@ async def embed(request: Request):
 
 
 class Comment(BaseModel):
-    # ok: unbounded-request-field
     body: str
 
 
 @app.post("/experiments/{experiment_id}/comments")
 async def comment(experiment_id: str, item: Comment):
     # not an inference route: MLSEC-SERVE-02 is about inputs that reach a model
-    return {"ok": True}
+    return {"stored": store(item.body)}

@@ -35,7 +35,7 @@ async def batch(payload: dict):
     try:
         return [classify(t) for t in payload["texts"]]
     except RuntimeError as exc:
-        # ruleid: exception-text-in-server-error
+        # ruleid: exception-text-in-5xx-response
         raise HTTPException(status_code=500, detail=str(exc))
 
 

@@ -1,0 +1,6 @@
+from pydantic import BaseModel
+
+
+class ConversationBase(BaseModel):
+    messages: list[dict[str, str]]
+    system: str | None = None

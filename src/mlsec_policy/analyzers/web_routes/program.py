@@ -1,0 +1,166 @@
+"""The Python modules of a target, parsed on demand, with names resolved across them.
+
+Analyzers that follow a value or a guard from one module into another need three things:
+the module a dotted import names (:func:`resolve_module`), the definition an imported name
+stands for, and — for ``service.method(x)`` calls whose receiver's type is unknown — the one
+function of that name in the repository, when there is exactly one. Nothing is imported or
+run; modules are read as text and parsed with :mod:`ast`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from mlsec_policy.analyzers.base import AnalyzerError, RepoContext
+from mlsec_policy.analyzers.read.pysymbols import (
+    Binding,
+    FunctionNode,
+    Imported,
+    ModuleSymbols,
+    read_symbols,
+)
+from mlsec_policy.analyzers.read.routes import ModuleFacts, read_module
+from mlsec_policy.models import ArtifactKind
+
+MAX_READ = 4 * 1024 * 1024
+MAX_HOPS = 6
+DEF = re.compile(rb"\bdef\s+(\w+)\s*\(")
+"""A function definition, found in the text before any module is parsed."""
+"""How many re-exports a name is followed through."""
+
+
+class Program:
+    """The repository's Python modules (see the module docstring)."""
+
+    def __init__(self, context: RepoContext) -> None:
+        self.context = context
+        self.paths = sorted(a.path for a in context.artifacts if a.kind is ArtifactKind.PYTHON)
+        self._artifacts = {a.path: a for a in context.artifacts}
+        self._text: dict[str, bytes] = {}
+        self._modules: dict[str, ModuleSymbols | None] = {}
+        self._methods: dict[str, list[tuple[str, FunctionNode]]] = {}
+        self._defined: dict[str, set[str]] | None = None
+        self.failures: list[str] = []
+        """Route modules that could not be parsed (``path:line``)."""
+
+    def data(self, path: str) -> bytes:
+        """Return the first bytes of a module (cached)."""
+        if path not in self._text:
+            self._text[path] = self.context.file(self._artifacts[path]).read_bytes(MAX_READ)
+        return self._text[path]
+
+    def module(self, path: str) -> ModuleSymbols | None:
+        """Return the parsed module at ``path`` (None when it cannot be parsed)."""
+        if path not in self._modules:
+            try:
+                self._modules[path] = read_symbols(self.data(path).decode("utf-8", "replace"))
+            except (SyntaxError, ValueError):
+                self._modules[path] = None
+        return self._modules[path]
+
+    def route_modules(self, prefilter: re.Pattern[bytes]) -> dict[str, ModuleFacts]:
+        """Return the routes of every module whose text matches ``prefilter``.
+
+        Modules that cannot be parsed are left out and listed in :attr:`failures`.
+        """
+        modules: dict[str, ModuleFacts] = {}
+        for path in self.paths:
+            data = self.data(path)
+            if not prefilter.search(data):
+                continue
+            try:
+                facts = read_module(data.decode("utf-8", "replace"))
+            except (SyntaxError, ValueError) as exc:
+                line = getattr(exc, "lineno", None)
+                self.failures.append(f"{path}:{line}" if line else path)
+                continue
+            self._modules[path] = facts.symbols
+            modules[path] = facts
+        return modules
+
+    def parse_error(self, unchecked: str) -> AnalyzerError | None:
+        """Return the error that reports the route modules that could not be parsed."""
+        if not self.failures:
+            return None
+        return AnalyzerError(
+            f"{len(self.failures)} Python file(s) with web routes could not be parsed, so "
+            f"their {unchecked} were not checked: " + "; ".join(self.failures[:5]),
+            kind="parse-error",
+            hint="fix the syntax, or leave the files out with --exclude",
+        )
+
+    def definitions(
+        self, path: str, imported: Imported, hops: int = 0
+    ) -> list[tuple[str, ModuleSymbols, Binding]]:
+        """Return what an imported name stands for in the module that defines it."""
+        target = resolve_module(path, imported.module, self.paths)
+        symbols = self.module(target) if target is not None else None
+        if target is None or symbols is None or not imported.name:
+            return []
+        found: list[tuple[str, ModuleSymbols, Binding]] = []
+        for binding in symbols.lookup_module(imported.name):
+            if isinstance(binding, Imported):
+                if hops < MAX_HOPS:
+                    found.extend(self.definitions(target, binding, hops + 1))
+            else:
+                found.append((target, symbols, binding))
+        return found
+
+    def unique_function(self, name: str) -> tuple[str, ModuleSymbols, FunctionNode] | None:
+        """Return the one function or method called ``name`` in the repository, if unique."""
+        if self._defined is None:
+            self._defined = {}
+            for path in self.paths:
+                for found in DEF.finditer(self.data(path)):
+                    self._defined.setdefault(found.group(1).decode(), set()).add(path)
+        if name not in self._methods:
+            matches: list[tuple[str, FunctionNode]] = []
+            for path in sorted(self._defined.get(name, ())):
+                symbols = self.module(path)
+                if symbols is None:
+                    continue
+                matches.extend(
+                    (path, node)
+                    for node in ast.walk(symbols.tree)
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and node.name == name
+                )
+            self._methods[name] = matches
+        matches = self._methods[name]
+        if len(matches) != 1:
+            return None
+        path, node = matches[0]
+        symbols = self.module(path)
+        return (path, symbols, node) if symbols is not None else None
+
+
+def resolve_module(including: str, module: str, paths: Iterable[str]) -> str | None:
+    """Return the repository path of ``module`` as imported from the file ``including``.
+
+    Relative modules (``.routers.users``) are resolved against the including file's package;
+    absolute ones (``app.routers.users``) by matching the end of a path, since the repository
+    root is not necessarily the import root.
+    """
+    level = len(module) - len(module.lstrip("."))
+    parts = [p for p in module.lstrip(".").split(".") if p]
+    known = set(paths)
+    if level:
+        base = PurePosixPath(including).parent
+        for _ in range(level - 1):
+            base = base.parent
+        stem = base.joinpath(*parts) if parts else base
+        for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
+            if candidate in known:
+                return candidate
+        return None
+    if not parts:
+        return None
+    relative = "/".join(parts)
+    for suffix in (f"{relative}.py", f"{relative}/__init__.py"):
+        matches = sorted(p for p in known if p == suffix or p.endswith("/" + suffix))
+        if matches:
+            return matches[0]
+    return None
