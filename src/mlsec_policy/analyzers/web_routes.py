@@ -25,6 +25,8 @@ from pathlib import PurePosixPath
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.read.routes import ModuleFacts, Route, read_module
 from mlsec_policy.models import ArtifactKind, JsonValue, Location
+from mlsec_policy.textfile import decode
+from mlsec_policy.views.python_template import python_template_view
 
 PREFILTER = re.compile(
     rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\(|include_router"
@@ -90,9 +92,15 @@ def _read_repository(context: RepoContext) -> tuple[dict[str, ModuleFacts], list
             continue
         if not PREFILTER.search(data):
             continue
+        text = decode(data)
         try:
-            modules[artifact.path] = read_module(data.decode("utf-8", "replace"))
+            modules[artifact.path] = read_module(text)
         except (SyntaxError, ValueError) as exc:
+            # a template of a Python file (cookiecutter) is read as the Python it renders to
+            template = python_template_view(text, artifact.path)
+            if template is not None:
+                modules[artifact.path] = read_module(template.text)
+                continue
             line = getattr(exc, "lineno", None)
             failures.append(f"{artifact.path}:{line}" if line else artifact.path)
     return modules, failures, gateway
