@@ -17,6 +17,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+MAX_SET_ASIDE = 64
+"""Text with more lines that are not Python is not code with a few stray lines: it is set aside
+whole (and parsing it again after each line stays cheap)."""
+
 _DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)")
 
 PARSE_ONLY = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
@@ -57,8 +61,9 @@ def parse_error(source: str) -> SyntaxError | None:
 def salvage(lines: Sequence[str], budget: int | None = None) -> Salvaged:
     """Set aside, one by one, the lines where parsing stops, until the rest parses.
 
-    At most ``budget`` lines are set aside (by default half the lines with text, and at least
-    three); past it, or when the parser gives no usable line, every line is set aside.
+    At most ``budget`` lines are set aside (by default half the lines with text, at least three
+    and at most :data:`MAX_SET_ASIDE`); past it, or when the parser gives no usable line, every
+    line is set aside.
     """
     work = list(lines)
     error = parse_error(_joined(work))
@@ -66,7 +71,7 @@ def salvage(lines: Sequence[str], budget: int | None = None) -> Salvaged:
         return Salvaged(tuple(work), (), None)
     reason = describe(error)
     filled = [number for number, line in enumerate(lines, start=1) if line.strip()]
-    limit = budget if budget is not None else max(3, len(filled) // 2)
+    limit = budget if budget is not None else min(MAX_SET_ASIDE, max(3, len(filled) // 2))
     attempts: dict[int, int] = {}
     while error is not None:
         line = error.lineno
