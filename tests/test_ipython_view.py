@@ -113,10 +113,39 @@ def test_what_is_not_python_is_set_aside_and_the_rest_kept(
             assert kept.lines[number - 1] == line
 
 
-def test_a_cell_that_is_mostly_not_python_is_set_aside_whole() -> None:
+def test_code_followed_by_much_printed_output_keeps_its_code() -> None:
+    cell = [
+        "from transformers import AutoModel",
+        "",
+        'model = AutoModel.from_pretrained("org/name")',
+        "model.config",
+        "Config {",
+        '  "hidden_size": 768,',
+        '  "layers": 12,',
+        '  "heads": 12',
+        "}",
+    ]
+    kept = salvage(cell)
+    assert kept.lines[:4] == tuple(cell[:4]) and not any(kept.lines[4:])
+    assert kept.set_aside == (5, 6, 7, 8, 9) and not kept.whole
+
+
+def test_a_cell_that_is_not_python_at_all_is_set_aside_whole() -> None:
     output = ["tensor([[0.1, 0.2],", "        [0.3, 0.4]]) grad_fn=<Add>"] * 4
-    kept = salvage(["import torch", *output])
+    kept = salvage(output)
     assert kept.whole and not any(kept.lines)
+
+
+def test_brackets_a_cell_cut_short_leaves_open_are_closed() -> None:
+    cell = [
+        "model = AutoModelForCTC.from_pretrained(",
+        '    "facebook/wav2vec2-base",',
+        "    settings={'a': [1, 2],  # a comment",
+    ]
+    kept = salvage(cell)
+    assert kept.set_aside == ()
+    assert kept.lines[2] == "    settings={'a': [1, 2],}) # a comment"
+    assert parse_error("\n".join(kept.lines)) is None
 
 
 def test_the_notebook_view_keeps_every_cell_and_lists_what_it_set_aside() -> None:

@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mlsec_policy.views.pyscan import Scanner
 from mlsec_policy.views.salvage import parse_error
 
 FOREIGN_CELL_MAGICS = frozenset(
@@ -193,7 +194,7 @@ def _first_code_line(lines: list[str]) -> int | None:
 def _statements(lines: list[str]) -> list[str]:
     """Rewrite the IPython commands that start a statement; other lines are kept."""
     out = list(lines)
-    scanner = _Scanner()
+    scanner = Scanner()
     index = 0
     while index < len(out):
         if scanner.at_statement:
@@ -253,49 +254,3 @@ def _automagic(lines: list[str]) -> list[str]:
     if rest.startswith(("=", ",")):
         return lines  # an assignment to a name that shadows the magic: Python, even if broken
     return [*lines[: filled[0]], "pass", *lines[filled[0] + 1 :]]
-
-
-class _Scanner:
-    """Tells where a statement starts, following brackets, strings and continuations."""
-
-    def __init__(self) -> None:
-        self.depth = 0
-        self.quote: str | None = None
-        self.continued = False
-
-    @property
-    def at_statement(self) -> bool:
-        """Return True when the next line starts a statement."""
-        return self.depth == 0 and self.quote is None and not self.continued
-
-    def feed(self, line: str) -> None:
-        """Advance over one line."""
-        self.continued = False
-        index, length = 0, len(line)
-        while index < length:
-            char = line[index]
-            if self.quote is not None:
-                if char == "\\":
-                    index += 2
-                elif line.startswith(self.quote, index):
-                    index += len(self.quote)
-                    self.quote = None
-                else:
-                    index += 1
-                continue
-            if char == "#":
-                break
-            if char in "\"'":
-                triple = line[index : index + 3]
-                self.quote = triple if triple in ('"""', "'''") else char
-                index += len(self.quote)
-                continue
-            if char in "([{":
-                self.depth += 1
-            elif char in ")]}":
-                self.depth = max(0, self.depth - 1)
-            elif char == "\\" and index == length - 1:
-                self.continued = True
-            index += 1
-        if self.quote is not None and len(self.quote) == 1 and not line.endswith("\\"):
-            self.quote = None  # an unterminated one-line string ends with its line

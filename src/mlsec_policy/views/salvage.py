@@ -2,10 +2,11 @@
 
 A notebook cell may hold printed output pasted back into it, a placeholder such as
 ``api_key=<YOUR-API-KEY>``, or a string never closed; a Jinja or cookiecutter template of a
-Python file may still not be Python once its template actions are neutralised. Such text is set
-aside one line at a time where Python's own parser stops, until the rest parses; every line of
-the result stays at its original position, so findings map back unchanged. What was set aside is
-returned with the parser's reason, for the report to list: nothing is dropped silently.
+Python file may still not be Python once its template actions are neutralised. Brackets a cell
+cut short leaves open are closed; other text is set aside one line at a time where Python's own
+parser stops, until the rest parses, and code followed by much output keeps its code. Every line
+of the result stays at its original position, so findings map back unchanged. What was set aside
+is returned with the parser's reason, for the report to list: nothing is dropped silently.
 
 The text is only parsed into a syntax tree (``ast.PyCF_ONLY_AST``), never compiled to code or run.
 """
@@ -16,6 +17,8 @@ import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from mlsec_policy.views.pyscan import Scanner
 
 MAX_SET_ASIDE = 64
 """Text with more lines that are not Python is not code with a few stray lines: it is set aside
@@ -59,32 +62,74 @@ def parse_error(source: str) -> SyntaxError | None:
 
 
 def salvage(lines: Sequence[str], budget: int | None = None) -> Salvaged:
-    """Set aside, one by one, the lines where parsing stops, until the rest parses.
+    """Make ``lines`` parse, keeping as much of them as possible (see the module docstring).
 
-    At most ``budget`` lines are set aside (by default half the lines with text, at least three
-    and at most :data:`MAX_SET_ASIDE`); past it, or when the parser gives no usable line, every
-    line is set aside.
+    1. Brackets a cell cut short never closes are closed at the end of its last line of code.
+    2. The lines where parsing stops are set aside one by one, each first replaced by a
+       stand-in that keeps the block structure (``pass``, ``if True:``), then left blank.
+    3. Past ``budget`` such lines (by default half the lines with text, at least three and at
+       most :data:`MAX_SET_ASIDE`), the longest beginning that parses is kept instead: code
+       followed by its printed output. When not even that is left, every line is set aside.
     """
     work = list(lines)
     error = parse_error(_joined(work))
     if error is None:
         return Salvaged(tuple(work), (), None)
     reason = describe(error)
+    first_line = error.lineno
     filled = [number for number, line in enumerate(lines, start=1) if line.strip()]
     limit = budget if budget is not None else min(MAX_SET_ASIDE, max(3, len(filled) // 2))
     attempts: dict[int, int] = {}
+    closed = False
     while error is not None:
+        if not closed and "never closed" in str(error.msg):
+            closed = True
+            if _close_brackets(work):
+                error = parse_error(_joined(work))
+                continue
         line = error.lineno
-        if line is None or not 1 <= line <= len(work) or attempts.get(line, 0) >= 2:
-            return _all_set_aside(lines, reason)
-        if line not in attempts and len(attempts) >= limit:
-            return _all_set_aside(lines, reason)
+        if (
+            line is None
+            or not 1 <= line <= len(work)
+            or attempts.get(line, 0) >= 2
+            or (line not in attempts and len(attempts) >= limit)
+        ):
+            return _longest_beginning(lines, reason, first_line)
         # first a stand-in that keeps the block structure, then nothing at all
         work[line - 1] = _stand_in(lines[line - 1]) if line not in attempts else ""
         attempts[line] = attempts.get(line, 0) + 1
         error = parse_error(_joined(work))
     whole = set(filled) <= set(attempts)
     return Salvaged(tuple(work), tuple(sorted(attempts)), reason, whole)
+
+
+def _close_brackets(work: list[str]) -> bool:
+    """Close, at the end of the last line of code, the brackets still open there."""
+    scanner = Scanner()
+    last: int | None = None
+    comment_at: int | None = None
+    for index, line in enumerate(work):
+        scanner.feed(line)
+        if line.strip() and not line.lstrip().startswith("#"):
+            last, comment_at = index, scanner.comment_at
+    closers = scanner.closers()
+    if last is None or not closers or scanner.quote is not None:
+        return False
+    line = work[last]
+    code, comment = (line, "") if comment_at is None else (line[:comment_at], line[comment_at:])
+    work[last] = code.rstrip().rstrip("\\").rstrip() + closers + (" " + comment if comment else "")
+    return True
+
+
+def _longest_beginning(lines: Sequence[str], reason: str, first_error: int | None) -> Salvaged:
+    """Keep the longest run of first lines that parses; set aside all that follows."""
+    end = min(first_error or 1, len(lines) + 1) - 1
+    for kept in range(end, max(0, end - MAX_SET_ASIDE), -1):
+        if lines[kept - 1].strip() and parse_error(_joined(lines[:kept])) is None:
+            rest = [n for n in range(kept + 1, len(lines) + 1) if lines[n - 1].strip()]
+            blank = tuple("" for _ in range(kept, len(lines)))
+            return Salvaged((*lines[:kept], *blank), tuple(rest), reason)
+    return _all_set_aside(lines, reason)
 
 
 def describe(error: SyntaxError) -> str:
