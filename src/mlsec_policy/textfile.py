@@ -98,4 +98,4 @@ def template_lines(text: str) -> frozenset[int]:
 
 def templated_path(path: str) -> bool:
     """Return True for a file inside a project template (``{{cookiecutter.name}}/app.py``)."""
-    return any(_EXPRESSION.fullmatch(part) or "{{" in part for part in path.split("/")[:-1])
+    return any("{{" in part and "}}" in part for part in path.split("/")[:-1])
