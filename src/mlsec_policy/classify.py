@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from mlsec_policy.models import ArtifactKind
+from mlsec_policy.textfile import looks_templated
 
 PEEK_BYTES = 8192
 """How much of a file classification may read."""
@@ -150,7 +151,6 @@ DOCKERFILE = re.compile(
 K8S_API = re.compile(rb"^apiVersion\s*:", re.MULTILINE)
 K8S_KIND = re.compile(rb"^kind\s*:", re.MULTILINE)
 COMPOSE_SERVICES = re.compile(rb"^services\s*:", re.MULTILINE)
-HELM_EXPR = re.compile(rb"\{\{-?\s")
 HELM_SIGNAL = re.compile(
     rb"\{\{-?\s*[^}]*(\.(Values|Release|Chart|Capabilities|Files|Template)\b"
     rb"|\b(include|template|define|toYaml|tpl)\b)"
@@ -252,7 +252,7 @@ def _by_name(lower: str, suffix: str, parts: list[str], head: bytes) -> Classifi
 def _yaml_kind(lower: str, parts: list[str], head: bytes) -> Classification:
     in_chart_templates = "templates" in parts
     jinja = JINJA_STATEMENT.search(head) is not None
-    helm = not jinja and HELM_EXPR.search(head) is not None
+    helm = not jinja and looks_templated(head.decode("utf-8", "replace"))
     if K8S_API.search(head) and K8S_KIND.search(head):
         fmt = "jinja-template" if jinja else "helm-template" if helm else "manifest"
         return Classification(ArtifactKind.KUBERNETES, fmt)
