@@ -7,6 +7,7 @@ Zip members that are PyTorch, TorchScript or Keras archives go to their own scan
 
 from __future__ import annotations
 
+import re
 import tarfile
 from contextlib import ExitStack
 from pathlib import PurePosixPath
@@ -29,17 +30,34 @@ from mlsec_policy.models import Severity
 
 
 def zip_format(listing: Listing) -> Format:
-    """Refine a zip into the format its member names show."""
+    """Refine a zip into the format its member names show.
+
+    PyTorch writes ``<folder>/data.pkl`` with ``.format_version``, ``byteorder``, ``version``
+    and one ``data/<key>`` member per storage; TorchScript adds ``constants.pkl`` and the
+    compiled ``code/`` tree. A zip with PyTorch's bookkeeping members but no ``data.pkl`` is
+    still laid out as a checkpoint (and reported incomplete by the PyTorch scanner).
+    """
     names = [e.name for e in listing.entries if not e.is_dir]
-    if any(n.endswith("constants.pkl") for n in names) and any("/code/" in n for n in names):
-        return Format.TORCHSCRIPT
-    if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
+    bases = {n.rsplit("/", 1)[-1] for n in names}
+    if "constants.pkl" in bases:
+        return Format.TORCHSCRIPT  # torch.load's own test: it then hands over to torch.jit.load
+    if "data.pkl" in bases or _torch_bookkeeping(names, bases):
         return Format.TORCH_ZIP
     if "config.json" in names and ({"metadata.json", "model.weights.h5"} & set(names)):
         return Format.KERAS
     if names and all(n.endswith(".npy") for n in names):
         return Format.NPZ
     return Format.ZIP
+
+
+def _torch_bookkeeping(names: list[str], bases: set[str]) -> bool:
+    """Return True when the members are PyTorch's: a version record and numbered storages."""
+    versioned = bool({".format_version", "version"} & bases)
+    storages = any(_TORCH_STORAGE.fullmatch(n) for n in names)
+    return versioned and (storages or "byteorder" in bases)
+
+
+_TORCH_STORAGE = re.compile(r"([^/]+/)?data/\d+")
 
 
 def scan_zip(
@@ -56,7 +74,8 @@ def scan_zip(
         fmt = zip_format(listing)
         issues.extend(_anomalies(listing, member))
         if fmt in (Format.TORCH_ZIP, Format.TORCHSCRIPT):
-            issues.extend(scan_torch_zip(archive, listing, member, depth, context))
+            script = fmt is Format.TORCHSCRIPT
+            issues.extend(scan_torch_zip(archive, listing, member, depth, context, script))
             return fmt, issues
         if fmt is Format.KERAS:
             issues.extend(scan_keras_zip(archive, listing, member, context))

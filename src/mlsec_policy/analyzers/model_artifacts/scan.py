@@ -21,7 +21,7 @@ from mlsec_policy.analyzers.model_artifacts.detect import (
 from mlsec_policy.analyzers.model_artifacts.formats.gguf import scan_gguf
 from mlsec_policy.analyzers.model_artifacts.formats.keras import scan_hdf5
 from mlsec_policy.analyzers.model_artifacts.formats.numpy import scan_npy
-from mlsec_policy.analyzers.model_artifacts.formats.onnx import scan_onnx
+from mlsec_policy.analyzers.model_artifacts.formats.onnx import is_external_data, scan_onnx
 from mlsec_policy.analyzers.model_artifacts.formats.safetensors import scan_safetensors
 from mlsec_policy.analyzers.model_artifacts.formats.torch import scan_legacy
 from mlsec_policy.analyzers.model_artifacts.issues import Concern, Issue, join_member, where
@@ -93,7 +93,7 @@ def dispatch(source: Source, name: str, member: str, depth: int, context: Contex
     promised = mismatch(name, fmt)
     if promised is not None:
         issues.append(_mismatch(name, fmt, promised, member))
-    elif fmt in (Format.UNKNOWN,) and PurePosixPath(name.lower()).suffix not in DATA_ONLY_SUFFIXES:
+    elif fmt is Format.UNKNOWN and not _known_data(name, member, context):
         issues.append(
             unverifiable(
                 member,
@@ -103,6 +103,15 @@ def dispatch(source: Source, name: str, member: str, depth: int, context: Contex
             )
         )
     return issues
+
+
+def _known_data(name: str, member: str, context: Context) -> bool:
+    """Return True for content of no format that is known to be data (not a gap in the scan)."""
+    if PurePosixPath(name.lower()).suffix in DATA_ONLY_SUFFIXES:
+        return True
+    if member or context.directory is None:
+        return False
+    return is_external_data(context.directory / name, context.root)
 
 
 def _by_format(
