@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from mlsec_policy import pathmatch
-from mlsec_policy.classify import PEEK_BYTES, classify
+from mlsec_policy.classify import PEEK_BYTES, classify, classify_file
 from mlsec_policy.errors import TargetError
 from mlsec_policy.models import Artifact, ArtifactKind, GitFacts, Inventory, SkippedFile
 
@@ -121,10 +121,10 @@ def _inspect(root: Path, relative: str) -> Artifact | SkippedFile | None:
     try:
         with path.open("rb") as handle:
             head = handle.read(PEEK_BYTES)
+        found = classify_file(path, relative, head, info.st_size)
     except OSError as exc:
         found = classify(relative, b"")
         return SkippedFile(relative, f"cannot be read: {exc.strerror}", found.kind, True)
-    found = classify(relative, head)
     kind, fmt = found.kind, found.format
     cap = SIZE_CAPS[kind]
     if cap is not None and info.st_size > cap:

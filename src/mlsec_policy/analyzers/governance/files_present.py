@@ -2,7 +2,9 @@
 
 Used both ways: as evidence (a ``SECURITY.md``, a lock file, a ``CODEOWNERS``) and as a
 violation (a committed ``.env`` or private key). Optional ``contains`` narrows matches to files
-whose text matches a regular expression, and ``min-bytes`` ignores empty placeholders.
+whose text matches a regular expression, ``min-bytes`` ignores empty placeholders and
+``exclude-formats`` leaves out artifacts of some finer formats (a pickle of plain data is not a
+model for the model-card control).
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ def files_present(context: RepoContext, params: Mapping[str, JsonValue]) -> Iter
     regex = re.compile(str(contains), re.MULTILINE | re.IGNORECASE) if contains else None
     min_bytes = int(params.get("min-bytes", 1) or 0)  # type: ignore[arg-type]
     pool = context.artifacts if params.get("kinds-only") else context.all_artifacts
+    skipped = {str(f) for f in params.get("exclude-formats", []) or []}  # type: ignore[union-attr]
     limit = params.get("limit")
     found = 0
     for artifact in pool:
         if isinstance(limit, int) and found >= limit:
             return
         if not matcher.match_file(artifact.path) or artifact.size < min_bytes:
+            continue
+        if artifact.format in skipped:
             continue
         if regex is None:
             found += 1
@@ -64,6 +69,11 @@ SPEC = AnalyzerSpec(
             "kinds-only": {
                 "type": "boolean",
                 "description": "Look only at artifacts of the check's kinds (default: all files).",
+            },
+            "exclude-formats": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Leave out artifacts of these formats (``data-pickle``...).",
             },
         },
     },

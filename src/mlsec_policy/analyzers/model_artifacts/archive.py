@@ -7,7 +7,6 @@ Zip members that are PyTorch, TorchScript or Keras archives go to their own scan
 
 from __future__ import annotations
 
-import re
 import tarfile
 from contextlib import ExitStack
 from pathlib import PurePosixPath
@@ -26,38 +25,26 @@ from mlsec_policy.analyzers.model_artifacts.members import (
 from mlsec_policy.analyzers.model_artifacts.source import FileSlice, LimitExceeded, Source, spooled
 from mlsec_policy.analyzers.model_artifacts.zipcheck import list_zip, unsafe_name
 from mlsec_policy.analyzers.model_artifacts.zipread import MAX_ENTRIES, Listing, member_source
+from mlsec_policy.classify.archives import model_layout
 from mlsec_policy.models import Severity
+
+LAYOUTS = {
+    "torchscript": Format.TORCHSCRIPT,
+    "pytorch-zip": Format.TORCH_ZIP,
+    "keras": Format.KERAS,
+    "npz": Format.NPZ,
+}
 
 
 def zip_format(listing: Listing) -> Format:
-    """Refine a zip into the format its member names show.
+    """Refine a zip into the format its member names show (the rule classification uses).
 
     PyTorch writes ``<folder>/data.pkl`` with ``.format_version``, ``byteorder``, ``version``
     and one ``data/<key>`` member per storage; TorchScript adds ``constants.pkl`` and the
     compiled ``code/`` tree. A zip with PyTorch's bookkeeping members but no ``data.pkl`` is
     still laid out as a checkpoint (and reported incomplete by the PyTorch scanner).
     """
-    names = [e.name for e in listing.entries if not e.is_dir]
-    bases = {n.rsplit("/", 1)[-1] for n in names}
-    if "constants.pkl" in bases:
-        return Format.TORCHSCRIPT  # torch.load's own test: it then hands over to torch.jit.load
-    if "data.pkl" in bases or _torch_bookkeeping(names, bases):
-        return Format.TORCH_ZIP
-    if "config.json" in names and ({"metadata.json", "model.weights.h5"} & set(names)):
-        return Format.KERAS
-    if names and all(n.endswith(".npy") for n in names):
-        return Format.NPZ
-    return Format.ZIP
-
-
-def _torch_bookkeeping(names: list[str], bases: set[str]) -> bool:
-    """Return True when the members are PyTorch's: a version record and numbered storages."""
-    versioned = bool({".format_version", "version"} & bases)
-    storages = any(_TORCH_STORAGE.fullmatch(n) for n in names)
-    return versioned and (storages or "byteorder" in bases)
-
-
-_TORCH_STORAGE = re.compile(r"([^/]+/)?data/\d+")
+    return LAYOUTS.get(model_layout(e.name for e in listing.entries) or "", Format.ZIP)
 
 
 def scan_zip(
@@ -90,7 +77,8 @@ def scan_zip(
             body = member_source(archive, entry, context.limits.inflate_cap, context.budget)
             if body is None:
                 continue
-            issues.extend(scan_member(body, entry.name, nested, depth + 1, context, entry.crc))
+            crc = entry.crc if entry.sized else None
+            issues.extend(scan_member(body, entry.name, nested, depth + 1, context, crc))
     return fmt, issues
 
 

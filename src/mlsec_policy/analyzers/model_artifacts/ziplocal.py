@@ -5,9 +5,9 @@ central directory, so a member present only there (a *hidden entry*) is real to 
 crosses each member's data by the sizes the central directory gives for it, or — for a member
 only the local headers know — by its local header, or, when that header defers its sizes to a
 data descriptor (flag bit 3, what PyTorch and streaming writers emit), by finding the descriptor
-whose recorded size matches the distance walked. Descriptors come with or without their
-``PK\x07\x08`` signature and with 32- or 64-bit sizes; the layout that lands on the next
-header is the one taken.
+whose recorded size matches the distance walked (failing that, by the next header: its sizes
+stay unknown). Descriptors come with or without their ``PK\x07\x08`` signature and with 32- or
+64-bit sizes; the layout that lands on the next header is the one taken.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def walk_local(view: View, known: dict[int, Entry], start: int, listing: Listing
             entry.local_name, entry.in_central, entry.in_local = name, False, True
             entry.data, entry.zip64 = data, zip64
             if entry.has_descriptor and not compressed and not _size_from_descriptor(view, entry):
-                break  # no descriptor matches: the next header cannot be found
+                _bound_by_next_record(view, entry)
             hidden.append(entry)
             if known:
                 listing.add(
@@ -69,7 +69,7 @@ def walk_local(view: View, known: dict[int, Entry], start: int, listing: Listing
                     name,
                 )
         position = data + entry.compressed
-        if flags & 8:
+        if flags & 8 and entry.sized:
             position += descriptor_length(view, position, entry.zip64)
     return hidden
 
@@ -87,6 +87,27 @@ def descriptor_length(view: View, position: int, zip64: bool) -> int:
         if view.read(position + length, 4) in NEXT_RECORDS:
             return length
     return candidates[0]
+
+
+def _bound_by_next_record(view: View, entry: Entry) -> None:
+    """Take a member whose sizes cannot be found to run up to the next header (or the end).
+
+    A descriptor without its signature cannot be searched for; the member's data then ends at
+    the next zip record at the latest. Its CRC and sizes stay unknown (``sized`` is False).
+    """
+    start = entry.data if entry.data is not None else entry.header
+    stop = min(view.length, start + DESCRIPTOR_SEARCH)
+    end = stop
+    offset = start
+    while offset < stop:
+        chunk = view.read(offset, _SEARCH_CHUNK + 3)
+        hits = [i for i in (chunk.find(sig) for sig in NEXT_RECORDS) if 0 <= i < _SEARCH_CHUNK]
+        if hits:
+            end = offset + min(hits)
+            break
+        offset += _SEARCH_CHUNK
+    entry.compressed = entry.size = end - start
+    entry.sized = False
 
 
 def _size_from_descriptor(view: View, entry: Entry) -> bool:

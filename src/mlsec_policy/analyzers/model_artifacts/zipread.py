@@ -70,6 +70,8 @@ class Entry:
     in_local: bool = False
     zip64: bool = False
     """True when a header of the entry carries a zip64 extra field (64-bit descriptor sizes)."""
+    sized: bool = True
+    """False when no index gave the CRC and sizes (the data was bounded by the next header)."""
 
     @property
     def encrypted(self) -> bool:
@@ -147,7 +149,7 @@ def member_source(
     method = METHODS[entry.method]
     if method is None:
         return raw
-    return Inflated(raw, method, cap, entry.size, budget)
+    return Inflated(raw, method, cap, entry.size if entry.sized else None, budget)
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,7 +174,7 @@ def _scan_pickle_member(
         with body.open() as reader:
             scanner.run(reader)
         issues = scanner.issues()
-        if entry.size <= 64 * 1024 * 1024:
+        if entry.sized and entry.size <= 64 * 1024 * 1024:
             issues.extend(check_crc(body, nested, entry.crc))
     except LimitExceeded as exc:
         return [*scanner.issues(), unverifiable(nested, "limit", f"the pickle {exc}")]
