@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import pickle
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -166,10 +167,20 @@ def test_zips_are_classified_by_what_they_hold(
     assert (found.kind, found.format) == (kind, fmt)
 
 
-def test_a_zip_that_cannot_be_read_keeps_the_kind_its_name_gives(tmp_path: Path) -> None:
-    data = forge.zip_of({"photo.jpg": JPEG})
-    broken = data[: data.index(b"PK\x01\x02")]
-    found = _classify(tmp_path, "photos.zip", broken)
+def _truncated(data: bytes) -> bytes:
+    return data[: data.index(b"PK\x01\x02")]
+
+
+def _future_version(data: bytes) -> bytes:
+    central = data.index(b"PK\x01\x02")
+    return data[: central + 6] + bytes([0xFF, 0]) + data[central + 8 :]  # "needs zip 25.5"
+
+
+@pytest.mark.parametrize("damage", [_truncated, _future_version])
+def test_a_zip_that_cannot_be_read_keeps_the_kind_its_name_gives(
+    tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    found = _classify(tmp_path, "photos.zip", damage(forge.zip_of({"photo.jpg": JPEG})))
     assert (found.kind, found.format) == (ArtifactKind.MODEL_ARTIFACT, "archive")
 
 

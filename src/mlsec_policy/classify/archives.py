@@ -25,6 +25,7 @@ whose scanner then reports what is wrong with it.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -106,6 +107,21 @@ TEXT_DATA = frozenset({".txt", ".json", ".xml", ".yaml", ".yml", ".vocab"})
 _TORCH_STORAGE = re.compile(r"([^/]+/)?data/\d+")
 
 
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+    IndexError,
+    KeyError,
+    OverflowError,
+)
+"""What ``zipfile`` raises on a damaged or hostile archive (discovery must never crash)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ZipMembers:
     """What classification knows of a zip: its file names and its first members' first bytes."""
@@ -123,7 +139,7 @@ def read_members(path: Path) -> ZipMembers | None:
         with zipfile.ZipFile(path) as archive:
             infos = [info for info in archive.infolist() if not info.is_dir()][:MAX_NAMES]
             heads = tuple((info.filename, _peek(archive, info)) for info in infos[:MEMBERS_PEEKED])
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except _UNREADABLE:
         return None
     unsafe = any(_unsafe(info) for info in infos)
     return ZipMembers(tuple(info.filename for info in infos), heads, unsafe)
@@ -148,7 +164,7 @@ def _peek(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
     try:
         with archive.open(info) as member:
             return member.read(MEMBER_PEEK)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error):
+    except (*_UNREADABLE, zlib.error):
         return None
 
 
