@@ -3,7 +3,8 @@
 Our own generator (:mod:`mlsec_policy.policytest.forge`) writes what we think the formats look
 like; these writers call ``torch.save``, ``torch.jit.save``, ``numpy.save``, ``safetensors``,
 ``onnx``, ``gguf``, ``joblib`` and ``skops`` so the realism tier sees what real writers emit
-(zip64 end records, data descriptors, padded entries, interleaved array bytes). Nothing here
+(zip64 end records, data descriptors, padded entries, interleaved array bytes). Keras 3
+runs on the PyTorch backend, so no second deep-learning framework is installed. Nothing here
 is ever loaded back: the malicious files are written and scanned, never opened by a loader.
 
 Run as a script (``python -m tests.model_writers OUT``) to write the same tree for inspection.
@@ -22,8 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+os.environ.setdefault("KERAS_BACKEND", "torch")  # Keras 3 on the PyTorch already installed
+
 import gguf
 import joblib
+import keras
 import numpy as np
 import onnx
 import skops.io
@@ -260,6 +264,40 @@ def write_sklearn(root: Path) -> list[Written]:
     ]
 
 
+def write_keras(root: Path) -> list[Written]:
+    """Keras 3 (PyTorch backend): a ``.keras`` archive, a legacy ``.h5`` model, weights only."""
+    folder = root / "keras"
+    folder.mkdir(parents=True, exist_ok=True)
+    features, labels = _data()
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)]
+    )
+    with warnings.catch_warnings():  # Keras' torch backend trips NumPy 2's copy= deprecation
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(features, labels.astype(np.float32), epochs=1, verbose=0)
+        model.save(folder / "model.keras")
+        model.save(folder / "legacy.h5")
+        model.save_weights(folder / "dense.weights.h5")
+    return [
+        Written("keras/model.keras", "keras Model.save(.keras)", "keras"),
+        Written("keras/legacy.h5", "keras Model.save(.h5)", "hdf5"),
+        Written("keras/dense.weights.h5", "keras Model.save_weights", "hdf5"),
+    ]
+
+
+def write_keras_lambda(root: Path) -> Written:
+    """Write a ``.keras`` model with a Lambda layer: its Python bytecode runs when loaded."""
+    root.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model = keras.Sequential(
+            [keras.Input((4,)), keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(1)]
+        )
+        model.save(root / "lambda.keras")
+    return Written("lambda.keras", "keras Model.save(Lambda layer)", "keras")
+
+
 GENUINE: tuple[Callable[[Path], list[Written]], ...] = (
     write_torch,
     write_sharded,
@@ -267,6 +305,7 @@ GENUINE: tuple[Callable[[Path], list[Written]], ...] = (
     write_onnx,
     write_gguf,
     write_sklearn,
+    write_keras,
 )
 
 

@@ -2,7 +2,7 @@
 
 Every genuine file — PyTorch checkpoints of each kind, TorchScript, sharded ``save_pretrained``
 layouts, NumPy, safetensors, ONNX (with external data), GGUF, scikit-learn through joblib and
-skops — must come out with no finding from any control. Files written by the same libraries
+skops, Keras 3 — must come out with no finding from any control. Files written by the same libraries
 whose pickles call ``os.system`` must be caught by MLSEC-ART-01 *because of that import*: a
 catch for another reason (a corrupt-archive finding) is how the zip64 misreading of
 ``torch.save`` output once hid a payload. Nothing written here is ever loaded.
@@ -29,6 +29,7 @@ from tests.model_writers import (
     Written,
     write_custom_module,
     write_genuine,
+    write_keras_lambda,
     write_malicious,
 )
 
@@ -167,3 +168,11 @@ def test_a_whole_module_of_a_project_class_is_a_review_not_an_alarm(tmp_path: Pa
 def _issues(root: Path, relative: str) -> tuple[Any, ...]:
     path = root / relative
     return scan_path(path, relative, root, Limits())
+
+
+def test_a_keras_lambda_layer_from_the_real_writer_is_reported(tmp_path: Path) -> None:
+    written = write_keras_lambda(tmp_path)
+    issues = _issues(tmp_path, written.path)
+    assert [(i.concern.value, i.code, i.severity) for i in issues] == [
+        ("keras", "lambda-layer", Severity.HIGH)
+    ]
