@@ -61,7 +61,9 @@ class Written:
     writer: str
     """The library call that wrote it."""
     fmt: str | None = None
-    """The format classification must give it (None: not a model file, e.g. ONNX data)."""
+    """The format classification must give it."""
+    kind: str = "model-artifact"
+    """The kind classification must give it (a NumPy array of numbers is a data file)."""
     dangerous: str | None = None
     """For a malicious file: the global its pickle imports (the reason for the catch)."""
 
@@ -182,13 +184,15 @@ def write_numpy(root: Path) -> list[Written]:
     folder.mkdir(parents=True, exist_ok=True)
     features, labels = _data()
     np.save(folder / "features.npy", features)
+    np.save(folder / "weights.npy", features.astype(np.float32).T)
     np.save(folder / "structured.npy", np.zeros(3, dtype=[("x", "<f4"), ("y", "<i8")]))
     np.savez(folder / "arrays.npz", features=features, labels=labels)
     np.savez_compressed(folder / "compressed.npz", features=features, labels=labels)
     save_numpy_safetensors({"w": features.astype(np.float32)}, str(folder / "w.safetensors"))
     return [
-        Written("numpy/features.npy", "numpy.save", "npy"),
-        Written("numpy/structured.npy", "numpy.save(structured dtype)", "npy"),
+        Written("numpy/features.npy", "numpy.save", "npy", "data-file"),
+        Written("numpy/weights.npy", "numpy.save (named as weights)", "npy"),
+        Written("numpy/structured.npy", "numpy.save(structured dtype)", "npy", "data-file"),
         Written("numpy/arrays.npz", "numpy.savez", "npz"),
         Written("numpy/compressed.npz", "numpy.savez_compressed", "npz"),
         Written("numpy/w.safetensors", "safetensors.numpy.save_file", "safetensors"),
@@ -331,11 +335,15 @@ def write_malicious(root: Path) -> list[Written]:
     joblib.dump({"model": tree, "hook": Payload()}, root / "evil_model.joblib")
     np.save(root / "evil_objects.npy", np.array([Payload()], dtype=object), allow_pickle=True)
     return [
-        Written("evil_state_dict.pt", "torch.save", "pytorch-zip", DANGEROUS_GLOBAL),
-        Written("evil_legacy.pt", "torch.save(legacy)", "pickle", DANGEROUS_GLOBAL),
-        Written("evil_checkpoint.pth", "torch.save(dict)", "pytorch-zip", DANGEROUS_GLOBAL),
-        Written("evil_model.joblib", "joblib.dump", "pickle", DANGEROUS_GLOBAL),
-        Written("evil_objects.npy", "numpy.save(allow_pickle=True)", "npy", DANGEROUS_GLOBAL),
+        Written("evil_state_dict.pt", "torch.save", "pytorch-zip", dangerous=DANGEROUS_GLOBAL),
+        Written("evil_legacy.pt", "torch.save(legacy)", "pickle", dangerous=DANGEROUS_GLOBAL),
+        Written(
+            "evil_checkpoint.pth", "torch.save(dict)", "pytorch-zip", dangerous=DANGEROUS_GLOBAL
+        ),
+        Written("evil_model.joblib", "joblib.dump", "pickle", dangerous=DANGEROUS_GLOBAL),
+        Written(
+            "evil_objects.npy", "numpy.save(allow_pickle=True)", "npy", dangerous=DANGEROUS_GLOBAL
+        ),
     ]
 
 

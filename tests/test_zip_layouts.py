@@ -209,3 +209,20 @@ def test_a_pickle_of_plain_data_is_not_a_model(
 ) -> None:
     found = _classify(tmp_path, name, data)
     assert (found.kind, found.format) == (ArtifactKind.MODEL_ARTIFACT, fmt)
+
+
+@pytest.mark.parametrize(
+    ("name", "descr", "kind"),
+    [
+        ("spkemb/speaker_a0002.npy", "<f4", ArtifactKind.DATA_FILE),
+        ("features/test_x.npy", "<i8", ArtifactKind.DATA_FILE),
+        ("model/weights.npy", "<f4", ArtifactKind.MODEL_ARTIFACT),  # named as a model
+        ("cache/items.npy", "|O", ArtifactKind.MODEL_ARTIFACT),  # objects: a pickle inside
+    ],
+)
+def test_a_numpy_array_of_numbers_is_data(
+    tmp_path: Path, name: str, descr: str, kind: ArtifactKind
+) -> None:
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    found = _classify(tmp_path, name, forge.npy(descr, (2,), bytes(16)))
+    assert (found.kind, found.format) == (kind, "npy")

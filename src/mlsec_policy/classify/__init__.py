@@ -6,8 +6,8 @@ shell script. Model files are recognised by their content before their name, so 
 renamed to ``.txt``, ``.json`` or ``requirements.txt`` — including the ASCII pickles of
 protocols 0 and 1, which have no magic bytes — is still treated as a model artifact. Zip files
 are the one exception to the short peek: their member names decide what they are (see
-:mod:`.archives`), and a pickle that holds only data containers is told from a model pickle
-(see :mod:`.pickles`).
+:mod:`.archives`). A pickle that holds only data containers is told from a model pickle (see
+:mod:`.pickles`), and a NumPy array of numbers is data (see :mod:`.arrays`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from mlsec_policy.classify.archives import (
     model_layout,
     read_members,
 )
+from mlsec_policy.classify.arrays import NUMPY_MAGIC, array_format
 from mlsec_policy.classify.pickles import WHOLE_PICKLE, pickle_format
 from mlsec_policy.classify.pickles import looks_like_pickle as looks_like_pickle
 from mlsec_policy.models import ArtifactKind
@@ -201,6 +202,8 @@ def classify(path: str, head: bytes, members: ZipMembers | None = None) -> Class
 
     if suffix not in DATA_EXTENSIONS:
         sniffed = sniff_model(head, members, lower)
+        if sniffed == "npy-data":
+            return Classification(ArtifactKind.DATA_FILE, "npy")
         if sniffed is not None:
             return Classification(ArtifactKind.MODEL_ARTIFACT, sniffed)
     if _is_archive_name(lower) and _looks_like_archive(head):
@@ -310,7 +313,8 @@ def sniff_model(head: bytes, members: ZipMembers | None = None, name: str = "") 
     """Return a model format name when the first bytes (and a zip's members) say so, else None.
 
     A pickle is ``pickle``, or ``data-pickle`` when the whole file is in ``head``, holds only
-    data containers and its ``name`` does not call it a model (:mod:`.pickles`).
+    data containers and its ``name`` does not call it a model (:mod:`.pickles`); a NumPy
+    array of numbers is ``npy-data`` (:mod:`.arrays`).
     """
     if head.startswith(ZIP_MAGIC):
         if members is not None:
@@ -323,7 +327,9 @@ def sniff_model(head: bytes, members: ZipMembers | None = None, name: str = "") 
         return None
     for magic in MODEL_MAGICS:
         if head.startswith(magic):
-            return {b"GGUF": "gguf", b"\x93NUMPY": "npy"}.get(magic, "hdf5")
+            if magic == NUMPY_MAGIC:
+                return array_format(head, name)
+            return {b"GGUF": "gguf"}.get(magic, "hdf5")
     if looks_like_pickle(head):
         return pickle_format(head, name) if len(head) < PEEK_BYTES else "pickle"
     if len(head) >= 16 and looks_like_safetensors(head):
