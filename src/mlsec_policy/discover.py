@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from mlsec_policy import pathmatch
-from mlsec_policy.classify import PEEK_BYTES, classify
+from mlsec_policy.classify import PEEK_BYTES, classify, classify_file
 from mlsec_policy.errors import TargetError
 from mlsec_policy.models import Artifact, ArtifactKind, GitFacts, Inventory, SkippedFile
 from mlsec_policy.textfile import JsonShape, decode, json_shape
@@ -130,10 +130,10 @@ def _inspect(root: Path, relative: str) -> Artifact | SkippedFile | None:
     try:
         with path.open("rb") as handle:
             head = handle.read(PEEK_BYTES)
+        found = classify_file(path, relative, head, info.st_size)
     except OSError as exc:
         found = classify(relative, b"")
         return SkippedFile(relative, f"cannot be read: {exc.strerror}", found.kind, True)
-    found = classify(relative, head)
     kind, fmt = found.kind, found.format
     complete = info.st_size <= len(head)
     if kind in EMPTY_UNREADABLE and complete and not head.strip():
