@@ -9,6 +9,7 @@ from mlsec_policy.analyzers.infra import (
     image_refs,
     kubernetes_cluster,
     kubernetes_pods,
+    ray_dashboard,
 )
 
 SPECS: tuple[AnalyzerSpec, ...] = (
@@ -19,5 +20,6 @@ SPECS: tuple[AnalyzerSpec, ...] = (
     *kubernetes_cluster.SPECS,
     *compose.SPECS,
     *github_actions.SPECS,
+    ray_dashboard.SPEC,
 )
 """The analyzers of this domain, for the registry."""
