@@ -88,9 +88,7 @@ class Outline:
 
     def content(self, first: int, last: int) -> str:
         """Return lines ``first``..``last`` without comment lines, joined."""
-        return "\n".join(
-            self.lines[n - 1] for n in range(first, last + 1) if self.is_content(n)
-        )
+        return "\n".join(self.lines[n - 1] for n in range(first, last + 1) if self.is_content(n))
 
 
 def key_of(line: str) -> str | None:
