@@ -5,6 +5,7 @@ from mlsec_policy.analyzers.infra import (
     commands,
     compose,
     dockerfile,
+    dockerfile_user,
     github_actions,
     image_refs,
     kubernetes_cluster,
@@ -14,6 +15,7 @@ from mlsec_policy.analyzers.infra import (
 
 SPECS: tuple[AnalyzerSpec, ...] = (
     *dockerfile.SPECS,
+    dockerfile_user.SPEC,
     commands.SPEC,
     image_refs.SPEC,
     *kubernetes_pods.SPECS,

@@ -1,14 +1,11 @@
-"""Dockerfile analyzers: remote ADD, exposed tool ports, missing HEALTHCHECK, a root final user.
+"""Dockerfile analyzers: remote ADD, exposed tool ports, missing HEALTHCHECK.
 
 Runtime properties (which ports the image exposes, whether it declares a health check) are
 judged on the final build stage and the stages it is built from — a builder stage does not
 ship. ``ADD`` of a remote source is judged in every stage: a tampered download poisons the
 build whichever stage fetches it.
 
-Semgrep cannot judge the final user reliably: a ``USER`` in an earlier build stage satisfies a
-``pattern-not-inside`` and hides a final stage that runs as root (checkov misses it too). Here
-the last stage is found, and its own USER instructions — or those of the stages it is built
-from (``FROM builder``) — decide.
+The final user has its own module (:mod:`.dockerfile_user`).
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import no_params, object_params
 from mlsec_policy.analyzers.read.commands import commands
-from mlsec_policy.analyzers.read.dockerfile import Stage, parse, runtime_instructions, stages
+from mlsec_policy.analyzers.read.dockerfile import parse, runtime_instructions, stages
 from mlsec_policy.analyzers.read.yamldoc import sequence
 from mlsec_policy.models import ArtifactKind, JsonValue
 
@@ -104,40 +101,6 @@ def missing_healthcheck(
     )
 
 
-ROOT_USERS = frozenset({"root", "0", "0:0", "root:root", "root:0", "0:root"})
-
-
-def final_stage_root(
-    context: FileContext, params: Mapping[str, JsonValue]
-) -> Iterable[Observation]:
-    """Yield an observation when the final stage runs as root."""
-    all_stages = stages(parse(context.read_text()))
-    if not all_stages:
-        return
-    final = all_stages[-1]
-    user, line = _effective_user(final, all_stages)
-    if user is None:
-        yield Observation(
-            context.at(final.start.line),
-            message="the final build stage never sets USER, so the container runs as root",
-            snippet=f"FROM {final.start.arguments}",
-        )
-    elif user.lower() in ROOT_USERS:
-        yield Observation(
-            context.at(line),
-            message=f"the final build stage runs as {user!r}",
-            snippet=f"USER {user}",
-        )
-
-
-def _effective_user(stage: Stage, all_stages: list[Stage]) -> tuple[str | None, int]:
-    """Return the last USER of the stage, following ``FROM <earlier stage>`` chains."""
-    for instruction in runtime_instructions(all_stages, "USER"):
-        if instruction.arguments:
-            return instruction.arguments.split()[0], instruction.line
-    return None, stage.start.line
-
-
 DOCKERFILE = frozenset({ArtifactKind.DOCKERFILE})
 
 SPECS = (
@@ -166,13 +129,6 @@ SPECS = (
             {"servers": {"type": "string", "format": "regex"}}, required=["servers"]
         ),
         file=missing_healthcheck,
-    ),
-    AnalyzerSpec(
-        name="dockerfile-final-user",
-        description="The final Dockerfile stage runs as root (no USER, or USER root/0).",
-        kinds=DOCKERFILE,
-        params_schema=no_params(),
-        file=final_stage_root,
     ),
 )
 """The analyzers of this module, for the registry."""

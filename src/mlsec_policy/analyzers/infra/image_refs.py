@@ -24,7 +24,7 @@ from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import object_params
 from mlsec_policy.analyzers.read.ci import github_workflow, gitlab_jobs, gitlab_pipeline
 from mlsec_policy.analyzers.read.compose import services
-from mlsec_policy.analyzers.read.dockerfile import parse, stages
+from mlsec_policy.analyzers.read.dockerfile import Instruction, lineage, parse, stages
 from mlsec_policy.analyzers.read.kubernetes import Container, K8sObject, load_objects
 from mlsec_policy.analyzers.read.kustomize import Index, Kustomization, overlays, selects
 from mlsec_policy.analyzers.read.yamldoc import (
@@ -156,9 +156,8 @@ def _sets_image(patch_object: K8sObject, container: Container) -> bool:
     )
 
 
-def dockerfile_images(text: str) -> Iterator[ImageRef]:
-    """Yield the base images of every stage, resolving ``ARG`` defaults declared before FROM."""
-    instructions = parse(text)
+def _global_args(instructions: list[Instruction]) -> dict[str, str]:
+    """Return the defaults of the ``ARG`` instructions declared before the first FROM."""
     defaults: dict[str, str] = {}
     for instruction in instructions:
         if instruction.keyword == "FROM":
@@ -166,18 +165,36 @@ def dockerfile_images(text: str) -> Iterator[ImageRef]:
         if instruction.keyword == "ARG":
             name, _, value = instruction.arguments.partition("=")
             defaults[name.strip()] = value.strip().strip("\"'")
+    return defaults
+
+
+def final_base_image(text: str) -> str | None:
+    """Return the image the final stage is built on (through earlier stages), if it is known."""
+    instructions = parse(text)
+    all_stages = stages(instructions)
+    if not all_stages:
+        return None
+    root = lineage(all_stages[-1], all_stages)[-1]
+    words = [w for w in root.start.arguments.split() if not w.startswith("--")]
+    return substitute(words[0], _global_args(instructions)) if words else None
+
+
+def dockerfile_images(text: str) -> Iterator[ImageRef]:
+    """Yield the base images of every stage, resolving ``ARG`` defaults declared before FROM."""
+    instructions = parse(text)
+    defaults = _global_args(instructions)
     seen_stages: set[str] = set()
     for stage in stages(instructions):
         words = [w for w in stage.start.arguments.split() if not w.startswith("--")]
         if words:
-            image = _substitute(words[0], defaults)
+            image = substitute(words[0], defaults)
             if image and image.lower() != "scratch" and image.lower() not in seen_stages:
                 yield from _judgeable(image, stage.start.line)
         if stage.name:
             seen_stages.add(stage.name.lower())
 
 
-def _substitute(text: str, values: Mapping[str, str]) -> str | None:
+def substitute(text: str, values: Mapping[str, str]) -> str | None:
     """Expand ``$VAR``/``${VAR}``/``${VAR:-default}``; None when a variable has no value."""
     missing = False
 
