@@ -5,6 +5,14 @@ judged on the final build stage and the stages it is built from — a builder st
 ship. ``ADD`` of a remote source is judged in every stage: a tampered download poisons the
 build whichever stage fetches it.
 
+Whether an image *serves* is decided by evidence, not by being a Dockerfile: its start command
+runs a known server (the check's ``servers``), or it has a start command of its own and exposes
+a port for it. An image whose start command is interactive or idle (the check's
+``interactive``: ``sleep infinity``, a shell, sshd, Jupyter) is a workspace, and so is an image
+under ``.devcontainer/``: exposing SSH or a notebook port is its purpose, and it has no
+requests to health-check. An image without a start command of its own inherits its base's and
+serves only if that command is a known server.
+
 The final user has its own module (:mod:`.dockerfile_user`).
 """
 
@@ -53,29 +61,28 @@ def remote_add(context: FileContext, params: Mapping[str, JsonValue]) -> Iterabl
 def exposed_tool_ports(
     context: FileContext, params: Mapping[str, JsonValue]
 ) -> Iterable[Observation]:
-    """Report EXPOSE of ML tool ports (Jupyter, TensorBoard, SSH...) in the shipped image."""
+    """Report EXPOSE of ML tool ports (Jupyter, TensorBoard, SSH...) in a serving image."""
     tools = {int(p) for p in sequence(params.get("ports")) if isinstance(p, int)}
-    for instruction in reversed(runtime_instructions(stages(parse(context.read_text())), "EXPOSE")):
-        for word in instruction.arguments.split():
-            match = _PORT.match(word)
-            if not match:
-                continue
-            first, last = int(match.group(1)), int(match.group(2) or match.group(1))
-            hit = sorted(p for p in tools if first <= p <= last)
-            if hit:
-                yield Observation(
-                    context.at(instruction.line),
-                    message=f"the image exposes port {hit[0]}, used by interactive ML tooling "
-                    "(notebooks, dashboards, SSH) that has no place in a serving image",
-                    key=str(hit[0]),
-                )
+    exposed = runtime_instructions(stages(parse(context.read_text())), "EXPOSE")
+    ranges = [(i, _port_range(word)) for i in exposed for word in i.arguments.split()]
+    api_port = any(r is None or not tools & set(range(r[0], r[1] + 1)) for _i, r in ranges)
+    if not _serves(context, params, exposes=api_port):
+        return
+    for instruction, found in reversed(ranges):
+        hit = sorted(p for p in tools if found and found[0] <= p <= found[1])
+        if hit:
+            yield Observation(
+                context.at(instruction.line),
+                message=f"the image exposes port {hit[0]}, used by interactive ML tooling "
+                "(notebooks, dashboards, SSH) that has no place in a serving image",
+                key=str(hit[0]),
+            )
 
 
 def missing_healthcheck(
     context: FileContext, params: Mapping[str, JsonValue]
 ) -> Iterable[Observation]:
     """Report a serving image (it exposes a port or starts a server) without a HEALTHCHECK."""
-    servers = re.compile(str(params["servers"]), re.IGNORECASE)
     all_stages = stages(parse(context.read_text()))
     if not all_stages:
         return
@@ -83,10 +90,7 @@ def missing_healthcheck(
     if checks and checks[0].arguments.strip().upper() != "NONE":
         return
     exposes = bool(runtime_instructions(all_stages, "EXPOSE"))
-    starts_server = any(
-        command.source == "start" and servers.search(command.text) for command in commands(context)
-    )
-    if not (exposes or starts_server):
+    if not _serves(context, params, exposes=exposes):
         return
     if checks:
         yield Observation(
@@ -99,6 +103,31 @@ def missing_healthcheck(
         message="the image serves requests but declares no HEALTHCHECK, so a hung model "
         "server keeps receiving traffic",
     )
+
+
+def _serves(context: FileContext, params: Mapping[str, JsonValue], *, exposes: bool) -> bool:
+    """Return True when the image's start command (and ports) say it serves requests."""
+    if "/.devcontainer/" in f"/{context.artifact.path}":
+        return False
+    starts = " ".join(c.text for c in commands(context) if c.source == "start").strip()
+    interactive = params.get("interactive")
+    if starts and interactive and re.search(str(interactive), starts, re.IGNORECASE):
+        return False
+    servers = params.get("servers")
+    if servers and re.search(str(servers), starts, re.IGNORECASE):
+        return True
+    return bool(starts) and exposes
+
+
+def _port_range(word: str) -> tuple[int, int] | None:
+    match = _PORT.match(word)
+    return (int(match.group(1)), int(match.group(2) or match.group(1))) if match else None
+
+
+SERVING_PARAMS = {
+    "servers": {"type": "string", "format": "regex"},
+    "interactive": {"type": "string", "format": "regex"},
+}
 
 
 DOCKERFILE = frozenset({ArtifactKind.DOCKERFILE})
@@ -116,7 +145,10 @@ SPECS = (
         description="EXPOSE of ML tooling ports in the final image.",
         kinds=DOCKERFILE,
         params_schema=object_params(
-            {"ports": {"type": "array", "minItems": 1, "items": {"type": "integer"}}},
+            {
+                "ports": {"type": "array", "minItems": 1, "items": {"type": "integer"}},
+                **SERVING_PARAMS,
+            },
             required=["ports"],
         ),
         file=exposed_tool_ports,
@@ -125,9 +157,7 @@ SPECS = (
         name="dockerfile-healthcheck",
         description="Serving images (EXPOSE or a server start command) without HEALTHCHECK.",
         kinds=DOCKERFILE,
-        params_schema=object_params(
-            {"servers": {"type": "string", "format": "regex"}}, required=["servers"]
-        ),
+        params_schema=object_params(SERVING_PARAMS, required=["servers"]),
         file=missing_healthcheck,
     ),
 )
