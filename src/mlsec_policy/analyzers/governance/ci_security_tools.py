@@ -4,7 +4,8 @@ A check lists categories (static analysis, dependency audit, model scanning...),
 regular expression over the text of CI pipeline files and the pre-commit configuration. A
 category may apply only when the repository holds files of some kinds (model scanning only
 where there are models). One finding per category that no pipeline runs is attached to the
-first CI file.
+first CI file; its message names the categories CI does run and where, so it is clear which
+part is missing.
 """
 
 from __future__ import annotations
@@ -28,22 +29,30 @@ def ci_security_tools(
     if not pipelines:
         return
     hooks = [a for a in context.all_artifacts if a.format == "pre-commit"]
-    sources = [*pipelines, *hooks]
-    text = "\n".join(
-        context.file(a).read_bytes(_READ_LIMIT).decode("utf-8", errors="replace") for a in sources
-    )
+    texts = [
+        (a.path, context.file(a).read_bytes(_READ_LIMIT).decode("utf-8", errors="replace"))
+        for a in (*pipelines, *hooks)
+    ]
     present = {a.kind.value for a in context.all_artifacts}
+    found: dict[str, str] = {}
+    missing: list[str] = []
     for category in sequence(params.get("categories")):
         entry = mapping(category)
         needs = {str(k) for k in sequence(entry.get("when-kinds"))}
         if needs and not needs & present:
             continue
-        if re.search(str(entry["regex"]), text, re.IGNORECASE | re.MULTILINE):
-            continue
         name = str(entry["name"])
+        regex = re.compile(str(entry["regex"]), re.IGNORECASE | re.MULTILINE)
+        where = next((path for path, text in texts if regex.search(text)), None)
+        if where is None:
+            missing.append(name)
+        else:
+            found[name] = where
+    ran = "; ".join(f"it does run {name.split(' (')[0]} ({where})" for name, where in found.items())
+    for name in missing:
         yield Observation(
             Location(pipelines[0].path),
-            message=f"no CI pipeline runs {name}",
+            message=f"no CI pipeline runs {name}" + (f"; {ran}" if ran else ""),
             key=name,
         )
 
