@@ -4,6 +4,7 @@ from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.infra import (
     commands,
     compose,
+    deployment,
     dockerfile,
     dockerfile_user,
     github_actions,
@@ -21,6 +22,7 @@ SPECS: tuple[AnalyzerSpec, ...] = (
     *kubernetes_pods.SPECS,
     *kubernetes_cluster.SPECS,
     *compose.SPECS,
+    deployment.SPEC,
     *github_actions.SPECS,
     ray_dashboard.SPEC,
 )

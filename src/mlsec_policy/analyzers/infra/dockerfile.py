@@ -66,7 +66,7 @@ def exposed_tool_ports(
     exposed = runtime_instructions(stages(parse(context.read_text())), "EXPOSE")
     ranges = [(i, _port_range(word)) for i in exposed for word in i.arguments.split()]
     api_port = any(r is None or not tools & set(range(r[0], r[1] + 1)) for _i, r in ranges)
-    if not _serves(context, params, exposes=api_port):
+    if not serves(context, params, exposes=api_port):
         return
     for instruction, found in reversed(ranges):
         hit = sorted(p for p in tools if found and found[0] <= p <= found[1])
@@ -90,7 +90,7 @@ def missing_healthcheck(
     if checks and checks[0].arguments.strip().upper() != "NONE":
         return
     exposes = bool(runtime_instructions(all_stages, "EXPOSE"))
-    if not _serves(context, params, exposes=exposes):
+    if not serves(context, params, exposes=exposes):
         return
     if checks:
         yield Observation(
@@ -105,7 +105,7 @@ def missing_healthcheck(
     )
 
 
-def _serves(context: FileContext, params: Mapping[str, JsonValue], *, exposes: bool) -> bool:
+def serves(context: FileContext, params: Mapping[str, JsonValue], *, exposes: bool) -> bool:
     """Return True when the image's start command (and ports) say it serves requests."""
     if "/.devcontainer/" in f"/{context.artifact.path}":
         return False
