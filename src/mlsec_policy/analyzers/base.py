@@ -71,6 +71,9 @@ class FileContext:
     """Every control id the loaded policy defines (for analyzers that check references)."""
     hash_cache: Path | None = None
     """File where integrity analyzers may remember digests (None: no cache)."""
+    inventory: tuple[Artifact, ...] = ()
+    """Every artifact of the scan, to find the files that give this one its meaning (the
+    kustomizations that build a manifest, the workflow a job calls); empty when unknown."""
 
     @property
     def path(self) -> Path:
@@ -111,7 +114,9 @@ class RepoContext:
 
     def file(self, artifact: Artifact) -> FileContext:
         """Return a file context for one artifact."""
-        return FileContext(self.root, artifact, self.known_controls, self.hash_cache)
+        return FileContext(
+            self.root, artifact, self.known_controls, self.hash_cache, self.all_artifacts
+        )
 
 
 P = TypeVar("P", bound="DataclassInstance")

@@ -78,7 +78,9 @@ class NativeEngine:
                     continue
                 key = (spec.name, params_key, artifact.path)
                 if key not in cache:
-                    context_file = FileContext(root, artifact, self.known_controls, self.hash_cache)
+                    context_file = FileContext(
+                        root, artifact, self.known_controls, self.hash_cache, inventory.artifacts
+                    )
                     cache[key] = _call(partial(file_fn, context_file, check.params))
                 hits.extend(_hits(check, cache[key][0]))
                 failure = cache[key][1]

@@ -4,7 +4,8 @@ A check lists categories (static analysis, dependency audit, model scanning...),
 regular expression over the text of CI pipeline files and the pre-commit configuration. A
 category may apply only when the repository holds files of some kinds (model scanning only
 where there are models). One finding per category that no pipeline runs is attached to the
-first CI file.
+first CI file; its message names the categories CI does run and where, so it is clear which
+part is missing.
 """
 
 from __future__ import annotations
@@ -44,21 +45,29 @@ def ci_security_tools(context: RepoContext, params: CiSecurityTools) -> Iterable
     if not pipelines:
         return
     hooks = [a for a in context.all_artifacts if a.format == "pre-commit"]
-    sources = [*pipelines, *hooks]
-    text = "\n".join(
-        context.file(a).read_bytes(_READ_LIMIT).decode("utf-8", errors="replace") for a in sources
-    )
+    texts = [
+        (a.path, context.file(a).read_bytes(_READ_LIMIT).decode("utf-8", errors="replace"))
+        for a in (*pipelines, *hooks)
+    ]
     present = {a.kind for a in context.all_artifacts}
+    found: dict[str, str] = {}
+    missing: list[str] = []
     for category in params.categories:
         needs = set(category.when_kinds)
         if needs and not needs & present:
             continue
-        if re.search(category.regex, text, re.IGNORECASE | re.MULTILINE):
-            continue
+        regex = re.compile(category.regex, re.IGNORECASE | re.MULTILINE)
+        where = next((path for path, text in texts if regex.search(text)), None)
+        if where is None:
+            missing.append(category.name)
+        else:
+            found[category.name] = where
+    ran = "; ".join(f"it does run {name.split(' (')[0]} ({where})" for name, where in found.items())
+    for name in missing:
         yield Observation(
             Location(pipelines[0].path),
-            message=f"no CI pipeline runs {category.name}",
-            key=category.name,
+            message=f"no CI pipeline runs {name}" + (f"; {ran}" if ran else ""),
+            key=name,
         )
 
 

@@ -52,7 +52,7 @@ def command_patterns(context: FileContext, params: CommandPatterns) -> Iterable[
                 line = command.line
                 if command.last > command.line:
                     lines = lines or context.read_text().splitlines()
-                    line = _line_of(lines, command, match.group(0).split()[0])
+                    line = _line_of(lines, command, match.group(0))
                 yield Observation(
                     context.at(line),
                     message=message,
@@ -62,11 +62,20 @@ def command_patterns(context: FileContext, params: CommandPatterns) -> Iterable[
                 break
 
 
-def _line_of(lines: list[str], command: Command, word: str) -> int:
-    """Return the physical line of a multi-line command where ``word`` appears."""
-    for number in range(command.line, min(command.last, len(lines)) + 1):
-        if word in lines[number - 1]:
-            return number
+def _line_of(lines: list[str], command: Command, matched: str) -> int:
+    """Return the physical line of a multi-line command where the matched text starts.
+
+    The most specific piece of the match found on one line wins: the whole match, then its
+    first three, two and one words (a package list naming ``curl`` earlier in the same RUN
+    must not take the anchor from the ``curl ... | sh`` it does not belong to).
+    """
+    words = matched.split()
+    pieces = [" ".join(words)] + [" ".join(words[:n]) for n in (3, 2, 1) if n < len(words)]
+    span = range(command.line, min(command.last, len(lines)) + 1)
+    for piece in pieces:
+        for number in span:
+            if piece in " ".join(lines[number - 1].split()):
+                return number
     return command.line
 
 

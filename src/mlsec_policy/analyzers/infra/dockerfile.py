@@ -1,14 +1,19 @@
-"""Dockerfile analyzers: remote ADD, exposed tool ports, missing HEALTHCHECK, a root final user.
+"""Dockerfile analyzers: remote ADD, exposed tool ports, missing HEALTHCHECK.
 
 Runtime properties (which ports the image exposes, whether it declares a health check) are
 judged on the final build stage and the stages it is built from — a builder stage does not
 ship. ``ADD`` of a remote source is judged in every stage: a tampered download poisons the
 build whichever stage fetches it.
 
-Semgrep cannot judge the final user reliably: a ``USER`` in an earlier build stage satisfies a
-``pattern-not-inside`` and hides a final stage that runs as root (checkov misses it too). Here
-the last stage is found, and its own USER instructions — or those of the stages it is built
-from (``FROM builder``) — decide.
+Whether an image *serves* is decided by evidence, not by being a Dockerfile: its start command
+runs a known server (the check's ``servers``), or it has a start command of its own and exposes
+a port for it. An image whose start command is interactive or idle (the check's
+``interactive``: ``sleep infinity``, a shell, sshd, Jupyter) is a workspace, and so is an image
+under ``.devcontainer/``: exposing SSH or a notebook port is its purpose, and it has no
+requests to health-check. An image without a start command of its own inherits its base's and
+serves only if that command is a known server.
+
+The final user has its own module (:mod:`.dockerfile_user`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
 from mlsec_policy.analyzers.read.commands import commands
-from mlsec_policy.analyzers.read.dockerfile import Stage, parse, runtime_instructions, stages
+from mlsec_policy.analyzers.read.dockerfile import parse, runtime_instructions, stages
 from mlsec_policy.models import ArtifactKind
 
 _URL = re.compile(r"^(https?://|git@|ssh://)", re.IGNORECASE)
@@ -34,6 +39,10 @@ class ToolPorts:
 
     ports: tuple[int, ...]
     """Ports of interactive ML tooling (Jupyter, TensorBoard, SSH...)."""
+    servers: str | None = None
+    """A regular expression over start commands that says the image serves requests."""
+    interactive: str | None = None
+    """A regular expression over start commands that says the image is a workspace."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,8 @@ class Healthcheck:
 
     servers: str
     """A regular expression over start commands that says the image serves requests."""
+    interactive: str | None = None
+    """A regular expression over start commands that says the image is a workspace."""
 
 
 def remote_add(context: FileContext, params: NoParams) -> Iterable[Observation]:
@@ -70,27 +81,26 @@ def remote_add(context: FileContext, params: NoParams) -> Iterable[Observation]:
 
 
 def exposed_tool_ports(context: FileContext, params: ToolPorts) -> Iterable[Observation]:
-    """Report EXPOSE of ML tool ports (Jupyter, TensorBoard, SSH...) in the shipped image."""
+    """Report EXPOSE of ML tool ports (Jupyter, TensorBoard, SSH...) in a serving image."""
     tools = set(params.ports)
-    for instruction in reversed(runtime_instructions(stages(parse(context.read_text())), "EXPOSE")):
-        for word in instruction.arguments.split():
-            match = _PORT.match(word)
-            if not match:
-                continue
-            first, last = int(match.group(1)), int(match.group(2) or match.group(1))
-            hit = sorted(p for p in tools if first <= p <= last)
-            if hit:
-                yield Observation(
-                    context.at(instruction.line),
-                    message=f"the image exposes port {hit[0]}, used by interactive ML tooling "
-                    "(notebooks, dashboards, SSH) that has no place in a serving image",
-                    key=str(hit[0]),
-                )
+    exposed = runtime_instructions(stages(parse(context.read_text())), "EXPOSE")
+    ranges = [(i, _port_range(word)) for i in exposed for word in i.arguments.split()]
+    api_port = any(r is None or not tools & set(range(r[0], r[1] + 1)) for _i, r in ranges)
+    if not serves(context, params.servers, params.interactive, exposes=api_port):
+        return
+    for instruction, found in reversed(ranges):
+        hit = sorted(p for p in tools if found and found[0] <= p <= found[1])
+        if hit:
+            yield Observation(
+                context.at(instruction.line),
+                message=f"the image exposes port {hit[0]}, used by interactive ML tooling "
+                "(notebooks, dashboards, SSH) that has no place in a serving image",
+                key=str(hit[0]),
+            )
 
 
 def missing_healthcheck(context: FileContext, params: Healthcheck) -> Iterable[Observation]:
     """Report a serving image (it exposes a port or starts a server) without a HEALTHCHECK."""
-    servers = re.compile(params.servers, re.IGNORECASE)
     all_stages = stages(parse(context.read_text()))
     if not all_stages:
         return
@@ -98,10 +108,7 @@ def missing_healthcheck(context: FileContext, params: Healthcheck) -> Iterable[O
     if checks and checks[0].arguments.strip().upper() != "NONE":
         return
     exposes = bool(runtime_instructions(all_stages, "EXPOSE"))
-    starts_server = any(
-        command.source == "start" and servers.search(command.text) for command in commands(context)
-    )
-    if not (exposes or starts_server):
+    if not serves(context, params.servers, params.interactive, exposes=exposes):
         return
     if checks:
         yield Observation(
@@ -116,36 +123,26 @@ def missing_healthcheck(context: FileContext, params: Healthcheck) -> Iterable[O
     )
 
 
-ROOT_USERS = frozenset({"root", "0", "0:0", "root:root", "root:0", "0:root"})
+def serves(
+    context: FileContext, servers: str | None, interactive: str | None, *, exposes: bool
+) -> bool:
+    """Return True when the image's start command (and ports) say it serves requests.
+
+    ``servers`` and ``interactive`` are the check's regular expressions (None: not given).
+    """
+    if "/.devcontainer/" in f"/{context.artifact.path}":
+        return False
+    starts = " ".join(c.text for c in commands(context) if c.source == "start").strip()
+    if starts and interactive and re.search(interactive, starts, re.IGNORECASE):
+        return False
+    if servers and re.search(servers, starts, re.IGNORECASE):
+        return True
+    return bool(starts) and exposes
 
 
-def final_stage_root(context: FileContext, params: NoParams) -> Iterable[Observation]:
-    """Yield an observation when the final stage runs as root."""
-    all_stages = stages(parse(context.read_text()))
-    if not all_stages:
-        return
-    final = all_stages[-1]
-    user, line = _effective_user(final, all_stages)
-    if user is None:
-        yield Observation(
-            context.at(final.start.line),
-            message="the final build stage never sets USER, so the container runs as root",
-            snippet=f"FROM {final.start.arguments}",
-        )
-    elif user.lower() in ROOT_USERS:
-        yield Observation(
-            context.at(line),
-            message=f"the final build stage runs as {user!r}",
-            snippet=f"USER {user}",
-        )
-
-
-def _effective_user(stage: Stage, all_stages: list[Stage]) -> tuple[str | None, int]:
-    """Return the last USER of the stage, following ``FROM <earlier stage>`` chains."""
-    for instruction in runtime_instructions(all_stages, "USER"):
-        if instruction.arguments:
-            return instruction.arguments.split()[0], instruction.line
-    return None, stage.start.line
+def _port_range(word: str) -> tuple[int, int] | None:
+    match = _PORT.match(word)
+    return (int(match.group(1)), int(match.group(2) or match.group(1))) if match else None
 
 
 DOCKERFILE = frozenset({ArtifactKind.DOCKERFILE})
@@ -171,13 +168,6 @@ SPECS = (
         kinds=DOCKERFILE,
         params=Params.beside(Healthcheck, __name__, "dockerfile-healthcheck"),
         file=missing_healthcheck,
-    ),
-    AnalyzerSpec(
-        name="dockerfile-final-user",
-        description="The final Dockerfile stage runs as root (no USER, or USER root/0).",
-        kinds=DOCKERFILE,
-        params=NO_PARAMS,
-        file=final_stage_root,
     ),
 )
 """The analyzers of this module, for the registry."""

@@ -7,12 +7,19 @@ controls, and which refs point at a pull request's code are check parameters: po
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
+from mlsec_policy.analyzers.base import (
+    AnalyzerError,
+    AnalyzerSpec,
+    FileContext,
+    FileSkipped,
+    Observation,
+)
 from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.ci import Job, Workflow, github_workflow, line_containing
 from mlsec_policy.analyzers.read.yamldoc import mapping
@@ -157,7 +164,11 @@ def _scripts(job: Job) -> Iterator[tuple[tuple[str | int, ...], str]]:
 
 
 def permissions(context: FileContext, params: Permissions) -> Iterable[Observation]:
-    """Report write-all permissions, or a workflow that leaves a job on the default token."""
+    """Report write-all permissions, or a workflow that leaves a job on the default token.
+
+    A job that calls a local reusable workflow restricting its own permissions is not left on
+    the default token.
+    """
     workflow = github_workflow(context)
     if workflow is None or workflow.data.get("runs"):
         return
@@ -166,14 +177,40 @@ def permissions(context: FileContext, params: Permissions) -> Iterable[Observati
     jobs = list(workflow.jobs())
     if "write-all" in report:
         yield from _write_all(context, workflow, top, jobs)
-    if "missing" in report and top is None and any("permissions" not in j.data for j in jobs):
-        bare = [j.id for j in jobs if "permissions" not in j.data]
+    bare = [j.id for j in jobs if "permissions" not in j.data and not _restricted_call(context, j)]
+    if "missing" in report and top is None and bare:
         yield Observation(
             context.at(workflow.doc.line(("jobs",))),
             message="the workflow sets no top-level permissions, so job(s) "
             + ", ".join(bare)
             + " get the repository's default token, which may be read-write",
         )
+
+
+def _restricted_call(context: FileContext, job: Job) -> bool:
+    """Return True when a job calls a local reusable workflow that restricts its own token.
+
+    A called workflow can only narrow the token its caller passes, so a ``permissions`` block
+    at its top (or on each of its jobs) bounds what the calling job gets.
+    """
+    uses = job.data.get("uses")
+    if not isinstance(uses, str) or not uses.startswith("./"):
+        return False
+    path = posixpath.normpath(uses.split("@", 1)[0])
+    called = next((a for a in context.inventory if a.path == path), None)
+    if called is None:
+        return False
+    try:
+        workflow = github_workflow(FileContext(context.root, called))
+    except (AnalyzerError, FileSkipped):
+        return False
+    if workflow is None:
+        return False
+    top = workflow.data.get("permissions")
+    if top is not None:
+        return not _grants_write_all(top)
+    jobs = list(workflow.jobs())
+    return bool(jobs) and all("permissions" in j.data for j in jobs)
 
 
 def _write_all(

@@ -15,21 +15,26 @@ from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.infra.tools import ExposedTools
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
 from mlsec_policy.analyzers.read.kubernetes import K8sObject, load_objects
-from mlsec_policy.analyzers.read.yamldoc import mapping, sequence, unconditional
-from mlsec_policy.models import ArtifactKind
+from mlsec_policy.analyzers.read.yamldoc import is_true, mapping, sequence, unconditional
+from mlsec_policy.models import ArtifactKind, JsonValue, Severity
 
 EXPOSED_TYPES = frozenset({"LoadBalancer", "NodePort"})
 TLS_ANNOTATIONS = re.compile(
     r"(certificate-arn|ssl-cert|pre-shared-cert|managed-certificates)", re.IGNORECASE
 )
 """Annotations by which a cloud load balancer terminates TLS in front of an Ingress."""
+TLS_SWITCHES = re.compile(r"(/ssl-passthrough|/router\.tls)$", re.IGNORECASE)
+"""Annotations that, set to true, keep TLS on: nginx passes the client's TLS through to the
+backend untouched (end to end); Traefik terminates it on the router with its own certificate."""
 
 
 def exposed_tools(context: FileContext, params: ExposedTools) -> Iterable[Observation]:
     """Report LoadBalancer/NodePort Services whose ports or names say they front an ML tool."""
     ports = set(params.ports)
     names = params.name_pattern()
-    for obj in load_objects(context):
+    objects = load_objects(context)
+    named = _named_ports(objects)
+    for obj in objects:
         if obj.kind != "Service":
             continue
         spec = mapping(obj.data.get("spec"))
@@ -40,18 +45,46 @@ def exposed_tools(context: FileContext, params: ExposedTools) -> Iterable[Observ
         named_tool = names is not None and any(names.search(label) for label in labels)
         for index, port in enumerate(sequence(spec.get("ports"))):
             entry = mapping(port)
-            numbers = {entry.get("port"), entry.get("targetPort")}
             port_name = str(entry.get("name") or "")
-            tool_port = bool(ports & {n for n in numbers if isinstance(n, int)})
+            tool_port = bool(ports & _reached(entry, named))
             tool_name = named_tool or (names is not None and bool(names.search(port_name)))
             if not (tool_port or tool_name):
                 continue
+            reached = sorted(_reached(entry, named) - {entry.get("port")})
+            via = f" (container port {reached[0]})" if reached else ""
             yield Observation(
                 context.at(obj.doc.value_line(("spec", "ports", index))),
-                message=f"Service/{obj.name} exposes port {entry.get('port')} of an ML tool "
+                message=f"Service/{obj.name} exposes port {entry.get('port')}{via} of an ML tool "
                 f"through a {kind} service, outside the cluster",
                 key=str(entry.get("port")),
             )
+
+
+def _named_ports(objects: list[K8sObject]) -> dict[str, set[int]]:
+    """Return the container port numbers of the file's pods, by port name."""
+    named: dict[str, set[int]] = {}
+    for obj in objects:
+        for pod in obj.pods():
+            for container in pod.containers:
+                for port in sequence(container.data.get("ports")):
+                    name, number = mapping(port).get("name"), mapping(port).get("containerPort")
+                    if isinstance(name, str) and isinstance(number, int):
+                        named.setdefault(name, set()).add(number)
+    return named
+
+
+def _reached(entry: Mapping[str, JsonValue], named: Mapping[str, set[int]]) -> set[int]:
+    """Return the container port(s) a Service port forwards to: its target, not its number.
+
+    A Service port 8888 that targets a token-checking proxy on 8988 fronts the proxy, not a
+    notebook; a named target is looked up among the file's container ports.
+    """
+    target, number = entry.get("targetPort"), entry.get("port")
+    if isinstance(target, int) and not isinstance(target, bool):
+        return {target}
+    if isinstance(target, str) and target in named:
+        return named[target]
+    return {number} if isinstance(number, int) and not isinstance(number, bool) else set()
 
 
 def rbac_wildcards(context: FileContext, params: NoParams) -> Iterable[Observation]:
@@ -76,12 +109,32 @@ def _wildcard_rules(context: FileContext, obj: K8sObject) -> Iterable[Observatio
             for field in ("verbs", "resources", "apiGroups")
             if "*" in [str(v) for v in sequence(entry.get(field))]
         ]
-        if {"verbs", "resources"} & set(wild):
+        if not {"verbs", "resources"} & set(wild):
+            continue
+        line = context.at(obj.doc.value_line(("rules", index)))
+        groups = [str(g) for g in sequence(entry.get("apiGroups"))]
+        if wild == ["verbs"] and groups and all(_custom_group(g) for g in groups):
+            resources = ", ".join(str(r) for r in sequence(entry.get("resources")))
             yield Observation(
-                context.at(obj.doc.value_line(("rules", index))),
-                message=f"{obj.kind}/{obj.name} grants '*' in {' and '.join(wild)}",
+                line,
+                message=f"{obj.kind}/{obj.name} grants every verb on {resources} "
+                f"({', '.join(groups)}): full control of these custom resources, which is what "
+                "an admin role for them is for; bind it only to their administrators",
+                severity=Severity.MEDIUM,
                 key=str(index),
             )
+            continue
+        yield Observation(
+            line,
+            message=f"{obj.kind}/{obj.name} grants '*' in {' and '.join(wild)}",
+            key=str(index),
+        )
+
+
+def _custom_group(group: str) -> bool:
+    """Return True for an API group of custom resources (not core, not a Kubernetes group)."""
+    name = group.strip().lower()
+    return "." in name and not name.endswith((".k8s.io", ".kubernetes.io")) and "*" not in name
 
 
 def ingress_tls(context: FileContext, params: NoParams) -> Iterable[Observation]:
@@ -96,6 +149,8 @@ def ingress_tls(context: FileContext, params: NoParams) -> Iterable[Observation]
             continue
         annotations = mapping(mapping(obj.data.get("metadata")).get("annotations"))
         if any(TLS_ANNOTATIONS.search(str(key)) for key in annotations):
+            continue
+        if any(TLS_SWITCHES.search(str(k)) and is_true(v) for k, v in annotations.items()):
             continue
         if not sequence(spec.get("rules")) and "defaultBackend" not in spec:
             continue

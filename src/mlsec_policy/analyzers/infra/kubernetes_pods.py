@@ -4,7 +4,9 @@ Each analyzer walks the pods of a manifest (see :mod:`mlsec_policy.analyzers.rea
 reports at the line of the offending setting, or — for a missing setting — at the container or
 pod it is missing from. "Missing" is only claimed when it is certain: a container that is a
 fragment (a kustomize patch without an image) or a Helm template that injects content into the
-node in question is left alone.
+node in question is left alone. So is a kustomize patch (a file a kustomization applies with
+``patches``/``patchesStrategicMerge``): it says what changes, not the whole object, so it is
+never judged for what it lacks — its base is — only for a security setting it weakens.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Literal
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
 from mlsec_policy.analyzers.read.kubernetes import Container, K8sObject, PodSpec, load_objects
+from mlsec_policy.analyzers.read.kustomize import overlays
 from mlsec_policy.analyzers.read.yamldoc import (
     is_templated_value,
     is_true,
@@ -151,6 +154,9 @@ def _matches(path: str, patterns: Sequence[str]) -> bool:
 def security_context(context: FileContext, params: SecurityContext) -> Iterable[Observation]:
     """Report containers whose security context lacks the hardening settings required."""
     required = params.require
+    if _is_patch(context):
+        yield from _weakened(context)
+        return
     for obj in load_objects(context):
         for pod in obj.pods():
             pod_context = mapping(pod.data.get("securityContext"))
@@ -174,6 +180,39 @@ def security_context(context: FileContext, params: SecurityContext) -> Iterable[
                         message=f"{_label(obj, container)} does not set "
                         + ", ".join(missing)
                         + " in its securityContext",
+                    )
+
+
+def _is_patch(context: FileContext) -> bool:
+    return overlays(context).is_patch(context.artifact.path)
+
+
+def _weakened(context: FileContext) -> Iterator[Observation]:
+    """Report a patch that turns a container (or its pod) to root or a writable root."""
+    for obj in load_objects(context):
+        for pod in obj.pods():
+            places = [(pod.path, obj.doc, _label(obj), mapping(pod.data.get("securityContext")))]
+            places.extend(
+                (c.path, obj.doc, _label(obj, c), mapping(c.data.get("securityContext")))
+                for c in pod.containers
+            )
+            for path, doc, label, security in places:
+                user = security.get("runAsUser")
+                root_user = isinstance(user, int) and not isinstance(user, bool) and user == 0
+                for key in ("runAsNonRoot", "runAsUser"):
+                    if (key == "runAsUser" and root_user) or (
+                        key == "runAsNonRoot" and security.get(key) is False
+                    ):
+                        yield Observation(
+                            context.at(doc.line((*path, "securityContext", key))),
+                            message=f"the patch makes {label} run as root ({key}: "
+                            f"{str(security.get(key)).lower()})",
+                            key=key,
+                        )
+                if security.get("readOnlyRootFilesystem") is False:
+                    yield Observation(
+                        context.at(doc.line((*path, "securityContext", "readOnlyRootFilesystem"))),
+                        message=f"the patch gives {label} a writable root filesystem",
                     )
 
 
@@ -204,6 +243,8 @@ def _non_root(own: Mapping[str, JsonValue], pod: Mapping[str, JsonValue]) -> boo
 def resource_limits(context: FileContext, params: ResourceLimits) -> Iterable[Observation]:
     """Report containers without limits for the listed resources (and for GPUs they request)."""
     wanted = params.resources or ("cpu", "memory")
+    if _is_patch(context):
+        return
     for obj in load_objects(context):
         for pod in obj.pods():
             for container in pod.containers:
@@ -227,6 +268,8 @@ def resource_limits(context: FileContext, params: ResourceLimits) -> Iterable[Ob
 def probes(context: FileContext, params: Probes) -> Iterable[Observation]:
     """Report serving containers (long-running, with ports) that lack health probes."""
     wanted = params.probes or ("readinessProbe", "livenessProbe")
+    if _is_patch(context):
+        return
     for obj in load_objects(context):
         if not obj.serving:
             continue
@@ -247,6 +290,8 @@ def probes(context: FileContext, params: Probes) -> Iterable[Observation]:
 
 def service_account_token(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Report serving pods on the default service account that still mount its API token."""
+    if _is_patch(context):
+        return
     for obj in load_objects(context):
         if not obj.serving:
             continue

@@ -1,3 +1,2 @@
 #!/bin/sh
-# ruleid: ray-dashboard-all-interfaces
 ray start --head --port=6379 --dashboard-host=0.0.0.0

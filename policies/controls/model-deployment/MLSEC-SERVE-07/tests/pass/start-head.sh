@@ -1,3 +1,2 @@
 #!/bin/sh
-# ok: ray-dashboard-all-interfaces
 ray start --head --port=6379
