@@ -18,6 +18,7 @@ from mlsec_policy.analyzers import (
     integrity,
     model_artifacts,
     notebooks,
+    pycode,
     secrets,
     web_routes,
 )
@@ -33,6 +34,7 @@ ANALYZERS: dict[str, AnalyzerSpec] = {
         *governance.SPECS,
         *dependencies.SPECS,
         *notebooks.SPECS,
+        *pycode.SPECS,
         *data_files.SPECS,
         *web_routes.SPECS,
     )

@@ -1,0 +1,78 @@
+"""A Python file or notebook as one syntax tree, with each line traced back to the file."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from mlsec_policy.analyzers.base import AnalyzerError, FileContext
+from mlsec_policy.analyzers.read.pyflow import parse_module
+from mlsec_policy.models import ArtifactKind, Location
+from mlsec_policy.views.base import View, ViewError
+from mlsec_policy.views.notebook import notebook_view
+
+SNIPPET_LINES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PythonSource:
+    """The parsed code of one artifact."""
+
+    path: str
+    tree: ast.Module
+    lines: tuple[str, ...]
+    """The parsed text by line (the Python view, for a notebook)."""
+    view: View | None = None
+
+    def location(self, node: ast.expr | ast.stmt) -> Location:
+        """Return where ``node`` sits in the original file."""
+        end = node.end_lineno or node.lineno
+        if self.view is None:
+            return Location(self.path, node.lineno, node.col_offset + 1, end)
+        origin = self.view.origin(node.lineno)
+        return Location(self.path, origin.line, cell=origin.cell)
+
+    def snippet(self, node: ast.expr | ast.stmt) -> str:
+        """Return the first lines of the source of ``node``."""
+        end = min(node.end_lineno or node.lineno, node.lineno + SNIPPET_LINES - 1)
+        return "\n".join(self.lines[node.lineno - 1 : end]).strip()
+
+
+def read_source(context: FileContext) -> PythonSource:
+    """Parse a Python file or the code cells of a notebook; raise AnalyzerError when broken.
+
+    A notebook cell that does not parse is left out (the other cells are still read).
+    """
+    text = context.read_text()
+    path = context.artifact.path
+    if context.artifact.kind is not ArtifactKind.NOTEBOOK:
+        try:
+            tree = parse_module(text)
+        except (SyntaxError, ValueError) as exc:
+            raise AnalyzerError(
+                f"the file is not valid Python: {exc}",
+                kind="parse-error",
+                line=getattr(exc, "lineno", None),
+                hint=f"fix the syntax, or leave the file out with --exclude {path}",
+            ) from None
+        return PythonSource(path, tree, tuple(text.split("\n")))
+    try:
+        view = notebook_view(text, PurePosixPath(path).stem)
+    except ViewError as exc:
+        raise AnalyzerError(
+            f"the notebook cannot be read: {exc.message}",
+            kind="parse-error",
+            line=exc.line,
+            hint="open and save it in Jupyter to repair it, or exclude it",
+        ) from None
+    cells = [origin.cell.index if origin.cell else 0 for origin in view.origins or ()]
+    try:
+        tree = parse_module(view.text, cells)
+    except (SyntaxError, ValueError) as exc:
+        raise AnalyzerError(
+            f"the notebook's code cells are not valid Python together: {exc}",
+            kind="parse-error",
+            hint=f"fix the syntax, or leave the notebook out with --exclude {path}",
+        ) from None
+    return PythonSource(path, tree, tuple(view.text.split("\n")), view)
