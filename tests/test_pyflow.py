@@ -207,3 +207,40 @@ def test_a_notebook_cell_that_does_not_parse_is_left_out() -> None:
     assert [type(node).__name__ for node in tree.body] == ["Assign", "Assign"]
     with pytest.raises(SyntaxError):
         parse_module(text)
+
+
+def texts_and_holes(source: str) -> list[str]:
+    """Return the pieces of the first argument of ``sink(...)``: text as is, holes as <name>."""
+    from mlsec_policy.analyzers.read.pystrings import pieces
+
+    for call, values in calls(ast.parse(textwrap.dedent(source))):
+        if isinstance(call.func, ast.Name) and call.func.id == "sink":
+            return [
+                p.text if p.origin is None else f"<{p.origin.text}>"
+                for p in pieces(call.args[0], values)
+                if p.text or p.origin is not None
+            ]
+    raise AssertionError("no sink")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def f(a):\n    sink(f\"x = '{a}'\")", ["x = '", "<a>", "'"]),
+        (
+            "def f(a, b):\n    sink('x = %s and y = %s' % (a, b))",
+            ["x = ", "<a>", " and y = ", "<b>"],
+        ),
+        ('def f(a):\n    sink("x = {0} {k}".format(a, k=1))', ["x = ", "<a>", " ", "1"]),
+        (
+            "def f(a):\n    s = 'x'\n    s += ' = ' + a\n    sink(s)",
+            ["x", " = ", "<a>"],
+        ),
+        (
+            "def f(a):\n    part = f\"and '{a}'\" if a else ''\n    sink('where ' + part)",
+            ["where ", "and '", "<a>", "'"],
+        ),
+    ],
+)
+def test_a_built_string_comes_apart_into_text_and_holes(source: str, expected: list[str]) -> None:
+    assert texts_and_holes(source) == expected

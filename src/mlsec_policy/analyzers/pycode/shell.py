@@ -38,7 +38,7 @@ SHELL_OPTION = frozenset(
      "subprocess.Popen"}
 )  # fmt: skip
 """Calls that use a shell when given ``shell=True``."""
-PREFILTER = re.compile(rb"system|popen|Popen|shell|getoutput|getstatusoutput")
+PREFILTER = re.compile(rb"system\s*\(|popen\s*\(|Popen\s*\(|shell\s*=|_shell\s*\(|getoutput")
 """A file with none of these words runs no shell command: it is not parsed."""
 REPORTS = {"outside": Kind.OUTSIDE, "unknown": Kind.UNKNOWN}
 

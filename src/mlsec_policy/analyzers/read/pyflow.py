@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import replace
 
 from mlsec_policy.analyzers.read.pyorigin import (
     CONSTANT,
@@ -191,7 +192,12 @@ class _Walker:
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             self._bind(node.target, node.value, values.of(node.value), env)
         elif isinstance(node, ast.AugAssign):
-            self._join_into(node.target, values.of(node.value), env)
+            target = node.target
+            before = values.name(target.id, target).built if isinstance(target, ast.Name) else ()
+            self._join_into(target, values.of(node.value), env)
+            if isinstance(target, ast.Name):  # ``s += part``: s is its old parts, then part
+                grown = (*before, node.value) if isinstance(node.op, ast.Add) and before else ()
+                env[target.id] = replace(env[target.id], built=grown)
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._mutation(node.value, env)
         elif isinstance(node, ast.If):
@@ -259,7 +265,7 @@ class _Walker:
 
     def _bind(self, target: ast.expr, value: ast.expr | None, origin: Origin, env: Env) -> None:
         if isinstance(target, ast.Name):
-            env[target.id] = origin
+            env[target.id] = origin if value is None else replace(origin, built=(value,))
         elif isinstance(target, (ast.Tuple, ast.List)):
             same = isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts)
             for position, element in enumerate(target.elts):

@@ -46,6 +46,9 @@ class Origin:
     """The deciding expression (turned into text only when a message needs it)."""
     namespace: bool = False
     """The value is a parsed command-line namespace (``parser.parse_args()``)."""
+    built: tuple[ast.expr, ...] = field(default=(), compare=False)
+    """For a name: the expressions its text was last assembled from, in order (``s = a``
+    then ``s += b`` gives ``(a, b)``); empty when unknown."""
 
     @property
     def text(self) -> str:
