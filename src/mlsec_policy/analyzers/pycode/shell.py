@@ -22,9 +22,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import object_params
-from mlsec_policy.analyzers.pycode.source import read_source
-from mlsec_policy.analyzers.read.pyflow import calls
+from mlsec_policy.analyzers.pycode.source import REPORT_PARAMS, call_sites, reported
 from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Scope, shown
 from mlsec_policy.models import ArtifactKind, JsonValue
 
@@ -40,16 +38,12 @@ SHELL_OPTION = frozenset(
 """Calls that use a shell when given ``shell=True``."""
 PREFILTER = re.compile(rb"system\s*\(|popen\s*\(|Popen\s*\(|shell\s*=|_shell\s*\(|getoutput")
 """A file with none of these words runs no shell command: it is not parsed."""
-REPORTS = {"outside": Kind.OUTSIDE, "unknown": Kind.UNKNOWN}
 
 
 def shell_commands(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
     """Yield shell commands whose worst part has the origin the check reports."""
-    wanted = REPORTS[str(params.get("report", "outside"))]
-    if not PREFILTER.search(context.read_bytes()):
-        return
-    source = read_source(context)
-    for call, values in calls(source.tree):
+    wanted = reported(params)
+    for source, call, values in call_sites(context, PREFILTER):
         command = shell_command(call, values.scope)
         if command is None:
             continue
@@ -98,9 +92,6 @@ SHELL = AnalyzerSpec(
     description="Shell commands whose parts come from outside the program, or from unknown "
     "places (by where each part of the command comes from).",
     kinds=frozenset({ArtifactKind.PYTHON, ArtifactKind.NOTEBOOK}),
-    params_schema=object_params(
-        {"report": {"enum": sorted(REPORTS)}},
-        required=["report"],
-    ),
+    params_schema=REPORT_PARAMS,
     file=shell_commands,
 )

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext
-from mlsec_policy.analyzers.read.pyflow import parse_module
-from mlsec_policy.models import ArtifactKind, Location
+from mlsec_policy.analyzers.params import object_params
+from mlsec_policy.analyzers.read.pyflow import calls, parse_module
+from mlsec_policy.analyzers.read.pyorigin import Kind, Values
+from mlsec_policy.models import ArtifactKind, JsonValue, Location
 from mlsec_policy.views.base import View, ViewError
 from mlsec_policy.views.notebook import notebook_view
 
 SNIPPET_LINES = 3
+REPORTS = {"outside": Kind.OUTSIDE, "unknown": Kind.UNKNOWN}
+"""What a check of this domain reports: values from outside the program, or of unknown origin."""
+REPORT_PARAMS: Mapping[str, Any] = object_params(
+    {"report": {"enum": sorted(REPORTS)}}, required=["report"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +86,23 @@ def read_source(context: FileContext) -> PythonSource:
             hint=f"fix the syntax, or leave the notebook out with --exclude {path}",
         ) from None
     return PythonSource(path, tree, tuple(view.text.split("\n")), view)
+
+
+def reported(params: Mapping[str, JsonValue]) -> Kind:
+    """Return the origin a check reports (its ``report`` parameter)."""
+    return REPORTS[str(params.get("report", "outside"))]
+
+
+def call_sites(
+    context: FileContext, prefilter: re.Pattern[bytes]
+) -> Iterator[tuple[PythonSource, ast.Call, Values]]:
+    """Yield every call of the file, with the evaluator valid there (see ``pyflow.calls``).
+
+    A file whose bytes do not match ``prefilter`` cannot hold a call of interest: it is not
+    parsed.
+    """
+    if not prefilter.search(context.read_bytes()):
+        return
+    source = read_source(context)
+    for call, values in calls(source.tree):
+        yield source, call, values

@@ -26,9 +26,12 @@ import re
 from collections.abc import Iterable, Mapping
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.params import object_params
-from mlsec_policy.analyzers.pycode.source import PythonSource, read_source
-from mlsec_policy.analyzers.read.pyflow import calls
+from mlsec_policy.analyzers.pycode.source import (
+    REPORT_PARAMS,
+    PythonSource,
+    call_sites,
+    reported,
+)
 from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Scope, Values
 from mlsec_policy.analyzers.read.pystrings import Piece, fixed_text, pieces
 from mlsec_policy.models import ArtifactKind, JsonValue
@@ -58,16 +61,12 @@ PREFILTER = re.compile(
     rb"\.(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|sql|raw"
     rb"|mogrify)\s*\(|\btext\s*\(|read_sql"
 )
-REPORTS = {"outside": Kind.OUTSIDE, "unknown": Kind.UNKNOWN}
 
 
 def sql_statements(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
     """Yield SQL statements whose worst hole is of the kind the check reports."""
-    wanted = REPORTS[str(params.get("report", "outside"))]
-    if not PREFILTER.search(context.read_bytes()):
-        return
-    source = read_source(context)
-    for call, values in calls(source.tree):
+    wanted = reported(params)
+    for source, call, values in call_sites(context, PREFILTER):
         statement = sql_text(call, values.scope)
         if statement is None:
             continue
@@ -157,6 +156,6 @@ SQL = AnalyzerSpec(
     description="SQL statements with holes filled from outside the program, or from unknown "
     "places where a value goes (by where each part of the statement comes from).",
     kinds=frozenset({ArtifactKind.PYTHON, ArtifactKind.NOTEBOOK}),
-    params_schema=object_params({"report": {"enum": sorted(REPORTS)}}, required=["report"]),
+    params_schema=REPORT_PARAMS,
     file=sql_statements,
 )
