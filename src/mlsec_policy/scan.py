@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
-from mlsec_policy.analyzers import ANALYZERS, params_schemas
+from mlsec_policy.analyzers import ANALYZERS, graded_by_versions, params_schemas
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import Engine, EngineOutput, Workspace
@@ -85,7 +85,15 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
             progress(f"{files}; {doing}")
             outputs[engine.name] = engine.run(checks, inventory, workspace)
     progress(f"evaluating {len(policy.controls)} controls")
-    hits = [hit for output in outputs.values() for hit in output.hits]
+    contexts = {
+        c.id: c.version_context for ctl in policy.controls for c in ctl.checks if c.version_context
+    }
+    hits = graded_by_versions(
+        Path(inventory.root),
+        inventory.artifacts,
+        contexts,
+        [hit for output in outputs.values() for hit in output.hits],
+    )
     errors = _all_errors(tuple(outputs.values()), inventory, policy)
     modes = {c.id: c.mode for control in policy.controls for c in control.checks}
     violations = [h for h in hits if modes[h.check_id] is CheckMode.VIOLATION]

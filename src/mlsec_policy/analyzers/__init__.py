@@ -23,6 +23,9 @@ from mlsec_policy.analyzers import (
     web_routes,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.analyzers.dependencies import graded_by_versions
+
+__all__ = ["ANALYZERS", "graded_by_versions", "params_schemas"]
 
 ANALYZERS: dict[str, AnalyzerSpec] = {
     spec.name: spec

@@ -17,6 +17,7 @@ from mlsec_policy.models.controls import (
     References,
     RiskInfo,
     Taxonomy,
+    VersionContext,
 )
 from mlsec_policy.models.findings import (
     ErrorLevel,
@@ -81,6 +82,7 @@ __all__ = [
     "Suppression",
     "Taxonomy",
     "ToolInfo",
+    "VersionContext",
     "Waiver",
     "WaiverState",
     "WaiverUse",

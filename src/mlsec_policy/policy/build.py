@@ -12,6 +12,7 @@ from mlsec_policy.models import (
     JsonValue,
     References,
     Severity,
+    VersionContext,
 )
 from mlsec_policy.policy.model import Check, Control, Pack
 from mlsec_policy.yamlpos import Document
@@ -84,4 +85,16 @@ def build_check(
         line=position[0] if position else 1,
         file=str(path),
         rule_line=(rule_position or position or (1, 1))[0],
+        version_context=_version_context(item.get("version-context")),
+    )
+
+
+def _version_context(data: dict[str, Any] | None) -> VersionContext | None:
+    if data is None:
+        return None
+    return VersionContext(
+        packages=tuple(data["packages"]),
+        safe_from=data["safe-from"],
+        severity=Severity.parse(data["severity"]),
+        message=" ".join(data["message"].split()),
     )

@@ -15,6 +15,7 @@ from mlsec_policy.models import (
     PolicyInfo,
     Severity,
     Taxonomy,
+    VersionContext,
 )
 
 
@@ -50,6 +51,8 @@ class Check:
     """The control file that defines the check."""
     rule_line: int
     """Line of the semgrep rule (or of the check when it has none), for semgrep's complaints."""
+    version_context: VersionContext | None = None
+    """How a match is graded by the package versions the repository declares, if it is."""
 
 
 @dataclass(frozen=True, slots=True)
