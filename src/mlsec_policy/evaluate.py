@@ -13,6 +13,7 @@ The rules, in order:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -37,6 +38,11 @@ from mlsec_policy.policy.model import Control, Policy
 
 ANCHOR_FILES = ("README.md", "README.rst", "README", "pyproject.toml", "setup.py", "setup.cfg")
 """Files a repository-wide finding is attached to, in order of preference."""
+SECONDARY_PATH = re.compile(
+    r"(?i)(?:^|/)(?:tests?|testing|examples?|samples?|demos?|docs?|tutorials?|benchmarks?|bench"
+    r"|scripts?)(?:/|$)|(?:^|/)(?:test_|bench)[^/]*$|_test\.py$"
+)
+"""Paths that show how the project is used or checked rather than what it does."""
 
 
 def not_applicable_reason(
@@ -207,12 +213,14 @@ def _evidence(control: Control, hits: Iterable[Hit]) -> Iterable[Evidence]:
 
 
 def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> list[Location]:
-    """Where to attach a missing-evidence finding: the first scope match, else one file.
+    """Where to attach a missing-evidence finding: a scope match, else one file.
 
-    One finding per control: a missing rate limiter is one gap, however many routes exist.
+    One finding per control: a missing rate limiter is one gap, however many routes exist. It
+    is shown on the first scope match of the project's own code, before tests, examples,
+    samples, documentation, benchmarks and scripts (see :func:`_anchor_order`).
     """
     if scope:
-        first = min(scope, key=lambda h: (h.location.path, h.location.start_line or 0))
+        first = min(scope, key=_anchor_order)
         return [first.location]
     kinds = control.applicable_kinds()
     candidates: Sequence[Artifact] = inventory.of_kind(*kinds) if kinds else ()
@@ -223,6 +231,12 @@ def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> li
         if name in paths:
             return [Location(name)]
     return [Location(inventory.artifacts[0].path)] if inventory.artifacts else [Location(".")]
+
+
+def _anchor_order(hit: Hit) -> tuple[bool, str, int]:
+    """Sort key of scope matches as anchors: product code first, then by place."""
+    path = hit.location.path
+    return (SECONDARY_PATH.search(path) is not None, path, hit.location.start_line or 0)
 
 
 def _hits_by_control(hits: Iterable[Hit], policy: Policy) -> dict[str, dict[CheckMode, list[Hit]]]:

@@ -35,3 +35,10 @@ def configuration_only():
     # ruleid: hub-config-unpinned
     scheduler = DDIMScheduler.from_pretrained("example-org/image-diffusion", subfolder="scheduler")
     return config, scheduler
+
+
+def configuration_by_module():
+    import transformers
+
+    # ruleid: hub-config-unpinned
+    return transformers.AutoConfig.from_pretrained("example-org/review-sentiment")
