@@ -22,7 +22,13 @@ import re
 from collections.abc import Iterable, Mapping
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
-from mlsec_policy.analyzers.pycode.source import REPORT_PARAMS, call_sites, reported
+from mlsec_policy.analyzers.pycode.source import (
+    REPORT_PARAMS,
+    Graded,
+    call_sites,
+    graded_once,
+    reported,
+)
 from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Scope, shown
 from mlsec_policy.models import ArtifactKind, JsonValue
 
@@ -43,17 +49,24 @@ PREFILTER = re.compile(rb"system\s*\(|popen\s*\(|Popen\s*\(|shell\s*=|_shell\s*\
 def shell_commands(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
     """Yield shell commands whose worst part has the origin the check reports."""
     wanted = reported(params)
+    return [o for kind, o in graded_once(context, "shell", _grade) if kind is wanted]
+
+
+def _grade(context: FileContext) -> Graded:
+    graded: Graded = []
     for source, call, values in call_sites(context, PREFILTER):
         command = shell_command(call, values.scope)
         if command is None:
             continue
         origin = values.of(command)
-        if origin.kind is wanted:
-            yield Observation(
+        if origin.kind is not Kind.CONSTANT:
+            observation = Observation(
                 source.location(call),
                 message=_message(origin, command),
                 snippet=source.snippet(call),
             )
+            graded.append((origin.kind, observation))
+    return graded
 
 
 def shell_command(call: ast.Call, scope: Scope) -> ast.expr | None:

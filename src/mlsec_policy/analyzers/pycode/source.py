@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlsec_policy.analyzers.base import AnalyzerError, FileContext
+from mlsec_policy.analyzers.base import AnalyzerError, FileContext, Observation
 from mlsec_policy.analyzers.params import object_params
 from mlsec_policy.analyzers.read.pyflow import calls, parse_module
 from mlsec_policy.analyzers.read.pyorigin import Kind, Values
@@ -23,6 +23,9 @@ REPORTS = {"outside": Kind.OUTSIDE, "unknown": Kind.UNKNOWN}
 REPORT_PARAMS: Mapping[str, Any] = object_params(
     {"report": {"enum": sorted(REPORTS)}}, required=["report"]
 )
+MAX_GRADED = 4096
+Graded = list[tuple[Kind, Observation]]
+_graded: dict[tuple[str, str, int, int], Graded] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +109,21 @@ def call_sites(
     source = read_source(context)
     for call, values in calls(source.tree):
         yield source, call, values
+
+
+def graded_once(
+    context: FileContext, analyzer: str, grade: Callable[[FileContext], Graded]
+) -> Graded:
+    """Return ``grade(context)``, computed once per file version for the checks that share it.
+
+    The two checks of an analyzer (outside and unknown origins) read the same calls of the
+    same file; the file is parsed and walked once. The cache is keyed by the file's path,
+    modification time and size, so an edited file is graded again.
+    """
+    stat = context.path.stat()
+    key = (analyzer, str(context.path), stat.st_mtime_ns, stat.st_size)
+    if key not in _graded:
+        if len(_graded) >= MAX_GRADED:
+            _graded.clear()
+        _graded[key] = grade(context)
+    return _graded[key]

@@ -28,8 +28,10 @@ from collections.abc import Iterable, Mapping
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.pycode.source import (
     REPORT_PARAMS,
+    Graded,
     PythonSource,
     call_sites,
+    graded_once,
     reported,
 )
 from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Scope, Values
@@ -66,13 +68,19 @@ PREFILTER = re.compile(
 def sql_statements(context: FileContext, params: Mapping[str, JsonValue]) -> Iterable[Observation]:
     """Yield SQL statements whose worst hole is of the kind the check reports."""
     wanted = reported(params)
+    return [o for kind, o in graded_once(context, "sql", _grade) if kind is wanted]
+
+
+def _grade(context: FileContext) -> Graded:
+    graded: Graded = []
     for source, call, values in call_sites(context, PREFILTER):
         statement = sql_text(call, values.scope)
         if statement is None:
             continue
         verdict = judge(pieces(statement, values), values, statement)
-        if verdict is not None and verdict[0].kind is wanted:
-            yield _observation(source, call, verdict)
+        if verdict is not None:
+            graded.append((verdict[0].kind, _observation(source, call, verdict)))
+    return graded
 
 
 def sql_text(call: ast.Call, scope: Scope) -> ast.expr | None:
