@@ -16,6 +16,7 @@ evidence control without evidence) become findings, evidence and scope hits stay
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -41,6 +42,11 @@ from mlsec_policy.policy.model import Control, Policy
 
 ANCHOR_FILES = ("README.md", "README.rst", "README", "pyproject.toml", "setup.py", "setup.cfg")
 """Files a repository-wide finding is attached to, in order of preference."""
+SECONDARY_PATH = re.compile(
+    r"(?i)(?:^|/)(?:tests?|testing|examples?|samples?|demos?|docs?|tutorials?|benchmarks?|bench"
+    r"|scripts?)(?:/|$)|(?:^|/)(?:test_|bench)[^/]*$|_test\.py$"
+)
+"""Paths that show how the project is used or checked rather than what it does."""
 
 
 def not_applicable_reason(
@@ -226,12 +232,14 @@ def _evidence(policy: Policy, hits: Iterable[Hit]) -> Iterable[Evidence]:
 
 
 def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> list[Location]:
-    """Where to attach a missing-evidence finding: the first scope match, else one file.
+    """Where to attach a missing-evidence finding: a scope match, else one file.
 
-    One finding per control: a missing rate limiter is one gap, however many routes exist.
+    One finding per control: a missing rate limiter is one gap, however many routes exist. It
+    is shown on the first scope match of the project's own code, before tests, examples,
+    samples, documentation, benchmarks and scripts (see :func:`_anchor_order`).
     """
     if scope:
-        first = min(scope, key=lambda h: _place(h.observation.location))
+        first = min(scope, key=_anchor_order)
         return [first.observation.location]
     kinds = control.applicable_kinds()
     candidates: Sequence[Artifact] = inventory.of_kind(*kinds) if kinds else ()
@@ -246,3 +254,9 @@ def _anchors(control: Control, inventory: Inventory, scope: Sequence[Hit]) -> li
 
 def _place(location: Location) -> tuple[str, int]:
     return (location.path, location.start_line or 0)
+
+
+def _anchor_order(hit: Hit) -> tuple[bool, str, int]:
+    """Sort key of scope matches as anchors: product code first, then by place."""
+    path, line = _place(hit.observation.location)
+    return (SECONDARY_PATH.search(path) is not None, path, line)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
-from mlsec_policy.analyzers import ANALYZERS
+from mlsec_policy.analyzers import ANALYZERS, graded_by_versions
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
@@ -85,7 +85,13 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     progress(f"evaluating {len(policy.controls)} controls")
     outputs = (by_semgrep, by_native)
     errors = _all_errors(outputs, inventory, policy)
-    hits = partition(policy, inventory, [hit for out in outputs for hit in out.hits], errors)
+    contexts = {
+        c.id: c.version_context for ctl in policy.controls for c in ctl.checks if c.version_context
+    }
+    graded = graded_by_versions(
+        Path(inventory.root), inventory.artifacts, contexts, [h for o in outputs for h in o.hits]
+    )
+    hits = partition(policy, inventory, graded, errors)
     findings = build_findings(hits.failing, policy, Path(inventory.root), inventory.artifacts)
     accepted = accept(findings, options, policy, inventory, today(moment), changes)
     results = evaluate(

@@ -17,10 +17,14 @@ from mlsec_policy.analyzers import (
     integrity,
     model_artifacts,
     notebooks,
+    pycode,
     secrets,
     web_routes,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.analyzers.dependencies import graded_by_versions
+
+__all__ = ["ANALYZERS", "graded_by_versions"]
 
 ANALYZERS: dict[str, AnalyzerSpec[Any]] = {
     spec.name: spec
@@ -32,6 +36,7 @@ ANALYZERS: dict[str, AnalyzerSpec[Any]] = {
         *governance.SPECS,
         *dependencies.SPECS,
         *notebooks.SPECS,
+        *pycode.SPECS,
         *data_files.SPECS,
         *web_routes.SPECS,
     )

@@ -17,13 +17,17 @@ Whatever the manifest, a torch requirement that only admits releases before 2.6 
 (``torch.load`` could run code even with ``weights_only=True``, CVE-2025-32434), and so are
 unsafe sources: extra indexes (dependency confusion), plain HTTP, disabled TLS checks and VCS
 requirements not pinned to a commit.
+
+The declared versions also grade other checks' findings: :func:`graded_by_versions` applies the
+``version-context`` of a check (see :mod:`mlsec_policy.analyzers.read.versions`).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -38,12 +42,53 @@ from mlsec_policy.analyzers.base import (
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.read.manifests import Manifest, Role, read_manifest
 from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, normalise, torch_below_safe
-from mlsec_policy.models import Artifact, ArtifactKind, Location, Severity
+from mlsec_policy.analyzers.read.versions import DeclaredVersions
+from mlsec_policy.models import (
+    Artifact,
+    ArtifactKind,
+    Hit,
+    Location,
+    Severity,
+    VersionContext,
+)
 
 LOCK_NAMES = frozenset(
     {"poetry.lock", "uv.lock", "pdm.lock", "pipfile.lock", "conda-lock.yml", "conda-lock.yaml",
      "pylock.toml"}
 )  # fmt: skip
+
+
+def graded_by_versions(
+    root: Path,
+    artifacts: Sequence[Artifact],
+    contexts: Mapping[str, VersionContext],
+    hits: Sequence[Hit],
+) -> list[Hit]:
+    """Return ``hits``, each re-graded where its check has a version context that applies.
+
+    A hit whose check's package is declared, in every manifest governing the hit's file, only
+    in releases from the safe version on takes the context's severity and message; the message
+    names the requirements relied on. Any other hit is returned as it is.
+    """
+    if not any(hit.check_id in contexts for hit in hits):
+        return list(hits)
+    declared = DeclaredVersions(root, artifacts)
+    graded: list[Hit] = []
+    for hit in hits:
+        context = contexts.get(hit.check_id)
+        relied = (
+            declared.floor(hit.observation.location.path, context.packages, context.safe_from)
+            if context is not None
+            else None
+        )
+        if context is None or relied is None:
+            graded.append(hit)
+            continue
+        shown = "; ".join(r.display() for r in relied[:3])
+        message = context.message.replace("{requirement}", shown)
+        observation = replace(hit.observation, severity=context.severity, message=message)
+        graded.append(replace(hit, observation=observation))
+    return graded
 
 
 def _manifest(context: FileContext) -> Manifest | None:

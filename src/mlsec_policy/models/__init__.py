@@ -18,6 +18,7 @@ from mlsec_policy.models.controls import (
     References,
     RiskInfo,
     Taxonomy,
+    VersionContext,
 )
 from mlsec_policy.models.findings import (
     ErrorLevel,
@@ -85,6 +86,7 @@ __all__ = [
     "Suppression",
     "Taxonomy",
     "ToolInfo",
+    "VersionContext",
     "Waiver",
     "WaiverState",
     "WaiverUse",

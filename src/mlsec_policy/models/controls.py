@@ -37,6 +37,20 @@ class CheckMode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class VersionContext:
+    """A check whose danger depends on the version of a package the repository declares."""
+
+    packages: tuple[str, ...]
+    """Names the package goes by in manifests (``torch``, ``pytorch``)."""
+    safe_from: str
+    """The first release where the danger is gone (``2.6``)."""
+    severity: Severity
+    """What a match becomes where every declared requirement admits only safe releases."""
+    message: str
+    """The message it then carries; ``{requirement}`` names the manifest line relied on."""
+
+
+@dataclass(frozen=True, slots=True)
 class References:
     """Framework identifiers a control maps to."""
 

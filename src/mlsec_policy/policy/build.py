@@ -15,6 +15,7 @@ from mlsec_policy.models import (
     JsonValue,
     References,
     Severity,
+    VersionContext,
 )
 from mlsec_policy.policy.model import (
     AttestationCheck,
@@ -82,6 +83,7 @@ def build_check(
         "exclude": tuple(item.get("exclude", [])),
         "line": position[0] if position else 1,
         "file": str(path),
+        "version_context": _version_context(item.get("version-context")),
     }
     mode = CheckMode(item.get("mode", "violation"))
     match engine:
@@ -115,6 +117,17 @@ def build_check(
 
 def _message(text: str) -> str:
     return " ".join(text.split())
+
+
+def _version_context(data: dict[str, Any] | None) -> VersionContext | None:
+    if data is None:
+        return None
+    return VersionContext(
+        packages=tuple(data["packages"]),
+        safe_from=data["safe-from"],
+        severity=Severity.parse(data["severity"]),
+        message=_message(data["message"]),
+    )
 
 
 def bind_params(control: Control, analyzers: Mapping[str, ParamsReader]) -> Control:

@@ -17,6 +17,7 @@ from mlsec_policy.models import (
     PolicyInfo,
     Severity,
     Taxonomy,
+    VersionContext,
 )
 
 
@@ -42,6 +43,8 @@ class CheckBase:
     """Line of the check in its control file."""
     file: str
     """The control file that defines the check."""
+    version_context: VersionContext | None
+    """How a match is graded by the package versions the repository declares, if it is."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,21 +3,21 @@ import subprocess
 
 
 def convert_audio(upload_path, out_path):
-    # ruleid: shell-command-from-variable
+    # heuristic: a parameter, its origin is not visible here
     subprocess.run(f"ffmpeg -i {upload_path} -ar 16000 {out_path}", shell=True, check=True)
 
 
 def unpack(archive):
-    # ruleid: shell-command-from-variable
+    # heuristic: a parameter, its origin is not visible here
     os.system("unzip -q " + archive)
 
 
 def export(model_id):
     command = "python export.py --model %s" % model_id
-    # ruleid: shell-command-from-variable
+    # heuristic: a parameter, its origin is not visible here
     return subprocess.check_output(command, shell=True)
 
 
 def disk_usage(folder):
-    # ruleid: shell-command-from-variable
+    # heuristic: a parameter, its origin is not visible here
     return os.popen(f"du -sh {folder}").read()

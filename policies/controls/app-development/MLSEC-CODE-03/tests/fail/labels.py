@@ -6,22 +6,22 @@ from sqlalchemy import text
 
 def find_reviews(conn: sqlite3.Connection, author):
     cursor = conn.cursor()
-    # ruleid: sql-built-from-strings
+    # heuristic: a parameter where a value goes
     cursor.execute(f"SELECT id, body FROM reviews WHERE author = '{author}'")
     return cursor.fetchall()
 
 
 def relabel(conn, review_id, label):
     statement = "UPDATE reviews SET label = '%s' WHERE id = %s" % (label, review_id)
-    # ruleid: sql-built-from-strings
+    # heuristic: a parameter where a value goes
     conn.execute(statement)
 
 
-def frame(engine, table):
-    # ruleid: sql-built-from-strings
-    return pd.read_sql("SELECT * FROM " + table, engine)
+def frame(engine, review_id):
+    # heuristic: a parameter where a value goes
+    return pd.read_sql("SELECT * FROM reviews WHERE id = " + str(review_id), engine)
 
 
 def delete(session, review_id):
-    # ruleid: sql-built-from-strings
+    # heuristic: a parameter where a value goes
     session.execute(text("DELETE FROM reviews WHERE id = {}".format(review_id)))

@@ -8,24 +8,24 @@ TABLES = {"reviews", "labels"}
 
 def find_reviews(conn: sqlite3.Connection, author):
     cursor = conn.cursor()
-    # ok: sql-built-from-strings
+    # safe
     cursor.execute("SELECT id, body FROM reviews WHERE author = ?", (author,))
     return cursor.fetchall()
 
 
 def relabel(session, review_id, label):
-    # ok: sql-built-from-strings
+    # safe
     session.execute(text("UPDATE reviews SET label = :label WHERE id = :id"), {"label": label, "id": review_id})
 
 
 def frame(engine, author):
-    # ok: sql-built-from-strings
+    # safe
     return pd.read_sql("SELECT * FROM reviews WHERE author = %(author)s", engine, params={"author": author})
 
 
 def adults(df, minimum):
     # a pandas query expression, not SQL
-    # ok: sql-built-from-strings
+    # safe
     return df.query(f"age >= {minimum}")
 
 
@@ -37,9 +37,9 @@ class History:
     def messages(self, session_id):
         cursor = self.connection.cursor()
         # the table name comes from the object's configuration; the value is a parameter
-        # ok: sql-built-from-strings
+        # safe
         cursor.execute(f"SELECT message FROM {self.table_name} WHERE session_id = %s", (session_id,))
-        # ok: sql-built-from-strings
+        # safe
         cursor.execute(f"DELETE FROM {self.table_name}")
         return cursor.fetchall()
 
@@ -50,13 +50,13 @@ def columns(cursor, owner, table):
         + "where owner = :ownername and table_name = :tablename"
     )
     # literals only, and named binds
-    # ok: sql-built-from-strings
+    # safe
     cursor.execute(sql, ownername=owner, tablename=table)
 
 
 async def settings_under(db, select, Config, namespace):
     # an ORM expression: the f-string is a bound LIKE value, not statement text
-    # ok: sql-built-from-strings
+    # safe
     return await db.execute(select(Config).where(Config.key.like(f"{namespace}.%")))
 
 
@@ -64,6 +64,6 @@ def tagged(session, tags):
     clauses = []
     for index, tag in enumerate(tags):
         # the interpolation only names a bind parameter; the value is bound
-        # ok: sql-built-from-strings
+        # safe
         clauses.append(session.execute(text(f"SELECT 1 FROM tags WHERE value = :tag_{index}"), {f"tag_{index}": tag}))
     return clauses

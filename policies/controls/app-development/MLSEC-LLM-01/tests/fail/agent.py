@@ -24,3 +24,22 @@ def legacy_tools():
 
     # ruleid: agent-code-or-shell-tool
     return load_tools(["llm-math", "terminal"], llm=llm)
+
+
+def tools_from_a_list():
+    from langchain.agents import load_tools
+
+    allowed = ["llm-math", "python_repl"]
+    # ruleid: agent-code-or-shell-tool
+    return load_tools(allowed, llm=llm)
+
+
+def web_tools():
+    from langchain_community.agent_toolkits.load_tools import load_tools
+
+    # ruleid: agent-request-tool
+    http = load_tools(["requests_all"])
+    names = ["requests_get", "wikipedia"]
+    # ruleid: agent-request-tool
+    more = load_tools(names)
+    return http + more

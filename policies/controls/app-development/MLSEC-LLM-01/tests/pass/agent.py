@@ -26,3 +26,11 @@ def legacy_tools():
 
     # ok: agent-code-or-shell-tool
     return load_tools(["llm-math", "wikipedia"], llm=llm)
+
+
+def search_tools():
+    from langchain.agents import load_tools
+
+    names = ["wikipedia", "llm-math"]
+    # ok: agent-code-or-shell-tool, agent-request-tool
+    return load_tools(names, llm=llm)

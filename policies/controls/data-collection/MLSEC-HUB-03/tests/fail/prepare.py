@@ -7,3 +7,8 @@ reviews = load_dataset("example-org/product-reviews", split="train")
 baseline = load_dataset("imdb", revision="main")
 # ruleid: hub-dataset-unpinned
 labels = hf_hub_download(repo_id="example-org/product-reviews", filename="labels.csv", repo_type="dataset")
+
+CORPUS = "example-org/support-tickets"
+# the message names the dataset, not the variable that holds its name
+# ruleid: hub-dataset-unpinned
+tickets = load_dataset(CORPUS, split="train")

@@ -1,5 +1,5 @@
 from datasets import load_dataset
-from huggingface_hub import hf_hub_download
+from huggingface_hub import hf_hub_download, snapshot_download
 
 REVIEWS_COMMIT = "0d5c6f7e8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d"
 
@@ -17,3 +17,6 @@ labels = hf_hub_download(
 local = load_dataset("csv", data_files={"train": "data/train.csv"})
 # ok: hub-dataset-unpinned
 folder = load_dataset("data/reviews")
+# an abbreviated commit hash pins the snapshot too
+# ok: hub-dataset-unpinned
+snapshot = snapshot_download("example-org/product-reviews", repo_type="dataset", revision="d05c1cb")

@@ -39,3 +39,15 @@ async def fetch_async(session, url):
     # ruleid: tls-verify-disabled-python
     async with session.get(url, ssl=False) as response:
         return await response.read()
+
+
+def fetch_with(url, verify_ssl=True):
+    import requests
+
+    return requests.get(url, verify=verify_ssl, timeout=10)
+
+
+def insecure_download(url):
+    # the helper hands the flag to requests: the connection is not verified
+    # ruleid: tls-verify-disabled-python
+    return fetch_with(url, verify_ssl=False)

@@ -34,3 +34,28 @@ def triton(url):
     # ssl=False here selects plain HTTP to a local server; it does not skip verification
     # ok: tls-verify-disabled-python
     return client.InferenceServerClient(url=url, verbose=False, ssl=False)
+
+
+def _settings(verify_ssl):
+    from unittest.mock import MagicMock
+
+    settings = MagicMock()
+    settings.network.verify_ssl = verify_ssl
+    return settings
+
+
+def test_mapping_of_the_tls_setting():
+    from types import SimpleNamespace
+    from unittest.mock import MagicMock
+
+    # test doubles: no connection is made
+    # ok: tls-verify-disabled-python
+    settings = _settings(verify_ssl=False)
+    # ok: tls-verify-disabled-python
+    client = MagicMock(verify_ssl=False)
+    session = MagicMock()
+    # ok: tls-verify-disabled-python
+    session.verify = False
+    # ok: tls-verify-disabled-python
+    options = SimpleNamespace(verify=False)
+    return settings, client, session, options

@@ -5,3 +5,24 @@ from transformers import AutoModelForCausalLM, pipeline
 model = AutoModelForCausalLM.from_pretrained("example-org/chat-7b", trust_remote_code=True, revision="main")
 # ruleid: trust-remote-code-python
 chat = pipeline("text-generation", model="example-org/chat-7b", trust_remote_code=True)
+
+
+def loader_options(name):
+    # options built here and handed on to the loader
+    # ruleid: trust-remote-code-python
+    options = dict(device_map="auto", trust_remote_code=True)
+    return AutoModelForCausalLM.from_pretrained(name, **options)
+
+
+def through_a_wrapper(run, name):
+    # ruleid: trust-remote-code-python
+    settings = dict(model_name_or_path=name, trust_remote_code=True)
+    return run(settings)
+
+
+def bound_loader(name):
+    import functools
+
+    # ruleid: trust-remote-code-python
+    load = functools.partial(AutoModelForCausalLM.from_pretrained, trust_remote_code=True)
+    return load(name)

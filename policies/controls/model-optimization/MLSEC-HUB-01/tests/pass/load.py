@@ -14,3 +14,30 @@ model = AutoModelForCausalLM.from_pretrained(
 
 # ok: trust-remote-code-python
 other = AutoModelForCausalLM.from_pretrained("example-org/llama-style-7b", trust_remote_code=False)
+
+
+def keep_known_options(model_kwargs):
+    # the dict only lists which option names the quantised loader accepts
+    # ok: trust-remote-code-python
+    accepted = dict(max_new_tokens=None, trust_remote_code=True, batch_size=1)
+    for key in list(model_kwargs):
+        if key not in accepted:
+            model_kwargs.pop(key)
+    return model_kwargs
+
+
+def generation_settings(path):
+    from transformers import GenerationConfig
+
+    # reads generation_config.json only
+    # ok: trust-remote-code-python
+    return GenerationConfig.from_pretrained(path, trust_remote_code=True)
+
+
+def mcp_tools(server):
+    from smolagents import ToolCollection
+
+    # consent to run the MCP server's tools, not a model repository's code
+    # ok: trust-remote-code-python
+    with ToolCollection.from_mcp(server, trust_remote_code=True) as tools:
+        return list(tools.tools)

@@ -19,3 +19,26 @@ folder = snapshot_download("example-org/review-sentiment", allow_patterns=["*.js
 classify = pipeline("text-classification", model="example-org/review-sentiment")
 # ruleid: hub-model-unpinned
 encoder = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2")
+# a branch of the repository, not a commit
+# ruleid: hub-model-unpinned
+half = AutoModelForSequenceClassification.from_pretrained(BASE, revision="fp16")
+# ruleid: hub-model-unpinned
+proposal = AutoModelForSequenceClassification.from_pretrained(BASE, revision="refs/pr/22")
+
+
+def configuration_only():
+    from diffusers import DDIMScheduler
+    from transformers import AutoConfig
+
+    # ruleid: hub-config-unpinned
+    config = AutoConfig.from_pretrained("example-org/review-sentiment")
+    # ruleid: hub-config-unpinned
+    scheduler = DDIMScheduler.from_pretrained("example-org/image-diffusion", subfolder="scheduler")
+    return config, scheduler
+
+
+def configuration_by_module():
+    import transformers
+
+    # ruleid: hub-config-unpinned
+    return transformers.AutoConfig.from_pretrained("example-org/review-sentiment")

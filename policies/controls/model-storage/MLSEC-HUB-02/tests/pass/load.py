@@ -51,3 +51,36 @@ def safety_checker(local_files_only):
     # offline or not is the caller's setting: unknown here
     # ok: hub-model-unpinned
     return AutoModelForSequenceClassification.from_pretrained("example-org/safety-checker", local_files_only=local_files_only)
+
+
+# an abbreviated commit hash is a commit too
+# ok: hub-model-unpinned
+abbreviated = AutoModelForSequenceClassification.from_pretrained(BASE, revision="4f3c2a1")
+
+# placeholders of a tutorial stand for the reader's own repository
+# ok: hub-model-unpinned
+mine = AutoModelForSequenceClassification.from_pretrained("username/my_awesome_review_model")
+# ok: hub-model-unpinned
+pushed = pipeline("text-classification", model="YOUR_ACCOUNT_NAME/review-sentiment-finetuned")
+# ok: hub-model-unpinned
+namespaced = AutoTokenizer.from_pretrained("your-namespace/review-sentiment")
+
+
+def train_and_reload(model):
+    from pathlib import Path
+
+    # a folder this code creates and saves into: local, even with a hub-like name
+    language = "is"
+    model_dir = "distilbert-base-uncased" + f"-retrained-{language}"
+    Path(model_dir).mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(f"{model_dir}")
+    # ok: hub-model-unpinned
+    return AutoTokenizer.from_pretrained(f"{model_dir}")
+
+
+def save_and_reload(model):
+    output = "bert-base-uncased-sentiment"
+    os.makedirs(output, exist_ok=True)
+    model.save_pretrained(output)
+    # ok: hub-model-unpinned
+    return AutoModelForSequenceClassification.from_pretrained(output)

@@ -21,3 +21,14 @@ def aliased(path):
 def pretrained(url):
     # ruleid: torch-hub-state-dict-unrestricted
     return torch.hub.load_state_dict_from_url(url, map_location="cpu", check_hash=True)
+
+
+def load_with(path, **kwargs):
+    # the caller's options decide: nothing here sets weights_only
+    # ruleid: torch-load-options-from-caller
+    return torch.load(path, **kwargs)
+
+
+def load_aliased(path, options):
+    # ruleid: torch-load-options-from-caller
+    return tload(path, map_location="cpu", **options)

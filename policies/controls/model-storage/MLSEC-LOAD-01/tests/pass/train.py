@@ -20,3 +20,15 @@ def scripted(path):
 def pretrained(url):
     # ok: torch-hub-state-dict-unrestricted
     return torch.hub.load_state_dict_from_url(url, check_hash=True, weights_only=True)
+
+
+def load_with(path, **kwargs):
+    kwargs.setdefault("weights_only", True)
+    # ok: torch-load-options-from-caller
+    return torch.load(path, **kwargs)
+
+
+def load_built(path, device):
+    options = {"map_location": device, "weights_only": True}
+    # ok: torch-load-options-from-caller
+    return torch.load(path, **options)

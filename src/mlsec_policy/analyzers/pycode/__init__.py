@@ -1,0 +1,17 @@
+"""Checks on Python application code that judge a call by where its arguments come from.
+
+The shared reader :mod:`mlsec_policy.analyzers.read.pyflow` walks each module and grades every
+value (constant, from outside the program, unknown here); the analyzers of this domain decide
+which calls matter: shell commands (:mod:`.shell`) and SQL statements (:mod:`.sql`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.analyzers.pycode.shell import SHELL
+from mlsec_policy.analyzers.pycode.sql import SQL
+
+SPECS: tuple[AnalyzerSpec[Any], ...] = (SHELL, SQL)
+"""The analyzers of this domain, for the registry."""

@@ -1,0 +1,142 @@
+"""A Python file or notebook as one syntax tree, with each line traced back to the file."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Literal
+
+from mlsec_policy.analyzers.base import AnalyzerError, FileContext, Observation
+from mlsec_policy.analyzers.read.pyflow import calls, parse_module
+from mlsec_policy.analyzers.read.pyorigin import Kind, Values
+from mlsec_policy.models import ArtifactKind, Location
+from mlsec_policy.views.base import View, ViewError
+from mlsec_policy.views.notebook import notebook_view
+from mlsec_policy.views.python_template import python_template_view
+
+SNIPPET_LINES = 3
+REPORTS = {"outside": Kind.OUTSIDE, "unknown": Kind.UNKNOWN}
+"""What a check of this domain reports: values from outside the program, or of unknown origin."""
+MAX_GRADED = 4096
+Graded = list[tuple[Kind, Observation]]
+_graded: dict[tuple[str, str, int, int], Graded] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Parameters of the analyzers of this domain (kept in ``<analyzer>.params.json``)."""
+
+    report: Literal["outside", "unknown"]
+    """Which origin the check reports: values from outside the program, or of unknown origin."""
+
+
+@dataclass(frozen=True, slots=True)
+class PythonSource:
+    """The parsed code of one artifact."""
+
+    path: str
+    tree: ast.Module
+    lines: tuple[str, ...]
+    """The parsed text by line (the Python view, for a notebook)."""
+    view: View | None = None
+
+    def location(self, node: ast.expr | ast.stmt) -> Location:
+        """Return where ``node`` sits in the original file."""
+        end = node.end_lineno or node.lineno
+        if self.view is None:
+            return Location(self.path, node.lineno, node.col_offset + 1, end)
+        origin = self.view.origin(node.lineno)
+        return Location(self.path, origin.line, cell=origin.cell)
+
+    def snippet(self, node: ast.expr | ast.stmt) -> str:
+        """Return the first lines of the source of ``node``."""
+        end = min(node.end_lineno or node.lineno, node.lineno + SNIPPET_LINES - 1)
+        return "\n".join(self.lines[node.lineno - 1 : end]).strip()
+
+
+def read_source(context: FileContext) -> PythonSource:
+    """Parse a Python file or the code cells of a notebook; raise AnalyzerError when broken.
+
+    A notebook cell that does not parse is left out (the other cells are still read).
+    """
+    text = context.read_text()
+    path = context.artifact.path
+    if context.artifact.kind is not ArtifactKind.NOTEBOOK:
+        try:
+            tree = parse_module(text)
+        except (SyntaxError, ValueError) as exc:
+            template = python_template_view(text, path)  # cookiecutter and the like
+            if template is not None:
+                return _template_source(path, template)
+            raise AnalyzerError(
+                f"the file is not valid Python: {exc}",
+                kind="parse-error",
+                line=getattr(exc, "lineno", None),
+                hint=f"fix the syntax, or leave the file out with --exclude {path}",
+            ) from None
+        return PythonSource(path, tree, tuple(text.split("\n")))
+    try:
+        view = notebook_view(text, PurePosixPath(path).stem)
+    except ViewError as exc:
+        raise AnalyzerError(
+            f"the notebook cannot be read: {exc.message}",
+            kind="parse-error",
+            line=exc.line,
+            hint="open and save it in Jupyter to repair it, or exclude it",
+        ) from None
+    cells = [origin.cell.index if origin.cell else 0 for origin in view.origins or ()]
+    try:
+        tree = parse_module(view.text, cells)
+    except (SyntaxError, ValueError) as exc:
+        raise AnalyzerError(
+            f"the notebook's code cells are not valid Python together: {exc}",
+            kind="parse-error",
+            hint=f"fix the syntax, or leave the notebook out with --exclude {path}",
+        ) from None
+    return PythonSource(path, tree, tuple(view.text.split("\n")), view)
+
+
+def _template_source(path: str, template: View) -> PythonSource:
+    """Return a template of a Python file as the Python it renders to (line for line)."""
+    return PythonSource(path, parse_module(template.text), tuple(template.text.split("\n")))
+
+
+def reported(params: Report) -> Kind:
+    """Return the origin a check reports (its ``report`` parameter)."""
+    return REPORTS[params.report]
+
+
+def call_sites(
+    context: FileContext, prefilter: re.Pattern[bytes]
+) -> Iterator[tuple[PythonSource, ast.Call, Values]]:
+    """Yield every call of the file, with the evaluator valid there (see ``pyflow.calls``).
+
+    A file whose bytes do not match ``prefilter`` cannot hold a call of interest: it is not
+    parsed.
+    """
+    if not prefilter.search(context.read_bytes()):
+        return
+    source = read_source(context)
+    for call, values in calls(source.tree):
+        yield source, call, values
+
+
+def graded_once(
+    context: FileContext, analyzer: str, grade: Callable[[FileContext], Graded]
+) -> Graded:
+    """Return ``grade(context)``, computed once per file version for the checks that share it.
+
+    The two checks of an analyzer (outside and unknown origins) read the same calls of the
+    same file; the file is parsed and walked once. The cache is keyed by the file's path,
+    modification time and size, so an edited file is graded again.
+    """
+    stat = context.path.stat()
+    key = (analyzer, str(context.path), stat.st_mtime_ns, stat.st_size)
+    if key not in _graded:
+        if len(_graded) >= MAX_GRADED:
+            _graded.clear()
+        _graded[key] = grade(context)
+    return _graded[key]
