@@ -26,7 +26,7 @@ from mlsec_policy.analyzers.base import (
     Observation,
 )
 from mlsec_policy.analyzers.patterns.pii import SEVERITY, PiiKind, find_pii
-from mlsec_policy.analyzers.patterns.secrets import literal_secret
+from mlsec_policy.analyzers.patterns.secret_settings import literal_secret
 from mlsec_policy.analyzers.read.notebook import NbCell, NbLine, NotebookError, read_notebook
 from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, parse_spec
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, NotebookCell, Severity

@@ -55,7 +55,7 @@ def secret_tokens(context: FileContext, params: Mapping[str, JsonValue]) -> Iter
             message=f"{match.rule.title} is written in the file{place}; "
             "treat it as leaked: revoke it and load the value from the environment "
             "or a secret store",
-            severity=match.rule.severity,
+            severity=match.severity,
             snippet=_snippet(match.masked_line, match.start),
             key=match.rule.id,
         )
