@@ -50,6 +50,9 @@ RANDOM = "Qm7vXk2pLz9wR4tY8uI1oP3a"
         ("primaryKey", False, Strength.NONE),
         ("pwd", True, Strength.NONE),
         ("max_new_tokens", True, Strength.NONE),
+        ("keyVaultToStoreSecrets", False, Strength.NONE),
+        ("path_to_token", False, Strength.NONE),
+        ("api_key_for_openai", True, Strength.STRONG),
     ],
 )
 def test_names_are_read_word_by_word(name: str, code: bool, expected: Strength) -> None:

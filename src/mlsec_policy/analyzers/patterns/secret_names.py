@@ -10,8 +10,9 @@ A name is split into words whatever its style (``HF_TOKEN``, ``hfToken``, ``hf-t
   ``user_auth``, ``PINECONE_KEY`` in an environment file; only a value that looks generated
   is reported;
 - **none** — the name holds something *about* a secret (``token_path``, ``SECRET_NAME``,
-  ``api_key_env``, ``REFRESH_TOKEN_KEY``, the key a token is stored under), or a token that is
-  not a credential (``pad_token``, ``publicToken``, ``csrf_token``, ``page_token``).
+  ``api_key_env``, ``REFRESH_TOKEN_KEY``, the key a token is stored under,
+  ``vaultToStoreSecrets``), or a token that is not a credential (``pad_token``,
+  ``publicToken``, ``csrf_token``, ``page_token``).
 """
 
 from __future__ import annotations
@@ -157,6 +158,10 @@ NOT_CREDENTIAL = frozenset(
 )
 """Words before ``token``/``key``/``secret`` that make it something else (``pad_token``)."""
 
+PREPOSITIONS = frozenset({"to", "for", "of", "from", "with", "by"})
+"""In ``vault_to_store_secrets`` or ``path_for_token`` the thing named comes before the
+preposition; what follows only says what it is for."""
+
 QUALIFIERS = frozenset(
     {"value", "string", "str", "b64", "base64", "hex", "raw", "plain", "plaintext", "text"}
 )
@@ -281,6 +286,8 @@ def strength(name: str, *, code: bool) -> Strength:
     ``code`` is True for names in program code, where a bare ``token`` is weak evidence.
     """
     parts = [w for w in words(name) if not w.isdigit()]
+    cut = next((i for i, w in enumerate(parts) if w in PREPOSITIONS and i > 0), len(parts))
+    parts = parts[:cut]
     while parts and parts[-1] in QUALIFIERS:
         parts.pop()
     if not parts:
