@@ -19,6 +19,7 @@ and an f-string with a replacement field is computed. Values are judged with
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,14 +32,14 @@ _STRING = (
 )
 _END = r"(?=\s*(?:[,)\]};#]|$))"
 ASSIGNMENT = re.compile(
-    r"(?P<name>[A-Za-z_][\w.]*|\"[\w.\-]+\"|'[\w.\-]+')\s*"
-    r"(?::\s*[\w\[\], .|]+?\s*(?==))?"
+    r"(?<![\w.\"'])(?P<name>[A-Za-z_][\w.]{0,80}|\"[\w.\-]{1,80}\"|'[\w.\-]{1,80}')\s*"
+    r"(?::\s*[\w\[\], .|]{1,60}?\s*(?==))?"
     r"(?::=|=(?!=)|:)\s*"
     r"(?:(?:[\w.]+\.)?(?:Field|field|Option|Argument)\(\s*(?:default\s*=\s*)?)?" + _STRING + _END
 )
 """``name = "v"``, ``name: T = "v"``, ``name="v"``, ``"name": "v"``, ``name: T = Field("v")``."""
 LOOKUP = re.compile(
-    r"(?i:[\w.]*(?:getenv|environ\.get|environ\.setdefault|get|setdefault|default)\w*)\(\s*"
+    r"(?i:(?:get|default)\w{0,40})\(\s*"
     r"(?P<nq>[\"'])(?P<name>[\w.\-]+)(?P=nq)\s*,\s*(?:default\s*=\s*)?" + _STRING + r"\s*\)"
 )
 """``os.getenv("NAME", "v")`` and every ``…get…("NAME", "v")`` default."""
@@ -50,8 +51,9 @@ ARGPARSE = re.compile(
     + _STRING
     + _END
 )
-_HINT = re.compile(r"(?i)passw|passphrase|secret|key|token|cred|auth|_pass\b|pwd")
-"""A fast pre-filter: lines that name no secret are not worth the patterns."""
+_HINT = re.compile(r"passw|secret|key|token|cred|auth|pass\b|pwd")
+"""A fast pre-filter, run once over the lower-cased text: lines that name no secret are not
+worth the patterns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +67,9 @@ class Setting:
 
 def code_settings(lines: list[str], min_entropy: float = 3.0) -> Iterator[Setting]:
     """Yield every secret-named setting that holds a literal credential in Python lines."""
-    for number, line in enumerate(lines, start=1):
-        if not _HINT.search(line) or "allowlist secret" in line:
+    for number in hinted_lines(lines, _HINT):
+        line = lines[number - 1]
+        if ("'" not in line and '"' not in line) or "allowlist secret" in line:
             continue
         seen: set[str] = set()
         for pattern in (LOOKUP, ENVIRON_SET, ARGPARSE, ASSIGNMENT):
@@ -78,6 +81,16 @@ def code_settings(lines: list[str], min_entropy: float = 3.0) -> Iterator[Settin
                 if literal_secret(name, _unescape(value), min_entropy, code=True, literal=True):
                     seen.add(name)
                     yield Setting(number, name)
+
+
+def hinted_lines(lines: list[str], hint: re.Pattern[str]) -> list[int]:
+    """Return the 1-based numbers of the lines where ``hint`` matches the lower-cased text.
+
+    One pass over the whole text is much faster than a search per line.
+    """
+    text = "\n".join(lines).lower()
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    return sorted({bisect.bisect_right(starts, m.start()) for m in hint.finditer(text)})
 
 
 def _computed(prefix: str, value: str) -> bool:

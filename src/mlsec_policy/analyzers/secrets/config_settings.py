@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from mlsec_policy.analyzers.patterns.secret_settings import literal_secret
-from mlsec_policy.analyzers.secrets.code_settings import Setting
+from mlsec_policy.analyzers.secrets.code_settings import Setting, hinted_lines
 
 KEY_LINE = re.compile(
     r"^\s*(?:export\s+|-\s+|setx?\s+)?(?P<kq>[\"']?)(?P<name>[A-Za-z_][\w.\-]*)(?P=kq)\s*"
@@ -26,7 +26,7 @@ KEY_LINE = re.compile(
 JSON_PAIR = re.compile(
     r"\"(?P<name>[^\"\\\n]{1,100})\"\s*:\s*\"(?P<value>(?:[^\"\\\n]|\\.){0,300})\""
 )
-_HINT = re.compile(r"(?i)passw|passphrase|secret|key|token|cred|auth|pass\b|pwd")
+_HINT = re.compile(r"passw|secret|key|token|cred|auth|pass\b|pwd")
 TEMPLATE_WORDS = frozenset({"example", "sample", "template", "dist", "defaults", "tmpl", "tpl"})
 
 
@@ -45,10 +45,10 @@ def is_template(name: str) -> bool:
 
 def config_settings(lines: Iterable[str], *, json: bool = False) -> Iterator[Setting]:
     """Yield every secret-named key holding a literal credential in configuration lines."""
-    for number, line in enumerate(lines, start=1):
-        if not _HINT.search(line) or "allowlist secret" in line:
-            continue
-        if line.lstrip().startswith(("#", ";", "//")):
+    all_lines = list(lines)
+    for number in hinted_lines(all_lines, _HINT):
+        line = all_lines[number - 1]
+        if "allowlist secret" in line or line.lstrip().startswith(("#", ";", "//")):
             continue
         for name, value in _pairs(line, json):
             if literal_secret(name, value):
