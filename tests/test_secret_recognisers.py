@@ -133,6 +133,13 @@ def test_near_misses_of_a_format_are_not_reported_by_format_or_name(token: str) 
     assert not literal_secret("api_token", token)
 
 
+def test_code_and_publishable_keys_are_not_secrets() -> None:
+    assert list(find_secrets('MLFLOW_TRACKING_PASSWORD = _EnvironmentVariable("X", str)')) == []
+    assert list(find_secrets("MLFLOW_TRACKING_PASSWORD=Qm7vXk2pLz9w")) != []
+    assert not literal_secret("api_key", "phc_C44vUK9R1J6HYVdfJarTEPqVAoRPJzMXzFcj8Pq")
+    assert not literal_secret("STRIPE_KEY", "pk_live_51H8xYzQm7vXk2pLz9wR4tY8uI1o")
+
+
 def test_jwt_confidence_follows_the_header() -> None:
     signed = (
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtdHJhaW5lciIsImlhdCI6MTczMjQwNjQwMH0"

@@ -34,6 +34,9 @@ TOKEN_PREFIXES = tuple(
     )
 )
 """Prefixes that start a known token format (``hf_``, ``xoxb-``, ``AKIA``…)."""
+PUBLISHABLE_PREFIXES = ("pk_live_", "pk_test_", "phc_", "pk.eyJ")
+"""Keys their providers document as public: Stripe publishable keys, PostHog project keys
+(write-only, meant for browsers), Mapbox public tokens."""
 _AZURE_SHAPE = re.compile(r".{3}\dQ~")
 _DOTTED = re.compile(r"[a-z_][\w\-]*(?:\.[\w\-]+)+|[A-Z][A-Z0-9_]+")
 _IMPORT_PATH = re.compile(r"\.*[A-Za-z_]\w*(?:[.:][A-Za-z_]\w*)+")
@@ -82,4 +85,6 @@ def _shaped_like_a_secret(value: str, literal: bool) -> bool:
         return False
     if value.startswith(TOKEN_PREFIXES) or _AZURE_SHAPE.match(value):
         return False  # a known format: reported by its detector, or failing its shape
+    if value.startswith(PUBLISHABLE_PREFIXES):
+        return False  # a key its provider documents as safe to publish
     return not any(find_secrets(value))

@@ -35,6 +35,7 @@ URL_SCHEMES = frozenset(
 _BASE_SCHEMES = frozenset(s.split("+")[0] for s in URL_SCHEMES)
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]{0,30})$")
 _WORD = re.compile(r"[A-Za-z0-9_]")
+_CALL = re.compile(r"[A-Za-z_][\w.]*\(")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +107,8 @@ def _accepted(rule: SecretRule, match: re.Match[str], text: str) -> Severity | N
             return None
     secret = match.group("secret")
     body = secret[rule.keep :]
-    if rule.judge == "value" and is_placeholder(body):
-        return None
+    if rule.judge == "value" and (is_placeholder(body) or _CALL.match(body)):
+        return None  # a placeholder, or code: ``MLFLOW_TRACKING_PASSWORD = _EnvVar(...)``
     if rule.judge == "token" and (masked_token(body) or wordlike(body)):
         return None
     if is_public_sample(secret) or entropy(body) < rule.min_entropy:

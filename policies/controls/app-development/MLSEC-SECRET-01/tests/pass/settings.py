@@ -17,6 +17,9 @@ secret_template = "{secret}"
 SAMPLE_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 DOC_URL = "postgresql://user:password@localhost/db"
 WEBHOOK = "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+MLFLOW_TRACKING_PASSWORD = EnvironmentVariable("MLFLOW_TRACKING_PASSWORD", str, None)
+analytics.api_key = "phc_Qm7vXk2pLz9wR4tY8uI1oP3aZx5cV6bN0mL2kJ4hG"
+STRIPE_PUBLISHABLE_KEY = "pk_live_51Qm7vXk2pLz9wR4tY8uI1oP3aZx5cV6bN0"
 
 
 @dataclass
