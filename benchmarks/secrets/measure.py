@@ -26,6 +26,7 @@ from pathlib import Path
 
 from file_kinds import KINDS, Placement, Rendered, verbatim
 from gitleaks_examples import Example, RuleExamples, extract
+from own_examples import own_examples
 from scope import NAME_RULES, default_key, provider_of
 from tables import VERBATIM, Outcome, ScanInfo, markdown
 
@@ -200,9 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the tables to this file")
     parser.add_argument("--json", type=Path, help="write every judged example to this file")
     parser.add_argument("--keep", type=Path, help="keep the generated repositories here")
+    parser.add_argument(
+        "--no-own", action="store_true", help="leave out our own examples (formats gitleaks lacks)"
+    )
     args = parser.parse_args(argv)
     kinds = args.kind or [*KINDS, VERBATIM]
     rules = [r for r in extract(args.gitleaks) if provider_of(r.rule_id) is not None]
+    if not args.no_own:
+        rules += own_examples()
     judged, infos = measure(args.tool, rules, kinds, args.keep)
     header = {
         "gitleaks commit": commit_of(args.gitleaks),

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from file_kinds import KINDS
 from gitleaks_examples import Example, RuleExamples
-from scope import PROVIDERS, provider_of
+from own_examples import OWN_PROVIDERS
+from scope import OUTSIDE_TARGET, PROVIDERS, provider_of
 
 VERBATIM = "verbatim"
 """The kind that holds the example text exactly as gitleaks wrote it, in a ``.txt`` file."""
@@ -94,7 +95,13 @@ def _counts(outcomes: Iterable[Outcome]) -> tuple[int, int]:
     return sum(1 for o in items if o.hit), len(items)
 
 
-def _matrix(judged: list[Outcome], positive: bool, kinds: list[str]) -> list[str]:
+def _matrix(
+    judged: list[Outcome],
+    positive: bool,
+    kinds: list[str],
+    providers: dict[str, tuple[str, ...]] = PROVIDERS,
+    total_label: str = "**All providers** (target)",
+) -> list[str]:
     cells: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
     for outcome in judged:
         if outcome.example.positive == positive:
@@ -102,9 +109,16 @@ def _matrix(judged: list[Outcome], positive: bool, kinds: list[str]) -> list[str
     issue_kinds = [k for k in kinds if k != VERBATIM]
     head = ["provider", *issue_kinds, "all kinds", *([VERBATIM] if VERBATIM in kinds else [])]
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
-    for provider in [*PROVIDERS, "All providers"]:
-        chosen = list(PROVIDERS) if provider == "All providers" else [provider]
-        row = [f"**{provider}**" if provider == "All providers" else provider]
+    target = [p for p in providers if p not in OUTSIDE_TARGET]
+    for provider in [*providers, "All providers"]:
+        chosen = target if provider == "All providers" else [provider]
+        row = [
+            total_label
+            if provider == "All providers"
+            else f"{provider} (not in target)"
+            if provider in OUTSIDE_TARGET
+            else provider
+        ]
         row.extend(
             _ratio(*_counts(o for p in chosen for o in cells[(p, kind)])) for kind in issue_kinds
         )
@@ -114,8 +128,8 @@ def _matrix(judged: list[Outcome], positive: bool, kinds: list[str]) -> list[str
             hit, total = _counts(o for p in chosen for o in cells[(p, VERBATIM)])
             row.append(f"{_ratio(hit, total)}% ({hit}/{total})" if total else "–")
         lines.append("| " + " | ".join(row) + " |")
-    sizes = [str(sum(len(cells[(p, k)]) for p in PROVIDERS)) for k in issue_kinds]
-    lines.append("| examples | " + " | ".join(sizes) + " | | |")
+    sizes = [str(sum(len(cells[(p, k)]) for p in target)) for k in issue_kinds]
+    lines.append("| examples (target) | " + " | ".join(sizes) + " | | |")
     return lines
 
 
@@ -145,13 +159,13 @@ def _rules_table(rules: list[RuleExamples], judged: list[Outcome]) -> list[str]:
     return lines
 
 
-def _misses(judged: list[Outcome]) -> list[str]:
+def _misses(judged: list[Outcome], providers: dict[str, tuple[str, ...]] = PROVIDERS) -> list[str]:
     lines: list[str] = []
     by_rule: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in judged:
         if outcome.example.positive and not outcome.hit:
             by_rule[outcome.example.rule_id].append(outcome)
-    for provider, rule_ids in PROVIDERS.items():
+    for provider, rule_ids in providers.items():
         missed = [r for r in rule_ids if by_rule.get(r)]
         if not missed:
             continue
@@ -186,12 +200,23 @@ def markdown(
 ) -> str:
     """Return the complete Markdown results section."""
     kinds = [i.kind for i in infos]
+    own_ids = {rule for rules_ in OWN_PROVIDERS.values() for rule in rules_}
+    own = [o for o in judged if o.example.rule_id in own_ids]
+    judged = [o for o in judged if o.example.rule_id not in own_ids]
     out = [f"- {name}: {value}" for name, value in header.items()]
     out += ["", "### True examples caught (%)", "", *_matrix(judged, True, kinds)]
     out += ["", "### False examples flagged (%)", "", *_matrix(judged, False, kinds)]
-    out += ["", "### Per rule", "", *_rules_table(rules, judged)]
+    out += ["", "### Per rule", "", *_rules_table(rules, judged + own)]
     out += ["", "### Misses (one redacted example per rule)", "", *_misses(judged)]
     out += ["", "### False examples flagged", "", *_false_positives(judged)]
+    if own:
+        out += ["", "### Formats gitleaks lacks: our own examples, true examples caught (%)", ""]
+        out += _matrix(own, True, kinds, OWN_PROVIDERS, "**All our own formats**")
+        out += ["", "### Formats gitleaks lacks: false examples flagged (%)", ""]
+        out += _matrix(own, False, kinds, OWN_PROVIDERS, "**All our own formats**")
+        out += ["", "### Formats gitleaks lacks: misses", "", *_misses(own, OWN_PROVIDERS)]
+        out += ["", "### Formats gitleaks lacks: false examples flagged", ""]
+        out += _false_positives(own)
     out += ["", "### Scans", "", "| kind | files | scan errors |", "|---|---:|---:|"]
     out += [f"| {info.kind} | {info.files} | {len(info.errors)} |" for info in infos]
     for info in infos:

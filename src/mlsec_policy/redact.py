@@ -13,13 +13,17 @@ import re
 MASK = "****"
 
 _PREFIXED = re.compile(
-    r"\b(hf_|api_org_|sk-(?:proj-|ant-(?:api\d\d-)?)?|AKIA|ASIA|ghp_|gho_|ghs_|ghu_|github_pat_|"
-    r"glpat-|xox[abpors]-|AIza|ya29\.|r8_|pcsk_|gsk_|wandb_v1_|nvapi-|dapi|SG\.)"
-    r"([A-Za-z0-9_\-.]{8,})"
+    r"\b(hf_|api_org_|sk-(?:proj-|ant-(?:api\d\d-|admin\d\d-)?)?|AKIA|ASIA|ABIA|ACCA|ABSK|"
+    r"bedrock-api-key-|ghp_|gho_|ghs_|ghu_|ghr_|github_pat_|glpat-|xox[abeporsx]-|xapp-|AIza|"
+    r"ya29\.|r8_|pcsk_|gsk_|wandb_v1_|nvapi-|dapi|SG\.)"
+    r"([A-Za-z0-9_\-.+/=]{8,})"
 )
+_JWT = re.compile(r"\b(eyJ)[\w-]{10,}\.[\w-]{10,}\.[\w-]*")
+_AZURE_CLIENT_SECRET = re.compile(r"(?<![\w~.\-])[\w~.]{3}\dQ~[\w~.\-]{31,34}")
+_SLACK_WEBHOOK = re.compile(r"(hooks\.slack\.com/(?:services|workflows|triggers)/)[\w+/\-]{8,}")
 _ASSIGNED = re.compile(
     r"(?i)((?:[\w.-]*?)(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
-    r"private[_-]?key|auth|credential)s?[\w.-]*\s*(?:=|:|:=|=>)\s*)"
+    r"private[_-]?key|account[_-]?key|auth|credential)s?[\w.-]*\s*(?:=|:|:=|=>)\s*)"
     r"(?:(['\"])([^'\"\n]{4,})\2|([^\s'\",;#]{6,}))"
 )
 _URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)([^@\s/]+)(@)")
@@ -36,6 +40,9 @@ def redact(text: str) -> str:
     """Return ``text`` with every secret-looking value masked."""
     text = _PEM.sub(lambda m: f"-----BEGIN {m.group(1)}----- {MASK}", text)
     text = _PREFIXED.sub(_mask_prefixed, text)
+    text = _JWT.sub(lambda m: m.group(1) + MASK, text)
+    text = _AZURE_CLIENT_SECRET.sub(MASK, text)
+    text = _SLACK_WEBHOOK.sub(lambda m: m.group(1) + MASK, text)
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(3), text)
     text = _KEYED_HEX.sub(lambda m: m.group(1) + MASK, text)
     text = _NETRC_PASSWORD.sub(lambda m: m.group(1) + MASK, text)

@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers.patterns.secrets import (
-    CODE_SECRET_NAME,
-    find_secrets,
-    is_placeholder,
-    literal_secret,
-)
+from mlsec_policy.analyzers.patterns.secret_settings import literal_secret
+from mlsec_policy.analyzers.patterns.secret_values import is_placeholder
+from mlsec_policy.analyzers.patterns.secrets import find_secrets
 from mlsec_policy.redact import redact
 from tests.conftest import REPO, CliResult, load_json, report_validator, sarif_validator
 
@@ -30,6 +27,33 @@ SECRETS = (
     "Xy7kQ9mZ2pL4",
     "Zq8vKp3LmX2nWb7RtY5c",
     "mL9fl0w-Pa55-x7Q",
+    # the phrasings and formats added for issue 11 (settings.py, config/, CI, compose, gcp/)
+    "0lR8acRYSi4MDF8kWCBX1KpeZ",
+    "55KuQdBN7VHik5qNvO8fy5lShwlQOmOSZ1MtkW17",
+    "IiGKrzBYXH",
+    "e90me+BU/vs7PeHZXTPlblrJE3jAe4haR7K8XyZCB6IAUUJcTa",
+    "T1pnnwukA1gMAkX0dN8JcyuU",
+    "QzKEe7-PR9qR-hMjNzRf7-SKZSDK_Vb2x2kRVIIWKaN",
+    "1f7fe688bcc2a8fd7b7a95a47d309504a4c7b2afd91a7297ec552eb0d81bc8f3",
+    "BAMCS2G7EOLXPDAC",
+    "0o0BMRS2O0qr1BkGJrxnjscEuLk1gTZ7",
+    "UaLJ4d8jOCs4bWYTI6wLqeeHq1PkCJVu",
+    "HXDYzEzVMGPBnu3mY2lhm12F",
+    "DHHIUr%QdMftdK",
+    "PzmV4eAk5M7ByFgD",
+    "1NcueZ5esNNksNDGZD",
+    "472b4812d5702984287c56472fb7fd10068e2cb4",
+    "OnTcVAiTqnbtXSXFRO9O0q8WKLi5qJI4mijO",
+    "zl5LFi6EIKS43V5d",
+    "9cLMIBZ.gFjT88Np-mNitL1LP7KlzdoS_T",
+    "cys3gNz8mHajhwMRGOz0x7Vz7qyl7R",
+    "XdEAMQBlnyFJabvGwdDbqiPKfZXFjnnXsi",
+    "c67cc2f5fe38b2bde3ca33b288c5aaa5f02bcd0c",
+    "zK4gUOZd4ShNMLSt9hcO",
+    "xs96L7nE8l8XxobZdGw6GPvRnWKMjK9",
+    "Lk7wUz5X1TLs",
+    "URfsL8PKdeyJ271r9TDq9E8DBTxZPU3B",
+    "x3PW8IlGeptr97mucY5sGF99cbEnSp",
 )
 
 
@@ -72,7 +96,9 @@ def test_notebook_output_secret_points_at_cell(
         r
         for r in sarif["runs"][0]["results"]
         if r["ruleId"] == "MLSEC-SECRET-01"
-        and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(".ipynb")
+        and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+            "explore.ipynb"
+        )
     ]
     lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results}
     assert lines == {9, 22}
@@ -105,7 +131,10 @@ def test_placeholders_and_references_are_not_secrets(line: str) -> None:
         ("HF_TOKEN=hf_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL", "huggingface-token"),
         ('"key": "4d8dbc74254770f58904dba41ecccc3f"', "kaggle-key"),
         ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8vLk2Hq9", "aws-secret-key"),
-        ("-----BEGIN RSA PRIVATE KEY-----", "private-key"),
+        (
+            f'"pem": "-----BEGIN RSA PRIVATE KEY-----\\n{"MIIEpAIBAAKCAQEAx2Lq9" * 4}\\n"',
+            "private-key",
+        ),
         ("mongodb+srv://svc:Qm7vXk2pLz9w@cluster0.mongodb.net/db", "url-password"),
     ],
 )
@@ -113,8 +142,7 @@ def test_real_looking_secrets_are_found_and_masked(line: str, rule: str) -> None
     matches = list(find_secrets(line))
     assert [m.rule.id for m in matches] == [rule]
     secret = line[matches[0].start : matches[0].end]
-    if rule != "private-key":
-        assert secret not in matches[0].masked_line
+    assert secret not in matches[0].masked_line
     assert "****" in matches[0].masked_line
 
 
@@ -148,7 +176,7 @@ def test_redact_masks_keys_other_engines_may_quote(text: str, hidden: str) -> No
     ],
 )
 def test_secret_named_settings_judge_the_value_shape(name: str, value: str, secret: bool) -> None:
-    assert literal_secret(name, value, 3.0, CODE_SECRET_NAME) is secret
+    assert literal_secret(name, value, 3.0, code=True) is secret
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ from mlsec_policy.analyzers.base import (
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
 from mlsec_policy.analyzers.patterns.pii import Confidence, find_pii
 from mlsec_policy.analyzers.patterns.pii_tally import PiiLedger, describe, severity
-from mlsec_policy.analyzers.patterns.secrets import literal_secret
+from mlsec_policy.analyzers.patterns.secret_settings import literal_secret
 from mlsec_policy.analyzers.read.notebook import NbCell, NbLine, NotebookError, read_notebook
 from mlsec_policy.analyzers.read.organisation import organisation
 from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, parse_spec

@@ -7,7 +7,7 @@ notebook analyzers share.
 from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
-from mlsec_policy.analyzers.secrets import assignments, tokens
+from mlsec_policy.analyzers.secrets import assignments, dotenv_files, tokens
 
-SPECS: tuple[AnalyzerSpec[Any], ...] = (assignments.SPEC, tokens.SPEC)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (assignments.SPEC, tokens.SPEC, dotenv_files.SPEC)
 """The analyzers of this domain, for the registry."""

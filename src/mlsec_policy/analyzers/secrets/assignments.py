@@ -6,9 +6,13 @@ Here the *name* says the value is secret, and the value must not be a literal:
 - Dockerfile ``ENV``/``ARG`` (a build argument default or an environment value lands in the
   image layers and its history);
 - Kubernetes ``kind: Secret`` ``data``/``stringData`` and container ``env[].value``, compose
-  ``environment``, Helm ``values*.yaml`` (Helm templates are read through their YAML view);
-- ``.env`` files (``.env.example``-style templates are left to the token detectors);
-- ``name = "literal"`` assignments in Python, notebooks and other configuration.
+  ``environment``, Helm ``values*.yaml`` (Helm templates are read through their YAML view), CI
+  workflow ``env:`` maps and step inputs;
+- ``.env`` files (``.env.example``-style templates are left to the token detectors), INI,
+  TOML, YAML, JSON, properties and shell files, line by line (:mod:`.config_settings`);
+- Python and notebook code: assignments, dataclass fields, keyword arguments, function and
+  argparse defaults, ``os.getenv``/``os.environ.get`` fallbacks (:mod:`.code_settings`);
+  ``NAME=value`` lines printed in notebook outputs.
 
 References (``$VAR``, ``${VAR}``, ``{{ .Values.x }}``, ``os.environ[...]``), empty values and
 placeholders are not reported.
@@ -18,34 +22,23 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
-from mlsec_policy.analyzers.patterns.secrets import (
-    CODE_SECRET_NAME,
-    is_placeholder,
-    literal_secret,
-)
+from mlsec_policy.analyzers.patterns.secret_names import words
+from mlsec_policy.analyzers.patterns.secret_settings import literal_secret
+from mlsec_policy.analyzers.patterns.secret_values import is_placeholder
 from mlsec_policy.analyzers.read.dockerfile import parse
 from mlsec_policy.analyzers.read.notebook import NotebookError, read_notebook
+from mlsec_policy.analyzers.secrets.code_settings import code_settings
+from mlsec_policy.analyzers.secrets.config_settings import config_settings, is_dotenv, is_template
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
 from mlsec_policy.views.helm import PLACEHOLDER, helm_view
 from mlsec_policy.yamlpos import Positions, YamlError, load_documents, walk
 
-TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tmpl")
-ASSIGNMENT = re.compile(
-    r"""(?P<name>[A-Za-z_][\w.\-]*|["'][\w.\-]+["'])\s*(?:=|:|:=)\s*(?P<q>["'])(?P<value>[^"'\n]{8,200})(?P=q)"""
-)
-DOTENV = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][\w.]*)\s*=\s*(?P<value>.*?)\s*$")
-_NAME_HINT = re.compile(
-    r"passw|secret|api.?key|access.?key|private.?key|"
-    r"(?:auth|access|api|bearer|refresh|session|hf|gh|github|gitlab|slack|bot|oauth).?token"
-)
-"""A fast, lower-case pre-filter for :data:`CODE_SECRET_NAME` (no look-behind, so it scans fast)."""
 KINDS = frozenset(
     {
         ArtifactKind.PYTHON,
@@ -58,6 +51,12 @@ KINDS = frozenset(
         ArtifactKind.CI_WORKFLOW,
     }
 )
+_STRUCTURED = frozenset({ArtifactKind.KUBERNETES, ArtifactKind.COMPOSE, ArtifactKind.CI_WORKFLOW})
+_ABOUT_A_SERVICE = frozenset(
+    {"url", "uri", "endpoint", "host", "hostname", "port", "region", "bucket", "user",
+     "username", "email", "name", "database", "db", "schema", "path", "dir"}
+)  # fmt: skip
+"""Words of a ``kind: Secret`` key that holds where a service is, not how to log in to it."""
 
 
 def secret_assignments(context: FileContext, params: NoParams) -> Iterable[Observation]:
@@ -65,21 +64,21 @@ def secret_assignments(context: FileContext, params: NoParams) -> Iterable[Obser
     artifact = context.artifact
     name = PurePosixPath(artifact.path).name.lower()
     kind = artifact.kind
+    template = is_template(name)
     if kind is ArtifactKind.DOCKERFILE:
         yield from _dockerfile(context)
-    elif kind in {ArtifactKind.KUBERNETES, ArtifactKind.COMPOSE} or artifact.format in {
-        "helm-values"
-    }:
+    elif kind in _STRUCTURED or artifact.format == "helm-values":
         yield from _yaml(context)
-    elif name == ".env" or name.startswith(".env.") or name.endswith(".env"):
-        if not name.endswith(TEMPLATE_SUFFIXES):
-            yield from _dotenv(context)
+    elif is_dotenv(name):
+        if not template:
+            yield from _config(context, "the variable", Severity.HIGH)
     elif kind is ArtifactKind.NOTEBOOK:
         yield from _notebook(context)
-    elif kind in {ArtifactKind.PYTHON, ArtifactKind.CONFIG, ArtifactKind.SHELL} and not (
-        name.endswith(TEMPLATE_SUFFIXES)
-    ):
-        yield from _generic(context.read_text().splitlines(), context.artifact.path)
+    elif kind is ArtifactKind.PYTHON:
+        for setting in code_settings(context.read_text().splitlines()):
+            yield _finding(context.at(setting.line), setting.name, "the setting", Severity.MEDIUM)
+    elif kind in {ArtifactKind.CONFIG, ArtifactKind.SHELL} and not template:
+        yield from _config(context, "the setting", Severity.MEDIUM)
 
 
 def _finding(
@@ -95,6 +94,12 @@ def _finding(
     )
 
 
+def _config(context: FileContext, what: str, severity: Severity) -> Iterator[Observation]:
+    lines = context.read_text().splitlines()
+    for setting in config_settings(lines, json=context.artifact.format == "json"):
+        yield _finding(context.at(setting.line), setting.name, what, severity)
+
+
 def _dockerfile(context: FileContext) -> Iterator[Observation]:
     for instruction in parse(context.read_text()):
         if instruction.keyword not in {"ENV", "ARG"}:
@@ -107,15 +112,18 @@ def _dockerfile(context: FileContext) -> Iterator[Observation]:
 
 def _pairs(arguments: str, legacy: bool) -> Iterator[tuple[str, str]]:
     """Yield (name, value) pairs of ENV/ARG arguments (``K=V ...`` or legacy ``ENV K V``)."""
-    words = arguments.split(None, 1)
-    if not words:
+    words_ = arguments.split(None, 1)
+    if not words_:
         return
-    if "=" not in words[0]:
-        if legacy and len(words) == 2:
-            yield words[0], words[1]
+    if "=" not in words_[0]:
+        if legacy and len(words_) == 2:
+            yield words_[0], words_[1]
         return
-    for match in re.finditer(r"""([\w.\-]+)=("[^"]*"|'[^']*'|\S*)""", arguments):
-        yield match.group(1), match.group(2)
+    for match in re.finditer(r"""([\w.\-]+)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)""", arguments):
+        value = match.group(2)
+        if value.startswith('"'):
+            value = value[1:-1].replace('\\"', '"').replace("\\$", "$")
+        yield match.group(1), value
 
 
 def _yaml(context: FileContext) -> Iterator[Observation]:
@@ -171,8 +179,23 @@ def _secret_data(
             plain = _decode(value) if section == "data" else value
             if plain is None or is_placeholder(plain) or len(plain) < 4:
                 continue
+            if _about_a_service(key, plain):
+                continue
             line = (positions.of((section, key)) or (1, 1))[0]
             yield _finding(context.at(line), key, f"the Kubernetes Secret ({section}) key")
+
+
+def _about_a_service(key: str, value: str) -> bool:
+    """Return True for a Secret entry that says where a service is, not how to log in.
+
+    ``S3_ENDPOINT_URL: http://minio…`` is configuration kept next to the credentials; a URL
+    with a password in it is a credential.
+    """
+    if re.match(r"[A-Za-z][\w+.\-]*://", value):
+        authority = value.split("://", 1)[1].split("/", 1)[0]
+        return "@" not in authority
+    named = set(words(key))
+    return bool(named & _ABOUT_A_SERVICE) and not named & {"password", "secret", "token", "key"}
 
 
 def _decode(value: str) -> str | None:
@@ -180,15 +203,6 @@ def _decode(value: str) -> str | None:
         return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
     except (binascii.Error, ValueError):
         return None
-
-
-def _dotenv(context: FileContext) -> Iterator[Observation]:
-    for number, line in enumerate(context.read_text().splitlines(), start=1):
-        match = DOTENV.match(line)
-        if match and not line.lstrip().startswith("#"):
-            value = match.group("value").split(" #", 1)[0]
-            if literal_secret(match.group("name"), value):
-                yield _finding(context.at(number), match.group("name"), "the variable")
 
 
 def _notebook(context: FileContext) -> Iterator[Observation]:
@@ -199,39 +213,21 @@ def _notebook(context: FileContext) -> Iterator[Observation]:
     for cell in cells:
         if cell.cell_type != "code":
             continue
-        lines = [line.text for line in cell.source]
-        for observation in _generic(lines, context.artifact.path):
-            line = cell.source[(observation.location.start_line or 1) - 1]
+        source = list(cell.source)
+        for setting in code_settings([line.text for line in source]):
+            line = source[setting.line - 1]
             location = Location(context.artifact.path, line.raw_line, cell=line.cell)
-            yield Observation(
-                location,
-                observation.message,
-                observation.severity,
-                observation.snippet,
-                observation.key,
-            )
-
-
-def _generic(lines: Iterable[str], path: str) -> Iterator[Observation]:
-    all_lines = list(lines)
-    text = "\n".join(all_lines)
-    starts = [0, *(m.end() for m in re.finditer("\n", text))]
-    candidates = sorted(
-        {bisect.bisect_right(starts, m.start()) for m in _NAME_HINT.finditer(text.lower())}
-    )  # only lines naming a secret are worth the assignment pattern
-    for number in candidates:
-        line = all_lines[number - 1]
-        if "allowlist secret" in line or not CODE_SECRET_NAME.search(line):
-            continue
-        for match in ASSIGNMENT.finditer(line):
-            name = match.group("name").strip("\"'")
-            if literal_secret(name, match.group("value"), 3.0, CODE_SECRET_NAME):
-                yield _finding(Location(path, number), name, "the setting", Severity.MEDIUM)
+            yield _finding(location, setting.name, "the setting", Severity.MEDIUM)
+        printed = [line for output in cell.outputs for line in output.lines]
+        for setting in config_settings(line.text for line in printed):
+            line = printed[setting.line - 1]
+            location = Location(context.artifact.path, line.raw_line, cell=line.cell)
+            yield _finding(location, setting.name, "a printed setting", Severity.MEDIUM)
 
 
 SPEC = AnalyzerSpec(
     name="secret-assignments",
-    description="Secret-named settings (ENV/ARG, Secret data, env values, .env) with literals.",
+    description="Secret-named settings (code, configs, ENV/ARG, Secret data, env blocks, .env).",
     kinds=KINDS,
     params=NO_PARAMS,
     file=secret_assignments,

@@ -56,7 +56,7 @@ def secret_tokens(context: FileContext, params: NoParams) -> Iterable[Observatio
             message=f"{match.rule.title} is written in the file{place}; "
             "treat it as leaked: revoke it and load the value from the environment "
             "or a secret store",
-            severity=match.rule.severity,
+            severity=match.severity,
             snippet=_snippet(match.masked_line, match.start),
             key=match.rule.id,
         )
