@@ -1,43 +1,35 @@
-"""Notebook hygiene: what notebooks install and run, and what their saved outputs reveal.
+"""What notebooks install and run (MLSEC-NB-02): ``!pip`` installs, ``curl | sh``, ``%env``.
 
-Three analyzers share the position-aware reader of :mod:`.read.notebook`, so every finding names
-the ``.ipynb`` line and the cell:
+- an install (``!pip``, ``%pip``, ``python -m pip``, ``uv pip`` in a line or a ``%%bash``
+  cell) is read like pip reads its arguments: options and their values (``-r file``,
+  ``-rfile``, ``--requirement=file``, ``-e``, ``-c``, ``-i``...) are told apart from the
+  requirements. A requirement is pinned by ``==``, a VCS requirement by a commit (full or
+  abbreviated; a branch or tag is not); a range held to one release series is reported low.
+  A requirements file is judged by its content when it is in the repository; one that is not
+  (it comes from a clone or download the notebook made) cannot be checked and is reported
+  low, as such;
+- ``curl … | sh`` and the like run a downloaded script unseen;
+- ``%env NAME=value`` sets a secret-named variable to a literal.
 
-- ``notebook-commands``: ``!pip``/``%pip`` installs that are not pinned, ``curl … | sh``,
-  and ``%env`` lines that set a secret-named variable to a literal; a notebook that cannot be
-  read is itself a finding here (nothing in it can be checked);
-- ``notebook-outputs``: notebooks saved with outputs when no output stripping (nbstripout as a
-  pre-commit hook or git filter) is configured;
-- ``notebook-output-leaks``: tracebacks and personal data in saved outputs; personal data is
-  graded by context like in datasets (placeholders, role mailboxes, ids and sums set aside below
-  ``min-confidence``).
+A notebook that cannot be read is itself a finding here (nothing in it can be checked).
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import shlex
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Literal
 
-from mlsec_policy.analyzers.base import (
-    AnalyzerError,
-    AnalyzerSpec,
-    FileAnalyzer,
-    FileContext,
-    Observation,
-)
-from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
-from mlsec_policy.analyzers.patterns.pii import Confidence, find_pii
-from mlsec_policy.analyzers.patterns.pii_tally import PiiLedger, describe, severity
+from mlsec_policy.analyzers.base import FileContext, Observation
+from mlsec_policy.analyzers.params import NoParams
 from mlsec_policy.analyzers.patterns.secrets import literal_secret
-from mlsec_policy.analyzers.read.notebook import NbCell, NbLine, NotebookError, read_notebook
-from mlsec_policy.analyzers.read.organisation import organisation
-from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, parse_spec
-from mlsec_policy.models import ArtifactKind, Location, NotebookCell, Severity
+from mlsec_policy.analyzers.read.manifests import read_requirements
+from mlsec_policy.analyzers.read.notebook import NbLine, NotebookError, read_notebook
+from mlsec_policy.analyzers.read.paths import join, resolve_inside
+from mlsec_policy.analyzers.read.requirements import Pin, Spec, SpecKind, parse_spec
+from mlsec_policy.models import Location, Severity
 
 _INSTALL = re.compile(
     r"^(?:\{?sys\.executable\}?\s+-m\s+|python3?\s+-m\s+)?(?:uv\s+)?pip3?\s+install\s+(?P<args>.*)$"
@@ -47,26 +39,18 @@ _PIPE_TO_SHELL = re.compile(
 )
 _ENV = re.compile(r"^%(?:env|set_env)\s+(?P<name>[A-Za-z_]\w*)(?:\s*=\s*|\s+)(?P<value>\S.*)$")
 _SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
-_TAKES_VALUE = frozenset(
-    {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host", "-t",
-     "--target", "--prefix", "--root", "--platform", "--python-version", "--cache-dir",
-     "--src", "--upgrade-strategy", "--progress-bar", "--log", "--timeout", "--retries"}
+LONG_NAMES = {
+    "--requirement": "-r", "--constraint": "-c", "--editable": "-e", "--index-url": "-i",
+    "--find-links": "-f", "--target": "-t",
+}  # fmt: skip
+TAKES_VALUE = frozenset(
+    {"-r", "-c", "-e", "-i", "-f", "-t", "--extra-index-url", "--trusted-host", "--prefix",
+     "--root", "--platform", "--python-version", "--implementation", "--abi", "--cache-dir",
+     "--src", "--upgrade-strategy", "--progress-bar", "--log", "--timeout", "--retries",
+     "--proxy", "--cert", "--client-cert", "--config-settings", "--global-option",
+     "--no-binary", "--only-binary", "--python", "--report", "--exists-action"}
 )  # fmt: skip
-STRIP_CONFIG = (".pre-commit-config.yaml", ".gitattributes", ".git/info/attributes")
-BLOCK_CHARS = 20_000
-"""Output text examined at once for personal data (context crosses lines, not blocks)."""
-
-
-def _read(context: FileContext) -> list[NbCell]:
-    try:
-        return read_notebook(context.read_text())
-    except NotebookError as exc:
-        raise AnalyzerError(
-            f"the notebook cannot be read: {exc.message}",
-            kind="parse-error",
-            line=exc.line,
-            hint="open and save it in Jupyter to repair it, or exclude it",
-        ) from None
+"""pip install options followed by a value (short forms, after LONG_NAMES)."""
 
 
 def notebook_commands(context: FileContext, params: NoParams) -> Iterable[Observation]:
@@ -127,197 +111,124 @@ def _segment(context: FileContext, where: Location, segment: str) -> Iterator[Ob
         words = shlex.split(install.group("args"), comments=True)
     except ValueError:
         return
-    risky = [w for w in words if w.split("=")[0] in {"--extra-index-url", "--trusted-host"}]
+    args = read_args(words)
+    risky = [name for name, _ in args.options if name in {"--extra-index-url", "--trusted-host"}]
     if risky:
         yield Observation(
             where,
-            message=f"the notebook installs with {risky[0].split('=')[0]}, which lets another "
+            message=f"the notebook installs with {risky[0]}, which lets another "
             "index shadow packages or turns off TLS checks; use one HTTPS --index-url",
             severity=Severity.HIGH,
             snippet=segment[:200],
         )
-    loose: list[str] = []
-    skip = False
-    for index, word in enumerate(words):
-        if skip:
-            skip = False
-            continue
-        if word in {"-r", "--requirement", "-c", "--constraint", "-e", "--editable"}:
-            skip = True
-            target = words[index + 1] if index + 1 < len(words) else ""
-            if word in {"-r", "--requirement"} and not _pinned_file(context, target):
-                loose.append(f"-r {target}")
-            continue
-        if word in _TAKES_VALUE:
-            skip = True
-            continue
-        if word.startswith("-") or "$" in word or "{" in word:
-            continue
-        spec = parse_spec(word)
-        if spec is None:
-            continue
-        if (spec.kind is SpecKind.INDEX and spec.pin is not Pin.EXACT) or (
-            spec.kind is SpecKind.VCS and not spec.vcs_pinned
-        ):
-            loose.append(word)
+    loose = [spec for spec in args.requirements if _drifts(spec)]
+    for name in args.files:
+        found = _requirements_file(context, name)
+        if found is None:
+            why = (
+                "named by a variable"
+                if "$" in name or "{" in name
+                else "not in this repository (it comes from a clone or download)"
+            )
+            yield Observation(
+                where,
+                message=f"the notebook installs the requirements file {name}, which is {why}, "
+                "so what it installs cannot be checked here; pin what it fetches (a commit "
+                "for a clone) and install pinned requirements",
+                severity=Severity.LOW,
+                snippet=segment[:200],
+                key=f"external-requirements:{name}",
+            )
+        else:
+            loose += found
     if loose:
-        shown = ", ".join(loose[:4]) + (" …" if len(loose) > 4 else "")
+        series = all(s.kind is SpecKind.INDEX and s.pin is Pin.PATCH for s in loose)
+        shown = ", ".join(s.text for s in loose[:4]) + (" …" if len(loose) > 4 else "")
         yield Observation(
             where,
-            message=f"the notebook installs packages without pinned versions ({shown}); pin "
-            "them (pkg==1.2.3) or install from a locked requirements file",
-            severity=Severity.MEDIUM,
+            message=(
+                f"the notebook installs packages held only to a release series ({shown}); "
+                "patch releases can still change what is installed — pin them with =="
+                if series
+                else f"the notebook installs packages without pinned versions ({shown}); pin "
+                "them (pkg==1.2.3) or install from a locked requirements file"
+            ),
+            severity=Severity.LOW if series else Severity.MEDIUM,
             snippet=segment[:200],
         )
 
 
-def _pinned_file(context: FileContext, name: str) -> bool:
-    """Return True when a requirements file next to the notebook (or at the root) is pinned."""
-    folder = PurePosixPath(context.artifact.path).parent
-    for base in (context.root / str(folder), context.root):
-        path = base / name
-        try:
-            if path.resolve().is_relative_to(context.root.resolve()) and path.is_file():
-                return _all_pinned(path.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            return False
-    return False
+@dataclass
+class PipArgs:
+    """The arguments of one ``pip install``, read the way pip reads them."""
+
+    requirements: list[Spec] = field(default_factory=list)
+    """Requirements named on the command line, and editable VCS installs."""
+    files: list[str] = field(default_factory=list)
+    """Requirements files (``-r``)."""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    """Every option with its value ('' for a flag), long names kept as written."""
 
 
-def _all_pinned(text: str) -> bool:
-    for raw in text.replace("\\\n", " ").splitlines():  # join backslash continuations
-        line = raw.split(" #", 1)[0].strip()
-        if not line or line.startswith(("#", "-")):
+def read_args(words: list[str]) -> PipArgs:
+    """Split ``pip install`` words into options, requirements files and requirements."""
+    args = PipArgs()
+    position = 0
+    while position < len(words):
+        word = words[position]
+        position += 1
+        if not word.startswith("-") or word == "-":
+            spec = None if "$" in word or "{" in word else parse_spec(word)
+            if spec is not None:
+                args.requirements.append(spec)
             continue
-        spec = parse_spec(line.split(" --hash", 1)[0])
-        if spec is None or (spec.kind is SpecKind.INDEX and spec.pin is not Pin.EXACT):
-            return False
-    return True
+        name, value = _option(word)
+        short = LONG_NAMES.get(name, name)
+        if short in TAKES_VALUE and value is None:
+            value = words[position] if position < len(words) else ""
+            position += 1
+        args.options.append((name, value or ""))
+        if short == "-r" and value:
+            args.files.append(value)
+        elif short == "-e" and value:
+            spec = parse_spec(value)
+            if spec is not None and spec.kind is SpecKind.VCS:
+                args.requirements.append(spec)
+    return args
 
 
-def notebook_outputs(context: FileContext, params: NoParams) -> Iterable[Observation]:
-    """Yield one observation per notebook saved with outputs, unless stripping is configured."""
-    cells = _read(context)
-    with_outputs = [c for c in cells if c.output_count]
-    if not with_outputs or _stripping_configured(context):
-        return
-    first = with_outputs[0]
-    line = first.output_line or first.raw_line
-    yield Observation(
-        Location(context.artifact.path, line, cell=NotebookCell(first.index, 1)),
-        message=f"the notebook is committed with the outputs of {len(with_outputs)} cell(s) "
-        "and no output stripping is configured",
-        key="outputs",
-    )
+def _option(word: str) -> tuple[str, str | None]:
+    """Return (name, value) of one option word; value None when the next word holds it."""
+    if word.startswith("--"):
+        name, equals, value = word.partition("=")
+        return name, value if equals else None
+    name, rest = word[:2], word[2:]
+    if name in TAKES_VALUE:
+        return name, rest.removeprefix("=") or None
+    return word, ""  # short flags, alone or combined (-q, -qU)
 
 
-def _stripping_configured(context: FileContext) -> bool:
-    folder = PurePosixPath(context.artifact.path).parent
-    candidates = [context.root / name for name in STRIP_CONFIG]
-    candidates += [context.root / str(p) / ".gitattributes" for p in (folder, *folder.parents)]
-    for path in candidates:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")[:200_000]
-        except OSError:
-            continue
-        if re.search(r"nbstripout|jupyter-nb-clear-output|nb-clean|filter=jupyter", text):
-            return True
-    return False
+def _drifts(spec: Spec) -> bool:
+    if spec.kind is SpecKind.INDEX:
+        return spec.pin is not Pin.EXACT
+    return spec.kind is SpecKind.VCS and not spec.vcs_pinned
 
 
-@dataclass(frozen=True, slots=True)
-class OutputLeaks:
-    """Parameters of ``notebook-output-leaks``."""
+def _requirements_file(context: FileContext, name: str) -> list[Spec] | None:
+    """Return the loose requirements of a requirements file in the repository, or None.
 
-    min_confidence: Literal["low", "medium", "high"] = "medium"
-    """The lowest confidence a personal-data match needs to be reported."""
-
-
-def notebook_output_leaks(context: FileContext, params: OutputLeaks) -> Iterable[Observation]:
-    """Yield tracebacks and personal data found in saved outputs."""
-    threshold = Confidence.parse(params.min_confidence)
-    for cell in _read(context):
-        for output in cell.outputs:
-            if output.output_type == "error" or (
-                output.name == "stderr"
-                and any("Traceback (most recent call last)" in line.text for line in output.lines)
-            ):
-                yield Observation(
-                    Location(
-                        context.artifact.path, output.raw_line, cell=NotebookCell(cell.index, 1)
-                    ),
-                    message=f"an output of cell {cell.index} holds an error traceback, which "
-                    "can expose file paths, user names, hosts and data values; clear it",
-                    severity=Severity.LOW,
-                    key=f"traceback:{cell.index}",
-                )
-            if output.output_type in {"stream", "error"} or output.name == "text/plain":
-                yield from _pii(context, cell, output.lines, threshold)  # not HTML/JS: digits
-
-
-def _pii(
-    context: FileContext, cell: NbCell, lines: tuple[NbLine, ...], threshold: Confidence
-) -> Iterator[Observation]:
-    owner = organisation(context.root)
-    ledger = PiiLedger(threshold)
-    for first, offsets, block in _blocks(lines):
-        for match in find_pii(block, own_domains=owner.domains, own_names=owner.names):
-            index = first + bisect.bisect_right(offsets, match.start) - 1
-            ledger.add(match, lines[index].raw_line)
-    for kind, tally in ledger.findings():
-        where = next(line for line in lines if line.raw_line == tally.line)
-        yield Observation(
-            Location(context.artifact.path, tally.line, cell=where.cell),
-            message=f"an output of cell {cell.index} shows personal data: "
-            f"{describe(kind, tally)}; clear the output and mask personal data before printing it",
-            severity=severity(kind, tally),
-            key=f"pii:{kind.name}",
-        )
-
-
-def _blocks(lines: tuple[NbLine, ...]) -> Iterator[tuple[int, list[int], str]]:
-    """Yield runs of output lines joined into one text, so context spans neighbouring lines.
-
-    Each run is (index of its first line, offset of each line in the text, the text).
+    The file is looked for next to the notebook, then at the root of the repository; None
+    when it is in neither (or names a variable or a URL).
     """
-    first, size = 0, 0
-    offsets: list[int] = []
-    parts: list[str] = []
-    for index, line in enumerate(lines):
-        if parts and size + len(line.text) > BLOCK_CHARS:
-            yield first, offsets, "\n".join(parts)
-            first, offsets, parts, size = index, [], [], 0
-        offsets.append(size)
-        parts.append(line.text.rstrip("\n"))
-        size += len(parts[-1]) + 1
-    if parts:
-        yield first, offsets, "\n".join(parts)
-
-
-def _spec(
-    name: str, description: str, function: FileAnalyzer[Any], params: Params[Any] = NO_PARAMS
-) -> AnalyzerSpec[Any]:
-    return AnalyzerSpec(
-        name=name,
-        description=description,
-        kinds=frozenset({ArtifactKind.NOTEBOOK}),
-        params=params,
-        file=function,
-    )
-
-
-COMMANDS = _spec(
-    "notebook-commands", "Unpinned installs, curl | sh and literal %env secrets.", notebook_commands
-)
-OUTPUTS = _spec(
-    "notebook-outputs", "Notebooks saved with outputs, without stripping.", notebook_outputs
-)
-LEAKS = _spec(
-    "notebook-output-leaks",
-    "Tracebacks and personal data in saved outputs.",
-    notebook_output_leaks,
-    Params.beside(OutputLeaks, __name__, "notebook-output-leaks"),
-)
-
-SPECS: tuple[AnalyzerSpec[Any], ...] = (COMMANDS, OUTPUTS, LEAKS)
-"""The analyzers of this domain, for the registry."""
+    if "$" in name or "{" in name or "://" in name:
+        return None
+    folder = str(PurePosixPath(context.artifact.path).parent)
+    for base in (folder, "."):
+        relative = join(base, name)
+        resolved = resolve_inside(context.root, relative)
+        if resolved is None or not resolved.is_file():
+            continue
+        text = resolved.read_text(encoding="utf-8", errors="replace")
+        manifest = read_requirements(context.root, relative, text)
+        return [e.spec for e in manifest.entries if _drifts(e.spec)]
+    return None
