@@ -3,8 +3,8 @@
 The import contract, from the bottom up (each line may use the lines above it, never below):
 
     L0  models, errors, the package itself
-    L1  yamlpos, schema_check, resources, pathmatch, redact, fingerprint, timeinfo, textfile,
-        views, outcome
+    L1  yamlpos, schema_check, resources, pathmatch, pathclass, redact, fingerprint, timeinfo,
+        textfile, views, outcome
     L2  classify, discover
         analyzers.base / analyzers.params (the contract), analyzers.read, analyzers.patterns
         analyzers.<domain>: contract, read, patterns and L0-L2; never another domain
@@ -44,6 +44,7 @@ HELPERS = frozenset(
         "schema_check",
         "resources",
         "pathmatch",
+        "pathclass",
         "redact",
         "fingerprint",
         "timeinfo",
@@ -79,7 +80,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "suppress": L1,
     "findings": L1 | POLICY_MODEL,
     "evaluate": L1 | POLICY_MODEL | {"findings"},
-    "options": BASE | {"config", "suppress"},
+    "options": BASE | {"config", "suppress", "pathclass"},
     "engines": L1 | POLICY_MODEL | {"analyzers.contract", "options"},
     "report": BASE | {"outcome", "schema_check"},
     "scan": L2

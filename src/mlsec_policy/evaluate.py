@@ -167,11 +167,16 @@ def _evaluate_one(
     if active:
         severity = max(f.severity for f in active)
         count = len(active)
+        marked = sum(1 for f in active if f.path_class is not None)
+        where = ""
+        if marked:
+            where = " (all" if marked == count else f" ({marked}"
+            where += " in test, example or docs paths)"
         return replace(
             base,
             status=ControlStatus.FAIL,
             severity=severity,
-            reason=f"{count} finding{'s' if count != 1 else ''}",
+            reason=f"{count} finding{'s' if count != 1 else ''}{where}",
         )
     if hard_errors:
         return replace(

@@ -1,8 +1,14 @@
-"""Turn raw hits into findings: severity, message, snippet, and both fingerprints.
+"""Turn raw hits into findings: severity, message, snippet, path class and both fingerprints.
 
 Each text file with findings is read once to compute GitHub's line hashes. Whole-file
 findings (a malicious pickle, a missing shard) and findings in binary files get a
 content-derived line hash instead, so code scanning still deduplicates them.
+
+Hits of one check that share a group key (:attr:`Observation.group`) become one finding, at
+the first place in product code (else the first place), with the other places as related
+locations: the same loose requirement in 24 near-identical manifests is one thing to fix.
+Every finding is classed by its path (test, example, docs or product code, see
+:mod:`mlsec_policy.pathclass`).
 """
 
 from __future__ import annotations
@@ -10,10 +16,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from mlsec_policy.fingerprint import decode_source, line_hashes, stable_fingerprint
-from mlsec_policy.models import Artifact, ArtifactKind, Finding, Hit
+from mlsec_policy.models import Artifact, ArtifactKind, Finding, Hit, Location
+from mlsec_policy.pathclass import PathClasses
 from mlsec_policy.policy.model import Policy
 
 TEXT_KINDS = frozenset(ArtifactKind) - {
@@ -27,15 +35,22 @@ MAX_HASHED_BYTES = 64 * 1024 * 1024
 MISSING_EVIDENCE = "missing-evidence"
 """The key of the finding an evidence control gets when no evidence was found."""
 REPOSITORY = "<repository>"
+RELATED_NAMED = 3
+"""How many related places a grouped finding's message names."""
 
 
 def build_findings(
-    hits: Iterable[Hit], policy: Policy, root: Path, artifacts: Sequence[Artifact]
+    hits: Iterable[Hit],
+    policy: Policy,
+    root: Path,
+    artifacts: Sequence[Artifact],
+    classes: PathClasses | None = None,
 ) -> tuple[Finding, ...]:
-    """Return one finding per hit, sorted, with fingerprints computed."""
+    """Return one finding per hit (one per group), sorted, classed, with fingerprints."""
+    classes = classes or PathClasses()
     severities = policy.severities()
     by_path = {artifact.path: artifact for artifact in artifacts}
-    ordered = sorted(set(hits), key=_hit_order)
+    ordered = sorted(merge_groups(hits, classes, policy), key=_hit_order)
     texts = _read_texts(ordered, by_path, root)
     hashes = {
         path: line_hashes(
@@ -80,9 +95,60 @@ def build_findings(
                 fingerprint=stable_fingerprint(hit.check_id, path_key, anchor, occurrences[slot]),
                 line_hash=line_hash,
                 snippet=seen.snippet,
+                related=seen.related,
+                path_class=classes.classify(path),
             )
         )
     return tuple(sorted(findings, key=finding_order))
+
+
+def merge_groups(hits: Iterable[Hit], classes: PathClasses, policy: Policy) -> list[Hit]:
+    """Return the hits with every group (same check, same group key) merged into one hit.
+
+    The merged hit is the group's first place in product code (else its first place), its
+    message names how many other places hold the same, and those places are its related
+    locations; its severity is the highest of the group.
+    """
+    groups: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+    merged: list[Hit] = []
+    for hit in set(hits):
+        if hit.observation.group is None:
+            merged.append(hit)
+        else:
+            groups[(hit.check_id, hit.observation.group)].append(hit)
+    for members in groups.values():
+        members.sort(key=lambda h: (classes.classify(h.observation.location.path) is not None,
+                                    *_hit_order(h)))  # fmt: skip
+        first = members[0]
+        places = list(dict.fromkeys(h.observation.location for h in members[1:]))
+        places = [p for p in places if p != first.observation.location]
+        seen = first.observation
+        if places:
+            message = (seen.message or policy.check(first.check_id).message) + _also(places)
+            severities = [h.observation.severity for h in members if h.observation.severity]
+            seen = replace(
+                seen,
+                message=message,
+                severity=max(severities) if severities else None,
+                related=tuple(places),
+            )
+        merged.append(replace(first, observation=seen))
+    return merged
+
+
+def _also(places: Sequence[Location]) -> str:
+    named = ", ".join(_place(p) for p in places[:RELATED_NAMED])
+    more = " …" if len(places) > RELATED_NAMED else ""
+    count = len(places)
+    return f" (also in {count} other place{'s' if count != 1 else ''}: {named}{more})"
+
+
+def _place(location: Location) -> str:
+    if location.start_line is None:
+        return location.path
+    if location.cell is not None:
+        return f"{location.path} cell {location.cell.index}"
+    return f"{location.path}:{location.start_line}"
 
 
 def finding_order(finding: Finding) -> tuple[str, str, int, int, str, str]:

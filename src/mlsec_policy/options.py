@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlsec_policy.config.model import RepoConfig
-from mlsec_policy.models import Attestation, Severity, Waiver
+from mlsec_policy.models import Attestation, NonProduct, Severity, Waiver
+from mlsec_policy.pathclass import PathClasses
 from mlsec_policy.suppress.baseline import Baseline
 
 
@@ -62,3 +63,7 @@ class ScanOptions:
     """Report only findings on lines changed since this git revision."""
     only_paths: tuple[str, ...] = ()
     """Report only findings in these files (the pre-commit hook)."""
+    non_product: NonProduct = NonProduct.MARK
+    """What to do with findings in test, example and docs paths (mark, gate or hide)."""
+    path_classes: PathClasses = field(default_factory=PathClasses)
+    """How paths are recognised as test, example or docs code."""

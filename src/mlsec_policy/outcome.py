@@ -12,13 +12,18 @@ def incomplete(report: Report) -> bool:
 
 
 def gating_failures(report: Report) -> tuple[ControlResult, ...]:
-    """Return the results that fail the gate: failing at or above ``--fail-on``.
+    """Return the results that fail the gate: a finding that counts, at or above ``--fail-on``.
 
-    With ``--fail-on-attestation``, missing attestations fail the gate too.
+    Findings in test, example and docs paths count only as the ``non-product`` setting says
+    (:meth:`ControlResult.gating_findings`). With ``--fail-on-attestation``, missing
+    attestations fail the gate too.
     """
     threshold = report.settings.fail_on
     failing = [
-        r for r in report.results if r.status is ControlStatus.FAIL and r.severity >= threshold
+        r
+        for r in report.results
+        if r.status is ControlStatus.FAIL
+        and any(f.severity >= threshold for f in r.gating_findings(report.settings.non_product))
     ]
     if report.settings.fail_on_attestation:
         failing.extend(r for r in report.results if r.status is ControlStatus.NEEDS_ATTESTATION)

@@ -27,6 +27,7 @@ from mlsec_policy.models import (
     ErrorLevel,
     Finding,
     Inventory,
+    NonProduct,
     Report,
     ScanError,
     ScanSettings,
@@ -92,7 +93,9 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         Path(inventory.root), inventory.artifacts, contexts, [h for o in outputs for h in o.hits]
     )
     hits = partition(policy, inventory, graded, errors)
-    findings = build_findings(hits.failing, policy, Path(inventory.root), inventory.artifacts)
+    findings = build_findings(
+        hits.failing, policy, Path(inventory.root), inventory.artifacts, options.path_classes
+    )
     accepted = accept(findings, options, policy, inventory, today(moment), changes)
     results = evaluate(
         policy, inventory, accepted.findings, hits, errors, options.attestations, today(moment)
@@ -115,6 +118,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
             config=options.config.display if options.config else None,
             inline_suppressions=options.inline_suppressions,
             only_paths=tuple(sorted(diff.listed_files(options.only_paths).files)),
+            non_product=options.non_product,
         ),
         started_at=iso(moment),
         duration_seconds=0.0 if pinned else round(time.monotonic() - clock, 3),
@@ -207,7 +211,27 @@ def accept(
     if changes is not None:
         kept, dropped = diff.select(kept, changes)
         notes.append(f"{changes.description}; {dropped} finding(s) elsewhere are not reported")
+    notes += _non_product_note(kept, options.non_product)
+    if options.non_product is NonProduct.HIDE:
+        gating = {c.id for c in policy.controls if c.meta.gate_everywhere}
+        kept = tuple(f for f in kept if f.path_class is None or f.control_id in gating)
     return Accepted(tuple(kept), waived.register, tuple(notes))
+
+
+def _non_product_note(findings: Sequence[Finding], mode: NonProduct) -> list[str]:
+    marked = [f for f in findings if f.path_class is not None and f.suppression is None]
+    if not marked:
+        return []
+    what = f"{len(marked)} finding(s) are in test, example or docs paths"
+    return [
+        {
+            NonProduct.MARK: f"{what}: marked, and they do not count toward --fail-on "
+            "(except for controls that gate everywhere; 'non-product: gate' counts them all)",
+            NonProduct.GATE: f"{what}: marked, and they count toward --fail-on",
+            NonProduct.HIDE: f"{what}: left out of this report, except for controls that "
+            "gate everywhere ('non-product: hide')",
+        }[mode]
+    ]
 
 
 def _all_errors(

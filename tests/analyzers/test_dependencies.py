@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from mlsec_policy.analyzers.params import NoParams
+from mlsec_policy.analyzers.dependencies import Pins
 from mlsec_policy.analyzers.read.manifests import Role, read_manifest
 from mlsec_policy.analyzers.read.requirements import (
     Pin,
@@ -22,7 +22,11 @@ from tests.conftest import write_tree
 @pytest.mark.parametrize(
     ("spec", "pin"),
     [("==2.6.0", Pin.EXACT), ("==2.*", Pin.RANGE), ("~=2.6", Pin.RANGE), (">=2.1,<3", Pin.RANGE),
-     (">=2.1", Pin.OPEN), ("!=2.5.0", Pin.OPEN), ("", Pin.NONE)],
+     (">=2.1", Pin.OPEN), ("!=2.5.0", Pin.OPEN), ("", Pin.NONE),
+     ("~=1.26.2", Pin.PATCH), ("==1.26.*", Pin.PATCH), ("==0.18.*", Pin.PATCH),
+     (">=1.26.2,<1.27", Pin.PATCH), ("<1.27,>=1.26.2", Pin.PATCH), (">=1.26,<=1.26.9", Pin.PATCH),
+     ("~=1.26.2,!=1.26.3", Pin.PATCH), (">=1.26,<1.27.1", Pin.RANGE), ("~=1.26", Pin.RANGE),
+     ("<1.27", Pin.RANGE), (">1.26.0,<1.28", Pin.RANGE)],
 )  # fmt: skip
 def test_pin_of(spec: str, pin: Pin) -> None:
     assert pin_of(SpecifierSet(spec)) is pin
@@ -45,7 +49,22 @@ def test_spec_kinds() -> None:
     assert url is not None and url.kind is SpecKind.URL
     assert parse_spec("./wheels/f-1.0-py3-none-any.whl") is not None
     marker = parse_spec('torch==2.6.0; sys_platform == "linux"')
-    assert marker is not None and marker.pin is Pin.EXACT and marker.ml_critical
+    assert marker is not None and marker.pin is Pin.EXACT
+    assert Pins(("Torch",)).critical(marker) and not Pins(("numpy",)).critical(marker)
+    assert Pins((), prefixes=("torch-",)).critical(parse_spec("torch_geometric") or marker)
+
+
+@pytest.mark.parametrize(
+    ("ref", "pinned"),
+    [("a" * 40, True), ("5f0c7a7", True), ("5F0C7A7e", True), ("5f0c7a7#egg=lib", True),
+     ("1234567890" * 4, True), ("main", False), ("v1.2.0", False), ("20240101", False),
+     ("5f0c7a", False), ("release-5f0c7a7", False)],
+)  # fmt: skip
+def test_a_commit_full_or_abbreviated_is_a_pin_a_branch_or_tag_is_not(
+    ref: str, pinned: bool
+) -> None:
+    spec = parse_spec(f"git+https://github.com/o/lib.git@{ref}")
+    assert spec is not None and spec.vcs_pinned is pinned
 
 
 def test_includes_are_followed_inside_the_target_only(tmp_path: Path) -> None:
@@ -88,7 +107,7 @@ def test_conda_pins(tmp_path: Path) -> None:
     assert manifest is not None
     assert [(e.spec.name, e.spec.pin, e.line) for e in manifest.entries] == [
         ("numpy", Pin.EXACT, 2),
-        ("pandas", Pin.RANGE, 3),
+        ("pandas", Pin.PATCH, 3),
         ("scipy", Pin.NONE, 4),
     ]
 
@@ -100,7 +119,7 @@ def test_unreadable_lines_are_reported_not_skipped(tmp_path: Path) -> None:
 
     write_tree(tmp_path, {"requirements.txt": "torch==2.6.0\nthis is not (a requirement\n"})
     artifact = Artifact("requirements.txt", ArtifactKind.DEPENDENCY_MANIFEST, 40)
-    found = list(dependency_pins(FileContext(tmp_path, artifact), NoParams()))
+    found = list(dependency_pins(FileContext(tmp_path, artifact), Pins(("torch",))))
     assert [(o.key, o.location.start_line) for o in found] == [("unreadable:2", 2)]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers.base import FileContext
-from mlsec_policy.analyzers.notebooks import notebook_commands
+from mlsec_policy.analyzers.notebooks.commands import notebook_commands
 from mlsec_policy.analyzers.params import NoParams
 from mlsec_policy.analyzers.read.notebook import NotebookError, read_notebook
 from mlsec_policy.models import Artifact, ArtifactKind

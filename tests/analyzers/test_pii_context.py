@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers.base import FileContext
-from mlsec_policy.analyzers.notebooks import OutputLeaks, notebook_output_leaks
+from mlsec_policy.analyzers.notebooks.leaks import OutputLeaks, notebook_output_leaks
 from mlsec_policy.analyzers.patterns.phone_plan import split_international
 from mlsec_policy.analyzers.patterns.pii import Confidence, PiiKind, find_pii, severity_for
 from mlsec_policy.analyzers.read.organisation import organisation

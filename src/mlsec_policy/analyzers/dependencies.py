@@ -4,7 +4,12 @@ Which manifests are judged for *pinning* is the precision rule of this module:
 
 - *environment* manifests — requirements files, Pipfile, conda environments, and pyproject
   files that declare an application (Poetry ``package-mode = false``, uv ``package = false``)
-  — say what gets installed, so ML-critical packages there must be pinned exactly;
+  — say what gets installed, so ML-critical packages there must be pinned: exactly, or (by
+  default) to one release series (``~=1.26.2``, ``==1.26.*``, conda ``numpy=1.26``), which
+  keeps the API and defaults of a major.minor and lets only bug-fix releases in. Which
+  packages are ML-critical is policy data (the check's ``packages`` and ``prefixes``);
+  whether the environment as a whole is locked (any drift, patch releases included) is the
+  ``dependency-lock`` analyzer's question;
 - *library* metadata (PEP 621 ``dependencies``, ``setup.cfg``, Poetry package metadata) states
   what a published package accepts; ranges there are correct practice and are not reported;
 - ``requirements.in`` files are inputs to a lock compiler and are not judged for pinning;
@@ -18,16 +23,16 @@ Whatever the manifest, a torch requirement that only admits releases before 2.6 
 unsafe sources: extra indexes (dependency confusion), plain HTTP, disabled TLS checks and VCS
 requirements not pinned to a commit.
 
-The declared versions also grade other checks' findings: :func:`graded_by_versions` applies the
-``version-context`` of a check (see :mod:`mlsec_policy.analyzers.read.versions`).
+The declared versions also grade other checks' findings: see
+:func:`mlsec_policy.analyzers.read.versions.graded_by_versions`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -39,56 +44,26 @@ from mlsec_policy.analyzers.base import (
     RepoAnalyzer,
     RepoContext,
 )
-from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
-from mlsec_policy.analyzers.read.manifests import Manifest, Role, read_manifest
-from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, normalise, torch_below_safe
-from mlsec_policy.analyzers.read.versions import DeclaredVersions
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
+from mlsec_policy.analyzers.read.manifests import Entry, Manifest, Role, read_manifest
+from mlsec_policy.analyzers.read.requirements import (
+    Pin,
+    Spec,
+    SpecKind,
+    normalise,
+    torch_below_safe,
+)
 from mlsec_policy.models import (
     Artifact,
     ArtifactKind,
-    Hit,
     Location,
     Severity,
-    VersionContext,
 )
 
 LOCK_NAMES = frozenset(
     {"poetry.lock", "uv.lock", "pdm.lock", "pipfile.lock", "conda-lock.yml", "conda-lock.yaml",
      "pylock.toml"}
 )  # fmt: skip
-
-
-def graded_by_versions(
-    root: Path,
-    artifacts: Sequence[Artifact],
-    contexts: Mapping[str, VersionContext],
-    hits: Sequence[Hit],
-) -> list[Hit]:
-    """Return ``hits``, each re-graded where its check has a version context that applies.
-
-    A hit whose check's package is declared, in every manifest governing the hit's file, only
-    in releases from the safe version on takes the context's severity and message; the message
-    names the requirements relied on. Any other hit is returned as it is.
-    """
-    if not any(hit.check_id in contexts for hit in hits):
-        return list(hits)
-    declared = DeclaredVersions(root, artifacts)
-    graded: list[Hit] = []
-    for hit in hits:
-        context = contexts.get(hit.check_id)
-        relied = (
-            declared.floor(hit.observation.location.path, context.packages, context.safe_from)
-            if context is not None
-            else None
-        )
-        if context is None or relied is None:
-            graded.append(hit)
-            continue
-        shown = "; ".join(r.display() for r in relied[:3])
-        message = context.message.replace("{requirement}", shown)
-        observation = replace(hit.observation, severity=context.severity, message=message)
-        graded.append(replace(hit, observation=observation))
-    return graded
 
 
 def _manifest(context: FileContext) -> Manifest | None:
@@ -99,7 +74,28 @@ def _where(entry_path: str, line: int) -> Location:
     return Location(entry_path, line)
 
 
-def dependency_pins(context: FileContext, params: NoParams) -> Iterable[Observation]:
+@dataclass(frozen=True, slots=True)
+class Pins:
+    """Parameters of ``dependency-pins``: which packages are ML-critical, what counts as pinned."""
+
+    packages: tuple[str, ...]
+    """Names of ML-critical packages (any spelling; compared in PEP 503 normal form)."""
+    prefixes: tuple[str, ...] = ()
+    """Name prefixes that make a package ML-critical (``torch-``: torch extensions)."""
+    accept_series: bool = True
+    """Accept a range held to one major.minor (``~=1.26.2``, ``==1.26.*``) as pinned."""
+
+    def critical(self, spec: Spec) -> bool:
+        """Return True for a requirement on an ML-critical package."""
+        if spec.name is None:
+            return False
+        names = {normalise(name) for name in self.packages}
+        return spec.name in names or spec.name.startswith(
+            tuple(normalise(p) for p in self.prefixes)
+        )
+
+
+def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]:
     """Yield loosely pinned ML-critical packages in environment manifests, and torch < 2.6."""
     manifest = _manifest(context)
     if manifest is None:
@@ -126,6 +122,7 @@ def dependency_pins(context: FileContext, params: NoParams) -> Iterable[Observat
                 "from a checkpoint even with torch.load(weights_only=True) (CVE-2025-32434)",
                 severity=Severity.HIGH,
                 key="torch-below-2.6",
+                group=f"torch-below-2.6:{spec.specifier}",
             )
     if manifest.role is not Role.ENVIRONMENT or _locked(context, manifest):
         return
@@ -133,16 +130,20 @@ def dependency_pins(context: FileContext, params: NoParams) -> Iterable[Observat
         return
     for entry in own:
         spec = entry.spec
-        if spec.kind is not SpecKind.INDEX or not spec.ml_critical or spec.pin is Pin.EXACT:
+        if spec.kind is not SpecKind.INDEX or not params.critical(spec):
+            continue
+        if spec.pin is Pin.EXACT or (spec.pin is Pin.PATCH and params.accept_series):
             continue
         how = {Pin.NONE: "is not pinned", Pin.OPEN: "has only a lower bound",
-               Pin.RANGE: "is pinned to a range"}[spec.pin]  # fmt: skip
+               Pin.RANGE: "is pinned to a range that admits new minor releases",
+               Pin.PATCH: "is pinned to a range of patch releases"}[spec.pin]  # fmt: skip
         yield Observation(
             _where(entry.path, entry.line),
             message=f"{spec.name} {how} ({spec.text.strip()}); each install can pull a different "
             "release of an ML-critical package — pin it with == (or install from a lock file)",
-            severity=Severity.LOW if spec.pin is Pin.RANGE else Severity.MEDIUM,
+            severity=Severity.MEDIUM if spec.pin in {Pin.NONE, Pin.OPEN} else Severity.LOW,
             key=f"loose:{spec.name}",
+            group=f"loose:{spec.name}{spec.specifier}",
         )
 
 
@@ -220,14 +221,16 @@ def dependency_sources(context: FileContext, params: NoParams) -> Iterable[Obser
                 "the path can replace it; use https",
                 severity=Severity.HIGH,
                 key=f"http:{label}",
+                group=f"http:{spec.text}",
             )
         elif spec.kind is SpecKind.VCS and not spec.vcs_pinned:
             yield Observation(
                 where,
                 message=f"{label} comes from a VCS reference that is not a "
-                "full commit hash (a branch or tag can be moved); pin @<40-hex sha>",
+                "commit hash (a branch or tag can be moved); pin @<commit sha>",
                 severity=Severity.MEDIUM,
                 key=f"vcs:{label}",
+                group=f"vcs:{spec.url}",
             )
         elif spec.kind is SpecKind.URL and not entry.hashed and "sha256=" not in spec.text:
             yield Observation(
@@ -236,6 +239,7 @@ def dependency_sources(context: FileContext, params: NoParams) -> Iterable[Obser
                 "--hash=sha256:… (or #sha256=…) so a changed file is refused",
                 severity=Severity.LOW,
                 key=f"url:{label}",
+                group=f"url:{spec.url}",
             )
 
 
@@ -248,6 +252,7 @@ def _option(name: str, value: str, insecure: bool, where: Location) -> Iterator[
             "(dependency confusion); use a single --index-url that proxies both",
             severity=Severity.HIGH,
             key=f"extra-index:{value}",
+            group=f"extra-index:{value}",
         )
     if insecure or name == "--trusted-host":
         yield Observation(
@@ -256,6 +261,7 @@ def _option(name: str, value: str, insecure: bool, where: Location) -> Iterator[
             "packages from it can be replaced in transit",
             severity=Severity.HIGH,
             key=f"insecure:{value}",
+            group=f"insecure:{name}:{value}",
         )
     elif value.startswith("http://"):
         yield Observation(
@@ -263,6 +269,7 @@ def _option(name: str, value: str, insecure: bool, where: Location) -> Iterator[
             message=f"packages are fetched from {value.split('@')[-1]} over plain HTTP; use https",
             severity=Severity.HIGH,
             key=f"http-source:{value}",
+            group=f"http-source:{value}",
         )
 
 
@@ -287,22 +294,27 @@ def dependency_lock(context: RepoContext, params: NoParams) -> Iterable[Observat
 
 
 def _unlocked(artifact: Artifact, manifest: Manifest) -> Iterator[Observation]:
-    index = [e for e in manifest.entries if e.spec.kind is SpecKind.INDEX]
-    loose = [e for e in index if e.spec.pin is not Pin.EXACT]
+    installs = [e for e in manifest.entries if e.spec.kind is not SpecKind.PATH]
+    loose = [e for e in installs if _drifts(e)]
     own = [e for e in loose if e.path == artifact.path]
     if loose:
         first = (own or loose)[0]
         line = first.line if first.path == artifact.path else 1
         names = ", ".join(sorted({normalise(e.spec.name or e.spec.text) for e in loose})[:5])
+        series = all(e.spec.kind is SpecKind.INDEX and e.spec.pin is Pin.PATCH for e in loose)
+        how = "are held only to a release series" if series else "are not pinned with =="
         yield Observation(
             Location(artifact.path, line),
-            message=f"{len(loose)} of {len(index)} requirements are not pinned with == ({names}"
-            f"{' …' if len(loose) > 5 else ''}) and no lock file pins them",
+            message=f"{len(loose)} of {len(installs)} requirements {how} ({names}"
+            f"{' …' if len(loose) > 5 else ''}) and no lock file pins them"
+            + ("; only patch releases can change what is installed" if series else ""),
+            severity=Severity.LOW if series else None,
             key="unlocked",
+            group="unlocked:" + " ".join(sorted({_label(e) for e in loose})),
         )
-    elif (
-        index and PurePosixPath(artifact.path).suffix == ".txt" and not any(e.hashed for e in index)
-    ):
+        return
+    index = [e for e in installs if e.spec.kind is SpecKind.INDEX]
+    if index and PurePosixPath(artifact.path).suffix == ".txt" and not any(e.hashed for e in index):
         own_index = [e for e in index if e.path == artifact.path]
         yield Observation(
             Location(artifact.path, own_index[0].line if own_index else 1),
@@ -311,23 +323,39 @@ def _unlocked(artifact: Artifact, manifest: Manifest) -> Iterator[Observation]:
             "--generate-hashes, uv pip compile --generate-hashes)",
             severity=Severity.LOW,
             key="no-hashes",
+            group="no-hashes:" + " ".join(sorted({_label(e) for e in index})),
         )
+
+
+def _drifts(entry: Entry) -> bool:
+    """Return True when what the requirement installs can change without an edit."""
+    spec = entry.spec
+    if spec.kind is SpecKind.INDEX:
+        return spec.pin is not Pin.EXACT
+    return spec.kind is SpecKind.VCS and not spec.vcs_pinned
+
+
+def _label(entry: Entry) -> str:
+    spec = entry.spec
+    return f"{spec.name}{spec.specifier}" if spec.name else spec.text
 
 
 def _spec(
     name: str,
     description: str,
-    file: FileAnalyzer[NoParams] | None = None,
-    repo: RepoAnalyzer[NoParams] | None = None,
-) -> AnalyzerSpec[NoParams]:
+    file: FileAnalyzer[Any] | None = None,
+    repo: RepoAnalyzer[Any] | None = None,
+    params: Params[Any] = NO_PARAMS,
+) -> AnalyzerSpec[Any]:
     kinds = frozenset({ArtifactKind.DEPENDENCY_MANIFEST})
-    return AnalyzerSpec(name, description, kinds, NO_PARAMS, file=file, repo=repo)
+    return AnalyzerSpec(name, description, kinds, params, file=file, repo=repo)
 
 
 SPEC_PINS = _spec(
     "dependency-pins",
-    "ML-critical packages not pinned exactly in environment manifests; torch < 2.6.",
+    "ML-critical packages not pinned in environment manifests; torch < 2.6.",
     file=dependency_pins,
+    params=Params.beside(Pins, __name__, "dependency-pins"),
 )
 SPEC_SOURCES = _spec(
     "dependency-sources",

@@ -2,7 +2,8 @@
 
 Precedence: a command-line option wins over the configuration file, which wins over the
 defaults. ``--policy`` replaces the configured packs; ``--exclude`` and ``--disable`` add to the
-configured lists; ``--no-inline-suppressions`` and ``--fail-on-attestation`` can only tighten.
+configured lists; ``--no-inline-suppressions`` and ``--fail-on-attestation`` can only tighten;
+``--non-product`` replaces the configured mode.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import click
 from mlsec_policy.cli.common import hash_cache_file, semgrep_settings, source_date_epoch
 from mlsec_policy.config import RepoConfig, find_config, load_config
 from mlsec_policy.errors import ConfigError, ConfigErrors
-from mlsec_policy.models import Severity
+from mlsec_policy.models import NonProduct, Severity
 from mlsec_policy.options import ScanOptions
+from mlsec_policy.pathclass import PathClasses
 from mlsec_policy.suppress import baseline
 from mlsec_policy.timeinfo import scan_time, today
 
@@ -76,6 +78,14 @@ def scan_options(command: F) -> F:
             help="Leave a control out of this scan. Repeatable.",
         ),
         click.option(
+            "--non-product",
+            type=click.Choice([mode.value for mode in NonProduct]),
+            default=None,
+            help="Findings in test, example and docs paths: 'mark' keeps them, marked, "
+            "without failing the scan; 'gate' counts them; 'hide' leaves them out. Default: "
+            "the configuration's 'non-product: mode', else mark.",
+        ),
+        click.option(
             "--no-inline-suppressions",
             is_flag=True,
             help="Ignore every 'mlsec-policy: ignore[...]' comment (for CI that a comment "
@@ -128,6 +138,7 @@ class ScanArgs:
     fail_on_attestation: bool = False
     disabled: tuple[str, ...] = ()
     no_inline_suppressions: bool = False
+    non_product: str | None = None
     semgrep_mode: str = "auto"
     jobs: int = 2
     timeout: int = 30
@@ -160,6 +171,10 @@ def build_options(
     inline = not args.no_inline_suppressions and (
         config is None or config.inline_suppressions is not False
     )
+    if args.non_product is not None:
+        non_product = NonProduct(args.non_product)
+    else:
+        non_product = config.non_product if config and config.non_product else NonProduct.MARK
     return ScanOptions(
         target=path,
         display_target=str(path),
@@ -180,6 +195,8 @@ def build_options(
         diff_base=diff_base,
         only_paths=only_paths,
         hash_cache=hash_cache_file(args.hash_cache),
+        non_product=non_product,
+        path_classes=config.path_classes if config else PathClasses(),
     )
 
 

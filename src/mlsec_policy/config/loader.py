@@ -23,7 +23,8 @@ from mlsec_policy.config.model import (
     RepoConfig,
 )
 from mlsec_policy.errors import ConfigError, ConfigErrors, PolicyError
-from mlsec_policy.models import Attestation, Severity, Waiver
+from mlsec_policy.models import Attestation, NonProduct, Severity, Waiver
+from mlsec_policy.pathclass import PathClasses
 from mlsec_policy.policy import BUILTIN, Policy
 from mlsec_policy.schema_check import check_document
 from mlsec_policy.yamlpos import Document, Path_, Positions, YamlError, load_documents
@@ -56,6 +57,7 @@ def load_config(path: Path, today: date, *, display: str | None = None) -> RepoC
         raise ConfigErrors(problems)
     data = cast(dict[str, Any], document.data)
     reader = _Reader(document.positions, name, path.parent.resolve())
+    paths = data.get("non-product", {})
     config = RepoConfig(
         path=path.resolve(),
         display=name,
@@ -69,6 +71,14 @@ def load_config(path: Path, today: date, *, display: str | None = None) -> RepoC
         fail_on=Severity.parse(data["fail-on"]) if "fail-on" in data else None,
         fail_on_attestation=data.get("fail-on-attestation"),
         inline_suppressions=data.get("inline-suppressions"),
+        non_product=NonProduct(paths["mode"]) if "mode" in paths else None,
+        path_classes=PathClasses(
+            builtin=paths.get("builtin-rules", True),
+            test=tuple(paths.get("test", [])),
+            example=tuple(paths.get("example", [])),
+            docs=tuple(paths.get("docs", [])),
+            product=tuple(paths.get("product", [])),
+        ),
         waiver_max_days=data.get("waiver-max-days", DEFAULT_WAIVER_MAX_DAYS),
         waivers=tuple(
             reader.waiver(index, item) for index, item in enumerate(data.get("waivers", []))

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from mlsec_policy.models import Attestation, Severity, Waiver
+from mlsec_policy.models import Attestation, NonProduct, Severity, Waiver
+from mlsec_policy.pathclass import PathClasses
 
 CONFIG_NAMES = (".mlsec-policy.yml", ".mlsec-policy.yaml")
 """File names looked for at the root of a scanned target."""
@@ -51,6 +52,10 @@ class RepoConfig:
     fail_on: Severity | None = None
     fail_on_attestation: bool | None = None
     inline_suppressions: bool | None = None
+    non_product: NonProduct | None = None
+    """What to do with findings in test, example and docs paths (None: not set here)."""
+    path_classes: PathClasses = field(default_factory=PathClasses)
+    """How test, example and docs paths are recognised."""
     waiver_max_days: int = DEFAULT_WAIVER_MAX_DAYS
     waivers: tuple[Waiver, ...] = ()
     attestations: tuple[Attestation, ...] = ()

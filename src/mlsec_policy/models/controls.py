@@ -81,6 +81,8 @@ class ControlMeta:
     """Name of the policy pack that defines the control."""
     source: str
     """The control file, relative to its pack."""
+    gate_everywhere: bool = False
+    """Its findings count toward ``--fail-on`` in test, example and docs paths too."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,30 @@ class ErrorLevel(StrEnum):
     """Coverage was reduced (for example a partial parse) but the check ran; shown, not fatal."""
 
 
+class PathClass(StrEnum):
+    """What kind of non-product code a path holds; product code has no class."""
+
+    TEST = "test"
+    EXAMPLE = "example"
+    DOCS = "docs"
+
+    @property
+    def label(self) -> str:
+        """Return the words a report uses for this class."""
+        return {"test": "test code", "example": "example code", "docs": "documentation"}[self]
+
+
+class NonProduct(StrEnum):
+    """What a scan does with findings in test, example and docs paths."""
+
+    MARK = "mark"
+    """Keep and mark them; they do not count toward ``--fail-on`` (the default)."""
+    GATE = "gate"
+    """Keep and mark them; they count toward ``--fail-on`` like any other finding."""
+    HIDE = "hide"
+    """Leave them out of the report (a note says how many)."""
+
+
 @dataclass(frozen=True, slots=True)
 class NotebookCell:
     """Where a notebook finding sits, in the terms a person uses."""
@@ -86,6 +110,12 @@ class Observation:
     """Source text, already redacted if it may hold a secret."""
     key: str | None = None
     """A stable discriminator when there is no line (a pickle global, a missing shard)."""
+    group: str | None = None
+    """Observations of one check that share a group key are one finding, shown at the first
+    place (product code before test, example and docs paths), the others as related places:
+    the same requirement in 24 near-identical manifests is one thing to fix."""
+    related: tuple[Location, ...] = ()
+    """Other places the same observation was made (filled in when a group is merged)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +177,10 @@ class Finding:
     snippet: str | None = None
     suppression: Suppression | None = None
     """Set when a waiver, inline comment or baseline accepts this finding."""
+    related: tuple[Location, ...] = ()
+    """Other places where the same thing was found (near-identical manifests, notebooks)."""
+    path_class: PathClass | None = None
+    """Set when the finding is in test, example or documentation code (not product code)."""
 
 
 @dataclass(frozen=True, slots=True)

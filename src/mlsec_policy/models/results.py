@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from mlsec_policy.models.controls import ControlMeta, PolicyInfo, Taxonomy
-from mlsec_policy.models.findings import Evidence, Finding, ScanError, Severity
+from mlsec_policy.models.findings import Evidence, Finding, NonProduct, ScanError, Severity
 from mlsec_policy.models.inventory import GitFacts, SkippedFile
 
 
@@ -109,6 +109,16 @@ class ControlResult:
         """Return the findings that are not suppressed."""
         return tuple(f for f in self.findings if f.suppression is None)
 
+    def gating_findings(self, non_product: NonProduct) -> tuple[Finding, ...]:
+        """Return the active findings that count toward ``--fail-on`` under ``non_product``.
+
+        Findings in test, example and docs paths count only with ``gate``, or when their
+        control says they count wherever they are (a leaked credential is live in tests too).
+        """
+        if non_product is NonProduct.GATE or self.control.gate_everywhere:
+            return self.active_findings
+        return tuple(f for f in self.active_findings if f.path_class is None)
+
 
 @dataclass(frozen=True, slots=True)
 class ToolInfo:
@@ -142,6 +152,9 @@ class ScanSettings:
     fail_on_attestation: bool = False
     only_paths: tuple[str, ...] = ()
     """For a ``files`` scan: the files whose findings are reported."""
+    non_product: NonProduct = NonProduct.MARK
+    """What the scan did with findings in test, example and docs paths: ``mark`` (kept, not
+    counted toward ``fail_on``), ``gate`` (kept and counted) or ``hide`` (left out)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ def build_control(document: Document, path: Path, pack: Pack) -> Control:
         help_uri=data.get("help-uri"),
         pack=pack.name,
         source=path.relative_to(pack.root).as_posix(),
+        gate_everywhere=bool(data.get("gate-everywhere", False)),
     )
     checks = tuple(
         build_check(item, meta.id, document, index, path)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mlsec_policy.models import ControlResult, ControlStatus, ErrorLevel, Report, Severity
+from mlsec_policy.models import (
+    ControlResult,
+    ControlStatus,
+    ErrorLevel,
+    Finding,
+    Report,
+    Severity,
+)
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
 from mlsec_policy.report import summary
 
@@ -137,6 +144,13 @@ def _failures(report: Report, paint: _Painter) -> list[str]:
     return lines
 
 
+def _marker(finding: Finding, paint: _Painter) -> str:
+    """Return the mark of a finding in test, example or docs code (empty in product code)."""
+    if finding.path_class is None:
+        return ""
+    return "  " + paint(f"[{finding.path_class.label}]", "dim")
+
+
 def _control_block(result: ControlResult, paint: _Painter) -> list[str]:
     control = result.control
     severity = paint(f"[{result.severity.label.upper()}]", _SEVERITY_STYLE[result.severity], "bold")
@@ -146,7 +160,7 @@ def _control_block(result: ControlResult, paint: _Painter) -> list[str]:
     ]
     active = result.active_findings
     lines.extend(
-        f"      {finding.location.display()}  {finding.message}"
+        f"      {finding.location.display()}  {finding.message}{_marker(finding, paint)}"
         for finding in active[:MAX_FINDINGS_SHOWN]
     )
     if len(active) > MAX_FINDINGS_SHOWN:

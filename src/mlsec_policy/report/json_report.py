@@ -17,7 +17,9 @@ from mlsec_policy.report import integrity, summary
 from mlsec_policy.report.serde import from_data, to_data
 
 SCHEMA_ID = "https://mlsec-policy.dev/schemas/report/v1.json"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+READABLE_VERSIONS = ("1.0", "1.1")
+"""Versions :func:`load` reads: minor versions only add fields, which then take defaults."""
 DERIVED_KEYS = ("$schema", "schema_version", "summary", integrity.KEY)
 
 
@@ -43,8 +45,10 @@ def load(text: str) -> Report:
 def parse(text: str) -> dict[str, Any]:
     """Return the JSON document of a report; raise ValueError if the text is not one."""
     data = json.loads(text)
-    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
-        raise ValueError(f"not an mlsec-policy report of schema version {SCHEMA_VERSION}")
+    if not isinstance(data, dict) or data.get("schema_version") not in READABLE_VERSIONS:
+        raise ValueError(
+            f"not an mlsec-policy report of schema version {' or '.join(READABLE_VERSIONS)}"
+        )
     return data
 
 

@@ -140,6 +140,8 @@ def _failure_message(result: ControlResult) -> str:
 
 def _finding_text(finding: Finding) -> str:
     text = f"{finding.location.display()} [{finding.severity.label}] {finding.message}"
+    if finding.path_class is not None:
+        text += f" [{finding.path_class.label}]"
     if finding.snippet:
         text += "\n" + "\n".join(f"    {line}" for line in finding.snippet.splitlines())
     return text

@@ -187,7 +187,8 @@ def _finding(finding: Finding, links: SourceLinks | None) -> str:
     where = _code(finding.location.display())
     if links is not None:
         where = f"[{where}]({links.line_url(finding.location)})"
-    return f"{where} {_text(finding.message)}"
+    mark = f" _({finding.path_class.label})_" if finding.path_class is not None else ""
+    return f"{where} {_text(finding.message)}{mark}"
 
 
 def _errors(report: Report) -> list[str]:

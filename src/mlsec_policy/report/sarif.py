@@ -159,6 +159,9 @@ def _result(finding: Finding, result: ControlResult, rule_index: int) -> dict[st
     if location.cell is not None:
         message += f" (notebook cell {location.cell.index}, line {location.cell.line})"
         properties["notebookCell"] = {"index": location.cell.index, "line": location.cell.line}
+    if finding.path_class is not None:
+        properties["pathClass"] = finding.path_class.value
+        properties["tags"] = [f"non-product:{finding.path_class.value}"]
     fingerprints: dict[str, str] = {"mlsecPolicy/v1": finding.fingerprint}
     if finding.line_hash:
         fingerprints["primaryLocationLineHash"] = finding.line_hash
@@ -180,7 +183,24 @@ def _result(finding: Finding, result: ControlResult, rule_index: int) -> dict[st
         ],
         "partialFingerprints": fingerprints,
         "properties": properties,
-    }
+    } | _related(finding)
+
+
+def _related(finding: Finding) -> dict[str, Any]:
+    """Return the SARIF ``relatedLocations`` of a finding grouped over several places."""
+    if not finding.related:
+        return {}
+    places = []
+    for index, place in enumerate(finding.related, start=1):
+        physical: dict[str, Any] = {
+            "artifactLocation": {"uri": quote(place.path, safe="/"), "uriBaseId": SRCROOT}
+        }
+        if place.start_line is not None:
+            physical["region"] = {"startLine": place.start_line}
+        places.append(
+            {"id": index, "physicalLocation": physical, "message": {"text": "the same here"}}
+        )
+    return {"relatedLocations": places}
 
 
 def _notification(error: ScanError) -> dict[str, Any]:

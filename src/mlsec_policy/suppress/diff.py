@@ -6,7 +6,8 @@ only findings inside the :class:`ChangeSet` are reported:
 * ``--diff-base REF``: the lines added or changed between the merge base of REF and HEAD and
   the work tree (so uncommitted edits count). A finding counts when one of its lines changed; a
   whole-file finding (a model file, a missing shard) counts when its file was added, changed or
-  renamed. Files git does not track are not part of the change.
+  renamed. Files git does not track are not part of the change. A finding grouped over several
+  places (the same requirement in many manifests) counts when any of its places changed.
 * ``files`` mode (the pre-commit hook): every finding located in the listed files.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from mlsec_policy.errors import UsageError
-from mlsec_policy.models import Finding
+from mlsec_policy.models import Finding, Location
 
 HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 SHALLOW_HINT = (
@@ -37,8 +38,10 @@ class ChangeSet:
     """What the change is, for the report's notes."""
 
     def covers(self, finding: Finding) -> bool:
-        """Return True when the finding lies in the change."""
-        location = finding.location
+        """Return True when the finding lies in the change (at any of its places)."""
+        return any(self._covers(place) for place in (finding.location, *finding.related))
+
+    def _covers(self, location: Location) -> bool:
         if location.path not in self.files:
             return False
         lines = self.files[location.path]

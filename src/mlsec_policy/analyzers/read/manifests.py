@@ -92,11 +92,16 @@ def read_manifest(root: Path, path: str, text: str) -> Manifest | None:
     if name.endswith((".yml", ".yaml")):
         return _conda(path, text)
     if name.endswith((".txt", ".in", ".pip")):
-        role = Role.INPUT if name.endswith(".in") else Role.ENVIRONMENT
-        manifest = Manifest(path, role)
-        _requirements(root, path, text, manifest, set())
-        return manifest
+        return read_requirements(root, path, text)
     return None
+
+
+def read_requirements(root: Path, path: str, text: str) -> Manifest:
+    """Parse ``path`` as a pip requirements file, whatever its name (``pip install -r``)."""
+    role = Role.INPUT if path.lower().endswith(".in") else Role.ENVIRONMENT
+    manifest = Manifest(path, role)
+    _requirements(root, path, text, manifest, set())
+    return manifest
 
 
 def line_of(text: str, *needles: str) -> int:

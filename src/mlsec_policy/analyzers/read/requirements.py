@@ -11,26 +11,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-ML_CRITICAL = frozenset(
-    {
-        "torch", "torchvision", "torchaudio", "transformers", "tensorflow", "tensorflow-gpu",
-        "tensorflow-cpu", "tf-keras", "keras", "jax", "jaxlib", "flax", "mlflow", "mlflow-skinny",
-        "ray", "gradio", "vllm", "onnx", "safetensors", "numpy", "scikit-learn", "sklearn",
-        "joblib", "pandas", "scipy", "accelerate", "diffusers", "datasets", "huggingface-hub",
-        "tokenizers", "sentence-transformers", "peft", "trl", "bitsandbytes", "xgboost",
-        "lightgbm", "catboost", "openai", "anthropic", "tiktoken", "pytorch-lightning",
-        "lightning", "dill", "cloudpickle", "skops", "timm", "ultralytics", "bentoml",
-        "deepspeed", "triton", "xformers", "optimum", "llama-cpp-python", "streamlit", "pytorch",
-    }
-)  # fmt: skip
-"""Packages whose silent upgrade changes model loading, training or serving behaviour."""
-ML_PREFIXES = ("langchain", "llama-index", "onnxruntime", "tensorflow-", "torch-")
-
 _VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
-_SHA = re.compile(r"@([0-9a-fA-F]{40})(?:#.*)?$")
+_COMMIT = re.compile(r"@(?P<ref>[0-9a-fA-F]{7,40})(?:#.*)?$")
+"""A ref that is a commit hash, full or abbreviated (``@5f0c7a7``); branches and tags are not."""
 _NAME = re.compile(r"[-_.]+")
 UNSAFE_TORCH_BELOW = Version("2.6.0")
 """torch.load(weights_only=True) could still run code before 2.6 (CVE-2025-32434)."""
@@ -52,7 +38,11 @@ class Pin(StrEnum):
     EXACT = "exact"
     """``==1.2.3`` or ``===``: one version."""
     RANGE = "range"
-    """Bounded on both sides (``~=``, ``>=1,<2``, ``==1.*``): still drifts within the range."""
+    """Bounded on both sides but wider than one release series (``~=2.1``, ``>=1,<2``,
+    ``==1.*``): new minor releases, with new defaults and features, still arrive."""
+    PATCH = "patch"
+    """Held to one release series (``~=1.26.2``, ``==1.26.*``, conda ``numpy=1.26``,
+    ``>=1.26.2,<1.27``): only bug-fix releases of a fixed major.minor can arrive."""
     OPEN = "open"
     """Only a lower bound or exclusions: any future release can arrive."""
     NONE = "none"
@@ -76,14 +66,9 @@ class Spec:
         return pin_of(self.specifier)
 
     @property
-    def ml_critical(self) -> bool:
-        """Return True for a package whose drift matters to ML security."""
-        return self.name is not None and is_ml_critical(self.name)
-
-    @property
     def vcs_pinned(self) -> bool:
-        """Return True when a VCS requirement names a full commit hash."""
-        return self.url is not None and _SHA.search(self.url) is not None
+        """Return True when a VCS requirement names a commit hash (full or abbreviated)."""
+        return self.url is not None and commit_ref(self.url)
 
     @property
     def plain_http(self) -> bool:
@@ -96,10 +81,16 @@ def normalise(name: str) -> str:
     return _NAME.sub("-", name).lower()
 
 
-def is_ml_critical(name: str) -> bool:
-    """Return True when ``name`` (any spelling) is an ML-critical package."""
-    normal = normalise(name)
-    return normal in ML_CRITICAL or normal.startswith(ML_PREFIXES)
+def commit_ref(url: str) -> bool:
+    """Return True when a VCS URL ends in ``@<commit>``: 7 to 40 hex digits.
+
+    A ref of digits only is a commit only at full length: ``@20240101`` reads as a date tag.
+    """
+    match = _COMMIT.search(url)
+    if match is None:
+        return False
+    ref = match.group("ref")
+    return len(ref) == 40 or not ref.isdigit()
 
 
 def parse_spec(text: str) -> Spec | None:
@@ -141,10 +132,54 @@ def pin_of(specifiers: SpecifierSet) -> Pin:
         return Pin.NONE
     if any(s.operator in {"==", "==="} and "*" not in s.version for s in items):
         return Pin.EXACT
+    if _one_series(items):
+        return Pin.PATCH
     upper = any(
         s.operator in {"<", "<=", "~="} or (s.operator == "==" and "*" in s.version) for s in items
     )
     return Pin.RANGE if upper else Pin.OPEN
+
+
+def _one_series(items: list[Specifier]) -> bool:
+    """Return True when every version the specifiers admit shares one major.minor.
+
+    The series is fixed by ``~=X.Y.Z`` (three or more parts), ``==X.Y.*``, or a lower bound
+    ``>=X.Y[.Z]`` with an upper bound that stays below ``X.(Y+1)``.
+    """
+    lower = next(
+        (h for i in items if i.operator in {">=", ">"} and (h := _series(i.version)) is not None),
+        None,
+    )
+    series: set[tuple[int, int]] = set()
+    for item in items:
+        head = _series(item.version.removesuffix(".*"))
+        release = _release(item.version.removesuffix(".*")) or ()
+        if head is None:
+            continue
+        if (item.operator == "~=" and len(release) >= 3) or (
+            item.operator == "==" and item.version.endswith(".*")
+        ):
+            series.add(head)
+        elif item.operator in {"<", "<="} and lower is not None:
+            next_series = (lower[0], lower[1] + 1)
+            if head == lower or (
+                item.operator == "<" and head == next_series and not any(release[2:])
+            ):
+                series.add(lower)
+    return len(series) == 1
+
+
+def _series(version: str) -> tuple[int, int] | None:
+    """Return (major, minor) of a version that names both, else None."""
+    release = _release(version)
+    return (release[0], release[1]) if release is not None and len(release) >= 2 else None
+
+
+def _release(text: str) -> tuple[int, ...] | None:
+    try:
+        return Version(text).release
+    except InvalidVersion:
+        return None
 
 
 def torch_below_safe(specifiers: SpecifierSet) -> bool:

@@ -1,0 +1,19 @@
+"""What the notebook analyzers share: reading a notebook, or saying why it cannot be read."""
+
+from __future__ import annotations
+
+from mlsec_policy.analyzers.base import AnalyzerError, FileContext
+from mlsec_policy.analyzers.read.notebook import NbCell, NotebookError, read_notebook
+
+
+def read_cells(context: FileContext) -> list[NbCell]:
+    """Return the notebook's cells; raise AnalyzerError (a scan error) when it is broken."""
+    try:
+        return read_notebook(context.read_text())
+    except NotebookError as exc:
+        raise AnalyzerError(
+            f"the notebook cannot be read: {exc.message}",
+            kind="parse-error",
+            line=exc.line,
+            hint="open and save it in Jupyter to repair it, or exclude it",
+        ) from None
