@@ -9,13 +9,17 @@ import click
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import semgrep_settings
 from mlsec_policy.errors import ExitCode
-from mlsec_policy.policy import BUILTIN, load_policy
+from mlsec_policy.policy import BUILTIN, Policy, load_policy
 from mlsec_policy.policytest import (
     CaseOutcome,
+    Conversion,
+    check_gaps,
     coverage_gaps,
+    legacy_cases,
     pack_controls,
     run_pack,
     run_selftest,
+    write_oracles,
 )
 from mlsec_policy.resources import policies_dir
 
@@ -42,12 +46,20 @@ def policy_group() -> None:
     show_default=True,
     help="Also run semgrep's own test mode on the '# ruleid:' / '# ok:' annotated fixtures.",
 )
+@click.option(
+    "--write-oracles",
+    "write_oracles_",
+    is_flag=True,
+    help="Rewrite cases whose findings are listed by place only with the check behind each "
+    "finding, when the scan agrees with them exactly; report the cases it refuses.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
 def test_command(
     pack: str | None,
     controls: tuple[str, ...],
     require_fixtures: bool,
     semgrep_test: bool,
+    write_oracles_: bool,
     verbose: bool,
 ) -> int:
     """Scan each control's fixture cases and compare status and findings exactly.
@@ -55,10 +67,15 @@ def test_command(
     Then run `semgrep test` once over the annotated fixture files of every semgrep check, and
     report each annotation semgrep disagrees with at its file and line. Exit 0 when everything
     behaves as expected.yaml and the annotations say, 1 otherwise, 2 for an invalid pack.
+
+    With --write-oracles, only convert cases of the first oracle form (findings as bare
+    'path:line' places) to name the check of each finding, and exit 1 if any was refused.
     """
     source = pack or BUILTIN
     policy = load_policy((source,), ANALYZERS)
     root = policies_dir() if source == BUILTIN else Path(source)
+    if write_oracles_:
+        return _write_oracles(policy, root, controls)
 
     def show(outcome: CaseOutcome) -> None:
         label = f"{outcome.case.control_id} [{outcome.case.name}]"
@@ -73,12 +90,23 @@ def test_command(
     settings = semgrep_settings("auto", 1, 30)
     outcomes = run_pack(policy, root, settings, only=controls, on_outcome=show)
     failed = [o for o in outcomes if not o.ok]
-    gaps = {} if controls or not require_fixtures else coverage_gaps(policy, root)
+    whole = require_fixtures and not controls
+    gaps = coverage_gaps(policy, root) if whole else {}
     for control_id, lacking in sorted(gaps.items()):
         click.echo(f"GAP   {control_id} has no {lacking}")
+    silent = check_gaps(policy, root) if whole else []
+    for gap in silent:
+        click.echo(f"GAP   {gap}")
+    legacy = legacy_cases(policy, root)
+    if legacy:
+        click.echo(
+            f"NOTE  {len(legacy)} case(s) list findings by place only (the first oracle form); "
+            "`mlsec-policy policy test --write-oracles` names their checks"
+        )
     click.echo(
         f"{len(outcomes) - len(failed)}/{len(outcomes)} cases passed"
         + (f"; {len(gaps)} control(s) lack fixtures" if gaps else "")
+        + (f"; {len(silent)} check(s) never fire where it counts" if silent else "")
     )
     annotations_ok = True
     if semgrep_test:
@@ -92,4 +120,25 @@ def test_command(
             f"semgrep test: {result.files} annotated file(s) for {result.checks} semgrep "
             f"check(s): {'ok' if annotations_ok else 'FAILED'}"
         )
-    return int(ExitCode.FAILED if failed or gaps or not annotations_ok else ExitCode.OK)
+    return int(ExitCode.FAILED if failed or gaps or silent or not annotations_ok else ExitCode.OK)
+
+
+def _write_oracles(policy: Policy, root: Path, controls: tuple[str, ...]) -> int:
+    def show(result: Conversion) -> None:
+        label = f"{result.control_id} [{result.case}]"
+        if result.converted:
+            click.echo(f"wrote   {label}")
+            return
+        click.echo(f"REFUSED {label}: the scan disagrees with the old oracle")
+        for problem in result.problems:
+            click.echo(f"        {problem}")
+
+    results = write_oracles(
+        policy, root, semgrep_settings("auto", 1, 30), only=controls, on_result=show
+    )
+    refused = [r for r in results if not r.converted]
+    click.echo(
+        f"{len(results) - len(refused)} case(s) converted, {len(refused)} refused"
+        + ("" if results else " (no case uses the old form)")
+    )
+    return int(ExitCode.FAILED if refused else ExitCode.OK)
