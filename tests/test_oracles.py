@@ -137,3 +137,18 @@ def test_the_scope_probe_copies_scope_checks_as_violations() -> None:
     assert untagged(found.checks[0].id) == "model-artifacts-present"
     assert probe(policy.control("MLSEC-CI-01")) is None
     assert Location("a.py", 3) and ControlStatus.PASS  # the models the oracles are built from
+
+
+def test_the_meta_tests_catch_the_first_form_and_silent_checks(pack: Path) -> None:
+    from mlsec_policy.analyzers import ANALYZERS
+    from mlsec_policy.policy import load_policy
+    from mlsec_policy.policytest import check_gaps, legacy_cases
+
+    assert legacy_cases(load_policy((str(pack),), ANALYZERS), pack) == []
+    (pack / EXPECTED).write_text(OLD_FORM)
+    policy = load_policy((str(pack),), ANALYZERS)
+    assert legacy_cases(policy, pack) == ["ACME-REG-01 [fail]", "ACME-REG-01 [pass]"]
+    assert check_gaps(policy, pack) == [
+        "acme-image-outside-registry (ACME-REG-01) produces a finding in no failing case",
+        "acme-base-image-outside-registry (ACME-REG-01) produces a finding in no failing case",
+    ]
