@@ -9,6 +9,7 @@ import click
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import semgrep_settings
 from mlsec_policy.errors import ExitCode
+from mlsec_policy.models import Severity
 from mlsec_policy.policy import BUILTIN, Policy, load_policy
 from mlsec_policy.policytest import (
     CaseOutcome,
@@ -21,6 +22,7 @@ from mlsec_policy.policytest import (
     run_selftest,
     write_oracles,
 )
+from mlsec_policy.policytest.mutate import ControlMutations, mutate_pack, survival_table
 from mlsec_policy.resources import policies_dir
 
 
@@ -142,3 +144,65 @@ def _write_oracles(policy: Policy, root: Path, controls: tuple[str, ...]) -> int
         + ("" if results else " (no case uses the old form)")
     )
     return int(ExitCode.FAILED if refused else ExitCode.OK)
+
+
+@policy_group.command("mutate")
+@click.argument("pack", required=False, metavar="[PACK_DIR]")
+@click.option(
+    "--control", "controls", multiple=True, metavar="ID", help="Mutate only these controls."
+)
+@click.option(
+    "--severity",
+    type=click.Choice([level.label for level in Severity]),
+    help="Mutate only controls of this severity or higher.",
+)
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the survival rates and survivors as Markdown to this file.",
+)
+def mutate_command(
+    pack: str | None, controls: tuple[str, ...], severity: str | None, write_to: Path | None
+) -> int:
+    """Remove each condition of each check in turn; report those no fixture case notices.
+
+    Slow (one scan per fixture case and control, with every mutant of the control in it).
+    Exit 0 when no mutation survives, 1 otherwise.
+    """
+    source = pack or BUILTIN
+    policy = load_policy((source,), ANALYZERS)
+    root = policies_dir() if source == BUILTIN else Path(source)
+
+    def show(result: ControlMutations) -> None:
+        label = result.control.id
+        if result.problem:
+            click.echo(f"SKIP     {label}: {result.problem}")
+            return
+        for verdict in result.survivors:
+            click.echo(
+                f"SURVIVED {label} {verdict.mutation.check_id}: {verdict.mutation.description}"
+            )
+        for verdict in result.verdicts:
+            if verdict.outcome == "broken":
+                click.echo(
+                    f"BROKEN   {label} {verdict.mutation.check_id}: {verdict.mutation.description}"
+                )
+        click.echo(f"{label}: {len(result.survivors)}/{result.counted} mutation(s) survived")
+
+    level = Severity[severity.upper()] if severity else None
+    results = mutate_pack(
+        policy,
+        root,
+        semgrep_settings("auto", 1, 30),
+        ANALYZERS,
+        only=controls,
+        severity=level,
+        on_control=show,
+    )
+    counted = sum(r.counted for r in results)
+    alive = sum(len(r.survivors) for r in results)
+    click.echo(f"{alive}/{counted} mutation(s) survived in {len(results)} control(s)")
+    if write_to is not None:
+        write_to.write_text(survival_table(results), encoding="utf-8")
+    return int(ExitCode.FAILED if alive or any(r.problem for r in results) else ExitCode.OK)

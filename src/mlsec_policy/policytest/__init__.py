@@ -3,10 +3,11 @@
 A pack's controls keep fixture cases beside them; :mod:`.cases` scans each case and compares
 the outcome exactly with its oracle (:mod:`.oracles`, which names the check behind each
 finding; :mod:`.convert` upgrades cases of the first form), :mod:`.coverage` says what the
-fixtures leave unproven, :mod:`.semgrep` runs semgrep's own test mode over the annotated fixture
-files, and :mod:`.generators` writes the binary fixtures (built by :mod:`.forge`) that are never
-committed. :mod:`.corpus` holds the model-file cases the tests and benchmarks share. The
-scanner itself never imports this package.
+fixtures leave unproven, :mod:`.mutate` removes one condition of a check at a time
+(:mod:`.mutations`) to see whether a case notices, :mod:`.semgrep` runs semgrep's own test
+mode over the annotated fixture files, and :mod:`.generators` writes the binary fixtures (built
+by :mod:`.forge`) that are never committed. :mod:`.corpus` holds the model-file cases the
+tests and benchmarks share. The scanner itself never imports this package.
 """
 
 from mlsec_policy.policytest.cases import (
