@@ -10,7 +10,14 @@ from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import Policy, SemgrepCheck, load_policy
 from mlsec_policy.policy.catalogue import empty_phases, phase_coverage, uncovered_risks
-from mlsec_policy.policytest import PASSING, coverage_gaps, load_cases, run_selftest
+from mlsec_policy.policytest import (
+    PASSING,
+    check_gaps,
+    coverage_gaps,
+    legacy_cases,
+    load_cases,
+    run_selftest,
+)
 from mlsec_policy.resources import policies_dir
 
 
@@ -40,6 +47,21 @@ def test_coverage_matrix_lists_each_risk_under_its_phase(bundled: Policy) -> Non
 
 def test_every_control_has_a_failing_and_a_passing_fixture(bundled: Policy) -> None:
     assert dict(coverage_gaps(bundled, policies_dir())) == {}
+
+
+def test_no_case_lists_findings_by_place_only(bundled: Policy) -> None:
+    """A case of the first oracle form is satisfied by a finding from the wrong check.
+
+    After merging cases written in that form, run ``mlsec-policy policy test --write-oracles``:
+    it names the checks where the scan agrees with the case, and refuses (and says why) where
+    it does not.
+    """
+    assert legacy_cases(bundled, policies_dir()) == []
+
+
+def test_every_check_fires_where_it_counts(bundled: Policy) -> None:
+    """Violations in a failing case, evidence in a passing one, scope in a failing one."""
+    assert check_gaps(bundled, policies_dir()) == []
 
 
 def test_every_failing_fixture_names_its_findings(bundled: Policy) -> None:

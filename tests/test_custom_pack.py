@@ -39,8 +39,13 @@ def test_a_wrong_expectation_fails_policy_test(tmp_path: Path, cli: Cli) -> None
     result = cli("policy", "test", str(pack))
     assert result.code == 1
     assert "FAIL  ACME-REG-01 [fail]" in result.out
-    assert "missing findings: deploy/deployment.yaml:12" in result.out
-    assert "unexpected findings: deploy/deployment.yaml:11" in result.out
+    assert (
+        "missing findings of acme-image-outside-registry: deploy/deployment.yaml:12" in result.out
+    )
+    assert (
+        "unexpected findings of acme-image-outside-registry: deploy/deployment.yaml:11"
+        in result.out
+    )
 
 
 def test_semgrep_annotation_mismatches_point_at_file_and_line(tmp_path: Path, cli: Cli) -> None:

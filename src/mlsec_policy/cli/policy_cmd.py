@@ -9,14 +9,20 @@ import click
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import semgrep_settings
 from mlsec_policy.errors import ExitCode
-from mlsec_policy.policy import BUILTIN, load_policy
+from mlsec_policy.models import Severity
+from mlsec_policy.policy import BUILTIN, Policy, load_policy
 from mlsec_policy.policytest import (
     CaseOutcome,
+    Conversion,
+    check_gaps,
     coverage_gaps,
+    legacy_cases,
     pack_controls,
     run_pack,
     run_selftest,
+    write_oracles,
 )
+from mlsec_policy.policytest.mutate import ControlMutations, mutate_pack, survival_table
 from mlsec_policy.resources import policies_dir
 
 
@@ -42,12 +48,20 @@ def policy_group() -> None:
     show_default=True,
     help="Also run semgrep's own test mode on the '# ruleid:' / '# ok:' annotated fixtures.",
 )
+@click.option(
+    "--write-oracles",
+    "write_oracles_",
+    is_flag=True,
+    help="Rewrite cases whose findings are listed by place only with the check behind each "
+    "finding, when the scan agrees with them exactly; report the cases it refuses.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
 def test_command(
     pack: str | None,
     controls: tuple[str, ...],
     require_fixtures: bool,
     semgrep_test: bool,
+    write_oracles_: bool,
     verbose: bool,
 ) -> int:
     """Scan each control's fixture cases and compare status and findings exactly.
@@ -55,10 +69,15 @@ def test_command(
     Then run `semgrep test` once over the annotated fixture files of every semgrep check, and
     report each annotation semgrep disagrees with at its file and line. Exit 0 when everything
     behaves as expected.yaml and the annotations say, 1 otherwise, 2 for an invalid pack.
+
+    With --write-oracles, only convert cases of the first oracle form (findings as bare
+    'path:line' places) to name the check of each finding, and exit 1 if any was refused.
     """
     source = pack or BUILTIN
     policy = load_policy((source,), ANALYZERS)
     root = policies_dir() if source == BUILTIN else Path(source)
+    if write_oracles_:
+        return _write_oracles(policy, root, controls)
 
     def show(outcome: CaseOutcome) -> None:
         label = f"{outcome.case.control_id} [{outcome.case.name}]"
@@ -73,12 +92,23 @@ def test_command(
     settings = semgrep_settings("auto", 1, 30)
     outcomes = run_pack(policy, root, settings, only=controls, on_outcome=show)
     failed = [o for o in outcomes if not o.ok]
-    gaps = {} if controls or not require_fixtures else coverage_gaps(policy, root)
+    whole = require_fixtures and not controls
+    gaps = coverage_gaps(policy, root) if whole else {}
     for control_id, lacking in sorted(gaps.items()):
         click.echo(f"GAP   {control_id} has no {lacking}")
+    silent = check_gaps(policy, root) if whole else []
+    for gap in silent:
+        click.echo(f"GAP   {gap}")
+    legacy = legacy_cases(policy, root)
+    if legacy:
+        click.echo(
+            f"NOTE  {len(legacy)} case(s) list findings by place only (the first oracle form); "
+            "`mlsec-policy policy test --write-oracles` names their checks"
+        )
     click.echo(
         f"{len(outcomes) - len(failed)}/{len(outcomes)} cases passed"
         + (f"; {len(gaps)} control(s) lack fixtures" if gaps else "")
+        + (f"; {len(silent)} check(s) never fire where it counts" if silent else "")
     )
     annotations_ok = True
     if semgrep_test:
@@ -92,4 +122,87 @@ def test_command(
             f"semgrep test: {result.files} annotated file(s) for {result.checks} semgrep "
             f"check(s): {'ok' if annotations_ok else 'FAILED'}"
         )
-    return int(ExitCode.FAILED if failed or gaps or not annotations_ok else ExitCode.OK)
+    return int(ExitCode.FAILED if failed or gaps or silent or not annotations_ok else ExitCode.OK)
+
+
+def _write_oracles(policy: Policy, root: Path, controls: tuple[str, ...]) -> int:
+    def show(result: Conversion) -> None:
+        label = f"{result.control_id} [{result.case}]"
+        if result.converted:
+            click.echo(f"wrote   {label}")
+            return
+        click.echo(f"REFUSED {label}: the scan disagrees with the old oracle")
+        for problem in result.problems:
+            click.echo(f"        {problem}")
+
+    results = write_oracles(
+        policy, root, semgrep_settings("auto", 1, 30), only=controls, on_result=show
+    )
+    refused = [r for r in results if not r.converted]
+    click.echo(
+        f"{len(results) - len(refused)} case(s) converted, {len(refused)} refused"
+        + ("" if results else " (no case uses the old form)")
+    )
+    return int(ExitCode.FAILED if refused else ExitCode.OK)
+
+
+@policy_group.command("mutate")
+@click.argument("pack", required=False, metavar="[PACK_DIR]")
+@click.option(
+    "--control", "controls", multiple=True, metavar="ID", help="Mutate only these controls."
+)
+@click.option(
+    "--severity",
+    type=click.Choice([level.label for level in Severity]),
+    help="Mutate only controls of this severity or higher.",
+)
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the survival rates and survivors as Markdown to this file.",
+)
+def mutate_command(
+    pack: str | None, controls: tuple[str, ...], severity: str | None, write_to: Path | None
+) -> int:
+    """Remove each condition of each check in turn; report those no fixture case notices.
+
+    Slow (one scan per fixture case and control, with every mutant of the control in it).
+    Exit 0 when no mutation survives, 1 otherwise.
+    """
+    source = pack or BUILTIN
+    policy = load_policy((source,), ANALYZERS)
+    root = policies_dir() if source == BUILTIN else Path(source)
+
+    def show(result: ControlMutations) -> None:
+        label = result.control.id
+        if result.problem:
+            click.echo(f"SKIP     {label}: {result.problem}")
+            return
+        for verdict in result.survivors:
+            click.echo(
+                f"SURVIVED {label} {verdict.mutation.check_id}: {verdict.mutation.description}"
+            )
+        for verdict in result.verdicts:
+            if verdict.outcome == "broken":
+                click.echo(
+                    f"BROKEN   {label} {verdict.mutation.check_id}: {verdict.mutation.description}"
+                )
+        click.echo(f"{label}: {len(result.survivors)}/{result.counted} mutation(s) survived")
+
+    level = Severity[severity.upper()] if severity else None
+    results = mutate_pack(
+        policy,
+        root,
+        semgrep_settings("auto", 1, 30),
+        ANALYZERS,
+        only=controls,
+        severity=level,
+        on_control=show,
+    )
+    counted = sum(r.counted for r in results)
+    alive = sum(len(r.survivors) for r in results)
+    click.echo(f"{alive}/{counted} mutation(s) survived in {len(results)} control(s)")
+    if write_to is not None:
+        write_to.write_text(survival_table(results), encoding="utf-8")
+    return int(ExitCode.FAILED if alive or any(r.problem for r in results) else ExitCode.OK)

@@ -1,10 +1,13 @@
 """Everything ``mlsec-policy policy test`` needs, kept apart from the detection code.
 
 A pack's controls keep fixture cases beside them; :mod:`.cases` scans each case and compares
-the outcome exactly, :mod:`.semgrep` runs semgrep's own test mode over the annotated fixture
-files, and :mod:`.generators` writes the binary fixtures (built by :mod:`.forge`) that are never
-committed. :mod:`.corpus` holds the model-file cases the tests and benchmarks share. The
-scanner itself never imports this package.
+the outcome exactly with its oracle (:mod:`.oracles`, which names the check behind each
+finding; :mod:`.convert` upgrades cases of the first form), :mod:`.coverage` says what the
+fixtures leave unproven, :mod:`.mutate` removes one condition of a check at a time
+(:mod:`.mutations`) to see whether a case notices, :mod:`.semgrep` runs semgrep's own test
+mode over the annotated fixture files, and :mod:`.generators` writes the binary fixtures (built
+by :mod:`.forge`) that are never committed. :mod:`.corpus` holds the model-file cases the
+tests and benchmarks share. The scanner itself never imports this package.
 """
 
 from mlsec_policy.policytest.cases import (
@@ -13,11 +16,12 @@ from mlsec_policy.policytest.cases import (
     PINNED_EPOCH,
     Case,
     CaseOutcome,
-    coverage_gaps,
     load_cases,
     pack_controls,
     run_pack,
 )
+from mlsec_policy.policytest.convert import Conversion, write_oracles
+from mlsec_policy.policytest.coverage import check_gaps, coverage_gaps, legacy_cases
 from mlsec_policy.policytest.semgrep import SelfTestProblem, SelfTestResult, run_selftest
 
 __all__ = [
@@ -26,11 +30,15 @@ __all__ = [
     "PINNED_EPOCH",
     "Case",
     "CaseOutcome",
+    "Conversion",
     "SelfTestProblem",
     "SelfTestResult",
+    "check_gaps",
     "coverage_gaps",
+    "legacy_cases",
     "load_cases",
     "pack_controls",
     "run_pack",
     "run_selftest",
+    "write_oracles",
 ]

@@ -2,25 +2,36 @@
 
 Each control may keep ``tests/expected.yaml`` and one folder per case beside its control file.
 A case folder is copied to a scratch directory (binary fixtures named by ``generated`` are
-written there by code, never committed), scanned with only that control enabled, and the
-outcome compared exactly: the status, and the set of ``path:line`` findings.
+written there by code, never committed), scanned with only that control enabled (and its scope
+probe, :mod:`.shadow`), and the outcome compared exactly with the case's oracle
+(:mod:`.oracles`): the status, each finding with the check that must produce it, and the
+evidence and scope matches.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
 from mlsec_policy.errors import PolicyError, PolicyErrors
-from mlsec_policy.models import Attestation, ControlStatus, Finding, Report
+from mlsec_policy.models import Attestation, ControlStatus, Report
 from mlsec_policy.options import ScanOptions, SemgrepSettings
 from mlsec_policy.policy.model import Control, Policy
 from mlsec_policy.policytest.generators import GENERATORS
+from mlsec_policy.policytest.oracles import (
+    Marks,
+    Oracle,
+    differences,
+    legacy_differences,
+    marks_of,
+    read_oracle,
+)
+from mlsec_policy.policytest.shadow import PROBE_TAG, scope_marks, tagged, untagged, with_probe
 from mlsec_policy.scan import scan
 from mlsec_policy.schema_check import check_document
 from mlsec_policy.yamlpos import YamlError, load_single
@@ -40,9 +51,26 @@ class Case:
     name: str
     folder: Path
     status: ControlStatus
-    findings: frozenset[str]
+    oracle: Oracle
     generated: str | None
     attestations: tuple[Attestation, ...]
+
+    @property
+    def findings(self) -> frozenset[str]:
+        """Return the places of the expected findings (``path:line``), whichever the check."""
+        return frozenset(where for _, where in self.oracle.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What a scan produced for one control: its status and marks under the original ids."""
+
+    status: ControlStatus
+    findings: Marks
+    evidence: Marks
+    scope: Marks
+    detail: str
+    """The errors or the reason behind the status, for messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +78,14 @@ class CaseOutcome:
     """The comparison of one case's expectation with what the scan produced."""
 
     case: Case
-    status: ControlStatus
-    findings: frozenset[str]
+    observed: Observed
     problems: tuple[str, ...]
     """Human-readable differences; empty when the case passed."""
+
+    @property
+    def status(self) -> ControlStatus:
+        """Return the status the scan gave."""
+        return self.observed.status
 
     @property
     def ok(self) -> bool:
@@ -117,7 +149,7 @@ def load_cases(control: Control) -> list[Case]:
                 name,
                 folder,
                 ControlStatus(spec["status"]),
-                frozenset(spec.get("findings", [])),
+                read_oracle(spec),
                 generated,
                 attestations,
             )
@@ -128,39 +160,69 @@ def load_cases(control: Control) -> list[Case]:
 
 
 def run_case(case: Case, policy: Policy, settings: SemgrepSettings) -> CaseOutcome:
-    """Scan one case folder with only its control and compare the outcome."""
+    """Scan one case folder with only its control (and its scope probe); compare the outcome."""
+    control = policy.control(case.control_id)
+    report = scan_case(case, policy, with_probe(control), settings)
+    return compare(case, report)
+
+
+def scan_case(
+    case: Case, policy: Policy, controls: tuple[Control, ...], settings: SemgrepSettings
+) -> Report:
+    """Scan a copy of the case folder (with its generated files) with exactly ``controls``."""
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-case-") as scratch:
         target = Path(scratch) / case.name
         shutil.copytree(case.folder, target, symlinks=True)
         if case.generated:
             GENERATORS[case.generated](target)
-        control = policy.control(case.control_id)
+        attestations = {a.control_id: a for a in case.attestations}
         options = ScanOptions(
             target=target,
             semgrep=settings,
             source_date_epoch=PINNED_EPOCH,
-            attestations={a.control_id: a for a in case.attestations},
+            attestations={
+                control.id: attestations[untagged(control.id)]
+                for control in controls
+                if untagged(control.id) in attestations
+            },
         )
-        report = scan(options, replace(policy, controls=(control,)))
-    return compare(case, report)
+        return scan(options, replace(policy, controls=controls))
 
 
-def compare(case: Case, report: Report) -> CaseOutcome:
-    """Compare a case's expectation with a report restricted to its control."""
-    result = next(r for r in report.results if r.control.id == case.control_id)
-    found = frozenset(_key(f) for f in result.findings)
-    problems: list[str] = []
-    if result.status is not case.status:
-        detail = "; ".join(e.message for e in result.errors) or result.reason
-        problems.append(f"status {result.status.value}, expected {case.status.value} ({detail})")
-    if found != case.findings:
-        missing = sorted(case.findings - found)
-        extra = sorted(found - case.findings)
-        if missing:
-            problems.append("missing findings: " + ", ".join(missing))
-        if extra:
-            problems.append("unexpected findings: " + ", ".join(extra))
-    return CaseOutcome(case, result.status, found, tuple(problems))
+def observe(report: Report, control_id: str) -> Observed:
+    """Return what ``report`` says of ``control_id`` (a control or a tagged copy of one)."""
+    results = {result.control.id: result for result in report.results}
+    result = results[control_id]
+    return Observed(
+        result.status,
+        marks_of((untagged(f.check_id), f.location) for f in result.findings),
+        marks_of((untagged(e.check_id), e.location) for e in result.evidence),
+        scope_marks(results.get(tagged(control_id, PROBE_TAG))),
+        "; ".join(e.message for e in result.errors) or result.reason,
+    )
+
+
+def compare(case: Case, report: Report, control_id: str | None = None) -> CaseOutcome:
+    """Compare a case's oracle with what ``report`` says of its control (or a tagged copy)."""
+    observed = observe(report, control_id or case.control_id)
+    return CaseOutcome(case, observed, tuple(problems(case, observed)))
+
+
+def problems(case: Case, observed: Observed) -> list[str]:
+    """Describe every way ``observed`` differs from the case's oracle; [] when it matches."""
+    found: list[str] = []
+    if observed.status is not case.status:
+        found.append(
+            f"status {observed.status.value}, expected {case.status.value} ({observed.detail})"
+        )
+    oracle = case.oracle
+    if oracle.legacy:
+        found += legacy_differences(oracle.findings, observed.findings)
+        return found
+    found += differences("findings", oracle.findings, observed.findings)
+    found += differences("evidence", oracle.evidence, observed.evidence)
+    found += differences("scope matches", oracle.scope, observed.scope)
+    return found
 
 
 def run_pack(
@@ -188,26 +250,3 @@ def pack_controls(policy: Policy, pack_root: Path, only: Sequence[str] = ()) -> 
     """Return the enabled controls defined in ``pack_root`` (or only those listed)."""
     root = pack_root.resolve()
     return [c for c in policy.controls if root in c.path.parents and (not only or c.id in only)]
-
-
-def coverage_gaps(policy: Policy, pack_root: Path) -> Mapping[str, str]:
-    """Return, per control of the pack, what its fixtures lack (a failing or a passing case)."""
-    root = pack_root.resolve()
-    gaps: dict[str, str] = {}
-    for control in policy.controls:
-        if root not in control.path.parents:
-            continue
-        statuses = {case.status for case in load_cases(control)}
-        lacking = []
-        if not statuses & FAILING:
-            lacking.append("a failing case")
-        if not statuses & PASSING:
-            lacking.append("a passing case")
-        if lacking:
-            gaps[control.id] = " and ".join(lacking)
-    return gaps
-
-
-def _key(finding: Finding) -> str:
-    line = finding.location.start_line
-    return finding.location.path if line is None else f"{finding.location.path}:{line}"

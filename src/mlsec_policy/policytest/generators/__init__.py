@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mlsec_policy.policytest.generators import data, model_artifacts
+from mlsec_policy.policytest.generators import data, keystores, model_artifacts
 
 Generator = Callable[[Path], None]
 
 GENERATORS: dict[str, Generator] = {
     **data.GENERATORS,
+    **keystores.GENERATORS,
     **model_artifacts.GENERATORS,
 }
 """Generator name to function; analyzers' fixture builders are listed here explicitly."""
