@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from mlsec_policy.analyzers.dependencies import Pins
+from mlsec_policy.analyzers.dependencies.manifests import Pins
 from mlsec_policy.analyzers.read.manifests import Role, read_manifest
 from mlsec_policy.analyzers.read.requirements import (
     Pin,
@@ -114,7 +114,7 @@ def test_conda_pins(tmp_path: Path) -> None:
 
 def test_unreadable_lines_are_reported_not_skipped(tmp_path: Path) -> None:
     from mlsec_policy.analyzers.base import FileContext
-    from mlsec_policy.analyzers.dependencies import dependency_pins
+    from mlsec_policy.analyzers.dependencies.manifests import dependency_pins
     from mlsec_policy.models import Artifact, ArtifactKind
 
     write_tree(tmp_path, {"requirements.txt": "torch==2.6.0\nthis is not (a requirement\n"})

@@ -22,7 +22,7 @@ from mlsec_policy.analyzers import (
     web_routes,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
-from mlsec_policy.analyzers.read.versions import graded_by_versions
+from mlsec_policy.analyzers.dependencies import graded_by_versions
 
 __all__ = ["ANALYZERS", "graded_by_versions"]
 

@@ -11,8 +11,8 @@ names the requirements it relied on. Nothing is installed, resolved or imported.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from packaging.specifiers import SpecifierSet
@@ -20,7 +20,7 @@ from packaging.version import InvalidVersion, Version
 
 from mlsec_policy.analyzers.read.manifests import Entry, read_manifest
 from mlsec_policy.analyzers.read.requirements import SpecKind, normalise, parse_spec
-from mlsec_policy.models import Artifact, ArtifactKind, Hit, VersionContext
+from mlsec_policy.models import Artifact, ArtifactKind
 
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 
@@ -162,36 +162,3 @@ def setup_py_requirements(path: str, text: str) -> list[Entry]:
                         if spec is not None:
                             entries.append(Entry(spec, item.lineno, path=path))
     return entries
-
-
-def graded_by_versions(
-    root: Path,
-    artifacts: Sequence[Artifact],
-    contexts: Mapping[str, VersionContext],
-    hits: Sequence[Hit],
-) -> list[Hit]:
-    """Return ``hits``, each re-graded where its check has a version context that applies.
-
-    A hit whose check's package is declared, in every manifest governing the hit's file, only
-    in releases from the safe version on takes the context's severity and message; the message
-    names the requirements relied on. Any other hit is returned as it is.
-    """
-    if not any(hit.check_id in contexts for hit in hits):
-        return list(hits)
-    declared = DeclaredVersions(root, artifacts)
-    graded: list[Hit] = []
-    for hit in hits:
-        context = contexts.get(hit.check_id)
-        relied = (
-            declared.floor(hit.observation.location.path, context.packages, context.safe_from)
-            if context is not None
-            else None
-        )
-        if context is None or relied is None:
-            graded.append(hit)
-            continue
-        shown = "; ".join(r.display() for r in relied[:3])
-        message = context.message.replace("{requirement}", shown)
-        observation = replace(hit.observation, severity=context.severity, message=message)
-        graded.append(replace(hit, observation=observation))
-    return graded

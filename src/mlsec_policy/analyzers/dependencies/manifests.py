@@ -24,7 +24,7 @@ unsafe sources: extra indexes (dependency confusion), plain HTTP, disabled TLS c
 requirements not pinned to a commit.
 
 The declared versions also grade other checks' findings: see
-:func:`mlsec_policy.analyzers.read.versions.graded_by_versions`.
+:func:`mlsec_policy.analyzers.dependencies.versions.graded_by_versions`.
 """
 
 from __future__ import annotations
