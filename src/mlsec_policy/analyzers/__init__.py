@@ -18,6 +18,7 @@ from mlsec_policy.analyzers import (
     model_artifacts,
     notebooks,
     secrets,
+    tool_evidence,
     web_routes,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
@@ -33,6 +34,7 @@ ANALYZERS: dict[str, AnalyzerSpec[Any]] = {
         *dependencies.SPECS,
         *notebooks.SPECS,
         *data_files.SPECS,
+        *tool_evidence.SPECS,
         *web_routes.SPECS,
     )
 }
