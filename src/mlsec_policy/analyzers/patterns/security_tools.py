@@ -62,7 +62,8 @@ PURPOSES: Mapping[str, Purpose] = {
         "screens prompts and model output of LLM applications (no control yet asks for it)", ()
     ),
     "runtime-monitoring": Purpose(
-        "estimates at run time whether inputs still resemble the training data", ()
+        "exports serving metrics or watches inputs and outputs for drift at run time",
+        ("MLSEC-MON-01",),
     ),
 }
 """Every purpose, with the controls that accept it."""
@@ -176,6 +177,20 @@ TOOLS: tuple[Tool, ...] = (
         ("R10-Security", "R17-Security"),
         commands=(r"\bpromptfoo(?:@\S+)?\s+redteam\b",),
     ),
+    Tool(
+        "Armory",
+        _ROBUST,
+        _R9,
+        packages=("armory-testbed",),
+        commands=(r"(?:^|[\s;&|])armory\s+run\b",),
+    ),
+    Tool(
+        "MindArmour robustness",
+        _ROBUST,
+        _R9_10,
+        packages=("mindarmour",),
+        imports=("mindarmour.adv_robustness", "mindarmour.fuzz_testing"),
+    ),
     # fairness (R4/R8-Security)
     Tool("AI Fairness 360 (AIF360)", _FAIR, _R4, packages=("aif360",), imports=("aif360",)),
     Tool(
@@ -220,6 +235,9 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "dp-transformers", _DP, _R1_5P, packages=("dp-transformers",), imports=("dp_transformers",)
+    ),
+    Tool(
+        "MindArmour differential privacy", _DP, _R1_5P, imports=("mindarmour.privacy.diff_privacy",)
     ),
     Tool("FedML differential privacy", _DP, _R1_5P, imports=("fedml.core.dp",)),
     # privacy-preserving computation and audits recognised without a control (R1/R5-Privacy)
@@ -289,19 +307,75 @@ TOOLS: tuple[Tool, ...] = (
         packages=("tensorflow-data-validation",),
         imports=("tensorflow_data_validation",),
     ),
+    Tool("YData Quality", _DATA, _DS5, packages=("ydata-quality",), imports=("ydata_quality",)),
     Tool("Deepchecks", _DATA, _DS5, packages=("deepchecks",), imports=("deepchecks",)),
-    Tool("whylogs", _DATA, _DS5, packages=("whylogs",), imports=("whylogs",)),
-    Tool("Evidently", _DATA, _DS5, packages=("evidently",), imports=("evidently",)),
+    Tool(
+        "whylogs", (*_DATA, "runtime-monitoring"), _DS5, packages=("whylogs",), imports=("whylogs",)
+    ),
+    Tool(
+        "Evidently",
+        (*_DATA, "runtime-monitoring"),
+        _DS5,
+        packages=("evidently",),
+        imports=("evidently",),
+    ),
     Tool("Soda", _DATA, _DS5, packages=("soda-core",), imports=("soda",)),
     Tool("Frictionless", _DATA, _DS5, packages=("frictionless",), imports=("frictionless",)),
     Tool("DataProfiler", _DATA, _DS5, packages=("dataprofiler",), imports=("dataprofiler",)),
-    # runtime safety monitoring (R10-Security in the tool list)
+    # runtime monitoring (R23-Security; SafeML is R10-Security in the tool list)
     Tool(
         "SafeML",
         ("runtime-monitoring",),
         ("R10-Security",),
         packages=("safeml",),
         imports=("SafeML",),
+    ),
+    Tool(
+        "Prometheus client",
+        ("runtime-monitoring",),
+        ("R23-Security",),
+        packages=(
+            "prometheus-client",
+            "prometheus-fastapi-instrumentator",
+            "starlette-exporter",
+            "prometheus-flask-exporter",
+            "aioprometheus",
+        ),
+        imports=(
+            "prometheus_client",
+            "prometheus_fastapi_instrumentator",
+            "starlette_exporter",
+            "prometheus_flask_exporter",
+            "aioprometheus",
+        ),
+    ),
+    Tool(
+        "OpenTelemetry",
+        ("runtime-monitoring",),
+        ("R23-Security",),
+        packages=("opentelemetry-api", "opentelemetry-sdk"),
+        imports=("opentelemetry",),
+    ),
+    Tool(
+        "NannyML",
+        ("runtime-monitoring",),
+        ("R23-Security",),
+        packages=("nannyml",),
+        imports=("nannyml",),
+    ),
+    Tool(
+        "Alibi Detect",
+        ("runtime-monitoring",),
+        ("R23-Security", "R9-Security"),
+        packages=("alibi-detect",),
+        imports=("alibi_detect",),
+    ),
+    Tool(
+        "Datadog tracing",
+        ("runtime-monitoring",),
+        ("R23-Security",),
+        packages=("ddtrace",),
+        imports=("ddtrace",),
     ),
     # LLM guardrails and prompt-injection detectors (R10-Security, R6-Privacy)
     Tool(
