@@ -20,6 +20,7 @@ Nothing is imported, installed or run.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import shlex
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,7 @@ from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import Params
-from mlsec_policy.analyzers.patterns.security_tools import Tool, tools_for
+from mlsec_policy.analyzers.patterns.security_tools import TOOLS, Tool
 from mlsec_policy.analyzers.read.commands import commands
 from mlsec_policy.analyzers.read.manifests import Role, read_manifest
 from mlsec_policy.analyzers.read.notebook import NotebookError, read_notebook
@@ -52,6 +53,15 @@ _TAKES_VALUE = frozenset(
 _REQUIRES_KEYWORDS = frozenset({"install_requires", "extras_require", "tests_require"})
 _CODE_KINDS = frozenset({ArtifactKind.PYTHON})
 _COMMAND_KINDS = frozenset({ArtifactKind.CI_WORKFLOW, ArtifactKind.DOCKERFILE, ArtifactKind.SHELL})
+_IMPORT_ROOTS = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({re.escape(i.split(".")[0]) for t in TOOLS for i in t.imports}))
+    + r")\b"
+)
+"""Any top-level module of the table: a file naming none of them needs no parsing."""
+
+Sighting = tuple[int, Tool, str]
+"""A line, the tool seen there, and how it was seen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +74,20 @@ class SecurityToolUse:
 
 def security_tool_use(context: FileContext, params: SecurityToolUse) -> Iterable[Observation]:
     """Yield one observation per listed tool this file imports, declares, installs or runs."""
-    tools = tools_for(frozenset(params.purposes))
-    seen: set[str] = set()
-    for line, tool, how in _sightings(context, tools):
-        if tool.name in seen:
-            continue
-        seen.add(tool.name)
-        yield Observation(context.at(line), message=f"{tool.name} {how}", key=tool.name)
+    wanted = frozenset(params.purposes)
+    stat = context.path.stat()
+    for line, tool, how in _first_sightings(context, (stat.st_mtime_ns, stat.st_size)):
+        if wanted.intersection(tool.purposes):
+            yield Observation(context.at(line), message=f"{tool.name} {how}", key=tool.name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_sightings(context: FileContext, stamp: tuple[int, int]) -> tuple[Sighting, ...]:
+    """Return the first sighting of every tool in a file (several checks read the same file)."""
+    first: dict[str, Sighting] = {}
+    for sighting in _sightings(context, TOOLS):
+        first.setdefault(sighting[1].name, sighting)
+    return tuple(first.values())
 
 
 def _sightings(context: FileContext, tools: tuple[Tool, ...]) -> Iterator[tuple[int, Tool, str]]:
@@ -97,6 +114,8 @@ def _sightings(context: FileContext, tools: tuple[Tool, ...]) -> Iterator[tuple[
 
 
 def _code(text: str, tools: tuple[Tool, ...]) -> Iterator[tuple[int, Tool, str]]:
+    if _IMPORT_ROOTS.search(text) is None:
+        return
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):

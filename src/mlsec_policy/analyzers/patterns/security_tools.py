@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["PURPOSES", "TOOLS", "Purpose", "Tool", "tools_for"]
+__all__ = ["PURPOSES", "TOOLS", "Purpose", "Tool"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,8 +392,3 @@ TOOLS: tuple[Tool, ...] = (
     Tool("LlamaFirewall", _GUARD, _R10_6P, packages=("llamafirewall",), imports=("llamafirewall",)),
 )
 """Every recognised tool use."""
-
-
-def tools_for(purposes: frozenset[str]) -> tuple[Tool, ...]:
-    """Return the tool uses that serve any of ``purposes``."""
-    return tuple(tool for tool in TOOLS if purposes.intersection(tool.purposes))
