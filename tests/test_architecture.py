@@ -3,7 +3,8 @@
 The import contract, from the bottom up (each line may use the lines above it, never below):
 
     L0  models, errors, the package itself
-    L1  yamlpos, schema_check, resources, pathmatch, redact, fingerprint, timeinfo, views, outcome
+    L1  yamlpos, schema_check, resources, pathmatch, redact, fingerprint, timeinfo, textfile,
+        views, outcome
     L2  classify, discover
         analyzers.base / analyzers.params (the contract), analyzers.read, analyzers.patterns
         analyzers.<domain>: contract, read, patterns and L0-L2; never another domain
@@ -38,7 +39,16 @@ PACKAGE = "mlsec_policy"
 MAX_LINES = 400
 
 HELPERS = frozenset(
-    {"yamlpos", "schema_check", "resources", "pathmatch", "redact", "fingerprint", "timeinfo"}
+    {
+        "yamlpos",
+        "schema_check",
+        "resources",
+        "pathmatch",
+        "redact",
+        "fingerprint",
+        "timeinfo",
+        "textfile",
+    }
 )
 """Small shared modules of layer 1 (besides views and outcome)."""
 BASE = frozenset({"package", "models", "errors"})

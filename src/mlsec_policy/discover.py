@@ -3,7 +3,9 @@
 In a git work tree the file list is git's own (tracked plus untracked-but-not-ignored files);
 elsewhere the tree is walked. Either way virtualenvs, ``node_modules``, ``site-packages`` and
 caches are left out, symlinks are never followed (each one is reported), special files are
-never opened, and every file that is not inspected is recorded with the reason.
+never opened, and every file that is not inspected is recorded with the reason. A ``.json``
+file is classified by its content too: JSON Lines and concatenated JSON documents are data
+records, not a configuration, and an empty one holds nothing to check.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from mlsec_policy import pathmatch
-from mlsec_policy.classify import PEEK_BYTES, classify
+from mlsec_policy.classify import PEEK_BYTES, classify, classify_file
 from mlsec_policy.errors import TargetError
 from mlsec_policy.models import Artifact, ArtifactKind, GitFacts, Inventory, SkippedFile
+from mlsec_policy.textfile import JsonShape, decode, json_shape
 
 MiB = 1024 * 1024
 
@@ -37,6 +40,12 @@ SIZE_CAPS: dict[ArtifactKind, int | None] = {
     ArtifactKind.OTHER: None,
 }
 """Largest file inspected per kind; None = no cap (those analyzers read bounded slices)."""
+
+JSON_DATA = {JsonShape.LINES: "jsonl", JsonShape.SEQUENCE: "json-seq"}
+"""``.json`` files holding several JSON values are data (records), read as such: their format."""
+
+EMPTY_UNREADABLE = frozenset({ArtifactKind.NOTEBOOK})
+"""Kinds whose readers reject an empty file, which holds nothing to check all the same."""
 
 SKIP_DIRS = frozenset(
     {
@@ -121,20 +130,32 @@ def _inspect(root: Path, relative: str) -> Artifact | SkippedFile | None:
     try:
         with path.open("rb") as handle:
             head = handle.read(PEEK_BYTES)
+        found = classify_file(path, relative, head, info.st_size)
     except OSError as exc:
         found = classify(relative, b"")
         return SkippedFile(relative, f"cannot be read: {exc.strerror}", found.kind, True)
-    found = classify(relative, head)
     kind, fmt = found.kind, found.format
+    complete = info.st_size <= len(head)
+    if kind in EMPTY_UNREADABLE and complete and not head.strip():
+        return SkippedFile(relative, "empty file: nothing in it to check", kind)
     cap = SIZE_CAPS[kind]
-    if cap is not None and info.st_size > cap:
+    oversized = cap is not None and info.st_size > cap
+    if kind is ArtifactKind.CONFIG and fmt == "json":
+        shape = json_shape(decode(head), complete=complete)
+        if shape is None and not oversized:
+            shape = json_shape(decode(path.read_bytes()), complete=True)
+        if shape is JsonShape.EMPTY:
+            return SkippedFile(relative, "empty file: nothing in it to check", kind)
+        if shape in JSON_DATA:
+            return Artifact(relative, ArtifactKind.DATA_FILE, info.st_size, JSON_DATA[shape])
+    if oversized:
         if kind is ArtifactKind.CONFIG and relative.lower().endswith((".json", ".xml")):
             kind, fmt = (
                 ArtifactKind.DATA_FILE,
                 "json" if relative.lower().endswith(".json") else "xml",
             )
         else:
-            reason = f"larger than the {cap // MiB} MiB limit for {kind.value} files"
+            reason = f"larger than the {(cap or 0) // MiB} MiB limit for {kind.value} files"
             return SkippedFile(relative, reason, kind, True)
     return Artifact(relative, kind, info.st_size, fmt)
 

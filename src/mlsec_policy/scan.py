@@ -30,6 +30,7 @@ from mlsec_policy.models import (
     Report,
     ScanError,
     ScanSettings,
+    SkippedFile,
     ToolInfo,
     WaiverUse,
 )
@@ -114,7 +115,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         results=results,
         errors=tuple(sorted(errors, key=_error_order)),
         inventory_counts=inventory.kind_counts(),
-        skipped=inventory.skipped,
+        skipped=_all_skipped(inventory, outputs),
         notes=accepted.notes,
         waivers=accepted.register,
     )
@@ -239,6 +240,12 @@ def blocked_file_errors(inventory: Inventory, policy: Policy) -> list[ScanError]
             )
         )
     return errors
+
+
+def _all_skipped(inventory: Inventory, outputs: Sequence[EngineOutput]) -> tuple[SkippedFile, ...]:
+    """Return the files discovery left out and the files or parts engines could not read."""
+    parts = dict.fromkeys([*inventory.skipped, *(s for o in outputs for s in o.skipped)])
+    return tuple(sorted(parts, key=lambda s: (s.path, s.line or 0, s.reason)))
 
 
 def _error_order(error: ScanError) -> tuple[str, int, str, str, str]:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from mlsec_policy.analyzers.model_artifacts.context import Limits
-from mlsec_policy.analyzers.model_artifacts.issues import Concern
+from mlsec_policy.analyzers.model_artifacts.issues import Concern, Issue
 from mlsec_policy.analyzers.model_artifacts.scan import scan_path
 from mlsec_policy.models import Severity
 
@@ -31,8 +31,12 @@ class Verdict(StrEnum):
 BLOCKING = frozenset({Concern.CODE, Concern.KERAS, Concern.TEMPLATE, Concern.ONNX})
 
 
+def our_issues(path: Path) -> tuple[Issue, ...]:
+    return scan_path(path, path.name, path.parent, Limits())
+
+
 def ours(path: Path) -> Verdict:
-    issues = scan_path(path, path.name, path.parent, Limits())
+    issues = our_issues(path)
     if any(i.severity >= Severity.HIGH for i in issues):
         return Verdict.FLAGGED
     return Verdict.WARNED if issues else Verdict.CLEAN

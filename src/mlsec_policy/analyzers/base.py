@@ -49,6 +49,18 @@ class AnalyzerError(Exception):
         self.hint = hint
 
 
+class FileSkipped(Exception):
+    """The file is not what the analyzer reads, though valid for its own tools.
+
+    A template that stays a template once its actions are neutralised is one. It is listed with
+    the reason among the skipped files of every report, and is neither an error nor a pass.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True, slots=True)
 class FileContext:
     """Read access to one artifact of the target."""
@@ -71,8 +83,8 @@ class FileContext:
             return handle.read() if limit is None else handle.read(limit)
 
     def read_text(self) -> str:
-        """Return the file decoded as UTF-8 (undecodable bytes replaced)."""
-        return self.path.read_bytes().decode("utf-8", errors="replace")
+        """Return the file decoded as UTF-8, undecodable bytes replaced, byte-order mark dropped."""
+        return self.path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
 
     def open(self) -> IO[bytes]:
         """Open the file for streaming reads (for large model files)."""

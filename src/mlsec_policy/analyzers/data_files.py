@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -29,11 +30,13 @@ from mlsec_policy.analyzers.patterns.pii import Confidence, column_kind, find_pi
 from mlsec_policy.analyzers.patterns.pii_tally import PiiLedger, describe, severity
 from mlsec_policy.analyzers.read.organisation import organisation
 from mlsec_policy.models import ArtifactKind, Location
+from mlsec_policy.textfile import decode
 
 DEFAULT_ROWS = 2000
 DEFAULT_BYTES = 8 * 1024 * 1024
 DATA_DIRS = frozenset({"data", "datasets", "dataset", "raw", "processed", "samples", "exports"})
 DELIMITERS = {".tsv": "\t", ".psv": "|"}
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,8 @@ def _rows(
 ) -> Iterator[_Row] | None:
     if suffix in {".csv", ".tsv", ".psv"}:
         return _csv_rows(context, DELIMITERS.get(suffix, ","), max_rows, max_bytes)
-    if suffix in {".jsonl", ".ndjson"}:
+    if suffix in {".jsonl", ".ndjson"} or context.artifact.format in {"jsonl", "json-seq"}:
+        # a .json file of several values (classified by content) holds one record per value
         return _jsonl_rows(context, max_rows, max_bytes)
     if suffix == ".json":
         return _json_rows(context, max_rows, max_bytes)
@@ -101,7 +105,7 @@ def _sample(context: FileContext, max_bytes: int) -> str:
     data = context.read_bytes(max_bytes)
     if len(data) == max_bytes:
         data = data[: data.rfind(b"\n") + 1] or data  # drop the partial last record
-    return data.decode("utf-8", errors="replace")
+    return decode(data)
 
 
 def _csv_rows(
@@ -131,16 +135,26 @@ def _numeric(cell: str) -> bool:
 
 
 def _jsonl_rows(context: FileContext, max_rows: int, max_bytes: int) -> Iterator[_Row]:
-    for number, line in enumerate(_sample(context, max_bytes).splitlines(), start=1):
-        if number > max_rows:
+    """Yield the records of JSON Lines, or of JSON values that follow one another."""
+    text = _sample(context, max_bytes)
+    decoder = json.JSONDecoder()
+    position, count, line, counted = 0, 0, 1, 0
+    while count < max_rows:
+        start = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+        if start >= len(text):
             return
-        if not line.strip():
-            continue
+        line, counted = line + text.count("\n", counted, start), start
         try:
-            record = json.loads(line)
+            record, position = decoder.raw_decode(text, start)
         except ValueError:
-            continue  # a bad line in a sample is not a reason to stop looking
-        yield number, list(_flatten(record))
+            # a bad line in a sample is not a reason to stop looking: go on at the next line
+            newline = text.find("\n", start)
+            if newline < 0:
+                return
+            position = newline + 1
+            continue
+        count += 1
+        yield line, list(_flatten(record))
 
 
 def _json_rows(context: FileContext, max_rows: int, max_bytes: int) -> Iterator[_Row]:

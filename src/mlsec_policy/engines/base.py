@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from mlsec_policy.models import Hit, Inventory, ScanError
+from mlsec_policy.models import Hit, Inventory, ScanError, SkippedFile
 from mlsec_policy.policy.model import CheckBase
 
 CheckT_contra = TypeVar("CheckT_contra", bound=CheckBase, contravariant=True)
@@ -16,12 +16,15 @@ CheckT_contra = TypeVar("CheckT_contra", bound=CheckBase, contravariant=True)
 
 @dataclass(frozen=True, slots=True)
 class EngineOutput:
-    """Hits and problems produced by one engine run."""
+    """Hits, problems and left-out parts of files produced by one engine run."""
 
     hits: tuple[Hit, ...] = ()
     errors: tuple[ScanError, ...] = ()
     version: str | None = None
     """The version the engine's tool reported, when it ran one (semgrep)."""
+    skipped: tuple[SkippedFile, ...] = ()
+    """Files, or parts of files, the engine found it could not read as their kind claims
+    (a template that is not YAML even neutralised, a notebook cell that is not Python)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,12 @@ from mlsec_policy.analyzers.base import (
     AnalyzerError,
     AnalyzerSpec,
     FileContext,
+    FileSkipped,
     Observation,
     RepoContext,
 )
 from mlsec_policy.engines.base import EngineOutput, Workspace
-from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError
+from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError, SkippedFile
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import NativeCheck
 
@@ -52,6 +53,7 @@ class NativeEngine:
         cache: dict[_Key, tuple[list[Observation], Exception | None]] = {}
         hits: list[Hit] = []
         errors: list[ScanError] = []
+        skipped: dict[SkippedFile, None] = {}
         root = Path(inventory.root)
         for check in checks:
             spec = self.analyzers[check.analyzer]
@@ -79,8 +81,12 @@ class NativeEngine:
                     context_file = FileContext(root, artifact, self.known_controls, self.hash_cache)
                     cache[key] = _call(partial(file_fn, context_file, check.params))
                 hits.extend(_hits(check, cache[key][0]))
-                errors.extend(_errors(check, spec, artifact, cache[key][1]))
-        return EngineOutput(tuple(hits), tuple(errors))
+                failure = cache[key][1]
+                if isinstance(failure, FileSkipped):
+                    skipped[SkippedFile(artifact.path, failure.reason, artifact.kind)] = None
+                    continue
+                errors.extend(_errors(check, spec, artifact, failure))
+        return EngineOutput(tuple(hits), tuple(errors), skipped=tuple(skipped))
 
 
 def _select(artifacts: Iterable[Artifact], check: NativeCheck) -> tuple[Artifact, ...]:
@@ -96,7 +102,7 @@ def _call(run: Callable[[], Iterable[Observation]]) -> tuple[list[Observation], 
     observations: list[Observation] = []
     try:
         observations.extend(run())
-    except AnalyzerError as exc:
+    except (AnalyzerError, FileSkipped) as exc:
         return observations, exc
     except (
         OSError,
@@ -124,6 +130,8 @@ def _errors(
 ) -> Iterable[ScanError]:
     if error is None:
         return
+    if isinstance(error, FileSkipped):  # a repository analyzer cannot skip a file it needs
+        error = AnalyzerError(error.reason, kind="parse-error")
     if isinstance(error, AnalyzerError):
         yield ScanError(
             f"native:{spec.name}",

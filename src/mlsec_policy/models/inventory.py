@@ -56,13 +56,19 @@ class Artifact:
 
 @dataclass(frozen=True, slots=True)
 class SkippedFile:
-    """A file the scan saw but did not inspect, and why. A skipped file is not a passed file."""
+    """A file (or a part of one) the scan saw but did not inspect, and why.
+
+    A skipped file is not a passed file.
+    """
 
     path: str
     reason: str
     kind: ArtifactKind | None = None
     blocks_checks: bool = False
     """True when checks should have read it (too large, unreadable): their controls error."""
+    line: int | None = None
+    """For a part of a file left out (a notebook cell that is not Python): the line where the
+    part starts. None when the whole file was left out."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import struct
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlsec_policy.policytest import forge
 from mlsec_policy.policytest.forge import Name
@@ -28,6 +28,12 @@ class Case:
     build: Callable[[], bytes]
     malicious: bool
     note: str
+    reasons: tuple[str, ...] = ()
+    """Why a scan must flag it: issue keys ``code`` or ``code:detail`` that must all be found
+    (``dangerous-import:os.system``), so a catch for some other reason does not count."""
+
+
+OS_SYSTEM = "dangerous-import:os.system"
 
 
 def _p(target: Name, arg: object = "id", protocol: int = 4) -> Callable[[], bytes]:
@@ -322,7 +328,52 @@ def cases() -> list[Case]:
             "nullifAI class",
         ),
     ]
-    return corpus
+    return [_with_reasons(case) for case in corpus]
 
 
-__all__ = ["BYPASS_TARGETS", "Case", "cases"]
+REASONS: dict[str, tuple[str, ...]] = {
+    **{f"os-system-p{p}": (OS_SYSTEM,) for p in range(6)},
+    **{
+        f"bypass-{cid}": (
+            f"{'unlisted' if cid == 'unknown-class' else 'dangerous'}-import:"
+            f"{target.module}.{target.name}",
+        )
+        for cid, target, _arg, _why in BYPASS_TARGETS
+    },
+    "memo-stack-global": (OS_SYSTEM,),
+    "computed-stack-global": ("unresolved-import",),
+    "torch-zip": (OS_SYSTEM,),
+    "torch-legacy": (OS_SYSTEM,),
+    "renamed-txt": (OS_SYSTEM, "format-mismatch:.txt:pickle"),
+    "renamed-safetensors": (OS_SYSTEM, "format-mismatch:.safetensors:pickle"),
+    "renamed-json": (OS_SYSTEM, "format-mismatch:.json:pickle"),
+    "nested-zip": (OS_SYSTEM,),
+    "zip-name-mismatch": (OS_SYSTEM, "name-mismatch:archive/data.pkl"),
+    "zip-bad-crc": (OS_SYSTEM, "crc-mismatch"),
+    "zip-flag-bits": (OS_SYSTEM, "header-mismatch:archive/data.pkl"),
+    "zip-no-central-directory": (OS_SYSTEM, "no-central-directory"),
+    "zip-hidden-entry": (OS_SYSTEM, "hidden-entry:model/extra.pkl"),
+    "gzip-pickle": (OS_SYSTEM,),
+    "zlib-joblib": (OS_SYSTEM,),
+    "npy-object": (OS_SYSTEM,),
+    "npz-object": (OS_SYSTEM,),
+    "keras-lambda": ("lambda-layer",),
+    "keras-module": ("foreign-module:module:os.system",),
+    "keras-unsafe-toggle": ("keras-gadget:enable_unsafe_deserialization",),
+    "truncated-after-payload": (OS_SYSTEM, "truncated"),
+}
+"""The reasons each flagged case must be caught for (see :attr:`Case.reasons`)."""
+
+
+def _with_reasons(case: Case) -> Case:
+    reasons = REASONS.get(case.name, ())
+    return replace(case, reasons=reasons) if reasons else case
+
+
+def matches(reason: str, code: str, detail: str) -> bool:
+    """Return True when an issue's ``code`` and ``detail`` satisfy one ``reason``."""
+    wanted, _, wanted_detail = reason.partition(":")
+    return code == wanted and (not wanted_detail or detail == wanted_detail)
+
+
+__all__ = ["BYPASS_TARGETS", "REASONS", "Case", "cases", "matches"]

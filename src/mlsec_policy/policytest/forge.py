@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from mlsec_policy.policytest.zipforge import streamed_zip
+
 
 @dataclass(frozen=True)
 class Name:
@@ -140,22 +142,27 @@ def torch_zip(
     protocol: int = 2,
     skip_storages: Sequence[str] = (),
     extra: Mapping[str, bytes] | None = None,
+    streamed: bool = False,
 ) -> bytes:
-    """Return a PyTorch-layout zip checkpoint of ``obj`` (storages filled with zeros)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        archive.writestr(f"{prefix}/data.pkl", dumps(obj, protocol))
-        archive.writestr(f"{prefix}/byteorder", b"little")
-        for storage in storages_of(obj):
-            if storage.key in skip_storages:
-                continue
+    """Return a PyTorch-layout zip checkpoint of ``obj`` (storages filled with zeros).
+
+    ``streamed`` writes it the way ``torch.save`` does (members and layout of PyTorch 2.x:
+    data descriptors, 64-byte aligned data, zip64 end records; see :mod:`.zipforge`) instead
+    of the way ``zipfile`` writes to a seekable file.
+    """
+    members = {f"{prefix}/data.pkl": dumps(obj, protocol)}
+    if streamed:
+        members[f"{prefix}/.format_version"] = b"1"
+        members[f"{prefix}/.storage_alignment"] = b"64"
+    members[f"{prefix}/byteorder"] = b"little"
+    for storage in storages_of(obj):
+        if storage.key not in skip_storages:
             size = storage.numel * ELEMENT.get(storage.kind, 4)
-            archive.writestr(f"{prefix}/data/{storage.key}", bytes(size))
-        archive.writestr(f"{prefix}/version", b"3\n")
-        archive.writestr(f"{prefix}/.data/serialization_id", b"0123456789")
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+            members[f"{prefix}/data/{storage.key}"] = bytes(size)
+    members[f"{prefix}/version"] = b"3\n"
+    members[f"{prefix}/.data/serialization_id"] = b"0123456789"
+    members.update(extra or {})
+    return streamed_zip(members) if streamed else zip_of(members)
 
 
 def zip_of(members: Mapping[str, bytes], compress: bool = False) -> bytes:

@@ -197,7 +197,11 @@ def _passes(report: Report, paint: _Painter) -> list[str]:
 def _skipped(report: Report) -> list[str]:
     if not report.skipped:
         return []
-    return ["", "Skipped files", *(f"  {s.path}: {s.reason}" for s in report.skipped)]
+    return [
+        "",
+        "Skipped files and parts of files",
+        *(f"  {s.path}{f':{s.line}' if s.line else ''}: {s.reason}" for s in report.skipped),
+    ]
 
 
 def _verdict_line(report: Report, paint: _Painter) -> str:

@@ -23,6 +23,7 @@ from mlsec_policy.models import (
     Report,
     ScanError,
     Severity,
+    SkippedFile,
 )
 from mlsec_policy.outcome import incomplete
 
@@ -79,13 +80,7 @@ def to_log(report: Report) -> dict[str, Any]:
             }
         )
     notifications.extend(
-        {
-            "level": "note",
-            "descriptor": {"id": "file-skipped"},
-            "message": {"text": f"{skipped.path} was not inspected: {skipped.reason}"},
-        }
-        for skipped in report.skipped
-        if not skipped.blocks_checks
+        _skipped_notification(skipped) for skipped in report.skipped if not skipped.blocks_checks
     )
     run: dict[str, Any] = {
         "tool": {
@@ -206,6 +201,25 @@ def _notification(error: ScanError) -> dict[str, Any]:
     if error.control_ids:
         notification["associatedRule"] = {"id": error.control_ids[0]}
     return notification
+
+
+def _skipped_notification(skipped: SkippedFile) -> dict[str, Any]:
+    if skipped.line is None:
+        return {
+            "level": "note",
+            "descriptor": {"id": "file-skipped"},
+            "message": {"text": f"{skipped.path} was not inspected: {skipped.reason}"},
+        }
+    physical = {
+        "artifactLocation": {"uri": quote(skipped.path, safe="/"), "uriBaseId": SRCROOT},
+        "region": {"startLine": skipped.line},
+    }
+    return {
+        "level": "note",
+        "descriptor": {"id": "part-skipped"},
+        "message": {"text": f"part of {skipped.path} was not inspected: {skipped.reason}"},
+        "locations": [{"physicalLocation": physical}],
+    }
 
 
 def _repository_uri(remote_url: str | None) -> str | None:

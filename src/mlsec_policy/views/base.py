@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mlsec_policy.models import NotebookCell
@@ -26,6 +27,16 @@ class LineOrigin:
 
 
 @dataclass(frozen=True, slots=True)
+class Omission:
+    """A part of the original file that the view leaves out because it cannot be read."""
+
+    line: int | None
+    """1-based line of the original file where the part starts; None for the whole file."""
+    reason: str
+    """What was left out and why, for the report's list of skipped files and parts."""
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     """Parseable text standing in for an original file."""
 
@@ -34,6 +45,8 @@ class View:
     """Name to give the scratch copy, so engines pick the right language (``x.py``)."""
     origins: tuple[LineOrigin, ...] | None = None
     """One entry per view line; None when view lines are the original lines."""
+    omitted: tuple[Omission, ...] = ()
+    """Parts of the original file the view leaves out (never checked), with the reason."""
 
     def origin(self, line: int) -> LineOrigin:
         """Return the original position of 1-based view ``line``."""
@@ -42,3 +55,16 @@ class View:
         if 1 <= line <= len(self.origins):
             return self.origins[line - 1]
         return self.origins[-1] if self.origins else LineOrigin(1)
+
+
+def line_ranges(numbers: Iterable[int]) -> str:
+    """Spell sorted line numbers compactly: ``line 4``, ``lines 2-3, 7``."""
+    spans: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+    single = len(spans) == 1 and spans[0][0] == spans[0][1]
+    return ("line " if single else "lines ") + text

@@ -1,50 +1,25 @@
 """Turn a Jupyter notebook into a Python view of its code cells.
 
-Shell escapes (``!pip install``), line magics (``%env``), help lines (``obj?``) and cells in
-other languages (``%%bash``) are replaced by ``pass`` or blank lines of the same count, so the
-remaining code parses and every view line maps to one cell line. Each view line also records
-the line of the raw ``.ipynb`` file that holds it, which is what code scanning displays.
+Each code cell is read the way IPython reads it (:mod:`.ipython`): shell escapes, magics, help
+lines and cells in other languages become ``pass`` or blank lines of the same count. What is
+still not Python is set aside line by line (:mod:`.salvage`) and listed as the view's omissions.
+Every view line maps to one cell line, and records the line of the raw ``.ipynb`` file that holds
+it, which is what code scanning displays.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, cast
 
 from mlsec_policy.models import NotebookCell
-from mlsec_policy.views.base import LineOrigin, View, ViewError
-
-FOREIGN_CELL_MAGICS = frozenset(
-    {
-        "bash",
-        "sh",
-        "script",
-        "writefile",
-        "html",
-        "javascript",
-        "js",
-        "latex",
-        "markdown",
-        "sql",
-        "perl",
-        "ruby",
-        "svg",
-        "sx",
-        "system",
-        "file",
-        "R",
-        "julia",
-    }
-)
-"""Cell magics whose body is not Python."""
+from mlsec_policy.views.base import LineOrigin, Omission, View, ViewError, line_ranges
+from mlsec_policy.views.ipython import cell_to_python
+from mlsec_policy.views.salvage import Salvaged, salvage
 
 PYTHON_KERNELS = ("python", "ipython", "pyspark", "pysparkkernel", "xpython")
 """Kernel languages (and kernel names) whose cells are Python."""
-
-_SHELL_ASSIGNMENT = re.compile(r"^([A-Za-z_][\w, ]*?)\s*=\s*[!%]")
-"""``files = !ls`` or ``out = %sx cmd``: IPython assigns a command's output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +37,7 @@ class CodeCell:
 def read_cells(raw: str) -> list[CodeCell]:
     """Return the code cells of the notebook text ``raw``; raise ViewError when it is broken."""
     try:
-        document = json.loads(raw)
+        document = json.loads(raw.removeprefix("\ufeff"))  # a byte-order mark is not JSON
     except json.JSONDecodeError as exc:
         raise ViewError(f"the notebook is not valid JSON: {exc.msg}", exc.lineno) from None
     cells = document.get("cells") if isinstance(document, dict) else None
@@ -137,37 +112,37 @@ def is_python(document: dict[str, Any]) -> bool:
 
 
 def notebook_view(raw: str, stem: str) -> View:
-    """Return the Python view of notebook text ``raw``."""
+    """Return the Python view of notebook text ``raw``.
+
+    Each code cell is turned into Python the way IPython reads it; lines that are still not
+    Python (pasted output, placeholders, a string never closed) are set aside and listed in the
+    view's omissions, so the rest of the cell, and every other cell, is still checked.
+    """
     text_lines: list[str] = []
     origins: list[LineOrigin] = []
+    omitted: list[Omission] = []
     for cell in read_cells(raw):
-        for number, line in enumerate(_pythonise(cell.lines), start=1):
+        kept = salvage(cell_to_python(cell.lines).lines)
+        if kept.set_aside:
+            omitted.append(_omission(cell, kept))
+        for number, line in enumerate(kept.lines, start=1):
             text_lines.append(line)
             origins.append(LineOrigin(cell.raw_lines[number - 1], NotebookCell(cell.index, number)))
-    return View("\n".join(text_lines) + "\n", f"{stem}.py", tuple(origins))
+    return View("\n".join(text_lines) + "\n", f"{stem}.py", tuple(origins), tuple(omitted))
 
 
-def _pythonise(lines: tuple[str, ...]) -> list[str]:
-    if not lines:
-        return []
-    first = lines[0].strip()
-    if first.startswith("%%"):
-        magic = first[2:].split()[0] if first[2:].split() else ""
-        if magic in FOREIGN_CELL_MAGICS:
-            return ["" for _ in lines]
-        return ["pass", *(_pythonise_line(line) for line in lines[1:])]
-    return [_pythonise_line(line) for line in lines]
-
-
-def _pythonise_line(line: str) -> str:
-    stripped = line.lstrip()
-    indent = line[: len(line) - len(stripped)]
-    if stripped.startswith(("!", "%")) or (stripped.endswith("?") and "#" not in stripped):
-        return indent + "pass"
-    assigned = _SHELL_ASSIGNMENT.match(stripped)
-    if assigned:
-        return f"{indent}{assigned.group(1).strip()} = None"
-    return line
+def _omission(cell: CodeCell, kept: Salvaged) -> Omission:
+    first = kept.set_aside[0]
+    why = f"not Python once IPython syntax is set aside ({kept.reason})"
+    if kept.whole:
+        return Omission(
+            cell.raw_lines[first - 1], f"code cell {cell.index} is {why}; it was not checked"
+        )
+    return Omission(
+        cell.raw_lines[first - 1],
+        f"code cell {cell.index}, {line_ranges(kept.set_aside)} of the cell: {why}; "
+        "the rest of the cell was checked",
+    )
 
 
 class _RawLineFinder:

@@ -9,23 +9,45 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.policytest.corpus import cases
-from tests.support.model_tools import TOOLS, Verdict, ours
+from mlsec_policy.analyzers.model_artifacts.issues import Issue
+from mlsec_policy.models import Severity
+from mlsec_policy.policytest.corpus import cases, matches
+from tests.support.model_tools import TOOLS, Verdict, our_issues, ours
 
 CORPUS = cases()
 
 
 @pytest.fixture(scope="module")
-def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Verdict]]:
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("corpus")
-    table: dict[str, dict[str, Verdict]] = {}
+    paths: dict[str, Path] = {}
     for case in CORPUS:
         folder = root / case.name
         folder.mkdir()
         path = folder / case.filename
         path.write_bytes(case.build())
-        table[case.name] = {tool: run(path) for tool, run in TOOLS.items()}
-    return table
+        paths[case.name] = path
+    return paths
+
+
+@pytest.fixture(scope="module")
+def verdicts(written: dict[str, Path]) -> dict[str, dict[str, Verdict]]:
+    return {
+        name: {tool: run(path) for tool, run in TOOLS.items()} for name, path in written.items()
+    }
+
+
+@pytest.mark.parametrize("case", [c.name for c in CORPUS if c.malicious or c.reasons])
+def test_we_flag_each_case_for_its_reason(written: dict[str, Path], case: str) -> None:
+    """A catch for another reason (any high finding) is not a catch: the reason must be there."""
+    reasons = next(c for c in CORPUS if c.name == case).reasons
+    assert reasons, f"{case} names no reason it must be caught for"
+    issues = our_issues(written[case])
+    for reason in reasons:
+        assert any(matches(reason, i.code, i.detail) for i in issues), (reason, _shown(issues))
+    first = next(i for i in issues if matches(reasons[0], i.code, i.detail))
+    expected = Severity.MEDIUM if case == "bypass-unknown-class" else Severity.HIGH
+    assert first.severity >= expected, first
 
 
 @pytest.mark.parametrize("case", [c.name for c in CORPUS])
@@ -60,3 +82,7 @@ def test_the_adapter_reports_clean_for_a_clean_file(tmp_path: Path) -> None:
     path = tmp_path / "a.safetensors"
     path.write_bytes(next(c for c in CORPUS if c.name == "benign-safetensors").build())
     assert ours(path) is Verdict.CLEAN
+
+
+def _shown(issues: tuple[Issue, ...]) -> list[str]:
+    return [f"{i.severity.name} {i.code}:{i.detail}" for i in issues]

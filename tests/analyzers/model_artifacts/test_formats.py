@@ -65,17 +65,60 @@ def test_missing_and_short_storages_make_the_checkpoint_incomplete(tmp_path: Pat
     assert ("unverifiable", "missing-storage") in found
 
 
-def test_torchscript_code_is_reported(tmp_path: Path) -> None:
-    data = forge.zip_of(
+def _scripted(code: bytes) -> bytes:
+    return forge.zip_of(
         {
             "m/data.pkl": forge.dumps({"a": 1}, 2),
             "m/constants.pkl": forge.dumps((), 2),
-            "m/code/__torch__/m.py": b"def forward(self, x):\n  return x\n",
+            "m/code/__torch__/m.py": code,
             "m/version": b"3\n",
         }
     )
-    issues = scan_bytes(tmp_path, "scripted.pt", data)
-    assert summary(issues) == {("code", "torchscript-code")}
+
+
+def test_torchscript_code_that_only_computes_is_not_reported(tmp_path: Path) -> None:
+    code = b'def forward(self, x: Tensor) -> Tensor:\n  _0 = getattr(self, "0")\n'
+    code += b"  return torch.relu(torch.ops.aten.add(x, x))\n"
+    assert summary(scan_bytes(tmp_path, "scripted.pt", _scripted(code))) == set()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (b'torch.save(x, "/etc/cron.d/job")', ("torchscript-file-access", Severity.CRITICAL)),
+        (
+            b'y = torch.from_file("/root/.ssh/id_rsa", False, 64)',
+            ("torchscript-file-access", Severity.CRITICAL),
+        ),
+        (b"ops.aten.save(x, path)", ("torchscript-file-access", Severity.CRITICAL)),
+        (b'os.system("id")', ("torchscript-python", Severity.CRITICAL)),
+        (b'm = __import__("os")', ("torchscript-python", Severity.CRITICAL)),
+        (b"y = torch.ops.my_vendor.fused(x)", ("torchscript-native", Severity.MEDIUM)),
+        (b"h = torch.classes.my_lib.Handle()", ("torchscript-native", Severity.MEDIUM)),
+    ],
+)
+def test_torchscript_code_that_reaches_outside_the_model_is_reported(
+    tmp_path: Path, line: bytes, expected: tuple[str, Severity]
+) -> None:
+    code = b"def forward(self, x: Tensor) -> Tensor:\n  " + line + b"\n  return x\n"
+    issues = scan_bytes(tmp_path, "scripted.pt", _scripted(code))
+    assert {(i.code, i.severity) for i in issues} == {expected}
+    assert all(i.concern is Concern.CODE for i in issues)
+
+
+def test_torchscript_pickles_may_name_the_classes_their_code_defines(tmp_path: Path) -> None:
+    classes = forge.dumps(forge.Name("__torch__.torch.nn.modules.linear", "Linear")(), 2)
+    plain = forge.zip_of({"m/data.pkl": classes, "m/version": b"3\n", "m/byteorder": b"little"})
+    script = forge.zip_of(
+        {
+            "m/data.pkl": classes,
+            "m/constants.pkl": forge.dumps((), 2),
+            "m/code/__torch__/m.py": b"def forward(self, x: Tensor) -> Tensor:\n  return x\n",
+            "m/version": b"3\n",
+        }
+    )
+    assert summary(scan_bytes(tmp_path, "scripted.pt", script)) == set()
+    assert summary(scan_bytes(tmp_path, "plain.pt", plain)) == {("code", "unlisted-import")}
 
 
 def test_a_bad_entry_never_hides_the_others(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 Used both ways: as evidence (a ``SECURITY.md``, a lock file, a ``CODEOWNERS``) and as a
 violation (a committed ``.env`` or private key). Optional ``contains`` narrows matches to files
-whose text matches a regular expression, and ``min-bytes`` ignores empty placeholders.
+whose text matches a regular expression, ``min-bytes`` ignores empty placeholders and
+``exclude-formats`` leaves out artifacts of some finer formats (a pickle of plain data is not a
+model for the model-card control).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class FilesPresent:
     """Report at most this many files."""
     kinds_only: bool = False
     """Look only at the check's kinds instead of every file."""
+    exclude_formats: tuple[str, ...] = ()
+    """Leave out artifacts of these formats (``data-pickle``...)."""
 
 
 def files_present(context: RepoContext, params: FilesPresent) -> Iterable[Observation]:
@@ -41,11 +45,14 @@ def files_present(context: RepoContext, params: FilesPresent) -> Iterable[Observ
     contains = params.contains
     regex = re.compile(contains, re.MULTILINE | re.IGNORECASE) if contains else None
     pool = context.artifacts if params.kinds_only else context.all_artifacts
+    skipped = set(params.exclude_formats)
     found = 0
     for artifact in pool:
         if params.limit is not None and found >= params.limit:
             return
         if not matcher.match_file(artifact.path) or artifact.size < params.min_bytes:
+            continue
+        if artifact.format in skipped:
             continue
         if regex is None:
             found += 1

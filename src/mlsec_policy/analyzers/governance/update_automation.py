@@ -18,6 +18,7 @@ from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.read.yamldoc import mapping, sequence, yaml_docs
 from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location
+from mlsec_policy.textfile import decode
 
 DEPENDABOT = (".github/dependabot.yml", ".github/dependabot.yaml")
 RENOVATE = (
@@ -90,7 +91,7 @@ def _ecosystems(artifacts: Iterable[Artifact]) -> dict[str, Artifact]:
 
 
 def _dependabot(context: RepoContext, artifact: Artifact) -> set[str]:
-    text = context.file(artifact).read_bytes(_READ_LIMIT).decode("utf-8", errors="replace")
+    text = decode(context.file(artifact).read_bytes(_READ_LIMIT))
     docs = yaml_docs(text, helm=False)
     updates = sequence(mapping(docs[0].data).get("updates")) if docs else []
     names = {str(mapping(entry).get("package-ecosystem", "")) for entry in updates}
@@ -98,7 +99,7 @@ def _dependabot(context: RepoContext, artifact: Artifact) -> set[str]:
 
 
 def _renovate(context: RepoContext, artifact: Artifact) -> set[str]:
-    text = context.file(artifact).read_bytes(_READ_LIMIT).decode("utf-8", errors="replace")
+    text = decode(context.file(artifact).read_bytes(_READ_LIMIT))
     managers: set[str] | None = None
     try:
         data: JsonValue = json.loads(text)

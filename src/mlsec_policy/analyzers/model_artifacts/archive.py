@@ -25,21 +25,26 @@ from mlsec_policy.analyzers.model_artifacts.members import (
 from mlsec_policy.analyzers.model_artifacts.source import FileSlice, LimitExceeded, Source, spooled
 from mlsec_policy.analyzers.model_artifacts.zipcheck import list_zip, unsafe_name
 from mlsec_policy.analyzers.model_artifacts.zipread import MAX_ENTRIES, Listing, member_source
+from mlsec_policy.classify.archives import model_layout
 from mlsec_policy.models import Severity
+
+LAYOUTS = {
+    "torchscript": Format.TORCHSCRIPT,
+    "pytorch-zip": Format.TORCH_ZIP,
+    "keras": Format.KERAS,
+    "npz": Format.NPZ,
+}
 
 
 def zip_format(listing: Listing) -> Format:
-    """Refine a zip into the format its member names show."""
-    names = [e.name for e in listing.entries if not e.is_dir]
-    if any(n.endswith("constants.pkl") for n in names) and any("/code/" in n for n in names):
-        return Format.TORCHSCRIPT
-    if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
-        return Format.TORCH_ZIP
-    if "config.json" in names and ({"metadata.json", "model.weights.h5"} & set(names)):
-        return Format.KERAS
-    if names and all(n.endswith(".npy") for n in names):
-        return Format.NPZ
-    return Format.ZIP
+    """Refine a zip into the format its member names show (the rule classification uses).
+
+    PyTorch writes ``<folder>/data.pkl`` with ``.format_version``, ``byteorder``, ``version``
+    and one ``data/<key>`` member per storage; TorchScript adds ``constants.pkl`` and the
+    compiled ``code/`` tree. A zip with PyTorch's bookkeeping members but no ``data.pkl`` is
+    still laid out as a checkpoint (and reported incomplete by the PyTorch scanner).
+    """
+    return LAYOUTS.get(model_layout(e.name for e in listing.entries) or "", Format.ZIP)
 
 
 def scan_zip(
@@ -56,7 +61,8 @@ def scan_zip(
         fmt = zip_format(listing)
         issues.extend(_anomalies(listing, member))
         if fmt in (Format.TORCH_ZIP, Format.TORCHSCRIPT):
-            issues.extend(scan_torch_zip(archive, listing, member, depth, context))
+            script = fmt is Format.TORCHSCRIPT
+            issues.extend(scan_torch_zip(archive, listing, member, depth, context, script))
             return fmt, issues
         if fmt is Format.KERAS:
             issues.extend(scan_keras_zip(archive, listing, member, context))
@@ -71,7 +77,8 @@ def scan_zip(
             body = member_source(archive, entry, context.limits.inflate_cap, context.budget)
             if body is None:
                 continue
-            issues.extend(scan_member(body, entry.name, nested, depth + 1, context, entry.crc))
+            crc = entry.crc if entry.sized else None
+            issues.extend(scan_member(body, entry.name, nested, depth + 1, context, crc))
     return fmt, issues
 
 

@@ -43,6 +43,8 @@ class Format(StrEnum):
     GGML = "ggml"
     TFLITE = "tflite"
     LFS_POINTER = "lfs-pointer"
+    MEDIA = "media"
+    """Images, audio, video and PDF: known formats that no model loader runs."""
     TEXT = "text"
     UNKNOWN = "unknown"
 
@@ -72,6 +74,7 @@ EXPECTED: dict[str, frozenset[Format]] = {
     ".tflite": frozenset({Format.TFLITE}),
     ".zip": frozenset(ARCHIVES | {Format.NPZ, Format.KERAS, Format.TORCH_ZIP, Format.TORCHSCRIPT}),
     ".mar": frozenset({Format.ZIP}),
+    ".skops": frozenset({Format.ZIP}),
     ".nemo": frozenset({Format.TAR, Format.GZIP}),
     ".tar": frozenset({Format.TAR}),
     ".tgz": frozenset({Format.GZIP}),
@@ -123,6 +126,21 @@ _MAGICS: tuple[tuple[int, bytes, Format], ...] = (
     (0, b"7z\xbc\xaf\x27\x1c", Format.SEVEN_ZIP),
     (0, b"\x5d\x00\x00", Format.LZMA),
     (0, b"\x04\x22\x4d\x18", Format.LZ4),
+    (0, b"\xff\xd8\xff", Format.MEDIA),  # JPEG
+    (0, b"\x89PNG\r\n\x1a\n", Format.MEDIA),
+    (0, b"GIF87a", Format.MEDIA),
+    (0, b"GIF89a", Format.MEDIA),
+    (0, b"%PDF-", Format.MEDIA),
+    (0, b"ID3", Format.MEDIA),  # MP3 with a tag
+    (0, b"\xff\xfb", Format.MEDIA),  # MP3 frames
+    (0, b"\xff\xf3", Format.MEDIA),
+    (0, b"\xff\xf2", Format.MEDIA),
+    (0, b"OggS", Format.MEDIA),
+    (0, b"fLaC", Format.MEDIA),
+    (0, b"II*\x00", Format.MEDIA),  # TIFF
+    (0, b"MM\x00*", Format.MEDIA),
+    (0, b"\x1a\x45\xdf\xa3", Format.MEDIA),  # Matroska, WebM
+    (4, b"ftyp", Format.MEDIA),  # MP4, MOV, M4A, HEIC
 )
 
 
@@ -130,6 +148,8 @@ def _by_magic(head: bytes) -> Format | None:
     for offset, magic, fmt in _MAGICS:
         if head[offset : offset + len(magic)] == magic:
             return fmt
+    if head.startswith(b"RIFF") and head[8:12] in (b"WAVE", b"AVI ", b"WEBP"):
+        return Format.MEDIA
     if len(head) >= 2 and head[0] == 0x78 and head[1] in (0x01, 0x5E, 0x9C, 0xDA):
         return Format.ZLIB
     return None

@@ -21,7 +21,7 @@ from mlsec_policy.analyzers.model_artifacts.detect import (
 from mlsec_policy.analyzers.model_artifacts.formats.gguf import scan_gguf
 from mlsec_policy.analyzers.model_artifacts.formats.keras import scan_hdf5
 from mlsec_policy.analyzers.model_artifacts.formats.numpy import scan_npy
-from mlsec_policy.analyzers.model_artifacts.formats.onnx import scan_onnx
+from mlsec_policy.analyzers.model_artifacts.formats.onnx import is_external_data, scan_onnx
 from mlsec_policy.analyzers.model_artifacts.formats.safetensors import scan_safetensors
 from mlsec_policy.analyzers.model_artifacts.formats.torch import scan_legacy
 from mlsec_policy.analyzers.model_artifacts.issues import Concern, Issue, join_member, where
@@ -89,11 +89,14 @@ def dispatch(source: Source, name: str, member: str, depth: int, context: Contex
         issues.extend(found)
     else:
         issues.extend(_by_format(fmt, source, name, member, depth, context))
-        issues.extend(_polyglot(source, fmt, member, depth, context))
+        inner, found = _polyglot(source, fmt, member, depth, context)
+        issues.extend(found)
+        if inner is not None and fmt in (Format.UNKNOWN, Format.TEXT):
+            fmt = inner  # a zip behind a stub: what it is, is what the zip is
     promised = mismatch(name, fmt)
     if promised is not None:
         issues.append(_mismatch(name, fmt, promised, member))
-    elif fmt in (Format.UNKNOWN,) and PurePosixPath(name.lower()).suffix not in DATA_ONLY_SUFFIXES:
+    elif fmt is Format.UNKNOWN and not _known_data(name, member, context):
         issues.append(
             unverifiable(
                 member,
@@ -103,6 +106,15 @@ def dispatch(source: Source, name: str, member: str, depth: int, context: Contex
             )
         )
     return issues
+
+
+def _known_data(name: str, member: str, context: Context) -> bool:
+    """Return True for content of no format that is known to be data (not a gap in the scan)."""
+    if PurePosixPath(name.lower()).suffix in DATA_ONLY_SUFFIXES:
+        return True
+    if member or context.directory is None:
+        return False
+    return is_external_data(context.directory / name, context.root)
 
 
 def _by_format(
@@ -172,20 +184,28 @@ def _strip_compression(name: str) -> str:
 
 def _polyglot(
     source: Source, fmt: Format, member: str, depth: int, context: Context
-) -> list[Issue]:
-    """Scan a zip hidden at the end of a non-zip file (a pickle that is also an archive)."""
-    if not isinstance(source, FileSlice) or fmt in (Format.ZIP, Format.UNKNOWN, Format.TEXT):
-        return []
+) -> tuple[Format | None, list[Issue]]:
+    """Scan a zip hidden at the end of a non-zip file; return its format and the issues.
+
+    After a file of a known format (a pickle that is also an archive) that is a polyglot;
+    after unknown bytes or text it is a zip with a stub in front (a self-extracting archive),
+    which the zip reader reports as prepended bytes.
+    """
+    if not isinstance(source, FileSlice) or fmt is Format.ZIP:
+        return None, []
     size = source.length
     tail_at = max(0, size - 65_536 - 22)
     with source.open() as reader:
         reader.skip(tail_at)
         tail = reader.read_upto(size - tail_at)
     if END not in tail:
-        return []
+        return None, []
     listing = list_zip(source)
     if not listing.entries:
-        return []
+        return None, []
+    inner, found = scan_zip(source, member, depth, context)
+    if fmt in (Format.UNKNOWN, Format.TEXT):
+        return inner, found
     severity = Severity.HIGH if fmt in PICKLE_CAPABLE else Severity.MEDIUM
     issue = Issue(
         Concern.FORMAT,
@@ -196,8 +216,7 @@ def _polyglot(
         member,
         "polyglot",
     )
-    _fmt, inner = scan_zip(source, member, depth, context)
-    return [issue, *inner]
+    return inner, [issue, *found]
 
 
 def _mismatch(name: str, fmt: Format, promised: frozenset[Format], member: str) -> Issue:

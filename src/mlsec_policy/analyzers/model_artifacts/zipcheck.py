@@ -1,8 +1,9 @@
 """List a zip's members and check them: traversal names, links, bombs, overlaps, duplicates.
 
-:func:`list_zip` is the entry point. It reads both indexes with :mod:`.zipread` and then
-records, as anomalies, every member that is dangerous to extract or that two loaders would read
-differently. One bad entry never hides the others.
+:func:`list_zip` is the entry point. It reads both indexes (the central directory with
+:mod:`.zipread`, the local headers with :mod:`.ziplocal`) and then records, as anomalies, every
+member that is dangerous to extract or that two loaders would read differently. One bad entry
+never hides the others.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ import itertools
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.model_artifacts.source import FileSlice, MiB
-from mlsec_policy.analyzers.model_artifacts.zipread import METHODS, Listing, read_listing
+from mlsec_policy.analyzers.model_artifacts.ziplocal import walk_local
+from mlsec_policy.analyzers.model_artifacts.zipread import (
+    METHODS,
+    Listing,
+    View,
+    read_central,
+    read_local,
+)
 from mlsec_policy.models import Severity
 
 BOMB_RATIO = 1000
@@ -22,6 +30,23 @@ def list_zip(archive: FileSlice) -> Listing:
     """Return the members of the zip held in ``archive`` and its anomalies."""
     listing = read_listing(archive)
     check_members(listing)
+    return listing
+
+
+def read_listing(archive: FileSlice) -> Listing:
+    """Return the members of the zip in ``archive`` from both of its indexes.
+
+    Disagreements between the indexes are recorded as anomalies; the members themselves are
+    judged by :func:`check_members`.
+    """
+    listing = Listing()
+    with archive.path.open("rb") as handle:
+        view = View(handle, archive.offset, archive.length)
+        central = read_central(view, listing)
+        for entry in central:
+            read_local(view, entry, listing)
+        hidden = walk_local(view, {e.header: e for e in central}, listing.start, listing)
+    listing.entries = central + hidden
     return listing
 
 

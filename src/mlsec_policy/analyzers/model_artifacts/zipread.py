@@ -1,12 +1,27 @@
-"""A lenient zip reader that reads only headers and trusts none of them alone.
+r"""A lenient zip reader that reads only headers and trusts none of them alone.
 
 Loaders disagree with strict parsers: PyTorch reads members through the central directory and
-the local header's lengths, ignores CRCs, and does not compare the two names. So this reader
-lists members from the central directory *and* by walking local headers, reports every
-disagreement (names that differ, entries only one index knows, lying flag bits) as an anomaly,
-and hands back every member it can locate — one bad entry never hides the others. The members
-themselves (traversal names, symlinks, bomb ratios, overlapping data) are judged in
-:mod:`.zipcheck`. Member data is never read here.
+the local header's lengths, ignores CRCs, and does not compare the two names. So the members are
+listed from the central directory (here) *and* by walking local headers (:mod:`.ziplocal`);
+every disagreement (names that differ, entries only one index knows, lying flag bits) is an
+anomaly, and every member that can be located is handed back — one bad entry never hides the
+others. The members themselves are judged in :mod:`.zipcheck`. Member data is never read here.
+
+What real writers emit, and how it is read:
+
+* **Zip64 end records.** PyTorch's writer (and NumPy's ``savez``) add a zip64 end-of-central-
+  directory record and its locator before the classic end record even for a 2 KB file, with
+  the classic fields *not* saturated. The central directory ends where the zip64 record
+  starts, not at the classic end record; its offsets come from the zip64 record when present.
+* **Zip64 extra fields** (tag 1) in central and local headers carry the sizes and the local
+  header offset that do not fit in 32 bits, in that order, present only for saturated fields.
+* **Data descriptors** (flag bit 3): the local header's CRC and sizes are zero and the real
+  ones follow the data, with or without the ``PK\x07\x08`` signature, 32- or 64-bit sized.
+* **Aligned entries**: PyTorch pads each local header with an extra field (``FB`` and ``Z``
+  bytes) so tensor data starts on a 64-byte boundary; data offsets come from each local
+  header's own lengths, never from the central directory's extra length.
+* **Prepended bytes** (self-extracting stubs, polyglots) are the distance between where the
+  central directory really lies and where the end records say it lies.
 """
 
 from __future__ import annotations
@@ -23,10 +38,16 @@ CENTRAL = b"PK\x01\x02"
 END = b"PK\x05\x06"
 END64 = b"PK\x06\x06"
 LOCATOR64 = b"PK\x06\x07"
+DESCRIPTOR = b"PK\x07\x08"
 MAX_ENTRIES = 100_000
 MAX_CENTRAL_BYTES = 256 * MiB
 METHODS = {0: None, 8: "deflate", 12: "bz2"}
 """Compression methods that can be read (stored, deflate, bzip2)."""
+SATURATED16 = 0xFFFF
+SATURATED32 = 0xFFFFFFFF
+END_SIZE = 22
+END64_SIZE = 56
+LOCATOR64_SIZE = 20
 
 
 @dataclass(slots=True)
@@ -47,6 +68,10 @@ class Entry:
     """Offset of the member's data, known once the local header was read."""
     in_central: bool = True
     in_local: bool = False
+    zip64: bool = False
+    """True when a header of the entry carries a zip64 extra field (64-bit descriptor sizes)."""
+    sized: bool = True
+    """False when no index gave the CRC and sizes (the data was bounded by the next header)."""
 
     @property
     def encrypted(self) -> bool:
@@ -62,6 +87,11 @@ class Entry:
     def is_symlink(self) -> bool:
         """Return True when the Unix mode in the external attributes is a symlink."""
         return (self.external >> 16) & 0o170000 == 0o120000
+
+    @property
+    def has_descriptor(self) -> bool:
+        """Return True when the sizes and CRC follow the data (flag bit 3)."""
+        return bool(self.flags & 8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +112,8 @@ class Listing:
 
     entries: list[Entry] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
+    start: int = 0
+    """Where the archive's own bytes begin (after any prepended bytes)."""
 
     def add(
         self, code: str, severity: Severity, message: str, detail: str, unverifiable: bool = False
@@ -90,22 +122,21 @@ class Listing:
         self.anomalies.append(Anomaly(code, severity, message, detail, unverifiable))
 
 
-def read_listing(archive: FileSlice) -> Listing:
-    """Return the members of the zip held in ``archive`` from both of its indexes.
+class View:
+    """Bounded random access to the archive bytes inside a (possibly larger) file."""
 
-    Disagreements between the indexes are recorded as anomalies; the members themselves are
-    judged by :func:`~mlsec_policy.analyzers.model_artifacts.zipcheck.list_zip`.
-    """
-    listing = Listing()
-    with archive.path.open("rb") as handle:
-        view = _View(handle, archive.offset, archive.length)
-        central = _read_central(view, listing)
-        by_header = {entry.header: entry for entry in central}
-        for entry in central:
-            _read_local(view, entry, listing)
-        hidden = _walk_local(view, by_header, listing)
-    listing.entries = central + hidden
-    return listing
+    def __init__(self, handle: IO[bytes], offset: int, length: int) -> None:
+        self.handle = handle
+        self.offset = offset
+        self.length = length
+
+    def read(self, position: int, size: int) -> bytes:
+        """Return up to ``size`` bytes at ``position`` (fewer at the end, none outside)."""
+        if position < 0 or position >= self.length or size <= 0:
+            return b""
+        size = min(size, self.length - position)
+        self.handle.seek(self.offset + position)
+        return self.handle.read(size)
 
 
 def member_source(
@@ -118,30 +149,53 @@ def member_source(
     method = METHODS[entry.method]
     if method is None:
         return raw
-    return Inflated(raw, method, cap, entry.size, budget)
+    return Inflated(raw, method, cap, entry.size if entry.sized else None, budget)
 
 
-class _View:
-    """Bounded random access to the archive bytes inside a (possibly larger) file."""
+@dataclass(frozen=True, slots=True)
+class _End:
+    """Where the central directory is, as the end records state it."""
 
-    def __init__(self, handle: IO[bytes], offset: int, length: int) -> None:
-        self.handle = handle
-        self.offset = offset
-        self.length = length
-
-    def read(self, position: int, size: int) -> bytes:
-        if position < 0 or position >= self.length:
-            return b""
-        size = min(size, self.length - position)
-        self.handle.seek(self.offset + position)
-        return self.handle.read(size)
+    ends_at: int
+    """Where the directory must end: the zip64 record if there is one, else the end record."""
+    count: int
+    size: int
+    offset: int
 
 
-def _read_central(view: _View, listing: Listing) -> list[Entry]:
-    tail_size = min(view.length, 65_536 + 22)
+def read_central(view: View, listing: Listing) -> list[Entry]:
+    """Return the central directory's entries; set ``listing.start`` past prepended bytes."""
+    end = _read_end(view, listing)
+    if end is None:
+        return []
+    shift = end.ends_at - end.size - end.offset
+    if shift < 0 or end.size > MAX_CENTRAL_BYTES:
+        listing.add(
+            "bad-central-directory",
+            Severity.HIGH,
+            "has an end-of-central-directory record pointing outside the file",
+            "eocd-range",
+            unverifiable=True,
+        )
+        return []
+    listing.start = shift
+    if shift:
+        listing.add(
+            "prefixed-archive",
+            Severity.MEDIUM,
+            f"starts with {shift} bytes that are not part of the archive (a polyglot or "
+            "self-extracting file)",
+            "prefix",
+        )
+    data = view.read(end.offset + shift, end.size)
+    return _parse_central(data, shift, end.count, listing)
+
+
+def _read_end(view: View, listing: Listing) -> _End | None:
+    tail_size = min(view.length, 65_536 + END_SIZE)
     tail = view.read(view.length - tail_size, tail_size)
     index = tail.rfind(END)
-    while index >= 0 and len(tail) - index < 22:
+    while index >= 0 and len(tail) - index < END_SIZE:
         index = tail.rfind(END, 0, index)
     if index < 0:
         listing.add(
@@ -152,47 +206,58 @@ def _read_central(view: _View, listing: Listing) -> list[Entry]:
             "eocd",
             unverifiable=True,
         )
-        return []
+        return None
     end_at = view.length - tail_size + index
-    (_, _, _, _, count, cd_size, cd_offset, _) = struct.unpack(
-        "<4sHHHHIIH", tail[index : index + 22]
-    )
-    if 0xFFFF in (count,) or 0xFFFFFFFF in (cd_size, cd_offset):
-        count, cd_size, cd_offset = _zip64_end(view, end_at, count, cd_size, cd_offset)
-    shift = end_at - cd_size - cd_offset
-    if shift < 0 or cd_size > MAX_CENTRAL_BYTES:
+    fields = struct.unpack("<4sHHHHIIH", tail[index : index + END_SIZE])
+    classic = _End(end_at, fields[4], fields[5], fields[6])
+    zip64 = _read_end64(view, end_at)
+    saturated = classic.count == SATURATED16 or SATURATED32 in (classic.size, classic.offset)
+    if zip64 is None:
+        if saturated and view.read(end_at - LOCATOR64_SIZE, 4) == LOCATOR64:
+            listing.add(
+                "bad-zip64-end",
+                Severity.HIGH,
+                "has a zip64 locator that points at no zip64 end record; where the central "
+                "directory lies cannot be told",
+                "zip64",
+                unverifiable=True,
+            )
+            return None
+        return classic
+    disagree = [
+        label
+        for label, mine, theirs, full in (
+            ("member count", classic.count, zip64.count, SATURATED16),
+            ("directory size", classic.size, zip64.size, SATURATED32),
+            ("directory offset", classic.offset, zip64.offset, SATURATED32),
+        )
+        if mine != full and mine != theirs
+    ]
+    if disagree:
         listing.add(
-            "bad-central-directory",
+            "end-records-disagree",
             Severity.HIGH,
-            "has an end-of-central-directory record pointing outside the file",
-            "eocd-range",
-            unverifiable=True,
+            f"its zip64 and classic end records disagree on the {', '.join(disagree)}; "
+            "readers that trust one or the other see different members",
+            "zip64",
         )
-        return []
-    if shift:
-        listing.add(
-            "prefixed-archive",
-            Severity.MEDIUM,
-            f"starts with {shift} bytes that are not part of the archive (a polyglot or "
-            "self-extracting file)",
-            "prefix",
-        )
-    data = view.read(cd_offset + shift, cd_size)
-    return _parse_central(data, shift, count, listing)
+    return zip64
 
 
-def _zip64_end(
-    view: _View, end_at: int, count: int, size: int, offset: int
-) -> tuple[int, int, int]:
-    locator = view.read(end_at - 20, 20)
-    if len(locator) == 20 and locator.startswith(LOCATOR64):
-        record_at = struct.unpack("<Q", locator[8:16])[0]
-        record = view.read(record_at, 56)
-        if record.startswith(END64) and len(record) == 56:
+def _read_end64(view: View, end_at: int) -> _End | None:
+    """Return the zip64 end record's figures when a locator precedes the end record."""
+    locator_at = end_at - LOCATOR64_SIZE
+    locator = view.read(locator_at, LOCATOR64_SIZE)
+    if len(locator) < LOCATOR64_SIZE or not locator.startswith(LOCATOR64):
+        return None
+    recorded = struct.unpack("<Q", locator[8:16])[0]
+    for record_at in dict.fromkeys((locator_at - END64_SIZE, recorded)):
+        record = view.read(record_at, END64_SIZE)
+        if len(record) == END64_SIZE and record.startswith(END64):
             fields = struct.unpack("<4sQHHIIQQQQ", record)
-            count, size, offset = fields[7], fields[8], fields[9]
-            return count, size, offset
-    return count, size, offset
+            if record_at + 12 + fields[1] <= locator_at:
+                return _End(record_at, fields[7], fields[8], fields[9])
+    return None
 
 
 def _parse_central(data: bytes, shift: int, count: int, listing: Listing) -> list[Entry]:
@@ -205,19 +270,19 @@ def _parse_central(data: bytes, shift: int, count: int, listing: Listing) -> lis
         external, header = fields[15], fields[16]
         name_raw = data[position + 46 : position + 46 + name_len]
         extra = data[position + 46 + name_len : position + 46 + name_len + extra_len]
-        compressed, size, header = _zip64_extra(extra, compressed, size, header)
-        entries.append(
-            Entry(
-                _decode(name_raw, flags),
-                method,
-                flags,
-                crc,
-                compressed,
-                size,
-                header + shift,
-                external,
-            )
+        compressed, size, header, zip64 = zip64_extra(extra, compressed, size, header)
+        entry = Entry(
+            decode_name(name_raw, flags),
+            method,
+            flags,
+            crc,
+            compressed,
+            size,
+            header + shift,
+            external,
         )
+        entry.zip64 = zip64
+        entries.append(entry)
         position += 46 + name_len + extra_len + comment_len
         if len(entries) > MAX_ENTRIES:
             listing.add(
@@ -240,30 +305,41 @@ def _parse_central(data: bytes, shift: int, count: int, listing: Listing) -> lis
     return entries
 
 
-def _zip64_extra(extra: bytes, compressed: int, size: int, header: int) -> tuple[int, int, int]:
+def zip64_extra(
+    extra: bytes, compressed: int, size: int, header: int
+) -> tuple[int, int, int, bool]:
+    """Return (compressed, size, header offset, had a zip64 field) after the zip64 extra.
+
+    The zip64 field holds, in this order, the uncompressed size, the compressed size and the
+    local header offset — each only when the 32-bit field it replaces is saturated.
+    """
     position = 0
+    found = False
     while position + 4 <= len(extra):
         tag, length = struct.unpack("<HH", extra[position : position + 4])
         body = extra[position + 4 : position + 4 + length]
         if tag == 1:
+            found = True
             values = [struct.unpack("<Q", body[i : i + 8])[0] for i in range(0, len(body) - 7, 8)]
-            if size == 0xFFFFFFFF and values:
+            if size == SATURATED32 and values:
                 size = values.pop(0)
-            if compressed == 0xFFFFFFFF and values:
+            if compressed == SATURATED32 and values:
                 compressed = values.pop(0)
-            if header == 0xFFFFFFFF and values:
+            if header == SATURATED32 and values:
                 header = values.pop(0)
         position += 4 + length
-    return compressed, size, header
+    return compressed, size, header, found
 
 
-def _decode(raw: bytes, flags: int) -> str:
+def decode_name(raw: bytes, flags: int) -> str:
+    """Return a member name as the flags say it is encoded (UTF-8 or code page 437)."""
     if flags & 0x800:
         return raw.decode("utf-8", "replace")
     return raw.decode("cp437")
 
 
-def _read_local(view: _View, entry: Entry, listing: Listing) -> None:
+def read_local(view: View, entry: Entry, listing: Listing) -> None:
+    """Read the local header the central directory points at and compare the two."""
     head = view.read(entry.header, 30)
     if len(head) < 30 or not head.startswith(LOCAL):
         listing.add(
@@ -277,7 +353,9 @@ def _read_local(view: _View, entry: Entry, listing: Listing) -> None:
         return
     fields = struct.unpack("<4s5H3I2H", head)
     flags, method, name_len, extra_len = fields[2], fields[3], fields[9], fields[10]
-    name = _decode(view.read(entry.header + 30, name_len), flags)
+    name = decode_name(view.read(entry.header + 30, name_len), flags)
+    extra = view.read(entry.header + 30 + name_len, extra_len)
+    entry.zip64 = entry.zip64 or zip64_extra(extra, 0, 0, 0)[3]
     entry.local_name = name
     entry.in_local = True
     entry.data = entry.header + 30 + name_len + extra_len
@@ -298,47 +376,3 @@ def _read_local(view: _View, entry: Entry, listing: Listing) -> None:
             "encryption flag or the compression method (CVE-2025-1945)",
             entry.name,
         )
-
-
-def _walk_local(view: _View, known: dict[int, Entry], listing: Listing) -> list[Entry]:
-    """Walk local headers from the start; return the members the central directory hides."""
-    hidden: list[Entry] = []
-    position = 0
-    steps = 0
-    while steps <= MAX_ENTRIES:
-        steps += 1
-        head = view.read(position, 30)
-        if len(head) < 30 or not head.startswith(LOCAL):
-            break
-        fields = struct.unpack("<4s5H3I2H", head)
-        flags, method, crc = fields[2], fields[3], fields[6]
-        compressed, size, name_len, extra_len = fields[7], fields[8], fields[9], fields[10]
-        entry = known.get(position)
-        if entry is None:
-            name = _decode(view.read(position + 30, name_len), flags)
-            extra = view.read(position + 30 + name_len, extra_len)
-            compressed, size, _ = _zip64_extra(extra, compressed, size, 0)
-            if flags & 8 and compressed == 0:
-                break  # data descriptor with unknown length: cannot find the next header
-            entry = Entry(name, method, flags, crc, compressed, size, position)
-            entry.local_name, entry.in_central, entry.in_local = name, False, True
-            entry.data = position + 30 + name_len + extra_len
-            hidden.append(entry)
-            if known:
-                listing.add(
-                    "hidden-entry",
-                    Severity.HIGH,
-                    f"{name}: a member present in the local headers but missing from the "
-                    "central directory (a loader that streams the archive sees it)",
-                    name,
-                )
-        data = position + 30 + name_len + extra_len
-        position = data + entry.compressed
-        if entry.flags & 8:
-            position += _descriptor_length(view, position)
-    return hidden
-
-
-def _descriptor_length(view: _View, position: int) -> int:
-    head = view.read(position, 4)
-    return 16 if head == b"PK\x07\x08" else 12

@@ -13,8 +13,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from mlsec_policy.analyzers.base import AnalyzerError, FileAnalyzer, FileContext, Observation
+from mlsec_policy.analyzers.base import (
+    AnalyzerError,
+    FileAnalyzer,
+    FileContext,
+    FileSkipped,
+    Observation,
+)
 from mlsec_policy.models import JsonValue
+from mlsec_policy.textfile import looks_templated, template_lines
 from mlsec_policy.views.helm import (
     PLACEHOLDER,
     TEMPLATE_FORMATS,
@@ -83,19 +90,47 @@ class YamlDoc:
 
 
 def yaml_docs(text: str, *, helm: bool) -> list[YamlDoc]:
-    """Read the YAML documents of ``text``; Helm templates are read through their view."""
-    outputs = output_lines(text) if helm else frozenset()
-    source = helm_view(text, "template.yaml").text if helm else text
+    """Read the YAML documents of ``text``; templates are read through their view.
+
+    ``helm`` says the file is known to be a template. A file that is not YAML but holds template
+    actions (a Go or Jinja template outside a chart, a cookiecutter file) is a template too.
+    Where a template's view still does not parse, the place decides: at a template action, the
+    template is valid but beyond what neutralising can read, and it is skipped with the reason
+    (:class:`FileSkipped`); in its literal YAML, the file is broken, and that is an error.
+    """
+    if not helm:
+        try:
+            return _documents(text, helm=False)
+        except YamlError as exc:
+            if not looks_templated(text):
+                raise AnalyzerError(
+                    f"cannot read the YAML: {exc.message}",
+                    kind="parse-error",
+                    line=exc.line,
+                    hint="fix the YAML syntax, or exclude the file with --exclude",
+                ) from None
     try:
-        documents = load_documents(source, allow_duplicates=helm)
+        return _documents(text, helm=True)
     except YamlError as exc:
-        what = "template (after neutralising its actions)" if helm else "YAML"
+        actions = template_lines(text)
+        if exc.line is not None and actions & {exc.line - 1, exc.line, exc.line + 1}:
+            raise FileSkipped(
+                "a template (Go, Helm or Jinja) that is not YAML even once its template "
+                f"actions are neutralised ({exc.message} at line {exc.line}, next to a "
+                "template action); its YAML checks could not read it"
+            ) from None
         raise AnalyzerError(
-            f"cannot read the {what}: {exc.message}",
+            f"cannot read the template (after neutralising its actions): {exc.message}",
             kind="parse-error",
             line=exc.line,
             hint="fix the YAML syntax, or exclude the file with --exclude",
         ) from None
+
+
+def _documents(text: str, *, helm: bool) -> list[YamlDoc]:
+    outputs = output_lines(text) if helm else frozenset()
+    source = helm_view(text, "template.yaml").text if helm else text
+    documents = load_documents(source, allow_duplicates=helm)
     last = source.count("\n") + 1
     result = []
     for index, document in enumerate(documents):
@@ -137,10 +172,11 @@ def unconditional(analyzer: FileAnalyzer[P]) -> FileAnalyzer[P]:
 
     def run(context: FileContext, params: P) -> Iterator[Observation]:
         observations: Iterable[Observation] = analyzer(context, params)
-        if context.artifact.format not in TEMPLATE_FORMATS:
+        text = context.read_text()
+        if context.artifact.format not in TEMPLATE_FORMATS and not looks_templated(text):
             yield from observations
             return
-        skipped = conditional_lines(context.read_text())
+        skipped = conditional_lines(text)
         yield from (o for o in observations if o.location.start_line not in skipped)
 
     return run

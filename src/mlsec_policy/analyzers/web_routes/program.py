@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from mlsec_policy.analyzers.base import AnalyzerError, RepoContext
 from mlsec_policy.analyzers.read.pysymbols import (
@@ -24,6 +25,10 @@ from mlsec_policy.analyzers.read.pysymbols import (
 )
 from mlsec_policy.analyzers.read.routes import ModuleFacts, read_module
 from mlsec_policy.models import ArtifactKind
+from mlsec_policy.textfile import decode
+from mlsec_policy.views.python_template import python_template_view
+
+T = TypeVar("T")
 
 MAX_READ = 4 * 1024 * 1024
 MAX_HOPS = 6
@@ -52,11 +57,25 @@ class Program:
             self._text[path] = self.context.file(self._artifacts[path]).read_bytes(MAX_READ)
         return self._text[path]
 
+    def parsed(self, path: str, read: Callable[[str], T]) -> T:
+        """Return ``read`` of a module's text; a template of a Python file as it renders.
+
+        Raises SyntaxError or ValueError when the module is neither Python nor a template of it.
+        """
+        text = decode(self.data(path))
+        try:
+            return read(text)
+        except (SyntaxError, ValueError):
+            template = python_template_view(text, path)  # cookiecutter and the like
+            if template is None:
+                raise
+            return read(template.text)
+
     def module(self, path: str) -> ModuleSymbols | None:
         """Return the parsed module at ``path`` (None when it cannot be parsed)."""
         if path not in self._modules:
             try:
-                self._modules[path] = read_symbols(self.data(path).decode("utf-8", "replace"))
+                self._modules[path] = self.parsed(path, read_symbols)
             except (SyntaxError, ValueError):
                 self._modules[path] = None
         return self._modules[path]
@@ -72,7 +91,7 @@ class Program:
             if not prefilter.search(data):
                 continue
             try:
-                facts = read_module(data.decode("utf-8", "replace"))
+                facts = self.parsed(path, read_module)
             except (SyntaxError, ValueError) as exc:
                 line = getattr(exc, "lineno", None)
                 self.failures.append(f"{path}:{line}" if line else path)

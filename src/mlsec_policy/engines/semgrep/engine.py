@@ -9,7 +9,7 @@ Semgrep's per-file problems become ScanErrors on the controls that needed that f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.semgrep.compile import write_rules
@@ -22,7 +22,7 @@ from mlsec_policy.engines.semgrep.problems import (
 from mlsec_policy.engines.semgrep.process import batches, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
 from mlsec_policy.engines.semgrep.target import Target, normal
-from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity
+from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy.model import SemgrepCheck
 from mlsec_policy.views import ViewError
@@ -47,6 +47,7 @@ class SemgrepEngine:
             return EngineOutput()
         kinds = {kind for check in checks for kind in check.kinds}
         targets, errors = _targets(inventory.of_kind(*kinds), workspace, checks)
+        skipped = tuple(_left_out(targets))
         if not targets:
             return EngineOutput(errors=tuple(errors))
         rules_file = workspace.scratch / "semgrep-rules.yaml"
@@ -67,7 +68,7 @@ class SemgrepEngine:
             raise_rule_errors(result.output, by_id)
             found.extend(hits(result.output, by_scanned, by_id, workspace.root))
             errors.extend(scan_errors(result.output, by_scanned, checks, workspace.root))
-        return EngineOutput(tuple(found), tuple(errors), version)
+        return EngineOutput(tuple(found), tuple(errors), version, skipped)
 
 
 def _targets(
@@ -92,3 +93,14 @@ def _targets(
         scanned.write_text(view.text, encoding="utf-8")
         targets.append(Target(artifact, str(scanned), view))
     return targets, errors
+
+
+def _left_out(targets: Iterable[Target]) -> Iterator[SkippedFile]:
+    """Yield the parts of files that views set aside (a notebook cell that is not Python)."""
+    for target in targets:
+        if target.view is None:
+            continue
+        for omission in target.view.omitted:
+            yield SkippedFile(
+                target.artifact.path, omission.reason, target.artifact.kind, line=omission.line
+            )

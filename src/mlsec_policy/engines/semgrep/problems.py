@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlsec_policy.engines.semgrep.process import RunResult
@@ -45,16 +45,18 @@ def scan_errors(
             )
             continue
         artifact = target.artifact
+        partial = label == "PartialParsing"
+        parsing = partial or _error_kind(label) == "parse-error"
         affected = [
             c
             for c in checks
             if artifact.kind in c.kinds
             and (not rule_id or c.id == rule_id)
             and PathFilter.of(c).allows(artifact.path)
+            and (not parsing or _parses(c, target))
         ]
         if not affected:
             continue
-        partial = label == "PartialParsing"
         line = _error_line(error, target)
         yield ScanError(
             "semgrep",
@@ -66,6 +68,39 @@ def scan_errors(
             level=ErrorLevel.WARNING if partial else ErrorLevel.ERROR,
             hint=_hint(label, target, root),
         )
+
+
+_LANGUAGES = {
+    ".py": "python",
+    ".pyi": "python",
+    ".pyw": "python",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".sh": "bash",
+    ".bash": "bash",
+}
+"""The language semgrep parses a scanned file as, by the scanned name's suffix."""
+_ALIASES = {"py": "python", "python3": "python", "sh": "bash", "docker": "dockerfile"}
+_TEXT_LANGUAGES = frozenset({"generic", "regex", "none"})
+"""Languages whose rules read text: a file's syntax error never stops them."""
+
+
+def _parses(check: SemgrepCheck, target: Target) -> bool:
+    """Return True when the check's rule parses the target in the language of its error.
+
+    A JSON syntax error concerns the JSON rules only: the Python, YAML and plain-text rules of
+    the same controls did not need to parse that file, so their controls are not unverified.
+    """
+    languages = check.rule.get("languages")
+    if not isinstance(languages, list):
+        return True
+    wanted = {_ALIASES.get(str(item).lower(), str(item).lower()) for item in languages}
+    if wanted <= _TEXT_LANGUAGES:
+        return False
+    name = PurePosixPath(target.scanned).name.lower()
+    language = "dockerfile" if "dockerfile" in name else _LANGUAGES.get(PurePosixPath(name).suffix)
+    return language is None or language in wanted
 
 
 def _control_ids(checks: Iterable[SemgrepCheck]) -> tuple[str, ...]:

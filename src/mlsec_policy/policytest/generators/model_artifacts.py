@@ -59,7 +59,22 @@ def _mismatch_zip() -> dict[str, bytes]:
     return {"bundle.zip": forge.rename_local_header(archive, "weights.pkl", "weights.txt")}
 
 
+def _column_index() -> dict[str, bytes]:
+    # what pandas writes for pickle.dump(df.columns): an Index rebuilt from a dict of its data
+    base = "pandas.core.indexes.base"
+    names = [f"feature_{i}" for i in range(40)]
+    index = forge.Name(base, "_new_Index")(forge.Name(base, "Index"), {"data": names, "name": None})
+    return {"columns.pkl": forge.dumps(index, 4)}
+
+
+def _estimator() -> dict[str, bytes]:
+    model = forge.Name("sklearn.linear_model._logistic", "LogisticRegression")()
+    return {"churn_classifier.pkl": forge.dumps(model, 4)}
+
+
 GENERATORS: dict[str, Generator] = {
+    "pickle-column-index": _writer(_column_index),
+    "pickle-sklearn-estimator": _writer(_estimator),
     **{f"pickle-os-system-p{p}": _pickle_payload(p) for p in range(6)},
     "pickle-memo-stack-global": _writer(_memo_indirect),
     "pickle-benign": _writer(
@@ -77,6 +92,14 @@ GENERATORS: dict[str, Generator] = {
         lambda: {"pytorch_model.bin": forge.torch_zip(_benign_state_dict())}
     ),
     "torch-zip-malicious": _writer(lambda: {"model.pt": forge.torch_zip(_malicious_state_dict())}),
+    "torch-zip-streamed-benign": _writer(
+        lambda: {"model.pt": forge.torch_zip(_benign_state_dict(), prefix="model", streamed=True)}
+    ),
+    "torch-zip-streamed-malicious": _writer(
+        lambda: {
+            "model.pt": forge.torch_zip(_malicious_state_dict(), prefix="model", streamed=True)
+        }
+    ),
     "torch-zip-missing-storage": _writer(
         lambda: {"model.pt": forge.torch_zip(_benign_state_dict(), skip_storages=["1"])}
     ),
@@ -93,7 +116,16 @@ GENERATORS: dict[str, Generator] = {
     ),
     "zip-traversal": _writer(lambda: {"bundle.zip": forge.zip_of({"../../evil.txt": b"hello"})}),
     "zip-name-mismatch": _writer(_mismatch_zip),
-    "zip-benign": _writer(lambda: {"bundle.zip": forge.zip_of({"README.txt": b"weights below"})}),
+    "zip-benign": _writer(
+        lambda: {
+            "bundle.zip": forge.zip_of(
+                {
+                    "README.txt": b"weights below",
+                    "model.safetensors": forge.safetensors({"w": ("F32", [1], (0, 4))}, 4),
+                }
+            )
+        }
+    ),
     "keras-benign": _writer(lambda: {"model.keras": forge.keras_zip(forge.keras_dense_config())}),
     "keras-lambda": _writer(
         lambda: {

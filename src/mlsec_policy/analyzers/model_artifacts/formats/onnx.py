@@ -9,15 +9,16 @@ need a custom-op library, which is native code the loader must register.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from mlsec_policy.analyzers.model_artifacts.context import Context
 from mlsec_policy.analyzers.model_artifacts.issues import Concern, Issue, where
 from mlsec_policy.analyzers.model_artifacts.members import unverifiable
-from mlsec_policy.analyzers.model_artifacts.source import Reader, Source, Truncated
+from mlsec_policy.analyzers.model_artifacts.source import Reader, Source, Truncated, whole_file
 from mlsec_policy.models import Severity
 
 STANDARD_DOMAINS = frozenset(
@@ -25,6 +26,10 @@ STANDARD_DOMAINS = frozenset(
 )
 STRING_CAP = 64 * 1024
 MAX_DEPTH = 32
+SIBLING_MODELS = 64
+"""Most ONNX models of one folder consulted to tell whether a file is their external data."""
+FOLDERS_UP = 3
+"""How many folders above a data file its ONNX model may sit in."""
 
 
 class ProtoError(ValueError):
@@ -68,6 +73,42 @@ def scan_onnx(source: Source, member: str, context: Context) -> list[Issue]:
             )
         )
     return [i for i in issues if i is not None]
+
+
+def is_external_data(path: Path, root: Path | None) -> bool:
+    """Return True when an ONNX model at or above ``path``'s folder names it as external data.
+
+    Such a file holds raw tensor bytes, which no format can describe; the model that points at
+    it is what is checked (ART-06), so the file itself is not "of unknown format".
+    """
+    target = os.path.normpath(path)
+    folder = path.parent
+    for _ in range(FOLDERS_UP):
+        models = sorted(folder.glob("*.onnx"))[:SIBLING_MODELS]
+        for model in models:
+            if not model.is_file() or model.is_symlink():
+                continue
+            info = model.stat()
+            for location in _locations(str(model), info.st_size, info.st_mtime_ns):
+                if _escapes(location) is None and os.path.normpath(folder / location) == target:
+                    return True
+        if root is None or folder == root or root not in folder.parents:
+            break
+        folder = folder.parent
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def _locations(path: str, size: int, mtime: int) -> frozenset[str]:
+    """Return the external-data locations an ONNX model names (empty when it cannot be read)."""
+    model = _Model()
+    source = whole_file(Path(path))
+    try:
+        with source.open() as reader:
+            _message(reader, size, _MODEL, model, 0)
+    except (ProtoError, Truncated, UnicodeDecodeError, OSError):
+        return frozenset()
+    return frozenset(location for _name, location in model.locations)
 
 
 def _location_issue(name: str, location: str, member: str, context: Context) -> Issue | None:

@@ -1,10 +1,12 @@
 """PyTorch checkpoints: zip archives, TorchScript archives and the legacy pickle format.
 
 In a zip checkpoint every ``.pkl`` member is unpickled by ``torch.load``, so every one is
-scanned; tensors live in ``data/<key>`` members and are never read — only their sizes are
-compared with what ``data.pkl`` says they hold (a missing or short storage is an incomplete
-artifact). A legacy file is five pickles back to back (magic number, protocol, system info,
-the object, the storage keys) followed by raw storages, which are crossed by seeking.
+scanned; the tensors a pickle ``<name>.pkl`` points at live in ``<name>/<key>`` members
+(``data/0`` for ``data.pkl``, ``constants/0``, ``traced_inputs/0``) and are never read — only
+their sizes are compared with what the pickle says they hold (a missing or short storage is an
+incomplete artifact). TorchScript archives also carry code, audited in :mod:`.torchscript`.
+A legacy file is five pickles back to back (magic number, protocol, system info, the object,
+the storage keys) followed by raw storages, which are crossed by seeking.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import struct
 
 from mlsec_policy.analyzers.model_artifacts.context import Context
 from mlsec_policy.analyzers.model_artifacts.detect import TORCH_MAGIC
+from mlsec_policy.analyzers.model_artifacts.formats.torchscript import audit_code
 from mlsec_policy.analyzers.model_artifacts.issues import Concern, Issue, join_member, where
 from mlsec_policy.analyzers.model_artifacts.members import (
     check_crc,
@@ -55,7 +58,8 @@ ELEMENT_SIZES = {
 }
 """Bytes per element of each storage class (``FloatStorage`` → 4)."""
 _STORAGE = re.compile(r"(\w+?)Storage")
-_STORAGE_DIR = re.compile(r"(.*/)?(data|constants)/\d+$")
+LOADED_PICKLES = frozenset({"data.pkl", "constants.pkl"})
+"""The pickles whose tensors loading the model materialises (their storages must be whole)."""
 TORCH_FILES = frozenset({"version", "byteorder", ".format_version", ".storage_alignment"})
 
 
@@ -91,14 +95,23 @@ def element_size(storage_class: str) -> int | None:
 
 
 def scan_torch_zip(
-    archive: FileSlice, listing: Listing, member: str, depth: int, context: Context
+    archive: FileSlice,
+    listing: Listing,
+    member: str,
+    depth: int,
+    context: Context,
+    script: bool = False,
 ) -> list[Issue]:
-    """Scan every pickle of a PyTorch or TorchScript zip and check its storages are complete."""
+    """Scan every pickle of a PyTorch or TorchScript zip and check its storages are complete.
+
+    ``script`` says the archive is TorchScript: its ``code/`` files are audited
+    (:mod:`.torchscript`) and its pickles may name the classes that code defines.
+    """
     issues: list[Issue] = []
     entries = {e.name: e for e in listing.entries if not e.is_dir}
-    pickles = sorted(name for name in entries if name.endswith(".pkl"))
-    code = sorted(name for name in entries if "/code/" in name or name.startswith("code/"))
-    if not any(name.endswith("data.pkl") for name in pickles):
+    pickles = sorted(name for name in entries if name.endswith((".pkl", ".debug_pkl")))
+    code = sorted(name for name in entries if _in_code(name)) if script else []
+    if not any(name.rsplit("/", 1)[-1] == "data.pkl" for name in pickles):
         issues.append(
             Issue(
                 Concern.UNVERIFIABLE,
@@ -110,23 +123,12 @@ def scan_torch_zip(
             )
         )
     for name in pickles:
-        issues.extend(_scan_pickle_member(archive, entries, entries[name], member, context))
+        issues.extend(_scan_pickle_member(archive, entries, entries[name], member, context, script))
     if code:
-        shown = ", ".join(code[:5]) + (", ..." if len(code) > 5 else "")
-        issues.append(
-            Issue(
-                Concern.CODE,
-                Severity.MEDIUM,
-                "torchscript-code",
-                f"{where(member)}is a TorchScript archive: torch.jit.load compiles and runs the "
-                f"{len(code)} code file(s) it carries ({shown}); load it only from a trusted "
-                "source",
-                member,
-                "code",
-            )
-        )
+        issues.extend(audit_code(archive, [entries[n] for n in code], member, context))
+    storages = _storage_folders(pickles)
     for name, entry in sorted(entries.items()):
-        if name in pickles or name in code or _is_torch_bookkeeping(name):
+        if name in pickles or name in code or _is_torch_bookkeeping(name, storages):
             continue
         nested = join_member(member, name)
         if too_deep(nested, depth + 1, context) is not None:
@@ -137,31 +139,50 @@ def scan_torch_zip(
     return issues
 
 
-def _is_torch_bookkeeping(name: str) -> bool:
-    base = name.rsplit("/", 1)[-1]
-    return base in TORCH_FILES or bool(_STORAGE_DIR.fullmatch(name)) or "/.data/" in f"/{name}"
+def _in_code(name: str) -> bool:
+    """Return True for a TorchScript source file (``<folder>/code/...py``)."""
+    return name.endswith(".py") and (name.startswith("code/") or "/code/" in name)
+
+
+def _storage_folders(pickles: list[str]) -> frozenset[str]:
+    """Return the folders whose numbered members are storages: ``data/`` for ``data.pkl``."""
+    return frozenset(name[: -len(".pkl")] + "/" for name in pickles if name.endswith(".pkl"))
+
+
+def _is_torch_bookkeeping(name: str, storages: frozenset[str]) -> bool:
+    folder, _, base = name.rpartition("/")
+    if base in TORCH_FILES or "/.data/" in f"/{name}":
+        return True
+    return base.isdigit() and f"{folder}/" in storages
 
 
 def _scan_pickle_member(
-    archive: FileSlice, entries: dict[str, Entry], entry: Entry, member: str, context: Context
+    archive: FileSlice,
+    entries: dict[str, Entry],
+    entry: Entry,
+    member: str,
+    context: Context,
+    script: bool,
 ) -> list[Issue]:
     nested = join_member(member, entry.name)
     body = member_source(archive, entry, context.limits.inflate_cap, context.budget)
     if body is None:
         return []
     scanner = _StorageRefs(body, nested, context)
+    scanner.script_classes = script
     try:
         with body.open() as reader:
             scanner.run(reader)
         issues = scanner.issues()
-        if entry.size <= 64 * 1024 * 1024:
+        if entry.sized and entry.size <= 64 * 1024 * 1024:
             issues.extend(check_crc(body, nested, entry.crc))
     except LimitExceeded as exc:
         return [*scanner.issues(), unverifiable(nested, "limit", f"the pickle {exc}")]
-    folder = entry.name[: -len(entry.name.rsplit("/", 1)[-1])]
-    storage_dir = "constants/" if entry.name.endswith("constants.pkl") else "data/"
+    if entry.name.rsplit("/", 1)[-1] not in LOADED_PICKLES:
+        return issues  # extras (traced_inputs.pkl): torch 2.13 writes their storages empty
+    storage_dir = entry.name.rsplit(".", 1)[0] + "/"
     for key, (kind, numel) in sorted(scanner.storages.items()):
-        issues.extend(_check_storage(entries, f"{folder}{storage_dir}{key}", kind, numel, member))
+        issues.extend(_check_storage(entries, f"{storage_dir}{key}", kind, numel, member))
     return issues
 
 

@@ -5,11 +5,12 @@ A pickle can import any importable name and call it. The judgement is made in th
 1. **Allowed** — names a weights file legitimately needs and that cannot run code with the
    arguments a pickle can give them. The reference is PyTorch's own ``weights_only`` unpickler
    (tensor and storage rebuilders, dtypes, ``torch.Size``, ``collections.OrderedDict``,
-   ``_codecs.encode``, ``builtins.set/bytearray/complex``...), plus NumPy's array and dtype
-   reconstruction and its random-generator constructors, scikit-learn / XGBoost / LightGBM /
-   SciPy-sparse *classes* (constructed through ``__new__`` + ``__setstate__``, which only fill
-   attributes), ``torch.nn`` module classes, joblib's array wrapper, ``argparse.Namespace`` and
-   ``pathlib`` paths, which training scripts routinely save in checkpoints.
+   ``_codecs.encode``, ``builtins.set/bytearray/complex``, TorchScript's list builders in
+   ``torch.jit._pickle``...), plus NumPy's array and dtype reconstruction and its
+   random-generator constructors, scikit-learn / XGBoost / LightGBM / SciPy-sparse *classes*
+   (constructed through ``__new__`` + ``__setstate__``, which only fill attributes),
+   ``torch.nn`` module classes, joblib's array wrapper, ``argparse.Namespace`` and ``pathlib``
+   paths, which training scripts routinely save in checkpoints.
 2. **Dangerous** (critical) — modules and callables that execute commands or code, import
    arbitrary names, load another pickle, open files or sockets, or hand out arbitrary
    attributes: the union of the deny-lists of picklescan, ModelScan and fickling and of the
@@ -104,6 +105,16 @@ SAFE_NAMES: dict[str, frozenset[str]] = {
         }
     ),
     "torch._tensor": frozenset({"_rebuild_from_type_v2"}),
+    "torch.jit._pickle": frozenset(
+        {
+            "build_intlist",
+            "build_doublelist",
+            "build_boollist",
+            "build_tensorlist",
+            "build_tensor_from_id",
+            "restore_type_tag",
+        }
+    ),
     "torch.nn.parameter": frozenset({"Parameter", "Buffer"}),
     "torch.serialization": frozenset({"_get_layout"}),
     "torch.storage": frozenset({"TypedStorage", "UntypedStorage"}),

@@ -79,6 +79,10 @@ class PickleScanner(Events):
         self.nested_scan = nested
         self.report = PickleReport()
         self._machine: Machine | None = None
+        self.script_classes = False
+        """True inside a TorchScript archive, whose unpickler resolves ``__torch__.*`` names
+        to the classes compiled from the archive's own code (audited separately), never to
+        Python imports."""
 
     # -- running -----------------------------------------------------------------------------
 
@@ -230,6 +234,8 @@ class PickleScanner(Events):
     def _judge(self, module: str, name: str, seen: _Seen) -> Issue | None:
         qualified = f"{module}.{name}"
         if (module, name) in NESTED_LOADERS and seen.calls and seen.literal_only:
+            return None
+        if self.script_classes and (module == "__torch__" or module.startswith("__torch__.")):
             return None
         verdict, reason = judge(module, name)
         called = ""

@@ -4,18 +4,31 @@ Classification never parses a file: a short prefix is enough to tell a Kubernete
 from a compose file, a pickle from a text file, a Python script without an extension from a
 shell script. Model files are recognised by their content before their name, so a pickle
 renamed to ``.txt``, ``.json`` or ``requirements.txt`` — including the ASCII pickles of
-protocols 0 and 1, which have no magic bytes — is still treated as a model artifact.
+protocols 0 and 1, which have no magic bytes — is still treated as a model artifact. Zip files
+are the one exception to the short peek: their member names decide what they are (see
+:mod:`.archives`). A pickle that holds only data containers is told from a model pickle (see
+:mod:`.pickles`), and a NumPy array of numbers is data (see :mod:`.arrays`).
 """
 
 from __future__ import annotations
 
-import io
-import pickletools
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from mlsec_policy.classify.archives import (
+    MEDIA,
+    TEXT_DATA,
+    ZipMembers,
+    contents,
+    model_layout,
+    read_members,
+)
+from mlsec_policy.classify.arrays import NUMPY_MAGIC, array_format
+from mlsec_policy.classify.pickles import WHOLE_PICKLE, pickle_format
+from mlsec_policy.classify.pickles import looks_like_pickle as looks_like_pickle
 from mlsec_policy.models import ArtifactKind
+from mlsec_policy.textfile import looks_templated
 
 PEEK_BYTES = 8192
 """How much of a file classification may read."""
@@ -48,6 +61,7 @@ MODEL_EXTENSIONS = frozenset(
         ".nemo",
         ".llamafile",
         ".torchscript",
+        ".skops",
     }
 )
 AMBIGUOUS_MODEL_EXTENSIONS = frozenset({".bin", ".model", ".dat", ".weights", ".data"})
@@ -83,6 +97,8 @@ DATA_EXTENSIONS = frozenset(
         ".psv",
     }
 )
+ZIPPED_DATA = DATA_EXTENSIONS | TEXT_DATA
+"""Members that make a zip a dataset (see :mod:`.archives`)."""
 DOC_EXTENSIONS = frozenset({".md", ".rst", ".adoc", ".txt", ".markdown"})
 DOC_NAMES = frozenset(
     {"license", "licence", "readme", "codeowners", "notice", "authors", "changelog"}
@@ -150,7 +166,6 @@ DOCKERFILE = re.compile(
 K8S_API = re.compile(rb"^apiVersion\s*:", re.MULTILINE)
 K8S_KIND = re.compile(rb"^kind\s*:", re.MULTILINE)
 COMPOSE_SERVICES = re.compile(rb"^services\s*:", re.MULTILINE)
-HELM_EXPR = re.compile(rb"\{\{-?\s")
 HELM_SIGNAL = re.compile(
     rb"\{\{-?\s*[^}]*(\.(Values|Release|Chart|Capabilities|Files|Template)\b"
     rb"|\b(include|template|define|toYaml|tpl)\b)"
@@ -173,8 +188,12 @@ class Classification:
     format: str | None = None
 
 
-def classify(path: str, head: bytes) -> Classification:
-    """Classify the file at relative POSIX ``path`` whose first bytes are ``head``."""
+def classify(path: str, head: bytes, members: ZipMembers | None = None) -> Classification:
+    """Classify the file at relative POSIX ``path`` whose first bytes are ``head``.
+
+    ``members`` are the member names (and first bytes) of a zip, when the file is one and they
+    could be read; without them a zip is judged by its name and first local header.
+    """
     pure = PurePosixPath(path)
     name = pure.name
     lower = name.lower()
@@ -182,10 +201,18 @@ def classify(path: str, head: bytes) -> Classification:
     parts = [p.lower() for p in pure.parts[:-1]]
 
     if suffix not in DATA_EXTENSIONS:
-        sniffed = sniff_model(head)
+        sniffed = sniff_model(head, members, lower)
+        if sniffed == "npy-data":
+            return Classification(ArtifactKind.DATA_FILE, "npy")
         if sniffed is not None:
             return Classification(ArtifactKind.MODEL_ARTIFACT, sniffed)
     if _is_archive_name(lower) and _looks_like_archive(head):
+        zipped = members is not None and head.startswith(ZIP_MAGIC)
+        held = contents(members, _model_like, ZIPPED_DATA) if members and zipped else None
+        if held == "data":
+            return Classification(ArtifactKind.DATA_FILE, "zip")
+        if held == "media":
+            return Classification(ArtifactKind.OTHER, "zip")
         return Classification(ArtifactKind.MODEL_ARTIFACT, "archive")
     by_name = _by_name(lower, suffix, parts, head)
     if by_name is not None:
@@ -209,6 +236,21 @@ def classify(path: str, head: bytes) -> Classification:
         if interpreter in {"sh", "bash", "dash", "zsh", "ksh"}:
             return Classification(ArtifactKind.SHELL)
     return Classification(ArtifactKind.OTHER)
+
+
+def classify_file(path: Path, relative: str, head: bytes, size: int) -> Classification:
+    """Classify a file on disk: :func:`classify`, plus the reads a peek cannot replace.
+
+    A zip's member names come from its central directory; a pickle larger than the peek but
+    small enough is read whole to tell a data pickle from a model.
+    """
+    members = read_members(path) if head.startswith(ZIP_MAGIC) else None
+    found = classify(relative, head, members)
+    if found.format == "pickle" and PEEK_BYTES <= size <= WHOLE_PICKLE:
+        with path.open("rb") as handle:
+            whole = handle.read(WHOLE_PICKLE + 1)
+        found = Classification(found.kind, pickle_format(whole, PurePosixPath(relative).name))
+    return found
 
 
 def _by_name(lower: str, suffix: str, parts: list[str], head: bytes) -> Classification | None:
@@ -252,7 +294,7 @@ def _by_name(lower: str, suffix: str, parts: list[str], head: bytes) -> Classifi
 def _yaml_kind(lower: str, parts: list[str], head: bytes) -> Classification:
     in_chart_templates = "templates" in parts
     jinja = JINJA_STATEMENT.search(head) is not None
-    helm = not jinja and HELM_EXPR.search(head) is not None
+    helm = not jinja and looks_templated(head.decode("utf-8", "replace"))
     if K8S_API.search(head) and K8S_KIND.search(head):
         fmt = "jinja-template" if jinja else "helm-template" if helm else "manifest"
         return Classification(ArtifactKind.KUBERNETES, fmt)
@@ -267,9 +309,16 @@ def _yaml_kind(lower: str, parts: list[str], head: bytes) -> Classification:
     return Classification(ArtifactKind.CONFIG, "yaml")
 
 
-def sniff_model(head: bytes) -> str | None:
-    """Return a model format name when the first bytes say so, else None."""
+def sniff_model(head: bytes, members: ZipMembers | None = None, name: str = "") -> str | None:
+    """Return a model format name when the first bytes (and a zip's members) say so, else None.
+
+    A pickle is ``pickle``, or ``data-pickle`` when the whole file is in ``head``, holds only
+    data containers and its ``name`` does not call it a model (:mod:`.pickles`); a NumPy
+    array of numbers is ``npy-data`` (:mod:`.arrays`).
+    """
     if head.startswith(ZIP_MAGIC):
+        if members is not None:
+            return model_layout(members.names)
         window = head[:PEEK_BYTES]
         if b"data.pkl" in window or b"/data/" in window or b"version" in window[:200]:
             return "pytorch-zip"
@@ -278,74 +327,14 @@ def sniff_model(head: bytes) -> str | None:
         return None
     for magic in MODEL_MAGICS:
         if head.startswith(magic):
-            return {b"GGUF": "gguf", b"\x93NUMPY": "npy"}.get(magic, "hdf5")
+            if magic == NUMPY_MAGIC:
+                return array_format(head, name)
+            return {b"GGUF": "gguf"}.get(magic, "hdf5")
     if looks_like_pickle(head):
-        return "pickle"
+        return pickle_format(head, name) if len(head) < PEEK_BYTES else "pickle"
     if len(head) >= 16 and looks_like_safetensors(head):
         return "safetensors"
     return None
-
-
-def looks_like_pickle(head: bytes) -> bool:
-    """Return True when the bytes start like a pickle of any protocol.
-
-    Protocols 2-5 start with PROTO (0x80 and the protocol number). Protocols 0 and 1 have no
-    magic: the head is decoded opcode by opcode, and it counts as a pickle when it reaches STOP,
-    or imports a well-formed ``module name`` pair, or decodes into many opcodes without error.
-    Text almost never survives this: prose fails on its first few characters.
-    """
-    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
-        return True
-    if not head or head[0] not in _PICKLE_STARTS:
-        return False
-    count = 0
-    imported = False
-    memo: set[object] = set()
-    depth, marks = 0, list[int]()  # the stack is emulated: text rarely keeps it consistent
-    try:
-        for opcode, arg, position in pickletools.genops(io.BytesIO(head)):
-            count += 1
-            if opcode.name in {"GET", "BINGET", "LONG_BINGET"} and arg not in memo:
-                return False  # reads a memo slot nothing stored: CSS such as "h2.svelte{"
-            if opcode.name in {"PUT", "BINPUT", "LONG_BINPUT"}:
-                memo.add(arg)
-            before = list(opcode.stack_before)
-            if pickletools.markobject in before:
-                if not marks:
-                    return False
-                depth = marks.pop()
-                before = before[: before.index(pickletools.markobject)]
-            if depth < len(before) or (opcode.name == "STOP" and (depth != 1 or marks)):
-                return False
-            depth -= len(before)
-            for item in opcode.stack_after:
-                if item is pickletools.markobject:
-                    marks.append(depth)
-                else:
-                    depth += 1
-            if imported:
-                return True  # an import followed by a well-formed opcode
-            if opcode.name in {"GLOBAL", "INST"}:
-                if _IMPORT.fullmatch(str(arg)) is None:
-                    return False
-                imported = True
-            if opcode.name == "STOP":
-                return count >= 2 and _ends_cleanly(head[(position or 0) + 1 :])
-            if count >= 64:
-                return True
-    except (ValueError, UnicodeError, EOFError, KeyError, IndexError, OverflowError):
-        return count >= 64 and len(head) >= PEEK_BYTES
-    return False
-
-
-def _ends_cleanly(rest: bytes) -> bool:
-    """Return True when what follows a STOP is nothing, or the start of another pickle."""
-    rest = rest.lstrip(b"\r\n")
-    return not rest or looks_like_pickle(rest[:PEEK_BYTES])
-
-
-_PICKLE_STARTS = frozenset(b"(cdilt}])NIJKLMFGSTUVXaehpq\x85\x88\x89")
-_IMPORT = re.compile(r"[A-Za-z_][\w.]* [A-Za-z_][\w.]*")
 
 
 def looks_like_safetensors(head: bytes) -> bool:
@@ -369,6 +358,21 @@ def _looks_like_archive(head: bytes) -> bool:
         head.startswith((ZIP_MAGIC, b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf"))
         or head[257:262] == b"ustar"
     )
+
+
+def _model_like(name: str, head: bytes | None) -> bool:
+    """Return True when a zip member is, or may be, a model (see :func:`.archives.contents`)."""
+    lower = name.lower()
+    suffix = PurePosixPath(lower).suffix
+    if (
+        suffix in MODEL_EXTENSIONS
+        or suffix in AMBIGUOUS_MODEL_EXTENSIONS
+        or _is_archive_name(lower)
+    ):
+        return True
+    if head is not None and (sniff_model(head) is not None or _looks_like_archive(head)):
+        return True
+    return suffix not in MEDIA and suffix not in ZIPPED_DATA
 
 
 def _looks_binary(head: bytes) -> bool:

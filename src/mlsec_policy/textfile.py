@@ -1,0 +1,101 @@
+"""Reading text files as their own tools read them: byte-order marks, JSON sequences, templates.
+
+Files that are valid for the tools that use them are not always what their names promise to a
+strict parser: editors on Windows start UTF-8 files with a byte-order mark; a ``.json`` file is
+often JSON Lines (one record per line) or several JSON documents one after another; a ``.yaml``,
+``Dockerfile`` or ``.py`` file may be a Go, Helm, Jinja or cookiecutter template that only becomes
+YAML, a Dockerfile or Python once rendered. These functions tell such files apart by content,
+without executing or rendering anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import StrEnum
+
+BOM = "\ufeff"
+"""The byte-order mark, as decoded text."""
+
+
+def decode(data: bytes) -> str:
+    """Return ``data`` decoded as UTF-8 (undecodable bytes replaced), without a byte-order mark."""
+    return data.decode("utf-8", errors="replace").removeprefix(BOM)
+
+
+class JsonShape(StrEnum):
+    """How the JSON text of a file is laid out."""
+
+    DOCUMENT = "document"
+    """One JSON value (the kind a configuration file holds)."""
+    LINES = "lines"
+    """JSON Lines: one value per line."""
+    SEQUENCE = "sequence"
+    """Several values one after another, at least one of them spanning lines."""
+    EMPTY = "empty"
+    """Nothing but whitespace."""
+    INVALID = "invalid"
+    """Not JSON, nor a sequence of JSON values."""
+
+
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
+
+
+def json_shape(text: str, *, complete: bool) -> JsonShape | None:
+    """Return the layout of JSON ``text``; None when a prefix (``complete=False``) cannot tell.
+
+    A second value after the first one decides for a sequence as soon as it starts, so a prefix
+    is usually enough; a prefix whose first value does not end within it is not.
+    """
+    text = text.removeprefix(BOM)
+    decoder = json.JSONDecoder()
+    position = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    if position == len(text):
+        return JsonShape.EMPTY if complete else None
+    try:
+        _first, end = decoder.raw_decode(text, position)
+    except json.JSONDecodeError:
+        return JsonShape.INVALID if complete else None
+    first_spans_lines = "\n" in text[position:end]
+    following = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+    if following == len(text):
+        return JsonShape.DOCUMENT if complete else None
+    if text[following] not in '{["-0123456789tfn':
+        return JsonShape.INVALID if complete else None
+    if not complete:
+        # the second value may be cut off by the prefix: a value must start here, that is all
+        return JsonShape.SEQUENCE if first_spans_lines else JsonShape.LINES
+    while following < len(text):
+        try:
+            _value, end = decoder.raw_decode(text, following)
+        except json.JSONDecodeError:
+            return JsonShape.INVALID
+        first_spans_lines = first_spans_lines or "\n" in text[following:end]
+        following = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+    return JsonShape.SEQUENCE if first_spans_lines else JsonShape.LINES
+
+
+_EXPRESSION = re.compile(r"(?<![$\\])\{\{(?!\{)[^\n{}]*(?:\{[^\n{}]*\}[^\n{}]*)*\}\}")
+"""A Go/Helm/Jinja/cookiecutter expression on one line: ``{{ .Values.x }}``, ``{{.Name}}``,
+``{{ var | default('a') }}``. GitHub's ``${{ }}`` is not one (it is plain text to YAML)."""
+_STATEMENT = re.compile(r"\{%-?\s*[A-Za-z_]\w*[^\n]*?-?%\}")
+"""A Jinja statement: ``{% if x %}``, ``{%- for a in b -%}``."""
+
+
+def looks_templated(text: str) -> bool:
+    """Return True when ``text`` holds template actions (Go, Helm, Jinja, cookiecutter)."""
+    return _STATEMENT.search(text) is not None or _EXPRESSION.search(text) is not None
+
+
+def template_lines(text: str) -> frozenset[int]:
+    """Return the 1-based lines holding a template action."""
+    lines: set[int] = set()
+    for pattern in (_STATEMENT, _EXPRESSION):
+        for match in pattern.finditer(text):
+            lines.add(text.count("\n", 0, match.start()) + 1)
+    return frozenset(lines)
+
+
+def templated_path(path: str) -> bool:
+    """Return True for a file inside a project template (``{{cookiecutter.name}}/app.py``)."""
+    return any("{{" in part and "}}" in part for part in path.split("/")[:-1])
