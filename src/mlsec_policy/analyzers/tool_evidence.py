@@ -235,7 +235,7 @@ def _by_package(name: str, tools: tuple[Tool, ...]) -> Iterator[Tool]:
 SPECS: tuple[AnalyzerSpec[Any], ...] = (
     AnalyzerSpec(
         name="security-tool-use",
-        description="ML security tools of the policy's tool list that the repository uses.",
+        description="Security and mitigation tools of the evidence table the repository uses.",
         kinds=frozenset(
             {
                 ArtifactKind.PYTHON,
