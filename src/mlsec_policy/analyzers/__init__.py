@@ -19,6 +19,7 @@ from mlsec_policy.analyzers import (
     notebooks,
     pycode,
     secrets,
+    tool_evidence,
     web_routes,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
@@ -38,6 +39,7 @@ ANALYZERS: dict[str, AnalyzerSpec[Any]] = {
         *notebooks.SPECS,
         *pycode.SPECS,
         *data_files.SPECS,
+        *tool_evidence.SPECS,
         *web_routes.SPECS,
     )
 }

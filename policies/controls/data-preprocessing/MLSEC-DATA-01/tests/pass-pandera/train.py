@@ -1,5 +1,4 @@
 import pandas as pd
-# ruleid: data-validation-library
 import pandera as pa
 from sklearn.linear_model import LogisticRegression
 

@@ -1,5 +1,4 @@
 import torch
-# ruleid: differential-privacy-training
 from opacus import PrivacyEngine
 
 model = torch.nn.Linear(16, 2)

@@ -1,5 +1,4 @@
 import pandas as pd
-# ruleid: fairness-evaluation
 from fairlearn.metrics import MetricFrame, selection_rate
 from sklearn.ensemble import GradientBoostingClassifier
 

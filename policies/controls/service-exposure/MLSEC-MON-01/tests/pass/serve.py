@@ -1,5 +1,4 @@
 from fastapi import FastAPI
-# ruleid: serving-metrics-library
 from prometheus_fastapi_instrumentator import Instrumentator
 
 app = FastAPI()

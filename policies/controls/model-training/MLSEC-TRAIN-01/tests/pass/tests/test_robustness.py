@@ -1,6 +1,4 @@
-# ruleid: robustness-testing-library
 from art.attacks.evasion import ProjectedGradientDescent
-# ruleid: robustness-testing-library
 from art.estimators.classification import PyTorchClassifier
 
 

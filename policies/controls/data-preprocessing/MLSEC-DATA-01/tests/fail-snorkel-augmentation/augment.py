@@ -1,0 +1,6 @@
+from snorkel.augmentation import transformation_function
+
+
+@transformation_function()
+def swap(x):
+    return x

@@ -1,0 +1,2 @@
+#!/bin/sh
+uv pip install soda-core==3.4.1

@@ -1,0 +1,3 @@
+from privacy_meter.audit import Audit
+
+AUDIT = Audit

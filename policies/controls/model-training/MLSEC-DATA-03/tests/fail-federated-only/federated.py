@@ -1,0 +1,4 @@
+import fedml
+import syft as sy
+
+fedml.run_simulation()

@@ -1,0 +1,3 @@
+from fedml.core.dp import FedMLDifferentialPrivacy
+
+FedMLDifferentialPrivacy.get_instance().init(args)

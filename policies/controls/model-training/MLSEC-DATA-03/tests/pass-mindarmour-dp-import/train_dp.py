@@ -1,0 +1,3 @@
+from mindarmour.privacy.diff_privacy import DPModel
+
+MODEL = DPModel

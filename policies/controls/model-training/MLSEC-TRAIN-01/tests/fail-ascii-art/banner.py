@@ -1,0 +1,4 @@
+import art
+from art import text2art
+
+print(text2art('trainer'))

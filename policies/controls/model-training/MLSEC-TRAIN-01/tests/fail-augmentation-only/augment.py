@@ -1,0 +1,3 @@
+import augly.image as imaugs
+
+AUGMENT = imaugs.Compose([imaugs.RandomNoise(), imaugs.Blur()])

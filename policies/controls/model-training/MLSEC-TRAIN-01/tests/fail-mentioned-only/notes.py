@@ -1,0 +1,3 @@
+"""Later: import foolbox and run a PGD attack here."""
+
+PLANNED = "import cleverhans"

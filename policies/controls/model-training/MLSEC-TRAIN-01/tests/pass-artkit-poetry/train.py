@@ -1,0 +1,3 @@
+def step(loss):
+    # ruleid: model-training-code
+    loss.backward()

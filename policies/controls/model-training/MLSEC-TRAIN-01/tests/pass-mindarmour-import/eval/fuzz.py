@@ -1,0 +1,3 @@
+from mindarmour.adv_robustness.attacks import FastGradientSignMethod
+
+ATTACK = FastGradientSignMethod

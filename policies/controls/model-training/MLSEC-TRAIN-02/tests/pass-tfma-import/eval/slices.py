@@ -1,0 +1,3 @@
+import tensorflow_model_analysis as tfma
+
+SLICES = [tfma.SlicingSpec(feature_keys=['gender'])]

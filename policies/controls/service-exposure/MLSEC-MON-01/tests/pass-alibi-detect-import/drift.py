@@ -1,0 +1,3 @@
+from alibi_detect.cd import KSDrift
+
+DETECTOR = KSDrift

@@ -1,0 +1,3 @@
+import nannyml as nml
+
+ESTIMATOR = nml.CBPE

@@ -1,0 +1,3 @@
+from opentelemetry import metrics
+
+REQUESTS = metrics.get_meter('serve').create_counter('requests')
