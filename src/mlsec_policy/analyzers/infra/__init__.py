@@ -6,6 +6,7 @@ from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.infra import (
     commands,
     compose,
+    confinement,
     dockerfile,
     github_actions,
     image_refs,
@@ -20,6 +21,7 @@ SPECS: tuple[AnalyzerSpec[Any], ...] = (
     *kubernetes_pods.SPECS,
     *kubernetes_cluster.SPECS,
     *compose.SPECS,
+    *confinement.SPECS,
     *github_actions.SPECS,
 )
 """The analyzers of this domain, for the registry."""
