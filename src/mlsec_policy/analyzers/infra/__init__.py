@@ -6,6 +6,7 @@ from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.infra import (
     commands,
     compose,
+    confinement,
     deployment,
     dockerfile,
     dockerfile_user,
@@ -25,6 +26,7 @@ SPECS: tuple[AnalyzerSpec[Any], ...] = (
     *kubernetes_cluster.SPECS,
     *compose.SPECS,
     deployment.SPEC,
+    *confinement.SPECS,
     *github_actions.SPECS,
     ray_dashboard.SPEC,
 )
