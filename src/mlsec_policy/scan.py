@@ -41,6 +41,9 @@ from mlsec_policy.timeinfo import iso, scan_time, today
 
 TOOL_URI = "https://github.com/mlsec-policy/mlsec-policy"
 
+SHOWN_AT_ONCE = frozenset({"timeout", "out-of-memory"})
+"""Error kinds printed as soon as an engine returns: a rule was stopped on one file."""
+
 
 def load(options: ScanOptions) -> Policy:
     """Load and validate the policy packs the options name, then apply the settings.
@@ -66,6 +69,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     moment = scan_time(options.source_date_epoch)
     clock = time.monotonic()
     progress = options.progress or (lambda _message: None)
+    notice = options.notice or (lambda _message: None)
     progress("loading policy")
     policy = policy or load(options)
     progress(f"inventorying files ({len(policy.controls)} controls loaded)")
@@ -84,6 +88,9 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         for engine, checks, doing in runs:
             progress(f"{files}; {doing}")
             outputs[engine.name] = engine.run(checks, inventory, workspace)
+            for error in outputs[engine.name].errors:
+                if error.kind in SHOWN_AT_ONCE:
+                    notice(f"warning: {error.message}")
     progress(f"evaluating {len(policy.controls)} controls")
     hits = [hit for output in outputs.values() for hit in output.hits]
     errors = _all_errors(tuple(outputs.values()), inventory, policy)
