@@ -8,12 +8,14 @@ observation means — a violation, evidence, or scope — is decided by the chec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar, cast
 
 from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Severity
+
+T = TypeVar("T")
 
 
 class AnalyzerError(Exception):
@@ -59,11 +61,35 @@ class FileContext:
     """Every control id the loaded policy defines (for analyzers that check references)."""
     hash_cache: Path | None = None
     """File where integrity analyzers may remember digests (None: no cache)."""
+    memo: MutableMapping[Hashable, tuple[object, AnalyzerError | None]] | None = field(
+        default=None, compare=False
+    )
+    """What the analyzers of this file have already read from it (shared by the engine for
+    one file at a time); None: nothing is remembered."""
 
     @property
     def path(self) -> Path:
         """Return the absolute path of the artifact."""
         return self.root / self.artifact.path
+
+    def remember(self, key: Hashable, build: Callable[[], T]) -> T:
+        """Return ``build()``, computed once per file when the engine shares a memo.
+
+        Every analyzer of the file gets the same object, so what is remembered (parsed
+        documents, the text) must never be changed. A failure to read (AnalyzerError) is
+        remembered too and raised again for each analyzer that asks.
+        """
+        if self.memo is None:
+            return build()
+        if key not in self.memo:
+            try:
+                self.memo[key] = (build(), None)
+            except AnalyzerError as exc:
+                self.memo[key] = (None, exc)
+        value, error = self.memo[key]
+        if error is not None:
+            raise error
+        return cast(T, value)
 
     def read_bytes(self, limit: int | None = None) -> bytes:
         """Return the file's bytes (at most ``limit``)."""
@@ -72,7 +98,9 @@ class FileContext:
 
     def read_text(self) -> str:
         """Return the file decoded as UTF-8 (undecodable bytes replaced)."""
-        return self.path.read_bytes().decode("utf-8", errors="replace")
+        return self.remember(
+            "text", lambda: self.path.read_bytes().decode("utf-8", errors="replace")
+        )
 
     def open(self) -> IO[bytes]:
         """Open the file for streaming reads (for large model files)."""

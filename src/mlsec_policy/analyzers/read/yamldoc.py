@@ -102,6 +102,14 @@ def yaml_docs(text: str, *, helm: bool) -> list[YamlDoc]:
     return result
 
 
+def file_docs(context: FileContext, *, helm: bool) -> list[YamlDoc]:
+    """Return the YAML documents of the context's file, read once per file and scan.
+
+    The documents are shared by every analyzer of the file: read them, never change them.
+    """
+    return context.remember(("yaml-docs", helm), lambda: yaml_docs(context.read_text(), helm=helm))
+
+
 def is_templated_value(value: JsonValue) -> bool:
     """Return True when a scalar value comes from a Helm expression."""
     return isinstance(value, str) and PLACEHOLDER in value
@@ -134,7 +142,9 @@ def unconditional(analyzer: FileAnalyzer) -> FileAnalyzer:
         if context.artifact.format not in TEMPLATE_FORMATS:
             yield from observations
             return
-        skipped = conditional_lines(context.read_text())
+        skipped = context.remember(
+            "helm-conditional-lines", lambda: conditional_lines(context.read_text())
+        )
         yield from (o for o in observations if o.location.start_line not in skipped)
 
     return run
