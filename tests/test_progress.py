@@ -112,3 +112,18 @@ def _drain(master: int) -> bytes:
             break
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def test_a_note_stays_on_its_own_line_above_the_progress_line() -> None:
+    with terminal() as (stream, read):
+        with ProgressDisplay(stream, delay=0, interval=3600) as display:
+            display.update("semgrep running 70 rules")
+            display.note("warning: semgrep rule slow-rule (X-01) took longer than 30 s on app.py")
+            display.update("native analyzers running 90 checks")
+        text = read()
+    before, _, after = text.partition(
+        "warning: semgrep rule slow-rule (X-01) took longer than 30 s on app.py\r\n"
+    )
+    assert before.endswith(CLEAR), "the spinner line is erased before the note"
+    assert "native analyzers running 90 checks" in after, "progress goes on below the note"
+    assert text.endswith(CLEAR)

@@ -52,6 +52,9 @@ class ScanOptions:
     """File where file digests are cached between scans (None: no cache)."""
     progress: Callable[[str], None] | None = None
     """Called with a short message as each stage starts."""
+    notice: Callable[[str], None] | None = None
+    """Called at once with a problem the user should see before the scan ends (a rule that
+    was stopped on a file); the scan goes on."""
     config: RepoConfig | None = None
     """The repository configuration the other settings were merged from, if one was read."""
     waivers: tuple[Waiver, ...] = ()

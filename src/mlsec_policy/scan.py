@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -42,6 +42,16 @@ from mlsec_policy.timeinfo import iso, scan_time, today
 
 TOOL_URI = "https://github.com/mlsec-policy/mlsec-policy"
 
+SHOWN_AT_ONCE = frozenset({"timeout", "out-of-memory"})
+"""Error kinds printed as soon as an engine returns: a rule was stopped on one file."""
+
+
+def _notify(output: EngineOutput, notice: Callable[[str], None]) -> None:
+    """Print at once each error of an engine where a rule was stopped on one file."""
+    for error in output.errors:
+        if error.kind in SHOWN_AT_ONCE:
+            notice(f"warning: {error.message}")
+
 
 def load(options: ScanOptions) -> Policy:
     """Load and validate the policy packs the options name, then apply the settings.
@@ -67,6 +77,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     moment = scan_time(options.source_date_epoch)
     clock = time.monotonic()
     progress = options.progress or (lambda _message: None)
+    notice = options.notice or (lambda _message: None)
     progress("loading policy")
     policy = policy or load(options)
     progress(f"inventorying files ({len(policy.controls)} controls loaded)")
@@ -81,8 +92,10 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         workspace = Workspace(Path(inventory.root), Path(scratch))
         progress(f"{files}; semgrep running {len(semgrep_checks)} rules")
         by_semgrep = semgrep.run(semgrep_checks, inventory, workspace)
+        _notify(by_semgrep, notice)
         progress(f"{files}; native analyzers running {len(native_checks)} checks")
         by_native = native.run(native_checks, inventory, workspace)
+        _notify(by_native, notice)
     progress(f"evaluating {len(policy.controls)} controls")
     outputs = (by_semgrep, by_native)
     errors = _all_errors(outputs, inventory, policy)

@@ -135,15 +135,31 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+"""PyYAML's safe loader over libyaml (C), when PyYAML was built with it: it composes the same
+nodes, with the same positions, about four times faster than the pure-Python one."""
+
+
 def load_documents(text: str, *, allow_duplicates: bool = False) -> list[Document]:
     """Read every document of ``text``; raise :class:`YamlError` with a position on failure.
 
     ``allow_duplicates`` lets a later key replace an earlier one instead of failing: templated
-    views legitimately hold both branches of an if/else that set the same key.
+    views legitimately hold both branches of an if/else that set the same key. Files are read
+    with libyaml when it is there; a file it refuses is read again by the pure-Python reader,
+    whose messages say more (and which decides).
     """
+    if FAST_LOADER is not None:
+        try:
+            return _load(text, FAST_LOADER, allow_duplicates)
+        except YamlError:
+            pass
+    return _load(text, yaml.SafeLoader, allow_duplicates)
+
+
+def _load(text: str, loader: type[yaml.SafeLoader], allow_duplicates: bool) -> list[Document]:
     documents: list[Document] = []
     try:
-        for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+        for node in yaml.compose_all(text, Loader=loader):
             builder = _Builder(allow_duplicates=allow_duplicates)
             data = builder.build(node, ())
             documents.append(Document(data, builder.positions, node.start_mark.line + 1))

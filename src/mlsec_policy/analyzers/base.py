@@ -9,10 +9,10 @@ evidence, or scope — is decided by the check, not the analyzer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, cast
 
 from mlsec_policy.analyzers.params import Params
 from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Observation
@@ -25,10 +25,14 @@ __all__ = [
     "AnalyzerSpec",
     "FileAnalyzer",
     "FileContext",
+    "FileSkipped",
+    "Memo",
     "Observation",
     "RepoAnalyzer",
     "RepoContext",
 ]
+
+T = TypeVar("T")
 
 
 class AnalyzerError(Exception):
@@ -61,6 +65,10 @@ class FileSkipped(Exception):
         self.reason = reason
 
 
+Memo: TypeAlias = MutableMapping[Hashable, tuple[object, AnalyzerError | FileSkipped | None]]
+"""What was read from one file, by key: the value, or the failure to raise again."""
+
+
 @dataclass(frozen=True, slots=True)
 class FileContext:
     """Read access to one artifact of the target."""
@@ -74,11 +82,33 @@ class FileContext:
     inventory: tuple[Artifact, ...] = ()
     """Every artifact of the scan, to find the files that give this one its meaning (the
     kustomizations that build a manifest, the workflow a job calls); empty when unknown."""
+    memo: Memo | None = field(default=None, compare=False)
+    """What the analyzers of this file have already read from it (shared by the engine for
+    one file at a time); None: nothing is remembered."""
 
     @property
     def path(self) -> Path:
         """Return the absolute path of the artifact."""
         return self.root / self.artifact.path
+
+    def remember(self, key: Hashable, build: Callable[[], T]) -> T:
+        """Return ``build()``, computed once per file when the engine shares a memo.
+
+        Every analyzer of the file gets the same object, so what is remembered (parsed
+        documents, the text) must never be changed. A failure to read (AnalyzerError) or a
+        skipped file (FileSkipped) is remembered too and raised again for each analyzer that asks.
+        """
+        if self.memo is None:
+            return build()
+        if key not in self.memo:
+            try:
+                self.memo[key] = (build(), None)
+            except (AnalyzerError, FileSkipped) as exc:
+                self.memo[key] = (None, exc)
+        value, error = self.memo[key]
+        if error is not None:
+            raise error
+        return cast(T, value)
 
     def read_bytes(self, limit: int | None = None) -> bytes:
         """Return the file's bytes (at most ``limit``)."""
@@ -87,7 +117,10 @@ class FileContext:
 
     def read_text(self) -> str:
         """Return the file decoded as UTF-8, undecodable bytes replaced, byte-order mark dropped."""
-        return self.path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return self.remember(
+            "text",
+            lambda: self.path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff"),
+        )
 
     def open(self) -> IO[bytes]:
         """Open the file for streaming reads (for large model files)."""

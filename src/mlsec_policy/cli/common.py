@@ -106,6 +106,20 @@ def progress_printer(enabled: bool) -> Callable[[str], None] | None:
     return display.update
 
 
+def notice_printer(enabled: bool) -> Callable[[str], None] | None:
+    """Return a function that prints a line on stderr at once (above any progress line)."""
+    if not enabled:
+        return None
+
+    def notice(message: str) -> None:
+        if _DISPLAYS:
+            _DISPLAYS[-1].note(message)
+        else:
+            click.echo(message, err=True)
+
+    return notice
+
+
 def clear_progress(enabled: bool = True) -> None:
     """Stop and erase the progress displays :func:`progress_printer` started."""
     del enabled  # kept for callers that pass whether progress was asked for

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from mlsec_policy.cli.common import progress_printer
+from mlsec_policy.cli.common import notice_printer, progress_printer
 from mlsec_policy.cli.scan_cmd import run_scan
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
 
@@ -43,5 +43,6 @@ def hook_command(
         baseline_file=baseline_file,
         only_paths=files,
         progress=progress_printer(not quiet),
+        notice=notice_printer(not quiet),
     )
     return run_scan(options, {}, quiet=quiet)

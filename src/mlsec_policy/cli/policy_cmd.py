@@ -12,11 +12,15 @@ from mlsec_policy.errors import ExitCode
 from mlsec_policy.models import Severity
 from mlsec_policy.policy import BUILTIN, Policy, load_policy
 from mlsec_policy.policytest import (
+    RATIO,
+    RULE_TIMEOUT,
     CaseOutcome,
     Conversion,
+    budget_lines,
     check_gaps,
     coverage_gaps,
     legacy_cases,
+    measure_budget,
     pack_controls,
     run_pack,
     run_selftest,
@@ -55,6 +59,22 @@ def policy_group() -> None:
     help="Rewrite cases whose findings are listed by place only with the check behind each "
     "finding, when the scan agrees with them exactly; report the cases it refuses.",
 )
+@click.option(
+    "--budget/--no-budget",
+    default=True,
+    show_default=True,
+    help="Time every rule that reads Python on a generated 10,000-line file; fail a rule "
+    f"that spends more than {RATIO:g} times the file's parse.",
+)
+@click.option("--profile", is_flag=True, help="Print the time of every rule on that file.")
+@click.option(
+    "--rule-timeout",
+    type=click.IntRange(min=1),
+    default=RULE_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a rule of the timing run after this long (it is then over budget).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
 def test_command(
     pack: str | None,
@@ -62,13 +82,18 @@ def test_command(
     require_fixtures: bool,
     semgrep_test: bool,
     write_oracles_: bool,
+    budget: bool,
+    profile: bool,
+    rule_timeout: int,
     verbose: bool,
 ) -> int:
     """Scan each control's fixture cases and compare status and findings exactly.
 
     Then run `semgrep test` once over the annotated fixture files of every semgrep check, and
-    report each annotation semgrep disagrees with at its file and line. Exit 0 when everything
-    behaves as expected.yaml and the annotations say, 1 otherwise, 2 for an invalid pack.
+    report each annotation semgrep disagrees with at its file and line. Then time every rule
+    that reads Python on a generated 10,000-line file (--profile prints each time) and fail
+    the rules over budget. Exit 0 when everything behaves as expected.yaml and the annotations
+    say and no rule is over budget, 1 otherwise, 2 for an invalid pack.
 
     With --write-oracles, only convert cases of the first oracle form (findings as bare
     'path:line' places) to name the check of each finding, and exit 1 if any was refused.
@@ -122,7 +147,17 @@ def test_command(
             f"semgrep test: {result.files} annotated file(s) for {result.checks} semgrep "
             f"check(s): {'ok' if annotations_ok else 'FAILED'}"
         )
-    return int(ExitCode.FAILED if failed or gaps or silent or not annotations_ok else ExitCode.OK)
+    budget_ok = True
+    if budget or profile:
+        selected = pack_controls(policy, root, controls)
+        severities = {control.id: control.meta.severity for control in selected}
+        checks = [check for control in selected for check in control.checks]
+        timing = measure_budget(checks, severities, settings, rule_timeout=rule_timeout)
+        for line in budget_lines(timing, profile=profile):
+            click.echo(line)
+        budget_ok = timing.ok or not budget
+    failures = failed or gaps or silent or not annotations_ok or not budget_ok
+    return int(ExitCode.FAILED if failures else ExitCode.OK)
 
 
 def _write_oracles(policy: Policy, root: Path, controls: tuple[str, ...]) -> int:

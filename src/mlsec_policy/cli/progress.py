@@ -58,6 +58,15 @@ class ProgressDisplay:
         if self._due():
             self._draw()
 
+    def note(self, message: str) -> None:
+        """Print ``message`` on a line of its own that stays; the progress line comes back."""
+        with self._lock:
+            if self._drawn:
+                self._stream.write("\r\033[2K")
+                self._drawn = False
+            self._stream.write(message + "\n")
+            self._stream.flush()
+
     def close(self) -> None:
         """Stop redrawing and erase the line, if one was drawn."""
         self._stop.set()

@@ -10,6 +10,7 @@ import click
 
 from mlsec_policy.cli.common import (
     clear_progress,
+    notice_printer,
     progress_printer,
     use_color,
 )
@@ -69,6 +70,7 @@ def scan_command(
         baseline_file=baseline_file,
         diff_base=diff_base,
         progress=progress_printer(not quiet),
+        notice=notice_printer(not quiet),
     )
     markdown_max_chars = values.pop("markdown_max_chars")
     return run_scan(

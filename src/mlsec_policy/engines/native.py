@@ -1,6 +1,8 @@
 """The native engine: dispatches native checks to analyzers and collects what they observe.
 
-Each (analyzer, parameters, file) combination runs once, however many checks share it. An
+Each (analyzer, parameters, file) combination runs once, however many checks share it. File
+analyzers run file by file: every analyzer of one file shares a memo, so a manifest read by
+fifteen Kubernetes checks is parsed once, and the memo is dropped before the next file. An
 analyzer that raises becomes a ScanError on the controls of the checks that needed it — a
 crashed analyzer never reads as a pass.
 """
@@ -16,8 +18,10 @@ from typing import Any
 from mlsec_policy.analyzers.base import (
     AnalyzerError,
     AnalyzerSpec,
+    FileAnalyzer,
     FileContext,
     FileSkipped,
+    Memo,
     Observation,
     RepoContext,
 )
@@ -51,10 +55,10 @@ class NativeEngine:
     ) -> EngineOutput:
         """Run every native check and return hits and errors."""
         cache: dict[_Key, tuple[list[Observation], Exception | None]] = {}
-        hits: list[Hit] = []
-        errors: list[ScanError] = []
-        skipped: dict[SkippedFile, None] = {}
         root = Path(inventory.root)
+        # what each check reads, in the order hits and errors are reported: check by check
+        plan: list[tuple[NativeCheck, AnalyzerSpec[Any], _Key, Artifact | None]] = []
+        per_file: dict[str, dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]]] = {}
         for check in checks:
             spec = self.analyzers[check.analyzer]
             params_key = json.dumps(check.raw_params, sort_keys=True)
@@ -70,24 +74,38 @@ class NativeEngine:
                         root, selected, inventory.artifacts, self.known_controls, self.hash_cache
                     )
                     cache[key] = _call(partial(repo_fn, context, check.params))
-                hits.extend(_hits(check, cache[key][0]))
-                errors.extend(_errors(check, spec, None, cache[key][1]))
+                plan.append((check, spec, key, None))
                 continue
             for artifact in selected:
                 if artifact.kind not in spec.kinds or file_fn is None:
                     continue
                 key = (spec.name, params_key, artifact.path)
-                if key not in cache:
-                    context_file = FileContext(
-                        root, artifact, self.known_controls, self.hash_cache, inventory.artifacts
-                    )
-                    cache[key] = _call(partial(file_fn, context_file, check.params))
-                hits.extend(_hits(check, cache[key][0]))
-                failure = cache[key][1]
-                if isinstance(failure, FileSkipped):
-                    skipped[SkippedFile(artifact.path, failure.reason, artifact.kind)] = None
-                    continue
-                errors.extend(_errors(check, spec, artifact, failure))
+                work = per_file.setdefault(artifact.path, {})
+                work.setdefault(key, (file_fn, check, artifact))
+                plan.append((check, spec, key, artifact))
+        for work in per_file.values():
+            # one memo per file: its analyzers share what they read from it
+            memo: Memo = {}
+            for key, (analyzer, owner, subject) in work.items():
+                context_file = FileContext(
+                    root,
+                    subject,
+                    self.known_controls,
+                    self.hash_cache,
+                    inventory.artifacts,
+                    memo,
+                )
+                cache[key] = _call(partial(analyzer, context_file, owner.params))
+        hits: list[Hit] = []
+        errors: list[ScanError] = []
+        skipped: dict[SkippedFile, None] = {}
+        for check, spec, key, reading in plan:
+            hits.extend(_hits(check, cache[key][0]))
+            failure = cache[key][1]
+            if reading is not None and isinstance(failure, FileSkipped):
+                skipped[SkippedFile(reading.path, failure.reason, reading.kind)] = None
+                continue
+            errors.extend(_errors(check, spec, reading, failure))
         return EngineOutput(tuple(hits), tuple(errors), skipped=tuple(skipped))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import FileContext
-from mlsec_policy.analyzers.read.yamldoc import YamlDoc, mapping, sequence, yaml_docs
+from mlsec_policy.analyzers.read.yamldoc import YamlDoc, file_docs, mapping, sequence
 from mlsec_policy.models import JsonValue
 
 GITHUB_FORMATS = frozenset({"github-actions", "github-action"})
@@ -101,7 +101,7 @@ def github_workflow(context: FileContext) -> Workflow | None:
     """Return the workflow of a GitHub Actions file, or None for other CI formats."""
     if context.artifact.format not in GITHUB_FORMATS:
         return None
-    docs = yaml_docs(context.read_text(), helm=False)
+    docs = file_docs(context, helm=False)
     if not docs or not isinstance(docs[0].data, Mapping):
         return None
     data = mapping(docs[0].data)
@@ -120,7 +120,7 @@ def gitlab_pipeline(context: FileContext) -> YamlDoc | None:
     """Return the document of a GitLab CI file, or None for other CI formats."""
     if context.artifact.format != "gitlab-ci":
         return None
-    docs = yaml_docs(context.read_text(), helm=False)
+    docs = file_docs(context, helm=False)
     return docs[0] if docs and isinstance(docs[0].data, Mapping) else None
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import FileContext
-from mlsec_policy.analyzers.read.yamldoc import YamlDoc, mapping, yaml_docs
+from mlsec_policy.analyzers.read.yamldoc import YamlDoc, file_docs, mapping
 from mlsec_policy.models import JsonValue
 
 
@@ -42,7 +42,7 @@ class Service:
 
 def services(context: FileContext) -> Iterator[Service]:
     """Yield the services of a compose file (AnalyzerError when it is not valid YAML)."""
-    for doc in yaml_docs(context.read_text(), helm=False):
+    for doc in file_docs(context, helm=False):
         for name, data in mapping(mapping(doc.data).get("services")).items():
             if isinstance(data, Mapping):
                 yield Service(doc, name, data)

@@ -25,6 +25,7 @@ from mlsec_policy.analyzers.read.yamldoc import (
     Mapping_,
     YamlDoc,
     display_name,
+    file_docs,
     mapping,
     sequence,
     yaml_docs,
@@ -101,8 +102,13 @@ def load_objects(context: FileContext) -> list[K8sObject]:
     Raises :class:`AnalyzerError` when the file (or its Helm view) is not valid YAML: an
     unreadable manifest is never a pass.
     """
-    text = context.read_text()
-    return objects_from_text(text, helm=context.artifact.format in TEMPLATE_FORMATS)
+    helm = context.artifact.format in TEMPLATE_FORMATS
+
+    def read() -> list[K8sObject]:
+        docs = file_docs(context, helm=helm)
+        return [obj for doc in docs if (obj := _object(doc)) is not None]
+
+    return context.remember("k8s-objects", read)
 
 
 def objects_from_text(text: str, *, helm: bool) -> list[K8sObject]:

@@ -140,6 +140,14 @@ def _documents(text: str, *, helm: bool) -> list[YamlDoc]:
     return result
 
 
+def file_docs(context: FileContext, *, helm: bool) -> list[YamlDoc]:
+    """Return the YAML documents of the context's file, read once per file and scan.
+
+    The documents are shared by every analyzer of the file: read them, never change them.
+    """
+    return context.remember(("yaml-docs", helm), lambda: yaml_docs(context.read_text(), helm=helm))
+
+
 def is_templated_value(value: JsonValue) -> bool:
     """Return True when a scalar value comes from a Helm expression."""
     return isinstance(value, str) and PLACEHOLDER in value
@@ -176,7 +184,7 @@ def unconditional(analyzer: FileAnalyzer[P]) -> FileAnalyzer[P]:
         if context.artifact.format not in TEMPLATE_FORMATS and not looks_templated(text):
             yield from observations
             return
-        skipped = conditional_lines(text)
+        skipped = context.remember("helm-conditional-lines", lambda: conditional_lines(text))
         yield from (o for o in observations if o.location.start_line not in skipped)
 
     return run

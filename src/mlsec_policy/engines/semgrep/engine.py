@@ -67,7 +67,11 @@ class SemgrepEngine:
             version = version or result.output.get("version")
             raise_rule_errors(result.output, by_id)
             found.extend(hits(result.output, by_scanned, by_id, workspace.root))
-            errors.extend(scan_errors(result.output, by_scanned, checks, workspace.root))
+            errors.extend(
+                scan_errors(
+                    result.output, by_scanned, checks, workspace.root, self.settings.timeout
+                )
+            )
         return EngineOutput(tuple(found), tuple(errors), version, skipped)
 
 

@@ -26,8 +26,12 @@ def scan_errors(
     by_scanned: Mapping[str, Target],
     checks: Sequence[SemgrepCheck],
     root: Path,
+    timeout: int,
 ) -> Iterable[ScanError]:
-    """Turn the errors of semgrep's output into ScanErrors on the controls they concern."""
+    """Turn the errors of semgrep's output into ScanErrors on the controls they concern.
+
+    ``timeout`` is the limit semgrep ran with (seconds per rule and file), for the messages.
+    """
     for error in output.get("errors", []):
         kind_of_error = error.get("type")
         label = kind_of_error[0] if isinstance(kind_of_error, list) else str(kind_of_error)
@@ -58,15 +62,18 @@ def scan_errors(
         if not affected:
             continue
         line = _error_line(error, target)
+        kind = "partial-parse" if partial else _error_kind(label)
+        if kind in LIMIT_KINDS and rule_id:
+            message = _limit_message(kind, str(rule_id), affected, artifact.path, timeout)
         yield ScanError(
             "semgrep",
-            "partial-parse" if partial else _error_kind(label),
+            kind,
             _rewrite_paths(message, target),
             path=artifact.path,
             line=line,
             control_ids=_control_ids(affected),
             level=ErrorLevel.WARNING if partial else ErrorLevel.ERROR,
-            hint=_hint(label, target, root),
+            hint=_hint(label, target, root, affected),
         )
 
 
@@ -103,6 +110,22 @@ def _parses(check: SemgrepCheck, target: Target) -> bool:
     return language is None or language in wanted
 
 
+LIMIT_KINDS = frozenset({"timeout", "out-of-memory"})
+"""Error kinds where one rule gave up on one file and semgrep went on with the rest."""
+
+
+def _limit_message(
+    kind: str, rule_id: str, affected: Sequence[SemgrepCheck], path: str, timeout: int
+) -> str:
+    rule = rule_id.rsplit(".", 1)[-1]
+    controls = ", ".join(_control_ids(affected)) or "no control"
+    what = f"took longer than {timeout} s" if kind == "timeout" else "ran out of memory"
+    return (
+        f"semgrep rule {rule} ({controls}) {what} on {path} and was stopped; "
+        "the other rules ran on this file"
+    )
+
+
 def _control_ids(checks: Iterable[SemgrepCheck]) -> tuple[str, ...]:
     return tuple(sorted({check.control_id for check in checks}))
 
@@ -132,11 +155,24 @@ def _rewrite_paths(message: str, target: Target) -> str:
     return message.replace(target.scanned, target.artifact.path)
 
 
-def _hint(label: str, target: Target, root: Path) -> str:
+def _hint(label: str, target: Target, root: Path, affected: Sequence[SemgrepCheck]) -> str:
     artifact = target.artifact
     kind = _error_kind(label)
+    controls = " ".join(f"--disable {control}" for control in _control_ids(affected))
     if kind == "timeout":
-        return f"analysis took too long; split the file or leave it out: --exclude {artifact.path}"
+        return (
+            "raise the limit with --timeout SECONDS (it applies to every rule on every file); "
+            "a check cannot leave out one file only: --exclude drops the file from every "
+            f"check, {controls or '--disable'} drops the control everywhere. A rule that is "
+            "slow on an ordinary file is a defect: please report it"
+        )
+    if kind == "out-of-memory":
+        return (
+            "semgrep gives each rule a fixed amount of memory per file; a check cannot leave "
+            "out one file only: --exclude drops the file from every check, "
+            f"{controls or '--disable'} drops the control everywhere. Please report the rule "
+            "and the file"
+        )
     if kind == "partial-parse" or label == "PartialParsing":
         return "part of the file could not be parsed and was not checked; fix its syntax"
     if kind == "parse-error":

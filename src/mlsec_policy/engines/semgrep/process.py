@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -34,6 +35,9 @@ class RunResult:
     output: dict[str, Any] | None
     """Parsed JSON, or None when stdout was not semgrep's JSON."""
     stderr: str
+    cpu_seconds: float = 0.0
+    """CPU time (user + system) of the process and what it waited for; exact only when no
+    other child process of ours ended meanwhile (the time budget runs one at a time)."""
 
 
 def find_binary(settings: SemgrepSettings) -> Path:
@@ -64,17 +68,18 @@ def run_rules(
     cwd: Path,
     scratch: Path,
     settings: SemgrepSettings,
+    extra: Sequence[str] = (),
 ) -> RunResult:
     """Run the rules over ``targets`` (relative to ``cwd`` or absolute) in the settings' mode.
 
     ``auto`` starts osemgrep and, when it fails without a usable result, runs the classic
-    CLI once more on the same targets.
+    CLI once more on the same targets. ``extra`` options go before the targets (``--time``).
     """
     mode = settings.mode
-    command = _scan_command(binary, rules_file, targets, settings, mode != "pysemgrep")
+    command = _scan_command(binary, rules_file, targets, settings, mode != "pysemgrep", extra)
     result = _execute(command, cwd, scratch, settings, list)
     if result.output is None and mode == "auto" and result.returncode > 0:
-        command = _scan_command(binary, rules_file, targets, settings, False)
+        command = _scan_command(binary, rules_file, targets, settings, False, extra)
         result = _execute(command, cwd, scratch, settings, list)
     return result
 
@@ -85,6 +90,7 @@ def _scan_command(
     targets: Sequence[str],
     settings: SemgrepSettings,
     experimental: bool,
+    extra: Sequence[str] = (),
 ) -> list[str]:
     return [
         str(binary),
@@ -100,12 +106,17 @@ def _scan_command(
         "0",
         "--timeout",
         str(settings.timeout),
+        # semgrep skips a file's remaining rules after three time-outs on it and reports
+        # nothing for them; 0 lifts that limit, so every rule either runs or reports
+        "--timeout-threshold",
+        "0",
         "--max-memory",
         str(settings.max_memory_mb),
         "--jobs",
         str(settings.jobs),
         "--config",
         str(rules_file),
+        *extra,
         *(t if not t.startswith("-") else "./" + t for t in targets),
     ]
 
@@ -126,6 +137,7 @@ def _execute(
     command: list[str], cwd: Path, scratch: Path, settings: SemgrepSettings, results: type
 ) -> RunResult:
     """Run one semgrep process; its JSON counts when ``results`` has the expected type."""
+    before = _children_cpu()
     try:
         process = subprocess.run(
             command,
@@ -144,7 +156,13 @@ def _execute(
             f"semgrep did not finish within {settings.process_timeout} s and was stopped",
         )
     stderr = process.stderr.decode("utf-8", errors="replace")
-    return RunResult(process.returncode, _parse(process.stdout, results), stderr)
+    spent = _children_cpu() - before
+    return RunResult(process.returncode, _parse(process.stdout, results), stderr, spent)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _parse(stdout: bytes, results: type) -> dict[str, Any] | None:
