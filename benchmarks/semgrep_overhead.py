@@ -42,7 +42,11 @@ VIEW_KINDS = {"notebook"}
 
 
 def fetch(package: str) -> Path:
-    """Download and unpack the newest wheel of ``package`` (cached under .corpus/)."""
+    """Download and unpack a wheel of ``package`` (cached under .corpus/).
+
+    ``package`` is a name (the newest release) or ``name==version`` (that release: the
+    figures in benchmarks/README.md name the version they were measured on).
+    """
     target = CORPUS / package
     if target.is_dir() and any(target.iterdir()):
         return target
@@ -62,7 +66,9 @@ def fetch(package: str) -> Path:
         ],
         check=True,
     )
-    wheel = max(wheels.glob(f"{package.replace('-', '_')}-*.whl"), key=lambda p: p.stat().st_mtime)
+    name, _, pinned = package.partition("==")
+    stem = f"{name.replace('-', '_')}-{pinned or '*'}"
+    wheel = max(wheels.glob(f"{stem}-*.whl"), key=lambda p: p.stat().st_mtime)
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
     return target
