@@ -46,3 +46,9 @@ def by_filter(column_filter):
 def by_parts(owner):
     parts = ["SELECT id FROM labels", "WHERE owner =", "'" + owner + "'"]
     connection.execute(" ".join(parts))
+
+
+def by_label(label):
+    sql = "SELECT id FROM labels WHERE label = '%s'"
+    sql %= label
+    connection.execute(sql)

@@ -46,3 +46,9 @@ def by_filter(column_filter):
 def listing():
     parts = ["SELECT", ", ".join(COLUMNS), "FROM labels"]
     connection.execute(" ".join(parts))
+
+
+def reviewed():
+    sql = "SELECT id FROM labels WHERE label = '%s'"
+    sql %= "reviewed"
+    connection.execute(sql)
