@@ -240,6 +240,16 @@ def texts_and_holes(source: str) -> list[str]:
             "def f(a):\n    part = f\"and '{a}'\" if a else ''\n    sink('where ' + part)",
             ["where ", "and '", "<a>", "'"],
         ),
+        # the old value of a name rebound from itself takes its place
+        ("def f(a):\n    s = 'x'\n    s = s + ' = ' + a\n    sink(s)", ["x", " = ", "<a>"]),
+        ("def f(a):\n    s = 'x = %s'\n    s = s % a\n    sink(s)", ["x = ", "<a>"]),
+        ("def f(a):\n    s = 'x = %s'\n    s %= a\n    sink(s)", ["x = ", "<a>"]),
+        ("def f(a):\n    s = 'x'\n    s += ' = %s'\n    sink(s % a)", ["x = ", "<a>"]),
+        # a name rebound from itself when its parts are not known is one hole
+        ("def f(a, s):\n    s = s + a\n    sink(s)", ["<s>"]),
+        ("def f(a):\n    sink(' '.join(['x =', a]))", ["x =", " ", "<a>"]),
+        ("def f(a):\n    p = ('x =', a)\n    sink(''.join(p))", ["x =", "<a>"]),
+        ("def f(a):\n    sink(''.join(a))", ["<a>"]),
     ],
 )
 def test_a_built_string_comes_apart_into_text_and_holes(source: str, expected: list[str]) -> None:

@@ -25,6 +25,7 @@ from mlsec_policy.analyzers.read.pyorigin import (
     shown,
     unknown,
 )
+from mlsec_policy.analyzers.read.pystrings import augmented, rebound
 
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
@@ -188,7 +189,11 @@ class _Walker:
         elif isinstance(node, ast.Assign):
             origin = values.of(node.value)
             for target in node.targets:
+                old = values.name(target.id, target).built if isinstance(target, ast.Name) else ()
                 self._bind(target, node.value, origin, env)
+                if isinstance(target, ast.Name):  # ``s = s + part``: s is its old parts, then part
+                    built = rebound(target.id, node.value, old)
+                    env[target.id] = replace(env[target.id], built=built)
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             self._bind(node.target, node.value, values.of(node.value), env)
         elif isinstance(node, ast.AugAssign):
@@ -196,7 +201,7 @@ class _Walker:
             before = values.name(target.id, target).built if isinstance(target, ast.Name) else ()
             self._join_into(target, values.of(node.value), env)
             if isinstance(target, ast.Name):  # ``s += part``: s is its old parts, then part
-                grown = (*before, node.value) if isinstance(node.op, ast.Add) and before else ()
+                grown = augmented(before, node.op, node.value)
                 env[target.id] = replace(env[target.id], built=grown)
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._mutation(node.value, env)

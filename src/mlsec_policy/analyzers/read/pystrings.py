@@ -1,7 +1,8 @@
 """The fixed text and the holes of a string assembled in code.
 
 ``f"SELECT * FROM {table} WHERE id = '{key}'"``, ``"... %s" % key``, ``"...{}".format(key)``,
-``a + b`` and a name built by ``s = ...; s += ...`` all come apart into the same sequence of
+``a + b``, ``sep.join([a, b])`` and a name built by ``s = ...; s += ...`` (or ``s = s + ...``,
+``s = s % ...``) all come apart into the same sequence of
 pieces: text the program wrote, and holes filled at run time, each graded by
 :class:`~.pyorigin.Values` (where its value comes from). A check can then ask what surrounds a
 hole — for SQL, whether it stands where a table name goes or where a value goes.
@@ -10,6 +11,7 @@ hole — for SQL, whether it stands where a table name goes or where a value goe
 from __future__ import annotations
 
 import ast
+import copy
 import re
 import string
 from collections.abc import Iterator, Sequence
@@ -41,6 +43,51 @@ def fixed_text(parts: Sequence[Piece]) -> str:
     return "".join(p.text for p in parts if p.origin is None)
 
 
+def rebound(name: str, value: ast.expr, before: tuple[ast.expr, ...]) -> tuple[ast.expr, ...]:
+    """Return what ``name = value`` builds ``name`` from, given the parts it was built from.
+
+    ``query = query + part`` reads the old ``query``: its old parts take its place, so the new
+    value does not refer to itself. Empty (not known) when the old parts are not known.
+    """
+    if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(value)):
+        return (value,)
+    if not before:
+        return ()
+    return (_Inline(name, _chained(before)).visit(copy.deepcopy(value)),)
+
+
+def augmented(
+    before: tuple[ast.expr, ...], op: ast.operator, value: ast.expr
+) -> tuple[ast.expr, ...]:
+    """Return what ``s += value`` (or ``s %= value``) builds ``s`` from; empty when unknown."""
+    if not before:
+        return ()
+    if isinstance(op, ast.Add):
+        return (*before, value)
+    if isinstance(op, ast.Mod):
+        return (ast.BinOp(left=_chained(before), op=ast.Mod(), right=value),)
+    return ()
+
+
+def _chained(parts: tuple[ast.expr, ...]) -> ast.expr:
+    """Return ``a + b + ...`` of ``parts`` (the one part itself when there is one)."""
+    chained = parts[0]
+    for part in parts[1:]:
+        chained = ast.BinOp(left=chained, op=ast.Add(), right=part)
+    return chained
+
+
+class _Inline(ast.NodeTransformer):
+    """Put an expression where a name is read."""
+
+    def __init__(self, name: str, replacement: ast.expr) -> None:
+        self.name = name
+        self.replacement = replacement
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.replacement if node.id == self.name else node
+
+
 def _pieces(node: ast.expr, values: Values, depth: int) -> Iterator[Piece]:
     if isinstance(node, ast.Constant):
         yield Piece(node.value if isinstance(node.value, str) else str(node.value))
@@ -58,6 +105,9 @@ def _pieces(node: ast.expr, values: Values, depth: int) -> Iterator[Piece]:
     elif _is_format(node):
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
         yield from _format(node, node.func.value, values, depth)
+    elif _joined(node, values) is not None:
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        yield from _join(node.func.value, _joined(node, values) or [], values, depth)
     elif isinstance(node, ast.IfExp):  # one of two texts: judge the worse one
         worse = values.of(node.orelse).kind > values.of(node.body).kind
         yield from _pieces(node.orelse if worse else node.body, values, depth)
@@ -71,7 +121,11 @@ def _hole(node: ast.expr, values: Values, depth: int) -> Iterator[Piece]:
     if isinstance(node, ast.Name) and origin.built and depth < MAX_DEPTH:
         for part in origin.built:
             yield from _pieces(part, values, depth + 1)
-    elif isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.IfExp)) or _is_format(node):
+    elif (
+        isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.IfExp))
+        or _is_format(node)
+        or _joined(node, values) is not None
+    ):
         yield from _pieces(node, values, depth)
     else:
         yield Piece(origin=origin, node=node)
@@ -85,20 +139,48 @@ def _is_format(node: ast.expr) -> bool:
     )
 
 
-def _template(node: ast.expr, values: Values) -> str | None:
-    """Return the literal text of a format template (a literal, or a name bound to one)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Name):
-        built = values.of(node).built
-        if len(built) == 1 and isinstance(built[0], ast.Constant):
-            value = built[0].value
-            return value if isinstance(value, str) else None
-    return None
+def _joined(node: ast.expr, values: Values) -> list[ast.expr] | None:
+    """Return the items of ``"sep".join(items)`` when they are written out (here or in a name)."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        return None
+    items = node.args[0]
+    if isinstance(items, ast.Name):
+        built = values.of(items).built
+        items = built[0] if len(built) == 1 else items
+    return list(items.elts) if isinstance(items, (ast.List, ast.Tuple)) else None
+
+
+def _join(
+    separator: ast.expr, items: list[ast.expr], values: Values, depth: int
+) -> Iterator[Piece]:
+    for index, item in enumerate(items):
+        if index:
+            yield from _pieces(separator, values, depth)
+        yield from _hole(item, values, depth)
+
+
+def _template(node: ast.expr, values: Values, depth: int) -> str | None:
+    """Return the literal text of a format template, or None when it has a hole.
+
+    The template may be written here or built in a name (``sql = "SELECT ..."``, then
+    ``sql += " WHERE id = %s"``).
+    """
+    if depth >= MAX_DEPTH:
+        return None
+    parts = list(_pieces(node, values, depth + 1))
+    return None if any(p.origin is not None for p in parts) else fixed_text(parts)
 
 
 def _percent(node: ast.BinOp, values: Values, depth: int) -> Iterator[Piece]:
-    template = _template(node.left, values)
+    template = _template(node.left, values, depth)
     if template is None:
         yield Piece(origin=values.of(node), node=node)
         return
@@ -125,7 +207,7 @@ def _percent(node: ast.BinOp, values: Values, depth: int) -> Iterator[Piece]:
 
 
 def _format(call: ast.Call, receiver: ast.expr, values: Values, depth: int) -> Iterator[Piece]:
-    template = _template(receiver, values)
+    template = _template(receiver, values, depth)
     if template is None:
         yield Piece(origin=values.of(call), node=call)
         return

@@ -1,6 +1,6 @@
 #!/bin/sh
 set -eu
-# ruleid: tls-verify-disabled-shell
+# certificate checks switched off
 curl -fsSk https://datasets.example.com/reviews.tgz -o data/raw.tgz
-# ruleid: tls-verify-disabled-shell
+# certificate checks switched off
 wget --no-check-certificate https://models.example.com/w.safetensors

@@ -1,6 +1,6 @@
 #!/bin/sh
 set -eu
-# ok: tls-verify-disabled-shell
+# certificate checks kept
 curl -fsS --cacert /etc/ssl/certs/corporate-ca.pem https://datasets.example.com/reviews.tgz -o data/raw.tgz
-# ok: tls-verify-disabled-shell
+# certificate checks kept
 wget https://models.example.com/w.safetensors
