@@ -59,6 +59,7 @@ def test_ray_dashboard_is_graded_by_who_can_reach_it(bundled: Policy) -> None:
         "raycluster.yaml:8": "high",
         "start-head.sh:2": "critical",
         "tune.py:4": "critical",
+        "serve_dual_stack.py:6": "critical",
     }
     [cluster] = [f for f in in_cluster.findings if f.location.path == "raycluster.yaml"]
     assert "every pod in the cluster" in cluster.message and "authOptions" in cluster.message

@@ -23,14 +23,24 @@ def _filler(label: bytes, size: int) -> bytes:
 
 
 def pkcs12_and_jks(target: Path) -> None:
-    """Write a DER-framed ``.p12`` bundle and a ``.jks`` store (magic 0xFEEDFEED) of real sizes."""
+    """Write DER-framed PKCS#12 bundles and Java keystores (magic 0xFEEDFEED) of real sizes.
+
+    Each store name a project uses gets one file: ``.p12`` and Windows' ``.pfx`` for PKCS#12,
+    ``.keystore`` (the Android default) and ``.jks`` (Flutter's upload key) for Java stores.
+    """
     body = _filler(b"pkcs12", 1400)
     der = b"\x30\x82" + len(body).to_bytes(2, "big") + body
-    (target / "deploy").mkdir(parents=True, exist_ok=True)
-    (target / "deploy" / "signing.p12").write_bytes(der)
-    (target / "android").mkdir(parents=True, exist_ok=True)
     jks = b"\xfe\xed\xfe\xed\x00\x00\x00\x02" + _filler(b"jks", 900)
-    (target / "android" / "release.keystore").write_bytes(jks)
+    stores = {
+        "deploy/signing.p12": der,
+        "deploy/client-auth.pfx": der,
+        "android/release.keystore": jks,
+        "android/app/upload-keystore.jks": jks,
+    }
+    for name, data in stores.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 GENERATORS: dict[str, Callable[[Path], None]] = {

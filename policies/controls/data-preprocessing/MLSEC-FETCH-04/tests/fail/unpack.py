@@ -58,3 +58,34 @@ def unpack_handed_in(bundle, target):
     print(bundle.getnames())
     # ruleid: tar-extract-without-filter
     bundle.extractall(target)
+
+
+def unpack_logged(archive, target):
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            print("extracting", member.name)
+        # ruleid: tar-extract-all-members
+        tar.extractall(target, members=tar.getmembers())
+
+
+def unpack_defaults_spelled_out(archive, target):
+    with tarfile.open(archive) as tar:
+        # ruleid: tar-extract-without-filter
+        tar.extractall(path=target, members=None, numeric_owner=False)
+
+
+def unpack_positional_defaults(archive, target):
+    with tarfile.open(archive) as tar:
+        # ruleid: tar-extract-without-filter
+        tar.extractall(target, None, numeric_owner=True)
+
+
+def unpack_names_checked(archive, target):
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            if member.isdir():
+                continue
+            if os.path.isabs(member.name) or ".." in member.name:
+                raise ValueError(f"unsafe path {member.name}")
+        # ruleid: tar-extract-own-member-check
+        tar.extractall(target)

@@ -26,3 +26,14 @@ def bound_loader(name):
     # ruleid: trust-remote-code-python
     load = functools.partial(AutoModelForCausalLM.from_pretrained, trust_remote_code=True)
     return load(name)
+
+
+def load_with_overrides(name, overrides):
+    # the membership test only limits which defaults a caller may override; the dict is the
+    # loader's options all the same
+    # ruleid: trust-remote-code-python
+    kwargs = dict(device_map="auto", trust_remote_code=True)
+    for key, value in overrides.items():
+        if key in kwargs:
+            kwargs[key] = value
+    return AutoModelForCausalLM.from_pretrained(name, **kwargs)

@@ -41,3 +41,19 @@ def mcp_tools(server):
     # ok: trust-remote-code-python
     with ToolCollection.from_mcp(server, trust_remote_code=True) as tools:
         return list(tools.tools)
+
+
+def split_loader_options(options):
+    # option names the remote-code loader understands; the rest go to the tokenizer
+    # ok: trust-remote-code-python
+    loader_keys = dict(trust_remote_code=True, device_map=None, torch_dtype=None)
+    return {k: v for k, v in options.items() if k in loader_keys}
+
+
+# revision first, then the flag: the same reviewed pin
+# ok: trust-remote-code-python
+pinned = AutoModelForCausalLM.from_pretrained(
+    "example-org/chat-7b",
+    revision="9f1c1d2e3a4b5c6d7e8f90a1b2c3d4e5f6a7b8c9",
+    trust_remote_code=True,
+)

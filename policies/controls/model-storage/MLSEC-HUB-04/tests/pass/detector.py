@@ -10,3 +10,11 @@ def load(repo):
     # the repository is configuration here; its value is unknown
     # ok: torch-hub-load-unpinned
     return torch.hub.load(repo, "resnet18")
+
+
+# ok: torch-hub-load-unpinned, torch-hub-trust-repo
+dino = torch.hub.load(
+    repo_or_dir="facebookresearch/dinov2:e1277af2ba9496fbadf7aec6eba56e8d882d1e35",
+    model="dinov2_vits14",
+    trust_repo=True,
+)

@@ -32,3 +32,34 @@ def load_built(path, device):
     options = {"map_location": device, "weights_only": True}
     # ok: torch-load-options-from-caller
     return torch.load(path, **options)
+
+
+def load_restricted(path, **kwargs):
+    # ok: torch-load-options-from-caller
+    return torch.load(path, weights_only=True, **kwargs)
+
+
+def load_dict_built(path, device):
+    options = dict(map_location=device, weights_only=True)
+    # ok: torch-load-options-from-caller
+    return torch.load(path, **options)
+
+
+def load_forced(path, **load_kwargs):
+    load_kwargs["weights_only"] = True
+    # ok: torch-load-options-from-caller
+    return torch.load(path, **load_kwargs)
+
+
+def load_updated(path, user_options):
+    options = {"map_location": "cpu"}
+    options.update(user_options, weights_only=True)
+    # ok: torch-load-options-from-caller
+    return torch.load(path, **options)
+
+
+def pretrained_with(url, **kwargs):
+    kwargs.setdefault("weights_only", True)
+    # the caller's options go through, with weights_only set here
+    # ok: torch-hub-state-dict-unrestricted
+    return torch.hub.load_state_dict_from_url(url, progress=False, **kwargs)
