@@ -15,3 +15,7 @@ docker run -d --name builder -v /var/run/docker.sock:/var/run/docker.sock docker
 
 EXTRA_DOCKER_ARGS="--privileged --ipc=host"
 docker run $EXTRA_DOCKER_ARGS "$IMAGE" python eval.py
+
+# attach a profiler to the serving process running on the host
+docker run --rm --pid=host \
+  --cap-add SYS_PTRACE "$IMAGE" py-spy dump --pid 1

@@ -7,3 +7,6 @@ docker run --rm --gpus all --cap-drop ALL --cap-add NET_BIND_SERVICE \
   -v "$PWD/data:/data:ro" "$IMAGE" python train.py
 echo "docker run --privileged is not needed" > /dev/null
 docker run --privileged=false "$IMAGE" python eval.py
+
+# a debugger sidecar that shares only the server container's process namespace
+docker run -d --name debugger --pid=container:server --cap-add=SYS_PTRACE "$IMAGE" sleep infinity
