@@ -52,7 +52,7 @@ def command_patterns(context: FileContext, params: CommandPatterns) -> Iterable[
                 line = command.line
                 if command.last > command.line:
                     lines = lines or context.read_text().splitlines()
-                    line = _line_of(lines, command, match.group(0))
+                    line = _line_of(lines, command, match)
                 yield Observation(
                     context.at(line),
                     message=message,
@@ -62,19 +62,27 @@ def command_patterns(context: FileContext, params: CommandPatterns) -> Iterable[
                 break
 
 
-def _line_of(lines: list[str], command: Command, matched: str) -> int:
+def _line_of(lines: list[str], command: Command, match: re.Match[str]) -> int:
     """Return the physical line of a multi-line command where the matched text starts.
 
-    The most specific piece of the match found on one line wins: the whole match, then its
-    first three, two and one words (a package list naming ``curl`` earlier in the same RUN
-    must not take the anchor from the ``curl ... | sh`` it does not belong to).
+    A match that fits on one line is anchored there. Otherwise its first word is found by
+    occurrence: the match starts at the n-th ``pip`` of the command, so it is anchored on the
+    line of the n-th ``pip`` (a RUN with several pip commands, or a package list naming ``curl``
+    before the ``curl ... | sh``, must not move the anchor to an earlier command).
     """
-    words = matched.split()
-    pieces = [" ".join(words)] + [" ".join(words[:n]) for n in (3, 2, 1) if n < len(words)]
+    words = match.group(0).split()
     span = range(command.line, min(command.last, len(lines)) + 1)
-    for piece in pieces:
+    whole = " ".join(words)
+    for number in span:
+        if whole in " ".join(lines[number - 1].split()):
+            return number
+    if words:
+        first = words[0]
+        wanted = command.text[: match.start()].count(first) + 1
+        seen = 0
         for number in span:
-            if piece in " ".join(lines[number - 1].split()):
+            seen += lines[number - 1].count(first)
+            if seen >= wanted:
                 return number
     return command.line
 
