@@ -70,10 +70,6 @@ def _manifest(context: FileContext) -> Manifest | None:
     return read_manifest(context.root, context.artifact.path, context.read_text())
 
 
-def _where(entry_path: str, line: int) -> Location:
-    return Location(entry_path, line)
-
-
 @dataclass(frozen=True, slots=True)
 class Pins:
     """Parameters of ``dependency-pins``: which packages are ML-critical, what counts as pinned."""
@@ -102,7 +98,7 @@ def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]
         return
     for line, problem in manifest.problems:
         yield Observation(
-            _where(context.artifact.path, line),
+            Location(context.artifact.path, line),
             message=f"{problem}; what it installs cannot be checked (fix the line, or keep "
             "included files inside the repository)",
             severity=Severity.LOW,
@@ -117,7 +113,7 @@ def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]
             and torch_below_safe(spec.specifier)
         ):
             yield Observation(
-                _where(entry.path, entry.line),
+                Location(entry.path, entry.line),
                 message=f"torch is held below 2.6 ({spec.specifier}); those releases can run code "
                 "from a checkpoint even with torch.load(weights_only=True) (CVE-2025-32434)",
                 severity=Severity.HIGH,
@@ -138,7 +134,7 @@ def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]
                Pin.RANGE: "is pinned to a range that admits new minor releases",
                Pin.PATCH: "is pinned to a range of patch releases"}[spec.pin]  # fmt: skip
         yield Observation(
-            _where(entry.path, entry.line),
+            Location(entry.path, entry.line),
             message=f"{spec.name} {how} ({spec.text.strip()}); each install can pull a different "
             "release of an ML-critical package — pin it with == (or install from a lock file)",
             severity=Severity.MEDIUM if spec.pin in {Pin.NONE, Pin.OPEN} else Severity.LOW,
@@ -206,13 +202,13 @@ def dependency_sources(context: FileContext, params: NoParams) -> Iterable[Obser
         if option.path != context.artifact.path:
             continue
         yield from _option(
-            option.name, option.value, option.insecure, _where(option.path, option.line)
+            option.name, option.value, option.insecure, Location(option.path, option.line)
         )
     for entry in manifest.entries:
         if entry.path != context.artifact.path:
             continue
         spec = entry.spec
-        where = _where(entry.path, entry.line)
+        where = Location(entry.path, entry.line)
         label = spec.name or spec.text
         if spec.plain_http:
             yield Observation(

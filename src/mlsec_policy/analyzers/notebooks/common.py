@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from mlsec_policy.analyzers.base import AnalyzerError, FileContext
-from mlsec_policy.analyzers.read.notebook import NbCell, NotebookError, read_notebook
+from mlsec_policy.analyzers.base import FileContext
+from mlsec_policy.analyzers.read.notebook import (
+    NbCell,
+    NotebookError,
+    read_notebook,
+    unreadable_notebook,
+)
 
 
 def read_cells(context: FileContext) -> list[NbCell]:
@@ -11,9 +16,4 @@ def read_cells(context: FileContext) -> list[NbCell]:
     try:
         return read_notebook(context.read_text())
     except NotebookError as exc:
-        raise AnalyzerError(
-            f"the notebook cannot be read: {exc.message}",
-            kind="parse-error",
-            line=exc.line,
-            hint="open and save it in Jupyter to repair it, or exclude it",
-        ) from None
+        raise unreadable_notebook(exc.message, exc.line) from None

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext, Observation
+from mlsec_policy.analyzers.read.notebook import unreadable_notebook
 from mlsec_policy.analyzers.read.pyflow import calls, parse_module
 from mlsec_policy.analyzers.read.pyorigin import Kind, Values
 from mlsec_policy.models import ArtifactKind, Location
@@ -81,12 +82,7 @@ def read_source(context: FileContext) -> PythonSource:
     try:
         view = notebook_view(text, PurePosixPath(path).stem)
     except ViewError as exc:
-        raise AnalyzerError(
-            f"the notebook cannot be read: {exc.message}",
-            kind="parse-error",
-            line=exc.line,
-            hint="open and save it in Jupyter to repair it, or exclude it",
-        ) from None
+        raise unreadable_notebook(exc.message, exc.line) from None
     cells = [origin.cell.index if origin.cell else 0 for origin in view.origins or ()]
     try:
         tree = parse_module(view.text, cells)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from json import JSONDecodeError
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
+from mlsec_policy.analyzers.base import AnalyzerError
 from mlsec_policy.models import NotebookCell
 from mlsec_policy.views.notebook import split_lines
 
@@ -262,3 +263,13 @@ def _first_offset(value: object) -> int | None:
             if found is not None:
                 return found
     return None
+
+
+def unreadable_notebook(message: str, line: int | None) -> AnalyzerError:
+    """Return the scan error every analyzer reports for a notebook it cannot read."""
+    return AnalyzerError(
+        f"the notebook cannot be read: {message}",
+        kind="parse-error",
+        line=line,
+        hint="open and save it in Jupyter to repair it, or exclude it",
+    )
