@@ -3,6 +3,10 @@
 Real semgrep, a real slow rule (the shape MLSEC-FETCH-03 had before its rewrite) on a real
 generated file. Four copies of the rule time out on the same file: semgrep's own default would
 skip every other rule of that file after the third time-out and report nothing for them.
+
+No time is asserted: on the 10,000-line file the slow rule needs well over ten times the
+one-second limit on this machine (its cost grows with the square of the long function), so a
+faster CI runner still stops it; a 4,000-line file left a margin of about 1.5 and flaked there.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mlsec_policy.policytest.stress import stress_source
+from mlsec_policy.policytest.stress import STRESS_LINES, stress_source
 from tests.conftest import CliResult, load_json, write_tree
 from tests.support.slowpack import SLOW_CHECK, write_slow_pack
 
@@ -19,13 +23,13 @@ def test_every_stopped_rule_is_named_at_once_and_the_other_rules_still_run(
     tmp_path: Path, cli: Callable[..., CliResult]
 ) -> None:
     pack = write_slow_pack(tmp_path / "pack", slow_copies=4)
-    source = stress_source(["urllib.request.urlretrieve"], lines=4000)
+    source = stress_source(["urllib.request.urlretrieve"], lines=STRESS_LINES)
     repo = write_tree(tmp_path / "repo", {"app.py": source + "state = pickle.loads(blob)\n"})
     last_line = source.count("\n") + 1
     out = tmp_path / "report.json"
     result = cli(
         "scan", str(repo), "--policy", str(pack), "--no-config", "--jobs", "1",
-        "--timeout", "2", "--json-output", str(out),
+        "--timeout", "1", "--json-output", str(out),
     )  # fmt: skip
     assert result.code == 3, result.out + result.err
     report = load_json(out)
@@ -41,7 +45,7 @@ def test_every_stopped_rule_is_named_at_once_and_the_other_rules_still_run(
         check = SLOW_CHECK + ("" if control.endswith("01") else "-" + control[-1])
         assert error["path"] == "app.py"
         assert error["message"] == (
-            f"semgrep rule {check} ({control}) took longer than 2 s on app.py and was "
+            f"semgrep rule {check} ({control}) took longer than 1 s on app.py and was "
             "stopped; the other rules ran on this file"
         )
         assert "--timeout SECONDS" in error["hint"]
