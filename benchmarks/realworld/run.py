@@ -14,7 +14,8 @@ then rebuilt from every manifest repository's files in OUT/repos/, so --only ref
 repository and keeps the others. Exit status: 0 when every selected repository was scanned,
 2 when one was refused, 1 when one timed out or wrote no report. At the end it prints a
 Markdown table per repository: files, wall time, exit code, findings, scan errors and the
-controls left in `error`.
+controls left in `error`. Each summary also records what scanned: the scanner checkout's
+commit (and whether its tree was dirty), the tool and semgrep versions and the policy digest.
 """
 
 from __future__ import annotations
@@ -42,6 +43,22 @@ def _git(root: Path, *args: str) -> str:
         ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
     )
     return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def scanner_source(cli: list[str]) -> dict[str, str]:
+    """Return the commit of the checkout the scanner runs from and whether its tree is dirty.
+
+    The command is usually `<checkout>/.venv/bin/mlsec-policy` from an editable install, so the
+    checkout is the git work tree holding the command. Empty when it is not in one.
+    """
+    executable = Path(cli[0]).expanduser()
+    if not executable.is_absolute():
+        return {}
+    head = _git(executable.parent, "rev-parse", "HEAD")
+    if not head:
+        return {}
+    dirty = bool(_git(executable.parent, "status", "--porcelain", "--untracked-files=no"))
+    return {"scanner_commit": head, "scanner_tree": "dirty" if dirty else "clean"}
 
 
 def refusal(repo: Repo, root: Path) -> str | None:
@@ -112,6 +129,7 @@ def scan_one(
     report_path.unlink(missing_ok=True)
     summary: dict[str, Any] = {"repo": repo.name, "commit": repo.commit, "kind": repo.kind}
     summary["absent_files"] = list(repo.absent)
+    summary.update(scanner_source(cli))
     command = [*cli, "scan", str(root), "--jobs", str(jobs), "--no-color", "-q"]
     command += ["--json-output", str(report_path)]
     summary["command"] = shlex.join(command)
@@ -128,6 +146,9 @@ def scan_one(
         report = json.loads(report_path.read_text(encoding="utf-8"))
         rows = rows_from_report(report, repo.name, repo.commit, root)
         summary["status"] = "scanned"
+        summary["tool_version"] = report.get("tool", {}).get("version", "")
+        summary["semgrep_version"] = report.get("tool", {}).get("semgrep_version", "")
+        summary["policy_digest"] = report.get("policy", {}).get("digest", "")
         summary.update(summarise(report, rows))
     write_rows(folder / f"{repo.name}.findings.jsonl", rows)
     (folder / f"{repo.name}.summary.json").write_text(
