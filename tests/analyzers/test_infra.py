@@ -87,7 +87,10 @@ def test_controls_sharing_an_analyzer_keep_their_own_selection(
 ) -> None:
     root = write_tree(
         tmp_path,
-        {"data/reviews.csv": "text,label\nok,1\n", "models/model.onnx": "placeholder weights\n"},
+        {
+            "data/reviews.csv": "text,label\n" + "".join(f"r{i},{i % 2}\n" for i in range(12)),
+            "models/model.onnx": "placeholder weights\n",
+        },
     )
     report = run(bundled, root, "MLSEC-DATA-02", "MLSEC-MODEL-01", "MLSEC-MODEL-03")
     assert [f.location.path for f in result(report, "MLSEC-DATA-02").findings] == [

@@ -26,3 +26,13 @@ def explicitly_refused():
     names.append("requests_put")
     # ruleid: agent-request-tool
     return load_tools(tool_names=names, llm=llm, allow_dangerous_tools=False)
+
+
+def register(names, allow_dangerous_tools=False):
+    return [name for name in names if allow_dangerous_tools or not name.startswith("requests")]
+
+
+def registry_lookalike(flag):
+    # not LangChain's load_tools: a registry of our own with the same keyword
+    # ok: agent-request-tool, agent-request-tool-opted-in
+    return register(["requests_get"], allow_dangerous_tools=flag)
