@@ -59,3 +59,10 @@ def test_a_few_odd_records_do_not_unmake_a_dataset(tmp_path: Path) -> None:
 def test_a_method_that_is_not_http_is_data(tmp_path: Path) -> None:
     rows = [{"method": "gradient boosting", "url": f"https://x.example/{i}"} for i in range(12)]
     assert _dataset(tmp_path, "data/methods.jsonl", _lines(rows))
+
+
+def test_runs_that_failed_stay_in_a_results_file(tmp_path: Path) -> None:
+    run = {"hostname": "node-1", "git_sha": "ab12cd3", "gpus": "1 x L4"}
+    timed = [{**run, "batch": b, "generate_time": 0.1 * b} for b in range(1, 13)]
+    failed = [{**run, "batch": b, "exception": "out of memory"} for b in range(13, 16)]
+    assert not _dataset(tmp_path, "bench/perf.jsonl", _lines(timed) + _lines(failed))

@@ -9,6 +9,9 @@ A file of data kind counts as a dataset unless what it holds shows it is somethi
 - **measurements of runs**: records that carry a timing or throughput figure together with the
   machine or build it was taken on (host name, GPU, CUDA, git commit): benchmark results.
 
+Requests and measurements rule a file out when they make up at least three records in four of
+the sample (a results file keeps the runs that failed, with an error in place of the timing).
+
 A file whose records cannot be read (a binary format, a sample that does not parse, Parquet
 without ``pyarrow``) or that is larger than the part read stays a dataset: only what was seen
 can rule a file out. Repository-level: yields the first ``limit`` datasets in inventory order,
@@ -88,7 +91,7 @@ def is_dataset(context: FileContext, min_records: int) -> bool:
     if not shaped:
         return True
     other = sum(1 for row in shaped if is_request(row) or is_measurement(row))
-    return other * 10 < len(shaped) * 9
+    return other * 4 < len(shaped) * 3
 
 
 def is_request(row: _Record) -> bool:
