@@ -57,3 +57,13 @@ def adapter_onto_base():
     # ruleid: hub-model-unpinned
     causal = PeftModelForCausalLM.from_pretrained(base, model_id="example-org/chat-lora")
     return tuned, causal
+
+
+def adapter_settings_as_a_template():
+    from peft import LoraConfig
+
+    # only the settings are read and reused: no model is loaded from what they name
+    # ruleid: hub-config-unpinned
+    template = LoraConfig.from_pretrained("example-org/review-sentiment-lora")
+    template.r = 16
+    return template
