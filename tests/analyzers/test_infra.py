@@ -87,7 +87,10 @@ def test_controls_sharing_an_analyzer_keep_their_own_selection(
 ) -> None:
     root = write_tree(
         tmp_path,
-        {"data/reviews.csv": "text,label\nok,1\n", "models/model.onnx": "placeholder weights\n"},
+        {
+            "data/reviews.csv": "text,label\n" + "".join(f"r{i},{i % 2}\n" for i in range(12)),
+            "models/model.onnx": "placeholder weights\n",
+        },
     )
     report = run(bundled, root, "MLSEC-DATA-02", "MLSEC-MODEL-01", "MLSEC-MODEL-03")
     assert [f.location.path for f in result(report, "MLSEC-DATA-02").findings] == [
@@ -214,4 +217,33 @@ def test_gpu_requests_without_gpu_limits_are_named(bundled: Policy, tmp_path: Pa
     res = result(run(bundled, root, "MLSEC-K8S-04"), "MLSEC-K8S-04")
     assert [f.message for f in res.findings] == [
         "Pod/p container 'c' has no resource limit for nvidia.com/gpu"
+    ]
+
+
+PTRACE_COMPOSE = """\
+services:
+  profiler:
+    image: registry.example.com/py-spy:0.3.14
+    cap_add: [SYS_PTRACE]
+  tracer:
+    image: registry.example.com/tracer:1.0.2
+    pid: "service:profiler"
+    cap_add: ["CAP_SYS_PTRACE"]
+  host-debugger:
+    image: registry.example.com/host-debugger:2.0.0
+    pid: host
+    cap_add: [sys_ptrace]
+"""
+
+
+def test_ptrace_reaches_the_host_only_through_its_pid_namespace(
+    bundled: Policy, tmp_path: Path
+) -> None:
+    root = write_tree(tmp_path, {"compose.yaml": PTRACE_COMPOSE})
+    res = result(run(bundled, root, "MLSEC-COMPOSE-01"), "MLSEC-COMPOSE-01")
+    assert where(res) == [
+        ("compose.yaml", 4, "low"),
+        ("compose.yaml", 8, "low"),
+        ("compose.yaml", 11, "high"),
+        ("compose.yaml", 12, "high"),
     ]

@@ -9,7 +9,7 @@ from packaging.specifiers import SpecifierSet
 
 from mlsec_policy.analyzers.read.versions import DeclaredVersions, admits_below
 from mlsec_policy.discover import discover
-from mlsec_policy.models import Severity
+from mlsec_policy.models import Finding, Severity
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.scan import scan
 from tests.conftest import write_tree
@@ -88,22 +88,83 @@ def test_other_manifests_declare_versions_too(tmp_path: Path, name: str, text: s
     assert versions.floor("load.py", ["torch", "pytorch"], "2.6") is not None
 
 
-def test_a_scan_grades_torch_load_by_the_declared_torch(tmp_path: Path) -> None:
-    write_tree(
-        tmp_path,
-        {
-            "requirements.txt": "torch>=2.6,<3\n",
-            "load.py": LOAD,
-            "old/requirements.txt": "torch==2.1.0\n",
-            "old/load.py": LOAD,
-        },
-    )
-    report = scan(
-        ScanOptions(target=tmp_path, only_controls=("MLSEC-LOAD-01",), source_date_epoch=0)
-    )
+def findings_of(root: Path, control: str, files: dict[str, str]) -> list[Finding]:
+    """Scan ``files`` written under ``root`` with one control; return its findings."""
+    write_tree(root, files)
+    report = scan(ScanOptions(target=root, only_controls=(control,), source_date_epoch=0))
     (result,) = report.results
-    graded = {f.location.path: f for f in result.findings}
+    return list(result.findings)
+
+
+def test_a_scan_grades_torch_load_by_the_declared_torch(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "torch>=2.6,<3\n",
+        "load.py": LOAD,
+        "old/requirements.txt": "torch==2.1.0\n",
+        "old/load.py": LOAD,
+    }
+    graded = {f.location.path: f for f in findings_of(tmp_path, "MLSEC-LOAD-01", files)}
     assert graded["load.py"].severity is Severity.LOW
     assert "torch>=2.6,<3 (requirements.txt:1)" in graded["load.py"].message
     assert graded["old/load.py"].severity is Severity.HIGH
     assert "requires" not in graded["old/load.py"].message
+
+
+SETUP_READING_FILES = """\
+from setuptools import setup
+
+
+def parse(name):
+    with open(name) as handle:
+        return handle.read().splitlines()
+
+
+extras = ['reqs/requirements_agents.txt', 'reqs/requirements_serving.txt']
+requires = parse('requirements.txt') + [r for e in extras for r in parse(e)]
+setup(name='app', install_requires=requires)
+"""
+
+
+def test_a_setup_py_declares_the_requirements_files_it_names(tmp_path: Path) -> None:
+    versions = declared(
+        tmp_path,
+        {
+            "setup.py": SETUP_READING_FILES,
+            "requirements.txt": "numpy==2.0.0\n",
+            "reqs/requirements_agents.txt": "langchain-community==0.2.6\n",
+            "reqs/requirements_serving.txt": "fastapi\n",
+            "reqs/requirements_unnamed.txt": "langchain-community==0.0.10\n",
+            "version.txt": "1.2.3\n",
+        },
+    )
+    relied = versions.floor("src/agent.py", ["langchain-community"], "0.1.12")
+    assert relied is not None
+    assert [r.display() for r in relied] == [
+        "langchain-community==0.2.6 (reqs/requirements_agents.txt:1)"
+    ]
+
+
+def test_a_setup_py_naming_an_older_release_keeps_the_finding(tmp_path: Path) -> None:
+    versions = declared(
+        tmp_path,
+        {
+            "setup.py": SETUP_READING_FILES,
+            "requirements.txt": "langchain==0.1.10\n",
+            "reqs/requirements_agents.txt": "langchain-community==0.2.6\n",
+        },
+    )
+    assert versions.floor("src/agent.py", ["langchain", "langchain-community"], "0.1.12") is None
+
+
+def test_a_context_without_severity_drops_the_finding(tmp_path: Path) -> None:
+    tools = 'from langchain.agents import load_tools\n\ntools = load_tools(["requests_get"])\n'
+    files = {
+        "requirements.txt": "langchain-community==0.2.6\n",
+        "gated/agent.py": tools,
+        "old/requirements.txt": "langchain==0.0.350\n",
+        "old/agent.py": tools,
+    }
+    found = findings_of(tmp_path, "MLSEC-LLM-01", files)
+    assert [(f.location.path, f.check_id) for f in found] == [
+        ("old/agent.py", "agent-request-tool")
+    ]

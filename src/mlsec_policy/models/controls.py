@@ -44,9 +44,12 @@ class VersionContext:
     """Names the package goes by in manifests (``torch``, ``pytorch``)."""
     safe_from: str
     """The first release where the danger is gone (``2.6``)."""
-    severity: Severity
-    """What a match becomes where every declared requirement admits only safe releases."""
-    message: str
+    severity: Severity | None
+    """What a match becomes where every declared requirement admits only safe releases.
+
+    None: those releases refuse what the check looks for, so a match is no finding at all.
+    """
+    message: str = ""
     """The message it then carries; ``{requirement}`` names the manifest line relied on."""
 
 

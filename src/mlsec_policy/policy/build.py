@@ -123,11 +123,12 @@ def _message(text: str) -> str:
 def _version_context(data: dict[str, Any] | None) -> VersionContext | None:
     if data is None:
         return None
+    severity = data["severity"]
     return VersionContext(
         packages=tuple(data["packages"]),
         safe_from=data["safe-from"],
-        severity=Severity.parse(data["severity"]),
-        message=_message(data["message"]),
+        severity=None if severity == "none" else Severity.parse(severity),
+        message=_message(data.get("message", "")),
     )
 
 

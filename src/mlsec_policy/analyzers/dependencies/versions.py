@@ -2,7 +2,8 @@
 
 A check may declare that its danger depends on a package version (``torch.load`` is safe by
 default from torch 2.6). Where every requirement governing the file admits only safe releases,
-the check's findings take the context's severity and message, naming the manifest lines relied on.
+the check's findings take the context's severity and message, naming the manifest lines relied on;
+a context without a severity says those releases refuse what the check looks for, and drops them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def graded_by_versions(
 
     A hit whose check's package is declared, in every manifest governing the hit's file, only
     in releases from the safe version on takes the context's severity and message; the message
-    names the requirements relied on. Any other hit is returned as it is.
+    names the requirements relied on; a context without a severity drops it (the safe releases
+    refuse what the check matched). Any other hit is returned as it is.
     """
     if not any(hit.check_id in contexts for hit in hits):
         return list(hits)
@@ -40,6 +42,8 @@ def graded_by_versions(
         )
         if context is None or relied is None:
             graded.append(hit)
+            continue
+        if context.severity is None:
             continue
         shown = "; ".join(r.display() for r in relied[:3])
         message = context.message.replace("{requirement}", shown)

@@ -17,7 +17,7 @@ from mlsec_policy.analyzers.infra.tools import ExposedTools
 from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.compose import Service, services
 from mlsec_policy.analyzers.read.yamldoc import is_true, mapping, sequence
-from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.models import ArtifactKind, JsonValue, Severity
 
 LOOPBACK = ("127.", "localhost", "[::1]", "::1")
 _PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
@@ -31,6 +31,11 @@ class HostPrivileges:
     """Paths of container runtime sockets (``docker.sock``...) a service must not mount."""
     capabilities: tuple[str, ...] = ()
     """Capabilities a service must not add."""
+    host_pid_capabilities: tuple[str, ...] = ()
+    """Capabilities that reach the host only through its PID namespace (``pid: host``):
+    ``SYS_PTRACE`` can trace just the processes the container sees. With ``pid: host`` they
+    are reported like ``capabilities``; without it, at low severity (a debugging capability
+    left in a deployment, confined to the container's own processes)."""
     report_sockets: bool = True
     report_other: bool = True
     """Report privileged mode, host namespaces and capabilities."""
@@ -40,10 +45,14 @@ def host_privileges(context: FileContext, params: HostPrivileges) -> Iterable[Ob
     """Report privileged services, host namespaces, socket mounts and dangerous capabilities."""
     sockets = params.sockets
     dangerous = {c.upper() for c in params.capabilities}
+    with_host_pid = {c.upper() for c in params.host_pid_capabilities}
     for service in services(context):
         label = f"service {service.name!r}"
         if params.report_other:
-            yield from _namespace_findings(context, service, label, dangerous)
+            own_pid = set() if _host(service.data, "pid") else with_host_pid
+            yield from _namespace_findings(
+                context, service, label, dangerous | with_host_pid, own_pid
+            )
         if params.report_sockets:
             for index, volume in enumerate(sequence(service.data.get("volumes"))):
                 source = _volume_source(volume)
@@ -57,15 +66,16 @@ def host_privileges(context: FileContext, params: HostPrivileges) -> Iterable[Ob
 
 
 def _namespace_findings(
-    context: FileContext, service: Service, label: str, dangerous: set[str]
+    context: FileContext, service: Service, label: str, dangerous: set[str], confined: set[str]
 ) -> Iterator[Observation]:
+    """Report privileged mode, host namespaces and capabilities (``confined`` ones: low)."""
     data = service.data
     if is_true(data.get("privileged")):
         yield Observation(
             context.at(service.line("privileged")), message=f"{label} runs privileged"
         )
     for key in ("network_mode", "pid", "ipc", "userns_mode", "uts"):
-        if str(data.get(key, "")).strip().lower() == "host":
+        if _host(data, key):
             yield Observation(
                 context.at(service.line(key)),
                 message=f"{label} sets {key}: host and shares the host's namespace",
@@ -73,12 +83,25 @@ def _namespace_findings(
             )
     for index, capability in enumerate(sequence(data.get("cap_add"))):
         name = str(capability).upper().removeprefix("CAP_")
-        if name in dangerous:
+        if name not in dangerous:
+            continue
+        at = context.at(service.doc.value_line((*service.path, "cap_add", index)))
+        if name in confined:
             yield Observation(
-                context.at(service.doc.value_line((*service.path, "cap_add", index))),
-                message=f"{label} adds the {name} capability",
+                at,
+                message=f"{label} adds the {name} capability; without pid: host it reaches "
+                "only the container's own processes (keep debugging capabilities out of "
+                "deployments)",
+                severity=Severity.LOW,
                 key=name,
             )
+        else:
+            yield Observation(at, message=f"{label} adds the {name} capability", key=name)
+
+
+def _host(data: Mapping[str, JsonValue], key: str) -> bool:
+    """Return True when the service sets ``key: host`` (shares that host namespace)."""
+    return str(data.get(key, "")).strip().lower() == "host"
 
 
 def _volume_source(volume: JsonValue) -> str | None:

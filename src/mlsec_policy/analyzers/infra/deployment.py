@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.infra.dockerfile import serves
 from mlsec_policy.analyzers.params import Params
+from mlsec_policy.analyzers.patterns.start_commands import INTERACTIVE, SERVERS
 from mlsec_policy.analyzers.read.compose import services
 from mlsec_policy.analyzers.read.dockerfile import parse, runtime_instructions, stages
 from mlsec_policy.analyzers.read.kubernetes import SERVING_KINDS, load_objects
@@ -36,9 +37,9 @@ NETWORK_KINDS = frozenset({"Service", "Ingress", "Route", "HTTPRoute", "Inferenc
 class ServiceDeployment:
     """Parameters of ``service-deployment``."""
 
-    servers: str | None = None
+    servers: str = SERVERS
     """A regular expression over start commands that says an image or service serves requests."""
-    interactive: str | None = None
+    interactive: str = INTERACTIVE
     """A regular expression over start commands that says it is a workspace, not a service."""
 
 

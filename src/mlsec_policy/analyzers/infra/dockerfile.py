@@ -6,9 +6,10 @@ ship. ``ADD`` of a remote source is judged in every stage: a tampered download p
 build whichever stage fetches it.
 
 Whether an image *serves* is decided by evidence, not by being a Dockerfile: its start command
-runs a known server (the check's ``servers``), or it has a start command of its own and exposes
-a port for it. An image whose start command is interactive or idle (the check's
-``interactive``: ``sleep infinity``, a shell, sshd, Jupyter) is a workspace, and so is an image
+runs a known server (``servers``: the shared table of :mod:`...patterns.start_commands` unless
+the check passes its own), or it has a start command of its own and exposes a port for it. An
+image whose start command is interactive or idle (``interactive``: ``sleep infinity``, a
+shell, sshd, Jupyter) is a workspace, and so is an image
 under ``.devcontainer/``: exposing SSH or a notebook port is its purpose, and it has no
 requests to health-check. An image without a start command of its own inherits its base's and
 serves only if that command is a known server.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
+from mlsec_policy.analyzers.patterns.start_commands import INTERACTIVE, SERVERS
 from mlsec_policy.analyzers.read.commands import commands
 from mlsec_policy.analyzers.read.dockerfile import parse, runtime_instructions, stages
 from mlsec_policy.models import ArtifactKind
@@ -39,9 +41,9 @@ class ToolPorts:
 
     ports: tuple[int, ...]
     """Ports of interactive ML tooling (Jupyter, TensorBoard, SSH...)."""
-    servers: str | None = None
+    servers: str = SERVERS
     """A regular expression over start commands that says the image serves requests."""
-    interactive: str | None = None
+    interactive: str = INTERACTIVE
     """A regular expression over start commands that says the image is a workspace."""
 
 
@@ -49,9 +51,9 @@ class ToolPorts:
 class Healthcheck:
     """Parameters of ``dockerfile-healthcheck``."""
 
-    servers: str
+    servers: str = SERVERS
     """A regular expression over start commands that says the image serves requests."""
-    interactive: str | None = None
+    interactive: str = INTERACTIVE
     """A regular expression over start commands that says the image is a workspace."""
 
 
@@ -128,7 +130,8 @@ def serves(
 ) -> bool:
     """Return True when the image's start command (and ports) say it serves requests.
 
-    ``servers`` and ``interactive`` are the check's regular expressions (None: not given).
+    ``servers`` and ``interactive`` are regular expressions over the start command (None or
+    empty: not used).
     """
     if "/.devcontainer/" in f"/{context.artifact.path}":
         return False

@@ -2,8 +2,10 @@
 
 A file is governed by the manifests in its own folder and in every folder above it, up to the
 repository root: ``requirements*.txt``, ``pyproject.toml`` (dependencies, optional groups,
-Poetry and uv tables), ``setup.cfg``, ``setup.py`` (``install_requires`` written as literals),
-Pipfile, conda environments and lock files. :meth:`DeclaredVersions.floor` answers whether
+Poetry and uv tables), ``setup.cfg``, ``setup.py`` (``install_requires`` written as literals,
+and the requirements files it names by path, wherever they lie: ``setup.py`` reading
+``reqs/requirements_extra.txt`` declares what that file holds), Pipfile, conda environments and
+lock files. :meth:`DeclaredVersions.floor` answers whether
 every requirement of a package among them admits only releases from a given version on, and
 names the requirements it relied on. Nothing is installed, resolved or imported.
 """
@@ -19,6 +21,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from mlsec_policy.analyzers.read.manifests import Entry, read_manifest
+from mlsec_policy.analyzers.read.paths import join
 from mlsec_policy.analyzers.read.requirements import SpecKind, normalise, parse_spec
 from mlsec_policy.models import Artifact, ArtifactKind
 
@@ -73,11 +76,13 @@ class DeclaredVersions:
     def __init__(self, root: Path, artifacts: Iterable[Artifact]) -> None:
         self.root = root
         self.by_folder: dict[PurePosixPath, list[str]] = {}
+        self.manifests: set[str] = set()
         for artifact in artifacts:
             path = PurePosixPath(artifact.path)
             manifest = artifact.kind is ArtifactKind.DEPENDENCY_MANIFEST or path.name == "setup.py"
             if manifest:
                 self.by_folder.setdefault(path.parent, []).append(artifact.path)
+                self.manifests.add(artifact.path)
         self._read: dict[str, list[Entry]] = {}
 
     def governing(self, path: str, packages: Sequence[str]) -> list[Requirement]:
@@ -128,9 +133,38 @@ class DeclaredVersions:
         except OSError:
             return []
         if PurePosixPath(path).name == "setup.py":
-            return setup_py_requirements(path, text)
+            named = [
+                entry
+                for other in named_manifests(path, text)
+                if other in self.manifests and PurePosixPath(other).name != "setup.py"
+                for entry in self._entries(other)
+            ]
+            return setup_py_requirements(path, text) + named
         manifest = read_manifest(self.root, path, text)
         return manifest.entries if manifest is not None else []
+
+
+def named_manifests(path: str, text: str) -> list[str]:
+    """Return the paths, joined to the folder of ``path``, of the strings a ``setup.py`` writes.
+
+    A setup script that builds ``install_requires`` by reading requirements files names them as
+    string literals (``open("requirements.txt")``, a list of ``reqs/*.txt`` paths); the caller
+    keeps those that are manifests of the repository.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    folder = str(PurePosixPath(path).parent)
+    named = {
+        join(folder, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.endswith((".txt", ".in"))
+        and "\n" not in node.value
+    }
+    return sorted(named)
 
 
 def setup_py_requirements(path: str, text: str) -> list[Entry]:

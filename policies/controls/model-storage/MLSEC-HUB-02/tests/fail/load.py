@@ -42,3 +42,28 @@ def configuration_by_module():
 
     # ruleid: hub-config-unpinned
     return transformers.AutoConfig.from_pretrained("example-org/review-sentiment")
+
+
+def adapter_onto_base():
+    from peft import PeftConfig, PeftModel, PeftModelForCausalLM
+
+    adapter = "example-org/review-sentiment-lora"
+    # the adapter's configuration names the base model loaded next: not settings only
+    # ruleid: hub-model-unpinned
+    settings = PeftConfig.from_pretrained(adapter)
+    base = AutoModelForSequenceClassification.from_pretrained(settings.base_model_name_or_path)
+    # ruleid: hub-model-unpinned
+    tuned = PeftModel.from_pretrained(base, adapter)
+    # ruleid: hub-model-unpinned
+    causal = PeftModelForCausalLM.from_pretrained(base, model_id="example-org/chat-lora")
+    return tuned, causal
+
+
+def adapter_settings_as_a_template():
+    from peft import LoraConfig
+
+    # only the settings are read and reused: no model is loaded from what they name
+    # ruleid: hub-config-unpinned
+    template = LoraConfig.from_pretrained("example-org/review-sentiment-lora")
+    template.r = 16
+    return template

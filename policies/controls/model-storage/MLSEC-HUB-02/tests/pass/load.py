@@ -84,3 +84,19 @@ def save_and_reload(model):
     model.save_pretrained(output)
     # ok: hub-model-unpinned
     return AutoModelForSequenceClassification.from_pretrained(output)
+
+
+def pinned_adapter(base):
+    from peft import PeftModel
+
+    # ok: hub-model-unpinned
+    return PeftModel.from_pretrained(
+        base, "example-org/review-sentiment-lora", revision="4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+    )
+
+
+def local_adapter(base):
+    from peft import PeftModel
+
+    # ok: hub-model-unpinned
+    return PeftModel.from_pretrained(base, "outputs/review-sentiment-lora")
