@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mlsec_policy import __version__
 from mlsec_policy.analyzers import ANALYZERS, graded_by_versions
+from mlsec_policy.cache import CacheStats, ResultStore
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
@@ -83,9 +84,14 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     progress(f"inventorying files ({len(policy.controls)} controls loaded)")
     inventory = discover(options.target, options.excludes)
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
-    semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities())
+    store = (
+        None
+        if options.cache is None
+        else ResultStore(options.cache.directory, options.cache.max_bytes)
+    )
+    semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities(), store)
     native: CheckEngine[NativeCheck] = NativeEngine(
-        ANALYZERS, policy.known_ids(), options.hash_cache
+        ANALYZERS, policy.known_ids(), options.hash_cache, store
     )
     semgrep_checks, native_checks = policy.checks(SemgrepCheck), policy.checks(NativeCheck)
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
@@ -96,6 +102,9 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         progress(f"{files}; native analyzers running {len(native_checks)} checks")
         by_native = native.run(native_checks, inventory, workspace)
         _notify(by_native, notice)
+    if store is not None:
+        store.close()
+        progress(_cache_summary(store.stats))
     progress(f"evaluating {len(policy.controls)} controls")
     outputs = (by_semgrep, by_native)
     errors = _all_errors(outputs, inventory, policy)
@@ -289,6 +298,17 @@ def _all_skipped(inventory: Inventory, outputs: Sequence[EngineOutput]) -> tuple
     """Return the files discovery left out and the files or parts engines could not read."""
     parts = dict.fromkeys([*inventory.skipped, *(s for o in outputs for s in o.skipped)])
     return tuple(sorted(parts, key=lambda s: (s.path, s.line or 0, s.reason)))
+
+
+def _cache_summary(stats: CacheStats) -> str:
+    summary = f"result cache: {stats.hits} entries reused, {stats.written} written"
+    if stats.invalid:
+        summary += f", {stats.invalid} unusable (scanned again)"
+    if stats.write_failures:
+        summary += f", {stats.write_failures} could not be written"
+    if stats.evicted:
+        summary += f", {stats.evicted} least recently used evicted"
+    return summary
 
 
 def _error_order(error: ScanError) -> tuple[str, int, str, str, str]:

@@ -175,6 +175,11 @@ class AnalyzerSpec(Generic[P]):
     inline_suppressible: bool = True
     """False when an inline comment must not silence this analyzer's findings (the analyzer
     that reports broken suppression comments cannot be silenced by one)."""
+    self_contained: bool = False
+    """True when what a file analyzer observes depends only on the file's bytes, path, kind and
+    format, its parameters and the policy's control ids — never on another file of the target
+    (a kustomization, a called workflow, the repository's organisation file). Only such
+    analyzers' results are kept in the result cache; the default runs the analyzer every scan."""
 
     @property
     def params_schema(self) -> Mapping[str, Any]:
