@@ -99,7 +99,8 @@ class ResultStore:
             temporary.replace(path)
         except OSError:
             self.stats.write_failures += 1
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
             return
         self.stats.written += 1
 
