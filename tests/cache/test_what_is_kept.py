@@ -83,3 +83,23 @@ def test_a_crashed_analyzer_is_run_again(tmp_path: Path) -> None:
     failure = loaded[work[1]][1]
     assert isinstance(failure, AnalyzerError) and (failure.message, failure.line) == ("bad", 3)
     assert cache.load(key, work[:1]) is None  # an entry for other work is a miss
+
+
+def test_the_files_an_analyzer_also_reads_join_its_key(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "t", {"a.py": "x = 1\n", "README.md": "# Acme\n"})
+    work = [("one", "{}", "a.py")]
+
+    def key() -> str | None:
+        return NativeCache(ResultStore(tmp_path / "c", 1 << 20), root, frozenset()).key(
+            A, work, ["README.md", "pyproject.toml"]
+        )
+
+    first = key()
+    assert key() == first
+    (root / "README.md").write_text("# Acme, see https://acme.example\n", encoding="utf-8")
+    second = key()
+    assert second != first
+    (root / "pyproject.toml").write_text('[project]\nname = "acme"\n', encoding="utf-8")
+    assert key() not in {first, second}
+    cache = NativeCache(ResultStore(tmp_path / "c", 1 << 20), root, frozenset())
+    assert cache.key(A, work) != key()  # without the files it is another key

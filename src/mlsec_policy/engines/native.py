@@ -98,7 +98,8 @@ class NativeEngine:
             kept = [k for k in work if self.analyzers[k[0]].self_contained]
             entry = None
             if results is not None and kept:
-                entry = results.key(next(iter(work.values()))[2], kept)
+                reads = [name for k in kept for name in self.analyzers[k[0]].also_reads]
+                entry = results.key(next(iter(work.values()))[2], kept, reads)
                 known = None if entry is None else results.load(entry, kept)
                 if known is not None:
                     cache.update(known)

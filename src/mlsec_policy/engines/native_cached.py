@@ -11,7 +11,7 @@ analyzers run on every scan. An analyzer that crashed is never kept: it runs aga
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileSkipped, Observation
@@ -33,13 +33,22 @@ class NativeCache:
         self.store = store
         self.root = root
         self.controls = digest("controls", sorted(known_controls))
+        self.context: dict[str, str | None] = {}
 
-    def key(self, artifact: Artifact, work: Sequence[WorkKey]) -> str | None:
-        """Return the entry key of ``work`` on ``artifact`` (None: its bytes cannot be read)."""
+    def key(
+        self, artifact: Artifact, work: Sequence[WorkKey], also_reads: Iterable[str] = ()
+    ) -> str | None:
+        """Return the entry key of ``work`` on ``artifact`` (None: its bytes cannot be read).
+
+        ``also_reads`` names the other files (relative to the root) the analyzers read.
+        """
         try:
             content = content_digest(self.root / artifact.path)
         except OSError:
             return None
+        context = sorted([name, self._context_digest(name)] for name in set(also_reads))
+        if context:
+            context.append([".", self.root.resolve().name])
         return digest(
             "native",
             artifact.path,
@@ -48,7 +57,19 @@ class NativeCache:
             content,
             self.controls,
             sorted([name, params] for name, params, _path in work),
+            context,
         )
+
+    def _context_digest(self, name: str) -> str | None:
+        """Return the digest of a file at the root once per scan (None: absent, unreadable)."""
+        if name not in self.context:
+            try:
+                path = (self.root / name).resolve()
+                inside = path.is_relative_to(self.root.resolve())
+                self.context[name] = content_digest(path) if inside else None
+            except OSError:
+                self.context[name] = None
+        return self.context[name]
 
     def load(self, key: str, work: Sequence[WorkKey]) -> dict[WorkKey, Outcome] | None:
         """Return the stored outcome of each piece of ``work``, or None (a miss)."""
