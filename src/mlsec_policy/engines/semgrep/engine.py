@@ -58,7 +58,7 @@ class SemgrepEngine:
             return EngineOutput()
         kinds = {kind for check in checks for kind in check.kinds}
         artifacts = list(inventory.of_kind(*kinds))
-        if self.store is None:
+        if self.store is None or not artifacts:
             return self._scan(checks, artifacts, workspace, None)[0]
         cache = SemgrepCache(
             self.store, checks, self.severities, self.settings, find_binary(self.settings)
