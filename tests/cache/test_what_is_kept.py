@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileSkipped
 from mlsec_policy.cache import ResultStore
-from mlsec_policy.engines.native_cached import NativeCache
+from mlsec_policy.engines.native_cached import LARGEST_HASHED, NativeCache
 from mlsec_policy.engines.semgrep.cached import SemgrepCache
 from mlsec_policy.engines.semgrep.target import Target
 from mlsec_policy.models import Artifact, ArtifactKind, Hit, Location, Observation, ScanError
@@ -103,3 +103,13 @@ def test_the_files_an_analyzer_also_reads_join_its_key(tmp_path: Path) -> None:
     assert key() not in {first, second}
     cache = NativeCache(ResultStore(tmp_path / "c", 1 << 20), root, frozenset())
     assert cache.key(A, work) != key()  # without the files it is another key
+
+
+def test_a_file_too_large_to_hash_every_scan_has_no_key(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "t", {"data.csv": "email\na@example.org\n"})
+    cache = NativeCache(ResultStore(tmp_path / "c", 1 << 20), root, frozenset())
+    work = [("one", "{}", "data.csv")]
+    small = Artifact("data.csv", ArtifactKind.DATA_FILE, 20)
+    assert cache.key(small, work) is not None
+    huge = Artifact("data.csv", ArtifactKind.DATA_FILE, LARGEST_HASHED + 1)
+    assert cache.key(huge, work) is None

@@ -6,7 +6,8 @@ policy's control ids, never on another file) are cached. A file's entry holds th
 every such analyzer that ran on it, keyed by the file's content digest, path, kind and format,
 the (analyzer, parameters) pairs and the control ids. Analyzers that read other files (a
 kustomization, a called workflow, a requirements file a notebook installs) and repository
-analyzers run on every scan. An analyzer that crashed is never kept: it runs again next time.
+analyzers run on every scan, as do all analyzers on files over 16 MiB. An analyzer that crashed
+is never kept: it runs again next time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from mlsec_policy.cache import CodecError, ResultStore, content_digest, digest
 from mlsec_policy.cache.codec import decode_observation, encode_observation
 from mlsec_policy.models import Artifact, JsonValue
 
+LARGEST_HASHED = 16 * 1024 * 1024
+"""Larger files are not cached: data and other files have no size cap, their analyzers read
+bounded slices, and hashing gigabytes on every scan would cost more than those slices."""
 Outcome = tuple[list[Observation], Exception | None]
 """What one analyzer gave on one file: its observations and its failure, if any."""
 WorkKey = tuple[str, str, str]
@@ -40,8 +44,11 @@ class NativeCache:
     ) -> str | None:
         """Return the entry key of ``work`` on ``artifact`` (None: its bytes cannot be read).
 
-        ``also_reads`` names the other files (relative to the root) the analyzers read.
+        ``also_reads`` names the other files (relative to the root) the analyzers read. A file
+        over :data:`LARGEST_HASHED` bytes has no key.
         """
+        if artifact.size > LARGEST_HASHED:
+            return None
         try:
             content = content_digest(self.root / artifact.path)
         except OSError:
