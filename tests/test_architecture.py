@@ -4,13 +4,13 @@ The import contract, from the bottom up (each line may use the lines above it, n
 
     L0  models, errors, the package itself
     L1  yamlpos, schema_check, resources, pathmatch, pathclass, redact, fingerprint, timeinfo,
-        textfile, views, outcome
+        textfile, views, outcome; cache (the result store: keys, entries, eviction; models only)
     L2  classify, discover
         analyzers.base / analyzers.params (the contract), analyzers.read, analyzers.patterns
         analyzers.<domain>: contract, read, patterns and L0-L2; never another domain
         analyzers (the registry): the domains
     L3  policy, config, suppress, findings, evaluate, options
-        engines: the analyzer contract, the policy model, options, L0-L1
+        engines: the analyzer contract, the policy model, options, the cache, L0-L1
     L4  report: models, outcome, schema_check
     L5  scan wires the stages; policytest runs scans; cli runs everything
 
@@ -66,6 +66,8 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     **dict.fromkeys(HELPERS, BASE | HELPERS),
     "views": BASE | HELPERS,
     "outcome": BASE,
+    # the result cache stores models; the engines decide what a key holds and what is kept
+    "cache": BASE,
     "classify": L1,
     "discover": L1 | {"classify"},
     "analyzers.contract": BASE,
@@ -81,10 +83,20 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "findings": L1 | POLICY_MODEL,
     "evaluate": L1 | POLICY_MODEL | {"findings"},
     "options": BASE | {"config", "suppress", "pathclass"},
-    "engines": L1 | POLICY_MODEL | {"analyzers.contract", "options"},
+    "engines": L1 | POLICY_MODEL | {"analyzers.contract", "options", "cache"},
     "report": BASE | {"outcome", "schema_check"},
     "scan": L2
-    | {"analyzers", "policy", "config", "suppress", "findings", "evaluate", "options", "engines"}
+    | {
+        "analyzers",
+        "policy",
+        "config",
+        "suppress",
+        "findings",
+        "evaluate",
+        "options",
+        "engines",
+        "cache",
+    }
     | POLICY_MODEL,
     "policytest": L2 | POLICY_MODEL | {"policy", "options", "engines", "scan"},
 }

@@ -25,7 +25,15 @@ from ruamel.yaml import YAML
 
 from mlsec_policy.config import load_config
 from mlsec_policy.errors import ExitCode
-from tests.conftest import REPO, SCHEMAS, CliResult, load_json, sarif_validator, write_tree
+from tests.conftest import (
+    REPO,
+    SCHEMAS,
+    CliResult,
+    load_json,
+    run_subprocess,
+    sarif_validator,
+    write_tree,
+)
 
 EXAMPLES = REPO / "examples" / "ci"
 DOCS = REPO / "docs" / "ci.md"
@@ -109,6 +117,7 @@ def test_docs_commands_exist_in_the_cli(cli: Callable[..., CliResult]) -> None:
     ours = [line for line in text.splitlines() if "mlsec-policy " in line or "args" in line]
     options = {option for line in ours for option in re.findall(r"(--[a-z][a-z-]+)", line)}
     scan_help = cli("scan", "--help").out + cli("baseline", "create", "--help").out
+    scan_help += cli("policy", "digest", "--help").out
     unknown = {option for option in options if option not in scan_help}
     assert unknown <= {"--force", "--markdown-output"}, unknown
 
@@ -162,6 +171,7 @@ def test_action_scan_step_runs_writes_outputs_summary_and_exit_code(
         "INPUT_BASELINE",
         "INPUT_DIFF_BASE",
         "INPUT_EXTRA_ARGS",
+        "INPUT_CACHE_DIR",
     }
     inputs = dict.fromkeys(scan_step["env"], "")
     inputs.update(INPUT_PATH=".", INPUT_FAIL_ON="high", INPUT_EXTRA_ARGS="--no-inline-suppressions")
@@ -260,3 +270,43 @@ def test_init_examples_are_valid_once_uncommented(
     config = load_config(root / "full.yml", date.today())
     assert config.waivers and config.attestations and config.severity_overrides
     assert config.inline_suppressions is True and config.excludes == ("tests/fixtures/",)
+
+
+def test_action_keys_the_result_cache_by_the_policy_digest(
+    failing_repo: Path, tmp_path: Path
+) -> None:
+    action = yaml_file(REPO / "action.yml")
+    steps = {step.get("id") or step["name"]: step for step in action["runs"]["steps"]}
+    key_step, scan_step = steps["cache-key"], steps["scan"]
+    assert steps["Restore the result cache"]["uses"].startswith("actions/cache/restore@")
+    save = steps["Save the result cache"]
+    assert save["uses"].startswith("actions/cache/save@") and save["if"].startswith("always()")
+    env = bash_env(tmp_path, INPUT_PATH=".", INPUT_CONFIG="")
+    done = run_bash(key_step["run"], failing_repo, env)
+    assert done.returncode == 0, done.stderr
+    outputs = dict(
+        line.split("=", 1) for line in (tmp_path / "output.txt").read_text().splitlines()
+    )
+    digest = run_subprocess("policy", "digest", str(failing_repo)).out.strip()
+    assert outputs["key"].endswith(f"-{digest}") and outputs["key"].startswith("mlsec-policy-")
+    (tmp_path / "output.txt").unlink()
+    inputs = dict.fromkeys(scan_step["env"], "")
+    inputs.update(INPUT_PATH=".", INPUT_CACHE_DIR=outputs["dir"])
+    done = run_bash(scan_step["run"], failing_repo, bash_env(tmp_path, **inputs))
+    assert done.returncode == ExitCode.FAILED, done.stdout + done.stderr
+    assert any(Path(outputs["dir"], "results-v1").rglob("*"))
+
+
+def test_gitlab_job_keeps_one_cache_folder_per_policy_digest(
+    failing_repo: Path, tmp_path: Path
+) -> None:
+    stale = failing_repo / ".mlsec-policy-cache" / "0.0.1-sha256-old"
+    stale.mkdir(parents=True)
+    done = run_bash(gitlab_script(), failing_repo, bash_env(tmp_path))
+    assert done.returncode == ExitCode.FAILED, done.stdout + done.stderr
+    (kept,) = (failing_repo / ".mlsec-policy-cache").iterdir()
+    digest = run_subprocess("policy", "digest", str(failing_repo), "--with-version").out
+    assert kept.name == digest.strip().replace(":", "-")
+    assert any((kept / "results-v1").rglob("*"))
+    report = load_json(failing_repo / "mlsec-policy.json")
+    assert ".mlsec-policy-cache/" in report["settings"]["excludes"]

@@ -29,6 +29,19 @@ class SemgrepSettings:
     """Seconds before the whole semgrep process is stopped."""
 
 
+DEFAULT_CACHE_MB = 512
+"""The default bound of the result cache, in MiB."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheSettings:
+    """Where per-file results are kept between scans, and how much room they may take."""
+
+    directory: Path
+    max_bytes: int = DEFAULT_CACHE_MB * 1024 * 1024
+    """Least recently used entries are evicted once the store holds more than this."""
+
+
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
     """Everything that decides what a scan does. Only the CLI reads the environment."""
@@ -50,6 +63,8 @@ class ScanOptions:
     fail_on_attestation: bool = False
     hash_cache: Path | None = None
     """File where file digests are cached between scans (None: no cache)."""
+    cache: CacheSettings | None = None
+    """Keep per-file engine results between scans here (None: every file is scanned)."""
     progress: Callable[[str], None] | None = None
     """Called with a short message as each stage starts."""
     notice: Callable[[str], None] | None = None

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mlsec_policy import __version__
 from mlsec_policy.analyzers import ANALYZERS, graded_by_versions
+from mlsec_policy.cache import CacheStats, ResultStore, digest
 from mlsec_policy.config import check_controls
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
@@ -53,13 +54,15 @@ def _notify(output: EngineOutput, notice: Callable[[str], None]) -> None:
             notice(f"warning: {error.message}")
 
 
-def load(options: ScanOptions) -> Policy:
+def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     """Load and validate the policy packs the options name, then apply the settings.
 
-    Raises PolicyErrors for a bad pack, ConfigErrors (at the file's line) when the repository
-    configuration names controls the packs do not define.
+    With a ``store``, control files it has seen valid (same bytes, same context) are not
+    validated again. Raises PolicyErrors for a bad pack, ConfigErrors (at the file's line)
+    when the repository configuration names controls the packs do not define.
     """
-    policy = load_policy(options.policies, ANALYZERS)
+    memo = None if store is None else _ValidControls(store)
+    policy = load_policy(options.policies, ANALYZERS, memo)
     if options.config is not None:
         check_controls(options.config, policy)
     if options.disable or options.severity_overrides:
@@ -78,14 +81,19 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     clock = time.monotonic()
     progress = options.progress or (lambda _message: None)
     notice = options.notice or (lambda _message: None)
+    store = (
+        None
+        if options.cache is None
+        else ResultStore(options.cache.directory, options.cache.max_bytes)
+    )
     progress("loading policy")
-    policy = policy or load(options)
+    policy = policy or load(options, store)
     progress(f"inventorying files ({len(policy.controls)} controls loaded)")
     inventory = discover(options.target, options.excludes)
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
-    semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities())
+    semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities(), store)
     native: CheckEngine[NativeCheck] = NativeEngine(
-        ANALYZERS, policy.known_ids(), options.hash_cache
+        ANALYZERS, policy.known_ids(), options.hash_cache, store
     )
     semgrep_checks, native_checks = policy.checks(SemgrepCheck), policy.checks(NativeCheck)
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
@@ -96,6 +104,9 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         progress(f"{files}; native analyzers running {len(native_checks)} checks")
         by_native = native.run(native_checks, inventory, workspace)
         _notify(by_native, notice)
+    if store is not None:
+        store.close()
+        progress(_cache_summary(store.stats))
     progress(f"evaluating {len(policy.controls)} controls")
     outputs = (by_semgrep, by_native)
     errors = _all_errors(outputs, inventory, policy)
@@ -289,6 +300,30 @@ def _all_skipped(inventory: Inventory, outputs: Sequence[EngineOutput]) -> tuple
     """Return the files discovery left out and the files or parts engines could not read."""
     parts = dict.fromkeys([*inventory.skipped, *(s for o in outputs for s in o.skipped)])
     return tuple(sorted(parts, key=lambda s: (s.path, s.line or 0, s.reason)))
+
+
+class _ValidControls:
+    """The policy loader's memo of valid control files, kept in the result store."""
+
+    def __init__(self, store: ResultStore) -> None:
+        self.store = store
+
+    def known_valid(self, key: str) -> bool:
+        return self.store.get(digest("valid-control", key)) is True
+
+    def remember_valid(self, key: str) -> None:
+        self.store.put(digest("valid-control", key), True)
+
+
+def _cache_summary(stats: CacheStats) -> str:
+    summary = f"result cache: {stats.hits} entries reused, {stats.written} written"
+    if stats.invalid:
+        summary += f", {stats.invalid} unusable (scanned again)"
+    if stats.write_failures:
+        summary += f", {stats.write_failures} could not be written"
+    if stats.evicted:
+        summary += f", {stats.evicted} least recently used evicted"
+    return summary
 
 
 def _error_order(error: ScanError) -> tuple[str, int, str, str, str]:

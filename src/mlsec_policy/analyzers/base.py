@@ -175,6 +175,15 @@ class AnalyzerSpec(Generic[P]):
     inline_suppressible: bool = True
     """False when an inline comment must not silence this analyzer's findings (the analyzer
     that reports broken suppression comments cannot be silenced by one)."""
+    self_contained: bool = False
+    """True when what a file analyzer observes depends only on the file's bytes, path, kind and
+    format, its parameters and the policy's control ids — never on another file of the target
+    (a kustomization, a called workflow, the repository's organisation file). Only such
+    analyzers' results are kept in the result cache; the default runs the analyzer every scan."""
+    also_reads: tuple[str, ...] = ()
+    """Files, relative to the scanned root, that a self-contained analyzer reads besides its
+    own (what the repository says about its publisher: README, ``pyproject.toml``...). Their
+    contents and the root folder's name join the cache key of its results."""
 
     @property
     def params_schema(self) -> Mapping[str, Any]:

@@ -12,7 +12,7 @@ import click
 
 from mlsec_policy.cli.progress import ProgressDisplay
 from mlsec_policy.errors import UsageError
-from mlsec_policy.options import SemgrepSettings
+from mlsec_policy.options import CacheSettings, SemgrepSettings
 
 
 def source_date_epoch() -> int | None:
@@ -47,11 +47,31 @@ def hash_cache_file(enabled: bool) -> Path | None:
     """
     if not enabled or os.environ.get("MLSEC_POLICY_HASH_CACHE", "").lower() in {"off", "0", "no"}:
         return None
+    return cache_folder() / "hashes-v1.json"
+
+
+def cache_folder() -> Path:
+    """Return the folder of our caches.
+
+    ``MLSEC_POLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/mlsec-policy``, else
+    ``~/.cache/mlsec-policy``.
+    """
     folder = os.environ.get("MLSEC_POLICY_CACHE_DIR")
     if not folder:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         folder = str(Path(base) / "mlsec-policy")
-    return Path(folder) / "hashes-v1.json"
+    return Path(folder)
+
+
+def result_cache(enabled: bool, directory: str | None, max_mb: int) -> CacheSettings | None:
+    """Return where per-file results are kept, or None with ``--no-cache``.
+
+    ``--cache-dir`` wins over the folder of :func:`cache_folder`.
+    """
+    if not enabled:
+        return None
+    folder = Path(directory) if directory else cache_folder()
+    return CacheSettings(folder, max_mb * 1024 * 1024)
 
 
 def use_color(option: bool | None) -> bool:

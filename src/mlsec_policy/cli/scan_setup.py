@@ -17,11 +17,16 @@ from typing import Any, TypeVar
 
 import click
 
-from mlsec_policy.cli.common import hash_cache_file, semgrep_settings, source_date_epoch
+from mlsec_policy.cli.common import (
+    hash_cache_file,
+    result_cache,
+    semgrep_settings,
+    source_date_epoch,
+)
 from mlsec_policy.config import RepoConfig, find_config, load_config
 from mlsec_policy.errors import ConfigError, ConfigErrors
 from mlsec_policy.models import NonProduct, Severity
-from mlsec_policy.options import ScanOptions
+from mlsec_policy.options import DEFAULT_CACHE_MB, ScanOptions
 from mlsec_policy.pathclass import PathClasses
 from mlsec_policy.suppress import baseline
 from mlsec_policy.timeinfo import scan_time, today
@@ -120,6 +125,29 @@ def scan_options(command: F) -> F:
             help="Remember file digests between scans (keyed by path, size and mtime); "
             "MLSEC_POLICY_CACHE_DIR sets the folder, MLSEC_POLICY_HASH_CACHE=off turns it off.",
         ),
+        click.option(
+            "--cache/--no-cache",
+            "result_cache",
+            default=True,
+            show_default=True,
+            help="Keep each file's results between scans, keyed by its content, the checks "
+            "that ran on it and the tool versions; a re-scan runs the engines only on files "
+            "whose key is new. The reports are the same either way.",
+        ),
+        click.option(
+            "--cache-dir",
+            metavar="DIR",
+            default=None,
+            help="Folder of the result cache. Default: MLSEC_POLICY_CACHE_DIR, else "
+            "$XDG_CACHE_HOME/mlsec-policy, else ~/.cache/mlsec-policy.",
+        ),
+        click.option(
+            "--cache-max-mb",
+            type=click.IntRange(1, 1024 * 1024),
+            default=DEFAULT_CACHE_MB,
+            show_default=True,
+            help="Size bound of the result cache in MiB; least recently used entries go first.",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -143,6 +171,9 @@ class ScanArgs:
     jobs: int = 2
     timeout: int = 30
     hash_cache: bool = True
+    result_cache: bool = True
+    cache_dir: str | None = None
+    cache_max_mb: int = DEFAULT_CACHE_MB
 
     @classmethod
     def pop(cls, values: dict[str, Any]) -> ScanArgs:
@@ -197,6 +228,7 @@ def build_options(
         diff_base=diff_base,
         only_paths=only_paths,
         hash_cache=hash_cache_file(args.hash_cache),
+        cache=result_cache(args.result_cache, args.cache_dir, args.cache_max_mb),
         non_product=non_product,
         path_classes=config.path_classes if config else PathClasses(),
     )

@@ -25,7 +25,9 @@ from mlsec_policy.analyzers.base import (
     Observation,
     RepoContext,
 )
+from mlsec_policy.cache import ResultStore
 from mlsec_policy.engines.base import EngineOutput, Workspace
+from mlsec_policy.engines.native_cached import NativeCache
 from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError, SkippedFile
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import NativeCheck
@@ -44,11 +46,17 @@ class NativeEngine:
         analyzers: Mapping[str, AnalyzerSpec[Any]],
         known_controls: frozenset[str] = frozenset(),
         hash_cache: Path | None = None,
+        store: ResultStore | None = None,
     ) -> None:
-        """Create the engine over analyzers, the policy's control ids and a digest cache file."""
+        """Create the engine over analyzers, the policy's control ids and a digest cache file.
+
+        With a ``store``, self-contained analyzers are not run again on a file whose results it
+        holds (:mod:`.native_cached`).
+        """
         self.analyzers = analyzers
         self.known_controls = known_controls
         self.hash_cache = hash_cache
+        self.store = store
 
     def run(
         self, checks: Sequence[NativeCheck], inventory: Inventory, workspace: Workspace
@@ -83,9 +91,19 @@ class NativeEngine:
                 work = per_file.setdefault(artifact.path, {})
                 work.setdefault(key, (file_fn, check, artifact))
                 plan.append((check, spec, key, artifact))
+        results = None if self.store is None else NativeCache(self.store, root, self.known_controls)
         for work in per_file.values():
             # one memo per file: its analyzers share what they read from it
             memo: Memo = {}
+            kept = [k for k in work if self.analyzers[k[0]].self_contained]
+            entry = None
+            if results is not None and kept:
+                reads = [name for k in kept for name in self.analyzers[k[0]].also_reads]
+                entry = results.key(next(iter(work.values()))[2], kept, reads)
+                known = None if entry is None else results.load(entry, kept)
+                if known is not None:
+                    cache.update(known)
+                    work = {k: v for k, v in work.items() if k not in known}
             for key, (analyzer, owner, subject) in work.items():
                 context_file = FileContext(
                     root,
@@ -96,6 +114,8 @@ class NativeEngine:
                     memo,
                 )
                 cache[key] = _call(partial(analyzer, context_file, owner.params))
+            if results is not None and entry is not None and all(k in work for k in kept):
+                results.keep(entry, {k: cache[k] for k in kept})
         hits: list[Hit] = []
         errors: list[ScanError] = []
         skipped: dict[SkippedFile, None] = {}

@@ -8,9 +8,12 @@ turns a control file into values and :mod:`.crosscheck` checks what a schema can
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import Severity, Taxonomy
@@ -25,17 +28,36 @@ from mlsec_policy.policy.packs import (
     load_pack_file,
     resolve_sources,
 )
+from mlsec_policy.policy.semgrep_rules import semgrep_rule_schema
 from mlsec_policy.policy.taxonomy import TAXONOMY_FILE, load_taxonomy
 from mlsec_policy.resources import policies_dir
 from mlsec_policy.schema_check import check_document
 
 
-def load_policy(sources: Sequence[str], analyzers: Mapping[str, ParamsReader]) -> Policy:
+class ValidationMemo(Protocol):
+    """Remembers control files found valid, by a digest of everything their checks read."""
+
+    def known_valid(self, key: str) -> bool:
+        """Return True when a control file with this key was found valid before."""
+        ...
+
+    def remember_valid(self, key: str) -> None:
+        """Record that a control file with this key is valid."""
+        ...
+
+
+def load_policy(
+    sources: Sequence[str],
+    analyzers: Mapping[str, ParamsReader],
+    memo: ValidationMemo | None = None,
+) -> Policy:
     """Load the packs named by ``sources`` (``builtin`` or directories), in order.
 
     ``analyzers`` maps each native analyzer name to what reads its parameters: their JSON
     Schema, checked for every check, and their type, which valid parameters are read into.
-    Raises :class:`PolicyErrors` listing every problem found.
+    With a ``memo``, a control file whose bytes and context (taxonomy, analyzers, semgrep's
+    rule schema) were found valid before is not checked against the schemas again; ids are
+    still checked across packs. Raises :class:`PolicyErrors` listing every problem found.
     """
     collect = Collector()
     taxonomy = load_taxonomy(policies_dir() / TAXONOMY_FILE)
@@ -47,7 +69,7 @@ def load_policy(sources: Sequence[str], analyzers: Mapping[str, ParamsReader]) -
         if pack is None:
             continue
         packs.append(pack)
-        for control in _load_controls(pack, taxonomy, analyzers, collect):
+        for control in _load_controls(pack, taxonomy, analyzers, collect, memo):
             register(control, controls, check_owner, collect)
     disabled = apply_pack_settings(packs, controls, collect)
     if collect.errors:
@@ -96,12 +118,18 @@ def _load_controls(
     taxonomy: Taxonomy,
     analyzers: Mapping[str, ParamsReader],
     collect: Collector,
+    memo: ValidationMemo | None = None,
 ) -> Iterator[Control]:
     phase_ids = {phase.id for phase in taxonomy.phases}
     risk_ids = {risk.id for risk in taxonomy.risks}
+    context = _validation_context(phase_ids, risk_ids, analyzers) if memo else b""
     for path in control_files(pack.root):
         document = read_yaml(path, collect)
         if document is None:
+            continue
+        key = _validation_key(path, context) if memo else None
+        if memo is not None and key is not None and memo.known_valid(key):
+            yield bind_params(build_control(document, path, pack), analyzers)
             continue
         problems = check_document(document, "control.schema.json", str(path))
         if problems:
@@ -111,7 +139,31 @@ def _load_controls(
         control = build_control(document, path, pack)
         cross_check(control, document, path, phase_ids, risk_ids, analyzers, collect)
         if len(collect.errors) == before:
+            if memo is not None and key is not None:
+                memo.remember_valid(key)
             yield bind_params(control, analyzers)
+
+
+def _validation_context(
+    phase_ids: set[str], risk_ids: set[str], analyzers: Mapping[str, ParamsReader]
+) -> bytes:
+    """Return what a control file's validity depends on besides its own bytes."""
+    schema = semgrep_rule_schema()
+    parts = {
+        "phases": sorted(phase_ids),
+        "risks": sorted(risk_ids),
+        "analyzers": {name: analyzers[name].params_schema for name in sorted(analyzers)},
+        "semgrep-schema": hashlib.sha256(schema.read_bytes()).hexdigest() if schema else None,
+    }
+    return json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
+
+
+def _validation_key(path: Path, context: bytes) -> str | None:
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(context + b"\0" + content).hexdigest()
 
 
 def _by_id(control: Control) -> str:

@@ -40,8 +40,8 @@ def build_rule(check: SemgrepCheck, severity: Severity) -> dict[str, JsonValue]:
 
 
 @cache
-def semgrep_rule_validator() -> jsonschema.protocols.Validator | None:
-    """Return a validator for semgrep rule files, or None if semgrep's schema is not installed."""
+def semgrep_rule_schema() -> Path | None:
+    """Return semgrep's rule schema file, or None if it is not installed."""
     spec = importlib.util.find_spec("semgrep")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -50,7 +50,14 @@ def semgrep_rule_validator() -> jsonschema.protocols.Validator | None:
         / "semgrep_interfaces"
         / "rule_schema_v1.yaml"
     )
-    if not schema_path.is_file():
+    return schema_path if schema_path.is_file() else None
+
+
+@cache
+def semgrep_rule_validator() -> jsonschema.protocols.Validator | None:
+    """Return a validator for semgrep rule files, or None if semgrep's schema is not installed."""
+    schema_path = semgrep_rule_schema()
+    if schema_path is None:
         return None
     schema: Any = yaml.safe_load(schema_path.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)

@@ -25,6 +25,7 @@ from mlsec_policy.analyzers.data_files import records
 from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.patterns.pii import Confidence, column_kind, find_pii
 from mlsec_policy.analyzers.patterns.pii_tally import PiiLedger, describe, severity
+from mlsec_policy.analyzers.read.organisation import SOURCES as ORGANISATION_SOURCES
 from mlsec_policy.analyzers.read.organisation import organisation
 from mlsec_policy.models import ArtifactKind, Location
 
@@ -82,4 +83,6 @@ SPEC = AnalyzerSpec(
     kinds=frozenset({ArtifactKind.DATA_FILE, ArtifactKind.CONFIG}),
     params=Params.beside(PersonalData, __name__, "personal-data"),
     file=personal_data,
+    self_contained=True,
+    also_reads=ORGANISATION_SOURCES,
 )

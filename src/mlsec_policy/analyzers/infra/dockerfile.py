@@ -153,6 +153,7 @@ DOCKERFILE = frozenset({ArtifactKind.DOCKERFILE})
 SPECS = (
     AnalyzerSpec(
         name="dockerfile-remote-add",
+        self_contained=True,
         description="ADD of a remote URL without --checksum, or of an unpinned git source.",
         kinds=DOCKERFILE,
         params=NO_PARAMS,
@@ -160,6 +161,7 @@ SPECS = (
     ),
     AnalyzerSpec(
         name="dockerfile-exposed-tools",
+        self_contained=True,
         description="EXPOSE of ML tooling ports in the final image.",
         kinds=DOCKERFILE,
         params=Params.beside(ToolPorts, __name__, "dockerfile-exposed-tools"),
@@ -167,6 +169,7 @@ SPECS = (
     ),
     AnalyzerSpec(
         name="dockerfile-healthcheck",
+        self_contained=True,
         description="Serving images (EXPOSE or a server start command) without HEALTHCHECK.",
         kinds=DOCKERFILE,
         params=Params.beside(Healthcheck, __name__, "dockerfile-healthcheck"),

@@ -16,18 +16,26 @@ from mlsec_policy.analyzers.notebooks.commands import notebook_commands
 from mlsec_policy.analyzers.notebooks.leaks import OutputLeaks, notebook_output_leaks
 from mlsec_policy.analyzers.notebooks.outputs import notebook_output_environment, notebook_outputs
 from mlsec_policy.analyzers.params import NO_PARAMS, Params
+from mlsec_policy.analyzers.read.organisation import SOURCES as ORGANISATION_SOURCES
 from mlsec_policy.models import ArtifactKind
 
 
 def _spec(
-    name: str, description: str, function: FileAnalyzer[Any], params: Params[Any] = NO_PARAMS
+    name: str,
+    description: str,
+    function: FileAnalyzer[Any],
+    params: Params[Any] = NO_PARAMS,
+    also_reads: tuple[str, ...] | None = None,
 ) -> AnalyzerSpec[Any]:
+    """Return a notebook analyzer's spec; ``also_reads`` set makes it self-contained."""
     return AnalyzerSpec(
         name=name,
         description=description,
         kinds=frozenset({ArtifactKind.NOTEBOOK}),
         params=params,
         file=function,
+        self_contained=also_reads is not None,
+        also_reads=also_reads or (),
     )
 
 
@@ -51,6 +59,7 @@ LEAKS = _spec(
     "Tracebacks and personal data in saved outputs.",
     notebook_output_leaks,
     Params.beside(OutputLeaks, "mlsec_policy.analyzers.notebooks.leaks", "notebook-output-leaks"),
+    also_reads=ORGANISATION_SOURCES,
 )
 
 SPECS: tuple[AnalyzerSpec[Any], ...] = (COMMANDS, OUTPUTS, ENVIRONMENT, LEAKS)

@@ -91,6 +91,7 @@ def _snippet(masked: str, start: int) -> str:
 
 SPEC = AnalyzerSpec(
     name="secret-tokens",
+    self_contained=True,
     description="Credentials with known formats (tokens, keys, URL passwords) in any text file.",
     kinds=TEXT_KINDS,
     params=NO_PARAMS,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from mlsec_policy.cache import ResultStore
 from mlsec_policy.engines.base import EngineOutput, Workspace
+from mlsec_policy.engines.semgrep.cached import SemgrepCache
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.problems import (
     process_error,
@@ -34,10 +36,19 @@ class SemgrepEngine:
 
     name = "semgrep"
 
-    def __init__(self, settings: SemgrepSettings, severities: Mapping[str, Severity]) -> None:
-        """Create the engine; ``severities`` gives each control's severity by id."""
+    def __init__(
+        self,
+        settings: SemgrepSettings,
+        severities: Mapping[str, Severity],
+        store: ResultStore | None = None,
+    ) -> None:
+        """Create the engine; ``severities`` gives each control's severity by id.
+
+        With a ``store``, files whose results it holds are not scanned again (:mod:`.cached`).
+        """
         self.settings = settings
         self.severities = severities
+        self.store = store
 
     def run(
         self, checks: Sequence[SemgrepCheck], inventory: Inventory, workspace: Workspace
@@ -46,10 +57,36 @@ class SemgrepEngine:
         if not checks:
             return EngineOutput()
         kinds = {kind for check in checks for kind in check.kinds}
-        targets, errors = _targets(inventory.of_kind(*kinds), workspace, checks)
+        artifacts = list(inventory.of_kind(*kinds))
+        if self.store is None or not artifacts:
+            return self._scan(checks, artifacts, workspace, None)[0]
+        cache = SemgrepCache(
+            self.store, checks, self.severities, self.settings, find_binary(self.settings)
+        )
+        misses, reused = cache.split(artifacts, workspace.root)
+        fresh, expected = self._scan(checks, misses, workspace, cache)
+        if not expected and reused:
+            # semgrep is not the version the reused results were keyed under: run it on all
+            return self._scan(checks, artifacts, workspace, cache)[0]
+        return EngineOutput(
+            tuple(h for r in reused for h in r.hits) + fresh.hits,
+            tuple(e for r in reused for e in r.errors) + fresh.errors,
+            fresh.version or cache.version,
+            tuple(s for r in reused for s in r.skipped) + fresh.skipped,
+        )
+
+    def _scan(
+        self,
+        checks: Sequence[SemgrepCheck],
+        artifacts: Sequence[Artifact],
+        workspace: Workspace,
+        cache: SemgrepCache | None,
+    ) -> tuple[EngineOutput, bool]:
+        """Scan ``artifacts``; also return False when semgrep was not the version assumed."""
+        targets, errors = _targets(artifacts, workspace, checks)
         skipped = tuple(_left_out(targets))
         if not targets:
-            return EngineOutput(errors=tuple(errors))
+            return EngineOutput(errors=tuple(errors)), True
         rules_file = workspace.scratch / "semgrep-rules.yaml"
         write_rules(rules_file, checks, self.severities)
         binary = find_binary(self.settings)
@@ -57,6 +94,7 @@ class SemgrepEngine:
         by_id = {check.id: check for check in checks}
         found: list[Hit] = []
         version: str | None = None
+        expected = True
         for batch in batches([t.scanned for t in targets]):
             result = run_rules(
                 binary, rules_file, batch, workspace.root, workspace.scratch, self.settings
@@ -66,13 +104,19 @@ class SemgrepEngine:
                 continue
             version = version or result.output.get("version")
             raise_rule_errors(result.output, by_id)
-            found.extend(hits(result.output, by_scanned, by_id, workspace.root))
-            errors.extend(
+            batch_hits = list(hits(result.output, by_scanned, by_id, workspace.root))
+            batch_errors = list(
                 scan_errors(
                     result.output, by_scanned, checks, workspace.root, self.settings.timeout
                 )
             )
-        return EngineOutput(tuple(found), tuple(errors), version, skipped)
+            found.extend(batch_hits)
+            errors.extend(batch_errors)
+            if cache is not None and isinstance(version, str):
+                expected = cache.learned(version) and expected
+                ran = [by_scanned[normal(path)] for path in batch]
+                cache.keep(ran, batch_hits, batch_errors, _left_out(ran), version)
+        return EngineOutput(tuple(found), tuple(errors), version, skipped), expected
 
 
 def _targets(

@@ -1,0 +1,157 @@
+"""Native analyzer results kept per file between scans.
+
+Only analyzers that declare themselves self-contained (:attr:`AnalyzerSpec.self_contained`:
+what they observe depends on the file's bytes, path, kind and format, their parameters and the
+policy's control ids, never on another file) are cached. A file's entry holds the results of
+every such analyzer that ran on it, keyed by the file's content digest, path, kind and format,
+the (analyzer, parameters) pairs and the control ids. Analyzers that read other files (a
+kustomization, a called workflow, a requirements file a notebook installs) and repository
+analyzers run on every scan, as do all analyzers on files over 16 MiB. An analyzer that crashed
+is never kept: it runs again next time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from mlsec_policy.analyzers.base import AnalyzerError, FileSkipped, Observation
+from mlsec_policy.cache import CodecError, ResultStore, content_digest, digest
+from mlsec_policy.cache.codec import decode_observation, encode_observation
+from mlsec_policy.models import Artifact, JsonValue
+
+LARGEST_HASHED = 16 * 1024 * 1024
+"""Larger files are not cached: data and other files have no size cap, their analyzers read
+bounded slices, and hashing gigabytes on every scan would cost more than those slices."""
+Outcome = tuple[list[Observation], Exception | None]
+"""What one analyzer gave on one file: its observations and its failure, if any."""
+WorkKey = tuple[str, str, str]
+"""(analyzer, canonical params, artifact path)."""
+
+
+class NativeCache:
+    """Looks up and stores the outcomes of self-contained analyzers, file by file."""
+
+    def __init__(self, store: ResultStore, root: Path, known_controls: frozenset[str]) -> None:
+        """Prepare the keys of one scan."""
+        self.store = store
+        self.root = root
+        self.controls = digest("controls", sorted(known_controls))
+        self.context: dict[str, str | None] = {}
+
+    def key(
+        self, artifact: Artifact, work: Sequence[WorkKey], also_reads: Iterable[str] = ()
+    ) -> str | None:
+        """Return the entry key of ``work`` on ``artifact`` (None: its bytes cannot be read).
+
+        ``also_reads`` names the other files (relative to the root) the analyzers read. A file
+        over :data:`LARGEST_HASHED` bytes has no key.
+        """
+        if artifact.size > LARGEST_HASHED:
+            return None
+        try:
+            content = content_digest(self.root / artifact.path)
+        except OSError:
+            return None
+        context = sorted([name, self._context_digest(name)] for name in set(also_reads))
+        if context:
+            context.append([".", self.root.resolve().name])
+        return digest(
+            "native",
+            artifact.path,
+            artifact.kind.value,
+            artifact.format,
+            content,
+            self.controls,
+            sorted([name, params] for name, params, _path in work),
+            context,
+        )
+
+    def _context_digest(self, name: str) -> str | None:
+        """Return the digest of a file at the root once per scan (None: absent, unreadable)."""
+        if name not in self.context:
+            try:
+                path = (self.root / name).resolve()
+                inside = path.is_relative_to(self.root.resolve())
+                self.context[name] = content_digest(path) if inside else None
+            except OSError:
+                self.context[name] = None
+        return self.context[name]
+
+    def load(self, key: str, work: Sequence[WorkKey]) -> dict[WorkKey, Outcome] | None:
+        """Return the stored outcome of each piece of ``work``, or None (a miss)."""
+        value = self.store.get(key)
+        if value is None:
+            return None
+        try:
+            return _decode(value, work)
+        except (CodecError, ValueError, TypeError):
+            self.store.stats.invalid += 1
+            return None
+
+    def keep(self, key: str, outcomes: Mapping[WorkKey, Outcome]) -> None:
+        """Store the outcomes unless one is a crash (a crash is tried again next scan)."""
+        if any(not _repeatable(failure) for _seen, failure in outcomes.values()):
+            return
+        entry: list[JsonValue] = [
+            [name, params, [encode_observation(o) for o in seen], _encode_failure(failure)]
+            for (name, params, _path), (seen, failure) in sorted(outcomes.items())
+        ]
+        self.store.put(key, entry)
+
+
+def _repeatable(failure: Exception | None) -> bool:
+    return failure is None or isinstance(failure, AnalyzerError | FileSkipped)
+
+
+def _encode_failure(failure: Exception | None) -> JsonValue:
+    if isinstance(failure, FileSkipped):
+        return {"skipped": failure.reason}
+    if isinstance(failure, AnalyzerError):
+        return {
+            "message": failure.message,
+            "kind": failure.kind,
+            "line": failure.line,
+            "hint": failure.hint,
+        }
+    return None
+
+
+def _decode(value: object, work: Sequence[WorkKey]) -> dict[WorkKey, Outcome]:
+    if not isinstance(value, list):
+        raise CodecError("a native entry is a list")
+    wanted = {(name, params): path for name, params, path in work}
+    found: dict[WorkKey, Outcome] = {}
+    for item in value:
+        if not isinstance(item, list) or len(item) != 4:
+            raise CodecError("a native outcome is [analyzer, params, observations, failure]")
+        name, params, seen, failure = item
+        if (name, params) not in wanted or not isinstance(seen, list):
+            raise CodecError("the entry holds work this scan did not ask for")
+        found[(name, params, wanted[(name, params)])] = (
+            [decode_observation(o) for o in seen],
+            _decode_failure(failure),
+        )
+    if len(found) != len(wanted):
+        raise CodecError("the entry lacks work this scan asks for")
+    return found
+
+
+def _decode_failure(value: object) -> Exception | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise CodecError("a failure is an object")
+    if "skipped" in value:
+        reason = value["skipped"]
+        if not isinstance(reason, str):
+            raise CodecError("a skip reason is text")
+        return FileSkipped(reason)
+    message, kind, line, hint = (value.get(k) for k in ("message", "kind", "line", "hint"))
+    if not isinstance(message, str) or not isinstance(kind, str):
+        raise CodecError("an analyzer error has a message and a kind")
+    if line is not None and not isinstance(line, int):
+        raise CodecError("an error line is a number")
+    if hint is not None and not isinstance(hint, str):
+        raise CodecError("a hint is text")
+    return AnalyzerError(message, kind=kind, line=line, hint=hint)

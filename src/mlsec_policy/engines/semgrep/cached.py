@@ -1,0 +1,167 @@
+"""Semgrep results kept per file between scans, and the files semgrep still has to see.
+
+A file's entry is keyed by its content digest, its path, kind and format (they decide the view
+semgrep scans and which path filters apply), the digest of the semgrep checks of its kind,
+semgrep's version and the settings that change what semgrep reports (mode, time and memory
+limits). Semgrep's version is not asked for before a scan — starting semgrep to ask costs
+what a warm scan is meant to save — but remembered from its last report, by the identity of
+the binary (path, size, modification time); a binary the cache has not seen makes every file a
+miss, and a version that differs from the remembered one makes the scan run again uncached.
+
+Only complete results are kept: a file whose batch failed, or that semgrep reported a time-out,
+an out-of-memory stop or any error other than a syntax error on, is scanned again next time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+
+from mlsec_policy.cache import CodecError, FileResults, ResultStore, content_digest, digest
+from mlsec_policy.cache.codec import decode_results, encode_results
+from mlsec_policy.engines.semgrep.target import Target
+from mlsec_policy.models import Artifact, ArtifactKind, Hit, ScanError, Severity, SkippedFile
+from mlsec_policy.options import SemgrepSettings
+from mlsec_policy.policy.model import SemgrepCheck
+
+REPEATABLE_ERRORS = frozenset({"parse-error", "partial-parse"})
+"""Error kinds semgrep gives again for the same bytes: a file's entry may hold them."""
+
+
+class SemgrepCache:
+    """Looks up and stores the semgrep results of files for one scan."""
+
+    def __init__(
+        self,
+        store: ResultStore,
+        checks: Sequence[SemgrepCheck],
+        severities: Mapping[str, Severity],
+        settings: SemgrepSettings,
+        binary: Path,
+    ) -> None:
+        """Prepare the keys of one scan: the checks by kind, the settings, semgrep's identity."""
+        self.store = store
+        self.identity = _binary_identity(binary)
+        remembered = store.get(digest("semgrep-version", self.identity))
+        self.version = remembered if isinstance(remembered, str) else None
+        self.settings = [settings.mode, settings.timeout, settings.max_memory_mb]
+        by_kind: dict[ArtifactKind, list[object]] = defaultdict(list)
+        for check in sorted(checks, key=lambda c: c.id):
+            described = [asdict(check), severities.get(check.control_id)]
+            for kind in check.kinds:
+                by_kind[kind].append(described)
+        self.checks = {kind: digest("semgrep-checks", rules) for kind, rules in by_kind.items()}
+        self.keys: dict[str, str] = {}
+
+    def split(
+        self, artifacts: Iterable[Artifact], root: Path
+    ) -> tuple[list[Artifact], list[FileResults]]:
+        """Return the files semgrep must scan and the results reused for the others."""
+        misses: list[Artifact] = []
+        reused: list[FileResults] = []
+        for artifact in artifacts:
+            key = self._key(artifact, root)
+            if key is None:
+                misses.append(artifact)
+                continue
+            self.keys[artifact.path] = key
+            found = self._load(key) if self.version is not None else None
+            if found is None:
+                misses.append(artifact)
+            else:
+                reused.append(found)
+        return misses, reused
+
+    def keep(
+        self,
+        targets: Sequence[Target],
+        hits: Iterable[Hit],
+        errors: Iterable[ScanError],
+        skipped: Iterable[SkippedFile],
+        version: str,
+    ) -> None:
+        """Store the results of one semgrep batch (run by ``version``) for the files it can."""
+        per_file: dict[str, FileResults] = {t.artifact.path: FileResults() for t in targets}
+        errors = list(errors)
+        if any(error.path is None for error in errors):
+            return  # a problem semgrep did not tie to a file may concern any of them
+        for hit in hits:
+            path = hit.observation.location.path
+            if path in per_file:
+                per_file[path] = _add(per_file[path], hits=(hit,))
+        for error in errors:
+            if error.path in per_file:
+                per_file[error.path] = _add(per_file[error.path], errors=(error,))
+        for part in skipped:
+            if part.path in per_file:
+                per_file[part.path] = _add(per_file[part.path], skipped=(part,))
+        for path, results in per_file.items():
+            key = self.keys.get(path)
+            if key is None or any(e.kind not in REPEATABLE_ERRORS for e in results.errors):
+                continue
+            self.store.put(digest(key, version), encode_results(results))
+
+    def learned(self, version: str) -> bool:
+        """Remember the version semgrep reported; return False when it is not the assumed one.
+
+        False means the results reused in this scan, if any, were keyed under another version.
+        """
+        if version == self.version:
+            return True
+        self.store.put(digest("semgrep-version", self.identity), version)
+        self.version = version
+        return False
+
+    def _key(self, artifact: Artifact, root: Path) -> str | None:
+        checks = self.checks.get(artifact.kind)
+        try:
+            content = content_digest(root / artifact.path)
+        except OSError:
+            return None
+        return digest(
+            "semgrep",
+            artifact.path,
+            artifact.kind.value,
+            artifact.format,
+            content,
+            checks,
+            self.settings,
+        )
+
+    def _load(self, key: str) -> FileResults | None:
+        value = self.store.get(digest(key, self.version))
+        if value is None:
+            return None
+        try:
+            return decode_results(value)
+        except CodecError:
+            self.store.stats.invalid += 1
+            return None
+
+
+def _add(
+    results: FileResults,
+    hits: tuple[Hit, ...] = (),
+    errors: tuple[ScanError, ...] = (),
+    skipped: tuple[SkippedFile, ...] = (),
+) -> FileResults:
+    return FileResults(results.hits + hits, results.errors + errors, results.skipped + skipped)
+
+
+def _binary_identity(binary: Path) -> str:
+    """Return what tells one semgrep installation from another without starting it."""
+    try:
+        resolved = binary.resolve()
+        info = resolved.stat()
+        where: list[object] = [str(resolved), info.st_size, info.st_mtime_ns]
+    except OSError:
+        where = [str(binary)]
+    try:
+        installed: str | None = metadata.version("semgrep")
+    except metadata.PackageNotFoundError:
+        installed = None
+    return json.dumps([*where, installed])
