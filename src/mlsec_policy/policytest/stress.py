@@ -46,6 +46,15 @@ def stress_source(vocabulary: Iterable[str] = (), lines: int = STRESS_LINES) -> 
     return "\n".join(parts) + "\n"
 
 
+def long_function_source(lines: int) -> str:
+    """Return the imports and one long function of about ``lines`` lines, nothing else.
+
+    The part of the stress file that rules of quadratic cost stall on, without the classes,
+    tables and asset line whose parse takes most of the stress file's own time.
+    """
+    return _header(()) + "\n\n" + "\n".join(_builder_function(lines)) + "\n"
+
+
 def _header(vocabulary: Iterable[str]) -> str:
     words = sorted({word for text in vocabulary for word in _WORD.findall(text)})
     wrapped = textwrap.wrap(" ".join(words), width=96) if words else []
