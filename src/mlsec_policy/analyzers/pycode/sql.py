@@ -44,6 +44,12 @@ EXECUTE_METHODS = frozenset(
      "sql", "raw", "mogrify"}
 )  # fmt: skip
 """Methods that run (or prepare) the SQL text given as their first argument."""
+RUN_SQL_METHODS = frozenset({"run_sql", "execute_sql", "run_query", "execute_query"})
+"""Methods whose name says they run the SQL text given as their first argument."""
+DATABASE_RUN_METHODS = frozenset({"run", "run_no_throw"})
+"""Generic methods that run SQL text when called on a database object (``db.run(sql)``)."""
+DATABASE = re.compile(r"(?i)(?:^|_)(?:db|database|sql\w*|sqlite\w*|duckdb|warehouse)$")
+"""The name of an object that stands for a database (``self.database``, ``sql_db``)."""
 TEXT_FUNCTIONS = frozenset(
     {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text",
      "pandas.read_sql", "pandas.read_sql_query"}
@@ -62,7 +68,8 @@ IDENTIFIER_BEFORE = re.compile(
 IDENTIFIER_AFTER = re.compile(r"^(?:[.\"`\]]|\w)")
 PREFILTER = re.compile(
     rb"\.(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|sql|raw"
-    rb"|mogrify)\s*\(|\btext\s*\(|read_sql"
+    rb"|mogrify|run_sql|execute_sql|run_query|execute_query|run|run_no_throw)\s*\(|\btext\s*\("
+    rb"|read_sql"
 )
 
 
@@ -95,11 +102,22 @@ def sql_text(call: ast.Call, scope: Scope) -> ast.expr | None:
         return None
     if scope.qualified(func) in TEXT_FUNCTIONS:
         return statement
-    if isinstance(func, ast.Attribute) and func.attr in EXECUTE_METHODS:
+    if isinstance(func, ast.Attribute) and _runs_sql(func):
         if isinstance(statement, ast.Call) and scope.qualified(statement.func) in TEXT_FUNCTIONS:
             return None
         return statement
     return None
+
+
+def _runs_sql(func: ast.Attribute) -> bool:
+    """Return True for a method that runs its first argument as SQL text."""
+    if func.attr in EXECUTE_METHODS or func.attr in RUN_SQL_METHODS:
+        return True
+    if func.attr not in DATABASE_RUN_METHODS:
+        return False
+    owner = func.value
+    name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    return bool(DATABASE.search(name))
 
 
 def judge(parts: list[Piece], values: Values, statement: ast.expr) -> tuple[Origin, str] | None:

@@ -38,3 +38,24 @@ def answer(llm, connection, question):
     # text-to-SQL: the model writes the whole statement
     generated = llm.invoke(f"Write SQL for: {question}").content
     return connection.execute(sql_text(generated)).fetchall()
+
+
+class QuestionToSQL:
+    """A chain that asks the model for a statement and runs it as written."""
+
+    def __init__(self, writer, database):
+        self.writer = writer
+        self.database = database
+
+    def __call__(self, question):
+        statement = self.writer.predict(input=question, dialect="sqlite").strip()
+        return self.database.run(statement)
+
+
+def ask_warehouse(client, warehouse, question):
+    reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": question}])
+    return warehouse.run_sql(reply.choices[0].message.content)
+
+
+def quiet_run(llm, sql_db, question):
+    return sql_db.run_no_throw(llm.invoke(question).content)
