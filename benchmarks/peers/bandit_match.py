@@ -165,10 +165,14 @@ def _ours_cell(outcome: Outcome) -> str:
     return "—"
 
 
-def render_markdown(outcomes: list[Outcome], packages: Mapping[str, str]) -> str:
+def render_markdown(
+    outcomes: list[Outcome], packages: Mapping[str, str], modes: Mapping[str, str]
+) -> str:
     """Render the summary table, then every hit with its verdict, reason and our finding."""
     versions = ", ".join(f"{name} {version}" for name, version in packages.items())
+    read = "; ".join(f"{package}: {mode}" for package, mode in sorted(modes.items()))
     lines = [f"Packages: {versions}. Tests: {', '.join(sorted(TESTS))}.", ""]
+    lines += [f"Our scan read — {read}.", ""]
     lines += summary_rows(outcomes)
     lines += ["", _row(["package", "test", "place", "verdict", "ours", "reason"])]
     lines.append(_row(["---"] * 6))

@@ -11,7 +11,10 @@ files (member by member: absolute names, ``..`` parts and links are refused). No
 package is imported or run. Then it runs bandit with the tests in TESTS and our
 ``mlsec-policy scan`` on the same tree; both reports are cached under ``--cache`` (default
 ``$MLSEC_BENCH_CORPUS/bandit-peer``, else ``/tmp/mlsec-policy-bench/bandit-peer``) and reused
-unless ``--rescan`` is given (our full scan of transformers takes minutes).
+unless ``--rescan`` is given (our full scan of transformers takes minutes). With ``--subset``
+our scan reads only a copy of the files bandit reports (same relative paths): the rules these
+tests map to judge one file at a time, so the findings on those statements are the same, and
+a loaded machine is spared the full scan; the report says which mode each package used.
 
 Each bandit hit is matched to our findings of the controls that cover its test, by path and
 by a line inside the hit's statement, and joined with the committed verdict in
@@ -122,6 +125,18 @@ def run_ours(mlsec_policy: list[str], tree: Path, out: Path, jobs: int) -> None:
         raise SetupError(f"mlsec-policy wrote no report for {tree}: {result.stderr[-500:]}")
 
 
+def subset_tree(cache: Path, package: str, tree: Path, hits: list[BanditHit]) -> Path:
+    """Copy the files bandit reports in TREE into a fresh subset tree; return it."""
+    subset = cache / "subset" / package
+    if subset.exists():
+        shutil.rmtree(subset)
+    for path in sorted({hit.path for hit in hits}):
+        target = subset / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(tree / path, target)
+    return subset
+
+
 def bandit_hits(package: str, report: Path) -> list[BanditHit]:
     """Read the hits of a bandit JSON report, in path and line order."""
     data = json.loads(report.read_text(encoding="utf-8"))
@@ -146,8 +161,11 @@ def bandit_hits(package: str, report: Path) -> list[BanditHit]:
     return sorted(hits, key=lambda h: (h.path, h.line, h.test_id))
 
 
-def collect(args: argparse.Namespace) -> list[Outcome]:
-    """Download, scan (or reuse the cache) and match every selected package."""
+def collect(args: argparse.Namespace, modes: dict[str, str]) -> list[Outcome]:
+    """Download, scan (or reuse the cache) and match every selected package.
+
+    MODES receives, per package, what our scan read.
+    """
     cache: Path = args.cache
     judgements = read_judgements(args.judgements)
     outcomes: list[Outcome] = []
@@ -158,15 +176,19 @@ def collect(args: argparse.Namespace) -> list[Outcome]:
         tree = source_tree(cache, name, version)
         reports = cache / "reports"
         reports.mkdir(parents=True, exist_ok=True)
-        bandit_out, ours_out = reports / f"{package}.bandit.json", reports / f"{package}.ours.json"
+        bandit_out = reports / f"{package}.bandit.json"
+        ours_out = reports / f"{package}.{'ours-subset' if args.subset else 'ours'}.json"
         if args.rescan or not bandit_out.is_file():
             bandit_out.unlink(missing_ok=True)
             run_bandit(shlex.split(args.bandit), tree, bandit_out)
+        hits = bandit_hits(package, bandit_out)
         if args.rescan or not ours_out.is_file():
             ours_out.unlink(missing_ok=True)
-            run_ours(shlex.split(args.mlsec_policy), tree, ours_out, args.jobs)
+            scanned = subset_tree(cache, package, tree, hits) if args.subset else tree
+            run_ours(shlex.split(args.mlsec_policy), scanned, ours_out, args.jobs)
         ours = our_findings(json.loads(ours_out.read_text(encoding="utf-8")))
-        outcomes.extend(match(hit, ours, judgements) for hit in bandit_hits(package, bandit_out))
+        modes[package] = "files bandit reports" if args.subset else "whole tree"
+        outcomes.extend(match(hit, ours, judgements) for hit in hits)
     return outcomes
 
 
@@ -178,15 +200,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--bandit", default=f"{sys.executable} -m bandit", help="command")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--rescan", action="store_true", help="ignore the cached reports")
+    parser.add_argument("--subset", action="store_true", help="scan only the files bandit hits")
     parser.add_argument("--only", action="append", choices=sorted(PACKAGES), default=[])
     parser.add_argument("--markdown", type=Path, metavar="FILE")
     args = parser.parse_args(argv)
+    modes: dict[str, str] = {}
     try:
-        outcomes = collect(args)
+        outcomes = collect(args, modes)
     except (SetupError, JudgementError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    text = render_markdown(outcomes, PACKAGES)
+    text = render_markdown(outcomes, PACKAGES, modes)
     print(text)
     if args.markdown is not None:
         args.markdown.write_text(text, encoding="utf-8")
