@@ -67,3 +67,27 @@ def adapter_settings_as_a_template():
     template = LoraConfig.from_pretrained("example-org/review-sentiment-lora")
     template.r = 16
     return template
+
+
+# Offline or not is the caller's choice, but the repository is this code's: whenever the
+# flag is off (here by default) the default branch is downloaded, and nothing can pin it.
+def safety_checker(local_files_only=False):
+    # ruleid: hub-model-unpinned
+    return AutoModelForSequenceClassification.from_pretrained("example-org/safety-checker", local_files_only=local_files_only)
+
+
+class Converter:
+    def __init__(self, offline: bool):
+        self.offline = offline
+
+    def text_encoder(self):
+        # ruleid: hub-model-unpinned
+        return AutoTokenizer.from_pretrained(BASE, subfolder="tokenizer", local_files_only=self.offline)
+
+
+def clip_config(settings):
+    from transformers import CLIPTextConfig
+
+    name = "example-org/clip-large"
+    # ruleid: hub-config-unpinned
+    return CLIPTextConfig.from_pretrained(name, local_files_only=settings.get("offline", False))

@@ -32,3 +32,16 @@ def load_with(path, **kwargs):
 def load_aliased(path, options):
     # ruleid: torch-load-options-from-caller
     return tload(path, map_location="cpu", **options)
+
+
+def load_switch(path, trusted, extra):
+    # a switch that is not a torch version test: untrusted callers get full unpickling
+    safe = {} if trusted else {"weights_only": True}
+    # ruleid: torch-load-options-from-caller
+    return torch.load(path, **safe, **extra)
+
+
+def load_opt_in(path, strict, extra):
+    guard = {"weights_only": True} if strict else {}
+    # ruleid: torch-load-options-from-caller
+    return torch.load(path, **guard, **extra)

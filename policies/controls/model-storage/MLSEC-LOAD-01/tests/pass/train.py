@@ -63,3 +63,36 @@ def pretrained_with(url, **kwargs):
     # the caller's options go through, with weights_only set here
     # ok: torch-hub-state-dict-unrestricted
     return torch.hub.load_state_dict_from_url(url, progress=False, **kwargs)
+
+
+# weights_only=True in one splat of several, chosen by the installed torch where it can be
+def load_checkpoint(path, device, mmap=False):
+    from diffusers.utils import is_torch_version
+
+    safe = {"weights_only": True} if is_torch_version(">=", "1.13") else {}
+    extra = {"mmap": True} if mmap else {}
+    # ok: torch-load-options-from-caller
+    return torch.load(path, map_location=device, **safe, **extra)
+
+
+TORCH_1_13 = True
+
+
+def load_cached(path, **caller_options):
+    guard = dict(weights_only=True) if TORCH_1_13 else {}
+    # ok: torch-load-options-from-caller
+    return torch.load(path, **guard, **caller_options)
+
+
+def load_versioned(path, extra):
+    from packaging import version
+
+    only_tensors = {"weights_only": True} if version.parse(torch.__version__) >= version.parse("1.13") else {}
+    # ok: torch-load-options-from-caller
+    return torch.load(path, **only_tensors, **extra)
+
+
+def load_pinned_options(path, extra):
+    fixed = {"map_location": "cpu", "weights_only": True}
+    # ok: torch-load-options-from-caller
+    return torch.load(path, **extra, **fixed)
