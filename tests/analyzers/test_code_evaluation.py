@@ -55,7 +55,9 @@ def _findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int | No
     )
     (result,) = report.results
     assert result.errors == ()
-    return sorted((f.check_id, f.location.start_line, f.severity.name.lower()) for f in result.findings)
+    return sorted(
+        (f.check_id, f.location.start_line, f.severity.name.lower()) for f in result.findings
+    )
 
 
 def test_request_data_is_reported_once_by_the_certain_check(tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ The code handed to ``eval``/``exec`` (or to ``compile`` first) is judged by wher
 
 Not reported: code made only of literals (also through f-strings, ``%``, ``.format`` and ``+``),
 code compiled from a literal, identifiers the interpreter fixes (``__name__``, ``__module__``,
-``dir()``), the program's own source (``inspect.getsource``, a ``.py`` file at a literal path),
-and a value the enclosing condition pins to literal choices (``eval(f"torch.{x}") if x in
+``dir()``), the program's own source (``inspect.getsource``, also when a helper called on
+local names reshapes it in the function that read it; a ``.py`` file at a literal path), and a
+value the enclosing condition pins to literal choices (``eval(f"torch.{x}") if x in
 ("float16", "bfloat16") else None``). Only the builtins count: ``model.eval()``,
 ``df.eval(...)`` and a module's own function named ``eval`` are other things.
 """
@@ -37,6 +38,8 @@ OPERATOR_INPUT = frozenset(
     {"a command-line argument", "parsed command-line arguments", "text typed on standard input"}
 )  # fmt: skip
 """Outside origins that are the operator's own choice: graded as heuristics, not certainties."""
+SOURCE_READERS = frozenset({"inspect.getsource", "inspect.getsourcelines"})
+"""Calls that return the program's own source code (what a monkeypatch rewrites and runs)."""
 READ_METHODS = frozenset({"read", "read_text", "read_bytes"})
 PREFILTER = re.compile(rb"\b(?:eval|exec)\s*\(")
 """A file with neither word before a bracket runs no code this way: it is not parsed."""
@@ -50,6 +53,7 @@ def code_evaluations(context: FileContext, params: Report) -> Iterable[Observati
 def _grade(context: FileContext) -> Graded:
     graded: Graded = []
     pinned: dict[int, list[ast.expr]] | None = None
+    patchers: set[int] = set()
     for source, call, values in call_sites(context, PREFILTER):
         code = evaluated(call, values)
         if code is None:
@@ -59,6 +63,9 @@ def _grade(context: FileContext) -> Graded:
             continue
         if pinned is None:
             pinned = dict(_conditions(source.tree, []))
+            patchers = _source_patchers(source.tree, values)
+        if id(call) in patchers and _reshaped(origin.node, values):
+            continue  # the function's own source code, reshaped by a helper, patched and run
         choices = _chosen(pinned.get(id(call), []))
         if choices and values.of(_fixed(code, choices)).kind is Kind.CONSTANT:
             continue  # every part of outside text is limited to literal choices
@@ -103,6 +110,32 @@ def _own_source(node: ast.AST | None, values: Values) -> bool:
         isinstance(path, ast.Constant)
         and isinstance(path.value, str)
         and path.value.endswith(".py")
+    )
+
+
+def _source_patchers(tree: ast.Module, values: Values) -> set[int]:
+    """Return the calls made in functions that read source code with ``inspect.getsource``."""
+    inside: set[int] = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
+        if any(values.scope.qualified(c.func) in SOURCE_READERS for c in calls):
+            inside.update(id(c) for c in calls)
+    return inside
+
+
+def _reshaped(node: ast.AST | None, values: Values) -> bool:
+    """Return True for a helper call on local names and constants (``detab(source)``).
+
+    In a function that reads source code, such a helper reshapes that source; its result is
+    the program's own code. A method of an object or a call on an attribute is not this.
+    """
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+        return False
+    arguments = [*node.args, *(k.value for k in node.keywords)]
+    return bool(arguments) and all(
+        isinstance(a, ast.Name) or values.of(a).kind is Kind.CONSTANT for a in arguments
     )
 
 
@@ -174,6 +207,11 @@ def _message(origin: Origin, code: ast.expr, kind: Kind) -> str:
         return (
             f"the code run by eval/exec includes {part}, {origin.what}; whoever writes it runs "
             "code in this process"
+        )
+    if origin.kind is Kind.OUTSIDE:  # an operator's own argument or typed input
+        return (
+            f"eval/exec runs code built from {part} ({origin.what}): whoever starts the program "
+            "chooses it (heuristic: a file or argument named there runs as code)"
         )
     return (
         f"eval/exec runs code built from {part} ({origin.what}), whose origin this file does "

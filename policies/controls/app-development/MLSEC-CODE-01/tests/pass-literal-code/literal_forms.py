@@ -42,3 +42,16 @@ def settings():
     namespace = {}
     exec(open("default_settings.py").read(), namespace)
     return namespace
+
+
+def dedent_source(text):
+    lines = text.splitlines()
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    return "\n".join(line[indent:] for line in lines), indent
+
+
+def patched_loop(target):
+    loop_source = inspect.getsource(target)
+    loop_source, _ = dedent_source(loop_source)
+    loop_source = loop_source.replace("step += 1", "step += 2")
+    exec(loop_source, globals())
