@@ -24,3 +24,13 @@ def read_features(path, *, allow_objects=True):
 def read_header_array(handle, trusted=True):
     # ruleid: numpy-load-allow-pickle-by-default
     return npy_format.read_array(handle, allow_pickle=trusted)
+
+
+class HeaderReader:
+    def __init__(self, handle, allow_pickle=True):
+        self.handle = handle
+        self.objects = allow_pickle
+
+    def array(self):
+        # ruleid: numpy-load-allow-pickle-by-default
+        return npy_format.read_array(self.handle, allow_pickle=self.objects)

@@ -36,3 +36,9 @@ def fixed_symbol(module_name):
     # ok: keras-config-names-imported
     module = importlib.import_module(module_name)
     return getattr(module, "Dense")
+
+
+def builtin_layer(name):
+    # ok: keras-config-names-imported
+    layers = __import__("keras.layers", fromlist=["*"])
+    return getattr(layers, name)
