@@ -207,3 +207,11 @@ def test_rule_key_semgrep_would_ignore_is_an_error(tmp_path: Path) -> None:
     name, line, _column, message, _hint = only_error(make_pack(tmp_path, control))
     assert (name, line) == ("control.yaml", 17)
     assert "unknown key 'metavariable-regex'" in message
+
+
+def test_yields_to_must_name_another_violation_check_of_the_control(tmp_path: Path) -> None:
+    control = GOOD_CONTROL + "    yields-to: [acme-other-check]\n"
+    name, line, _column, message, hint = only_error(make_pack(tmp_path, control))
+    assert name == "control.yaml" and line == 17
+    assert "yields to 'acme-other-check'" in message
+    assert hint is not None and "same control" in hint

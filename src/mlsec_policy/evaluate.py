@@ -108,7 +108,27 @@ def partition(
             Hit(control.id, check.id, Observation(location, check.message, key=MISSING_EVIDENCE))
             for location in _anchors(control, inventory, scope)
         )
-    return Partition(tuple(violations), signals)
+    return Partition(tuple(given_way(violations, policy)), signals)
+
+
+def given_way(violations: Sequence[Hit], policy: Policy) -> list[Hit]:
+    """Drop each hit whose check yields to a check that reported the same line of the file.
+
+    A heuristic check (a value of unknown origin) and a certain one (a value known to come from
+    outside) of one control can see the same statement; the finding that names the source is
+    the one kept.
+    """
+    places = {(h.check_id, h.observation.location.path, h.observation.location.start_line)
+              for h in violations}  # fmt: skip
+    kept: list[Hit] = []
+    for hit in violations:
+        location = hit.observation.location
+        stronger = policy.check(hit.check_id).yields_to
+        if location.start_line is None or not any(
+            (other, location.path, location.start_line) in places for other in stronger
+        ):
+            kept.append(hit)
+    return kept
 
 
 def evaluate(

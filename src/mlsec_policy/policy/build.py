@@ -85,6 +85,7 @@ def build_check(
         "line": position[0] if position else 1,
         "file": str(path),
         "version_context": _version_context(item.get("version-context")),
+        "yields_to": tuple(item.get("yields-to", [])),
     }
     mode = CheckMode(item.get("mode", "violation"))
     match engine:

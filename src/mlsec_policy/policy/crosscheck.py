@@ -68,8 +68,18 @@ def cross_check(
             path,
             positions.of(("checks",)),
         )
+    violation_ids = {c.id for c in control.checks if c.mode is CheckMode.VIOLATION}
     for index, check in enumerate(control.checks):
         base = ("checks", index)
+        for target in check.yields_to:
+            if target == check.id or target not in violation_ids:
+                collect.error(
+                    f"check {check.id!r} yields to {target!r}, which is not another violation "
+                    "check of this control",
+                    path,
+                    positions.of((*base, "yields-to")),
+                    hint="yields-to names the more certain checks of the same control",
+                )
         match check:
             case NativeCheck():
                 _check_analyzer(check, document, path, base, analyzers, collect)

@@ -45,6 +45,9 @@ class CheckBase:
     """The control file that defines the check."""
     version_context: VersionContext | None
     """How a match is graded by the package versions the repository declares, if it is."""
+    yields_to: tuple[str, ...]
+    """More certain checks of the same control whose finding on the same line replaces this
+    check's finding there."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 The shared reader :mod:`mlsec_policy.analyzers.read.pyflow` walks each module and grades every
 value (constant, from outside the program, unknown here); the analyzers of this domain decide
-which calls matter: shell commands (:mod:`.shell`) and SQL statements (:mod:`.sql`).
+which calls matter: shell commands (:mod:`.shell`), SQL statements (:mod:`.sql`) and code run
+by eval/exec (:mod:`.evaluation`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.analyzers.pycode.evaluation import EVALUATION
 from mlsec_policy.analyzers.pycode.shell import SHELL
 from mlsec_policy.analyzers.pycode.sql import SQL
 
-SPECS: tuple[AnalyzerSpec[Any], ...] = (SHELL, SQL)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (SHELL, SQL, EVALUATION)
 """The analyzers of this domain, for the registry."""

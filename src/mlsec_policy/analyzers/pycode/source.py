@@ -136,3 +136,14 @@ def graded_once(
             _graded.clear()
         _graded[key] = grade(context)
     return _graded[key]
+
+
+def graded_report(
+    context: FileContext,
+    params: Report,
+    analyzer: str,
+    grade: Callable[[FileContext], Graded],
+) -> list[Observation]:
+    """Return the observations of ``grade(context)`` with the origin the check reports."""
+    wanted = reported(params)
+    return [o for kind, o in graded_once(context, analyzer, grade) if kind is wanted]

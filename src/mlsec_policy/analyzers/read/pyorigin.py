@@ -70,10 +70,13 @@ SAFE_CALLS = frozenset(
      "hash", "id", "ord", "tempfile.mkstemp", "tempfile.mkdtemp", "tempfile.mktemp",
      "tempfile.gettempdir", "tempfile.NamedTemporaryFile", "tempfile.TemporaryDirectory",
      "tempfile.TemporaryFile", "tempfile.SpooledTemporaryFile", "uuid.uuid1", "uuid.uuid4",
-     "time.time", "time.strftime", "os.getpid", "os.cpu_count", "shutil.which"}
+     "time.time", "time.strftime", "os.getpid", "os.cpu_count", "shutil.which", "dir",
+     "inspect.getsource", "inspect.getsourcelines"}
 )  # fmt: skip
 """Calls whose result cannot carry text of a caller's choosing (quoted, numeric, chosen by the
-library)."""
+library, identifiers, the program's own source code)."""
+IDENTIFIER_ATTRIBUTES = frozenset({"__name__", "__module__", "__qualname__"})
+"""Attributes that hold a Python identifier (or dotted identifiers) the code defined."""
 PASS_CALLS = frozenset(
     {"str", "repr", "format", "list", "tuple", "set", "frozenset", "sorted", "reversed", "dict",
      "zip", "enumerate", "range", "min", "max", "sum", "os.path.join", "os.path.abspath",
@@ -232,6 +235,8 @@ class Values:
         return unknown("a value computed here", node)
 
     def _attribute(self, node: ast.Attribute) -> Origin:
+        if node.attr in IDENTIFIER_ATTRIBUTES:
+            return CONSTANT
         dotted = self.scope.qualified(node)
         if dotted is not None:
             if dotted in CONSTANT_NAMES:
@@ -282,6 +287,8 @@ class Values:
                 return unknown("names read from disk", node)
             if dotted in PASS_CALLS:
                 return join(self._of(a) for a in arguments)
+            if dotted == "compile" and node.args:  # the code object is its source text
+                return self._of(node.args[0])
             if dotted.rpartition(".")[0] in REQUEST_OBJECTS:
                 return outside("request data", node)
         if isinstance(callee, ast.Attribute):

@@ -6,7 +6,8 @@ TEMPLATES = {"square": "{n} ** 2", "half": "{n} / 2", "flag": "not {n}"}
 
 @app.cli.command("evaluate")
 def evaluate(expression):
-    # an operator's own command line, not a request
+    # an operator's own command line, not a request: not certain, but still a string run as
+    # code whose origin this file does not show (the heuristic check reports it)
     # ok: eval-of-request-data
     print(eval(expression))
 
