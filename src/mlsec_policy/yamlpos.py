@@ -35,6 +35,10 @@ class YamlError(Exception):
         self.column = column
 
 
+class YamlLimitError(YamlError):
+    """A YAML file exceeds a bound (alias expansion, nesting): hostile or broken, not read."""
+
+
 @dataclass
 class Positions:
     """Where each value (and each mapping key) of a document sits in its file."""
@@ -78,9 +82,9 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> JsonValue:
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlError("document expands to too many nodes (alias bomb?)")
+            raise YamlLimitError(f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)")
         if depth > MAX_DEPTH:
-            raise YamlError("document nests too deeply", *_mark(node))
+            raise YamlLimitError(f"document nests more than {MAX_DEPTH} levels deep", *_mark(node))
         self.positions.values[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
@@ -151,6 +155,8 @@ def load_documents(text: str, *, allow_duplicates: bool = False) -> list[Documen
     if FAST_LOADER is not None:
         try:
             return _load(text, FAST_LOADER, allow_duplicates)
+        except YamlLimitError:
+            raise
         except YamlError:
             pass
     return _load(text, yaml.SafeLoader, allow_duplicates)
@@ -171,7 +177,7 @@ def _load(text: str, loader: type[yaml.SafeLoader], allow_duplicates: bool) -> l
     except yaml.YAMLError as exc:
         raise YamlError(str(exc)) from None
     except RecursionError:
-        raise YamlError("document nests too deeply") from None
+        raise YamlLimitError("document nests too deeply for the YAML reader") from None
     return documents
 
 
