@@ -100,7 +100,7 @@ def _load_controls(
     phase_ids = {phase.id for phase in taxonomy.phases}
     risk_ids = {risk.id for risk in taxonomy.risks}
     for path in control_files(pack.root):
-        document = read_yaml(path, collect)
+        document = read_yaml(path, collect, pack.root)
         if document is None:
             continue
         problems = check_document(document, "control.schema.json", str(path))
