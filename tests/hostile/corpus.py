@@ -171,7 +171,8 @@ def _sparse(folder: Path, _outside: Path) -> None:
 # --- parsers -----------------------------------------------------------------------------
 
 
-def _alias_bomb() -> str:
+def alias_bomb() -> str:
+    """Return a YAML "billion laughs": ten levels of nine aliases each (9^10 nodes)."""
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for level in range(1, 10):
         refs = ",".join([f"*a{level - 1}"] * 9)
@@ -181,7 +182,7 @@ def _alias_bomb() -> str:
 
 def _yaml_bombs(folder: Path, _outside: Path) -> None:
     plain(folder)
-    bomb = _alias_bomb()
+    bomb = alias_bomb()
     write(folder / "docker-compose.yml", "services:\n  web:\n    image: nginx\n" + bomb)
     write(folder / "k8s" / "deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\n" + bomb)
     write(folder / ".github" / "workflows" / "ci.yml", "on: push\njobs: {}\n" + bomb)
