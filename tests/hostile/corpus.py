@@ -17,22 +17,23 @@ from __future__ import annotations
 import json
 import os
 import struct
-import subprocess
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PLAIN = (
-    "import pickle\n"
-    "from flask import request\n"
-    "\n"
-    "\n"
-    "def handler():\n"
-    "    return pickle.loads(request.data)\n"
+from tests.hostile.shapes import (
+    PLAIN,
+    PLAIN_LINE,
+    git_broken,
+    git_corrupt_objects,
+    git_detached_locked,
+    git_gitfile,
+    git_shallow,
+    pickles,
+    plain,
+    write,
+    zip_bomb,
 )
-"""The plain violation every case holds (MLSEC-LOAD-01 at app.py:6)."""
-PLAIN_LINE = 6
 
 OUTSIDE_SECRET = "hf_OutsideRootPlantedQ7mZ2xKp9LwV4nRt8Ys3"
 """Written only outside the scanned root: it must never appear in any output."""
@@ -45,6 +46,9 @@ SECRETS = (
     "glpat-Planted9HostileXy7Zq2Wm",
 )
 """Credentials planted inside the root on lines that also hold findings."""
+
+__all__ = ["CASES", "OUTSIDE_SECRET", "PLAIN", "PLAIN_LINE", "SECRETS", "Case", "build"]
+__all__ += ["alias_bomb", "plain", "write"]
 
 Builder = Callable[[Path, Path], None]
 """Writes a case: (the case folder, a folder outside the root for planted files)."""
@@ -68,19 +72,6 @@ class Case:
     """Only meaningful when not running as root (permissions do not stop root)."""
     incomplete: bool | None = None
     """True: exit code 3 is required; False: exit code 1 is required; None: either."""
-
-
-def write(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path``, creating folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.write_bytes(data)
-
-
-def plain(folder: Path) -> None:
-    """Write the plain violation of a case."""
-    write(folder / "app.py", PLAIN)
 
 
 # --- filesystem -------------------------------------------------------------------------
@@ -247,40 +238,6 @@ def _broken_structure(folder: Path, _outside: Path) -> None:
     write(folder / "setup.cfg", "[metadata\nname\n")
 
 
-# --- archives and models -----------------------------------------------------------------
-
-
-def _zip_bomb(folder: Path, _outside: Path) -> None:
-    plain(folder)
-    with zipfile.ZipFile(folder / "bomb.pt", "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("archive/data.pkl", b"\x80\x02" + b"\x00" * (64 * 1024 * 1024))
-    with zipfile.ZipFile(folder / "traversal.pt", "w") as archive:
-        archive.writestr("../../../../etc/evil/data.pkl", b"\x80\x02N.")
-        archive.writestr("/abs/data.pkl", b"\x80\x02N.")
-    inner = folder / "inner.zip"
-    with zipfile.ZipFile(inner, "w") as archive:
-        archive.writestr("archive/data.pkl", b"\x80\x02cos\nsystem\n(S'id'\ntR.")
-    with zipfile.ZipFile(folder / "nested.pt", "w") as archive:
-        archive.write(inner, "archive/inner.zip")
-    inner.unlink()
-
-
-def _pickles(folder: Path, _outside: Path) -> None:
-    plain(folder)
-    # a pickle that is also a zip (polyglot): pickle opcodes first, a zip appended
-    polyglot = folder / "polyglot.pkl"
-    with zipfile.ZipFile(folder / "tmp.zip", "w") as archive:
-        archive.writestr("archive/data.pkl", b"\x80\x02N.")
-    write(polyglot, b"\x80\x02cos\nsystem\n(S'id'\ntR." + (folder / "tmp.zip").read_bytes())
-    (folder / "tmp.zip").unlink()
-    write(folder / "deep.pkl", b"\x80\x02" + b"(" * 200_000 + b"l" * 200_000 + b".")
-    write(folder / "truncated.pkl", b"\x80\x04\x95\xff\xff\xff\xff\xff\xff\x00\x00")
-    write(folder / "junk.onnx", b"\x08\xff\xff\xff\xff\x0f" + b"\x12" * 4096)
-    write(folder / "junk.h5", b"\x89HDF\r\n\x1a\n" + b"\xff" * 4096)
-    write(folder / "junk.keras", b"PK\x03\x04" + b"\x00" * 64)
-    write(folder / "empty.pt", b"")
-
-
 # --- report injection and secrets ------------------------------------------------------
 
 
@@ -322,71 +279,6 @@ def _secrets_on_finding_lines(folder: Path, _outside: Path) -> None:
     write(folder / "leaky.ipynb", json.dumps(notebook, indent=1))
     write(folder / "broken_secret.py", f"def (:\n    x = '{SECRETS[0]}' ++ )\n")
     write(folder / "bad_secret.yaml", f"a: [{SECRETS[2]}\nb: }}\n")
-
-
-# --- git ---------------------------------------------------------------------------------
-
-
-def _git(folder: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-    }
-    subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
-
-
-def _git_repo(folder: Path) -> None:
-    plain(folder)
-    _git(folder, "init", "-q")
-    _git(folder, "add", "app.py")
-    _git(folder, "commit", "-q", "-m", "one")
-
-
-def _git_broken(folder: Path, _outside: Path) -> None:
-    plain(folder)
-    write(folder / ".git" / "HEAD", "ref: refs/heads/nowhere\n")
-    write(folder / ".git" / "config", "[core\nbroken = \n")
-
-
-def _git_gitfile(folder: Path, outside: Path) -> None:
-    plain(folder)
-    write(folder / ".git", f"gitdir: {outside / 'missing-git-dir'}\n")
-
-
-def _git_detached_locked(folder: Path, _outside: Path) -> None:
-    _git_repo(folder)
-    write(folder / "second.py", "x = 1\n")
-    _git(folder, "add", "second.py")
-    _git(folder, "commit", "-q", "-m", "two")
-    _git(folder, "checkout", "-q", "--detach", "HEAD~1")
-    write(folder / ".git" / "index.lock", "")
-    write(folder / "untracked.py", "import os\nos.system(input())\n")
-
-
-def _git_shallow(folder: Path, outside: Path) -> None:
-    source = outside / "origin"
-    source.mkdir(parents=True)
-    _git_repo(source)
-    write(source / "more.py", "x = 1\n")
-    _git(source, "add", "more.py")
-    _git(source, "commit", "-q", "-m", "two")
-    folder.rmdir()
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{source}", str(folder)],
-        check=True,
-        capture_output=True,
-    )
-
-
-def _git_corrupt_objects(folder: Path, _outside: Path) -> None:
-    _git_repo(folder)
-    for obj in (folder / ".git" / "objects").rglob("*"):
-        if obj.is_file():
-            obj.chmod(0o644)
-            obj.write_bytes(b"garbage")
 
 
 # --- environment -------------------------------------------------------------------------
@@ -443,15 +335,15 @@ CASES: tuple[Case, ...] = (
         _broken_structure,
         ("truncated.ipynb", "notebook_list.ipynb", "cells_string.ipynb"),
     ),
-    Case("zip-bombs", "archives", _zip_bomb, ("bomb.pt", "traversal.pt", "nested.pt")),
-    Case("pickles", "archives", _pickles, ("polyglot.pkl", "deep.pkl", "truncated.pkl")),
+    Case("zip-bombs", "archives", zip_bomb, ("bomb.pt", "traversal.pt", "nested.pt")),
+    Case("pickles", "archives", pickles, ("polyglot.pkl", "deep.pkl", "truncated.pkl")),
     Case("injection", "report", _injection, ("inject.py",)),
     Case("secrets", "report", _secrets_on_finding_lines, ("leaky.py", "leaky.ipynb")),
-    Case("git-broken", "git", _git_broken, alone=True),
-    Case("git-gitfile", "git", _git_gitfile, alone=True),
-    Case("git-detached-locked", "git", _git_detached_locked, ("untracked.py",), alone=True),
-    Case("git-shallow", "git", _git_shallow, alone=True, needs_git=True),
-    Case("git-corrupt", "git", _git_corrupt_objects, alone=True, needs_git=True),
+    Case("git-broken", "git", git_broken, alone=True),
+    Case("git-gitfile", "git", git_gitfile, alone=True),
+    Case("git-detached-locked", "git", git_detached_locked, ("untracked.py",), alone=True),
+    Case("git-shallow", "git", git_shallow, alone=True, needs_git=True),
+    Case("git-corrupt", "git", git_corrupt_objects, alone=True, needs_git=True),
     Case(
         "env-readonly-home",
         "environment",
