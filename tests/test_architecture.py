@@ -4,7 +4,8 @@ The import contract, from the bottom up (each line may use the lines above it, n
 
     L0  models, errors, the package itself
     L1  yamlpos, schema_check, resources, pathmatch, pathclass, redact, fingerprint, timeinfo,
-        textfile, views, outcome; cache (the result store: keys, entries, eviction; models only)
+        textfile, secret_formats, views, outcome; cache (the result store: keys, entries, eviction;
+        models only)
     L2  classify, discover
         analyzers.base / analyzers.params (the contract), analyzers.read, analyzers.patterns
         analyzers.<domain>: contract, read, patterns and L0-L2; never another domain
@@ -49,6 +50,7 @@ HELPERS = frozenset(
         "fingerprint",
         "timeinfo",
         "textfile",
+        "secret_formats",
     }
 )
 """Small shared modules of layer 1 (besides views and outcome)."""

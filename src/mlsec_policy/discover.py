@@ -20,6 +20,7 @@ from mlsec_policy import pathmatch
 from mlsec_policy.classify import PEEK_BYTES, classify, classify_file
 from mlsec_policy.errors import TargetError
 from mlsec_policy.models import Artifact, ArtifactKind, GitFacts, Inventory, SkippedFile
+from mlsec_policy.redact import escape_controls
 from mlsec_policy.textfile import JsonShape, decode, json_shape
 
 MiB = 1024 * 1024
@@ -115,6 +116,9 @@ def discover(root: Path, excludes: Sequence[str] = ()) -> Inventory:
 def _inspect(root: Path, relative: str) -> Artifact | SkippedFile | None:
     """Classify one listed path, or say why it is not inspected (None: not a file at all)."""
     path = root / relative
+    shown = printable_path(relative)
+    if shown != relative:
+        return SkippedFile(shown, UNNAMEABLE, classify(shown, b"").kind, blocks_checks=True)
     try:
         info = path.lstat()
     except FileNotFoundError:
@@ -160,6 +164,23 @@ def _inspect(root: Path, relative: str) -> Artifact | SkippedFile | None:
     return Artifact(relative, kind, info.st_size, fmt)
 
 
+UNNAMEABLE = (
+    "file name is not valid UTF-8 or holds control characters: not inspected, since no "
+    "report could name it faithfully (rename the file; shown here with those bytes escaped)"
+)
+
+
+def printable_path(relative: str) -> str:
+    """Return ``relative`` with bytes that are not UTF-8 and control characters escaped.
+
+    The walk hands bytes that are not UTF-8 over as lone surrogates, which no report format
+    can hold; a newline, escape sequence or bidirectional override in a name would rewrite
+    the console, the HTML or a SARIF viewer's line. Such a name is shown escaped.
+    """
+    name = os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+    return escape_controls(name, one_line=True)
+
+
 def _symlink_reason(root: Path, path: Path) -> str:
     try:
         target = path.resolve(strict=False)
@@ -182,14 +203,15 @@ def _walk(root: Path) -> Iterable[str]:
     """Yield every file path under root (relative, POSIX), pruning skipped directories."""
     for current, dirs, files in os.walk(root, followlinks=False):
         here = Path(current)
+        # a symlink to a folder is listed (and reported as a symlink), never descended into
+        linked = [d for d in dirs if (here / d).is_symlink()]
         dirs[:] = sorted(d for d in dirs if not _skip_dir(here / d, d))
         base = here.relative_to(root).as_posix()
         prefix = "" if base == "." else base + "/"
         for name in files:
             yield prefix + name
-        for name in dirs:
-            if (here / name).is_symlink():
-                yield prefix + name
+        for name in linked:
+            yield prefix + name
 
 
 def _walk_skips(root: Path) -> Iterable[SkippedFile]:

@@ -1,14 +1,19 @@
 """Remove secrets from text before it reaches any report.
 
-A report must never leak what it found. Every snippet passes through :func:`redact`, which
-masks known token formats (keeping the recognisable prefix so a reader knows what kind of
-secret it was), values assigned to secret-looking names, passwords inside URLs and private
-key blocks.
+A report must never leak what it found. Every text that came from the target (snippets,
+messages, hints, parser and semgrep error texts, reasons for skipping) passes through
+:func:`redact` once, where the engines hand their output over (``scan.py``). It masks every
+credential format the secrets analyzers detect (:mod:`mlsec_policy.secret_formats`, keeping
+the recognisable prefix so a reader knows what kind of secret it was), known token prefixes,
+values assigned to secret-looking names, passwords inside URLs and private key blocks.
+Redaction errs towards masking: a placeholder that merely has a token's shape is masked too.
 """
 
 from __future__ import annotations
 
 import re
+
+from mlsec_policy.secret_formats import RULES
 
 MASK = "****"
 
@@ -36,8 +41,40 @@ _NETRC_PASSWORD = re.compile(r"(?i)(\bpassword\s+)(?![*]{4})(\S{4,})")
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Characters a report must not pass on raw: terminal escapes and other C0/C1 controls (a
+form feed or vertical tab also splits an excerpt's lines), and bidirectional overrides that
+make a line read differently from what it holds. Tab and newline stay."""
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""The same, tab and newline included: for text that must stay on one line."""
+
+
+def scrub(text: str) -> str:
+    """Return target text fit for every report: secrets masked, control characters escaped.
+
+    This is the one path every text taken from the target goes through (see the module
+    docstring); control characters become visible backslash escapes, so an escape
+    character reads as the four characters backslash, x, 1, b.
+    """
+    return escape_controls(redact(text).replace("\r\n", "\n"))
+
+
+def escape_controls(text: str, *, one_line: bool = False) -> str:
+    """Return ``text`` with control characters and bidirectional overrides escaped.
+
+    ``one_line`` escapes tabs and newlines too (a file name must stay one line).
+    """
+    return (_ANY_CONTROL if one_line else _CONTROL).sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every secret-looking value masked."""
+    text = _known_formats(text)
     text = _PEM.sub(lambda m: f"-----BEGIN {m.group(1)}----- {MASK}", text)
     text = _PREFIXED.sub(_mask_prefixed, text)
     text = _JWT.sub(lambda m: m.group(1) + MASK, text)
@@ -47,6 +84,18 @@ def redact(text: str) -> str:
     text = _KEYED_HEX.sub(lambda m: m.group(1) + MASK, text)
     text = _NETRC_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
     return _ASSIGNED.sub(_mask_assignment, text)
+
+
+def _known_formats(text: str) -> str:
+    """Mask the secret part of every match of the detectors' formats, keeping its prefix."""
+    lowered = text.lower()
+    for rule in RULES:
+        if rule.judge == "none" or not any(n.lower() in lowered for n in rule.needles):
+            continue
+        spans = [m.span("secret") for m in rule.pattern.finditer(text)]
+        for start, end in reversed(spans):
+            text = text[: start + rule.keep] + MASK + text[end:]
+    return text
 
 
 def _mask_prefixed(match: re.Match[str]) -> str:

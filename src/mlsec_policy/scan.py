@@ -27,6 +27,7 @@ from mlsec_policy.findings import build_findings
 from mlsec_policy.models import (
     ErrorLevel,
     Finding,
+    Hit,
     Inventory,
     NonProduct,
     Report,
@@ -38,6 +39,7 @@ from mlsec_policy.models import (
 )
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck, configure, load_policy
+from mlsec_policy.redact import scrub
 from mlsec_policy.suppress import baseline, diff, inline, waivers
 from mlsec_policy.timeinfo import iso, scan_time, today
 
@@ -52,6 +54,32 @@ def _notify(output: EngineOutput, notice: Callable[[str], None]) -> None:
     for error in output.errors:
         if error.kind in SHOWN_AT_ONCE:
             notice(f"warning: {error.message}")
+
+
+def redacted(output: EngineOutput) -> EngineOutput:
+    """Return an engine's output with every text that may quote the target redacted.
+
+    The one place where findings' messages and snippets, error messages and hints (semgrep's
+    and parsers' texts quote the bytes they choked on) and the reasons for leaving parts of
+    files out pass through :func:`scrub` (secrets masked, control characters escaped) on their
+    way to every report and to stderr.
+    """
+
+    def seen(hit: Hit) -> Hit:
+        observed = hit.observation
+        message = scrub(observed.message) if observed.message else observed.message
+        snippet = scrub(observed.snippet) if observed.snippet else observed.snippet
+        return replace(hit, observation=replace(observed, message=message, snippet=snippet))
+
+    return replace(
+        output,
+        hits=tuple(seen(hit) for hit in output.hits),
+        errors=tuple(
+            replace(e, message=scrub(e.message), hint=scrub(e.hint) if e.hint else e.hint)
+            for e in output.errors
+        ),
+        skipped=tuple(replace(s, reason=scrub(s.reason)) for s in output.skipped),
+    )
 
 
 def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
@@ -99,10 +127,10 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))
         progress(f"{files}; semgrep running {len(semgrep_checks)} rules")
-        by_semgrep = semgrep.run(semgrep_checks, inventory, workspace)
+        by_semgrep = redacted(semgrep.run(semgrep_checks, inventory, workspace))
         _notify(by_semgrep, notice)
         progress(f"{files}; native analyzers running {len(native_checks)} checks")
-        by_native = native.run(native_checks, inventory, workspace)
+        by_native = redacted(native.run(native_checks, inventory, workspace))
         _notify(by_native, notice)
     if store is not None:
         store.close()

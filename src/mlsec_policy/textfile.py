@@ -56,6 +56,10 @@ def json_shape(text: str, *, complete: bool) -> JsonShape | None:
         _first, end = decoder.raw_decode(text, position)
     except json.JSONDecodeError:
         return JsonShape.INVALID if complete else None
+    except RecursionError:
+        # nested deeper than Python's decoder goes: one value as far as anyone can tell, left
+        # to the readers of the file's kind, which report the depth
+        return JsonShape.DOCUMENT
     first_spans_lines = "\n" in text[position:end]
     following = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
     if following == len(text):
@@ -68,7 +72,7 @@ def json_shape(text: str, *, complete: bool) -> JsonShape | None:
     while following < len(text):
         try:
             _value, end = decoder.raw_decode(text, following)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return JsonShape.INVALID
         first_spans_lines = first_spans_lines or "\n" in text[following:end]
         following = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]

@@ -35,6 +35,10 @@ class YamlError(Exception):
         self.column = column
 
 
+class YamlLimitError(YamlError):
+    """A YAML file exceeds a bound (alias expansion, nesting): hostile or broken, not read."""
+
+
 @dataclass
 class Positions:
     """Where each value (and each mapping key) of a document sits in its file."""
@@ -78,9 +82,9 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> JsonValue:
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlError("document expands to too many nodes (alias bomb?)")
+            raise YamlLimitError(f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)")
         if depth > MAX_DEPTH:
-            raise YamlError("document nests too deeply", *_mark(node))
+            raise YamlLimitError(f"document nests more than {MAX_DEPTH} levels deep", *_mark(node))
         self.positions.values[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
@@ -151,6 +155,8 @@ def load_documents(text: str, *, allow_duplicates: bool = False) -> list[Documen
     if FAST_LOADER is not None:
         try:
             return _load(text, FAST_LOADER, allow_duplicates)
+        except YamlLimitError:
+            raise
         except YamlError:
             pass
     return _load(text, yaml.SafeLoader, allow_duplicates)
@@ -160,6 +166,11 @@ def _load(text: str, loader: type[yaml.SafeLoader], allow_duplicates: bool) -> l
     documents: list[Document] = []
     try:
         for node in yaml.compose_all(text, Loader=loader):
+            if _expanded_size(node, {}, 0) > MAX_NODES:
+                raise YamlLimitError(
+                    f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)",
+                    *_mark(node),
+                )
             builder = _Builder(allow_duplicates=allow_duplicates)
             data = builder.build(node, ())
             documents.append(Document(data, builder.positions, node.start_mark.line + 1))
@@ -171,8 +182,31 @@ def _load(text: str, loader: type[yaml.SafeLoader], allow_duplicates: bool) -> l
     except yaml.YAMLError as exc:
         raise YamlError(str(exc)) from None
     except RecursionError:
-        raise YamlError("document nests too deeply") from None
+        raise YamlLimitError("document nests too deeply for the YAML reader") from None
     return documents
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
+    """Return how many nodes ``node`` expands to, aliases counted at every use.
+
+    An alias is the node it names, shared in the composed graph: counting each distinct node
+    once and multiplying by its uses costs time in the size of the file, not of the
+    expansion, so a bomb is refused before anything is expanded.
+    """
+    if depth > MAX_DEPTH:
+        raise YamlLimitError(f"document nests more than {MAX_DEPTH} levels deep", *_mark(node))
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            size += _expanded_size(item, memo, depth + 1)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            size += _expanded_size(key, memo, depth + 1) + _expanded_size(value, memo, depth + 1)
+    memo[id(node)] = min(size, MAX_NODES + 1)
+    return memo[id(node)]
 
 
 def load_single(text: str) -> Document:

@@ -6,6 +6,7 @@ command lives in its own module and is added to the group here, explicitly.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -52,7 +53,28 @@ cli.add_command(risks_command)
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line and exit with the contract's exit code."""
+    if argv is None:
+        _ensure_utf8_mode()
     sys.exit(run(argv))
+
+
+def _ensure_utf8_mode() -> None:
+    """Start again in Python's UTF-8 mode when the locale names files in another encoding.
+
+    Under ``LC_ALL=C`` with UTF-8 mode turned off, or a Latin-1 locale, Python decodes file
+    names with the locale's encoding: a valid UTF-8 name becomes lone surrogates or mojibake,
+    which no report can hold and which looks like a name that is not UTF-8. Reports are UTF-8
+    whatever the locale, so file names are read as UTF-8 too. Runs once: the new process is
+    in UTF-8 mode.
+    """
+    if sys.flags.utf8_mode or sys.getfilesystemencoding().lower() in {"utf-8", "utf8"}:
+        return
+    os.environ["PYTHONUTF8"] = "1"
+    arguments = [sys.executable, "-X", "utf8", *sys.orig_argv[1:]]
+    try:
+        os.execv(sys.executable, arguments)
+    except OSError:
+        return  # cannot start again: go on; names that do not decode are reported as such
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -26,6 +26,7 @@ from mlsec_policy.errors import ConfigError, ConfigErrors, PolicyError
 from mlsec_policy.models import Attestation, NonProduct, Severity, Waiver
 from mlsec_policy.pathclass import PathClasses
 from mlsec_policy.policy import BUILTIN, Policy
+from mlsec_policy.policy.collect import resolves_inside
 from mlsec_policy.schema_check import check_document
 from mlsec_policy.yamlpos import Document, Path_, Positions, YamlError, load_documents
 
@@ -42,6 +43,16 @@ def find_config(target: Path) -> Path | None:
                     f"both {CONFIG_NAMES[0]} and {CONFIG_NAMES[1]} exist",
                     path=str(found[1]),
                     hint="keep one configuration file",
+                )
+            ]
+        )
+    if found and not resolves_inside(found[0], target):
+        raise ConfigErrors(
+            [
+                ConfigError(
+                    "the configuration file links to a file outside the target; not read",
+                    path=str(found[0]),
+                    hint="replace the link with the file, or pass it with --config FILE",
                 )
             ]
         )

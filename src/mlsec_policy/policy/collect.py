@@ -45,8 +45,15 @@ def closest_hint(name: str, known: Iterable[str]) -> str | None:
     return f"did you mean {close[0]!r}?" if close else None
 
 
-def read_yaml(path: Path, collect: Collector) -> Document | None:
-    """Read one YAML file with positions; record why it cannot be read and return None."""
+def read_yaml(path: Path, collect: Collector, pack_root: Path | None = None) -> Document | None:
+    """Read one YAML file with positions; record why it cannot be read and return None.
+
+    A file that resolves outside ``pack_root`` (a symlink out of the pack) is not read: an
+    error about it would quote what it holds, and a policy pack is no way to read a file.
+    """
+    if pack_root is not None and not resolves_inside(path, pack_root):
+        collect.error("not read: it is a link to a file outside the policy pack", path)
+        return None
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -58,6 +65,15 @@ def read_yaml(path: Path, collect: Collector) -> Document | None:
         position = (exc.line, exc.column or 1) if exc.line else None
         collect.error(f"invalid YAML: {exc.message}", path, position)
         return None
+
+
+def resolves_inside(path: Path, root: Path) -> bool:
+    """Return True when ``path``, links followed, is ``root`` or lies inside it."""
+    try:
+        target, top = path.resolve(), root.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return target == top or top in target.parents
 
 
 def sorted_errors(errors: Sequence[PolicyError]) -> list[PolicyError]:

@@ -124,7 +124,7 @@ def _load_controls(
     risk_ids = {risk.id for risk in taxonomy.risks}
     context = _validation_context(phase_ids, risk_ids, analyzers) if memo else b""
     for path in control_files(pack.root):
-        document = read_yaml(path, collect)
+        document = read_yaml(path, collect, pack.root)
         if document is None:
             continue
         key = _validation_key(path, context) if memo else None

@@ -79,7 +79,7 @@ def _declared_extends(pack_file: Path) -> list[str]:
 def load_pack_file(directory: Path, source: str, collect: Collector) -> Pack | None:
     """Read and check one pack.yaml; return None (problems recorded) when it is invalid."""
     path = directory / PACK_FILE
-    document = read_yaml(path, collect)
+    document = read_yaml(path, collect, directory)
     if document is None:
         return None
     problems = check_document(document, "pack.schema.json", str(path))

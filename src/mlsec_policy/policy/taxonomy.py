@@ -16,7 +16,7 @@ TAXONOMY_FILE = "taxonomy.yaml"
 def load_taxonomy(path: Path) -> Taxonomy:
     """Load and check the taxonomy file (phases, layers, risk codes)."""
     collect = Collector()
-    document = read_yaml(path, collect)
+    document = read_yaml(path, collect, path.parent)
     if document is None:
         raise PolicyErrors(collect.errors)
     collect.add(check_document(document, "taxonomy.schema.json", str(path)))

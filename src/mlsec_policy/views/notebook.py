@@ -40,6 +40,8 @@ def read_cells(raw: str) -> list[CodeCell]:
         document = json.loads(raw.removeprefix("\ufeff"))  # a byte-order mark is not JSON
     except json.JSONDecodeError as exc:
         raise ViewError(f"the notebook is not valid JSON: {exc.msg}", exc.lineno) from None
+    except RecursionError:
+        raise ViewError("the notebook nests too deeply for a JSON reader", 1) from None
     cells = document.get("cells") if isinstance(document, dict) else None
     if cells is None and isinstance(document, dict) and "worksheets" in document:
         cells = [c for sheet in document["worksheets"] for c in sheet.get("cells", [])]

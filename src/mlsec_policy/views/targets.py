@@ -15,11 +15,11 @@ from pathlib import Path, PurePosixPath
 
 from mlsec_policy.models import Artifact, ArtifactKind
 from mlsec_policy.textfile import decode, looks_templated
-from mlsec_policy.views.base import View
+from mlsec_policy.views.base import View, ViewError
 from mlsec_policy.views.helm import TEMPLATE_FORMATS, helm_view
 from mlsec_policy.views.notebook import notebook_view
 from mlsec_policy.views.python_template import python_template_view
-from mlsec_policy.yamlpos import YamlError, load_documents
+from mlsec_policy.yamlpos import MAX_DEPTH, YamlError, YamlLimitError, load_documents
 
 SEMGREP_DOCKERFILE = re.compile(r"^(dockerfile|.+\.dockerfile)$", re.IGNORECASE)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -40,6 +40,7 @@ def view_for(artifact: Artifact, root: Path) -> View | None:
         text = _read(root, artifact)
         if looks_templated(text) and not _reads_as_yaml(text):
             return helm_view(text, "template.yaml")
+        _within_bounds(text)
     if artifact.kind is ArtifactKind.PYTHON:
         template = python_template_view(_read(root, artifact), artifact.path)
         if template is not None:
@@ -61,9 +62,30 @@ def view_for(artifact: Artifact, root: Path) -> View | None:
 def _reads_as_yaml(text: str) -> bool:
     try:
         load_documents(text, allow_duplicates=True)
+    except YamlLimitError as exc:
+        raise ViewError(f"not handed to semgrep: {exc.message}", exc.line) from None
     except YamlError:
         return False
     return True
+
+
+def _within_bounds(text: str) -> None:
+    """Refuse YAML that our bounded reader refuses (alias bombs, absurd nesting).
+
+    Semgrep's YAML parser expands every alias and recurses into every level: an alias bomb of
+    a few hundred bytes keeps each YAML rule busy until its time-out and takes gigabytes. Only
+    text that could be such a file is read here (anchors and aliases both present, or more
+    brackets than the depth bound); its syntax errors are semgrep's to report.
+    """
+    suspicious = ("&" in text and "*" in text) or text.count("[") + text.count("{") > MAX_DEPTH
+    if not suspicious:
+        return
+    try:
+        load_documents(text, allow_duplicates=True)
+    except YamlLimitError as exc:
+        raise ViewError(f"not handed to semgrep: {exc.message}", exc.line) from None
+    except YamlError:
+        return
 
 
 def _read(root: Path, artifact: Artifact) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from mlsec_policy.analyzers.patterns.secret_formats import RULES
 from mlsec_policy.analyzers.patterns.secret_names import Strength, strength
 from mlsec_policy.analyzers.patterns.secret_values import (
     entropy,
@@ -21,6 +20,7 @@ from mlsec_policy.analyzers.patterns.secret_values import (
     looks_random,
 )
 from mlsec_policy.analyzers.patterns.secrets import find_secrets
+from mlsec_policy.secret_formats import RULES
 from mlsec_policy.views.helm import PLACEHOLDER
 
 TOKEN_PREFIXES = tuple(

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mlsec_policy.analyzers.patterns.secret_formats import RULES, SecretRule
 from mlsec_policy.analyzers.patterns.secret_values import (
     entropy,
     is_placeholder,
@@ -22,6 +21,7 @@ from mlsec_policy.analyzers.patterns.secret_values import (
     wordlike,
 )
 from mlsec_policy.models import Severity
+from mlsec_policy.secret_formats import RULES, SecretRule
 
 MASK = "****"
 

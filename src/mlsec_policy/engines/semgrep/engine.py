@@ -9,6 +9,7 @@ Semgrep's per-file problems become ScanErrors on the controls that needed that f
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from mlsec_policy.cache import ResultStore
@@ -21,7 +22,7 @@ from mlsec_policy.engines.semgrep.problems import (
     scan_errors,
     view_error,
 )
-from mlsec_policy.engines.semgrep.process import batches, find_binary, run_rules
+from mlsec_policy.engines.semgrep.process import RunResult, batches, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
@@ -95,12 +96,22 @@ class SemgrepEngine:
         found: list[Hit] = []
         version: str | None = None
         expected = True
-        for batch in batches([t.scanned for t in targets]):
+        pending = batches([t.scanned for t in targets])
+        reruns = RERUN_BUDGET
+        while pending:
+            batch = pending.pop(0)
             result = run_rules(
                 binary, rules_file, batch, workspace.root, workspace.scratch, self.settings
             )
             if result.output is None:
-                errors.append(process_error(result, checks))
+                retry = _isolate(batch, result, reruns)
+                if retry:
+                    reruns -= len(retry)
+                    pending[:0] = retry
+                elif len(batch) == 1:
+                    errors.append(process_error(result, checks, by_scanned[normal(batch[0])]))
+                else:
+                    errors.append(process_error(result, checks))
                 continue
             version = version or result.output.get("version")
             raise_rule_errors(result.output, by_id)
@@ -117,6 +128,27 @@ class SemgrepEngine:
                 ran = [by_scanned[normal(path)] for path in batch]
                 cache.keep(ran, batch_hits, batch_errors, _left_out(ran), version)
         return EngineOutput(tuple(found), tuple(errors), version, skipped), expected
+
+
+RERUN_BUDGET = 24
+"""Extra semgrep processes a scan may start to isolate files that sink a whole process: enough
+to corner a few bad files among thousands (two runs per halving), few enough that a broken
+installation, which fails every run, costs seconds and not one run per file."""
+
+
+def _isolate(batch: list[str], result: RunResult, budget: int) -> list[list[str]]:
+    """Return the halves to run again when one file may have sunk a whole semgrep process.
+
+    A process that ends without a usable result loses every file's results. When it failed
+    by itself (not stopped by our time limit) and held several files, each half runs on its
+    own: a half that fails again is split further, so a bad file ends up alone and its error
+    names it, while the other files' results are kept.
+    """
+    stopped = result.returncode == -signal.SIGKILL
+    if len(batch) < 2 or stopped or budget < 2:
+        return []
+    middle = len(batch) // 2
+    return [batch[:middle], batch[middle:]]
 
 
 def _targets(

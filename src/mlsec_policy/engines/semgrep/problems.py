@@ -18,6 +18,7 @@ from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import Artifact, ArtifactKind, ErrorLevel, ScanError
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import SemgrepCheck
+from mlsec_policy.redact import redact
 from mlsec_policy.views import ViewError
 
 
@@ -62,6 +63,8 @@ def scan_errors(
         if not affected:
             continue
         line = _error_line(error, target)
+        if partial and not _is_text(target, root):
+            partial, label = False, NOT_TEXT  # "partly parsed" binary: none of it was checked
         kind = "partial-parse" if partial else _error_kind(label)
         if kind in LIMIT_KINDS and rule_id:
             message = _limit_message(kind, str(rule_id), affected, artifact.path, timeout)
@@ -109,6 +112,9 @@ def _parses(check: SemgrepCheck, target: Target) -> bool:
     language = "dockerfile" if "dockerfile" in name else _LANGUAGES.get(PurePosixPath(name).suffix)
     return language is None or language in wanted
 
+
+NOT_TEXT = "NotText: syntax error"
+"""Our label for a file semgrep called partly parsed that is not UTF-8 text at all."""
 
 LIMIT_KINDS = frozenset({"timeout", "out-of-memory"})
 """Error kinds where one rule gave up on one file and semgrep went on with the rest."""
@@ -173,6 +179,12 @@ def _hint(label: str, target: Target, root: Path, affected: Sequence[SemgrepChec
             f"{controls or '--disable'} drops the control everywhere. Please report the rule "
             "and the file"
         )
+    if label == NOT_TEXT:
+        return (
+            "the file holds binary bytes, or text in UTF-16 or UTF-32, under a source file's "
+            "name: none of it was checked. Convert it to UTF-8, or leave it out: "
+            f"--exclude {artifact.path}"
+        )
     if kind == "partial-parse" or label == "PartialParsing":
         return "part of the file could not be parsed and was not checked; fix its syntax"
     if kind == "parse-error":
@@ -184,6 +196,22 @@ def _hint(label: str, target: Target, root: Path, affected: Sequence[SemgrepChec
             )
         return f"fix the syntax, or leave the file out with --exclude {artifact.path}"
     return "re-run with --verbose and report the problem if it persists"
+
+
+def _is_text(target: Target, root: Path) -> bool:
+    """Return True when the scanned bytes are UTF-8 text without NUL bytes.
+
+    Semgrep reports binary bytes, or source in UTF-16 or UTF-32, under a source name as only
+    partly parsed, yet none of the file's code was checked: that is an error, not a warning.
+    """
+    data = read_scanned(target, root)
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _valid_python(target: Target, root: Path) -> bool:
@@ -214,18 +242,36 @@ def view_error(artifact: Artifact, exc: Exception, checks: Sequence[SemgrepCheck
     )
 
 
-def process_error(result: RunResult, checks: Sequence[SemgrepCheck]) -> ScanError:
-    """Return the problem of a semgrep process that gave no usable result."""
+def process_error(
+    result: RunResult, checks: Sequence[SemgrepCheck], target: Target | None = None
+) -> ScanError:
+    """Return the problem of a semgrep process that gave no usable result.
+
+    ``target`` is the one file the process ran on, when it was run alone to isolate a file
+    that sinks semgrep: the error then names that file and the controls that needed it.
+    """
     tail = result.stderr.strip().splitlines()[-5:]
     if result.returncode < 0:
         why = f"semgrep was stopped by signal {-result.returncode}"
     else:
         why = f"semgrep exited with code {result.returncode} without a usable result"
     details = (": " + " | ".join(tail)) if tail else ""
+    if target is not None:
+        artifact = target.artifact
+        affected = [c for c in checks if artifact.kind in c.kinds]
+        return ScanError(
+            "semgrep",
+            "engine-failed",
+            redact(_rewrite_paths(why + " on this file alone" + details, target)),
+            path=artifact.path,
+            control_ids=_control_ids(affected),
+            hint="the other files were scanned without it; this file's code checks did not "
+            f"run. Review it by hand, or leave it out: --exclude {artifact.path}",
+        )
     return ScanError(
         "semgrep",
         "engine-failed",
-        why + details,
+        redact(why + details),
         control_ids=_control_ids(checks),
         hint="every semgrep-based control is unverified; check the semgrep installation and re-run",
     )

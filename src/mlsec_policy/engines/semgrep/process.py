@@ -166,9 +166,15 @@ def _children_cpu() -> float:
 
 
 def _parse(stdout: bytes, results: type) -> dict[str, Any] | None:
+    """Read semgrep's JSON; bytes that are not UTF-8 become U+FFFD, never a lost result.
+
+    Semgrep quotes the offending bytes of a file it cannot parse in the error message, raw: a
+    binary file or UTF-16 source under a ``.py`` name makes the whole output invalid UTF-8,
+    and a strict decoder would drop every other file's results with it.
+    """
     try:
-        data = json.loads(stdout)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = json.loads(stdout.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError:
         return None
     if isinstance(data, dict) and isinstance(data.get("results"), results):
         return data

@@ -1,0 +1,51 @@
+"""Per-file bounds of the readers we own: refused with our own error types, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlsec_policy import yamlpos
+from mlsec_policy.textfile import JsonShape, json_shape
+from mlsec_policy.views import ViewError
+from mlsec_policy.views.notebook import read_cells
+from mlsec_policy.yamlpos import MAX_DEPTH, MAX_NODES, YamlLimitError, load_documents
+from tests.hostile.corpus import alias_bomb
+
+
+def test_an_alias_bomb_is_refused_before_it_is_expanded(monkeypatch: pytest.MonkeyPatch) -> None:
+    def expand(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the bomb was being expanded")
+
+    monkeypatch.setattr(yamlpos._Builder, "build", expand)
+    with pytest.raises(YamlLimitError, match="expands to more than"):
+        load_documents(alias_bomb())
+
+
+def test_aliases_under_the_bound_expand_at_every_use() -> None:
+    text = "base: &b {x: 1}\nuses: [*b, *b]\n"
+    (document,) = load_documents(text)
+    assert document.data == {"base": {"x": 1}, "uses": [{"x": 1}, {"x": 1}]}
+
+
+def test_the_expansion_bound_counts_every_use_of_an_alias() -> None:
+    wide = ", ".join(["0"] * 1000)
+    uses = ", ".join(["*w"] * (MAX_NODES // 1000 + 1))
+    with pytest.raises(YamlLimitError):
+        load_documents(f"w: &w [{wide}]\nall: [{uses}]\n")
+
+
+def test_nesting_past_the_depth_bound_is_refused() -> None:
+    depth = MAX_DEPTH + 5
+    with pytest.raises(YamlLimitError, match=r"levels deep|too deeply"):
+        load_documents("a: " + "[" * depth + "]" * depth + "\n")
+
+
+def test_json_nested_past_the_decoder_is_one_document_for_discovery() -> None:
+    nested = "[" * 100_000 + "]" * 100_000
+    assert json_shape(nested, complete=True) is JsonShape.DOCUMENT
+
+
+def test_a_notebook_nested_past_the_decoder_is_a_view_error() -> None:
+    nested = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(ViewError, match="nests too deeply"):
+        read_cells('{"cells": [], "x": ' + nested + "}")
