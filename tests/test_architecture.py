@@ -12,7 +12,8 @@ The import contract, from the bottom up (each line may use the lines above it, n
     L3  policy, config, suppress, findings, evaluate, options
         engines: the analyzer contract, the policy model, options, L0-L1
     L4  report: models, outcome, schema_check
-    L5  scan wires the stages; policytest runs scans; cli runs everything
+    L5  diffscope (which controls a diff scan runs on which files) and scan wire the stages;
+        policytest runs scans; cli runs everything
 
 The table below spells that out per component. Imports are read with ``ast`` from every
 module, at any depth (inside functions, ``if TYPE_CHECKING:`` blocks), absolute or relative.
@@ -83,8 +84,12 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "options": BASE | {"config", "suppress", "pathclass"},
     "engines": L1 | POLICY_MODEL | {"analyzers.contract", "options"},
     "report": BASE | {"outcome", "schema_check"},
+    "diffscope": L1
+    | {"analyzers.contract", "analyzers.domain", "engines", "policy", "suppress"}
+    | POLICY_MODEL,
     "scan": L2
     | {"analyzers", "policy", "config", "suppress", "findings", "evaluate", "options", "engines"}
+    | {"diffscope"}
     | POLICY_MODEL,
     "policytest": L2 | POLICY_MODEL | {"policy", "options", "engines", "scan"},
 }

@@ -11,6 +11,15 @@ from dataclasses import dataclass
 
 from mlsec_policy.models import STATUS_ORDER, ControlResult, ControlStatus, Report
 
+OPTIONAL_STATUSES = frozenset({ControlStatus.BASELINED, ControlStatus.NOT_EVALUATED})
+"""Statuses only some scans give (a baseline, a diff): tables show them only when present."""
+
+
+def shown_statuses(results: tuple[ControlResult, ...]) -> tuple[ControlStatus, ...]:
+    """Return the statuses a table shows: the optional ones only when a control has one."""
+    present = {r.status for r in results}
+    return tuple(s for s in STATUS_ORDER if s not in OPTIONAL_STATUSES or s in present)
+
 
 @dataclass(frozen=True, slots=True)
 class PhaseSummary:

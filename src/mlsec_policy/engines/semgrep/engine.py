@@ -72,7 +72,8 @@ class SemgrepEngine:
                     result.output, by_scanned, checks, workspace.root, self.settings.timeout
                 )
             )
-        return EngineOutput(tuple(found), tuple(errors), version, skipped)
+        examined = tuple(sorted({t.artifact.path for t in targets}))
+        return EngineOutput(tuple(found), tuple(errors), version, skipped, examined)
 
 
 def _targets(
