@@ -70,8 +70,8 @@ def scans(
 
 
 def _result(data: dict[str, Any], control_id: str) -> dict[str, Any]:
-    (result,) = [r for r in data["results"] if r["control"]["id"] == control_id]
-    return result
+    found: dict[str, Any] = next(r for r in data["results"] if r["control"]["id"] == control_id)
+    return found
 
 
 def _case(junit: str, control_id: str) -> ET.Element:
