@@ -244,3 +244,20 @@ def test_evidence_in_an_unchanged_file_still_counts(
     assert report["diff_scope"]["semgrep_files"] == ["service/model.py"]
     assert places(report) == {"ACME-EVAL-01 service/model.py:5"}
     assert code == ExitCode.FAILED
+
+
+def test_an_unchanged_oversized_file_errs_only_for_the_controls_that_read_it(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    repo = new_repo(tmp_path / "repo", {**BASE, "serving/big_module.py": "x = 1\n" * 400_000})
+    root = Path(repo.working_tree_dir or "")
+    write_tree(root, {"app.py": NEW_APP})
+    commit_all(repo, "second")
+
+    _, report = scan(cli, root, tmp_path, "--diff-base", "HEAD~1")
+
+    (blocked,) = [e for e in report["errors"] if e["path"] == "serving/big_module.py"]
+    per_file = set(report["diff_scope"]["changed_file_controls"])
+    assert blocked["control_ids"] and not per_file & set(blocked["control_ids"])
+    assert result_of(report, "MLSEC-LOAD-01")["status"] == "pass"
+    assert result_of(report, "MLSEC-CODE-04")["status"] == "fail"

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.models import Artifact, ArtifactKind, CheckMode, Inventory
+from mlsec_policy.models import Artifact, ArtifactKind, CheckMode, Inventory, ScanError
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck
 from mlsec_policy.policy.model import CheckBase, Control
@@ -157,6 +157,23 @@ class DiffPlan:
         count = len(self.dependents)
         extra = f"{count} unchanged file{'s' if count != 1 else ''} whose findings depend on them"
         return replace(changes, files=files, description=f"{changes.description}, and {extra}")
+
+    def unread(self, errors: Sequence[ScanError]) -> list[ScanError]:
+        """Return ``errors`` without per-file controls' blocked-file errors on files not given.
+
+        An oversized file nobody changed does not stop a diff scan's per-file verdicts; the
+        repository-wide controls that read it still err.
+        """
+        examined = {a.path for a in self.inventory.artifacts}
+        kept: list[ScanError] = []
+        for error in errors:
+            if error.engine != "inventory" or error.path is None or error.path in examined:
+                kept.append(error)
+                continue
+            owners = tuple(c for c in error.control_ids if c not in self.per_file)
+            if owners:
+                kept.append(replace(error, control_ids=owners))
+        return kept
 
     def limited(self) -> dict[str, str]:
         """Return per-file control ids: "" when evaluated on the changed files, else why not."""

@@ -108,6 +108,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     progress(f"evaluating {len(policy.controls)} controls")
     outputs = (by_semgrep, by_native)
     errors = _all_errors(outputs, inventory, policy)
+    errors = scope.unread(errors) if scope else errors
     contexts = {
         c.id: c.version_context for ctl in policy.controls for c in ctl.checks if c.version_context
     }
