@@ -178,3 +178,19 @@ def test_new_statuses_render_in_a_real_browser(scans: tuple[Any, Any], tmp_path:
             if "filtered-out" not in a.attrs["class"].split()
         ]
         assert visible and set(visible) == {status}
+
+
+def test_a_report_of_schema_1_1_still_verifies_intact(rich_data: dict[str, Any]) -> None:
+    """An archived report from before 1.2 (no new fields or statuses) is not read as altered."""
+    from mlsec_policy.report import integrity
+    from mlsec_policy.report.verify import Verdict, verify
+
+    old = {k: v for k, v in rich_data.items() if k not in ("diff_scope", integrity.KEY)}
+    old["schema_version"] = "1.1"
+    old["results"] = [
+        {k: v for k, v in r.items() if k != "evaluated_on"} for r in rich_data["results"]
+    ]
+    assert "baselined" not in old["summary"]["status_counts"]
+    old[integrity.KEY] = integrity.block(old, old["policy"]["digest"])
+    checked = verify(json.dumps(old))
+    assert checked.verdict is Verdict.INTACT, checked.checks

@@ -127,7 +127,7 @@ def _phase_table(report: Report, paint: _Painter) -> list[str]:
     columns = [
         (status, label)
         for status, label in COLUMNS
-        if totals[status.value] or status in (ControlStatus.PASS, ControlStatus.FAIL)
+        if totals.get(status.value) or status in (ControlStatus.PASS, ControlStatus.FAIL)
     ]
     width = max((len(p.title) for p in phases), default=10) + 2
     header = "Lifecycle phase".ljust(width) + "".join(label.rjust(CELL) for _, label in columns)

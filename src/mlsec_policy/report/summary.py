@@ -44,21 +44,30 @@ class RiskSummary:
     """The most pressing status of its controls, or ``not-covered``."""
 
 
-def status_counts(results: tuple[ControlResult, ...]) -> dict[str, int]:
-    """Return how many results have each status (every status present, in report order)."""
+def status_counts(
+    results: tuple[ControlResult, ...], statuses: tuple[ControlStatus, ...] | None = None
+) -> dict[str, int]:
+    """Return how many results have each status, in report order.
+
+    Every status of ``statuses`` is present (default: :func:`shown_statuses` of ``results``,
+    so a report without baselines or diffs counts exactly as schema 1.1 reports did).
+    """
     counts = Counter(result.status for result in results)
-    return {status.value: counts.get(status, 0) for status in STATUS_ORDER}
+    chosen = statuses if statuses is not None else shown_statuses(results)
+    return {status.value: counts.get(status, 0) for status in chosen}
 
 
 def phases(report: Report) -> tuple[PhaseSummary, ...]:
-    """Return one summary per taxonomy phase, in lifecycle order."""
+    """Return one summary per taxonomy phase, in lifecycle order, with the report's statuses."""
+    shown = shown_statuses(report.results)
     return tuple(
         PhaseSummary(
             phase.id,
             phase.title,
             phase.layer,
             status_counts(
-                selected := tuple(r for r in report.results if r.control.phase == phase.id)
+                selected := tuple(r for r in report.results if r.control.phase == phase.id),
+                shown,
             ),
             selected,
         )
