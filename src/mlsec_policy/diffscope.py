@@ -127,7 +127,7 @@ DEPENDENCIES: tuple[Dependency, ...] = (
         why="a Kubernetes manifest is read with the kustomizations that build it",
     ),
 )
-"""The real cross-file reads of per-file analyzers (see docs/ci.md, "Diff scans")."""
+"""The real cross-file reads of per-file analyzers (docs/ci.md, "What runs where")."""
 
 
 @dataclass(frozen=True, slots=True)
