@@ -111,6 +111,7 @@ def test_a_changed_model_re_examines_the_manifest_that_records_it(
         "models/weights.safetensors": weights,
         "models/SHA256SUMS": sums,
         "other/SHA256SUMS": f"{hashlib.sha256(b'x').hexdigest()}  gone.bin\n",
+        "SHA256SUMS": f"{hashlib.sha256(b'y').hexdigest()}  README.md\n",
     }
     repo = new_repo(tmp_path / "repo", files)
     root = Path(repo.working_tree_dir or "")
@@ -121,7 +122,8 @@ def test_a_changed_model_re_examines_the_manifest_that_records_it(
 
     scope = report["diff_scope"]
     assert scope["changed_files"] == ["models/weights.safetensors"]
-    assert scope["dependent_files"] == ["models/SHA256SUMS"]  # not other/SHA256SUMS
+    # the manifest that names the file; not one elsewhere, nor one above that names others
+    assert scope["dependent_files"] == ["models/SHA256SUMS"]
     stale = result_of(report, "MLSEC-INTEG-02")
     assert stale["status"] == "fail"
     assert [f["location"]["path"] for f in stale["findings"]] == ["models/SHA256SUMS"]

@@ -20,12 +20,13 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.models import Artifact, ArtifactKind, CheckMode, Inventory, ScanError
+from mlsec_policy.models import Artifact, CheckMode, Inventory, ScanError
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck
 from mlsec_policy.policy.model import CheckBase, Control
@@ -33,45 +34,20 @@ from mlsec_policy.suppress.diff import ChangeSet
 
 CheckT = TypeVar("CheckT", bound=CheckBase)
 
-_Changed = Callable[[str, ArtifactKind | None], bool]
-"""A test on a changed (or deleted) path and its kind (None when the file is gone)."""
-
-LOCK_FILES = frozenset({"pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock", "setup.py"})
-KUBERNETES_ANALYZERS = frozenset(
-    {
-        *(f"k8s-{name}" for name in ("exposed-tools", "host-access", "ingress-tls", "privileged")),
-        *(f"k8s-{name}" for name in ("probes", "rbac-wildcards", "resource-limits", "unconfined")),
-        *(f"k8s-{name}" for name in ("security-context", "service-account-token")),
-        "image-pinning",
-    }
-)
-STRIP_CONFIG = frozenset({".gitattributes", ".pre-commit-config.yaml"})
-
-
-def _name(path: str) -> str:
-    return posixpath.basename(path).lower()
-
-
-def _kind_in(*kinds: ArtifactKind) -> _Changed:
-    return lambda _path, kind: kind in kinds
-
-
-def _any_file(_path: str, _kind: ArtifactKind | None) -> bool:
-    return True
+MAX_RECORD_READ = 16 * 1024 * 1024
+"""Bytes of a record (a checksum manifest) read to see whether it names a changed file."""
 
 
 @dataclass(frozen=True, slots=True)
 class Dependency:
-    """Files a per-file analyzer reads besides its own.
+    """Files that record other files in their folder and below (by relative path).
 
-    When one of them changes, every file the analyzer reads is examined again (``folder``:
-    only those in a folder above the changed file).
+    When a recorded file changes or is deleted, the record is examined again and its findings
+    are reported with the change: a stale digest is the change's doing.
     """
 
     analyzers: frozenset[str]
-    reads: _Changed
-    folder: bool = False
-    why: str = ""
+    why: str
     subject: Callable[[str], bool] = lambda _path: True
     """Which of the files the analyzer's checks select it really reads (a checksum-manifest
     check selects every text file; only manifests by name are read)."""
@@ -80,54 +56,24 @@ class Dependency:
 DEPENDENCIES: tuple[Dependency, ...] = (
     Dependency(
         frozenset({"checksum-manifest"}),
-        _any_file,
-        folder=True,
-        why="a manifest records digests of the files in its folder and below",
+        "a manifest records digests of the files in its folder and below",
         subject=lambda path: manifest_kind(path) is not None,
     ),
     Dependency(
         frozenset({"dvc-outputs", "shard-index"}),
-        _any_file,
-        folder=True,
-        why="a .dvc file or a shard index records the files in its folder and below",
-    ),
-    Dependency(
-        frozenset({"notebook-outputs", "notebook-output-environment"}),
-        lambda path, _kind: _name(path) in STRIP_CONFIG,
-        why="notebook outputs are accepted when output stripping is configured",
-    ),
-    Dependency(
-        frozenset({"notebook-commands"}),
-        lambda path, kind: kind is ArtifactKind.DEPENDENCY_MANIFEST or "requirements" in path,
-        why="a notebook's install command reads the requirements file it names",
-    ),
-    Dependency(
-        frozenset({"dependency-pins", "dependency-sources"}),
-        lambda path, kind: (
-            kind
-            in (ArtifactKind.DEPENDENCY_MANIFEST, ArtifactKind.DOCKERFILE, ArtifactKind.COMPOSE)
-            or _name(path) in LOCK_FILES
-            or _name(path) == "pyproject.toml"
-        ),
-        why="a manifest reads the files it includes, its lock file and the project's deploy files",
-    ),
-    Dependency(
-        frozenset({"dockerfile-final-user"}),
-        _kind_in(ArtifactKind.COMPOSE),
-        why="a compose service that builds a Dockerfile can set its user",
-    ),
-    Dependency(
-        frozenset({"gha-permissions"}),
-        _kind_in(ArtifactKind.CI_WORKFLOW),
-        why="a workflow's job can call a local reusable workflow",
-    ),
-    Dependency(
-        KUBERNETES_ANALYZERS,
-        lambda path, _kind: _name(path).startswith("kustomiz"),
-        why="a Kubernetes manifest is read with the kustomizations that build it",
+        "a .dvc file or a shard index records the files in its folder and below",
     ),
 )
-"""The real cross-file reads of per-file analyzers (docs/ci.md, "What runs where")."""
+"""Files that record other files: when a recorded file changes or goes, the record is read
+again and its findings are reported with the change (docs/ci.md, "What runs where").
+
+Other cross-file reads are deliberately absent. A change to ``.gitattributes`` (notebook
+outputs), a requirements file (notebook installs, included manifests), a compose file (a
+Dockerfile's user), a called workflow or a kustomization can change the findings of files
+that read it; reporting every finding of every such file made a one-line change report dozens
+of old findings. Those files are read with the whole repository when they change themselves,
+and a full scan sees the rest.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +151,7 @@ def plan(
     per_file = [c for c in policy.controls if is_per_file(c, analyzers)]
     kinds = {a.path: a.kind for a in inventory.artifacts}
     changed = tuple(sorted(p for p in changes.files if p in kinds))
-    touched = [(p, kinds.get(p)) for p in sorted({*changes.files, *changes.deleted})]
+    touched = sorted({*changes.files, *changes.deleted})
     dependents = _dependents(policy.controls, inventory, touched, analyzers) - set(changed)
     narrowed = narrow(inventory, {*changed, *dependents})
     silent = {
@@ -289,10 +235,10 @@ def _not_evaluated_reason(control: Control) -> str:
 def _dependents(
     controls: Sequence[Control],
     inventory: Inventory,
-    touched: Sequence[tuple[str, ArtifactKind | None]],
+    touched: Sequence[str],
     analyzers: Mapping[str, AnalyzerSpec[Any]],
 ) -> set[str]:
-    """Return the unchanged files whose findings depend on a touched file.
+    """Return the unchanged records that name a touched (changed or deleted) file.
 
     Every control counts: a repository-wide control already reads them, but its findings on
     them are reported only when they join the change.
@@ -300,20 +246,29 @@ def _dependents(
     found: set[str] = set()
     checks = [c for control in controls for c in control.checks if isinstance(c, NativeCheck)]
     for dependency in DEPENDENCIES:
-        triggers = [path for path, kind in touched if dependency.reads(path, kind)]
-        if not triggers:
-            continue
         for check in checks:
             if check.analyzer not in dependency.analyzers:
                 continue
             for artifact in inventory.artifacts:
-                if not _selects(check, artifact, analyzers) or not dependency.subject(
-                    artifact.path
-                ):
+                if artifact.path in found or not dependency.subject(artifact.path):
                     continue
-                if not dependency.folder or any(_below(artifact.path, t) for t in triggers):
+                if not _selects(check, artifact, analyzers):
+                    continue
+                below = [t for t in touched if _below(artifact.path, t)]
+                if below and _names_any(Path(inventory.root), artifact.path, below):
                     found.add(artifact.path)
     return found
+
+
+def _names_any(root: Path, record: str, paths: Sequence[str]) -> bool:
+    """Return True when the record's text names one of ``paths`` relative to its folder."""
+    try:
+        with (root / record).open("rb") as handle:
+            text = handle.read(MAX_RECORD_READ).decode("utf-8", errors="replace")
+    except OSError:
+        return True  # an unreadable record is examined: its own check reports why
+    folder = posixpath.dirname(record)
+    return any((p[len(folder) + 1 :] if folder else p) in text for p in paths)
 
 
 def _below(manifest: str, path: str) -> bool:
