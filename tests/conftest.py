@@ -78,6 +78,14 @@ def run_subprocess(
     return CliResult(process.returncode, process.stdout, process.stderr)
 
 
+def commit_all(repo: Any, message: str) -> None:
+    """Stage everything in a gitpython ``Repo`` and commit it as a test author."""
+    import git
+
+    repo.git.add(A=True)
+    repo.index.commit(message, author=git.Actor("t", "t@example.org"))
+
+
 def load_json(path: Path) -> Any:
     """Read a JSON file."""
     return json.loads(path.read_text(encoding="utf-8"))

@@ -13,7 +13,8 @@ The import contract, from the bottom up (each line may use the lines above it, n
     L3  policy, config, suppress, findings, evaluate, options
         engines: the analyzer contract, the policy model, options, the cache, L0-L1
     L4  report: models, outcome, schema_check
-    L5  scan wires the stages; policytest runs scans; cli runs everything
+    L5  diffscope (which controls a diff scan runs on which files) and scan wire the stages;
+        policytest runs scans; cli runs everything
 
 The table below spells that out per component. Imports are read with ``ast`` from every
 module, at any depth (inside functions, ``if TYPE_CHECKING:`` blocks), absolute or relative.
@@ -87,6 +88,9 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "options": BASE | {"config", "suppress", "pathclass"},
     "engines": L1 | POLICY_MODEL | {"analyzers.contract", "options", "cache"},
     "report": BASE | {"outcome", "schema_check"},
+    "diffscope": L1
+    | {"analyzers.contract", "analyzers.domain", "engines", "policy", "suppress"}
+    | POLICY_MODEL,
     "scan": L2
     | {
         "analyzers",
@@ -98,6 +102,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
         "options",
         "engines",
         "cache",
+        "diffscope",
     }
     | POLICY_MODEL,
     "policytest": L2 | POLICY_MODEL | {"policy", "options", "engines", "scan"},

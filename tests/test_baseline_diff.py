@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from mlsec_policy.errors import ExitCode
-from tests.conftest import SCHEMAS, CliResult, load_json, report_validator, write_tree
+from tests.conftest import SCHEMAS, CliResult, commit_all, load_json, report_validator, write_tree
 
 BASE = {
     "README.md": "# demo\n",
@@ -25,11 +25,6 @@ NEW_FILE = "import torch\nextra = torch.load('extra.pt', weights_only=False)\n"
 @pytest.fixture(autouse=True)
 def pinned_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-
-
-def commit_all(repo: git.Repo, message: str) -> None:
-    repo.git.add(A=True)
-    repo.index.commit(message, author=git.Actor("t", "t@example.org"))
 
 
 @pytest.fixture

@@ -7,8 +7,11 @@ The rules, in order:
    when it has scope checks and none matched — unless a file it needed could not be read.
 3. Active (unsuppressed) violation findings make it ``fail``, even if other files errored.
 4. Otherwise any error-level problem makes it ``error``: an error is never a pass.
-5. Findings that are all suppressed make it ``waived``.
-6. Evidence controls ``fail`` when no evidence was found, else ``pass``.
+5. Findings that are all suppressed make it ``waived`` — or ``baselined`` when a baseline,
+   not a waiver or an inline comment, accepted every one of them.
+6. In a diff-limited scan, a control that ran on the changed files only and was given none
+   of them is ``not-evaluated``; one that ran on them says so in its result.
+7. Evidence controls ``fail`` when no evidence was found, else ``pass``.
 
 :func:`partition` reads each hit by its check's mode first: violations (and the gap of an
 evidence control without evidence) become findings, evidence and scope hits stay signals.
@@ -139,8 +142,14 @@ def evaluate(
     errors: Sequence[ScanError],
     attestations: Mapping[str, Attestation],
     today: date,
+    limited: Mapping[str, str] | None = None,
 ) -> tuple[ControlResult, ...]:
-    """Return one result per enabled control, in control-id order."""
+    """Return one result per enabled control, in control-id order.
+
+    ``limited`` names the controls a diff-limited scan ran on the changed files only: "" when
+    they ran on at least one, else why they were not evaluated.
+    """
+    limits = limited or {}
     findings_by_control: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         findings_by_control[finding.control_id].append(finding)
@@ -148,8 +157,9 @@ def evaluate(
     for error in errors:
         for control_id in error.control_ids:
             errors_by_control[control_id].append(error)
-    return tuple(
-        _evaluate_one(
+    results: list[ControlResult] = []
+    for control in policy.controls:
+        result = _evaluate_one(
             policy,
             control,
             inventory,
@@ -159,8 +169,8 @@ def evaluate(
             attestations.get(control.id),
             today,
         )
-        for control in policy.controls
-    )
+        results.append(result if control.id not in limits else _limited(result, limits[control.id]))
+    return tuple(results)
 
 
 def _evaluate_one(
@@ -207,6 +217,12 @@ def _evaluate_one(
     if findings:
         kinds = Counter(f.suppression.kind for f in findings if f.suppression is not None)
         by_kind = ", ".join(f"{count} by {kind}" for kind, count in sorted(kinds.items()))
+        if set(kinds) == {"baseline"}:
+            return replace(
+                base,
+                status=ControlStatus.BASELINED,
+                reason=f"all {len(findings)} finding(s) are recorded in the baseline",
+            )
         return replace(
             base,
             status=ControlStatus.WAIVED,
@@ -215,6 +231,22 @@ def _evaluate_one(
     if evidence:
         return replace(base, reason="evidence found")
     return replace(base, reason="no violation found")
+
+
+def _limited(result: ControlResult, limit: str) -> ControlResult:
+    """Apply what a diff-limited scan did to a per-file control.
+
+    ``limit`` is "" when the control ran on the changed files, else why it was not evaluated.
+    """
+    if result.status is ControlStatus.NOT_APPLICABLE:
+        return result
+    if limit and result.status is not ControlStatus.ERROR and not result.findings:
+        return replace(result, status=ControlStatus.NOT_EVALUATED, reason=limit)
+    return replace(
+        result,
+        evaluated_on="changed-files",
+        reason=f"{result.reason} (on the changed files only)",
+    )
 
 
 def _attestation_result(

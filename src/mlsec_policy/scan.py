@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -17,17 +18,21 @@ from mlsec_policy import __version__
 from mlsec_policy.analyzers import ANALYZERS, graded_by_versions
 from mlsec_policy.cache import CacheStats, ResultStore, digest
 from mlsec_policy.config import check_controls
+from mlsec_policy.diffscope import DiffPlan, plan, run_split
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
 from mlsec_policy.engines.native import NativeEngine
+from mlsec_policy.engines.redaction import redacted
 from mlsec_policy.engines.semgrep import SemgrepEngine
 from mlsec_policy.errors import UsageError
 from mlsec_policy.evaluate import evaluate, partition
 from mlsec_policy.findings import build_findings
 from mlsec_policy.models import (
+    ControlResult,
+    ControlStatus,
+    DiffScope,
     ErrorLevel,
     Finding,
-    Hit,
     Inventory,
     NonProduct,
     Report,
@@ -39,7 +44,6 @@ from mlsec_policy.models import (
 )
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck, configure, load_policy
-from mlsec_policy.redact import scrub
 from mlsec_policy.suppress import baseline, diff, inline, waivers
 from mlsec_policy.timeinfo import iso, scan_time, today
 
@@ -54,32 +58,6 @@ def _notify(output: EngineOutput, notice: Callable[[str], None]) -> None:
     for error in output.errors:
         if error.kind in SHOWN_AT_ONCE:
             notice(f"warning: {error.message}")
-
-
-def redacted(output: EngineOutput) -> EngineOutput:
-    """Return an engine's output with every text that may quote the target redacted.
-
-    The one place where findings' messages and snippets, error messages and hints (semgrep's
-    and parsers' texts quote the bytes they choked on) and the reasons for leaving parts of
-    files out pass through :func:`scrub` (secrets masked, control characters escaped) on their
-    way to every report and to stderr.
-    """
-
-    def seen(hit: Hit) -> Hit:
-        observed = hit.observation
-        message = scrub(observed.message) if observed.message else observed.message
-        snippet = scrub(observed.snippet) if observed.snippet else observed.snippet
-        return replace(hit, observation=replace(observed, message=message, snippet=snippet))
-
-    return replace(
-        output,
-        hits=tuple(seen(hit) for hit in output.hits),
-        errors=tuple(
-            replace(e, message=scrub(e.message), hint=scrub(e.hint) if e.hint else e.hint)
-            for e in output.errors
-        ),
-        skipped=tuple(replace(s, reason=scrub(s.reason)) for s in output.skipped),
-    )
 
 
 def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
@@ -121,16 +99,20 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
     semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities(), store)
     native: CheckEngine[NativeCheck] = NativeEngine(
-        ANALYZERS, policy.known_ids(), options.hash_cache, store
+        ANALYZERS, policy.known_ids(), options.hash_cache, store=store, context=inventory.artifacts
     )
     semgrep_checks, native_checks = policy.checks(SemgrepCheck), policy.checks(NativeCheck)
+    scope = plan(policy, inventory, changes, ANALYZERS) if mode == "diff" and changes else None
+    if scope is not None and changes is not None:
+        changes = scope.widen(changes)
+        files += f"; {len(scope.inventory.artifacts)} changed or dependent"
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))
         progress(f"{files}; semgrep running {len(semgrep_checks)} rules")
-        by_semgrep = redacted(semgrep.run(semgrep_checks, inventory, workspace))
+        by_semgrep = redacted(run_split(semgrep, semgrep_checks, inventory, workspace, scope))
         _notify(by_semgrep, notice)
         progress(f"{files}; native analyzers running {len(native_checks)} checks")
-        by_native = redacted(native.run(native_checks, inventory, workspace))
+        by_native = redacted(run_split(native, native_checks, inventory, workspace, scope))
         _notify(by_native, notice)
     if store is not None:
         store.close()
@@ -138,6 +120,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     progress(f"evaluating {len(policy.controls)} controls")
     outputs = (by_semgrep, by_native)
     errors = _all_errors(outputs, inventory, policy)
+    errors = scope.unread(errors) if scope else errors
     contexts = {
         c.id: c.version_context for ctl in policy.controls for c in ctl.checks if c.version_context
     }
@@ -150,8 +133,16 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     )
     accepted = accept(findings, options, policy, inventory, today(moment), changes)
     results = evaluate(
-        policy, inventory, accepted.findings, hits, errors, options.attestations, today(moment)
+        policy,
+        inventory,
+        accepted.findings,
+        hits,
+        errors,
+        options.attestations,
+        today(moment),
+        scope.limited() if scope else None,
     )
+    results = tuple(_outside(r, accepted.elsewhere.get(r.control.id, 0)) for r in results)
     pinned = options.source_date_epoch is not None
     return Report(
         tool=ToolInfo("mlsec-policy", __version__, by_semgrep.version, TOOL_URI),
@@ -180,6 +171,42 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         skipped=_all_skipped(inventory, outputs),
         notes=accepted.notes,
         waivers=accepted.register,
+        diff_scope=_diff_scope(scope, changes, results, outputs),
+    )
+
+
+def _outside(result: ControlResult, count: int) -> ControlResult:
+    """Say so when a passing control has active findings outside the reported change."""
+    if not count or result.status is not ControlStatus.PASS:
+        return result
+    return replace(
+        result,
+        reason=f"{result.reason} on the change; {count} finding"
+        + (" elsewhere lies outside the change and is" if count == 1 else "s elsewhere lie")
+        + (" outside the change and are" if count != 1 else "")
+        + " not reported",
+    )
+
+
+def _diff_scope(
+    scope: DiffPlan | None,
+    changes: diff.ChangeSet | None,
+    results: Sequence[ControlResult],
+    outputs: tuple[EngineOutput, EngineOutput],
+) -> DiffScope | None:
+    """Return what a diff-limited scan ran where, for the report."""
+    if scope is None or changes is None:
+        return None
+    silent = (r.control.id for r in results if r.status is ControlStatus.NOT_EVALUATED)
+    return DiffScope(
+        changed_files=scope.changed,
+        deleted_files=tuple(sorted(changes.deleted)),
+        dependent_files=scope.dependents,
+        examined_files=tuple(a.path for a in scope.inventory.artifacts),
+        semgrep_files=outputs[0].examined,
+        native_files=outputs[1].examined,
+        changed_file_controls=tuple(sorted(scope.per_file)),
+        not_evaluated=tuple(sorted(silent)),
     )
 
 
@@ -218,6 +245,8 @@ class Accepted:
     findings: tuple[Finding, ...]
     register: tuple[WaiverUse, ...]
     notes: tuple[str, ...]
+    elsewhere: Mapping[str, int] = field(default_factory=dict)
+    """Active findings per control that the diff or file filter left out of the report."""
 
 
 def accept(
@@ -260,14 +289,18 @@ def accept(
             f"{known.new} new"
             + (f"; {known.fixed} recorded finding(s) no longer occur" if known.fixed else "")
         )
+    elsewhere: Counter[str] = Counter()
     if changes is not None:
+        elsewhere.update(
+            f.control_id for f in kept if f.suppression is None and not changes.covers(f)
+        )
         kept, dropped = diff.select(kept, changes)
         notes.append(f"{changes.description}; {dropped} finding(s) elsewhere are not reported")
     notes += _non_product_note(kept, options.non_product)
     if options.non_product is NonProduct.HIDE:
         gating = {c.id for c in policy.controls if c.meta.gate_everywhere}
         kept = tuple(f for f in kept if f.path_class is None or f.control_id in gating)
-    return Accepted(tuple(kept), waived.register, tuple(notes))
+    return Accepted(tuple(kept), waived.register, tuple(notes), dict(elsewhere))
 
 
 def _non_product_note(findings: Sequence[Finding], mode: NonProduct) -> list[str]:

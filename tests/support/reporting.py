@@ -87,6 +87,11 @@ checks:
 }
 
 
+def shown(counts: dict[str, int]) -> list[str]:
+    """Return the statuses a report's tables show (the optional ones only when present)."""
+    return [s for s, n in counts.items() if s not in ("baselined", "not-evaluated") or n]
+
+
 def make_repo(root: Path, files: dict[str, str | bytes], remote: str | None = REMOTE) -> Path:
     """Write ``files`` into a fresh git repository with one commit (and a remote)."""
     write_tree(root, files)

@@ -9,6 +9,7 @@ from mlsec_policy.cli.common import semgrep_settings
 from mlsec_policy.engines.semgrep import check_rules
 from mlsec_policy.errors import ExitCode
 from mlsec_policy.policy import BUILTIN, load_policy
+from mlsec_policy.report import integrity
 
 
 @click.command("validate")
@@ -30,6 +31,9 @@ def validate_command(packs: tuple[str, ...], no_semgrep: bool) -> int:
         check_rules(policy, semgrep_settings("auto", 1, 30))
     checks = sum(len(c.checks) for c in policy.controls)
     for pack in policy.packs:
-        click.echo(f"ok: {pack.name} {pack.version} ({pack.source}) {pack.digest}")
+        click.echo(f"ok: {pack.name} {pack.version} ({pack.source}) pack digest {pack.digest}")
     click.echo(f"{len(policy.controls)} controls, {checks} checks: valid")
+    click.echo(integrity.explained(integrity.POLICY_DIGEST, policy.digest))
+    pack_meaning = integrity.MEANING[integrity.PACK_DIGEST]
+    click.echo(f"  (each {integrity.PACK_DIGEST} is the {pack_meaning})")
     return int(ExitCode.OK)

@@ -25,6 +25,8 @@ class EngineOutput:
     skipped: tuple[SkippedFile, ...] = ()
     """Files, or parts of files, the engine found it could not read as their kind claims
     (a template that is not YAML even neutralised, a notebook cell that is not Python)."""
+    examined: tuple[str, ...] = ()
+    """The files the engine read (semgrep: the targets it was given), sorted."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,16 +47,21 @@ class NativeEngine:
         known_controls: frozenset[str] = frozenset(),
         hash_cache: Path | None = None,
         store: ResultStore | None = None,
+        context: tuple[Artifact, ...] | None = None,
     ) -> None:
         """Create the engine over analyzers, the policy's control ids and a digest cache file.
 
         With a ``store``, self-contained analyzers are not run again on a file whose results it
-        holds (:mod:`.native_cached`).
+        holds (:mod:`.native_cached`). ``context`` is every artifact of the target, which file
+        analyzers may consult (the kustomizations that build a manifest) when the inventory
+        handed to :meth:`run` is a part of it (a diff-limited scan); None: the inventory's own
+        artifacts.
         """
         self.analyzers = analyzers
         self.known_controls = known_controls
         self.hash_cache = hash_cache
         self.store = store
+        self.context = context
 
     def run(
         self, checks: Sequence[NativeCheck], inventory: Inventory, workspace: Workspace
@@ -64,6 +69,7 @@ class NativeEngine:
         """Run every native check and return hits and errors."""
         cache: dict[_Key, tuple[list[Observation], Exception | None]] = {}
         root = Path(inventory.root)
+        everything = inventory.artifacts if self.context is None else self.context
         # what each check reads, in the order hits and errors are reported: check by check
         plan: list[tuple[NativeCheck, AnalyzerSpec[Any], _Key, Artifact | None]] = []
         per_file: dict[str, dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]]] = {}
@@ -110,7 +116,7 @@ class NativeEngine:
                     subject,
                     self.known_controls,
                     self.hash_cache,
-                    inventory.artifacts,
+                    everything,
                     memo,
                 )
                 cache[key] = _call(partial(analyzer, context_file, owner.params))
@@ -126,7 +132,9 @@ class NativeEngine:
                 skipped[SkippedFile(reading.path, failure.reason, reading.kind)] = None
                 continue
             errors.extend(_errors(check, spec, reading, failure))
-        return EngineOutput(tuple(hits), tuple(errors), skipped=tuple(skipped))
+        return EngineOutput(
+            tuple(hits), tuple(errors), skipped=tuple(skipped), examined=tuple(sorted(per_file))
+        )
 
 
 def _select(artifacts: Iterable[Artifact], check: NativeCheck) -> tuple[Artifact, ...]:

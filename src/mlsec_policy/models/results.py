@@ -16,9 +16,13 @@ class ControlStatus(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     WAIVED = "waived"
+    BASELINED = "baselined"
+    """Every finding is one a baseline records (known before; not accepted by a waiver)."""
     ATTESTED = "attested"
     NEEDS_ATTESTATION = "needs-attestation"
     NOT_APPLICABLE = "not-applicable"
+    NOT_EVALUATED = "not-evaluated"
+    """A diff-limited scan gave the control no file to read: no verdict either way."""
     ERROR = "error"
 
 
@@ -27,8 +31,10 @@ STATUS_ORDER: tuple[ControlStatus, ...] = (
     ControlStatus.ERROR,
     ControlStatus.NEEDS_ATTESTATION,
     ControlStatus.WAIVED,
+    ControlStatus.BASELINED,
     ControlStatus.ATTESTED,
     ControlStatus.PASS,
+    ControlStatus.NOT_EVALUATED,
     ControlStatus.NOT_APPLICABLE,
 )
 """Statuses in the order reports list them: what needs action first."""
@@ -103,11 +109,19 @@ class ControlResult:
     reason: str = ""
     """One sentence on why the status is what it is."""
     attestation: Attestation | None = None
+    evaluated_on: str | None = None
+    """``changed-files`` when a diff-limited scan ran the control on the changed files only;
+    None when it looked at the whole repository."""
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:
         """Return the findings that are not suppressed."""
         return tuple(f for f in self.findings if f.suppression is None)
+
+    @property
+    def baselined_findings(self) -> tuple[Finding, ...]:
+        """Return the findings a baseline accepted (known before; not accepted by a waiver)."""
+        return tuple(f for f in self.findings if f.suppression and f.suppression.kind == "baseline")
 
     def gating_findings(self, non_product: NonProduct) -> tuple[Finding, ...]:
         """Return the active findings that count toward ``--fail-on`` under ``non_product``.
@@ -158,6 +172,29 @@ class ScanSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DiffScope:
+    """What a ``--diff-base`` scan ran where (absent from other scans)."""
+
+    changed_files: tuple[str, ...]
+    """Files added, modified or renamed since the base that the scan inventoried."""
+    deleted_files: tuple[str, ...]
+    """Files the change removed (or renamed away)."""
+    dependent_files: tuple[str, ...]
+    """Unchanged files examined again because their findings depend on a changed file."""
+    examined_files: tuple[str, ...]
+    """Every file the per-file engines (semgrep rules and file analyzers of per-file
+    controls) were given: the changed files and their dependents."""
+    semgrep_files: tuple[str, ...]
+    """The files semgrep scanned with the rules of those controls (as semgrep was given them)."""
+    native_files: tuple[str, ...]
+    """The files the native file analyzers of those controls read."""
+    changed_file_controls: tuple[str, ...]
+    """Controls evaluated on the examined files only; the others saw the whole repository."""
+    not_evaluated: tuple[str, ...]
+    """Controls among them that no examined file fed (status ``not-evaluated``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The complete record of one scan: the single source every rendering comes from."""
 
@@ -181,3 +218,5 @@ class Report:
     """Mode-specific facts (for example how many findings a baseline absorbed)."""
     waivers: tuple[WaiverUse, ...] = ()
     """The waiver register: every configured waiver with its state, in configuration order."""
+    diff_scope: DiffScope | None = None
+    """For a ``--diff-base`` scan: which controls ran on which files."""

@@ -18,15 +18,17 @@ from mlsec_policy.models import (
     Severity,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import summary
+from mlsec_policy.report import integrity, json_report, summary
 
 COLUMNS = (
     (ControlStatus.PASS, "pass"),
     (ControlStatus.FAIL, "fail"),
     (ControlStatus.ERROR, "error"),
     (ControlStatus.WAIVED, "waived"),
+    (ControlStatus.BASELINED, "baselined"),
     (ControlStatus.ATTESTED, "attested"),
     (ControlStatus.NEEDS_ATTESTATION, "needs-att"),
+    (ControlStatus.NOT_EVALUATED, "not-eval"),
     (ControlStatus.NOT_APPLICABLE, "n/a"),
 )
 MAX_FINDINGS_SHOWN = 10
@@ -58,10 +60,15 @@ def render(report: Report, *, color: bool = False, verbosity: int = 1) -> str:
         lines += _phase_table(report, paint)
         lines += _failures(report, paint)
         lines += _attestations(report, paint)
+        lines += _accepted(report, paint)
+        lines += _not_evaluated(report, paint)
         lines += _errors(report, paint)
     if verbosity >= 2:
         lines += _passes(report, paint)
         lines += _skipped(report)
+    if verbosity >= 1:
+        digest = json_report.to_document(report)[integrity.KEY]["content_digest"]
+        lines += ["", paint(integrity.explained(integrity.CONTENT_DIGEST, digest), "dim")]
     lines.append(_verdict_line(report, paint))
     return "\n".join(lines) + "\n"
 
@@ -90,12 +97,28 @@ def _header(report: Report) -> list[str]:
     lines = [
         f"mlsec-policy {report.tool.version} scanned {where}",
         f"policy: {packs} ({len(report.results)} controls)",
+        "  " + integrity.explained(integrity.POLICY_DIGEST, report.policy.digest),
         f"files: {inspected} inspected"
         + (f" ({kinds})" if kinds else "")
         + (f", {len(report.skipped)} skipped" if report.skipped else ""),
     ]
     lines += [f"note: {note}" for note in report.notes]
+    lines += _scope_lines(report)
     return [*lines, ""]
+
+
+def _scope_lines(report: Report) -> list[str]:
+    """Say what a --diff-base scan ran where (nothing for other scans)."""
+    scope = report.diff_scope
+    if scope is None:
+        return []
+    examined = len(scope.examined_files)
+    limited = len(scope.changed_file_controls)
+    return [
+        f"diff scope: {limited} per-file controls ran on {examined} changed or dependent "
+        f"file{'s' if examined != 1 else ''} only ({len(scope.not_evaluated)} had none of "
+        "their kind: not evaluated); the other controls saw the whole repository"
+    ]
 
 
 def _phase_table(report: Report, paint: _Painter) -> list[str]:
@@ -104,7 +127,7 @@ def _phase_table(report: Report, paint: _Painter) -> list[str]:
     columns = [
         (status, label)
         for status, label in COLUMNS
-        if totals[status.value] or status in (ControlStatus.PASS, ControlStatus.FAIL)
+        if totals.get(status.value) or status in (ControlStatus.PASS, ControlStatus.FAIL)
     ]
     width = max((len(p.title) for p in phases), default=10) + 2
     header = "Lifecycle phase".ljust(width) + "".join(label.rjust(CELL) for _, label in columns)
@@ -178,6 +201,32 @@ def _attestations(report: Report, paint: _Painter) -> list[str]:
     lines = ["", paint(f"Needing an attestation ({len(needed)})", "bold")]
     lines += [f"  {r.control.id} {r.control.title}" for r in needed]
     return lines
+
+
+def _accepted(report: Report, paint: _Painter) -> list[str]:
+    """List the controls whose findings are all accepted: by waivers, and by the baseline."""
+    lines: list[str] = []
+    for status, title in (
+        (ControlStatus.WAIVED, "Waived (accepted by a waiver or an inline comment)"),
+        (ControlStatus.BASELINED, "Baselined (known findings recorded in the baseline)"),
+    ):
+        chosen = [r for r in report.results if r.status is status]
+        if chosen:
+            lines += ["", paint(f"{title} ({len(chosen)})", "bold")]
+            lines += [f"  {r.control.id} {r.control.title}: {r.reason}" for r in chosen]
+    return lines
+
+
+def _not_evaluated(report: Report, paint: _Painter) -> list[str]:
+    chosen = [r for r in report.results if r.status is ControlStatus.NOT_EVALUATED]
+    if not chosen:
+        return []
+    ids = ", ".join(r.control.id for r in chosen)
+    return [
+        "",
+        paint(f"Not evaluated on this change ({len(chosen)}) — neither pass nor fail", "bold"),
+        f"  no changed file is of a kind these controls read: {ids}",
+    ]
 
 
 def _errors(report: Report, paint: _Painter) -> list[str]:

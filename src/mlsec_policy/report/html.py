@@ -29,7 +29,7 @@ from mlsec_policy.models import (
     Suppression,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import chart, json_report, summary
+from mlsec_policy.report import chart, integrity, json_report, summary
 from mlsec_policy.report.links import source_links
 
 TEMPLATE = "report.html.j2"
@@ -67,6 +67,8 @@ def render(report: Report) -> str:
         for phase in phases
     }
     links = source_links(report.git)
+    totals = summary.status_counts(report.results)
+    accepted = _accepted(report)
     page = (
         _environment()
         .get_template(TEMPLATE)
@@ -81,8 +83,8 @@ def render(report: Report) -> str:
             exit_code=int(exit_code(report)),
             gating=gating_failures(report),
             hard_errors=[e for e in report.errors if e.level is ErrorLevel.ERROR],
-            totals=summary.status_counts(report.results),
-            statuses=[s.value for s in STATUS_ORDER],
+            totals=totals,
+            statuses=[s.value for s in summary.shown_statuses(report.results)],
             severities=[s.label for s in sorted(Severity, reverse=True)],
             phases=phases,
             ordered=ordered,
@@ -91,7 +93,9 @@ def render(report: Report) -> str:
             chart=chart.phase_chart(phases, report.taxonomy.layers),
             content_digest=json_report.to_document(report)["integrity"]["content_digest"],
             commit_url=links.commit_url() if links else None,
-            accepted=_accepted(report),
+            accepted=[a for a in accepted if a.suppression.kind != "baseline"],
+            baselined=[a for a in accepted if a.suppression.kind == "baseline"],
+            meaning=integrity.MEANING,
             attested=[r for r in report.results if r.attestation is not None],
             max_findings=MAX_FINDINGS_SHOWN,
         )

@@ -24,6 +24,24 @@ CANONICALIZATION = "json-sorted-keys-compact-utf8/1"
 """Names the canonical form above; a new form gets a new name."""
 KEY = "integrity"
 
+PACK_DIGEST = "pack digest"
+"""What ``validate`` prints per pack."""
+POLICY_DIGEST = "policy digest"
+CONTENT_DIGEST = "report content digest"
+MEANING = {
+    PACK_DIGEST: "SHA-256 over the files of one policy pack",
+    POLICY_DIGEST: "SHA-256 over the pack digests of every pack loaded, in order; the same "
+    "rules give the same digest",
+    CONTENT_DIGEST: "SHA-256 of this report's canonical content: 'mlsec-policy report verify' "
+    "recomputes it to show the report was not edited after the scan",
+}
+"""What each digest we print is, in the words every output uses."""
+
+
+def explained(name: str, digest: str) -> str:
+    """Return ``<name> <digest> (<what it is>)`` for one of the digests in :data:`MEANING`."""
+    return f"{name} {digest} ({MEANING[name]})"
+
 
 def canonical_bytes(document: Mapping[str, Any]) -> bytes:
     """Return the canonical content of a report document (its ``integrity`` block left out)."""

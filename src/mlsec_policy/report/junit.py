@@ -6,10 +6,13 @@ One ``testsuite`` per lifecycle phase, one ``testcase`` per control. How statuse
   every failing control is a failure, whatever ``--fail-on`` says.
 - ``error``: an ``error`` carrying the scan errors that stopped the control's checks.
 - ``not-applicable``: ``skipped`` with the reason.
+- ``not-evaluated`` (a ``--diff-base`` scan gave the control no changed file of its kinds):
+  ``skipped`` ("not evaluated on this change"): never a passing case.
 - ``needs-attestation``: ``skipped`` ("needs attestation"), or a ``failure`` of type
   ``needs-attestation`` when the scan ran with ``--fail-on-attestation`` — as the gate does.
-- ``pass``, ``attested``, ``waived``: a passing case; ``system-out`` names the evidence, the
-  attestation (who, when, until) or the waivers (kind, reason, approver, until).
+- ``pass``, ``attested``, ``waived``, ``baselined``: a passing case; ``system-out`` names the
+  evidence, the attestation (who, when, until), the waivers (kind, reason, approver, until)
+  or, for ``baselined``, each finding the baseline records, marked ``baseline``.
 
 Scan errors not tied to any control get one more suite, ``scan``, with one errored case each.
 """
@@ -114,6 +117,9 @@ def _case(suite: ET.Element, result: ControlResult, report: Report, classname: s
         _error(case, result.errors, "error")
     elif status is ControlStatus.NOT_APPLICABLE:
         ET.SubElement(case, "skipped", message=_clean(f"not applicable: {result.reason}"))
+    elif status is ControlStatus.NOT_EVALUATED:
+        message = f"not evaluated on this change: {result.reason}"
+        ET.SubElement(case, "skipped", message=_clean(message))
     elif status is ControlStatus.NEEDS_ATTESTATION:
         message = _clean(f"needs attestation: {result.reason}")
         if report.settings.fail_on_attestation:
@@ -177,7 +183,7 @@ def _error_text(error: ScanError) -> str:
 
 
 def _system_out(result: ControlResult) -> str:
-    lines = [result.reason] if result.reason else []
+    lines = [f"{result.status.value}: {result.reason}"] if result.reason else []
     lines += [
         f"evidence: {e.description}" + (f" at {e.location.display()}" if e.location else "")
         for e in result.evidence

@@ -2,7 +2,8 @@
 
 The verdict, a table per lifecycle phase, the failing controls with their findings (linked
 to the file line at the scanned commit when the remote is on GitHub or GitLab), scan errors,
-controls needing an attestation and waived controls. GitHub accepts at most 65,536 characters
+controls needing an attestation, waived and baselined controls, and (for a ``--diff-base``
+scan) the controls not evaluated on the change. GitHub accepts at most 65,536 characters
 in a comment and 1 MiB in a job summary: the text is built from whole blocks, and when the
 next block would not fit it stops with a note — a table is never cut.
 """
@@ -13,7 +14,6 @@ import re
 from collections import Counter
 
 from mlsec_policy.models import (
-    STATUS_ORDER,
     ControlResult,
     ControlStatus,
     ErrorLevel,
@@ -21,7 +21,7 @@ from mlsec_policy.models import (
     Report,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import summary
+from mlsec_policy.report import integrity, json_report, summary
 from mlsec_policy.report.links import SourceLinks, source_links
 
 DEFAULT_MAX_CHARS = 65_536
@@ -40,8 +40,10 @@ STATUS_LABEL = {
     ControlStatus.ERROR: "Error",
     ControlStatus.NEEDS_ATTESTATION: "Needs attestation",
     ControlStatus.WAIVED: "Waived",
+    ControlStatus.BASELINED: "Baselined",
     ControlStatus.ATTESTED: "Attested",
     ControlStatus.PASS: "Pass",
+    ControlStatus.NOT_EVALUATED: "Not evaluated",
     ControlStatus.NOT_APPLICABLE: "N/A",
 }
 VERDICT_MARK = {"pass": "✅", "fail": "❌", "incomplete": "⚠️"}
@@ -63,6 +65,8 @@ def render(report: Report, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
             for b in _list_block(report, ControlStatus.NEEDS_ATTESTATION, "Needing an attestation")
         ),
         *(("waived controls", b) for b in _waived(report)),
+        *(("baselined controls", b) for b in _baselined(report)),
+        *(("controls not evaluated", b) for b in _not_evaluated(report)),
         *(("notes", b) for b in _notes(report)),
     ]
     return _fit(blocks, max_chars)
@@ -104,7 +108,11 @@ def _header(report: Report, links: SourceLinks | None) -> str:
         lines.append(f"{len(gate)} control{_s(len(gate))} {verb} at or above **{threshold}**.")
     else:
         lines.append(f"No control fails at or above **{threshold}**.")
-    lines[-1] += f" {len(report.results)} controls evaluated; exit code {int(exit_code(report))}."
+    silent = sum(1 for r in report.results if r.status is ControlStatus.NOT_EVALUATED)
+    counted = f"{len(report.results)} controls evaluated"
+    if silent:
+        counted = f"{len(report.results)} controls, {silent} of them not evaluated on this change"
+    lines[-1] += f" {counted}; exit code {int(exit_code(report))}."
     lines += ["", _facts(report, links)]
     return "\n".join(lines) + "\n"
 
@@ -122,30 +130,40 @@ def _facts(report: Report, links: SourceLinks | None) -> str:
         if git.dirty:
             facts.append("**Uncommitted changes** yes (lines may differ from the commit)")
     packs = ", ".join(f"{_text(p.name)} {_text(p.version)}" for p in report.policy.packs)
-    facts.append(f"**Policy** {packs} ({_code(report.policy.digest[:19] + '…')})")
+    facts.append(f"**Policy** {packs} (policy digest {_code(report.policy.digest[:19] + '…')})")
     facts.append(f"**Scanned** {_text(report.started_at)}")
-    return " · ".join(facts)
+    content = json_report.to_document(report)[integrity.KEY]["content_digest"]
+    digests = (
+        f"<sub>The {integrity.POLICY_DIGEST} {_code(report.policy.digest)} is the "
+        f"{_text(integrity.MEANING[integrity.POLICY_DIGEST])}. The "
+        f"{integrity.CONTENT_DIGEST} {_code(content)} is the "
+        f"{_text(integrity.MEANING[integrity.CONTENT_DIGEST])}.</sub>"
+    )
+    return " · ".join(facts) + "\n\n" + digests
 
 
 def _phase_table(report: Report) -> str:
-    header = "| Phase | " + " | ".join(STATUS_LABEL[s] for s in STATUS_ORDER) + " |"
-    rule = "|---|" + "---:|" * len(STATUS_ORDER)
+    totals = summary.status_counts(report.results)
+    columns = summary.shown_statuses(report.results)
+    header = "| Phase | " + " | ".join(STATUS_LABEL[s] for s in columns) + " |"
+    rule = "|---|" + "---:|" * len(columns)
     rows = [header, rule]
     layer = None
     for phase in summary.phases(report):
         if phase.layer != layer:
             layer = phase.layer
             title = next((x.title for x in report.taxonomy.layers if x.id == layer), layer)
-            rows.append(f"| **{_text(title)}** |" + " |" * len(STATUS_ORDER))
-        rows.append(f"| {_text(phase.title)} | " + _counts(phase.counts) + " |")
-    totals = summary.status_counts(report.results)
-    rows.append("| **Total** | " + _counts(totals, bold=True) + " |")
+            rows.append(f"| **{_text(title)}** |" + " |" * len(columns))
+        rows.append(f"| {_text(phase.title)} | " + _counts(phase.counts, columns) + " |")
+    rows.append("| **Total** | " + _counts(totals, columns, bold=True) + " |")
     return "### Controls per lifecycle phase\n\n" + "\n".join(rows) + "\n"
 
 
-def _counts(counts: dict[str, int], *, bold: bool = False) -> str:
+def _counts(
+    counts: dict[str, int], columns: tuple[ControlStatus, ...], *, bold: bool = False
+) -> str:
     cells = []
-    for status in STATUS_ORDER:
+    for status in columns:
         value = counts.get(status.value, 0)
         cell = str(value)
         cells.append(f"**{cell}**" if bold or (value and status is ControlStatus.FAIL) else cell)
@@ -228,9 +246,51 @@ def _waived(report: Report) -> list[str]:
     lines = [f"### Waived ({len(chosen)})", ""]
     for result in chosen[:ITEMS_PER_LIST]:
         reasons = sorted(
-            {_suppression_text(f) for f in result.findings if f.suppression is not None}
+            {
+                _suppression_text(f)
+                for f in result.findings
+                if f.suppression is not None and f.suppression.kind != "baseline"
+            }
         )
         lines.append(f"- **{_text(result.control.id)}** " + "; ".join(reasons))
+    return ["\n".join([*lines, *_more(len(chosen))]) + "\n"]
+
+
+def _baselined(report: Report) -> list[str]:
+    """List every control with findings a baseline accepted (known before; not a waiver)."""
+    chosen = [
+        (result, known)
+        for result in report.results
+        if (
+            known := [
+                f for f in result.findings if f.suppression and f.suppression.kind == "baseline"
+            ]
+        )
+    ]
+    if not chosen:
+        return []
+    lines = [f"### Baselined — known findings the baseline records ({len(chosen)})", ""]
+    for result, known in chosen[:ITEMS_PER_LIST]:
+        source = known[0].suppression.reference if known[0].suppression else None
+        where = f" in {_code(source)}" if source else ""
+        lines.append(
+            f"- **{_text(result.control.id)}** {len(known)} finding{_s(len(known))} "
+            f"recorded{where} ({_text(result.status.value)})"
+        )
+    return ["\n".join([*lines, *_more(len(chosen))]) + "\n"]
+
+
+def _not_evaluated(report: Report) -> list[str]:
+    chosen = [r for r in report.results if r.status is ControlStatus.NOT_EVALUATED]
+    if not chosen:
+        return []
+    lines = [
+        f"### Not evaluated on this change ({len(chosen)})",
+        "",
+        "No changed file is of a kind these controls read: neither pass nor fail.",
+        "",
+        *(f"- **{_text(r.control.id)}** {_text(r.control.title)}" for r in chosen[:ITEMS_PER_LIST]),
+    ]
     return ["\n".join([*lines, *_more(len(chosen))]) + "\n"]
 
 

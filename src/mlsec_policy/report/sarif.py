@@ -2,9 +2,13 @@
 
 One run, category ``mlsec-policy/``. One rule per evaluated control, whatever its status, so
 that rule metadata — every risk code as a tag, the phase tag, ``security-severity``, help — is
-always present. One result per active finding of a failing control; suppressed findings stay in
-the JSON and HTML reports only. Scan errors become tool execution notifications and make
-``executionSuccessful`` false. Severity to SARIF level is mapped here and nowhere else.
+always present. One result per active finding of a failing control. A finding a baseline
+records is a result too, with a SARIF suppression of kind ``external`` whose justification
+starts with ``baseline:`` (code scanning shows it as dismissed, not as a new alert); findings
+accepted by waivers and inline comments stay in the JSON and HTML reports only. Scan errors
+become tool execution notifications and make ``executionSuccessful`` false; controls a
+``--diff-base`` scan did not evaluate are listed in one ``not-evaluated`` notification.
+Severity to SARIF level is mapped here and nowhere else.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from mlsec_policy.models import (
     SkippedFile,
 )
 from mlsec_policy.outcome import incomplete
+from mlsec_policy.report import integrity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 CATEGORY = "mlsec-policy/"
@@ -63,7 +68,25 @@ def to_log(report: Report) -> dict[str, Any]:
         if result.status is ControlStatus.FAIL
         for finding in result.active_findings
     ]
+    sarif_results += [
+        _result(finding, result, index[result.control.id]) | _baseline_suppression(finding)
+        for result in results
+        for finding in result.baselined_findings
+    ]
     notifications = [_notification(error) for error in report.errors]
+    silent = [r.control.id for r in results if r.status is ControlStatus.NOT_EVALUATED]
+    if silent:
+        notifications.append(
+            {
+                "level": "note",
+                "descriptor": {"id": "not-evaluated"},
+                "message": {
+                    "text": f"{len(silent)} controls were not evaluated on this change (no "
+                    f"changed file of a kind they read; neither pass nor fail): "
+                    + ", ".join(silent)
+                },
+            }
+        )
     if len(sarif_results) > MAX_RESULTS:
         rank = {"error": 0, "warning": 1, "note": 2}
         sarif_results.sort(key=lambda r: rank[r["level"]])
@@ -106,6 +129,7 @@ def to_log(report: Report) -> dict[str, Any]:
         ],
         "properties": {
             "policyDigest": report.policy.digest,
+            "policyDigestMeaning": integrity.MEANING[integrity.POLICY_DIGEST],
             "policyPacks": [f"{p.name}@{p.version}" for p in report.policy.packs],
         },
     }
@@ -184,6 +208,22 @@ def _result(finding: Finding, result: ControlResult, rule_index: int) -> dict[st
         "partialFingerprints": fingerprints,
         "properties": properties,
     } | _related(finding)
+
+
+def _baseline_suppression(finding: Finding) -> dict[str, Any]:
+    """Return the SARIF suppression of a finding a baseline records."""
+    suppression = finding.suppression
+    assert suppression is not None
+    where = f" ({suppression.reference})" if suppression.reference else ""
+    return {
+        "suppressions": [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"baseline: {suppression.reason}{where}",
+            }
+        ]
+    }
 
 
 def _related(finding: Finding) -> dict[str, Any]:

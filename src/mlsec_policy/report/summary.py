@@ -11,6 +11,15 @@ from dataclasses import dataclass
 
 from mlsec_policy.models import STATUS_ORDER, ControlResult, ControlStatus, Report
 
+OPTIONAL_STATUSES = frozenset({ControlStatus.BASELINED, ControlStatus.NOT_EVALUATED})
+"""Statuses only some scans give (a baseline, a diff): tables show them only when present."""
+
+
+def shown_statuses(results: tuple[ControlResult, ...]) -> tuple[ControlStatus, ...]:
+    """Return the statuses a table shows: the optional ones only when a control has one."""
+    present = {r.status for r in results}
+    return tuple(s for s in STATUS_ORDER if s not in OPTIONAL_STATUSES or s in present)
+
 
 @dataclass(frozen=True, slots=True)
 class PhaseSummary:
@@ -35,21 +44,30 @@ class RiskSummary:
     """The most pressing status of its controls, or ``not-covered``."""
 
 
-def status_counts(results: tuple[ControlResult, ...]) -> dict[str, int]:
-    """Return how many results have each status (every status present, in report order)."""
+def status_counts(
+    results: tuple[ControlResult, ...], statuses: tuple[ControlStatus, ...] | None = None
+) -> dict[str, int]:
+    """Return how many results have each status, in report order.
+
+    Every status of ``statuses`` is present (default: :func:`shown_statuses` of ``results``,
+    so a report without baselines or diffs counts exactly as schema 1.1 reports did).
+    """
     counts = Counter(result.status for result in results)
-    return {status.value: counts.get(status, 0) for status in STATUS_ORDER}
+    chosen = statuses if statuses is not None else shown_statuses(results)
+    return {status.value: counts.get(status, 0) for status in chosen}
 
 
 def phases(report: Report) -> tuple[PhaseSummary, ...]:
-    """Return one summary per taxonomy phase, in lifecycle order."""
+    """Return one summary per taxonomy phase, in lifecycle order, with the report's statuses."""
+    shown = shown_statuses(report.results)
     return tuple(
         PhaseSummary(
             phase.id,
             phase.title,
             phase.layer,
             status_counts(
-                selected := tuple(r for r in report.results if r.control.phase == phase.id)
+                selected := tuple(r for r in report.results if r.control.phase == phase.id),
+                shown,
             ),
             selected,
         )

@@ -1,13 +1,17 @@
 """Diff-aware and file-limited scans: keep only the findings a change introduced.
 
-The whole target is always scanned (evidence controls need the whole repository); afterwards
-only findings inside the :class:`ChangeSet` are reported:
+Controls about the whole repository (evidence, scope, repository analyzers) always scan the
+whole target; with ``--diff-base`` the other controls run on the changed files only
+(:mod:`mlsec_policy.diffscope`). Afterwards only findings inside the :class:`ChangeSet` are
+reported:
 
 * ``--diff-base REF``: the lines added or changed between the merge base of REF and HEAD and
   the work tree (so uncommitted edits count). A finding counts when one of its lines changed; a
   whole-file finding (a model file, a missing shard) counts when its file was added, changed or
-  renamed. Files git does not track are not part of the change. A finding grouped over several
-  places (the same requirement in many manifests) counts when any of its places changed.
+  renamed. Files git does not track are not part of the change; deleted files (and the old
+  path of a renamed one) are recorded, for the files whose findings depend on them (a
+  checksum manifest that lists them). A finding grouped over several places (the same
+  requirement in many manifests) counts when any of its places changed.
 * ``files`` mode (the pre-commit hook): every finding located in the listed files.
 """
 
@@ -17,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from mlsec_policy.errors import UsageError
 from mlsec_policy.models import Finding, Location
@@ -36,6 +41,8 @@ class ChangeSet:
     """Changed lines per file; None when every line counts (an added file, a listed file)."""
     description: str
     """What the change is, for the report's notes."""
+    deleted: frozenset[str] = frozenset()
+    """Files the change removed (they hold no finding, but files that recorded them may)."""
 
     def covers(self, finding: Finding) -> bool:
         """Return True when the finding lies in the change (at any of its places)."""
@@ -85,7 +92,16 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
         head = repo.head.commit
     except (git.BadName, git.BadObject, ValueError, git.GitCommandError):
         raise UsageError(f"--diff-base: unknown git revision {ref!r}", hint=SHALLOW_HINT) from None
-    bases = repo.merge_base(base, head)
+    try:
+        bases = repo.merge_base(base, head)
+    except git.GitCommandError:
+        # a shallow clone names the parent of its oldest commit without holding it
+        shallow = "a shallow clone: " if _is_shallow(repo) else ""
+        raise UsageError(
+            f"--diff-base: {ref!r} is not in this repository ({shallow}git cannot read "
+            f"commit {base.hexsha[:12]})",
+            hint=SHALLOW_HINT,
+        ) from None
     if not bases or bases[0] is None:
         raise UsageError(
             f"--diff-base: {ref!r} and HEAD have no common ancestor", hint=SHALLOW_HINT
@@ -94,8 +110,14 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
     top = Path(repo.working_tree_dir or root).resolve()
     prefix = root.resolve().relative_to(top).as_posix()
     files: dict[str, frozenset[int] | None] = {}
+    deleted: set[str] = set()
     for change in merge_base.diff(None, create_patch=True, unified=0):
+        if change.renamed_file and change.a_path:
+            gone = _under(change.a_path, prefix)
+            deleted.update([gone] if gone is not None else [])
         if change.deleted_file or change.b_path is None:
+            gone = _under(change.a_path or "", prefix)
+            deleted.update([gone] if gone else [])
             continue
         relative = _under(change.b_path, prefix)
         if relative is None:
@@ -103,7 +125,18 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
         patch = change.diff if isinstance(change.diff, bytes) else b""
         files[relative] = None if change.new_file else _added_lines(patch)
     short = merge_base.hexsha[:12]
-    return ChangeSet(files, f"only findings on lines changed since {ref} (merge base {short})")
+    return ChangeSet(
+        files,
+        f"only findings on lines changed since {ref} (merge base {short})",
+        frozenset(deleted),
+    )
+
+
+def _is_shallow(repo: Any) -> bool:
+    try:
+        return bool(repo.git.rev_parse("--is-shallow-repository") == "true")
+    except Exception:  # an old git without the option: say nothing about it
+        return False
 
 
 def _under(path: str, prefix: str) -> str | None:

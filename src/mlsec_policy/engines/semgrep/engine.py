@@ -74,6 +74,10 @@ class SemgrepEngine:
             tuple(e for r in reused for e in r.errors) + fresh.errors,
             fresh.version or cache.version,
             tuple(s for r in reused for s in r.skipped) + fresh.skipped,
+            # the files semgrep read this time or an earlier time (their results reused)
+            tuple(
+                sorted({a.path for a in artifacts} - {a.path for a in misses} | set(fresh.examined))
+            ),
         )
 
     def _scan(
@@ -127,7 +131,8 @@ class SemgrepEngine:
                 expected = cache.learned(version) and expected
                 ran = [by_scanned[normal(path)] for path in batch]
                 cache.keep(ran, batch_hits, batch_errors, _left_out(ran), version)
-        return EngineOutput(tuple(found), tuple(errors), version, skipped), expected
+        examined = tuple(sorted({t.artifact.path for t in targets}))
+        return EngineOutput(tuple(found), tuple(errors), version, skipped, examined), expected
 
 
 RERUN_BUDGET = 24
