@@ -114,14 +114,31 @@ def _own_source(node: ast.AST | None, values: Values) -> bool:
 
 
 def _source_patchers(tree: ast.Module, values: Values) -> set[int]:
-    """Return the calls made in functions that read source code with ``inspect.getsource``."""
+    """Return the calls made in functions that read source code with ``inspect.getsource``.
+
+    A module function that reads source code (``def original(): return inspect.getsource(f)``)
+    reads it for its callers too: a function calling it by name reads source as well.
+    """
+    functions = [
+        node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    calls = {id(f): [n for n in ast.walk(f) if isinstance(n, ast.Call)] for f in functions}
+
+    def reads(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        return any(values.scope.qualified(c.func) in SOURCE_READERS for c in calls[id(function)])
+
+    helpers = {
+        f.name
+        for f in tree.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and reads(f)
+    }
     inside: set[int] = set()
-    for function in ast.walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
-        if any(values.scope.qualified(c.func) in SOURCE_READERS for c in calls):
-            inside.update(id(c) for c in calls)
+    for function in functions:
+        found = calls[id(function)]
+        if reads(function) or any(
+            isinstance(c.func, ast.Name) and c.func.id in helpers for c in found
+        ):
+            inside.update(id(c) for c in found)
     return inside
 
 
