@@ -1,5 +1,7 @@
 """Chains that ask the model for an address and then fetch it."""
 
+import urllib.request
+
 import httpx
 import requests
 from openai import OpenAI
@@ -42,3 +44,35 @@ def post_result(agent, task, payload):
     endpoint = "{}".format(agent.generate(task))
     # ruleid: model-output-request-url
     return httpx.post(endpoint, json=payload)
+
+
+def open_cited(llm, question):
+    cited = llm.invoke(question).content
+    # ruleid: model-output-request-url
+    return urllib.request.urlopen(cited, timeout=10).read()
+
+
+def follow_citation(anthropic_client, question):
+    message = anthropic_client.messages.create(
+        model="claude-3-5-sonnet-latest",
+        max_tokens=256,
+        messages=[{"role": "user", "content": question}],
+    )
+    source_url = message.content[0].text.strip()
+    # ruleid: model-output-request-url
+    return requests.request("GET", source_url, timeout=10).text
+
+
+def webhook_from_reply(client: OpenAI, instructions):
+    response = client.responses.create(model="gpt-4.1-mini", input=instructions)
+    hook = response.output_text.strip()
+    # ruleid: model-output-request-url
+    return httpx.request("POST", hook, json={"done": True})
+
+
+def prepared_request(llm, question):
+    link = llm.predict(question)
+    # ruleid: model-output-request-url
+    req = urllib.request.Request(link, headers={"User-Agent": "docs-bot"})
+    # ruleid: model-output-request-url
+    return urllib.request.urlopen(req, timeout=10).read()

@@ -35,3 +35,16 @@ def cached_answer(llm, cache, question):
 def configured(settings, session):
     # ok: model-output-request-url
     return session.get(settings["status_url"], timeout=5)
+
+
+def encoded_query(llm, question, base):
+    term = llm.predict(question)
+    # ok: model-output-request-url
+    return requests.get(base + "?q=" + urllib.parse.quote_plus(term), timeout=10).text
+
+
+def store_answer(llm, db_session, question, answer_model):
+    answer = llm.predict(question)
+    # a database session, and add is not a request verb
+    # ok: model-output-request-url
+    db_session.add(answer_model(question=question, text=answer))

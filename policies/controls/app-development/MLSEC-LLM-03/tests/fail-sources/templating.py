@@ -1,7 +1,9 @@
+import flask
 import jinja2
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 
 api = FastAPI()
+site = flask.Flask(__name__)
 
 
 def from_gguf_fields(fields, messages):
@@ -70,3 +72,47 @@ async def template_from_body(req):
     data = await req.body()
     # ruleid: untrusted-template-unsandboxed
     return jinja2.Template(data.decode()).render()
+
+
+def template_from_form():
+    text = flask.request.form["template"]
+    # ruleid: untrusted-template-unsandboxed
+    return jinja2.Template(text).render()
+
+
+@api.put("/templates/{name}")
+async def replace_template(name: str, body: str):
+    # ruleid: untrusted-template-unsandboxed
+    return {name: jinja2.Template(body).render()}
+
+
+@api.patch("/templates/{name}")
+async def patch_template(name: str, body: str):
+    # ruleid: untrusted-template-unsandboxed
+    return {name: jinja2.Template(body).render()}
+
+
+@api.delete("/templates/{name}")
+async def delete_preview(name: str, farewell: str):
+    # ruleid: untrusted-template-unsandboxed
+    return {name: jinja2.Template(farewell).render()}
+
+
+@api.api_route("/preview", methods=["GET", "POST"])
+async def preview(layout: str):
+    # ruleid: untrusted-template-unsandboxed
+    return jinja2.Template(layout).render()
+
+
+@api.websocket("/live")
+async def live_preview(websocket: WebSocket):
+    await websocket.accept()
+    text = await websocket.receive_text()
+    # ruleid: untrusted-template-unsandboxed
+    await websocket.send_text(jinja2.Template(text).render())
+
+
+@site.route("/page/<layout>")
+def page(layout):
+    # ruleid: untrusted-template-unsandboxed
+    return flask.render_template_string(layout)

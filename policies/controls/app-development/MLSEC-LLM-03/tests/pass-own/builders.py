@@ -5,6 +5,7 @@ from pathlib import Path
 from string import Template as Dollar
 
 import click
+import flask
 import jinja2
 from jinja2 import Environment, FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
@@ -60,3 +61,47 @@ class ImageChatHandler:
         # ok: template-text-unknown-origin-unsandboxed
         layout = jinja2.Template(self.CHAT_FORMAT)
         return layout.render(messages=messages)
+
+
+class StatusPage:
+    LAYOUT = "<h1>{{ title }}</h1>{% for row in rows %}<p>{{ row }}</p>{% endfor %}"
+
+    def __init__(self):
+        self.env = jinja2.Environment(autoescape=True)
+
+    def render(self, title, rows):
+        # ok: template-text-unknown-origin-unsandboxed
+        return self.env.from_string(self.LAYOUT).render(title=title, rows=rows)
+
+
+def status_badge(state):
+    # ok: template-text-unknown-origin-unsandboxed
+    return flask.render_template_string("<span class='{{ s }}'>{{ s }}</span>", s=state)
+
+
+def render_with_partials(template_dir, main_text, **values):
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir))
+    # ok: template-text-unknown-origin-unsandboxed
+    return env.from_string(main_text).render(**values)
+
+
+def render_packaged(main_text, **values):
+    env = jinja2.Environment(loader=jinja2.PackageLoader("reports", "templates"))
+    # ok: template-text-unknown-origin-unsandboxed
+    return env.from_string(main_text).render(**values)
+
+
+class PackagedReports:
+    def __init__(self):
+        self.env = jinja2.Environment(loader=jinja2.PackageLoader("reports", "templates"))
+
+    def render_inline(self, text, **values):
+        # ok: template-text-unknown-origin-unsandboxed
+        return self.env.from_string(text).render(**values)
+
+
+@click.command()
+@click.option("--layout", required=True)
+def preview_option(layout):
+    # ok: template-text-unknown-origin-unsandboxed
+    click.echo(jinja2.Template(layout).render())

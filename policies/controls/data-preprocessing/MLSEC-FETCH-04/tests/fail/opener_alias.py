@@ -51,3 +51,13 @@ def unpack_selected(archive_path, out_dir):
         chosen = list(_names_inside(packed, out_dir))
         # ruleid: tar-extract-own-member-check
         packed.extractall(path=out_dir, members=chosen)
+
+
+def unpack_release(archive_path, out_dir):
+    if archive_path.endswith((".tar.gz", ".tgz")):
+        opener = tarfile.open
+    else:
+        opener = zipfile.ZipFile
+    with opener(archive_path) as bundle:
+        # ruleid: tar-extract-without-filter
+        bundle.extractall(out_dir)
