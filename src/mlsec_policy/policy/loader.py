@@ -30,7 +30,7 @@ from mlsec_policy.policy.packs import (
 )
 from mlsec_policy.policy.semgrep_rules import semgrep_rule_schema
 from mlsec_policy.policy.taxonomy import TAXONOMY_FILE, load_taxonomy
-from mlsec_policy.resources import policies_dir
+from mlsec_policy.resources import load_schema, policies_dir
 from mlsec_policy.schema_check import check_document
 
 
@@ -150,6 +150,7 @@ def _validation_context(
     """Return what a control file's validity depends on besides its own bytes."""
     schema = semgrep_rule_schema()
     parts = {
+        "control-schema": load_schema("control.schema.json"),
         "phases": sorted(phase_ids),
         "risks": sorted(risk_ids),
         "analyzers": {name: analyzers[name].params_schema for name in sorted(analyzers)},
