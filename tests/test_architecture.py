@@ -5,7 +5,7 @@ The import contract, from the bottom up (each line may use the lines above it, n
     L0  models, errors, the package itself
     L1  yamlpos, schema_check, resources, pathmatch, pathclass, redact, fingerprint, timeinfo,
         textfile, secret_formats, views, outcome; cache (the result store: keys, entries, eviction;
-        models only)
+        models and redact only)
     L2  classify, discover
         analyzers.base / analyzers.params (the contract), analyzers.read, analyzers.patterns
         analyzers.<domain>: contract, read, patterns and L0-L2; never another domain
@@ -69,8 +69,9 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     **dict.fromkeys(HELPERS, BASE | HELPERS),
     "views": BASE | HELPERS,
     "outcome": BASE,
-    # the result cache stores models; the engines decide what a key holds and what is kept
-    "cache": BASE,
+    # the result cache stores models (target text scrubbed, as every report shows it); the
+    # engines decide what a key holds and what is kept
+    "cache": BASE | {"redact"},
     "classify": L1,
     "discover": L1 | {"classify"},
     "analyzers.contract": BASE,

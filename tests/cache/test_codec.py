@@ -88,3 +88,15 @@ def test_an_unknown_severity_or_kind_is_refused() -> None:
     data["hits"][0]["observation"]["location"] = ["a.py", True, None, None, None, None]
     with pytest.raises(CodecError):
         decode_results(data)
+
+
+def test_no_entry_holds_target_text_a_report_would_mask() -> None:
+    token = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh"
+    seen = Observation(Location("app.py", 3), f"token {token}", None, f'KEY = "{token}"\x1b[2J')
+    error = ScanError("semgrep", "parse", f"bad bytes near {token}", "app.py", hint=token)
+    stored = json.dumps(encode_results(FileResults((Hit("MLSEC-X-01", "c", seen),), (error,))))
+    assert token not in stored
+    assert "\x1b" not in stored and "\\u001b" not in stored
+    back = decode_results(json.loads(stored))
+    assert token not in (back.hits[0].observation.snippet or "")
+    assert token not in back.errors[0].message

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mlsec_policy.cache import ResultStore, digest
 from mlsec_policy.cache.eviction import evict
+from mlsec_policy.cache.key import ENTRY_FORMAT
 from mlsec_policy.models import JsonValue
 
 VALUE: JsonValue = {"hits": [], "errors": [], "skipped": [], "note": "é"}
@@ -52,7 +53,10 @@ def test_a_foreign_or_tampered_entry_is_a_miss(tmp_path: Path) -> None:
     store.path_of(key).write_bytes(b"\x80\x02}q\x00.")  # not ours at all
     assert store.get(key) is None
     header, _, body = data.partition(b"\n")
-    older = header.replace(b"mlsec-policy-result 1 ", b"mlsec-policy-result 0 ")
+    older = header.replace(
+        f"mlsec-policy-result {ENTRY_FORMAT} ".encode(),
+        f"mlsec-policy-result {ENTRY_FORMAT - 1} ".encode(),
+    )
     store.path_of(key).write_bytes(older + b"\n" + body)  # another entry format
     assert store.get(key) is None
     assert store.stats.invalid == 4

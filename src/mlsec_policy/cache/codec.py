@@ -22,6 +22,7 @@ from mlsec_policy.models import (
     Severity,
     SkippedFile,
 )
+from mlsec_policy.redact import scrub
 
 T = TypeVar("T")
 
@@ -77,13 +78,22 @@ def decode_hit(value: object) -> Hit:
     )
 
 
+def _scrubbed(text: str | None) -> str | None:
+    """Target text as every report shows it, so no entry on disk holds what a report would mask.
+
+    The scan scrubs engine output again after the cache (``engines.redaction``); scrubbing is
+    idempotent, so a reused entry reports exactly what a fresh run does.
+    """
+    return None if text is None else scrub(text)
+
+
 def encode_observation(seen: Observation) -> JsonValue:
     """Return an observation as a JSON value."""
     return {
         "location": _encode_location(seen.location),
-        "message": seen.message,
+        "message": _scrubbed(seen.message),
         "severity": None if seen.severity is None else seen.severity.label,
-        "snippet": seen.snippet,
+        "snippet": _scrubbed(seen.snippet),
         "key": seen.key,
         "group": seen.group,
         "related": [_encode_location(place) for place in seen.related],
@@ -110,12 +120,12 @@ def encode_error(error: ScanError) -> JsonValue:
     return {
         "engine": error.engine,
         "kind": error.kind,
-        "message": error.message,
+        "message": scrub(error.message),
         "path": error.path,
         "line": error.line,
         "controls": list(error.control_ids),
         "level": error.level.value,
-        "hint": error.hint,
+        "hint": _scrubbed(error.hint),
     }
 
 
@@ -138,7 +148,7 @@ def encode_skipped(part: SkippedFile) -> JsonValue:
     """Return a left-out file or part as a JSON value."""
     return {
         "path": part.path,
-        "reason": part.reason,
+        "reason": scrub(part.reason),
         "kind": None if part.kind is None else part.kind.value,
         "blocks": part.blocks_checks,
         "line": part.line,
