@@ -45,7 +45,8 @@ def semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return runs
 
 
-def _scan(cli: Cli, target: Path, out: Path, *options: str) -> tuple[bytes, bytes]:
+def _scan(cli: Cli, target: Path, out: Path, *options: str) -> tuple[int, bytes, bytes]:
+    """Return the exit code and the JSON and SARIF reports, all compared across scans."""
     out.mkdir(parents=True, exist_ok=True)
     result = cli(
         "scan",
@@ -58,7 +59,7 @@ def _scan(cli: Cli, target: Path, out: Path, *options: str) -> tuple[bytes, byte
         *options,
     )
     assert result.code in (0, 1, 3), result.err
-    return (out / "r.json").read_bytes(), (out / "r.sarif").read_bytes()
+    return result.code, (out / "r.json").read_bytes(), (out / "r.sarif").read_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -92,8 +93,8 @@ def test_one_changed_file_is_the_only_one_scanned_again(
     cold = _scan(cli, tree, tmp_path / "cold", *cache)
     warm = _scan(cli, tree, tmp_path / "warm", *cache)
     assert warm == cold
-    assert _findings_in(warm[0], "training/broken.py") == []
-    assert any(e["path"] == "training/broken.py" for e in json.loads(warm[0])["errors"])
+    assert _findings_in(warm[1], "training/broken.py") == []
+    assert any(e["path"] == "training/broken.py" for e in json.loads(warm[1])["errors"])
 
     changed = tree / "serving" / "app.py"
     changed.write_text(
@@ -107,14 +108,14 @@ def test_one_changed_file_is_the_only_one_scanned_again(
     assert semgrep_runs[started:] == [["serving/app.py"]]
     plain = _scan(cli, tree, tmp_path / "plain", "--no-cache")
     assert after == plain
-    before, now = _findings_in(warm[0], "serving/app.py"), _findings_in(after[0], "serving/app.py")
+    before, now = _findings_in(warm[1], "serving/app.py"), _findings_in(after[1], "serving/app.py")
     # semgrep's finding (torch.load) and a self-contained analyzer's (secret-assignments) are new
     assert {f["check_id"] for f in now} - {f["check_id"] for f in before} >= {
         "secret-setting-literal"
     }
     assert len(now) >= len(before) + 2
-    assert _findings_outside(after[0], "serving/app.py") == _findings_outside(
-        warm[0], "serving/app.py"
+    assert _findings_outside(after[1], "serving/app.py") == _findings_outside(
+        warm[1], "serving/app.py"
     )
 
 

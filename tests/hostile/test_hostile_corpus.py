@@ -162,9 +162,9 @@ def test_each_case_keeps_its_plain_violation_and_reports_its_hostile_files(
     shared: tuple[Run, Path], case: corpus.Case
 ) -> None:
     run, _root = shared
-    if case.unprivileged and os.geteuid() == 0:
-        pytest.skip("permissions do not stop root; this case is meaningful unprivileged")
     assert (f"{case.name}/app.py", corpus.PLAIN_LINE) in run.places(*CHECK)
+    if case.unprivileged and os.geteuid() == 0:
+        pytest.skip("permissions do not stop root; the hostile file is meaningful unprivileged")
     reported = run.reported_paths()
     for hostile in case.hostile:
         path = f"{case.name}/{hostile}"

@@ -27,8 +27,7 @@ from mlsec_policy.analyzers.pycode.source import (
     Graded,
     Report,
     call_sites,
-    graded_once,
-    reported,
+    graded_report,
 )
 from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Scope, shown
 from mlsec_policy.models import ArtifactKind
@@ -49,8 +48,7 @@ PREFILTER = re.compile(rb"system\s*\(|popen\s*\(|Popen\s*\(|shell\s*=|_shell\s*\
 
 def shell_commands(context: FileContext, params: Report) -> Iterable[Observation]:
     """Yield shell commands whose worst part has the origin the check reports."""
-    wanted = reported(params)
-    return [o for kind, o in graded_once(context, "shell", _grade) if kind is wanted]
+    return graded_report(context, params, "shell", _grade)
 
 
 def _grade(context: FileContext) -> Graded:

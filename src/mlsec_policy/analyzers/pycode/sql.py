@@ -32,8 +32,7 @@ from mlsec_policy.analyzers.pycode.source import (
     PythonSource,
     Report,
     call_sites,
-    graded_once,
-    reported,
+    graded_report,
 )
 from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Scope, Values
 from mlsec_policy.analyzers.read.pystrings import Piece, fixed_text, pieces
@@ -75,8 +74,7 @@ PREFILTER = re.compile(
 
 def sql_statements(context: FileContext, params: Report) -> Iterable[Observation]:
     """Yield SQL statements whose worst hole is of the kind the check reports."""
-    wanted = reported(params)
-    return [o for kind, o in graded_once(context, "sql", _grade) if kind is wanted]
+    return graded_report(context, params, "sql", _grade)
 
 
 def _grade(context: FileContext) -> Graded:
