@@ -23,6 +23,7 @@ import pytest
 from pre_commit.clientlib import load_manifest
 from ruamel.yaml import YAML
 
+from mlsec_policy.cache.store import FOLDER
 from mlsec_policy.config import load_config
 from mlsec_policy.errors import ExitCode
 from tests.conftest import (
@@ -294,7 +295,7 @@ def test_action_keys_the_result_cache_by_the_policy_digest(
     inputs.update(INPUT_PATH=".", INPUT_CACHE_DIR=outputs["dir"])
     done = run_bash(scan_step["run"], failing_repo, bash_env(tmp_path, **inputs))
     assert done.returncode == ExitCode.FAILED, done.stdout + done.stderr
-    assert any(Path(outputs["dir"], "results-v1").rglob("*"))
+    assert any(Path(outputs["dir"], FOLDER).rglob("*"))
 
 
 def test_gitlab_job_keeps_one_cache_folder_per_policy_digest(
@@ -307,6 +308,6 @@ def test_gitlab_job_keeps_one_cache_folder_per_policy_digest(
     (kept,) = (failing_repo / ".mlsec-policy-cache").iterdir()
     digest = run_subprocess("policy", "digest", str(failing_repo), "--with-version").out
     assert kept.name == digest.strip().replace(":", "-")
-    assert any((kept / "results-v1").rglob("*"))
+    assert any((kept / FOLDER).rglob("*"))
     report = load_json(failing_repo / "mlsec-policy.json")
     assert ".mlsec-policy-cache/" in report["settings"]["excludes"]
