@@ -12,7 +12,8 @@ The import contract, from the bottom up (each line may use the lines above it, n
         analyzers (the registry): the domains
     L3  policy, config, suppress, findings, evaluate, options
         engines: the analyzer contract, the policy model, options, the cache, L0-L1
-    L4  report: models, outcome, schema_check
+    L4  report: models, outcome, schema_check; rollup (many reports merged into one
+        organisation record): report and schema_check
     L5  diffscope (which controls a diff scan runs on which files) and scan wire the stages;
         policytest runs scans; cli runs everything
 
@@ -89,6 +90,8 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "options": BASE | {"config", "suppress", "pathclass"},
     "engines": L1 | POLICY_MODEL | {"analyzers.contract", "options", "cache"},
     "report": BASE | {"outcome", "schema_check"},
+    # the organisation roll-up reads verified JSON reports; it never scans
+    "rollup": BASE | {"report", "schema_check"},
     "diffscope": L1
     | {"analyzers.contract", "analyzers.domain", "engines", "policy", "suppress"}
     | POLICY_MODEL,

@@ -19,6 +19,7 @@ from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.digest_cmd import digest_command
 from mlsec_policy.cli.hook_cmd import hook_command
 from mlsec_policy.cli.init_cmd import init_command
+from mlsec_policy.cli.merge_cmd import merge_command
 from mlsec_policy.cli.policy_cmd import policy_group
 from mlsec_policy.cli.report_cmd import report_group
 from mlsec_policy.cli.risks_cmd import risks_command
@@ -43,6 +44,7 @@ cli.add_command(validate_command)
 cli.add_command(policy_group)
 policy_group.add_command(digest_command)
 cli.add_command(report_group)
+report_group.add_command(merge_command)
 cli.add_command(baseline_group)
 cli.add_command(hook_command)
 cli.add_command(init_command)

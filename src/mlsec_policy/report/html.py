@@ -103,16 +103,24 @@ def render(report: Report) -> str:
     return page if page.endswith("\n") else page + "\n"
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("mlsec_policy.report", "templates"),
+def page_environment(package: str) -> jinja2.Environment:
+    """Return the Jinja environment every HTML page of ours uses: escaping on, strict names.
+
+    ``package`` holds the page's ``templates/`` folder.
+    """
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = page_environment("mlsec_policy.report")
     env.filters.update(
         paragraphs=paragraphs,
         excerpt=excerpt,
