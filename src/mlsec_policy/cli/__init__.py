@@ -17,6 +17,7 @@ from mlsec_policy.cli.analyzers_cmd import analyzers_command
 from mlsec_policy.cli.baseline_cmd import baseline_group
 from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.digest_cmd import digest_command
+from mlsec_policy.cli.fleet_cmd import fleet_command
 from mlsec_policy.cli.hook_cmd import hook_command
 from mlsec_policy.cli.init_cmd import init_command
 from mlsec_policy.cli.merge_cmd import merge_command
@@ -47,6 +48,7 @@ cli.add_command(report_group)
 report_group.add_command(merge_command)
 cli.add_command(baseline_group)
 cli.add_command(hook_command)
+cli.add_command(fleet_command)
 cli.add_command(init_command)
 cli.add_command(controls_group)
 controls_group.add_command(analyzers_command)
