@@ -47,6 +47,9 @@ SCAN_EXIT = {0: "pass", 1: "fail", 3: "incomplete"}
     metavar="I/N",
     help="Scan only every N-th repository from the I-th (0-based) and skip the merge.",
 )
+@click.option(
+    "--no-merge", is_flag=True, help="Only write the reports (a later 'report merge' joins them)."
+)
 @click.argument("scan_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- SCAN OPTIONS]")
 @click.pass_context
 def fleet_command(
@@ -55,14 +58,15 @@ def fleet_command(
     out: Path,
     jobs: int,
     shard_text: str | None,
+    no_merge: bool,
     scan_args: tuple[str, ...],
 ) -> int:
     """Scan every repository of LIST_FILE (one local path per line) and merge the reports.
 
     Options after '--' go to each scan (e.g. -- --policy builtin --cache-dir /shared/cache).
-    With --shard, only that slice is scanned and no merge is written (a final job merges
-    the shards' reports with 'report merge'). Exit 0 when every repository passed, 1 when
-    any failed, 3 when any scan could not finish.
+    With --shard, only that slice is scanned and, like with --no-merge, no merge is written
+    (a final job merges the shards' reports with 'report merge'). Exit 0 when every
+    repository passed, 1 when any failed, 3 when any scan could not finish.
     """
     entries = read_list(list_file)
     if shard_text:
@@ -81,7 +85,7 @@ def fleet_command(
     reports.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         codes = list(pool.map(lambda e: _scan(e, reports, scan_args, len(entries)), entries))
-    if not shard_text:
+    if not (shard_text or no_merge):
         ctx.invoke(
             merge_command,
             reports=(reports,),
