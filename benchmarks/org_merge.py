@@ -42,14 +42,28 @@ def main() -> int:
         "--work", type=Path, help="Folder for the generated reports (default: a temporary one)."
     )
     parser.add_argument("--keep", action="store_true", help="Keep the generated reports.")
+    parser.add_argument("--jobs", type=int, default=2, help="report merge --jobs")
+    parser.add_argument(
+        "--reuse", action="store_true", help="Reuse the reports a kept earlier run left in --work."
+    )
     parser.add_argument("--cli", default=str(Path(sys.executable).with_name("mlsec-policy")))
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="org-merge-"))
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     try:
-        inputs = generate(work, args.count, args.small, args.cli, env)
+        reuse = args.reuse and (work / "inputs").is_dir()
+        inputs = work / "inputs" if reuse else generate(work, args.count, args.small, args.cli, env)
         small = measure(
-            [args.cli, "report", "merge", str(inputs / "small"), "-o", str(work / "small.json")],
+            [
+                args.cli,
+                "report",
+                "merge",
+                str(inputs / "small"),
+                "-o",
+                str(work / "small.json"),
+                "--jobs",
+                str(args.jobs),
+            ],
             env=env,
         )
         full = measure(
@@ -65,6 +79,8 @@ def main() -> int:
                 str(work / "org.html"),
                 "--markdown-output",
                 str(work / "org.md"),
+                "--jobs",
+                str(args.jobs),
             ],
             env=env,
         )

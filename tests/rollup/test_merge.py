@@ -183,3 +183,16 @@ def test_markdown_lists_every_repository_and_the_waivers_to_renew(
         str(again),
     )
     assert again.read_bytes() == md.read_bytes()
+
+
+def test_verifying_in_several_processes_gives_the_same_record(
+    reports: dict[str, Path], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("[]", encoding="utf-8")
+    inputs = [str(reports["generated"]), str(reports["compliant"]), str(broken)]
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    assert merge(*inputs, "-o", str(one)).code == 0
+    assert merge(*inputs, "-o", str(two), "--jobs", "2").code == 0
+    assert one.read_bytes() == two.read_bytes()
+    assert len(json.loads(one.read_text(encoding="utf-8"))["rejected"]) == 1

@@ -95,6 +95,7 @@ def fleet_command(
             previous=None,
             policy_digest=None,
             expiry_days=30,
+            jobs=jobs,
         )
     if any(code not in SCAN_EXIT for code in codes) or 3 in codes:
         return int(ExitCode.INCOMPLETE)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +18,14 @@ from mlsec_policy import __version__
 from mlsec_policy.cli.common import source_date_epoch
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.rollup import html, markdown
-from mlsec_policy.rollup.merge import Merger, input_files, write_document
+from mlsec_policy.rollup.merge import (
+    Merger,
+    Read,
+    Rejected,
+    input_files,
+    read_report,
+    write_document,
+)
 from mlsec_policy.rollup.trend import Trend, load_previous
 from mlsec_policy.schema_check import validator_for
 from mlsec_policy.timeinfo import iso, scan_time, today
@@ -59,6 +70,13 @@ ORG_SCHEMA = "org-report.schema.json"
     help="The policy the summary is about (default: the one most reports were scanned under).",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Verify reports in this many processes (verification is the merge's main cost).",
+)
+@click.option(
     "--expiry-days",
     type=click.IntRange(min=0),
     default=30,
@@ -73,6 +91,7 @@ def merge_command(
     previous: Path | None,
     policy_digest: str | None,
     expiry_days: int,
+    jobs: int,
 ) -> int:
     """Merge JSON scan reports (files, or folders searched for *.json) into one record.
 
@@ -87,13 +106,8 @@ def merge_command(
     moment = scan_time(source_date_epoch())
     merger = Merger(today=today(moment), expiry_days=expiry_days, policy_digest=policy_digest)
     try:
-        for path in files:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                merger.reject(str(path), f"cannot read it: {exc}")
-                continue
-            merger.add(str(path), text)
+        for outcome in _read_all(files, today(moment), expiry_days, jobs):
+            merger.accept(outcome)
         header = merger.header(iso(moment), __version__)
         records = trend.annotate(merger.records()) if trend else merger.records()
         extra: dict[str, Any] = {"trend": trend.summary} if trend else {}
@@ -118,6 +132,19 @@ def merge_command(
         err=True,
     )
     return int(ExitCode.OK)
+
+
+def _read_all(
+    files: list[Path], day: date, expiry_days: int, jobs: int
+) -> Iterator[Read | Rejected]:
+    """Yield each report's outcome in input order, read in ``jobs`` processes."""
+    sources = [str(path) for path in files]
+    if jobs == 1:
+        yield from (read_report(s, None, day, expiry_days) for s in sources)
+        return
+    work = partial(read_report, text=None, today=day, expiry_days=expiry_days)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(work, sources, chunksize=16)
 
 
 def _previous(path: Path) -> Trend:

@@ -103,6 +103,36 @@ class Rejected:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A verified report reduced to what the merge keeps."""
+
+    record: RepoRecord
+    controls: dict[str, ControlInfo]
+    phases: dict[str, str]
+
+
+def read_report(source: str, text: str | None, today: date, expiry_days: int) -> Read | Rejected:
+    """Verify one report and reduce it to its record; ``text`` None reads the file ``source``.
+
+    A module-level function of plain values, so that ``report merge --jobs`` can run it in
+    worker processes: verification (the report schema above all) is the merge's main cost.
+    """
+    if text is None:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return Rejected(source, Verdict.UNREADABLE.value, f"cannot read it: {exc}")
+    checked = verify(text)
+    if checked.verdict is not Verdict.INTACT:
+        failed = [f"{c.name}: {c.detail}" for c in checked.checks if not c.ok]
+        reason = checked.problem or "; ".join(failed) or checked.verdict.value
+        return Rejected(source, checked.verdict.value, reason)
+    document = json.loads(text)
+    record, controls = read_record(document, source, today, expiry_days)
+    return Read(record, controls, phase_titles(document))
+
+
 class Merger:
     """Reads reports one at a time and writes the merged document at the end."""
 
@@ -120,25 +150,17 @@ class Merger:
         """Release the spool file."""
         self._spool.close()
 
-    def add(self, source: str, text: str) -> None:
-        """Verify one report's ``text`` and count it, or list it as rejected."""
-        checked = verify(text)
-        if checked.verdict is not Verdict.INTACT:
-            failed = [f"{c.name}: {c.detail}" for c in checked.checks if not c.ok]
-            reason = checked.problem or "; ".join(failed) or checked.verdict.value
-            self._rejected.append(Rejected(source, checked.verdict.value, reason))
+    def accept(self, outcome: Read | Rejected) -> None:
+        """Count a report read by :func:`read_report` (possibly in another process)."""
+        if isinstance(outcome, Rejected):
+            self._rejected.append(outcome)
             return
-        document = json.loads(text)
-        record, info = read_record(document, source, self._today, self._expiry_days)
+        record = outcome.record
         group = self._groups.setdefault(record.policy_digest, PolicyGroup())
-        group.add(record, info, phase_titles(document))
+        group.add(record, outcome.controls, outcome.phases)
         offset = self._spool.tell()
         self._spool.write(json.dumps(record.to_json(), sort_keys=True) + "\n")
-        self._index.append((record.name, source, offset))
-
-    def reject(self, source: str, reason: str) -> None:
-        """List ``source`` as unreadable (it could not even be read as text)."""
-        self._rejected.append(Rejected(source, Verdict.UNREADABLE.value, reason))
+        self._index.append((record.name, record.source, offset))
 
     def reference_digest(self) -> str | None:
         """Return the policy the organisation view is about (given, else the most common)."""
