@@ -25,15 +25,17 @@ SECTIONS: Mapping[str, str] = {
     "intended use": "useCases",
     "uses": "useCases",
     "use cases": "useCases",
-    "limitations": "technicalLimitations",
     "bias": "ethicalConsiderations",
     "ethical": "ethicalConsiderations",
     "risks": "ethicalConsiderations",
+    "limitations": "technicalLimitations",
     "training data": "trainingData",
     "evaluation": "evaluation",
     "licen": "license",
 }
-"""Words of a ``##`` heading and the card field its text fills."""
+"""Words of a ``##`` heading and the card field its text fills; the words that come first in
+the heading win ("Bias, risks and limitations" is an ethical consideration, "Limitations and
+bias" a technical limitation)."""
 TASKS = (
     ("ForSequenceClassification", "text-classification"),
     ("ForTokenClassification", "token-classification"),
@@ -131,7 +133,8 @@ def _sections(part: Part, path: str, text: str, start: int) -> None:
     considerations: dict[str, Any] = part.model_card.setdefault("considerations", {})
     for index, match in enumerate(matches):
         title = match.group(1).lower()
-        field = next((f for words, f in SECTIONS.items() if words in title), None)
+        hits = sorted((title.find(words), f) for words, f in SECTIONS.items() if words in title)
+        field = hits[0][1] if hits else None
         if field is None:
             continue
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)

@@ -37,7 +37,7 @@ def data_parts(root: Path, inventory: Inventory) -> list[Part]:
     for artifact in inventory.of_kind(ArtifactKind.DATA_FILE):
         context = FileContext(root, artifact, inventory=inventory.artifacts)
         try:
-            dataset = artifact.size > 0 and is_dataset(context, 10)
+            dataset = artifact.size > 0 and (_pointer(context) or is_dataset(context, 10))
         except (AnalyzerError, FileSkipped):
             dataset = True
         if dataset or artifact.path in tracked:
@@ -50,6 +50,15 @@ def data_parts(root: Path, inventory: Inventory) -> list[Part]:
                 record.hashes[algorithm] = digest
             parts[path] = record
     return [parts[key] for key in sorted(parts)]
+
+
+def _pointer(context: FileContext) -> bool:
+    """Return True when the data file is a Git LFS pointer (the data itself is elsewhere)."""
+    try:
+        with context.path.open("rb") as handle:
+            return parse_pointer(handle.read(1024)) is not None
+    except OSError:
+        return False
 
 
 def _new(path: str) -> Part:
