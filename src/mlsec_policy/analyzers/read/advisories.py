@@ -83,6 +83,8 @@ class Advisory:
     published: str = ""
     origin: str = "pypa/advisory-database"
     """Where the entry comes from: the database, or ``curated`` for an entry added by hand."""
+    note: str = ""
+    """What the flaw lets an attacker do, for a curated entry (our words)."""
 
     def affects(self, version: Version) -> bool:
         """Return True when ``version`` (local label ignored for the list) is affected."""
@@ -105,6 +107,10 @@ class Advisory:
                 return item.fixed
         fixed = self.fixed()
         return fixed[-1] if fixed else None
+
+    def label(self) -> str:
+        """Return ``ID (ALIAS, ...)`` for a message."""
+        return f"{self.id} ({', '.join(self.aliases)})" if self.aliases else self.id
 
     def judge(self, specifier: SpecifierSet) -> Verdict:
         """Return whether the releases ``specifier`` admits are affected."""
@@ -186,6 +192,7 @@ def parse_snapshot(document: Mapping[str, Any]) -> Snapshot:
             url=str(entry.get("url", "")),
             published=str(entry.get("published", "")),
             origin=str(entry.get("origin", "pypa/advisory-database")),
+            note=str(entry.get("note", "")),
         )
         by_package.setdefault(advisory.package, []).append(advisory)
     return Snapshot(
