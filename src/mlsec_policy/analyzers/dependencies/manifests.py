@@ -62,7 +62,8 @@ LOCK_NAMES = frozenset(
 )  # fmt: skip
 
 
-def _manifest(context: FileContext) -> Manifest | None:
+def manifest_of(context: FileContext) -> Manifest | None:
+    """Return the manifest the context's file holds, or None when its format is not known."""
     return read_manifest(context.root, context.artifact.path, context.read_text())
 
 
@@ -92,7 +93,7 @@ class Pins:
 
 def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]:
     """Yield loosely pinned ML-critical packages in environment manifests, and torch < 2.6."""
-    manifest = _manifest(context)
+    manifest = manifest_of(context)
     if manifest is None:
         return
     for line, problem in manifest.problems:
@@ -106,7 +107,7 @@ def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]
     own = [e for e in manifest.entries if e.path == context.artifact.path]
     for entry in own:
         yield from _held_inside(entry, params.held_inside)
-    if manifest.role is not Role.ENVIRONMENT or _locked(context, manifest):
+    if manifest.role is not Role.ENVIRONMENT or locked_beside(context, manifest):
         return
     if not deployed(context.root, context.artifact.path):
         return
@@ -190,7 +191,7 @@ def _deploys(project: Path) -> bool:
     return any(next(project.glob(pattern), None) is not None for pattern in DEPLOY_GLOBS)
 
 
-def _locked(context: FileContext, manifest: Manifest) -> bool:
+def locked_beside(context: FileContext, manifest: Manifest) -> bool:
     """Return True when a Pipfile or an application pyproject has its lock file beside it."""
     name = PurePosixPath(manifest.path).name.lower()
     if name not in {"pipfile", "pyproject.toml"}:
@@ -203,7 +204,7 @@ def _locked(context: FileContext, manifest: Manifest) -> bool:
 
 def dependency_sources(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield extra indexes, plain-HTTP or unverified sources, and unpinned VCS requirements."""
-    manifest = _manifest(context)
+    manifest = manifest_of(context)
     if manifest is None or manifest.role is Role.LOCK:
         return
     for option in manifest.options:
