@@ -212,6 +212,9 @@ def test_hub_references_in_code_notebooks_and_configs(tmp_path: Path) -> None:
                 "             revision='0123456789abcdef0123456789abcdef01234567')\n"
                 "local = AutoModel.from_pretrained('./weights')\n"
                 "offline = AutoModel.from_pretrained('acme/other', local_files_only=True)\n"
+                "saved = AutoModel.from_pretrained('checkpoints/run-3')\n"
+                "from datasets import load_dataset\n"
+                "rows = load_dataset('json', data_files='rows.jsonl')\n"
             ),
             "weights/config.json": "{}",
             "explore.ipynb": json.dumps(notebook, indent=1),
@@ -254,3 +257,20 @@ def test_the_schema_check_catches_a_broken_bom(tmp_path: Path) -> None:
     bom["components"][0]["hashes"][0]["alg"] = "SHA256"
     bom["serialNumber"] = "urn:uuid:not-a-uuid"
     assert len(schema_errors(bom)) == 3
+
+
+def test_the_repository_readme_is_a_card_only_with_front_matter(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "README.md": "# my service\n\n## Limitations\nRuns on one machine.\n",
+            "model.safetensors": safetensors({"w": 1}),
+            "tok/tokenizer.json": '{"version": "1.0", "model": {"type": "BPE"}}',
+        },
+    )
+    components = by_ref(bom_of(tmp_path).bom)
+    assert sorted(components) == ["machine-learning-model:model.safetensors"]
+    assert "modelCard" not in components["machine-learning-model:model.safetensors"]
+    (tmp_path / "README.md").write_text("---\nlicense: mit\n---\n# m\n", encoding="utf-8")
+    model = by_ref(bom_of(tmp_path).bom)["machine-learning-model:model.safetensors"]
+    assert props(model)["provenance:license"] == "declared README.md:2"

@@ -57,10 +57,13 @@ def card_file(folder: Path, names: set[str]) -> str | None:
     return next((lower[c] for c in CARD_NAMES if c in lower), None)
 
 
-def apply_card(part: Part, root: Path, path: str) -> None:
-    """Fill ``part``'s model card from the card at ``path``: front matter, then sections."""
+def apply_card(part: Part, root: Path, path: str, *, front_matter_only: bool = False) -> None:
+    """Fill ``part``'s model card from the card at ``path``: front matter, then sections.
+
+    With ``front_matter_only`` a file without YAML front matter is not taken for a card.
+    """
     text = read_text(root / path)
-    if text is None:
+    if text is None or (front_matter_only and not text.startswith("---")):
         return
     part.fill("model-card", path, Source(Basis.DECLARED, path, 1))
     body_start = 0

@@ -162,10 +162,24 @@ def _call_ref(
     return kind, repo, dotted(call.func) or name
 
 
+BUILDERS = frozenset(
+    {"json", "csv", "parquet", "text", "arrow", "pandas", "sql", "xml", "generator",
+     "imagefolder", "audiofolder", "videofolder", "webdataset"}
+)  # fmt: skip
+"""``load_dataset`` builders that read local or given files: not hub datasets."""
+LOCAL_OWNERS = frozenset(
+    {"models", "model", "checkpoints", "checkpoint", "ckpt", "output", "outputs", "saves",
+     "save", "runs", "weights", "results", "tmp", "local", "data", "datasets", "cache"}
+)  # fmt: skip
+"""First path segments that name a folder of the machine, not a hub owner (``models/x``)."""
+
+
 def _is_hub_id(value: str, local: set[str], kind: str) -> bool:
     """Return True when ``value`` reads as a hub repository id and names nothing local."""
     clean = value.strip().removeprefix("./")
     if clean in local or any(p.startswith(clean + "/") for p in local):
+        return False
+    if clean.lower() in BUILDERS or clean.split("/", 1)[0].lower() in LOCAL_OWNERS:
         return False
     if REPO_ID.match(clean):
         return True

@@ -59,6 +59,8 @@ def model_parts(root: Path, inventory: Inventory) -> list[Part]:
             parts.append(_folder_model(root, folder, members, names[folder]))
         else:
             for artifact in members:
+                if artifact.format == "tokenizer":
+                    continue  # a tokenizer beside no model is not a model
                 part = Part(Kind.MODEL, ref_for(Kind.MODEL, artifact.path), artifact.path)
                 _weights(part, root, artifact)
                 _describe_folder(part, root, folder, names[folder])
@@ -99,7 +101,10 @@ def _describe_folder(part: Part, root: Path, folder: str, names: set[str]) -> No
     prefix = "" if folder == "." else f"{folder}/"
     card = card_file(root / folder, names)
     if card is not None:
-        apply_card(part, root, prefix + card)
+        # the repository's own README is a model card only when it has a card's front matter
+        apply_card(
+            part, root, prefix + card, front_matter_only=not prefix and card.lower() == "readme.md"
+        )
     if "config.json" in names:
         apply_config(part, root, prefix + "config.json")
     if "adapter_config.json" in names:
