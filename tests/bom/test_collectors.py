@@ -274,3 +274,31 @@ def test_the_repository_readme_is_a_card_only_with_front_matter(tmp_path: Path) 
     (tmp_path / "README.md").write_text("---\nlicense: mit\n---\n# m\n", encoding="utf-8")
     model = by_ref(bom_of(tmp_path).bom)["machine-learning-model:model.safetensors"]
     assert props(model)["provenance:license"] == "declared README.md:2"
+
+
+def test_lock_files_and_conda_environments_give_locked_and_direct_libraries(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "svc/Pipfile.lock": json.dumps(
+                {"default": {"gradio": {"version": "==4.44.1", "hashes": ["sha256:00"]}}},
+                indent=4,
+            ),
+            "trainer/poetry.lock": '[[package]]\nname = "Torch"\nversion = "2.6.0"\n',
+            "env/environment.yml": (
+                "name: lab\ndependencies:\n  - python=3.11\n  - pip:\n    - scikit-learn>=1.3\n"
+            ),
+        },
+    )
+    libraries = {c["name"]: c for c in bom_of(tmp_path).bom["components"] if c["type"] == "library"}
+    assert sorted(libraries) == ["gradio", "scikit-learn", "torch"]
+    gradio = props(libraries["gradio"])
+    assert (libraries["gradio"]["version"], gradio["dependency"]) == ("4.44.1", "locked")
+    assert gradio["provenance:version"] == "observed svc/Pipfile.lock:3"
+    assert libraries["torch"]["purl"] == "pkg:pypi/torch@2.6.0"
+    assert props(libraries["torch"])["provenance:version"] == "observed trainer/poetry.lock:2"
+    sklearn = props(libraries["scikit-learn"])
+    assert (sklearn["dependency"], sklearn["version"]) == ("direct", "unknown (not pinned)")
+    assert sklearn["provenance:version"] == "declared env/environment.yml:5"
