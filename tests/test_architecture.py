@@ -110,6 +110,8 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     }
     | POLICY_MODEL,
     "policytest": L2 | POLICY_MODEL | {"policy", "options", "engines", "scan"},
+    # the ML-BOM reads the inventory with the analyzers' readers and domains (beside scan)
+    "bom": L2 | ANALYZER_SUPPORT | {"analyzers.domain"},
 }
 """What each component may import besides itself; ``cli`` may import everything."""
 

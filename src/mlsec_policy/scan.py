@@ -79,8 +79,14 @@ def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     return policy
 
 
-def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
-    """Run a complete scan and return its report."""
+def scan(
+    options: ScanOptions, policy: Policy | None = None, inventory: Inventory | None = None
+) -> Report:
+    """Run a complete scan and return its report.
+
+    ``inventory`` is the target's inventory when the caller already made it (``scan
+    --bom-output`` builds the BOM from the same one); None discovers it here.
+    """
     mode = scan_mode(options)
     changes = change_set(options)
     moment = scan_time(options.source_date_epoch)
@@ -95,7 +101,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     progress("loading policy")
     policy = policy or load(options, store)
     progress(f"inventorying files ({len(policy.controls)} controls loaded)")
-    inventory = discover(options.target, options.excludes)
+    inventory = inventory or discover(options.target, options.excludes)
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
     semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities(), store)
     native: CheckEngine[NativeCheck] = NativeEngine(

@@ -8,13 +8,13 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from mlsec_policy.analyzers.dependencies.manifests import Pins
+from mlsec_policy.analyzers.read.advisories import Verdict, load_snapshot
 from mlsec_policy.analyzers.read.manifests import Role, read_manifest
 from mlsec_policy.analyzers.read.requirements import (
     Pin,
     SpecKind,
     parse_spec,
     pin_of,
-    torch_below_safe,
 )
 from tests.conftest import write_tree
 
@@ -39,7 +39,9 @@ def test_pin_of(spec: str, pin: Pin) -> None:
      ("==2.13.0", False), ("==2.13.0+cpu", False), ("==2.13.*", False), ("==2.4.*", True)],
 )  # fmt: skip
 def test_torch_below_safe(spec: str, below: bool) -> None:
-    assert torch_below_safe(SpecifierSet(spec)) is below
+    """The torch < 2.6 rule is the snapshot's GHSA-53q9-r3pm-6pq6 entry, judged per specifier."""
+    torch = next(a for a in load_snapshot().of("torch") if a.id == "GHSA-53q9-r3pm-6pq6")
+    assert (torch.judge(SpecifierSet(spec)) is Verdict.AFFECTED) is below
 
 
 def test_spec_kinds() -> None:

@@ -15,6 +15,7 @@ import click
 from mlsec_policy import __version__
 from mlsec_policy.cli.analyzers_cmd import analyzers_command
 from mlsec_policy.cli.baseline_cmd import baseline_group
+from mlsec_policy.cli.bom_cmd import bom_group
 from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.digest_cmd import digest_command
 from mlsec_policy.cli.fleet_cmd import fleet_command
@@ -53,6 +54,7 @@ cli.add_command(init_command)
 cli.add_command(controls_group)
 controls_group.add_command(analyzers_command)
 cli.add_command(risks_command)
+cli.add_command(bom_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

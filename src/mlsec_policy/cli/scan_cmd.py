@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from mlsec_policy.cli.bom_cmd import write_bom
 from mlsec_policy.cli.common import (
     clear_progress,
     notice_printer,
@@ -16,7 +17,9 @@ from mlsec_policy.cli.common import (
 )
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
-from mlsec_policy.models import Report
+from mlsec_policy.discover import discover
+from mlsec_policy.errors import UsageError
+from mlsec_policy.models import Inventory, Report
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.outcome import exit_code
 from mlsec_policy.report import console
@@ -41,6 +44,12 @@ from mlsec_policy.scan import scan
     "and HEAD (for pull requests). The whole target is still scanned.",
 )
 @output_options
+@click.option(
+    "--bom-output",
+    metavar="FILE",
+    help="Also write the CycloneDX 1.6 ML-BOM of PATH to FILE, from the scan's inventory "
+    "('-' for standard output; see 'mlsec-policy bom').",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option(
     "-v", "--verbose", count=True, help="Also show passing controls, evidence, skipped files."
@@ -73,9 +82,11 @@ def scan_command(
         notice=notice_printer(not quiet),
     )
     markdown_max_chars = values.pop("markdown_max_chars")
+    bom_output = values.pop("bom_output")
     return run_scan(
         options,
         values,
+        bom_output=bom_output,
         markdown_max_chars=markdown_max_chars,
         quiet=quiet,
         verbose=verbose,
@@ -91,10 +102,20 @@ def run_scan(
     quiet: bool = False,
     verbose: int = 0,
     color: bool | None = None,
+    bom_output: str | None = None,
 ) -> int:
-    """Scan, write the requested report files and the console summary; return the exit code."""
+    """Scan, write the requested report files and the console summary; return the exit code.
+
+    With ``bom_output`` the ML-BOM is built from the inventory the scan then uses.
+    """
     files = requested(outputs)
-    report = scan_quietly(options, show_progress=not quiet)
+    if bom_output == "-" and "-" in files.values():
+        raise UsageError("only one output can go to standard output; the BOM and a report ask")
+    inventory = None
+    if bom_output:
+        inventory = discover(options.target, options.excludes)
+        write_bom(options.target, inventory, bom_output)
+    report = scan_quietly(options, show_progress=not quiet, inventory=inventory)
     write_reports(report, files, markdown_max_chars)
     to_stdout = "-" in files.values()
     verbosity = 0 if quiet else 1 + verbose
@@ -103,9 +124,11 @@ def run_scan(
     return int(exit_code(report))
 
 
-def scan_quietly(options: ScanOptions, *, show_progress: bool) -> Report:
+def scan_quietly(
+    options: ScanOptions, *, show_progress: bool, inventory: Inventory | None = None
+) -> Report:
     """Run the scan, clearing the progress line afterwards whatever happens."""
     try:
-        return scan(options)
+        return scan(options, inventory=inventory)
     finally:
         clear_progress(show_progress)

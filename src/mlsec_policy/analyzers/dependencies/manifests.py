@@ -18,9 +18,10 @@ Which manifests are judged for *pinning* is the precision rule of this module:
   project with ``setup.py`` or a ``[project]`` table and no Dockerfile, compose file, Procfile
   or Binder folder): there they are development conveniences, not a deployed environment.
 
-Whatever the manifest, a torch requirement that only admits releases before 2.6 is reported
-(``torch.load`` could run code even with ``weights_only=True``, CVE-2025-32434), and so are
-unsafe sources: extra indexes (dependency confusion), plain HTTP, disabled TLS checks and VCS
+Whatever the manifest, a requirement held inside the affected range of an advisory the check
+names is reported (``held-inside``, ids of the offline snapshot: torch below 2.6, where
+``torch.load`` could run code even with ``weights_only=True``, CVE-2025-32434); so are unsafe
+sources: extra indexes (dependency confusion), plain HTTP, disabled TLS checks and VCS
 requirements not pinned to a commit.
 
 The declared versions also grade other checks' findings: see
@@ -45,14 +46,9 @@ from mlsec_policy.analyzers.base import (
     RepoContext,
 )
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams, Params
+from mlsec_policy.analyzers.read.advisories import Verdict, load_snapshot
 from mlsec_policy.analyzers.read.manifests import Entry, Manifest, Role, read_manifest
-from mlsec_policy.analyzers.read.requirements import (
-    Pin,
-    Spec,
-    SpecKind,
-    normalise,
-    torch_below_safe,
-)
+from mlsec_policy.analyzers.read.requirements import Pin, Spec, SpecKind, normalise
 from mlsec_policy.models import (
     Artifact,
     ArtifactKind,
@@ -66,7 +62,8 @@ LOCK_NAMES = frozenset(
 )  # fmt: skip
 
 
-def _manifest(context: FileContext) -> Manifest | None:
+def manifest_of(context: FileContext) -> Manifest | None:
+    """Return the manifest the context's file holds, or None when its format is not known."""
     return read_manifest(context.root, context.artifact.path, context.read_text())
 
 
@@ -80,6 +77,9 @@ class Pins:
     """Name prefixes that make a package ML-critical (``torch-``: torch extensions)."""
     accept_series: bool = True
     """Accept a range held to one major.minor (``~=1.26.2``, ``==1.26.*``) as pinned."""
+    held_inside: tuple[str, ...] = ()
+    """Ids of advisories of the offline snapshot (``policies/advisories/``) whose affected range
+    no requirement may be held inside, whatever the manifest (torch < 2.6: GHSA-53q9-r3pm-6pq6)."""
 
     def critical(self, spec: Spec) -> bool:
         """Return True for a requirement on an ML-critical package."""
@@ -93,7 +93,7 @@ class Pins:
 
 def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]:
     """Yield loosely pinned ML-critical packages in environment manifests, and torch < 2.6."""
-    manifest = _manifest(context)
+    manifest = manifest_of(context)
     if manifest is None:
         return
     for line, problem in manifest.problems:
@@ -106,21 +106,8 @@ def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]
         )
     own = [e for e in manifest.entries if e.path == context.artifact.path]
     for entry in own:
-        spec = entry.spec
-        if (
-            spec.name == "torch"
-            and spec.kind is SpecKind.INDEX
-            and torch_below_safe(spec.specifier)
-        ):
-            yield Observation(
-                Location(entry.path, entry.line),
-                message=f"torch is held below 2.6 ({spec.specifier}); those releases can run code "
-                "from a checkpoint even with torch.load(weights_only=True) (CVE-2025-32434)",
-                severity=Severity.HIGH,
-                key="torch-below-2.6",
-                group=f"torch-below-2.6:{spec.specifier}",
-            )
-    if manifest.role is not Role.ENVIRONMENT or _locked(context, manifest):
+        yield from _held_inside(entry, params.held_inside)
+    if manifest.role is not Role.ENVIRONMENT or locked_beside(context, manifest):
         return
     if not deployed(context.root, context.artifact.path):
         return
@@ -140,6 +127,28 @@ def dependency_pins(context: FileContext, params: Pins) -> Iterable[Observation]
             severity=Severity.MEDIUM if spec.pin in {Pin.NONE, Pin.OPEN} else Severity.LOW,
             key=f"loose:{spec.name}",
             group=f"loose:{spec.name}{spec.specifier}",
+        )
+
+
+def _held_inside(entry: Entry, identifiers: tuple[str, ...]) -> Iterator[Observation]:
+    """Yield a requirement every release of which one of the named advisories affects."""
+    spec = entry.spec
+    if spec.kind is not SpecKind.INDEX or spec.name is None or not identifiers:
+        return
+    snapshot = load_snapshot()
+    for advisory in (a for a in snapshot.of(spec.name) if a.id in identifiers):
+        if advisory.judge(spec.specifier) is not Verdict.AFFECTED:
+            continue
+        fixed = advisory.fixed_for(str(spec.specifier).lstrip("=")) or "a fixed release"
+        short = fixed.removesuffix(".0")
+        why = f": {advisory.note}" if advisory.note else ""
+        yield Observation(
+            Location(entry.path, entry.line),
+            message=f"{spec.name} is held below {short} ({spec.specifier}), inside the affected "
+            f"range of {advisory.label()}{why}; allow {fixed} or later",
+            severity=Severity.HIGH,
+            key=f"{spec.name}-below-{short}",
+            group=f"{spec.name}-below-{short}:{spec.specifier}",
         )
 
 
@@ -182,7 +191,7 @@ def _deploys(project: Path) -> bool:
     return any(next(project.glob(pattern), None) is not None for pattern in DEPLOY_GLOBS)
 
 
-def _locked(context: FileContext, manifest: Manifest) -> bool:
+def locked_beside(context: FileContext, manifest: Manifest) -> bool:
     """Return True when a Pipfile or an application pyproject has its lock file beside it."""
     name = PurePosixPath(manifest.path).name.lower()
     if name not in {"pipfile", "pyproject.toml"}:
@@ -195,7 +204,7 @@ def _locked(context: FileContext, manifest: Manifest) -> bool:
 
 def dependency_sources(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield extra indexes, plain-HTTP or unverified sources, and unpinned VCS requirements."""
-    manifest = _manifest(context)
+    manifest = manifest_of(context)
     if manifest is None or manifest.role is Role.LOCK:
         return
     for option in manifest.options:

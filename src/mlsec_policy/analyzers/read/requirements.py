@@ -18,9 +18,6 @@ _VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
 _COMMIT = re.compile(r"@(?P<ref>[0-9a-fA-F]{7,40})(?:#.*)?$")
 """A ref that is a commit hash, full or abbreviated (``@5f0c7a7``); branches and tags are not."""
 _NAME = re.compile(r"[-_.]+")
-UNSAFE_TORCH_BELOW = Version("2.6.0")
-"""torch.load(weights_only=True) could still run code before 2.6 (CVE-2025-32434)."""
-_PROBES = [Version(v) for v in ("2.6.0", "2.7.1", "2.8.0", "2.9.1", "3.0.0", "9.0.0")]
 
 
 class SpecKind(StrEnum):
@@ -180,17 +177,3 @@ def _release(text: str) -> tuple[int, ...] | None:
         return Version(text).release
     except InvalidVersion:
         return None
-
-
-def torch_below_safe(specifiers: SpecifierSet) -> bool:
-    """Return True when a torch specifier admits only releases older than 2.6."""
-    if not list(specifiers):
-        return False
-    probes = list(_PROBES)
-    for specifier in specifiers:
-        try:  # the versions the specifiers name: '==2.13.0' admits 2.13.0 and nothing on the list
-            probes.append(Version(specifier.version.removesuffix(".*")))
-        except InvalidVersion:
-            continue
-    safe = (v for v in probes if v >= UNSAFE_TORCH_BELOW)
-    return not any(specifiers.contains(v, prereleases=True) for v in safe)

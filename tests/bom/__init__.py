@@ -1,0 +1,1 @@
+"""The ML-BOM: collectors, CycloneDX output, advisories, diff and commands."""
