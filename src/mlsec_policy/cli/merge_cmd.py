@@ -18,6 +18,7 @@ from mlsec_policy import __version__
 from mlsec_policy.cli.common import source_date_epoch
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.rollup import html, markdown
+from mlsec_policy.rollup.inventory import BomRead
 from mlsec_policy.rollup.merge import (
     Merger,
     Read,
@@ -95,6 +96,10 @@ def merge_command(
 ) -> int:
     """Merge JSON scan reports (files, or folders searched for *.json) into one record.
 
+    ML-BOMs (from 'bom' or 'scan --bom-output') may be given too: the record then lists the
+    model files found in several repositories, hub models pinned and unpinned, and the
+    known-vulnerable packages.
+
     Each report is verified as 'report verify' does: an altered or unreadable one is listed
     as not merged, with the reason. Reports scanned under another policy are counted apart.
     Exit 0 when written, 2 on a usage error.
@@ -136,7 +141,7 @@ def merge_command(
 
 def _read_all(
     files: list[Path], day: date, expiry_days: int, jobs: int
-) -> Iterator[Read | Rejected]:
+) -> Iterator[Read | Rejected | BomRead]:
     """Yield each report's outcome in input order, read in ``jobs`` processes."""
     sources = [str(path) for path in files]
     if jobs == 1:

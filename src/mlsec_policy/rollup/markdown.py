@@ -7,6 +7,9 @@ from typing import Any
 
 from mlsec_policy.rollup.view import OrgView, build, status_columns
 
+MAX_LISTED = 100
+"""Rows per inventory table; the JSON record holds all of them."""
+
 
 def render(document: Mapping[str, Any]) -> str:
     """Return the Markdown page of the merged ``document``; the same input gives the same bytes."""
@@ -22,6 +25,7 @@ def render(document: Mapping[str, Any]) -> str:
     lines += _heatmap(view)
     lines += _most_failed(view)
     lines += _waivers(view)
+    lines += _inventory(document.get("inventory"))
     lines += _trend(document.get("trend"))
     lines += _outside(document)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -109,6 +113,43 @@ def _waivers(view: OrgView) -> list[str]:
             f"{waiver['state']} | {_cell(waiver['ticket'])} |"
         )
     return [*lines, ""]
+
+
+def _inventory(inventory: Mapping[str, Any] | None) -> list[str]:
+    if inventory is None:
+        return []
+    lines = [
+        "## What the repositories ship (from their ML-BOMs)",
+        "",
+        f"{inventory['boms']} BOM(s), {inventory['model_files']} distinct model file(s).",
+        "",
+    ]
+    if inventory["shared_model_files"]:
+        lines += ["| model file (SHA-256) | paths | verdicts | repositories |", "|---|---|---|---|"]
+        lines += [
+            f"| `{m['sha256'][:16]}…` | {_cell(', '.join(m['paths']))} | "
+            f"{', '.join(m['verdicts'])} | {len(m['repositories'])}: "
+            f"{_cell(', '.join(m['repositories'][:10]))} |"
+            for m in inventory["shared_model_files"][:MAX_LISTED]
+        ]
+        lines.append("")
+    if inventory["hub_models"]:
+        hubs = sorted(inventory["hub_models"], key=lambda h: (-h["unpinned_in"], h["id"]))
+        lines += ["| hub model | pinned in | unpinned in |", "|---|---|---|"]
+        lines += [
+            f"| {_cell(h['id'])} | {h['pinned_in']} | {h['unpinned_in']} |"
+            for h in hubs[:MAX_LISTED]
+        ]
+        lines.append("")
+    if inventory["vulnerable_packages"]:
+        lines += ["| advisory | packages | repositories |", "|---|---|---|"]
+        lines += [
+            f"| {v['advisory']} | {_cell(', '.join(v['packages']))} | "
+            f"{len(v['repositories'])}: {_cell(', '.join(v['repositories'][:10]))} |"
+            for v in inventory["vulnerable_packages"][:MAX_LISTED]
+        ]
+        lines.append("")
+    return lines
 
 
 def _trend(trend: Mapping[str, Any] | None) -> list[str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mlsec_policy.report.verify import Verdict, verify
+from mlsec_policy.rollup.inventory import BomRead, Inventory, is_bom, read_bom
 from mlsec_policy.rollup.record import ControlInfo, RepoRecord, phase_titles, read_record
 
 SCHEMA_ID = "https://mlsec-policy.dev/schemas/org-report/v1.json"
@@ -112,25 +113,33 @@ class Read:
     phases: dict[str, str]
 
 
-def read_report(source: str, text: str | None, today: date, expiry_days: int) -> Read | Rejected:
+def read_report(
+    source: str, text: str | None, today: date, expiry_days: int
+) -> Read | Rejected | BomRead:
     """Verify one report and reduce it to its record; ``text`` None reads the file ``source``.
 
     A module-level function of plain values, so that ``report merge --jobs`` can run it in
     worker processes: verification (the report schema above all) is the merge's main cost.
+    A CycloneDX BOM among the inputs is reduced to its inventory instead.
     """
     if text is None:
         try:
             text = Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return Rejected(source, Verdict.UNREADABLE.value, f"cannot read it: {exc}")
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        parsed = None  # verify says what is wrong with it
+    if is_bom(parsed):
+        return read_bom(source, parsed)
     checked = verify(text)
     if checked.verdict is not Verdict.INTACT:
         failed = [f"{c.name}: {c.detail}" for c in checked.checks if not c.ok]
         reason = checked.problem or "; ".join(failed) or checked.verdict.value
         return Rejected(source, checked.verdict.value, reason)
-    document = json.loads(text)
-    record, controls = read_record(document, source, today, expiry_days)
-    return Read(record, controls, phase_titles(document))
+    record, controls = read_record(parsed, source, today, expiry_days)
+    return Read(record, controls, phase_titles(parsed))
 
 
 class Merger:
@@ -142,6 +151,7 @@ class Merger:
         self._reference = policy_digest
         self._groups: dict[str, PolicyGroup] = {}
         self._rejected: list[Rejected] = []
+        self._inventory = Inventory()
         self._spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self._index: list[tuple[str, str, int]] = []
         """(repository name, source, spool offset) per merged record."""
@@ -150,10 +160,13 @@ class Merger:
         """Release the spool file."""
         self._spool.close()
 
-    def accept(self, outcome: Read | Rejected) -> None:
+    def accept(self, outcome: Read | Rejected | BomRead) -> None:
         """Count a report read by :func:`read_report` (possibly in another process)."""
         if isinstance(outcome, Rejected):
             self._rejected.append(outcome)
+            return
+        if isinstance(outcome, BomRead):
+            self._inventory.add(outcome)
             return
         record = outcome.record
         group = self._groups.setdefault(record.policy_digest, PolicyGroup())
@@ -186,7 +199,7 @@ class Merger:
             "tool": {"name": "mlsec-policy", "version": tool_version},
             "merged_at": merged_at,
             "reference_policy_digest": reference,
-            "inputs": len(self._index) + len(self._rejected),
+            "inputs": len(self._index) + len(self._rejected) + self._inventory.boms,
             "summary": main.to_json(reference or ""),
             "other_policies": [
                 self._groups[d].to_json(d) for d in sorted(self._groups) if d != reference
@@ -195,6 +208,7 @@ class Merger:
                 {"source": r.source, "verdict": r.verdict, "reason": r.reason}
                 for r in sorted(self._rejected, key=lambda r: r.source)
             ],
+            **({"inventory": self._inventory.to_json()} if self._inventory.boms else {}),
         }
 
 
