@@ -143,3 +143,31 @@ def test_an_unguarded_load_keeps_the_checks_severity(tmp_path: Path) -> None:
     (result,) = report.results
     (finding,) = result.findings
     assert finding.severity is Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    ("control", "sink"),
+    [
+        ("MLSEC-LOAD-01", "torch.load(path, weights_only=False)"),
+        ("MLSEC-LOAD-03", "joblib.load(path)"),
+        ("MLSEC-LLM-01", "PythonREPLTool()"),
+    ],
+)
+def test_each_control_that_declares_guards_grades_its_matches(
+    tmp_path: Path, control: str, sink: str
+) -> None:
+    guarded = (
+        "import joblib, torch\n"
+        "from langchain_experimental.tools import PythonREPLTool\n"
+        "def build(path, allow_dangerous_code=False):\n"
+        "    if not allow_dangerous_code:\n"
+        "        raise ValueError('opt in first')\n"
+        f"    return {sink}\n"
+    )
+    open_door = guarded.replace("allow_dangerous_code=False", "allow_dangerous_code=True")
+    write_tree(tmp_path, {"guarded.py": guarded, "open.py": open_door})
+    report = scan(ScanOptions(target=tmp_path, only_controls=(control,), source_date_epoch=0))
+    (result,) = report.results
+    grades = {f.location.path: f.severity for f in result.findings}
+    assert grades["guarded.py"] is Severity.LOW
+    assert grades["open.py"] > Severity.LOW
