@@ -4,7 +4,9 @@ A vulnerable release is *found at the sink* when a finding of an accepted contro
 the sink's file and overlaps the sink's line range, *found in the file* when such a finding
 is elsewhere in that file, and *missed* otherwise; a scan error on that file or control makes
 it an *error* instead, never a miss or a find. A fixed release is *still flagged* when an
-accepted control reports the same sink again.
+accepted control reports the same sink again at the grade the vulnerable release's finding
+had, and *downgraded* when it reports it only at a lower grade (the scanner saw an opt-in guard
+in front of it and says so in the finding); both counts are shown.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Any
 from advisory_entries import CLASSES, Entry, Release
 
 VULN_OUTCOMES = ("sink", "file", "missed", "error")
-FIXED_OUTCOMES = ("flagged", "clean", "removed", "error", "none")
+FIXED_OUTCOMES = ("flagged", "downgraded", "clean", "removed", "error", "none")
+GRADES = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+"""Finding severities in order, to compare a fixed release's grade with the vulnerable one's."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Hit:
     path: str
     start: int | None
     end: int | None
+    severity: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ def read_report(report: dict[str, Any]) -> ScanResult:
                     path=loc["path"],
                     start=loc["start_line"],
                     end=loc["end_line"],
+                    severity=finding.get("severity", ""),
                 )
             )
     errors = tuple(
@@ -115,11 +121,17 @@ def score_entry(entry: Entry, vuln: ScanResult, fixed: ScanResult | None) -> Sco
         outcome = "error"
     else:
         outcome = "file" if in_file else "missed"
-    fixed_outcome, fixed_hits, note = _score_fixed(entry, fixed)
+    fixed_outcome, fixed_hits, note = _score_fixed(entry, fixed, _grade(at_sink))
     return Score(entry, outcome, fixed_outcome, at_sink, in_file, other, fixed_hits, note)
 
 
-def _score_fixed(entry: Entry, scan: ScanResult | None) -> tuple[str, tuple[Hit, ...], str]:
+def _grade(hits: Iterable[Hit]) -> int:
+    return max((GRADES.get(h.severity, 0) for h in hits), default=0)
+
+
+def _score_fixed(
+    entry: Entry, scan: ScanResult | None, vulnerable_grade: int
+) -> tuple[str, tuple[Hit, ...], str]:
     release = entry.fixed
     if release is None:
         return "none", (), ""
@@ -132,6 +144,8 @@ def _score_fixed(entry: Entry, scan: ScanResult | None) -> tuple[str, tuple[Hit,
         for h in scan.hits
         if h.path == release.file and h.control in entry.controls and _overlaps(h, release.lines)
     )
+    if hits and 0 < _grade(hits) < vulnerable_grade:
+        return "downgraded", hits, "reported at a lower grade than in the vulnerable release"
     if hits:
         return "flagged", hits, ""
     if _errored(scan, release, entry.controls):
@@ -154,6 +168,7 @@ class Totals:
     error: int
     negatives: int
     flagged: int
+    downgraded: int
     negatives_changed: int
     flagged_changed: int
 
@@ -168,6 +183,8 @@ class Totals:
             str(self.missed),
             str(self.error),
             f"{self.flagged}/{self.negatives} ({_pct(self.flagged, self.negatives)})",
+            f"{self.flagged + self.downgraded}/{self.negatives}"
+            f" ({_pct(self.flagged + self.downgraded, self.negatives)})",
             f"{self.flagged_changed}/{self.negatives_changed}"
             f" ({_pct(self.flagged_changed, self.negatives_changed)})",
         ]
@@ -177,7 +194,9 @@ def totals(scores: Iterable[Score]) -> Totals:
     """Add up outcomes; negatives count only fixed releases that exist."""
     items = list(scores)
     count = Counter(s.vulnerable for s in items)
-    negatives = [s for s in items if s.fixed in ("flagged", "clean", "removed", "error")]
+    negatives = [
+        s for s in items if s.fixed in ("flagged", "downgraded", "clean", "removed", "error")
+    ]
     changed = [s for s in negatives if s.entry.fix_touches_sink]
     return Totals(
         entries=len(items),
@@ -187,6 +206,7 @@ def totals(scores: Iterable[Score]) -> Totals:
         error=count["error"],
         negatives=len(negatives),
         flagged=sum(s.fixed == "flagged" for s in negatives),
+        downgraded=sum(s.fixed == "downgraded" for s in negatives),
         negatives_changed=len(changed),
         flagged_changed=sum(s.fixed == "flagged" for s in changed),
     )
@@ -200,6 +220,7 @@ HEADER = [
     "missed",
     "errors",
     "fixed still flagged",
+    "… at any grade (with downgraded)",
     "… where the fix changed the sink",
 ]
 
@@ -282,9 +303,11 @@ def flagged_lines(scores: Sequence[Score]) -> list[str]:
     """List the fixed releases still reported at the old sink, and why that happens."""
     lines = []
     for s in scores:
-        if s.fixed != "flagged" or s.entry.fixed is None:
+        if s.fixed not in ("flagged", "downgraded") or s.entry.fixed is None:
             continue
         why = "the sink is unchanged" if not s.entry.fix_touches_sink else "the sink changed"
+        if s.fixed == "downgraded":
+            why += f"; downgraded to {'/'.join(sorted({h.severity for h in s.fixed_hits}))}"
         lines.append(
             f"- **{s.entry.id}** {s.entry.fixed.package} {s.entry.fixed.version} "
             f"({_where(s.fixed_hits)}; {why})"

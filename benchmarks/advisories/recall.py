@@ -146,7 +146,10 @@ def render(scores: Sequence[Score], problems: Sequence[str], tool: str, digest: 
         "An advisory is *found at the sink* when a finding of one of its accepted controls "
         "lies in the sink's file and overlaps the sink's lines, and *found in the file* when "
         "such a finding is elsewhere in the same file. A fixed release is *still flagged* when "
-        "an accepted control reports the sink's lines again; the last column counts only fixes "
+        "an accepted control reports the sink's lines again at the grade the vulnerable "
+        "release's finding had, and *downgraded* when only at a lower grade (the scanner saw an "
+        "opt-in guard in front of the sink and names it); the column after counts both. "
+        "The last column counts only fixes "
         "that changed the sink itself (other fixes add a guard or change a default elsewhere "
         "and leave the sink's code as it was).",
         "",

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
-from mlsec_policy.analyzers import ANALYZERS, graded_by_versions
+from mlsec_policy.analyzers import ANALYZERS, graded_by_guards, graded_by_versions
 from mlsec_policy.cache import CacheStats, ResultStore, digest
 from mlsec_policy.config import check_controls
 from mlsec_policy.diffscope import DiffPlan, plan, run_split
@@ -132,6 +132,13 @@ def scan(
     }
     graded = graded_by_versions(
         Path(inventory.root), inventory.artifacts, contexts, [h for o in outputs for h in o.hits]
+    )
+    checks = [c for ctl in policy.controls for c in ctl.checks if c.guard_context]
+    graded = graded_by_guards(
+        Path(inventory.root),
+        {c.id: c.guard_context for c in checks if c.guard_context},
+        {c.id: c.message for c in checks},
+        graded,
     )
     hits = partition(policy, inventory, graded, errors)
     findings = build_findings(

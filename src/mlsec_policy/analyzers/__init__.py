@@ -24,8 +24,9 @@ from mlsec_policy.analyzers import (
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.dependencies import graded_by_versions
+from mlsec_policy.analyzers.pycode import graded_by_guards
 
-__all__ = ["ANALYZERS", "graded_by_versions"]
+__all__ = ["ANALYZERS", "graded_by_guards", "graded_by_versions"]
 
 ANALYZERS: dict[str, AnalyzerSpec[Any]] = {
     spec.name: spec

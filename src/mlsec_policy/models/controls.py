@@ -37,6 +37,14 @@ class CheckMode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class GuardContext:
+    """How a check's match is graded when an opt-in guard in its function dominates it."""
+
+    severity: Severity | None
+    """What a guarded match becomes; None: a guarded match is no finding at all."""
+
+
+@dataclass(frozen=True, slots=True)
 class VersionContext:
     """A check whose danger depends on the version of a package the repository declares."""
 

@@ -12,6 +12,7 @@ from mlsec_policy.models import (
     CheckMode,
     ControlMeta,
     Engine,
+    GuardContext,
     JsonValue,
     References,
     Severity,
@@ -85,6 +86,7 @@ def build_check(
         "line": position[0] if position else 1,
         "file": str(path),
         "version_context": _version_context(item.get("version-context")),
+        "guard_context": _guard_context(item.get("opt-in-guard")),
         "yields_to": tuple(item.get("yields-to", [])),
     }
     mode = CheckMode(item.get("mode", "violation"))
@@ -131,6 +133,13 @@ def _version_context(data: dict[str, Any] | None) -> VersionContext | None:
         severity=None if severity == "none" else Severity.parse(severity),
         message=_message(data.get("message", "")),
     )
+
+
+def _guard_context(data: dict[str, Any] | None) -> GuardContext | None:
+    if data is None:
+        return None
+    severity = data["severity"]
+    return GuardContext(severity=None if severity == "none" else Severity.parse(severity))
 
 
 def bind_params(control: Control, analyzers: Mapping[str, ParamsReader]) -> Control:

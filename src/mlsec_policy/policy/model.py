@@ -12,6 +12,7 @@ from mlsec_policy.models import (
     CheckMode,
     ControlMeta,
     Engine,
+    GuardContext,
     JsonValue,
     PackInfo,
     PolicyInfo,
@@ -45,6 +46,8 @@ class CheckBase:
     """The control file that defines the check."""
     version_context: VersionContext | None
     """How a match is graded by the package versions the repository declares, if it is."""
+    guard_context: GuardContext | None
+    """How a match is graded when an opt-in guard in its function dominates it, if it is."""
     yields_to: tuple[str, ...]
     """More certain checks of the same control whose finding on the same line replaces this
     check's finding there."""

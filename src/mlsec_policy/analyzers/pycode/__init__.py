@@ -3,7 +3,8 @@
 The shared reader :mod:`mlsec_policy.analyzers.read.pyflow` walks each module and grades every
 value (constant, from outside the program, unknown here); the analyzers of this domain decide
 which calls matter: shell commands (:mod:`.shell`), SQL statements (:mod:`.sql`) and code run
-by eval/exec (:mod:`.evaluation`).
+by eval/exec (:mod:`.evaluation`). :mod:`.guarded` grades other checks' findings by the opt-in
+guards (:mod:`.guards`) in front of them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.pycode.evaluation import EVALUATION
+from mlsec_policy.analyzers.pycode.guarded import graded_by_guards
 from mlsec_policy.analyzers.pycode.shell import SHELL
 from mlsec_policy.analyzers.pycode.sql import SQL
 
 SPECS: tuple[AnalyzerSpec[Any], ...] = (SHELL, SQL, EVALUATION)
 """The analyzers of this domain, for the registry."""
+
+__all__ = ["SPECS", "graded_by_guards"]
