@@ -13,6 +13,7 @@ import click
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import use_color
+from mlsec_policy.cli.frameworks_cmd import POLICY_HELP, framework_option, rerender_frameworks
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.policy import load_policy
@@ -30,6 +31,8 @@ def report_group() -> None:
 @report_group.command("render")
 @click.argument("report_file", type=REPORT_ARGUMENT, metavar="REPORT.json")
 @output_options
+@framework_option
+@click.option("--policy", "policies", multiple=True, metavar="DIR", help=POLICY_HELP)
 @click.option(
     "--allow-altered",
     is_flag=True,
@@ -41,13 +44,17 @@ def report_group() -> None:
 def render_command(
     report_file: Path,
     markdown_max_chars: int,
+    frameworks: tuple[str, ...],
+    policies: tuple[str, ...],
     allow_altered: bool,
     color: bool | None,
     **outputs: str | None,
 ) -> int:
     """Write reports from REPORT.json exactly as the scan would have written them.
 
-    With no --*-output option, prints the console summary. A report that fails
+    With no --*-output option, prints the console summary. The framework sections are those
+    the report stores; --framework picks some of them, or adds one rolled up from the
+    report's results (read from --policy packs, default the bundled one). A report that fails
     'report verify' is refused unless --allow-altered is given. Exit 0 when written.
     """
     files = requested(outputs)
@@ -62,7 +69,7 @@ def render_command(
                 f"{report_file} does not verify; refusing to render it",
                 hint="re-run the scan, or pass --allow-altered to render it anyway",
             )
-    report = json_report.load(text)
+    report = rerender_frameworks(json_report.load(text), frameworks, policies)
     write_reports(report, files, markdown_max_chars)
     if not files:
         click.echo(console.render(report, color=use_color(color)), nl=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,12 @@ from mlsec_policy.cli.common import (
     notice_printer,
     progress_printer,
     use_color,
+)
+from mlsec_policy.cli.frameworks_cmd import (
+    check_exclusions,
+    framework_option,
+    frameworks_of,
+    with_frameworks,
 )
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
@@ -40,6 +46,7 @@ from mlsec_policy.scan import scan
     help="Report only findings on lines changed since the merge base of git revision REF "
     "and HEAD (for pull requests). The whole target is still scanned.",
 )
+@framework_option
 @output_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option(
@@ -52,6 +59,7 @@ def scan_command(
     path: Path,
     baseline_file: str | None,
     diff_base: str | None,
+    frameworks: tuple[str, ...],
     quiet: bool,
     verbose: int,
     color: bool | None,
@@ -76,6 +84,7 @@ def scan_command(
     return run_scan(
         options,
         values,
+        frameworks=frameworks,
         markdown_max_chars=markdown_max_chars,
         quiet=quiet,
         verbose=verbose,
@@ -87,6 +96,7 @@ def run_scan(
     options: ScanOptions,
     outputs: Mapping[str, str | None],
     *,
+    frameworks: Sequence[str] = (),
     markdown_max_chars: int = DEFAULT_MAX_CHARS,
     quiet: bool = False,
     verbose: int = 0,
@@ -94,7 +104,10 @@ def run_scan(
 ) -> int:
     """Scan, write the requested report files and the console summary; return the exit code."""
     files = requested(outputs)
-    report = scan_quietly(options, show_progress=not quiet)
+    exclusions = options.config.exclusions if options.config else {}
+    chosen = frameworks_of(options.policies).select(tuple(frameworks)) if frameworks else ()
+    check_exclusions(chosen, exclusions)
+    report = with_frameworks(scan_quietly(options, show_progress=not quiet), chosen, exclusions)
     write_reports(report, files, markdown_max_chars)
     to_stdout = "-" in files.values()
     verbosity = 0 if quiet else 1 + verbose
