@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import PurePath
 from typing import Any
 
 import click
 
 from mlsec_policy.analyzers import ANALYZERS
+from mlsec_policy.cli.common import write_output
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.frameworks import Frameworks, load_frameworks
 from mlsec_policy.frameworks.rollup import roll_up
 from mlsec_policy.models import Framework, FrameworkResult, Report
 from mlsec_policy.policy import BUILTIN, load_policy
+from mlsec_policy.report import soa
 
 POLICY_HELP = "Policy packs whose frameworks to read (default: the bundled pack). Repeatable."
+SOA_DEFAULT = "iso42001"
+SOA_FORMATS = {".csv": soa.render_csv, ".md": soa.render_markdown, ".markdown": soa.render_markdown}
 
 
 def framework_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,6 +39,46 @@ def framework_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "frameworks list' shows them): each requirement's status from its controls. "
         "Repeatable.",
     )(command)
+
+
+def soa_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--soa-output FILE`` and ``--soa-framework ID`` to a command."""
+    command = click.option(
+        "--soa-framework",
+        default=SOA_DEFAULT,
+        show_default=True,
+        metavar="ID",
+        help="The ISO/IEC 42001 framework (id or alias) the Statement of Applicability lists.",
+    )(command)
+    return click.option(
+        "--soa-output",
+        metavar="FILE",
+        help="Write the ISO/IEC 42001 Statement of Applicability to FILE: CSV for .csv, "
+        "Markdown for .md ('-' for standard output, as CSV). Adds --framework for it.",
+    )(command)
+
+
+def soa_names(
+    frameworks: Sequence[str], soa_output: str | None, soa_framework: str
+) -> tuple[str, ...]:
+    """Return the frameworks to roll up: those asked for, and the SoA's when one is written."""
+    if soa_output is None:
+        return tuple(frameworks)
+    if soa_output != "-" and PurePath(soa_output).suffix.lower() not in SOA_FORMATS:
+        raise UsageError(
+            f"--soa-output {soa_output}: say .csv or .md",
+            hint="the file name's extension chooses the format",
+        )
+    return (*frameworks, soa_framework)
+
+
+def write_soa(report: Report, soa_output: str | None, soa_framework: str) -> None:
+    """Write the Statement of Applicability when ``soa_output`` asks for it."""
+    if soa_output is None:
+        return
+    result = soa.find(report, soa_framework)
+    kind = ".csv" if soa_output == "-" else PurePath(soa_output).suffix.lower()
+    write_output(soa_output, SOA_FORMATS[kind](report, result))
 
 
 def frameworks_of(sources: Sequence[str]) -> Frameworks:

@@ -13,7 +13,14 @@ import click
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import use_color
-from mlsec_policy.cli.frameworks_cmd import POLICY_HELP, framework_option, rerender_frameworks
+from mlsec_policy.cli.frameworks_cmd import (
+    POLICY_HELP,
+    framework_option,
+    rerender_frameworks,
+    soa_names,
+    soa_options,
+    write_soa,
+)
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.policy import load_policy
@@ -32,6 +39,7 @@ def report_group() -> None:
 @click.argument("report_file", type=REPORT_ARGUMENT, metavar="REPORT.json")
 @output_options
 @framework_option
+@soa_options
 @click.option("--policy", "policies", multiple=True, metavar="DIR", help=POLICY_HELP)
 @click.option(
     "--allow-altered",
@@ -45,6 +53,8 @@ def render_command(
     report_file: Path,
     markdown_max_chars: int,
     frameworks: tuple[str, ...],
+    soa_output: str | None,
+    soa_framework: str,
     policies: tuple[str, ...],
     allow_altered: bool,
     color: bool | None,
@@ -58,6 +68,7 @@ def render_command(
     'report verify' is refused unless --allow-altered is given. Exit 0 when written.
     """
     files = requested(outputs)
+    names = soa_names(frameworks, soa_output, soa_framework)
     text = _read(report_file)
     checked = verify(text)
     if checked.verdict is Verdict.UNREADABLE:
@@ -69,9 +80,14 @@ def render_command(
                 f"{report_file} does not verify; refusing to render it",
                 hint="re-run the scan, or pass --allow-altered to render it anyway",
             )
-    report = rerender_frameworks(json_report.load(text), frameworks, policies)
+    report = json_report.load(text)
+    if not frameworks:  # keep what the report stores; the SoA may add its framework
+        stored = tuple(result.framework.id for result in report.frameworks)
+        names = soa_names(stored, soa_output, soa_framework)
+    report = rerender_frameworks(report, names, policies)
     write_reports(report, files, markdown_max_chars)
-    if not files:
+    write_soa(report, soa_output, soa_framework)
+    if not files and soa_output is None:
         click.echo(console.render(report, color=use_color(color)), nl=False)
     return int(ExitCode.OK)
 

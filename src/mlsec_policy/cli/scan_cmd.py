@@ -18,7 +18,10 @@ from mlsec_policy.cli.frameworks_cmd import (
     check_exclusions,
     framework_option,
     frameworks_of,
+    soa_names,
+    soa_options,
     with_frameworks,
+    write_soa,
 )
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
@@ -47,6 +50,7 @@ from mlsec_policy.scan import scan
     "and HEAD (for pull requests). The whole target is still scanned.",
 )
 @framework_option
+@soa_options
 @output_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option(
@@ -60,6 +64,8 @@ def scan_command(
     baseline_file: str | None,
     diff_base: str | None,
     frameworks: tuple[str, ...],
+    soa_output: str | None,
+    soa_framework: str,
     quiet: bool,
     verbose: int,
     color: bool | None,
@@ -84,7 +90,8 @@ def scan_command(
     return run_scan(
         options,
         values,
-        frameworks=frameworks,
+        frameworks=soa_names(frameworks, soa_output, soa_framework),
+        soa=(soa_output, soa_framework),
         markdown_max_chars=markdown_max_chars,
         quiet=quiet,
         verbose=verbose,
@@ -97,6 +104,7 @@ def run_scan(
     outputs: Mapping[str, str | None],
     *,
     frameworks: Sequence[str] = (),
+    soa: tuple[str | None, str] = (None, ""),
     markdown_max_chars: int = DEFAULT_MAX_CHARS,
     quiet: bool = False,
     verbose: int = 0,
@@ -109,7 +117,8 @@ def run_scan(
     check_exclusions(chosen, exclusions)
     report = with_frameworks(scan_quietly(options, show_progress=not quiet), chosen, exclusions)
     write_reports(report, files, markdown_max_chars)
-    to_stdout = "-" in files.values()
+    write_soa(report, *soa)
+    to_stdout = "-" in files.values() or soa[0] == "-"
     verbosity = 0 if quiet else 1 + verbose
     text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
     click.echo(text, nl=False, err=to_stdout)
