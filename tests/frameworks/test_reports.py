@@ -11,8 +11,10 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
+from mlsec_policy.report import json_report
 from mlsec_policy.report.formats import FORMATS
-from tests.conftest import REPO, CliResult, report_validator, write_tree
+from mlsec_policy.report.sarif import MAX_TAGS, rule_tags
+from tests.conftest import REPO, CliResult, report_validator, sarif_validator, write_tree
 from tests.frameworks.test_loader import GOOD, PACK
 from tests.report.test_commands import EXTENSIONS
 from tests.support.browser import run_chromium
@@ -254,3 +256,27 @@ def test_the_cdxa_document_validates_and_attests_every_requirement(scanned: Path
     ]
     ml07 = by_requirement["requirement:owasp-ml-2023:ML07"]
     assert "claim:MLSEC-ATT-05" in ml07.get("claims", [])
+
+
+def test_sarif_rule_tags_name_the_framework_requirements_within_twenty(scanned: Path) -> None:
+    log = json.loads((scanned / "report.sarif").read_text(encoding="utf-8"))
+    sarif_validator().validate(log)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    tags = rules["MLSEC-LOAD-01"]["properties"]["tags"]
+    assert tags[:2] == ["security", "phase:model-storage"]
+    assert "owasp-ml-2023:ML06" in tags and "owasp-ml-2023:ML10" in tags
+    assert "owasp-ml:ML06" in tags and "atlas:AML.T0010" in tags
+    assert tags.index("external/cwe/cwe-502") < tags.index("owasp-ml-2023:ML06")
+    assert tags.index("owasp-ml-2023:ML10") < tags.index("owasp-ml:ML06")
+    assert all(len(r["properties"]["tags"]) <= MAX_TAGS for r in rules.values())
+
+
+def test_the_tag_cap_keeps_the_most_useful_tags(scanned: Path) -> None:
+    report = json_report.load((scanned / "report.json").read_text(encoding="utf-8"))
+    control = next(r.control for r in report.results if r.control.id == "MLSEC-LOAD-01")
+    many = tuple(f"big-framework:R-{n}" for n in range(30))
+    tags = rule_tags(control, many)
+    assert len(tags) == MAX_TAGS
+    head = ["security", f"phase:{control.phase}", *control.risks]
+    head += [f"external/cwe/{c.lower()}" for c in control.references.cwe]
+    assert tags == [*head, *many][:MAX_TAGS]
