@@ -24,7 +24,7 @@ from tests.support.reporting import EPOCH, RICH_FILES, make_repo
 Cli = Callable[..., CliResult]
 CONFIG = """\
 exclusions:
-  owasp-ml-2023:
+  owasp-ml:  # an alias names the framework as well as its id
     ML08: the model is never retrained from user feedback
 waivers:
   - control: MLSEC-CONT-01
