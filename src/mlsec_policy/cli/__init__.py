@@ -19,6 +19,7 @@ from mlsec_policy.cli.bom_cmd import bom_group
 from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.digest_cmd import digest_command
 from mlsec_policy.cli.fleet_cmd import fleet_command
+from mlsec_policy.cli.frameworks_cmd import frameworks_group
 from mlsec_policy.cli.hook_cmd import hook_command
 from mlsec_policy.cli.init_cmd import init_command
 from mlsec_policy.cli.merge_cmd import merge_command
@@ -55,6 +56,7 @@ cli.add_command(controls_group)
 controls_group.add_command(analyzers_command)
 cli.add_command(risks_command)
 cli.add_command(bom_group)
+cli.add_command(frameworks_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

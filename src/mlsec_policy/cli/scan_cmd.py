@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,24 @@ from mlsec_policy.cli.common import (
     progress_printer,
     use_color,
 )
+from mlsec_policy.cli.frameworks_cmd import (
+    check_exclusions,
+    framework_option,
+    scan_policy,
+    soa_names,
+    soa_options,
+    with_frameworks,
+    write_soa,
+)
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
 from mlsec_policy.discover import discover
 from mlsec_policy.errors import UsageError
+from mlsec_policy.frameworks import load_frameworks
 from mlsec_policy.models import Inventory, Report
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.outcome import exit_code
+from mlsec_policy.policy import Policy
 from mlsec_policy.report import console
 from mlsec_policy.report.markdown import DEFAULT_MAX_CHARS
 from mlsec_policy.scan import scan
@@ -43,6 +54,8 @@ from mlsec_policy.scan import scan
     help="Report only findings on lines changed since the merge base of git revision REF "
     "and HEAD (for pull requests). The whole target is still scanned.",
 )
+@framework_option
+@soa_options
 @output_options
 @click.option(
     "--bom-output",
@@ -61,6 +74,9 @@ def scan_command(
     path: Path,
     baseline_file: str | None,
     diff_base: str | None,
+    frameworks: tuple[str, ...],
+    soa_output: str | None,
+    soa_framework: str,
     quiet: bool,
     verbose: int,
     color: bool | None,
@@ -87,6 +103,8 @@ def scan_command(
         options,
         values,
         bom_output=bom_output,
+        frameworks=soa_names(frameworks, soa_output, soa_framework),
+        soa=(soa_output, soa_framework),
         markdown_max_chars=markdown_max_chars,
         quiet=quiet,
         verbose=verbose,
@@ -98,6 +116,8 @@ def run_scan(
     options: ScanOptions,
     outputs: Mapping[str, str | None],
     *,
+    frameworks: Sequence[str] = (),
+    soa: tuple[str | None, str] = (None, ""),
     markdown_max_chars: int = DEFAULT_MAX_CHARS,
     quiet: bool = False,
     verbose: int = 0,
@@ -109,15 +129,21 @@ def run_scan(
     With ``bom_output`` the ML-BOM is built from the inventory the scan then uses.
     """
     files = requested(outputs)
-    if bom_output == "-" and "-" in files.values():
+    if bom_output == "-" and ("-" in files.values() or soa[0] == "-"):
         raise UsageError("only one output can go to standard output; the BOM and a report ask")
     inventory = None
     if bom_output:
         inventory = discover(options.target, options.excludes)
         write_bom(options.target, inventory, bom_output)
-    report = scan_quietly(options, show_progress=not quiet, inventory=inventory)
+    exclusions = options.config.exclusions if options.config else {}
+    policy = scan_policy(options) if frameworks else None
+    chosen = load_frameworks(policy).select(tuple(frameworks)) if policy else ()
+    check_exclusions(chosen, exclusions)
+    report = scan_quietly(options, show_progress=not quiet, policy=policy, inventory=inventory)
+    report = with_frameworks(report, chosen, exclusions)
     write_reports(report, files, markdown_max_chars)
-    to_stdout = "-" in files.values()
+    write_soa(report, *soa)
+    to_stdout = "-" in files.values() or soa[0] == "-"
     verbosity = 0 if quiet else 1 + verbose
     text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
     click.echo(text, nl=False, err=to_stdout)
@@ -125,10 +151,14 @@ def run_scan(
 
 
 def scan_quietly(
-    options: ScanOptions, *, show_progress: bool, inventory: Inventory | None = None
+    options: ScanOptions,
+    *,
+    show_progress: bool,
+    policy: Policy | None = None,
+    inventory: Inventory | None = None,
 ) -> Report:
     """Run the scan, clearing the progress line afterwards whatever happens."""
     try:
-        return scan(options, inventory=inventory)
+        return scan(options, policy, inventory=inventory)
     finally:
         clear_progress(show_progress)
