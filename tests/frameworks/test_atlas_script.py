@@ -32,7 +32,7 @@ def release(version: str, techniques: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-TECHNIQUES = [
+TECHNIQUES: list[dict[str, Any]] = [
     {"id": "AML.T0000", "name": "Search Things", "tactics": ["AML.TA0002"]},
     {"id": "AML.T0010", "name": "Supply Chain", "tactics": ["AML.TA0004", "AML.TA0002"]},
     {"id": "AML.T0010.003", "name": "Model", "subtechnique-of": "AML.T0010"},
