@@ -10,7 +10,7 @@ The import contract, from the bottom up (each line may use the lines above it, n
         analyzers.base / analyzers.params (the contract), analyzers.read, analyzers.patterns
         analyzers.<domain>: contract, read, patterns and L0-L2; never another domain
         analyzers (the registry): the domains
-    L3  policy, config, suppress, findings, evaluate, options
+    L3  policy, config, suppress, findings, evaluate, options; frameworks (reads the policy)
         engines: the analyzer contract, the policy model, options, the cache, L0-L1
     L4  report: models, outcome, schema_check
     L5  diffscope (which controls a diff scan runs on which files) and scan wire the stages;
@@ -82,6 +82,8 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "policy.model": BASE,
     "policy.semgrep_rules": BASE | {"policy.model"},
     "policy": L1 | POLICY_MODEL,
+    # compliance frameworks name the packs' controls: they are read after the policy
+    "frameworks": L1 | POLICY_MODEL | {"policy"},
     "config": L1 | POLICY_MODEL | {"policy"},
     "suppress": L1,
     "findings": L1 | POLICY_MODEL,
