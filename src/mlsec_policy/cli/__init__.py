@@ -17,6 +17,7 @@ from mlsec_policy.cli.analyzers_cmd import analyzers_command
 from mlsec_policy.cli.baseline_cmd import baseline_group
 from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.digest_cmd import digest_command
+from mlsec_policy.cli.frameworks_cmd import frameworks_group
 from mlsec_policy.cli.hook_cmd import hook_command
 from mlsec_policy.cli.init_cmd import init_command
 from mlsec_policy.cli.policy_cmd import policy_group
@@ -49,6 +50,7 @@ cli.add_command(init_command)
 cli.add_command(controls_group)
 controls_group.add_command(analyzers_command)
 cli.add_command(risks_command)
+cli.add_command(frameworks_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -13,6 +13,14 @@ import click
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cli.common import use_color
+from mlsec_policy.cli.frameworks_cmd import (
+    POLICY_HELP,
+    framework_option,
+    rerender_frameworks,
+    soa_names,
+    soa_options,
+    write_soa,
+)
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.policy import load_policy
@@ -30,6 +38,9 @@ def report_group() -> None:
 @report_group.command("render")
 @click.argument("report_file", type=REPORT_ARGUMENT, metavar="REPORT.json")
 @output_options
+@framework_option
+@soa_options
+@click.option("--policy", "policies", multiple=True, metavar="DIR", help=POLICY_HELP)
 @click.option(
     "--allow-altered",
     is_flag=True,
@@ -41,16 +52,23 @@ def report_group() -> None:
 def render_command(
     report_file: Path,
     markdown_max_chars: int,
+    frameworks: tuple[str, ...],
+    soa_output: str | None,
+    soa_framework: str,
+    policies: tuple[str, ...],
     allow_altered: bool,
     color: bool | None,
     **outputs: str | None,
 ) -> int:
     """Write reports from REPORT.json exactly as the scan would have written them.
 
-    With no --*-output option, prints the console summary. A report that fails
+    With no --*-output option, prints the console summary. The framework sections are those
+    the report stores; --framework picks some of them, or adds one rolled up from the
+    report's results (read from --policy packs, default the bundled one). A report that fails
     'report verify' is refused unless --allow-altered is given. Exit 0 when written.
     """
     files = requested(outputs)
+    names = soa_names(frameworks, soa_output, soa_framework)
     text = _read(report_file)
     checked = verify(text)
     if checked.verdict is Verdict.UNREADABLE:
@@ -63,8 +81,13 @@ def render_command(
                 hint="re-run the scan, or pass --allow-altered to render it anyway",
             )
     report = json_report.load(text)
+    if not frameworks:  # keep what the report stores; the SoA may add its framework
+        stored = tuple(result.framework.id for result in report.frameworks)
+        names = soa_names(stored, soa_output, soa_framework)
+    report = rerender_frameworks(report, names, policies)
     write_reports(report, files, markdown_max_chars)
-    if not files:
+    write_soa(report, soa_output, soa_framework)
+    if not files and soa_output is None:
         click.echo(console.render(report, color=use_color(color)), nl=False)
     return int(ExitCode.OK)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,15 @@ from mlsec_policy.cli.common import (
     notice_printer,
     progress_printer,
     use_color,
+)
+from mlsec_policy.cli.frameworks_cmd import (
+    check_exclusions,
+    framework_option,
+    frameworks_of,
+    soa_names,
+    soa_options,
+    with_frameworks,
+    write_soa,
 )
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
@@ -40,6 +49,8 @@ from mlsec_policy.scan import scan
     help="Report only findings on lines changed since the merge base of git revision REF "
     "and HEAD (for pull requests). The whole target is still scanned.",
 )
+@framework_option
+@soa_options
 @output_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option(
@@ -52,6 +63,9 @@ def scan_command(
     path: Path,
     baseline_file: str | None,
     diff_base: str | None,
+    frameworks: tuple[str, ...],
+    soa_output: str | None,
+    soa_framework: str,
     quiet: bool,
     verbose: int,
     color: bool | None,
@@ -76,6 +90,8 @@ def scan_command(
     return run_scan(
         options,
         values,
+        frameworks=soa_names(frameworks, soa_output, soa_framework),
+        soa=(soa_output, soa_framework),
         markdown_max_chars=markdown_max_chars,
         quiet=quiet,
         verbose=verbose,
@@ -87,6 +103,8 @@ def run_scan(
     options: ScanOptions,
     outputs: Mapping[str, str | None],
     *,
+    frameworks: Sequence[str] = (),
+    soa: tuple[str | None, str] = (None, ""),
     markdown_max_chars: int = DEFAULT_MAX_CHARS,
     quiet: bool = False,
     verbose: int = 0,
@@ -94,9 +112,13 @@ def run_scan(
 ) -> int:
     """Scan, write the requested report files and the console summary; return the exit code."""
     files = requested(outputs)
-    report = scan_quietly(options, show_progress=not quiet)
+    exclusions = options.config.exclusions if options.config else {}
+    chosen = frameworks_of(options.policies).select(tuple(frameworks)) if frameworks else ()
+    check_exclusions(chosen, exclusions)
+    report = with_frameworks(scan_quietly(options, show_progress=not quiet), chosen, exclusions)
     write_reports(report, files, markdown_max_chars)
-    to_stdout = "-" in files.values()
+    write_soa(report, *soa)
+    to_stdout = "-" in files.values() or soa[0] == "-"
     verbosity = 0 if quiet else 1 + verbose
     text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
     click.echo(text, nl=False, err=to_stdout)

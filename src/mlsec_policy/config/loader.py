@@ -98,6 +98,10 @@ def load_config(path: Path, today: date, *, display: str | None = None) -> RepoC
             reader.attestation(index, item)
             for index, item in enumerate(data.get("attestations", []))
         ),
+        exclusions={
+            framework: {rid: " ".join(text.split()) for rid, text in items.items()}
+            for framework, items in data.get("exclusions", {}).items()
+        },
         refs=reader.refs(data),
     )
     reader.check_dates(config, today)

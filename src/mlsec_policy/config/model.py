@@ -59,5 +59,7 @@ class RepoConfig:
     waiver_max_days: int = DEFAULT_WAIVER_MAX_DAYS
     waivers: tuple[Waiver, ...] = ()
     attestations: tuple[Attestation, ...] = ()
+    exclusions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Framework id to the requirement ids that do not apply, each with its justification."""
     refs: tuple[ControlRef, ...] = ()
     """Every control id the file names, with its position."""

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from mlsec_policy.models.controls import ControlMeta, PolicyInfo, Taxonomy
 from mlsec_policy.models.findings import Evidence, Finding, NonProduct, ScanError, Severity
+from mlsec_policy.models.frameworks import FrameworkResult
 from mlsec_policy.models.inventory import GitFacts, SkippedFile
 
 
@@ -220,3 +221,5 @@ class Report:
     """The waiver register: every configured waiver with its state, in configuration order."""
     diff_scope: DiffScope | None = None
     """For a ``--diff-base`` scan: which controls ran on which files."""
+    frameworks: tuple[FrameworkResult, ...] = ()
+    """The frameworks asked for with ``--framework``: every requirement and its status."""

@@ -18,7 +18,7 @@ from mlsec_policy.models import (
     Severity,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import integrity, json_report, summary
+from mlsec_policy.report import framework_text, integrity, json_report, summary
 
 COLUMNS = (
     (ControlStatus.PASS, "pass"),
@@ -63,6 +63,7 @@ def render(report: Report, *, color: bool = False, verbosity: int = 1) -> str:
         lines += _accepted(report, paint)
         lines += _not_evaluated(report, paint)
         lines += _errors(report, paint)
+        lines += framework_text.console_lines(report.frameworks, paint, verbosity)
     if verbosity >= 2:
         lines += _passes(report, paint)
         lines += _skipped(report)

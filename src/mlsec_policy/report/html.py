@@ -98,6 +98,7 @@ def render(report: Report) -> str:
             meaning=integrity.MEANING,
             attested=[r for r in report.results if r.attestation is not None],
             max_findings=MAX_FINDINGS_SHOWN,
+            control_ids={r.control.id for r in report.results},
         )
     )
     return page if page.endswith("\n") else page + "\n"

@@ -17,8 +17,8 @@ from mlsec_policy.report import integrity, summary
 from mlsec_policy.report.serde import from_data, to_data
 
 SCHEMA_ID = "https://mlsec-policy.dev/schemas/report/v1.json"
-SCHEMA_VERSION = "1.2"
-READABLE_VERSIONS = ("1.0", "1.1", "1.2")
+SCHEMA_VERSION = "1.3"
+READABLE_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 """Versions :func:`load` reads: minor versions only add fields, which then take defaults."""
 DERIVED_KEYS = ("$schema", "schema_version", "summary", integrity.KEY)
 
@@ -59,7 +59,7 @@ def from_document(data: dict[str, Any]) -> Report:
 
 
 def _summary(report: Report) -> dict[str, Any]:
-    return {
+    derived = {
         "verdict": verdict(report),
         "exit_code": int(exit_code(report)),
         "status_counts": summary.status_counts(report.results),
@@ -84,3 +84,14 @@ def _summary(report: Report) -> dict[str, Any]:
             for risk in summary.risks(report)
         ],
     }
+    if report.frameworks:
+        derived["frameworks"] = [
+            {
+                "id": result.framework.id,
+                "version": result.framework.version,
+                "status_counts": result.counts(),
+                "sections": result.section_counts(),
+            }
+            for result in report.frameworks
+        ]
+    return derived

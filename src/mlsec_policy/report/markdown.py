@@ -3,7 +3,8 @@
 The verdict, a table per lifecycle phase, the failing controls with their findings (linked
 to the file line at the scanned commit when the remote is on GitHub or GitLab), scan errors,
 controls needing an attestation, waived and baselined controls, and (for a ``--diff-base``
-scan) the controls not evaluated on the change. GitHub accepts at most 65,536 characters
+scan) the controls not evaluated on the change, then a section per framework asked for with
+``--framework`` (:mod:`.framework_text`). GitHub accepts at most 65,536 characters
 in a comment and 1 MiB in a job summary: the text is built from whole blocks, and when the
 next block would not fit it stops with a note — a table is never cut.
 """
@@ -21,7 +22,7 @@ from mlsec_policy.models import (
     Report,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import integrity, json_report, summary
+from mlsec_policy.report import framework_text, integrity, json_report, summary
 from mlsec_policy.report.links import SourceLinks, source_links
 
 DEFAULT_MAX_CHARS = 65_536
@@ -67,6 +68,7 @@ def render(report: Report, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         *(("waived controls", b) for b in _waived(report)),
         *(("baselined controls", b) for b in _baselined(report)),
         *(("controls not evaluated", b) for b in _not_evaluated(report)),
+        *(("framework section", b) for b in framework_text.markdown_blocks(report.frameworks)),
         *(("notes", b) for b in _notes(report)),
     ]
     return _fit(blocks, max_chars)
@@ -86,7 +88,7 @@ def _fit(blocks: list[tuple[str, str]], max_chars: int) -> str:
 def _truncation_note(left_out: list[str], max_chars: int) -> str:
     counts = Counter(left_out)
     parts = [
-        f"{n} {label}{_s(n)}" if label == "failing control" else label
+        f"{n} {label}{_s(n)}" if label in ("failing control", "framework section") else label
         for label, n in counts.items()
     ]
     return (
