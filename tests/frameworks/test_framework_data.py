@@ -95,6 +95,14 @@ ATLAS_MAPPINGS_ADDED = {
     ("MLSEC-LLM-02", "AML.T0077"),
     ("MLSEC-SECRET-02", "AML.T0055"),
     ("MLSEC-INTEG-01", "AML.T0059"),
+    ("MLSEC-HUMAN-01", "AML.T0052"),
+    ("MLSEC-ART-04", "AML.T0074"),
+    ("MLSEC-ART-03", "AML.T0076"),
+    ("MLSEC-SECRET-01", "AML.T0083"),
+    ("MLSEC-LLM-01", "AML.T0086"),
+    ("MLSEC-RATE-01", "AML.T0034.000"),
+    ("MLSEC-HUB-02", "AML.T0109"),
+    ("MLSEC-CI-01", "AML.T0109"),
 }
 """Mappings the ATLAS file adds that the controls' tags lack (each with a note)."""
 
