@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mlsec_policy import __version__
 from mlsec_policy.analyzers import ANALYZERS, graded_by_guards, graded_by_versions
-from mlsec_policy.cache import CacheStats, ResultStore, digest
+from mlsec_policy.cache import ResultStore, digest
 from mlsec_policy.config import check_controls
 from mlsec_policy.diffscope import DiffPlan, plan, run_split
 from mlsec_policy.discover import discover
@@ -122,7 +122,7 @@ def scan(
         _notify(by_native, notice)
     if store is not None:
         store.close()
-        progress(_cache_summary(store.stats))
+        progress(store.stats.describe())
     progress(f"evaluating {len(policy.controls)} controls")
     outputs = (by_semgrep, by_native)
     errors = _all_errors(outputs, inventory, policy)
@@ -387,17 +387,6 @@ class _ValidControls:
 
     def remember_valid(self, key: str) -> None:
         self.store.put(digest("valid-control", key), True)
-
-
-def _cache_summary(stats: CacheStats) -> str:
-    summary = f"result cache: {stats.hits} entries reused, {stats.written} written"
-    if stats.invalid:
-        summary += f", {stats.invalid} unusable (scanned again)"
-    if stats.write_failures:
-        summary += f", {stats.write_failures} could not be written"
-    if stats.evicted:
-        summary += f", {stats.evicted} least recently used evicted"
-    return summary
 
 
 def _error_order(error: ScanError) -> tuple[str, int, str, str, str]:

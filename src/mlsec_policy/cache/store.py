@@ -46,6 +46,17 @@ class CacheStats:
     write_failures: int = 0
     evicted: int = 0
 
+    def describe(self) -> str:
+        """Return the one-line account a scan's progress shows."""
+        summary = f"result cache: {self.hits} entries reused, {self.written} written"
+        if self.invalid:
+            summary += f", {self.invalid} unusable (scanned again)"
+        if self.write_failures:
+            summary += f", {self.write_failures} could not be written"
+        if self.evicted:
+            summary += f", {self.evicted} least recently used evicted"
+        return summary
+
 
 class ResultStore:
     """Entries under ``directory``; at most ``max_bytes`` after each scan that wrote one."""
