@@ -5,23 +5,53 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
+from referencing import Registry, Resource
 
+from mlsec_policy.report import json_report
 from mlsec_policy.report.formats import FORMATS
-from tests.conftest import CliResult, report_validator, write_tree
+from mlsec_policy.report.sarif import MAX_TAGS, rule_tags
+from tests.conftest import REPO, CliResult, report_validator, sarif_validator, write_tree
 from tests.frameworks.test_loader import GOOD, PACK
+from tests.report.test_commands import EXTENSIONS
 from tests.support.browser import run_chromium
 from tests.support.htmltree import parse
 from tests.support.reporting import EPOCH, RICH_FILES, make_repo
 
 Cli = Callable[..., CliResult]
-EXTENSIONS = {"json": "json", "sarif": "sarif", "html": "html", "markdown": "md", "junit": "xml"}
 CONFIG = """\
 exclusions:
-  owasp-ml-2023:
+  owasp-ml:  # an alias names the framework as well as its id
     ML08: the model is never retrained from user feedback
+waivers:
+  - control: MLSEC-CONT-01
+    reason: the base image is rebuilt as non-root by the platform team
+    approver: sec-lead@example.com
+    ticket: https://tracker.example.com/SEC-42
+    expires: 2026-06-30
+attestations:
+  - control: MLSEC-ATT-05
+    by: Jane Roe
+    date: 2025-11-02
+    evidence: https://wiki.example.com/supplier-review
+    expires: 2026-11-01
 """
+CDX = REPO / "schemas" / "third_party" / "cyclonedx"
+
+
+def cdx_validator() -> jsonschema.protocols.Validator:
+    """Return a validator for the official CycloneDX 1.6 schema and the two it refers to."""
+    names = ("bom-1.6.schema.json", "spdx.schema.json", "jsf-0.82.schema.json")
+    schemas = {name: json.loads((CDX / name).read_text(encoding="utf-8")) for name in names}
+    registry: Registry[Any] = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    return jsonschema.Draft7Validator(
+        schemas[names[0]], registry=registry, format_checker=jsonschema.FormatChecker()
+    )
 
 
 def outputs(folder: Path) -> list[str]:
@@ -169,3 +199,84 @@ def test_an_exclusion_of_an_unknown_requirement_is_refused(tmp_path: Path, cli: 
     result = cli("scan", str(target), "--framework", "owasp-ml", "-q")
     assert result.code == 2
     assert "exclusions name requirements owasp-ml-2023 does not have: ML11" in result.err
+
+
+def test_the_cdxa_document_validates_and_attests_every_requirement(scanned: Path) -> None:
+    document = json.loads((scanned / "report.cdx.json").read_text(encoding="utf-8"))
+    validator = cdx_validator()
+    assert list(validator.iter_errors(document)) == []
+    broken = {**document, "declarations": {**document["declarations"], "verdict": "pass"}}
+    assert list(validator.iter_errors(broken)), "the schema check must be able to fail"
+    (standard,) = document["definitions"]["standards"]
+    assert standard["bom-ref"] == "standard:owasp-ml-2023"
+    identifiers = [r["identifier"] for r in standard["requirements"]]
+    assert identifiers == ["ML", *(f"ML{n:02}@2023" for n in range(1, 11))]
+    declarations = document["declarations"]
+    (attestation,) = declarations["attestations"]
+    by_requirement = {m["requirement"]: m for m in attestation["map"]}
+    supply_chain = by_requirement["requirement:owasp-ml-2023:ML06"]
+    assert supply_chain["conformance"]["score"] == 0.0
+    assert supply_chain["conformance"]["rationale"].startswith("fail: failing: ")
+    assert "claim:MLSEC-LOAD-01" in supply_chain["counterClaims"]
+    assert supply_chain["confidence"]["score"] == 0.5
+    excluded = by_requirement["requirement:owasp-ml-2023:ML08"]
+    assert "score" not in excluded["conformance"]
+    assert excluded["conformance"]["rationale"] == (
+        "excluded: excluded by the configuration: the model is never retrained from user feedback"
+    )
+    claims = {c["bom-ref"]: c for c in declarations["claims"]}
+    refs = {e["bom-ref"]: e for e in declarations["evidence"]}
+    assert claims["claim:MLSEC-LOAD-01"]["counterEvidence"] == [
+        "findings:MLSEC-LOAD-01",
+        "errors:MLSEC-LOAD-01",  # the oversized module of the rich repository was not read
+    ]
+    assert refs["errors:MLSEC-LOAD-01"]["description"].startswith("not verified: ")
+    assert refs["findings:MLSEC-LOAD-01"]["description"].startswith("1 finding(s) at train.py:")
+    assert claims["claim:MLSEC-CONT-01"]["reasoning"].startswith("waived")
+    (waiver,) = [e for e in declarations["evidence"] if e["propertyName"] == "mlsec-policy:waiver"]
+    assert waiver["reviewer"] == {"name": "sec-lead@example.com"}
+    assert waiver["description"].startswith("used waiver of MLSEC-CONT-01: ")
+    attested = refs["attestation:MLSEC-ATT-05"]
+    assert (attested["author"], attested["created"], attested["expires"]) == (
+        {"name": "Jane Roe"},
+        "2025-11-02T00:00:00Z",
+        "2026-11-01T00:00:00Z",
+    )
+    assert claims["claim:MLSEC-ATT-05"]["evidence"] == ["attestation:MLSEC-ATT-05"]
+    assert declarations["affirmation"]["signatories"] == [
+        {
+            "name": "Jane Roe",
+            "role": "attests MLSEC-ATT-05",
+            "organization": {"name": "Jane Roe"},
+            "externalReference": {
+                "type": "attestation",
+                "url": "https://wiki.example.com/supplier-review",
+            },
+        }
+    ]
+    ml07 = by_requirement["requirement:owasp-ml-2023:ML07"]
+    assert "claim:MLSEC-ATT-05" in ml07.get("claims", [])
+
+
+def test_sarif_rule_tags_name_the_framework_requirements_within_twenty(scanned: Path) -> None:
+    log = json.loads((scanned / "report.sarif").read_text(encoding="utf-8"))
+    sarif_validator().validate(log)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    tags = rules["MLSEC-LOAD-01"]["properties"]["tags"]
+    assert tags[:2] == ["security", "phase:model-storage"]
+    assert "owasp-ml-2023:ML06" in tags and "owasp-ml-2023:ML10" in tags
+    assert "owasp-ml:ML06" in tags and "atlas:AML.T0010" in tags
+    assert tags.index("external/cwe/cwe-502") < tags.index("owasp-ml-2023:ML06")
+    assert tags.index("owasp-ml-2023:ML10") < tags.index("owasp-ml:ML06")
+    assert all(len(r["properties"]["tags"]) <= MAX_TAGS for r in rules.values())
+
+
+def test_the_tag_cap_keeps_the_most_useful_tags(scanned: Path) -> None:
+    report = json_report.load((scanned / "report.json").read_text(encoding="utf-8"))
+    control = next(r.control for r in report.results if r.control.id == "MLSEC-LOAD-01")
+    many = tuple(f"big-framework:R-{n}" for n in range(30))
+    tags = rule_tags(control, many)
+    assert len(tags) == MAX_TAGS
+    head = ["security", f"phase:{control.phase}", *control.risks]
+    head += [f"external/cwe/{c.lower()}" for c in control.references.cwe]
+    assert tags == [*head, *many][:MAX_TAGS]

@@ -15,7 +15,14 @@ from mlsec_policy.report.integrity import content_digest
 from tests.conftest import CliResult, report_validator
 from tests.support.reporting import EPOCH, RICH_FILES, make_repo, rich_report
 
-EXTENSIONS = {"json": "json", "sarif": "sarif", "html": "html", "markdown": "md", "junit": "xml"}
+EXTENSIONS = {
+    "json": "json",
+    "sarif": "sarif",
+    "html": "html",
+    "markdown": "md",
+    "junit": "xml",
+    "cdxa": "cdx.json",
+}
 
 
 def _outputs(folder: Path) -> list[str]:

@@ -15,13 +15,16 @@ from typing import Any
 import click
 
 from mlsec_policy.analyzers import ANALYZERS
+from mlsec_policy.cache import ResultStore
 from mlsec_policy.cli.common import write_output
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.frameworks import Frameworks, load_frameworks
 from mlsec_policy.frameworks.rollup import roll_up
 from mlsec_policy.models import Framework, FrameworkResult, Report
-from mlsec_policy.policy import BUILTIN, load_policy
+from mlsec_policy.options import ScanOptions
+from mlsec_policy.policy import BUILTIN, Policy, load_policy
 from mlsec_policy.report import soa
+from mlsec_policy.scan import load
 
 POLICY_HELP = "Policy packs whose frameworks to read (default: the bundled pack). Repeatable."
 SOA_DEFAULT = "iso42001"
@@ -81,6 +84,17 @@ def write_soa(report: Report, soa_output: str | None, soa_framework: str) -> Non
     write_output(soa_output, SOA_FORMATS[kind](report, result))
 
 
+def scan_policy(options: ScanOptions) -> Policy:
+    """Return the policy a scan with ``options`` uses (its cache's memo too), loaded once.
+
+    ``scan`` takes it as it is, so asking for frameworks does not load the packs twice.
+    """
+    store = None
+    if options.cache is not None:
+        store = ResultStore(options.cache.directory, options.cache.max_bytes)
+    return load(options, store)
+
+
 def frameworks_of(sources: Sequence[str]) -> Frameworks:
     """Return the frameworks the packs named by ``sources`` define (default: bundled)."""
     return load_frameworks(load_policy(tuple(sources) or (BUILTIN,), ANALYZERS))
@@ -92,13 +106,23 @@ def check_exclusions(
     """Raise :class:`UsageError` when an exclusion names a requirement its framework lacks."""
     for framework in chosen:
         known = {r.id for r in framework.requirements}
-        unknown = sorted(set(exclusions.get(framework.id, {})) - known)
+        unknown = sorted(set(excluded_in(framework, exclusions)) - known)
         if unknown:
             raise UsageError(
                 f"the configuration's exclusions name requirements {framework.id} does not "
                 f"have: {', '.join(unknown)}",
                 hint=f"'mlsec-policy frameworks show {framework.id}' lists its requirements",
             )
+
+
+def excluded_in(
+    framework: Framework, exclusions: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """Return the configuration's exclusions of ``framework``, named by its id or an alias."""
+    found: dict[str, str] = {}
+    for name in (*framework.aliases, framework.id):
+        found.update(exclusions.get(name, {}))
+    return found
 
 
 def with_frameworks(
@@ -110,7 +134,8 @@ def with_frameworks(
     if not chosen:
         return report
     results = tuple(
-        roll_up(framework, report.results, exclusions.get(framework.id)) for framework in chosen
+        roll_up(framework, report.results, excluded_in(framework, exclusions))
+        for framework in chosen
     )
     return replace(report, frameworks=results)
 

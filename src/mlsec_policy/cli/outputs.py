@@ -25,6 +25,7 @@ LABELS = {
     "html": "HTML",
     "markdown": "Markdown",
     "junit": "JUnit XML",
+    "cdxa": "CycloneDX 1.6 attestation (CDXA)",
 }
 
 

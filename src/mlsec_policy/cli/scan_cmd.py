@@ -17,7 +17,7 @@ from mlsec_policy.cli.common import (
 from mlsec_policy.cli.frameworks_cmd import (
     check_exclusions,
     framework_option,
-    frameworks_of,
+    scan_policy,
     soa_names,
     soa_options,
     with_frameworks,
@@ -25,9 +25,11 @@ from mlsec_policy.cli.frameworks_cmd import (
 )
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
+from mlsec_policy.frameworks import load_frameworks
 from mlsec_policy.models import Report
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.outcome import exit_code
+from mlsec_policy.policy import Policy
 from mlsec_policy.report import console
 from mlsec_policy.report.markdown import DEFAULT_MAX_CHARS
 from mlsec_policy.scan import scan
@@ -113,9 +115,11 @@ def run_scan(
     """Scan, write the requested report files and the console summary; return the exit code."""
     files = requested(outputs)
     exclusions = options.config.exclusions if options.config else {}
-    chosen = frameworks_of(options.policies).select(tuple(frameworks)) if frameworks else ()
+    policy = scan_policy(options) if frameworks else None
+    chosen = load_frameworks(policy).select(tuple(frameworks)) if policy else ()
     check_exclusions(chosen, exclusions)
-    report = with_frameworks(scan_quietly(options, show_progress=not quiet), chosen, exclusions)
+    report = scan_quietly(options, show_progress=not quiet, policy=policy)
+    report = with_frameworks(report, chosen, exclusions)
     write_reports(report, files, markdown_max_chars)
     write_soa(report, *soa)
     to_stdout = "-" in files.values() or soa[0] == "-"
@@ -125,9 +129,11 @@ def run_scan(
     return int(exit_code(report))
 
 
-def scan_quietly(options: ScanOptions, *, show_progress: bool) -> Report:
+def scan_quietly(
+    options: ScanOptions, *, show_progress: bool, policy: Policy | None = None
+) -> Report:
     """Run the scan, clearing the progress line afterwards whatever happens."""
     try:
-        return scan(options)
+        return scan(options, policy)
     finally:
         clear_progress(show_progress)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mlsec_policy.models import Report
-from mlsec_policy.report import html, json_report, junit, markdown, sarif
+from mlsec_policy.report import cdxa, html, json_report, junit, markdown, sarif
 
 FORMATS: dict[str, Callable[[Report], str]] = {
     "json": json_report.render,
@@ -17,5 +17,6 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "html": html.render,
     "markdown": markdown.render,
     "junit": junit.render,
+    "cdxa": cdxa.render,
 }
 """Format name to renderer, in the order outputs are written."""

@@ -38,6 +38,7 @@ SRCROOT = "%SRCROOT%"
 MAX_RESULTS = 25_000
 """GitHub keeps at most this many results per run."""
 MAX_TAGS = 20
+"""GitHub reads at most this many tags per rule: ``rule_tags`` keeps the most useful first."""
 
 LEVEL = {
     Severity.CRITICAL: "error",
@@ -105,6 +106,7 @@ def to_log(report: Report) -> dict[str, Any]:
     notifications.extend(
         _skipped_notification(skipped) for skipped in report.skipped if not skipped.blocks_checks
     )
+    requirement_tags = _requirement_tags(report)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -112,7 +114,10 @@ def to_log(report: Report) -> dict[str, Any]:
                 "version": report.tool.version,
                 "semanticVersion": report.tool.version,
                 "informationUri": report.tool.uri,
-                "rules": [_rule(result.control) for result in results],
+                "rules": [
+                    _rule(result.control, requirement_tags.get(result.control.id, ()))
+                    for result in results
+                ],
             }
         },
         "automationDetails": {"id": CATEGORY},
@@ -138,9 +143,35 @@ def to_log(report: Report) -> dict[str, Any]:
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _rule(control: ControlMeta) -> dict[str, Any]:
-    tags = ["security", *control.risks, f"phase:{control.phase}"]
-    tags += [f"external/cwe/{cwe.lower()}" for cwe in control.references.cwe]
+def rule_tags(control: ControlMeta, requirements: tuple[str, ...] = ()) -> list[str]:
+    """Return a rule's tags, most useful first, at most :data:`MAX_TAGS`.
+
+    ``security``, the phase and the risk codes (our own taxonomy), the CWE ids (GitHub's
+    code scanning reads ``external/cwe/...``), the requirements of the frameworks the scan
+    was asked for (``<framework id>:<requirement id>``), then the control's own OWASP and
+    ATLAS references (``owasp-ml:ML06``, ``owasp-llm:LLM03``, ``atlas:AML.T0010``).
+    """
+    refs = control.references
+    tags = ["security", f"phase:{control.phase}", *control.risks]
+    tags += [f"external/cwe/{cwe.lower()}" for cwe in refs.cwe]
+    tags += requirements
+    tags += [f"owasp-ml:{ref}" for ref in refs.owasp_ml]
+    tags += [f"owasp-llm:{ref}" for ref in refs.owasp_llm]
+    tags += [f"atlas:{ref}" for ref in refs.atlas]
+    return list(dict.fromkeys(tags))[:MAX_TAGS]
+
+
+def _requirement_tags(report: Report) -> dict[str, tuple[str, ...]]:
+    tags: dict[str, list[str]] = {}
+    for result in report.frameworks:
+        for item in result.requirements:
+            for mapped in item.controls:
+                tag = f"{result.framework.id}:{item.requirement.id}"
+                tags.setdefault(mapped.mapping.control, []).append(tag)
+    return {control: tuple(found) for control, found in tags.items()}
+
+
+def _rule(control: ControlMeta, requirements: tuple[str, ...] = ()) -> dict[str, Any]:
     rule: dict[str, Any] = {
         "id": control.id,
         "name": _pascal(control.title),
@@ -149,7 +180,7 @@ def _rule(control: ControlMeta) -> dict[str, Any]:
         "help": {"text": _help_text(control), "markdown": _help_markdown(control)},
         "defaultConfiguration": {"level": LEVEL[control.severity]},
         "properties": {
-            "tags": list(dict.fromkeys(tags))[:MAX_TAGS],
+            "tags": rule_tags(control, requirements),
             "security-severity": SECURITY_SEVERITY[control.severity],
             "precision": "high",
             "phase": control.phase,
