@@ -23,6 +23,7 @@ def render(document: Mapping[str, Any]) -> str:
     ]
     lines += _summary(view)
     lines += _heatmap(view)
+    lines += _frameworks(view)
     lines += _most_failed(view)
     lines += _waivers(view)
     lines += _inventory(document.get("inventory"))
@@ -70,6 +71,17 @@ def _heatmap(view: OrgView) -> list[str]:
         lines.append(f"| {_cell(record['name'])} | {record['verdict']} | `{commit}` | {cells} |")
     if view.hidden:
         lines.append(f"\n{view.hidden} more repositories are in the JSON record.")
+    return [*lines, ""]
+
+
+def _frameworks(view: OrgView) -> list[str]:
+    frameworks = view.summary["frameworks"]
+    if not frameworks:
+        return []
+    lines = ["## Frameworks", "", "| framework | repositories | requirements |", "|---|---|---|"]
+    for framework in frameworks:
+        counts = ", ".join(f"{n} {s}" for s, n in framework["status_counts"].items())
+        lines.append(f"| {framework['id']} | {framework['repositories']} | {counts} |")
     return [*lines, ""]
 
 

@@ -43,6 +43,8 @@ class PolicyGroup:
     phase_titles: dict[str, str] = field(default_factory=dict)
     errors: int = 0
     expiring_waivers: int = 0
+    frameworks: dict[str, Counter[str]] = field(default_factory=dict)
+    framework_repositories: Counter[str] = field(default_factory=Counter)
 
     def add(self, record: RepoRecord, info: dict[str, ControlInfo], phases: dict[str, str]) -> None:
         """Count one repository's record (``phases``: the report's taxonomy, id -> title)."""
@@ -58,6 +60,9 @@ class PolicyGroup:
             self.controls.setdefault(control_id, meta)
         self.errors += record.errors
         self.expiring_waivers += len(record.expiring_waivers)
+        for framework, counts in record.frameworks.items():
+            self.frameworks.setdefault(framework, Counter()).update(counts)
+            self.framework_repositories[framework] += 1
 
     def to_json(self, digest: str) -> dict[str, Any]:
         """Return the group's summary for the merged document."""
@@ -88,6 +93,14 @@ class PolicyGroup:
                     "status_counts": dict(sorted(self.control_status[control_id].items())),
                 }
                 for control_id in sorted(self.control_status)
+            ],
+            "frameworks": [
+                {
+                    "id": framework,
+                    "repositories": self.framework_repositories[framework],
+                    "status_counts": dict(sorted(counts.items())),
+                }
+                for framework, counts in sorted(self.frameworks.items())
             ],
             "most_failed": [
                 {"id": c, "failing_repositories": self.control_status[c]["fail"]} for c in widest

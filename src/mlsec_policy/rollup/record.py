@@ -73,6 +73,8 @@ class RepoRecord:
     errors: int
     """Scan problems that stop a verdict (report errors at level ``error``)."""
     expiring_waivers: tuple[Mapping[str, str], ...]
+    frameworks: Mapping[str, Mapping[str, int]]
+    """Framework id@version -> requirement status counts, for the frameworks the scan asked for."""
 
     def to_json(self) -> dict[str, Any]:
         """Return the record as the merged document holds it."""
@@ -91,6 +93,7 @@ class RepoRecord:
             "controls": dict(sorted(self.controls.items())),
             "errors": self.errors,
             "expiring_waivers": [dict(w) for w in self.expiring_waivers],
+            "frameworks": {k: dict(v) for k, v in sorted(self.frameworks.items())},
         }
 
 
@@ -148,6 +151,10 @@ def read_record(
         controls=controls,
         errors=sum(1 for e in document.get("errors", ()) if e.get("level", "error") == "error"),
         expiring_waivers=_expiring(document.get("waivers", ()), today, expiry_days),
+        frameworks={
+            f"{f['id']}@{f['version']}": {s: n for s, n in f["status_counts"].items() if n}
+            for f in document["summary"].get("frameworks", ())
+        },
     )
     return record, info
 
