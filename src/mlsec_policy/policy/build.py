@@ -20,6 +20,7 @@ from mlsec_policy.models import (
 from mlsec_policy.policy.model import (
     AttestationCheck,
     Check,
+    CheckContext,
     Control,
     NativeCheck,
     Pack,
@@ -86,6 +87,10 @@ def build_check(
         "file": str(path),
         "version_context": _version_context(item.get("version-context")),
         "yields_to": tuple(item.get("yields-to", [])),
+        "contexts": {
+            name: CheckContext(tuple(spec["risks"]), spec.get("phase"))
+            for name, spec in item.get("contexts", {}).items()
+        },
     }
     mode = CheckMode(item.get("mode", "violation"))
     match engine:
