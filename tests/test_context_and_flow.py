@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from mlsec_policy.analyzers.patterns import context
 from mlsec_policy.cli import cli as command
 from mlsec_policy.report import json_report, summary
-from tests.conftest import report_validator, sarif_validator, write_tree
+from tests.conftest import REPO, report_validator, sarif_validator, write_tree
 
 DATA = ("R5-Security", "R6-Security", "R7-Security")
 MODEL = ("R11-Security", "R12-Security", "R13-Security")
@@ -230,3 +230,46 @@ def test_flow_leaves_fingerprints_alone(scanned: dict[str, Any]) -> None:
 )
 def test_the_word_table(text: str, expected: str | None) -> None:
     assert context.of_text(text) == expected
+
+
+ELSEWHERE = REPO / "policies/controls/data-collection/MLSEC-FETCH-01/tests/fail-elsewhere"
+"""The fixture of a URL written in another module, in a config file and as a default."""
+
+
+def _step(step: dict[str, Any]) -> tuple[str, int, str]:
+    return step["location"]["path"], step["location"]["start_line"], step["message"]
+
+
+def test_a_url_from_another_module_a_config_key_and_a_default(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    args = ["scan", str(ELSEWHERE), "--no-cache"]
+    args += ["--json-output", f"{out}.json", "--sarif-output", f"{out}.sarif"]
+    run = CliRunner().invoke(command, args, catch_exceptions=False)
+    assert run.exit_code in (0, 1), run.output
+    data = json.loads(Path(f"{out}.json").read_text("utf-8"))
+    report_validator().validate(data)
+    found = _findings(data, "plaintext-download-origin", "pipeline/fetch.py")
+    steps = {
+        line: [
+            (s["location"]["path"], s["location"]["start_line"], s["message"]) for s in f["flow"]
+        ]
+        for line, f in found.items()
+    }
+    assert steps == {
+        12: [("settings.py", 3, "URL defined here"), ("pipeline/fetch.py", 8, "imported here")],
+        16: [("settings.py", 4, "URL defined here"), ("pipeline/fetch.py", 7, "imported here")],
+        22: [("config.yaml", 2, "config key 'labels_url' set here")],
+        26: [("pipeline/fetch.py", 25, "URL given as the default of parameter 'url'")],
+    }
+    sarif = json.loads(Path(f"{out}.sarif").read_text("utf-8"))
+    sarif_validator().validate(sarif)
+    linked = {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]: [
+            p["physicalLocation"]["artifactLocation"]["uri"] for p in r["relatedLocations"]
+        ]
+        for r in sarif["runs"][0]["results"]
+        if r["properties"]["checkId"] == "plaintext-download-origin"
+    }
+    assert linked[12] == ["settings.py", "pipeline/fetch.py"]
+    assert linked[22] == ["config.yaml"]
+    assert "via settings.py:3 (URL defined here), pipeline/fetch.py:8 (imported here)" in run.output
