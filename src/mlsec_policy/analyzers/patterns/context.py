@@ -25,7 +25,7 @@ REQUEST = "request"
 DATA_WORDS = frozenset(
     {
         "dataset", "datasets", "data", "cache", "cached", "caches", "feature", "features",
-        "corpus", "samples", "sample", "records", "labels", "annotations", "df", "dataframe",
+        "corpus", "samples", "records", "labels", "annotations", "df", "dataframe",
         "frame", "table", "rows", "embeddings", "vectors", "split", "splits", "batch",
         "batches", "shard", "examples", "preprocessed", "processed", "tokenized", "arrays",
         "array", "inputs", "targets", "xtrain", "ytrain", "xtest", "ytest", "traindata",
