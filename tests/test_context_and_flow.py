@@ -19,6 +19,8 @@ from mlsec_policy.analyzers.patterns import context
 from mlsec_policy.cli import cli as command
 from mlsec_policy.report import json_report, summary
 from tests.conftest import REPO, report_validator, sarif_validator, write_tree
+from tests.support.browser import run_chromium
+from tests.support.htmltree import parse
 
 DATA = ("R5-Security", "R6-Security", "R7-Security")
 MODEL = ("R11-Security", "R12-Security", "R13-Security")
@@ -273,3 +275,14 @@ def test_a_url_from_another_module_a_config_key_and_a_default(tmp_path: Path) ->
     assert linked[12] == ["settings.py", "pipeline/fetch.py"]
     assert linked[22] == ["config.yaml"]
     assert "via settings.py:3 (URL defined here), pipeline/fetch.py:8 (imported here)" in run.output
+
+
+def test_the_html_report_shows_the_flow_in_a_real_browser(
+    scanned: dict[str, Any], tmp_path: Path
+) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(scanned["html"], encoding="utf-8")
+    dom = parse(run_chromium(tmp_path, page, "--dump-dom"))
+    notes = [" ".join(node.text().split()) for node in dom.find_all("div", "trail")]
+    assert "via fetch.py:5 (URL defined here)" in notes
+    assert "handles a model: R11-Security, R12-Security, R13-Security" in notes
