@@ -227,6 +227,7 @@ def test_flow_leaves_fingerprints_alone(scanned: dict[str, Any]) -> None:
         ('torch.load("best.pt")', "model"),
         ('np.load("x.npy", allow_pickle=True)', "data"),
         ("obj = pickle.load(handle)", None),
+        ("urllib.request.urlopen(source)", None),
         ("features = pickle.load(model_file)", None),
     ],
 )
@@ -262,6 +263,13 @@ def test_a_url_from_another_module_a_config_key_and_a_default(tmp_path: Path) ->
         16: [("settings.py", 4, "URL defined here"), ("pipeline/fetch.py", 7, "imported here")],
         22: [("config.yaml", 2, "config key 'labels_url' set here")],
         26: [("pipeline/fetch.py", 25, "URL given as the default of parameter 'url'")],
+    }
+    contexts = {line: (f["context"], f["phase"]) for line, f in found.items()}
+    assert contexts == {
+        12: (None, None),  # the corpus is data: the control's own codes and phase
+        16: ("model", "model-storage"),  # the native analyzer tells a model's weights
+        22: (None, None),
+        26: (None, None),
     }
     sarif = json.loads(Path(f"{out}.sarif").read_text("utf-8"))
     sarif_validator().validate(sarif)

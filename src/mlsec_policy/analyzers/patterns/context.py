@@ -36,7 +36,7 @@ MODEL_WORDS = frozenset(
     {
         "model", "models", "checkpoint", "checkpoints", "ckpt", "ckpts", "weights", "weight",
         "statedict", "classifier", "clf", "estimator", "regressor", "net",
-        "network", "encoder", "decoder", "pipeline", "tokenizer", "vectorizer", "scaler",
+        "network", "encoder", "decoder", "tokenizer", "vectorizer", "scaler",
         "booster", "pretrained", "finetuned", "lora", "adapter", "snapshot",
     }
 )  # fmt: skip
@@ -56,6 +56,8 @@ DATA_CALLS = re.compile(r"\b(?:read_pickle|read_csv|read_parquet|load_dataset|re
 MODEL_CALLS = re.compile(r"\b(?:load_state_dict|from_pretrained|load_model|load_weights)\s*\(")
 """Calls that read a model whatever their arguments are named."""
 
+_NOT_REQUEST = re.compile(r"\burllib\.request\b|\burllib2\b")
+"""Module names that say nothing about a client's request."""
 _WORD = re.compile(r"[A-Za-z][a-z0-9]*|[A-Z]+(?![a-z])")
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,12})(?=[\"'}])")
 _DEF = re.compile(r"^(\s*)(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)")
@@ -82,7 +84,7 @@ def of_text(text: str) -> str | None:
         return DATA
     if MODEL_CALLS.search(text):
         return MODEL
-    found = words(text)
+    found = words(_NOT_REQUEST.sub(" ", text))
     if found & REQUEST_WORDS:
         return REQUEST
     decided = _one(bool(found & DATA_WORDS), bool(found & MODEL_WORDS))

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, FileSkipped, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
+from mlsec_policy.analyzers.patterns import context as handles
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
 from mlsec_policy.models import ArtifactKind, FlowStep, Location
 
@@ -53,6 +54,7 @@ def plaintext_download_origins(context: FileContext, params: NoParams) -> Iterab
     except (SyntaxError, ValueError, RecursionError) as exc:
         raise FileSkipped("the file is not valid Python") from exc
     imports = _imports(tree)
+    lines = raw.decode("utf-8", errors="replace").splitlines()
     for function, call in _calls(tree):
         if not FETCH.match(last_name(call.func)):
             continue
@@ -65,6 +67,12 @@ def plaintext_download_origins(context: FileContext, params: NoParams) -> Iterab
                 context.at(call.lineno, start_column=call.col_offset + 1),
                 f"the download's URL is {steps[0][2]}: http:// or ftp:// to a public host, so "
                 "its content can be read and replaced in transit",
+                context=handles.recognise(
+                    context.artifact.path,
+                    lines[call.lineno - 1] if call.lineno <= len(lines) else "",
+                    lines,
+                    call.lineno - 1,
+                ),
                 flow=tuple(FlowStep(place, message) for place, message, _ in steps),
             )
 
