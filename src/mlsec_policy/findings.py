@@ -18,11 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from mlsec_policy.fingerprint import decode_source, line_hashes, stable_fingerprint
 from mlsec_policy.models import Artifact, ArtifactKind, Finding, Hit, Location
 from mlsec_policy.pathclass import PathClasses
-from mlsec_policy.policy.model import Policy
+from mlsec_policy.policy.model import Check, Policy
 
 TEXT_KINDS = frozenset(ArtifactKind) - {
     ArtifactKind.MODEL_ARTIFACT,
@@ -97,9 +98,23 @@ def build_findings(
                 snippet=seen.snippet,
                 related=seen.related,
                 path_class=classes.classify(path),
+                **_context(check, seen.context),
+                flow=seen.flow,
             )
         )
     return tuple(sorted(findings, key=finding_order))
+
+
+def _context(check: Check, context: str | None) -> dict[str, Any]:
+    """Return the context fields of a finding: its check's risk codes for what the code handles.
+
+    An unrecognised context, or one the check does not name, leaves the control's risk codes
+    and phase (the fields stay empty).
+    """
+    declared = check.contexts.get(context) if context is not None else None
+    if declared is None:
+        return {}
+    return {"context": context, "risks": declared.risks, "phase": declared.phase}
 
 
 def merge_groups(hits: Iterable[Hit], classes: PathClasses, policy: Policy) -> list[Hit]:

@@ -11,6 +11,7 @@ from mlsec_policy.cache.codec import decode_results, encode_results
 from mlsec_policy.models import (
     ArtifactKind,
     ErrorLevel,
+    FlowStep,
     Hit,
     Location,
     NotebookCell,
@@ -33,6 +34,8 @@ RESULTS = FileResults(
                 "key-1",
                 "group-1",
                 (Location("src/a.py", 3, 1, 3, 9), Location("docs")),
+                "model",
+                (FlowStep(Location("settings.py", 2), "URL defined here"),),
             ),
         ),
         Hit("MLSEC-X-02", "y-check", Observation(Location("src/a.py"))),

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from mlsec_policy.models import (
     ArtifactKind,
     ErrorLevel,
+    FlowStep,
     Hit,
     JsonValue,
     Location,
@@ -97,6 +98,11 @@ def encode_observation(seen: Observation) -> JsonValue:
         "key": seen.key,
         "group": seen.group,
         "related": [_encode_location(place) for place in seen.related],
+        "context": seen.context,
+        "flow": [
+            {"location": _encode_location(step.location), "message": _scrubbed(step.message)}
+            for step in seen.flow
+        ],
     }
 
 
@@ -112,6 +118,11 @@ def decode_observation(value: object) -> Observation:
         _optional(data, "key", str),
         _optional(data, "group", str),
         tuple(_decode_location(item) for item in _list(data.get("related"))),
+        _optional(data, "context", str),
+        tuple(
+            FlowStep(_decode_location(step.get("location")), _of(step, "message", str))
+            for step in map(_mapping, _list(data.get("flow")))
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import mlsec_policy
 from mlsec_policy import __version__
 
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 """The layout of a cached result; raised whenever the codec changes shape."""
 _CHUNK = 1 << 20
 

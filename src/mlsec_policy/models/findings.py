@@ -98,6 +98,15 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class FlowStep:
+    """One place a finding's value passes through on its way to the reported call."""
+
+    location: Location
+    message: str
+    """What happens there, for a person: "URL defined here", "config key read here"."""
+
+
+@dataclass(frozen=True, slots=True)
 class Observation:
     """Something an engine saw, at a place: what an analyzer yields, what a semgrep match is."""
 
@@ -116,6 +125,11 @@ class Observation:
     the same requirement in 24 near-identical manifests is one thing to fix."""
     related: tuple[Location, ...] = ()
     """Other places the same observation was made (filled in when a group is merged)."""
+    context: str | None = None
+    """What the matched code handles (``data``, ``model``, ``request``) when an engine could
+    tell; a check's ``contexts`` then gives the finding its risk codes and phase."""
+    flow: tuple[FlowStep, ...] = ()
+    """Where the value the observation depends on came from, source first (not a group)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +195,14 @@ class Finding:
     """Other places where the same thing was found (near-identical manifests, notebooks)."""
     path_class: PathClass | None = None
     """Set when the finding is in test, example or documentation code (not product code)."""
+    context: str | None = None
+    """What the matched code handles, when its check declares contexts and one was recognised."""
+    risks: tuple[str, ...] = ()
+    """The risk codes of that context; empty: the control's risk codes apply."""
+    phase: str | None = None
+    """The lifecycle phase of that context; None: the control's phase applies."""
+    flow: tuple[FlowStep, ...] = ()
+    """Where the value the finding depends on came from, source first; never fingerprinted."""
 
 
 @dataclass(frozen=True, slots=True)

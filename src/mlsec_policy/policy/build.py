@@ -21,6 +21,7 @@ from mlsec_policy.models import (
 from mlsec_policy.policy.model import (
     AttestationCheck,
     Check,
+    CheckContext,
     Control,
     NativeCheck,
     Pack,
@@ -88,6 +89,10 @@ def build_check(
         "version_context": _version_context(item.get("version-context")),
         "guard_context": _guard_context(item.get("opt-in-guard")),
         "yields_to": tuple(item.get("yields-to", [])),
+        "contexts": {
+            name: CheckContext(tuple(spec["risks"]), spec.get("phase"))
+            for name, spec in item.get("contexts", {}).items()
+        },
     }
     mode = CheckMode(item.get("mode", "violation"))
     match engine:

@@ -80,6 +80,13 @@ def cross_check(
                     positions.of((*base, "yields-to")),
                     hint="yields-to names the more certain checks of the same control",
                 )
+        for name, context in check.contexts.items():
+            where = (*base, "contexts", name)
+            if context.phase is not None and context.phase not in phase_ids:
+                collect.error(f"unknown phase {context.phase!r}", path, positions.of(where))
+            for risk in context.risks:
+                if risk not in risk_ids:
+                    collect.error(f"unknown risk code {risk!r}", path, positions.of(where))
         match check:
             case NativeCheck():
                 _check_analyzer(check, document, path, base, analyzers, collect)

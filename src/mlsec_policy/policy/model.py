@@ -21,6 +21,18 @@ from mlsec_policy.models import (
     VersionContext,
 )
 
+CONTEXTS = ("data", "model", "request")
+"""What matched code can be recognised as handling (see :mod:`analyzers.patterns.context`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """The risk codes (and phase) a check's finding gets when its code handles one context."""
+
+    risks: tuple[str, ...]
+    phase: str | None = None
+    """None: the control's phase."""
+
 
 @dataclass(frozen=True, slots=True)
 class CheckBase:
@@ -51,6 +63,9 @@ class CheckBase:
     yields_to: tuple[str, ...]
     """More certain checks of the same control whose finding on the same line replaces this
     check's finding there."""
+    contexts: Mapping[str, CheckContext]
+    """Risk codes and phase by what the matched code handles (``data``, ``model``,
+    ``request``); a finding whose context is not named keeps the control's."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from mlsec_policy.models import (
     Severity,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import framework_text, integrity, json_report, summary
+from mlsec_policy.report import framework_text, integrity, json_report, summary, trail
 
 COLUMNS = (
     (ControlStatus.PASS, "pass"),
@@ -183,10 +183,15 @@ def _control_block(result: ControlResult, paint: _Painter) -> list[str]:
         paint(f"      phase {control.phase}; risks {', '.join(control.risks)}", "dim"),
     ]
     active = result.active_findings
-    lines.extend(
-        f"      {finding.location.display()}  {finding.message}{_marker(finding, paint)}"
-        for finding in active[:MAX_FINDINGS_SHOWN]
-    )
+    for finding in active[:MAX_FINDINGS_SHOWN]:
+        lines.append(
+            f"      {finding.location.display()}  {finding.message}{_marker(finding, paint)}"
+        )
+        lines.extend(
+            paint(f"        {note}", "dim")
+            for note in (trail.context_note(finding), trail.via(finding))
+            if note
+        )
     if len(active) > MAX_FINDINGS_SHOWN:
         lines.append(
             f"      … and {len(active) - MAX_FINDINGS_SHOWN} more (see the JSON or HTML report)"

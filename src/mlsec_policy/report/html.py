@@ -29,7 +29,7 @@ from mlsec_policy.models import (
     Suppression,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import chart, integrity, json_report, summary
+from mlsec_policy.report import chart, integrity, json_report, summary, trail
 from mlsec_policy.report.links import source_links
 
 TEMPLATE = "report.html.j2"
@@ -129,6 +129,8 @@ def _environment() -> jinja2.Environment:
         label=label,
         seconds=seconds,
         frameworks=frameworks,
+        via=trail.via,
+        context_note=trail.context_note,
     )
     return env
 

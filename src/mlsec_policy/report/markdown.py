@@ -22,7 +22,7 @@ from mlsec_policy.models import (
     Report,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import framework_text, integrity, json_report, summary
+from mlsec_policy.report import framework_text, integrity, json_report, summary, trail
 from mlsec_policy.report.links import SourceLinks, source_links
 
 DEFAULT_MAX_CHARS = 65_536
@@ -208,7 +208,10 @@ def _finding(finding: Finding, links: SourceLinks | None) -> str:
     if links is not None:
         where = f"[{where}]({links.line_url(finding.location)})"
     mark = f" _({finding.path_class.label})_" if finding.path_class is not None else ""
-    return f"{where} {_text(finding.message)}{mark}"
+    notes = "".join(
+        f" · {_text(note)}" for note in (trail.context_note(finding), trail.via(finding)) if note
+    )
+    return f"{where} {_text(finding.message)}{mark}{notes}"
 
 
 def _errors(report: Report) -> list[str]:

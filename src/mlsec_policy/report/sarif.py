@@ -30,7 +30,7 @@ from mlsec_policy.models import (
     SkippedFile,
 )
 from mlsec_policy.outcome import incomplete
-from mlsec_policy.report import integrity
+from mlsec_policy.report import integrity, sarif_flow
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 CATEGORY = "mlsec-policy/"
@@ -208,9 +208,12 @@ def _result(finding: Finding, result: ControlResult, rule_index: int) -> dict[st
     message = finding.message
     properties: dict[str, Any] = {
         "severity": finding.severity.label,
-        "phase": result.control.phase,
+        "phase": finding.phase or result.control.phase,
         "checkId": finding.check_id,
     }
+    if finding.risks:
+        properties["risks"] = list(finding.risks)
+        properties["context"] = finding.context
     if location.cell is not None:
         message += f" (notebook cell {location.cell.index}, line {location.cell.line})"
         properties["notebookCell"] = {"index": location.cell.index, "line": location.cell.line}
@@ -258,8 +261,11 @@ def _baseline_suppression(finding: Finding) -> dict[str, Any]:
 
 
 def _related(finding: Finding) -> dict[str, Any]:
-    """Return the SARIF ``relatedLocations`` of a finding grouped over several places."""
-    if not finding.related:
+    """Return a finding's SARIF ``relatedLocations`` and ``codeFlows``.
+
+    Related are a group's other places, then the flow's steps; a flow also gives a code flow.
+    """
+    if not finding.related and not finding.flow:
         return {}
     places = []
     for index, place in enumerate(finding.related, start=1):
@@ -271,7 +277,8 @@ def _related(finding: Finding) -> dict[str, Any]:
         places.append(
             {"id": index, "physicalLocation": physical, "message": {"text": "the same here"}}
         )
-    return {"relatedLocations": places}
+    places += sarif_flow.flow_related(finding, len(places) + 1)
+    return {"relatedLocations": places} | sarif_flow.code_flows(finding)
 
 
 def _notification(error: ScanError) -> dict[str, Any]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.analyzers.pycode.downloads import DOWNLOAD_ORIGINS
 from mlsec_policy.analyzers.pycode.evaluation import EVALUATION
 from mlsec_policy.analyzers.pycode.guarded import graded_by_guards
 from mlsec_policy.analyzers.pycode.shell import SHELL
 from mlsec_policy.analyzers.pycode.sql import SQL
 
-SPECS: tuple[AnalyzerSpec[Any], ...] = (SHELL, SQL, EVALUATION)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (SHELL, SQL, EVALUATION, DOWNLOAD_ORIGINS)
 """The analyzers of this domain, for the registry."""
 
 __all__ = ["SPECS", "graded_by_guards"]

@@ -1,0 +1,234 @@
+"""Plain-http downloads whose URL is written somewhere else than the call.
+
+A download call (``urlretrieve``, ``requests.get``, ``download_file``, ``read_csv``...) whose
+URL argument is not a literal is judged by where the URL is written:
+
+- a constant of another module of the repository (``from settings import DATA_URL``, or
+  ``import settings`` then ``settings.DATA_URL``);
+- a key of a configuration file (``cfg["data_url"]``, ``config.get("data_url")``) that a YAML,
+  TOML, JSON or INI file of the repository sets to a URL;
+- the default of a parameter of the function around the call (``def fetch(url="http://...")``).
+
+When that place holds an ``http://`` or ``ftp://`` URL to a public host, the finding is at the
+call, and its data flow names the place the URL is written (and the import that brings it).
+A constant of the same module is semgrep's to see (MLSEC-FETCH-01's own rule). The files are
+parsed, never imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
+
+from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, FileSkipped, Observation
+from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
+from mlsec_policy.analyzers.patterns import context as handles
+from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
+from mlsec_policy.models import ArtifactKind, FlowStep, Location
+
+FETCH = re.compile(
+    r"^(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download\w*|get_file"
+    r"|read_csv|read_json|read_parquet|read_table|load_state_dict_from_url|load_url"
+    r"|load_dataset|genfromtxt|loadtxt)$"
+)
+"""Names of calls that fetch what their first argument (or ``url=``) names."""
+PREFILTER = re.compile(rb"(?:get|post|request|stream|fetch|url\w*|Request|download\w*|read_\w+"
+                       rb"|load_\w+|genfromtxt|loadtxt)\s*\(")  # fmt: skip
+PLAIN = re.compile(
+    r"^(?:http|ftp)://(?!localhost\b|127\.|0\.0\.0\.0|\[|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\."
+    r"|169\.254\.)[^/:?#\s\"']*\.[^/:?#\s\"']*(?<!\.local)(?<!\.internal)(?<!\.svc)(?:[:/?#]|$)"
+)
+"""A URL in clear text to a host that is neither local nor cluster-internal."""
+_CONFIG_KEY = r"""^\s*["']?{key}["']?\s*[:=]\s*["']?((?:http|ftp)://[^\s"',]+)"""
+
+
+def plaintext_download_origins(context: FileContext, params: NoParams) -> Iterable[Observation]:
+    """Yield downloads whose plain-http URL is a constant elsewhere, a config key or a default."""
+    raw = context.read_bytes()
+    if not PREFILTER.search(raw):
+        return
+    try:
+        tree = ast.parse(raw)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        raise FileSkipped("the file is not valid Python") from exc
+    imports = _imports(tree)
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    for function, call in _calls(tree):
+        if not FETCH.match(last_name(call.func)):
+            continue
+        target = keyword(call, "url") or (call.args[0] if call.args else None)
+        if target is None:
+            continue
+        steps = list(_origin(context, target, imports, function))
+        if steps:
+            yield Observation(
+                context.at(call.lineno, start_column=call.col_offset + 1),
+                f"the download's URL is {steps[0][2]}: http:// or ftp:// to a public host, so "
+                "its content can be read and replaced in transit",
+                context=handles.recognise(
+                    context.artifact.path,
+                    lines[call.lineno - 1] if call.lineno <= len(lines) else "",
+                    lines,
+                    call.lineno - 1,
+                ),
+                flow=tuple(FlowStep(place, message) for place, message, _ in steps),
+            )
+
+
+def _calls(tree: ast.Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef | None,
+                                              ast.Call]]:  # fmt: skip
+    """Yield each call with the function it is written in (None at module level)."""
+    stack: list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef | None]] = [(tree, None)]
+    while stack:
+        node, function = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else function
+            if isinstance(child, ast.Call):
+                yield function, child
+            stack.append((child, inner))
+
+
+def _imports(tree: ast.Module) -> dict[str, tuple[str, str, int]]:
+    """Return each imported name: (dotted module with leading dots, name or '', line)."""
+    found: dict[str, tuple[str, str, int]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            for alias in node.names:
+                found[alias.asname or alias.name] = (module, alias.name, node.lineno)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname or "." not in alias.name:
+                    found[alias.asname or alias.name] = (alias.name, "", node.lineno)
+    return found
+
+
+def _origin(
+    context: FileContext,
+    target: ast.expr,
+    imports: dict[str, tuple[str, str, int]],
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+) -> Iterator[tuple[Location, str, str]]:
+    """Yield the steps (place, message, what) from where the URL is written to this file."""
+    if isinstance(target, ast.Name) and function is not None:
+        for argument, default in parameters(function.args):
+            if argument.arg == target.id:
+                value = _string(default)
+                if value is not None and PLAIN.match(value) and default is not None:
+                    yield (
+                        context.at(default.lineno),
+                        f"URL given as the default of parameter {argument.arg!r}",
+                        f"the default of parameter {argument.arg!r}",
+                    )
+                return
+    name, attribute = _reference(target)
+    if name in imports:
+        module, imported, line = imports[name]
+        if attribute is None:
+            constant = imported
+        else:
+            constant = attribute
+            if imported:  # from pkg import settings; settings.URL
+                module = module + imported if module.endswith(".") else f"{module}.{imported}"
+        found = _constant(context, module, constant) if constant else None
+        if found is not None:
+            yield (found, "URL defined here", f"the constant {constant} of {found.path}")
+            yield (context.at(line), "imported here", "")
+        return
+    key = _config_key(target)
+    if key is not None:
+        found = _config_value(context, key)
+        if found is not None:
+            yield (found, f"config key {key!r} set here", f"the config key {key!r}")
+
+
+def _reference(target: ast.expr) -> tuple[str, str | None]:
+    """Return (name, attribute) for ``name`` or ``name.attribute``; ('', None) otherwise."""
+    if isinstance(target, ast.Name):
+        return target.id, None
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+        return target.value.id, target.attr
+    return "", None
+
+
+def _config_key(target: ast.expr) -> str | None:
+    """Return the key of ``cfg["key"]`` or ``cfg.get("key", ...)``, else None."""
+    if isinstance(target, ast.Subscript):
+        return _string(target.slice)
+    if isinstance(target, ast.Call) and last_name(target.func) == "get" and target.args:
+        if dotted(target.func).startswith("os.environ"):
+            return None
+        return _string(target.args[0])
+    return None
+
+
+def _string(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _module_paths(context: FileContext, module: str) -> list[str]:
+    """Return the repository paths a (possibly relative) dotted module may be written in."""
+    level = len(module) - len(module.lstrip("."))
+    parts = [p for p in module.lstrip(".").split(".") if p]
+    if level:
+        base = PurePosixPath(context.artifact.path).parents[level - 1]
+        stems = [base.joinpath(*parts)]
+    elif parts:  # from the root, a src layout, or beside the script that imports it
+        here = PurePosixPath(context.artifact.path).parent
+        stems = [PurePosixPath(*parts), PurePosixPath("src", *parts), here.joinpath(*parts)]
+    else:
+        stems = []
+    return [str(p) for s in stems for p in (s.with_suffix(".py"), s / "__init__.py")]
+
+
+def _constant(context: FileContext, module: str, name: str) -> Location | None:
+    """Return where module ``module`` binds ``name`` to a plain-http URL, if it does."""
+    known = {a.path: a for a in context.inventory if a.kind is ArtifactKind.PYTHON}
+    for path in _module_paths(context, module):
+        if path not in known:
+            continue
+        try:
+            tree = ast.parse((context.root / path).read_bytes())
+        except (OSError, SyntaxError, ValueError, RecursionError):
+            return None
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = _string(node.value)
+                if (
+                    value is not None
+                    and PLAIN.match(value)
+                    and any(isinstance(t, ast.Name) and t.id == name for t in targets)
+                ):
+                    return Location(path, node.value.lineno)
+    return None
+
+
+def _config_value(context: FileContext, key: str) -> Location | None:
+    """Return where a configuration file sets ``key`` to a plain-http URL, if one does."""
+    pattern = re.compile(_CONFIG_KEY.format(key=re.escape(key)), re.MULTILINE)
+    for artifact in context.inventory:
+        if artifact.kind is not ArtifactKind.CONFIG:
+            continue
+        try:
+            text = (context.root / artifact.path).read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        for match in pattern.finditer(text):
+            if PLAIN.match(match.group(1)):
+                return Location(artifact.path, text.count("\n", 0, match.start()) + 1)
+    return None
+
+
+DOWNLOAD_ORIGINS = AnalyzerSpec(
+    name="python-plaintext-download-origin",
+    description="Downloads whose http:// or ftp:// URL is a constant of another module, a "
+    "configuration key or a parameter default (reported at the call, linked to the URL).",
+    kinds=frozenset({ArtifactKind.PYTHON}),
+    params=NO_PARAMS,
+    file=plaintext_download_origins,
+)
