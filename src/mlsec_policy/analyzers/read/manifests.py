@@ -330,10 +330,13 @@ def _toml_lock(path: str, text: str) -> Manifest:
         table = _table(package)
         name, version = table.get("name"), table.get("version")
         if isinstance(name, str) and isinstance(version, str):
-            spec = Spec(
-                f"{name}=={version}", normalise(name), SpecKind.INDEX, SpecifierSet(f"=={version}")
-            )
-            manifest.entries.append(Entry(spec, line_of(text, f'name = "{name}"'), path=path))
+            line = line_of(text, f'name = "{name}"')
+            pinned = specifier(f"=={version}")
+            if pinned is None:  # not a PEP 440 version: a problem of the lock, not a crash
+                manifest.problems.append((line, f"cannot read the version {version[:80]!r}"))
+                continue
+            spec = Spec(f"{name}=={version}", normalise(name), SpecKind.INDEX, pinned)
+            manifest.entries.append(Entry(spec, line, path=path))
     return manifest
 
 
