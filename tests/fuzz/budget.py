@@ -30,7 +30,7 @@ LONG = os.environ.get("MLSEC_FUZZ", "") == "long"
 DEADLINE = timedelta(seconds=30)
 """Longest one example may take: far above any parser's time on the small inputs drawn here
 (milliseconds), so a loaded machine never makes it flaky, while a hang still fails."""
-ROUND = 200
+ROUND = 50
 """Examples per round of the long run (a fresh random seed each round)."""
 
 

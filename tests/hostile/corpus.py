@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.hostile import shapes_git
 from tests.hostile.shapes import (
     PLAIN,
     PLAIN_LINE,
@@ -70,6 +71,8 @@ class Case:
     needs_git: bool = False
     unprivileged: bool = False
     """Only meaningful when not running as root (permissions do not stop root)."""
+    needs_root: bool = False
+    """Only meaningful as root (only root can give a folder to another user)."""
     incomplete: bool | None = None
     """True: exit code 3 is required; False: exit code 1 is required; None: either."""
 
@@ -344,6 +347,22 @@ CASES: tuple[Case, ...] = (
     Case("git-detached-locked", "git", git_detached_locked, ("untracked.py",), alone=True),
     Case("git-shallow", "git", git_shallow, alone=True, needs_git=True),
     Case("git-corrupt", "git", git_corrupt_objects, alone=True, needs_git=True),
+    Case(
+        "git-submodules",
+        "git",
+        lambda folder, outside: shapes_git.git_submodules(folder, outside, OUTSIDE_SECRET),
+        shapes_git.SUBMODULES,
+        alone=True,
+        needs_git=True,
+    ),
+    Case("git-dubious-owner", "git", shapes_git.git_dubious_owner, alone=True, needs_root=True),
+    Case(
+        "git-dubious-flagged",
+        "git",
+        shapes_git.git_dubious_flagged,
+        alone=True,
+        env={"GIT_TEST_ASSUME_DIFFERENT_OWNER": "1"},
+    ),
     Case(
         "env-readonly-home",
         "environment",

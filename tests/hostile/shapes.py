@@ -75,7 +75,8 @@ def pickles(folder: Path, _outside: Path) -> None:
 # --- git ---------------------------------------------------------------------------------
 
 
-def _git(folder: Path, *args: str) -> None:
+def run_git(folder: Path, *args: str) -> str:
+    """Run git in ``folder`` as a fixed author; return what it printed."""
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "t",
@@ -83,14 +84,15 @@ def _git(folder: Path, *args: str) -> None:
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.org",
     }
-    subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+    done = subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+    return done.stdout.decode("utf-8", errors="replace").strip()
 
 
 def _git_repo(folder: Path) -> None:
     plain(folder)
-    _git(folder, "init", "-q")
-    _git(folder, "add", "app.py")
-    _git(folder, "commit", "-q", "-m", "one")
+    run_git(folder, "init", "-q")
+    run_git(folder, "add", "app.py")
+    run_git(folder, "commit", "-q", "-m", "one")
 
 
 def git_broken(folder: Path, _outside: Path) -> None:
@@ -110,9 +112,9 @@ def git_detached_locked(folder: Path, _outside: Path) -> None:
     """Write a repository with a detached HEAD, a stale index.lock and an untracked file."""
     _git_repo(folder)
     write(folder / "second.py", "x = 1\n")
-    _git(folder, "add", "second.py")
-    _git(folder, "commit", "-q", "-m", "two")
-    _git(folder, "checkout", "-q", "--detach", "HEAD~1")
+    run_git(folder, "add", "second.py")
+    run_git(folder, "commit", "-q", "-m", "two")
+    run_git(folder, "checkout", "-q", "--detach", "HEAD~1")
     write(folder / ".git" / "index.lock", "")
     write(folder / "untracked.py", "import os\nos.system(input())\n")
 
@@ -123,8 +125,8 @@ def git_shallow(folder: Path, outside: Path) -> None:
     source.mkdir(parents=True)
     _git_repo(source)
     write(source / "more.py", "x = 1\n")
-    _git(source, "add", "more.py")
-    _git(source, "commit", "-q", "-m", "two")
+    run_git(source, "add", "more.py")
+    run_git(source, "commit", "-q", "-m", "two")
     folder.rmdir()
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", f"file://{source}", str(folder)],
