@@ -28,12 +28,7 @@ from procmem import Measured, measure
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.hostile import corpus
-
-
-def _many_files(folder: Path, _outside: Path) -> None:
-    corpus.plain(folder)
-    for number in range(20_000):
-        corpus.write(folder / f"pkg{number // 500}" / f"m{number}.py", f"X = {number}\n")
+from tests.hostile.shapes import many_files
 
 
 def _deep_folders(folder: Path, _outside: Path) -> None:
@@ -45,7 +40,7 @@ def _deep_folders(folder: Path, _outside: Path) -> None:
 
 
 EXTRA: dict[str, Callable[[Path, Path], None]] = {
-    "many-files-20k": _many_files,
+    "many-files-20k": many_files,
     "deep-folders-2000-chars": _deep_folders,
 }
 

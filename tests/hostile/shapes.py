@@ -36,6 +36,17 @@ def plain(folder: Path) -> None:
     write(folder / "app.py", PLAIN)
 
 
+MANY_FILES = 20_000
+"""Small Python files of the many-files shape (40 folders of 500)."""
+
+
+def many_files(folder: Path, _outside: Path) -> None:
+    """Write the plain violation beside :data:`MANY_FILES` small Python files."""
+    plain(folder)
+    for number in range(MANY_FILES):
+        write(folder / f"pkg{number // 500}" / f"m{number}.py", f"X = {number}\n")
+
+
 # --- archives and models -----------------------------------------------------------------
 
 
