@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+import yaml
 
 from mlsec_policy import yamlpos
 from mlsec_policy.analyzers.base import FileContext
@@ -78,3 +79,22 @@ def test_work_per_file_does_not_hash_the_inventory(tmp_path: Path) -> None:
     for _check in range(2):  # a second check of the same file reads the shared memo
         (found,) = security_tool_use(context, params)
         assert (found.message or "").startswith("Foolbox")
+
+
+def test_flow_nesting_is_refused_while_scanning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pure-Python scanner (the fallback when libyaml refuses a file) stops at the bound.
+
+    It looks at every open flow level at each token: 3,000 levels took seconds per read.
+    """
+    widest = 0
+    stale = yaml.scanner.Scanner.stale_possible_simple_keys
+
+    def counting(scanner: yaml.scanner.Scanner) -> None:
+        nonlocal widest
+        widest = max(widest, len(scanner.possible_simple_keys))
+        stale(scanner)
+
+    monkeypatch.setattr(yaml.scanner.Scanner, "stale_possible_simple_keys", counting)
+    with pytest.raises(YamlLimitError, match="levels deep"):
+        load_documents("[" * 3000 + "]" * 3000 + "\nk:\n  - x\n")
+    assert widest <= MAX_DEPTH + 2
