@@ -67,6 +67,15 @@ FILES: dict[str, list[bytes]] = {
     "model.pkl": MODEL_SEEDS["model.pkl"][:3],
 }
 """Files of the kinds the analyzers read, by the path they are written at."""
+REGRESSIONS: dict[str, list[bytes]] = {
+    # a format field named by a digit that str.isdigit() accepts and int() refuses
+    "app.py": [
+        "import subprocess\nfrom flask import request\n\n\ndef h():\n    q = 'SELECT {²}'"
+        ".format(request.args['a'])\n    db.execute(q)\n".encode()
+    ],
+    "notebook.ipynb": [b'{"cells": [], "nbformat": 1' + b"0" * 5000 + b"}"],
+}
+"""Inputs that once made an analyzer crash, by path (run first, every time)."""
 
 
 @functools.cache
@@ -101,7 +110,8 @@ def test_every_native_analyzer_reads_any_file_without_crashing(path: str) -> Non
     for seed in FILES[path]:
         assert native_run(path, seed) == ((path,), []), "the seed is not read by any analyzer"
 
-    fuzz(f"native[{path}]", hostile(FILES[path], nest), prop, examples=15)
+    data = hostile(FILES[path], nest)
+    fuzz(f"native[{path}]", data, prop, examples=15, regressions=REGRESSIONS.get(path, []))
 
 
 def test_the_harness_sees_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:

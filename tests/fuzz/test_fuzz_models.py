@@ -9,6 +9,7 @@ built by :mod:`mlsec_policy.policytest.forge` and is mutated (:mod:`tests.fuzz.m
 from __future__ import annotations
 
 import tempfile
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -64,6 +65,9 @@ SEEDS: dict[str, list[bytes]] = {
     ],
 }
 """Valid files of every format the model scan reads, by the name they are scanned under."""
+_PACKED = zlib.compress(_PICKLES[1])
+CORRUPT_ZLIB = _PACKED[:2] + bytes([_PACKED[2] ^ 0x40]) + _PACKED[3:]
+"""zlib data with a wrong checksum: the codec's own error escaped the scan (found fuzzing)."""
 
 
 def scan_bytes(name: str, data: bytes) -> list[Issue]:
@@ -81,7 +85,8 @@ def test_a_model_file_of_any_bytes_is_scanned_into_issues(name: str) -> None:
         issues = scan_bytes(name, data)
         assert all(isinstance(issue, Issue) for issue in issues)
 
-    fuzz(f"model-scan[{name}]", hostile(SEEDS[name], json_nest), prop, examples=60)
+    data = hostile(SEEDS[name], json_nest)
+    fuzz(f"model-scan[{name}]", data, prop, examples=60, regressions=[CORRUPT_ZLIB])
 
 
 def test_nested_bytes_of_a_pickle_are_scanned_into_issues() -> None:
@@ -91,7 +96,8 @@ def test_nested_bytes_of_a_pickle_are_scanned_into_issues() -> None:
         context = Context(Limits(), dispatch)
         assert isinstance(dispatch(Memory(data), "nested.pt", "<bytes>", 1, context), list)
 
-    fuzz("model-scan[memory]", mutated(_PICKLES + SEEDS["model.pt"]), prop, examples=40)
+    data = mutated(_PICKLES + SEEDS["model.pt"])
+    fuzz("model-scan[memory]", data, prop, examples=40, regressions=[CORRUPT_ZLIB])
 
 
 def test_the_pickle_sniffers_of_discovery_never_raise() -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.hostile import shapes_git
+from tests.hostile import shapes, shapes_git
 from tests.hostile.shapes import (
     PLAIN,
     PLAIN_LINE,
@@ -239,6 +239,7 @@ def _broken_structure(folder: Path, _outside: Path) -> None:
     write(folder / "pyproject.toml", "[project\nname = ")
     write(folder / "environment.yml", "dependencies: {a: [}\n")
     write(folder / "setup.cfg", "[metadata\nname\n")
+    write(folder / "huge_int.json", '{"a": 1' + "0" * 5000 + "}")  # past Python's int limit
 
 
 # --- report injection and secrets ------------------------------------------------------
@@ -339,7 +340,7 @@ CASES: tuple[Case, ...] = (
         ("truncated.ipynb", "notebook_list.ipynb", "cells_string.ipynb"),
     ),
     Case("zip-bombs", "archives", zip_bomb, ("bomb.pt", "traversal.pt", "nested.pt")),
-    Case("pickles", "archives", pickles, ("polyglot.pkl", "deep.pkl", "truncated.pkl")),
+    Case("pickles", "archives", pickles, shapes.PICKLE_FILES),
     Case("injection", "report", _injection, ("inject.py",)),
     Case("secrets", "report", _secrets_on_finding_lines, ("leaky.py", "leaky.ipynb")),
     Case("git-broken", "git", git_broken, alone=True),

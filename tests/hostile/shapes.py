@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 PLAIN = (
@@ -66,6 +67,10 @@ def zip_bomb(folder: Path, _outside: Path) -> None:
     inner.unlink()
 
 
+PICKLE_FILES = ("polyglot.pkl", "deep.pkl", "truncated.pkl", "corrupt.pt")
+"""Files of :func:`pickles` that must be reported."""
+
+
 def pickles(folder: Path, _outside: Path) -> None:
     """Write a pickle-zip polyglot, a deep and a truncated pickle, junk ONNX, HDF5 and Keras."""
     plain(folder)
@@ -77,6 +82,9 @@ def pickles(folder: Path, _outside: Path) -> None:
     (folder / "tmp.zip").unlink()
     write(folder / "deep.pkl", b"\x80\x02" + b"(" * 200_000 + b"l" * 200_000 + b".")
     write(folder / "truncated.pkl", b"\x80\x04\x95\xff\xff\xff\xff\xff\xff\x00\x00")
+    # zlib data whose checksum is wrong: the codec's own error once escaped the whole scan
+    packed = zlib.compress(b"\x80\x02}q\x00." * 100)
+    write(folder / "corrupt.pt", packed[:2] + bytes([packed[2] ^ 0x40]) + packed[3:])
     write(folder / "junk.onnx", b"\x08\xff\xff\xff\xff\x0f" + b"\x12" * 4096)
     write(folder / "junk.h5", b"\x89HDF\r\n\x1a\n" + b"\xff" * 4096)
     write(folder / "junk.keras", b"PK\x03\x04" + b"\x00" * 64)

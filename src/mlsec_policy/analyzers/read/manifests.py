@@ -184,6 +184,9 @@ def _load_toml(path: str, text: str, manifest: Manifest) -> dict[str, object] | 
     except tomllib.TOMLDecodeError as exc:
         manifest.problems.append((getattr(exc, "lineno", 1) or 1, f"invalid TOML: {exc}"))
         return None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        manifest.problems.append((1, "invalid TOML: nested too deeply to read"))
+        return None
 
 
 def _pyproject(path: str, text: str) -> Manifest:
@@ -283,7 +286,8 @@ def _poetry_specifier(version: str) -> SpecifierSet | None:
 
 def _next_major(version: str) -> str:
     head = version.split(".")[0]
-    return str(int(head) + 1) if head.isdigit() else "999"
+    # ASCII digits only: int() refuses "²", which isdigit() accepts
+    return str(int(head) + 1) if head.isascii() and head.isdigit() and len(head) < 19 else "999"
 
 
 def _setup_cfg(path: str, text: str) -> Manifest:
