@@ -29,14 +29,6 @@ class Truncated(Exception):
     """The data ended before a structure it started was complete."""
 
 
-class Corrupt(Truncated):
-    """Compressed data that does not decompress (a bad checksum, an impossible back-reference).
-
-    A kind of :class:`Truncated`, so every reader that reports a cut-off structure reports
-    this too, instead of the codec's own exception escaping the scan.
-    """
-
-
 class LimitExceeded(Exception):
     """Reading further would pass a configured size limit."""
 
@@ -261,7 +253,10 @@ class _Inflating:
         size = CHUNK if size < 0 else size
         out = b""
         while len(out) < size and not self._done:
-            out += self._step(size - len(out))
+            try:  # a corrupt stream is reported as a cut-off one, never as the codec's error
+                out += self._step(size - len(out))
+            except (zlib.error, lzma.LZMAError, OSError, EOFError) as exc:  # bz2: OSError
+                raise Truncated(f"the compressed data is corrupt: {exc}") from None
         self._produced += len(out)
         if self._budget is not None:
             self._budget.spend(len(out))
@@ -270,12 +265,6 @@ class _Inflating:
         return out
 
     def _step(self, want: int) -> bytes:
-        try:
-            return self._decompress(want)
-        except (zlib.error, lzma.LZMAError, OSError, EOFError) as exc:  # bz2 raises OSError
-            raise Corrupt(f"the compressed data is corrupt: {exc}") from None
-
-    def _decompress(self, want: int) -> bytes:
         engine = self._engine
         if hasattr(engine, "needs_input"):  # bz2 and lzma keep unread input themselves
             data = self._reader.read_upto(CHUNK) if engine.needs_input else b""

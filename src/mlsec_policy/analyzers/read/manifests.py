@@ -181,11 +181,9 @@ def _include(
 def _load_toml(path: str, text: str, manifest: Manifest) -> dict[str, object] | None:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        manifest.problems.append((getattr(exc, "lineno", 1) or 1, f"invalid TOML: {exc}"))
-        return None
-    except RecursionError:  # tomllib reads nested arrays and tables recursively
-        manifest.problems.append((1, "invalid TOML: nested too deeply to read"))
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:  # tomllib recurses into arrays
+        problem = exc if isinstance(exc, tomllib.TOMLDecodeError) else "nested too deeply to read"
+        manifest.problems.append((getattr(exc, "lineno", 1) or 1, f"invalid TOML: {problem}"))
         return None
 
 
@@ -284,9 +282,8 @@ def _poetry_specifier(version: str) -> SpecifierSet | None:
     return specifier(",".join(parts))
 
 
-def _next_major(version: str) -> str:
+def _next_major(version: str) -> str:  # int() refuses "²" (a digit to isdigit) and 5,000 digits
     head = version.split(".")[0]
-    # ASCII digits only: int() refuses "²", which isdigit() accepts
     return str(int(head) + 1) if head.isascii() and head.isdigit() and len(head) < 19 else "999"
 
 
@@ -338,9 +335,9 @@ def _toml_lock(path: str, text: str) -> Manifest:
             pinned = specifier(f"=={version}")
             if pinned is None:  # not a PEP 440 version: a problem of the lock, not a crash
                 manifest.problems.append((line, f"cannot read the version {version[:80]!r}"))
-                continue
-            spec = Spec(f"{name}=={version}", normalise(name), SpecKind.INDEX, pinned)
-            manifest.entries.append(Entry(spec, line, path=path))
+            else:
+                spec = Spec(f"{name}=={version}", normalise(name), SpecKind.INDEX, pinned)
+                manifest.entries.append(Entry(spec, line, path=path))
     return manifest
 
 
