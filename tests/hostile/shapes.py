@@ -67,8 +67,11 @@ def zip_bomb(folder: Path, _outside: Path) -> None:
     inner.unlink()
 
 
-PICKLE_FILES = ("polyglot.pkl", "deep.pkl", "truncated.pkl", "corrupt.pt")
-"""Files of :func:`pickles` that must be reported."""
+PICKLE_FILES = ("polyglot.pkl", "truncated.pkl", "corrupt.pt")
+"""Files of :func:`pickles` that must be reported. Not ``deep.pkl``: lists nested 200,000
+deep are a valid pickle of data that the VM reads within its stack bound, so it has nothing
+to report; it must only not crash or stall the scan. (It used to pass as reported only
+because repository-wide findings sit at the first model file by name, which it was.)"""
 
 
 def pickles(folder: Path, _outside: Path) -> None:
