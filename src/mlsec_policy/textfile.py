@@ -39,6 +39,18 @@ class JsonShape(StrEnum):
 
 
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
+_INT_DIGITS = 4000
+"""Longest integer text converted exactly; Python refuses more than 4,300 digits (ValueError)."""
+
+
+def json_int(text: str) -> int | float:
+    """Read a JSON integer; one too long for Python's conversion becomes a float (infinity).
+
+    Pass as ``parse_int`` to every decoder of target JSON: an integer of thousands of digits
+    is valid JSON, and without this the decoder raises a ValueError that is not a
+    JSONDecodeError.
+    """
+    return int(text) if len(text) <= _INT_DIGITS else float(text)
 
 
 def json_shape(text: str, *, complete: bool) -> JsonShape | None:
@@ -48,7 +60,7 @@ def json_shape(text: str, *, complete: bool) -> JsonShape | None:
     is usually enough; a prefix whose first value does not end within it is not.
     """
     text = text.removeprefix(BOM)
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=json_int)
     position = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
     if position == len(text):
         return JsonShape.EMPTY if complete else None

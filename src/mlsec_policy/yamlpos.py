@@ -139,6 +139,23 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _PureLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, refusing flow collections nested too deep as it scans.
+
+    Its scanner looks at every open flow level at each token, so nesting costs time squared
+    (3,000 levels took seconds) long before the builder's depth bound is reached.
+    """
+
+    def fetch_flow_collection_start(self, TokenClass: type[yaml.Token]) -> None:  # noqa: N803
+        """Open a flow collection, unless it is one level deeper than any document may nest."""
+        if self.flow_level > MAX_DEPTH:
+            mark = self.get_mark()
+            raise YamlLimitError(
+                f"document nests more than {MAX_DEPTH} levels deep", mark.line + 1, mark.column + 1
+            )
+        super().fetch_flow_collection_start(TokenClass)
+
+
 FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 """PyYAML's safe loader over libyaml (C), when PyYAML was built with it: it composes the same
 nodes, with the same positions, about four times faster than the pure-Python one."""
@@ -159,7 +176,7 @@ def load_documents(text: str, *, allow_duplicates: bool = False) -> list[Documen
             raise
         except YamlError:
             pass
-    return _load(text, yaml.SafeLoader, allow_duplicates)
+    return _load(text, _PureLoader, allow_duplicates)
 
 
 def _load(text: str, loader: type[yaml.SafeLoader], allow_duplicates: bool) -> list[Document]:

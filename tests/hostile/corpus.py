@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.hostile import shapes, shapes_git
 from tests.hostile.shapes import (
     PLAIN,
     PLAIN_LINE,
@@ -70,6 +71,8 @@ class Case:
     needs_git: bool = False
     unprivileged: bool = False
     """Only meaningful when not running as root (permissions do not stop root)."""
+    needs_root: bool = False
+    """Only meaningful as root (only root can give a folder to another user)."""
     incomplete: bool | None = None
     """True: exit code 3 is required; False: exit code 1 is required; None: either."""
 
@@ -236,6 +239,7 @@ def _broken_structure(folder: Path, _outside: Path) -> None:
     write(folder / "pyproject.toml", "[project\nname = ")
     write(folder / "environment.yml", "dependencies: {a: [}\n")
     write(folder / "setup.cfg", "[metadata\nname\n")
+    write(folder / "huge_int.json", '{"a": 1' + "0" * 5000 + "}")  # past Python's int limit
 
 
 # --- report injection and secrets ------------------------------------------------------
@@ -336,7 +340,7 @@ CASES: tuple[Case, ...] = (
         ("truncated.ipynb", "notebook_list.ipynb", "cells_string.ipynb"),
     ),
     Case("zip-bombs", "archives", zip_bomb, ("bomb.pt", "traversal.pt", "nested.pt")),
-    Case("pickles", "archives", pickles, ("polyglot.pkl", "deep.pkl", "truncated.pkl")),
+    Case("pickles", "archives", pickles, shapes.PICKLE_FILES),
     Case("injection", "report", _injection, ("inject.py",)),
     Case("secrets", "report", _secrets_on_finding_lines, ("leaky.py", "leaky.ipynb")),
     Case("git-broken", "git", git_broken, alone=True),
@@ -344,6 +348,22 @@ CASES: tuple[Case, ...] = (
     Case("git-detached-locked", "git", git_detached_locked, ("untracked.py",), alone=True),
     Case("git-shallow", "git", git_shallow, alone=True, needs_git=True),
     Case("git-corrupt", "git", git_corrupt_objects, alone=True, needs_git=True),
+    Case(
+        "git-submodules",
+        "git",
+        lambda folder, outside: shapes_git.git_submodules(folder, outside, OUTSIDE_SECRET),
+        shapes_git.SUBMODULES,
+        alone=True,
+        needs_git=True,
+    ),
+    Case("git-dubious-owner", "git", shapes_git.git_dubious_owner, alone=True, needs_root=True),
+    Case(
+        "git-dubious-flagged",
+        "git",
+        shapes_git.git_dubious_flagged,
+        alone=True,
+        env={"GIT_TEST_ASSUME_DIFFERENT_OWNER": "1"},
+    ),
     Case(
         "env-readonly-home",
         "environment",

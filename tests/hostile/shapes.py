@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 PLAIN = (
@@ -36,6 +37,17 @@ def plain(folder: Path) -> None:
     write(folder / "app.py", PLAIN)
 
 
+MANY_FILES = 20_000
+"""Small Python files of the many-files shape (40 folders of 500)."""
+
+
+def many_files(folder: Path, _outside: Path) -> None:
+    """Write the plain violation beside :data:`MANY_FILES` small Python files."""
+    plain(folder)
+    for number in range(MANY_FILES):
+        write(folder / f"pkg{number // 500}" / f"m{number}.py", f"X = {number}\n")
+
+
 # --- archives and models -----------------------------------------------------------------
 
 
@@ -55,6 +67,13 @@ def zip_bomb(folder: Path, _outside: Path) -> None:
     inner.unlink()
 
 
+PICKLE_FILES = ("polyglot.pkl", "truncated.pkl", "corrupt.pt")
+"""Files of :func:`pickles` that must be reported. Not ``deep.pkl``: lists nested 200,000
+deep are a valid pickle of data that the VM reads within its stack bound, so it has nothing
+to report; it must only not crash or stall the scan. (It used to pass as reported only
+because repository-wide findings sit at the first model file by name, which it was.)"""
+
+
 def pickles(folder: Path, _outside: Path) -> None:
     """Write a pickle-zip polyglot, a deep and a truncated pickle, junk ONNX, HDF5 and Keras."""
     plain(folder)
@@ -66,6 +85,9 @@ def pickles(folder: Path, _outside: Path) -> None:
     (folder / "tmp.zip").unlink()
     write(folder / "deep.pkl", b"\x80\x02" + b"(" * 200_000 + b"l" * 200_000 + b".")
     write(folder / "truncated.pkl", b"\x80\x04\x95\xff\xff\xff\xff\xff\xff\x00\x00")
+    # zlib data whose checksum is wrong: the codec's own error once escaped the whole scan
+    packed = zlib.compress(b"\x80\x02}q\x00." * 100)
+    write(folder / "corrupt.pt", packed[:2] + bytes([packed[2] ^ 0x40]) + packed[3:])
     write(folder / "junk.onnx", b"\x08\xff\xff\xff\xff\x0f" + b"\x12" * 4096)
     write(folder / "junk.h5", b"\x89HDF\r\n\x1a\n" + b"\xff" * 4096)
     write(folder / "junk.keras", b"PK\x03\x04" + b"\x00" * 64)
@@ -75,7 +97,8 @@ def pickles(folder: Path, _outside: Path) -> None:
 # --- git ---------------------------------------------------------------------------------
 
 
-def _git(folder: Path, *args: str) -> None:
+def run_git(folder: Path, *args: str) -> str:
+    """Run git in ``folder`` as a fixed author; return what it printed."""
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "t",
@@ -83,14 +106,15 @@ def _git(folder: Path, *args: str) -> None:
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.org",
     }
-    subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+    done = subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+    return done.stdout.decode("utf-8", errors="replace").strip()
 
 
 def _git_repo(folder: Path) -> None:
     plain(folder)
-    _git(folder, "init", "-q")
-    _git(folder, "add", "app.py")
-    _git(folder, "commit", "-q", "-m", "one")
+    run_git(folder, "init", "-q")
+    run_git(folder, "add", "app.py")
+    run_git(folder, "commit", "-q", "-m", "one")
 
 
 def git_broken(folder: Path, _outside: Path) -> None:
@@ -110,9 +134,9 @@ def git_detached_locked(folder: Path, _outside: Path) -> None:
     """Write a repository with a detached HEAD, a stale index.lock and an untracked file."""
     _git_repo(folder)
     write(folder / "second.py", "x = 1\n")
-    _git(folder, "add", "second.py")
-    _git(folder, "commit", "-q", "-m", "two")
-    _git(folder, "checkout", "-q", "--detach", "HEAD~1")
+    run_git(folder, "add", "second.py")
+    run_git(folder, "commit", "-q", "-m", "two")
+    run_git(folder, "checkout", "-q", "--detach", "HEAD~1")
     write(folder / ".git" / "index.lock", "")
     write(folder / "untracked.py", "import os\nos.system(input())\n")
 
@@ -123,8 +147,8 @@ def git_shallow(folder: Path, outside: Path) -> None:
     source.mkdir(parents=True)
     _git_repo(source)
     write(source / "more.py", "x = 1\n")
-    _git(source, "add", "more.py")
-    _git(source, "commit", "-q", "-m", "two")
+    run_git(source, "add", "more.py")
+    run_git(source, "commit", "-q", "-m", "two")
     folder.rmdir()
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", f"file://{source}", str(folder)],

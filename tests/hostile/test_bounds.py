@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import cast
+
 import pytest
+import yaml
 
 from mlsec_policy import yamlpos
+from mlsec_policy.analyzers.base import FileContext
+from mlsec_policy.analyzers.tool_evidence import SecurityToolUse, security_tool_use
+from mlsec_policy.models import Artifact, ArtifactKind
 from mlsec_policy.textfile import JsonShape, json_shape
 from mlsec_policy.views import ViewError
 from mlsec_policy.views.notebook import read_cells
@@ -49,3 +56,45 @@ def test_a_notebook_nested_past_the_decoder_is_a_view_error() -> None:
     nested = "[" * 100_000 + "]" * 100_000
     with pytest.raises(ViewError, match="nests too deeply"):
         read_cells('{"cells": [], "x": ' + nested + "}")
+
+
+class _Unhashable:
+    """An inventory entry that fails when hashed: a cache keyed by the inventory trips it."""
+
+    def __hash__(self) -> int:
+        raise AssertionError("the whole inventory was hashed for one file")
+
+
+def test_work_per_file_does_not_hash_the_inventory(tmp_path: Path) -> None:
+    """Each file's analyzers share what they read through the engine's memo, not a cache.
+
+    A cache keyed by the file's context hashed every artifact of the scan for each file and
+    check: quadratic in the number of files (20,000 files ran for hours).
+    """
+    (tmp_path / "attack.py").write_text("import foolbox\n", encoding="utf-8")
+    artifact = Artifact("attack.py", ArtifactKind.PYTHON, 15)
+    inventory = cast(tuple[Artifact, ...], (artifact, _Unhashable()))
+    context = FileContext(tmp_path, artifact, inventory=inventory, memo={})
+    params = SecurityToolUse(("adversarial-testing",))
+    for _check in range(2):  # a second check of the same file reads the shared memo
+        (found,) = security_tool_use(context, params)
+        assert (found.message or "").startswith("Foolbox")
+
+
+def test_flow_nesting_is_refused_while_scanning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pure-Python scanner (the fallback when libyaml refuses a file) stops at the bound.
+
+    It looks at every open flow level at each token: 3,000 levels took seconds per read.
+    """
+    widest = 0
+    stale = yaml.scanner.Scanner.stale_possible_simple_keys
+
+    def counting(scanner: yaml.scanner.Scanner) -> None:
+        nonlocal widest
+        widest = max(widest, len(scanner.possible_simple_keys))
+        stale(scanner)
+
+    monkeypatch.setattr(yaml.scanner.Scanner, "stale_possible_simple_keys", counting)
+    with pytest.raises(YamlLimitError, match="levels deep"):
+        load_documents("[" * 3000 + "]" * 3000 + "\nk:\n  - x\n")
+    assert widest <= MAX_DEPTH + 2

@@ -20,7 +20,6 @@ Nothing is imported, installed or run.
 from __future__ import annotations
 
 import ast
-import functools
 import re
 import shlex
 from collections.abc import Iterable, Iterator
@@ -75,15 +74,19 @@ class SecurityToolUse:
 def security_tool_use(context: FileContext, params: SecurityToolUse) -> Iterable[Observation]:
     """Yield one observation per listed tool this file imports, declares, installs or runs."""
     wanted = frozenset(params.purposes)
-    stat = context.path.stat()
-    for line, tool, how in _first_sightings(context, (stat.st_mtime_ns, stat.st_size)):
+    # several checks read the same file: the engine's memo of the file shares one reading
+    # (a cache keyed by the context would hash the whole inventory it carries at every call,
+    # quadratic in the number of files)
+    for line, tool, how in context.remember(_MEMO_KEY, lambda: _first_sightings(context)):
         if wanted.intersection(tool.purposes):
             yield Observation(context.at(line), message=f"{tool.name} {how}", key=tool.name)
 
 
-@functools.lru_cache(maxsize=4096)
-def _first_sightings(context: FileContext, stamp: tuple[int, int]) -> tuple[Sighting, ...]:
-    """Return the first sighting of every tool in a file (several checks read the same file)."""
+_MEMO_KEY = ("security-tool-use", "sightings")
+
+
+def _first_sightings(context: FileContext) -> tuple[Sighting, ...]:
+    """Return the first sighting of every tool in a file."""
     first: dict[str, Sighting] = {}
     for sighting in _sightings(context, TOOLS):
         first.setdefault(sighting[1].name, sighting)

@@ -253,7 +253,10 @@ class _Inflating:
         size = CHUNK if size < 0 else size
         out = b""
         while len(out) < size and not self._done:
-            out += self._step(size - len(out))
+            try:  # a corrupt stream is reported as a cut-off one, never as the codec's error
+                out += self._step(size - len(out))
+            except (zlib.error, lzma.LZMAError, OSError, EOFError) as exc:  # bz2: OSError
+                raise Truncated(f"the compressed data is corrupt: {exc}") from None
         self._produced += len(out)
         if self._budget is not None:
             self._budget.spend(len(out))

@@ -181,8 +181,9 @@ def _include(
 def _load_toml(path: str, text: str, manifest: Manifest) -> dict[str, object] | None:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        manifest.problems.append((getattr(exc, "lineno", 1) or 1, f"invalid TOML: {exc}"))
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:  # tomllib recurses into arrays
+        problem = exc if isinstance(exc, tomllib.TOMLDecodeError) else "nested too deeply to read"
+        manifest.problems.append((getattr(exc, "lineno", 1) or 1, f"invalid TOML: {problem}"))
         return None
 
 
@@ -281,9 +282,9 @@ def _poetry_specifier(version: str) -> SpecifierSet | None:
     return specifier(",".join(parts))
 
 
-def _next_major(version: str) -> str:
+def _next_major(version: str) -> str:  # int() refuses "²" (a digit to isdigit) and 5,000 digits
     head = version.split(".")[0]
-    return str(int(head) + 1) if head.isdigit() else "999"
+    return str(int(head) + 1) if head.isascii() and head.isdigit() and len(head) < 19 else "999"
 
 
 def _setup_cfg(path: str, text: str) -> Manifest:
@@ -330,10 +331,13 @@ def _toml_lock(path: str, text: str) -> Manifest:
         table = _table(package)
         name, version = table.get("name"), table.get("version")
         if isinstance(name, str) and isinstance(version, str):
-            spec = Spec(
-                f"{name}=={version}", normalise(name), SpecKind.INDEX, SpecifierSet(f"=={version}")
-            )
-            manifest.entries.append(Entry(spec, line_of(text, f'name = "{name}"'), path=path))
+            line = line_of(text, f'name = "{name}"')
+            pinned = specifier(f"=={version}")
+            if pinned is None:  # not a PEP 440 version: a problem of the lock, not a crash
+                manifest.problems.append((line, f"cannot read the version {version[:80]!r}"))
+            else:
+                spec = Spec(f"{name}=={version}", normalise(name), SpecKind.INDEX, pinned)
+                manifest.entries.append(Entry(spec, line, path=path))
     return manifest
 
 

@@ -17,6 +17,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from mlsec_policy.analyzers.base import AnalyzerError
 from mlsec_policy.models import NotebookCell
+from mlsec_policy.textfile import json_int
 from mlsec_policy.views.notebook import split_lines
 
 TEXT_MIME = ("text/plain", "text/html", "text/markdown", "text/latex", "application/json")
@@ -112,7 +113,7 @@ class _Reader:
         if number is None or not char:
             raise JSONDecodeError("expected a value", self.raw, index)
         text = number.group(0)
-        return (float(text) if any(c in text for c in ".eE") else int(text)), number.end()
+        return (float(text) if any(c in text for c in ".eE") else json_int(text)), number.end()
 
     def _object(self, index: int, depth: int) -> tuple[_Value, int]:
         result: dict[str, _Value] = {}

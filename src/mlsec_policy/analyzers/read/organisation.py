@@ -133,7 +133,7 @@ def _metadata(root: Path) -> Iterator[tuple[str, str]]:
 def _pyproject(text: str) -> Iterator[tuple[str, str]]:
     try:
         data = tomllib.loads(text) if text else {}
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # tomllib recurses into nested arrays
         return
     tool = _table(data, "tool")
     for table in (_table(data, "project"), _table(tool, "poetry")):

@@ -227,7 +227,7 @@ def _format(call: ast.Call, receiver: ast.expr, values: Values, depth: int) -> I
             name, automatic = str(automatic), automatic + 1
         filled = (
             call.args[int(name)]
-            if name.isdigit() and int(name) < len(call.args)
+            if name.isascii() and name.isdigit() and int(name) < len(call.args)
             else keywords.get(name)
         )
         if filled is None:  # ``**kwargs`` and the like: the whole call is the hole
