@@ -1,4 +1,4 @@
-"""The prefilter never keeps a rule from a file it matches; taint rules run where it lets them.
+"""The prefilter never keeps a rule from a file the rule matches.
 
 Every Python rule of the bundled pack runs with real semgrep over every Python fixture of the
 pack and over cases that reach a name only through an import alias; each match must be in a
@@ -12,12 +12,9 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers import ANALYZERS
-from mlsec_policy.discover import discover
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.groups import plan
 from mlsec_policy.engines.semgrep.prefilter import clauses, may_match
 from mlsec_policy.engines.semgrep.process import find_binary, run_rules
-from mlsec_policy.engines.semgrep.target import Target
 from mlsec_policy.models import JsonValue
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
@@ -121,45 +118,3 @@ def test_alias_cases_match_and_pass_the_prefilter(
     _scratch, _by_id, found = matches
     matched = {Path(str(m["path"])).name for m in found}
     assert matched >= set(ALIASED)
-
-
-def _targets(root: Path, files: dict[str, str]) -> list[Target]:
-    for name, text in files.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return [Target(a, a.path, None) for a in discover(root).artifacts]
-
-
-def test_taint_rules_run_only_where_a_source_and_a_sink_are_named(tmp_path: Path) -> None:
-    """Every file lands in one group; a taint rule is left out only where its words are not."""
-    policy = load_policy(("builtin",), ANALYZERS)
-    checks = policy.checks(SemgrepCheck)
-    files = {
-        "handler.py": "import flask\nx = flask.request.args\neval(x)\n",
-        "plain.py": "def add(a, b):\n    return a + b\n",
-    }
-    groups = plan(checks, _targets(tmp_path, files), tmp_path)
-    placed = sorted(t.artifact.path for g in groups for t in g.targets)
-    assert placed == sorted(files)
-    rules = {t.artifact.path: {c.id for c in g.checks} for g in groups for t in g.targets}
-    assert "eval-of-request-data" in rules["handler.py"]
-    assert "eval-of-request-data" not in rules["plain.py"]
-    untainted = {c.id for c in checks if c.rule.get("mode") != "taint"}
-    assert untainted <= rules["plain.py"], "rules other than taint rules run on every file"
-
-
-def test_merged_groups_skip_only_what_all_their_files_skip(tmp_path: Path) -> None:
-    """Over the limit, the smallest groups run together with the rules any of them needs."""
-    policy = load_policy(("builtin",), ANALYZERS)
-    checks = policy.checks(SemgrepCheck)
-    files = {
-        "a.py": "import flask\nx = flask.request.args\neval(x)\n",
-        "b.py": "y = model.generate(z)\neval(y)\n",
-        "c.py": "print(1)\n",
-        "d.py": "print(2)\n",
-    }
-    groups = plan(checks, _targets(tmp_path, files), tmp_path, limit=2)
-    assert len(groups) == 2
-    largest, merged = groups
-    assert sorted(t.artifact.path for t in largest.targets) == ["c.py", "d.py"]
-    names = {c.id for c in merged.checks}
-    assert {"eval-of-request-data", "eval-of-model-output"} <= names

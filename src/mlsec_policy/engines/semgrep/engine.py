@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 
 from mlsec_policy.cache import ResultStore
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.semgrep.cached import SemgrepCache
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.groups import plan
 from mlsec_policy.engines.semgrep.problems import (
     process_error,
     raise_rule_errors,
@@ -94,24 +92,18 @@ class SemgrepEngine:
         skipped = tuple(_left_out(targets))
         if not targets:
             return EngineOutput(errors=tuple(errors)), True
-        # each group of files gets its own rules file; semgrep's own problems are still
-        # reported against every check, as when one process ran every rule
-        pending: list[tuple[Path, list[str]]] = []
-        for number, group in enumerate(plan(checks, targets, workspace.root)):
-            if not group.checks:
-                continue
-            rules_file = workspace.scratch / f"semgrep-rules-{number}.yaml"
-            write_rules(rules_file, group.checks, self.severities)
-            pending += [(rules_file, b) for b in batches([t.scanned for t in group.targets])]
+        rules_file = workspace.scratch / "semgrep-rules.yaml"
+        write_rules(rules_file, checks, self.severities)
         binary = find_binary(self.settings)
         by_scanned = {normal(t.scanned): t for t in targets}
         by_id = {check.id: check for check in checks}
         found: list[Hit] = []
         version: str | None = None
         expected = True
+        pending = batches([t.scanned for t in targets])
         reruns = RERUN_BUDGET
         while pending:
-            rules_file, batch = pending.pop(0)
+            batch = pending.pop(0)
             result = run_rules(
                 binary, rules_file, batch, workspace.root, workspace.scratch, self.settings
             )
@@ -119,7 +111,7 @@ class SemgrepEngine:
                 retry = _isolate(batch, result, reruns)
                 if retry:
                     reruns -= len(retry)
-                    pending[:0] = [(rules_file, half) for half in retry]
+                    pending[:0] = retry
                 elif len(batch) == 1:
                     errors.append(process_error(result, checks, by_scanned[normal(batch[0])]))
                 else:

@@ -24,10 +24,8 @@ The derivation only ever drops conditions, so it may let a file through that can
 never the other way round. ``tests/test_semgrep_prefilter.py`` checks that on every fixture of
 the pack: no rule matches a file this module would have kept from it.
 
-The scan uses it for taint rules only (:mod:`.groups`): semgrep's own prefilter already skips
-the other rules on files without their words, and 15 of the pack's Python rules name no word at
-all, so no Python file escapes every rule. ``benchmarks/rule_reach.py`` measures what the words
-would leave out of a tree.
+The scan does not use it yet: ``benchmarks/rule_reach.py`` measures what it would leave out,
+and on the trees measured so far no file escapes every rule (benchmarks/README.md).
 """
 
 from __future__ import annotations
