@@ -1,7 +1,8 @@
 """The orchestrator: the one module that knows the stages of a scan and their order.
 
-discover → load policy → run engines → findings → accept (waivers, inline comments, baseline,
-diff) → evaluate → Report. Rendering and exit codes belong to the caller.
+discover → load policy → run engines (semgrep's process alongside the native analyzers) →
+findings → accept (waivers, inline comments, baseline, diff) → evaluate → Report. Rendering and
+exit codes belong to the caller.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -114,11 +116,17 @@ def scan(
         files += f"; {len(scope.inventory.artifacts)} changed or dependent"
     with tempfile.TemporaryDirectory(prefix="mlsec-policy-") as scratch:
         workspace = Workspace(Path(inventory.root), Path(scratch))
-        progress(f"{files}; semgrep running {len(semgrep_checks)} rules")
-        by_semgrep = redacted(run_split(semgrep, semgrep_checks, inventory, workspace, scope))
+        progress(
+            f"{files}; semgrep running {len(semgrep_checks)} rules, "
+            f"native analyzers {len(native_checks)} checks alongside"
+        )
+        # semgrep is a child process: the native analyzers run in this one meanwhile
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="semgrep") as pool:
+            running = pool.submit(run_split, semgrep, semgrep_checks, inventory, workspace, scope)
+            native_output = run_split(native, native_checks, inventory, workspace, scope)
+            by_semgrep = redacted(running.result())
+        by_native = redacted(native_output)
         _notify(by_semgrep, notice)
-        progress(f"{files}; native analyzers running {len(native_checks)} checks")
-        by_native = redacted(run_split(native, native_checks, inventory, workspace, scope))
         _notify(by_native, notice)
     if store is not None:
         store.close()

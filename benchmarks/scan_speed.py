@@ -1,0 +1,231 @@
+"""Scan speed against plain semgrep and bandit: cold, warm, one file changed, and diff-only.
+
+In one run on one copy of one tree it measures, one after the other:
+
+1. plain ``semgrep scan`` with the semgrep rules of the bundled pack (the rule file the scan
+   itself writes) over the files our inventory hands to semgrep as they are;
+2. bandit over the tree (all of its tests, one process; bandit from this venv, pinned in
+   ``requirements.txt``);
+3. our cold scan (an empty cache folder);
+4. our warm re-scan with nothing changed;
+5. our warm re-scan after one Python file changed (a comment line appended);
+6. our ``--diff-base`` scan of a commit touching that one file, with a cold cache (the copy is
+   a temporary git repository: one commit of the tree, one commit of the change);
+7. plain semgrep with the same rules over that one file alone: semgrep's start-up, the floor
+   of any scan that runs semgrep at all.
+
+It prints wall times, peak resident memory of the whole process tree (``procmem.py``), the
+ratios against plain semgrep and bandit, the load average at start and end (the machine may be
+shared), and whether the cold and warm JSON reports are byte-identical. The tree is a folder
+or a pip requirement (``name==version``: its source distribution is downloaded and unpacked).
+
+    python benchmarks/scan_speed.py TREE_OR_PIN [--mlsec-policy BIN] [--jobs 2] [--change PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from cache_speed import changed_file
+from cache_speed import scan as ours
+from procmem import Measured, measure
+
+from mlsec_policy.analyzers import ANALYZERS
+from mlsec_policy.discover import discover
+from mlsec_policy.engines.semgrep.compile import write_rules
+from mlsec_policy.engines.semgrep.process import environment, find_binary
+from mlsec_policy.options import SemgrepSettings
+from mlsec_policy.policy import SemgrepCheck, load_policy
+from mlsec_policy.views import ViewError
+from mlsec_policy.views.targets import view_for
+
+CORPUS = Path(
+    os.environ.get("MLSEC_BENCH_CORPUS", Path(tempfile.gettempdir()) / "mlsec-policy-bench")
+)
+
+
+def source_tree(spec: str) -> Path:
+    """Return the folder ``spec`` names, or download and unpack the sdist of a pip pin."""
+    if Path(spec).is_dir():
+        return Path(spec)
+    target = CORPUS / "sdist" / spec
+    if target.is_dir() and any(target.iterdir()):
+        return next(target.iterdir())
+    archives = CORPUS / "sdist-archives"
+    archives.mkdir(parents=True, exist_ok=True)
+    download = [sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps"]
+    subprocess.run([*download, "--quiet", "--dest", str(archives), spec], check=True)
+    name, _, version = spec.partition("==")
+    archive = max(archives.glob(f"{name}-{version or '*'}.tar.gz"), key=lambda p: p.stat().st_mtime)
+    target.mkdir(parents=True)
+    with tarfile.open(archive) as opened:
+        opened.extractall(target, filter="data")
+    return next(target.iterdir())
+
+
+def git(tree: Path, *arguments: str) -> str:
+    """Run git in ``tree`` with a fixed identity and return its output."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2023-11-14T00:00:00Z"}
+    env.update(GIT_COMMITTER_DATE="2023-11-14T00:00:00Z")
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    return subprocess.run(
+        ["git", *identity, "-C", str(tree), *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.strip()
+
+
+def commit_of(tree: Path) -> str:
+    """Return the git commit of ``tree`` when it is a work tree of its own."""
+    found = subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "--show-toplevel", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = found.stdout.split()
+    if len(lines) == 2 and Path(lines[0]).resolve() == tree.resolve():
+        return lines[1]
+    return "not a git tree"
+
+
+def semgrep_inputs(tree: Path, scratch: Path) -> tuple[Path, list[str]]:
+    """Write the pack's semgrep rules and return them with the files semgrep reads as they are.
+
+    Files our scan hands to semgrep through a view (notebooks, Helm templates) are left out:
+    plain semgrep cannot read them as they are.
+    """
+    policy = load_policy(("builtin",), ANALYZERS)
+    checks = policy.checks(SemgrepCheck)
+    rules = scratch / "rules.yaml"
+    write_rules(rules, checks, policy.severities())
+    kinds = {kind for check in checks for kind in check.kinds}
+    targets: list[str] = []
+    for artifact in discover(tree).artifacts:
+        if artifact.kind not in kinds:
+            continue
+        try:
+            view = view_for(artifact, tree)
+        except (ViewError, OSError, UnicodeDecodeError):
+            continue
+        if view is None:
+            targets.append(artifact.path)
+    return rules, targets
+
+
+def plain_semgrep(
+    rules: Path, targets: list[str], tree: Path, jobs: int, scratch: Path
+) -> Measured:
+    """Run plain semgrep (osemgrep, as our scan does) with our rules over ``targets``."""
+    command = [str(find_binary(SemgrepSettings())), "scan", "--experimental", "--json", "-q"]
+    command += ["--metrics=off", "--disable-version-check", "--disable-nosem", "--no-git-ignore"]
+    command += ["--max-target-bytes", "0", "--jobs", str(jobs), "--config", str(rules), *targets]
+    return measure(command, cwd=tree, env=environment(scratch))
+
+
+def bandit(tree: Path, out: Path) -> Measured:
+    """Run bandit (every test, one process) over the tree."""
+    binary = Path(sys.executable).parent / "bandit"
+    return measure([str(binary), "-r", str(tree), "-q", "-f", "json", "-o", str(out)])
+
+
+def load() -> str:
+    """Return the load averages of the machine (1, 5, 15 minutes)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def findings(report: Path) -> int:
+    """Return the number of findings in a JSON report (-1 when it was not written)."""
+    if not report.is_file():
+        return -1
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return sum(len(r["findings"]) for r in data["results"])
+
+
+def main() -> int:
+    """Run the seven measurements and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tree", help="a folder, or a pip pin such as transformers==5.23.0")
+    parser.add_argument("--mlsec-policy", default=str(Path(sys.executable).parent / "mlsec-policy"))
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--change", help="file to change, relative to the tree")
+    args = parser.parse_args()
+    source = source_tree(args.tree)
+    started_load = load()
+    runs: dict[str, Measured] = {}
+    with tempfile.TemporaryDirectory(prefix="mlsec-speed-bench-") as scratch_name:
+        work = Path(scratch_name)
+        tree = work / "tree"
+        shutil.copytree(source, tree, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+        rules, targets = semgrep_inputs(tree, work)
+        lines = sum((tree / t).read_bytes().count(b"\n") for t in targets)
+        runs["plain semgrep, our rules"] = plain_semgrep(rules, targets, tree, args.jobs, work)
+        runs["bandit"] = bandit(tree, work / "bandit.json")
+        git(tree, "init", "-q")
+        git(tree, "add", "-A")
+        git(tree, "commit", "-q", "-m", "tree")
+        cache = ["--cache-dir", str(work / "cache")]
+        runs["ours: cold (empty cache)"] = ours(
+            args.mlsec_policy, tree, work / "cold.json", args.jobs, *cache
+        )
+        runs["ours: warm, nothing changed"] = ours(
+            args.mlsec_policy, tree, work / "warm.json", args.jobs, *cache
+        )
+        target = changed_file(tree, args.change)
+        target.write_bytes(target.read_bytes() + b"\n# changed for the benchmark\n")
+        runs["ours: warm, one file changed"] = ours(
+            args.mlsec_policy, tree, work / "changed.json", args.jobs, *cache
+        )
+        git(tree, "commit", "-q", "-am", "one file")
+        runs["ours: --diff-base, one-file commit, cold cache"] = ours(
+            args.mlsec_policy,
+            tree,
+            work / "diff.json",
+            args.jobs,
+            "--diff-base",
+            "HEAD~1",
+            "--cache-dir",
+            str(work / "diff-cache"),
+        )
+        changed = str(target.relative_to(tree))
+        runs["plain semgrep, our rules, the changed file alone"] = plain_semgrep(
+            rules, [changed], tree, args.jobs, work
+        )
+        same = (work / "cold.json").read_bytes() == (work / "warm.json").read_bytes()
+        counts = {n: findings(work / f"{n}.json") for n in ("cold", "warm", "changed", "diff")}
+    print(f"tree: {args.tree} -> {source} (commit {commit_of(source)})")
+    print(f"{len(targets)} files given to plain semgrep ({lines:,} lines); --jobs {args.jobs}")
+    print(f"changed file: {changed}")
+    print(f"load average at start: {started_load}; at end: {load()} (2 cores, shared machine)")
+    print(f"cold and warm JSON reports byte-identical: {same}; findings: {counts}")
+    print()
+    _table(runs)
+    return 0 if same else 1
+
+
+def _table(runs: dict[str, Measured]) -> None:
+    semgrep = runs["plain semgrep, our rules"].seconds
+    bandit_seconds = runs["bandit"].seconds
+    print("| run | seconds | peak MiB | × plain semgrep | × bandit | exit |")
+    print("|---|---|---|---|---|---|")
+    for name, run in runs.items():
+        print(
+            f"| {name} | {run.seconds:.2f} | {run.peak_mib:.0f} | {run.seconds / semgrep:.2f}× "
+            f"| {run.seconds / bandit_seconds:.2f}× | {run.returncode} |"
+        )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
