@@ -21,10 +21,11 @@ names paths that are product code whatever their names say.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from mlsec_policy.models import PathClass
+from mlsec_policy.models import Finding, NonProduct, PathClass
 from mlsec_policy.pathmatch import build_filter
 
 _FOLDERS: tuple[tuple[PathClass, re.Pattern[str]], ...] = (
@@ -82,3 +83,20 @@ def builtin_class(path: str) -> PathClass | None:
 
 def _matches(patterns: tuple[str, ...], path: str) -> bool:
     return bool(patterns) and build_filter(patterns, ()).allows(path)
+
+
+def non_product_note(findings: Sequence[Finding], mode: NonProduct) -> list[str]:
+    """Return the report note saying what the scan did with findings in non-product paths."""
+    marked = [f for f in findings if f.path_class is not None and f.suppression is None]
+    if not marked:
+        return []
+    what = f"{len(marked)} finding(s) are in test, example or docs paths"
+    return [
+        {
+            NonProduct.MARK: f"{what}: marked, and they do not count toward --fail-on "
+            "(except for controls that gate everywhere; 'non-product: gate' counts them all)",
+            NonProduct.GATE: f"{what}: marked, and they count toward --fail-on",
+            NonProduct.HIDE: f"{what}: left out of this report, except for controls that "
+            "gate everywhere ('non-product: hide')",
+        }[mode]
+    ]

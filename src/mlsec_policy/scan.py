@@ -45,6 +45,7 @@ from mlsec_policy.models import (
     WaiverUse,
 )
 from mlsec_policy.options import ScanOptions
+from mlsec_policy.pathclass import non_product_note
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck, configure, load_policy
 from mlsec_policy.suppress import baseline, diff, inline, waivers
 from mlsec_policy.timeinfo import iso, scan_time, today
@@ -317,27 +318,11 @@ def accept(
         )
         kept, dropped = diff.select(kept, changes)
         notes.append(f"{changes.description}; {dropped} finding(s) elsewhere are not reported")
-    notes += _non_product_note(kept, options.non_product)
+    notes += non_product_note(kept, options.non_product)
     if options.non_product is NonProduct.HIDE:
         gating = {c.id for c in policy.controls if c.meta.gate_everywhere}
         kept = tuple(f for f in kept if f.path_class is None or f.control_id in gating)
     return Accepted(tuple(kept), waived.register, tuple(notes), dict(elsewhere))
-
-
-def _non_product_note(findings: Sequence[Finding], mode: NonProduct) -> list[str]:
-    marked = [f for f in findings if f.path_class is not None and f.suppression is None]
-    if not marked:
-        return []
-    what = f"{len(marked)} finding(s) are in test, example or docs paths"
-    return [
-        {
-            NonProduct.MARK: f"{what}: marked, and they do not count toward --fail-on "
-            "(except for controls that gate everywhere; 'non-product: gate' counts them all)",
-            NonProduct.GATE: f"{what}: marked, and they count toward --fail-on",
-            NonProduct.HIDE: f"{what}: left out of this report, except for controls that "
-            "gate everywhere ('non-product: hide')",
-        }[mode]
-    ]
 
 
 def _all_errors(
