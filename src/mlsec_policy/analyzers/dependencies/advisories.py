@@ -102,18 +102,37 @@ def _ids(advisories: list[Advisory]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def _source(advisories: list[Advisory], snapshot: Snapshot) -> str:
+    """Name where the advisories come from: the snapshot, and any entry added by hand."""
+    curated = [a for a in advisories if a.origin == "curated"]
+    if not curated:
+        return snapshot.label()
+    added = ", ".join(f"{a.id} published {a.published}" for a in curated)
+    if len(curated) == len(advisories):
+        return f"added by hand to the advisory snapshot: {added}"
+    return f"{snapshot.label()}; added by hand: {added}"
+
+
 def _affected(entry: Entry, advisories: list[Advisory], snapshot: Snapshot) -> Observation:
     spec = entry.spec
     pinned = str(spec.specifier).lstrip("=")
     fixes = [f for a in advisories if (f := a.fixed_for(pinned))]
     newest = max(fixes, key=_version) if fixes else None
     upgrade = f"; upgrade to {newest} or later" if newest else "; no fixed release is listed"
+    # only open-ended records (no fixed or last affected release): the claim rests on a fix
+    # never having been recorded, so it is graded lower and says so
+    unbounded = all(a.open_ended() for a in advisories)
+    if unbounded:
+        upgrade = (
+            "; the advisory records no fixed or last affected release, so every later release "
+            "counts as affected: check the project's own advisory for a fix"
+        )
     return Observation(
         Location(entry.path, entry.line),
         message=f"{spec.name} {spec.specifier} is affected by {len(advisories)} known "
-        f"advisor{'y' if len(advisories) == 1 else 'ies'} ({snapshot.label()}): "
+        f"advisor{'y' if len(advisories) == 1 else 'ies'} ({_source(advisories, snapshot)}): "
         f"{_ids(advisories)}{upgrade}",
-        severity=Severity.HIGH,
+        severity=Severity.MEDIUM if unbounded else Severity.HIGH,
         key=f"vulnerable:{spec.name}",
         group=f"vulnerable:{spec.name}{spec.specifier}",
     )
@@ -126,8 +145,8 @@ def _unknown(entry: Entry, advisories: list[Advisory], snapshot: Snapshot) -> Ob
         Location(entry.path, entry.line),
         message=f"version unknown: {spec.name} ({admits}) admits releases affected by "
         f"{len(advisories)} known advisor{'y' if len(advisories) == 1 else 'ies'} "
-        f"({snapshot.label()}): {_ids(advisories)}; pin or lock it so the installed version "
-        "can be checked",
+        f"({_source(advisories, snapshot)}): {_ids(advisories)}; pin or lock it so the "
+        "installed version can be checked",
         severity=Severity.LOW,
         key=f"version-unknown:{spec.name}",
         group=f"version-unknown:{spec.name}",

@@ -92,6 +92,15 @@ class Advisory:
             return True
         return version.public in self.versions or str(version) in self.versions
 
+    def open_ended(self) -> bool:
+        """Return True when the record names no fixed or last affected release at all.
+
+        The database then counts every release from the first affected one as affected,
+        often because the fix was never recorded: a weaker claim than a bounded range.
+        """
+        bounded = any(r.fixed or r.last_affected for r in self.ranges)
+        return not bounded and not self.versions
+
     def fixed(self) -> list[str]:
         """Return the releases that fix it, oldest first."""
         return sorted({r.fixed for r in self.ranges if r.fixed}, key=_version)
