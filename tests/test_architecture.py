@@ -104,8 +104,12 @@ ALLOWED: Mapping[str, frozenset[str]] = {
         "engines",
         "cache",
         "diffscope",
+        "fix",
     }
     | POLICY_MODEL,
+    # fixes are proposed after a scan (semgrep's own fix text, native fixers that read files
+    # with the analyzers' readers) and applied by the command line
+    "fix": L1 | POLICY_MODEL | {"analyzers.read", "engines", "options"},
     "policytest": L2 | POLICY_MODEL | {"policy", "options", "engines", "scan"},
 }
 """What each component may import besides itself; ``cli`` may import everything."""

@@ -85,3 +85,6 @@ class ScanOptions:
     """What to do with findings in test, example and docs paths (mark, gate or hide)."""
     path_classes: PathClasses = field(default_factory=PathClasses)
     """How paths are recognised as test, example or docs code."""
+    propose_fixes: bool = False
+    """Attach to each active finding the automatic fix its check declares (``fix``, ``--fix``,
+    the console's count of fixable findings, SARIF ``fixes``)."""

@@ -27,6 +27,7 @@ from mlsec_policy.engines.semgrep import SemgrepEngine
 from mlsec_policy.errors import UsageError
 from mlsec_policy.evaluate import evaluate, partition
 from mlsec_policy.findings import build_findings
+from mlsec_policy.fix import propose
 from mlsec_policy.models import (
     ControlResult,
     ControlStatus,
@@ -144,7 +145,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     )
     results = tuple(_outside(r, accepted.elsewhere.get(r.control.id, 0)) for r in results)
     pinned = options.source_date_epoch is not None
-    return Report(
+    report = Report(
         tool=ToolInfo("mlsec-policy", __version__, by_semgrep.version, TOOL_URI),
         policy=policy.info(),
         taxonomy=policy.taxonomy,
@@ -173,6 +174,10 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
         waivers=accepted.register,
         diff_scope=_diff_scope(scope, changes, results, outputs),
     )
+    if options.propose_fixes:
+        progress("looking for automatic fixes")
+        report = propose(report, policy, Path(inventory.root), options.semgrep)
+    return report
 
 
 def _outside(result: ControlResult, count: int) -> ControlResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from mlsec_policy.cli.common import (
     progress_printer,
     use_color,
 )
+from mlsec_policy.cli.fix_output import apply_and_report
 from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
 from mlsec_policy.models import Report
@@ -40,6 +42,13 @@ from mlsec_policy.scan import scan
     help="Report only findings on lines changed since the merge base of git revision REF "
     "and HEAD (for pull requests). The whole target is still scanned.",
 )
+@click.option(
+    "--fix",
+    "apply_fixes",
+    is_flag=True,
+    help="Apply the automatic fixes (as 'mlsec-policy fix' does), then scan again and report "
+    "what is left.",
+)
 @output_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option(
@@ -52,6 +61,7 @@ def scan_command(
     path: Path,
     baseline_file: str | None,
     diff_base: str | None,
+    apply_fixes: bool,
     quiet: bool,
     verbose: int,
     color: bool | None,
@@ -80,6 +90,7 @@ def scan_command(
         quiet=quiet,
         verbose=verbose,
         color=color,
+        apply_fixes=apply_fixes,
     )
 
 
@@ -91,10 +102,19 @@ def run_scan(
     quiet: bool = False,
     verbose: int = 0,
     color: bool | None = None,
+    apply_fixes: bool = False,
 ) -> int:
-    """Scan, write the requested report files and the console summary; return the exit code."""
+    """Scan, write the requested report files and the console summary; return the exit code.
+
+    Findings carry their automatic fixes (counted on the console, ``fixes`` in SARIF). With
+    ``apply_fixes`` the fixes are applied and, when a file changed, the target is scanned
+    again: the reports and the exit code describe what is left.
+    """
     files = requested(outputs)
+    options = replace(options, propose_fixes=True)
     report = scan_quietly(options, show_progress=not quiet)
+    if apply_fixes and apply_and_report(report, options.target):
+        report = scan_quietly(options, show_progress=not quiet)
     write_reports(report, files, markdown_max_chars)
     to_stdout = "-" in files.values()
     verbosity = 0 if quiet else 1 + verbose

@@ -23,7 +23,9 @@ from mlsec_policy.models.controls import (
 from mlsec_policy.models.findings import (
     ErrorLevel,
     Evidence,
+    FileChange,
     Finding,
+    FixProposal,
     Hit,
     Location,
     NonProduct,
@@ -33,6 +35,7 @@ from mlsec_policy.models.findings import (
     ScanError,
     Severity,
     Suppression,
+    TextEdit,
 )
 from mlsec_policy.models.inventory import (
     Artifact,
@@ -68,7 +71,9 @@ __all__ = [
     "Engine",
     "ErrorLevel",
     "Evidence",
+    "FileChange",
     "Finding",
+    "FixProposal",
     "GitFacts",
     "Hit",
     "Inventory",
@@ -91,6 +96,7 @@ __all__ = [
     "SkippedFile",
     "Suppression",
     "Taxonomy",
+    "TextEdit",
     "ToolInfo",
     "VersionContext",
     "Waiver",

@@ -189,25 +189,29 @@ def _result(finding: Finding, result: ControlResult, rule_index: int) -> dict[st
     fingerprints: dict[str, str] = {"mlsecPolicy/v1": finding.fingerprint}
     if finding.line_hash:
         fingerprints["primaryLocationLineHash"] = finding.line_hash
-    return {
-        "ruleId": finding.control_id,
-        "ruleIndex": rule_index,
-        "level": LEVEL[finding.severity],
-        "message": {"text": message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {
-                        "uri": quote(location.path, safe="/"),
-                        "uriBaseId": SRCROOT,
-                    },
-                    "region": region,
+    return (
+        {
+            "ruleId": finding.control_id,
+            "ruleIndex": rule_index,
+            "level": LEVEL[finding.severity],
+            "message": {"text": message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": quote(location.path, safe="/"),
+                            "uriBaseId": SRCROOT,
+                        },
+                        "region": region,
+                    }
                 }
-            }
-        ],
-        "partialFingerprints": fingerprints,
-        "properties": properties,
-    } | _related(finding)
+            ],
+            "partialFingerprints": fingerprints,
+            "properties": properties,
+        }
+        | _related(finding)
+        | _fixes(finding)
+    )
 
 
 def _baseline_suppression(finding: Finding) -> dict[str, Any]:
@@ -241,6 +245,33 @@ def _related(finding: Finding) -> dict[str, Any]:
             {"id": index, "physicalLocation": physical, "message": {"text": "the same here"}}
         )
     return {"relatedLocations": places}
+
+
+def _fixes(finding: Finding) -> dict[str, Any]:
+    """Return the SARIF ``fixes`` of a finding that carries an automatic fix."""
+    if finding.fix is None or finding.suppression is not None:
+        return {}
+    changes = [
+        {
+            "artifactLocation": {"uri": quote(change.path, safe="/"), "uriBaseId": SRCROOT},
+            "replacements": [
+                {
+                    "deletedRegion": {
+                        "startLine": edit.start_line,
+                        "startColumn": edit.start_column,
+                        "endLine": edit.end_line,
+                        "endColumn": edit.end_column,
+                    },
+                    "insertedContent": {"text": edit.text},
+                }
+                for edit in change.edits
+            ],
+        }
+        for change in finding.fix.changes
+    ]
+    return {
+        "fixes": [{"description": {"text": finding.fix.description}, "artifactChanges": changes}]
+    }
 
 
 def _notification(error: ScanError) -> dict[str, Any]:

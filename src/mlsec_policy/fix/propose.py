@@ -1,0 +1,51 @@
+"""Attach to each active finding of a report the fix its check declares, where one applies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from mlsec_policy.fix.native_fixes import native_fix
+from mlsec_policy.fix.semgrep_fixes import semgrep_fixes
+from mlsec_policy.models import Finding, FixProposal, Report
+from mlsec_policy.options import SemgrepSettings
+from mlsec_policy.policy.model import NativeCheck, Policy, SemgrepCheck
+
+
+def propose(report: Report, policy: Policy, root: Path, settings: SemgrepSettings) -> Report:
+    """Return the report with a ``fix`` on every active finding that can be fixed."""
+    findings = [f for result in report.results for f in result.findings]
+    semgrep_checks = {check.id: check for check in policy.checks(SemgrepCheck)}
+    fixes = semgrep_fixes(findings, semgrep_checks, policy.severities(), root, settings)
+    natives = {check.id: check for check in policy.checks(NativeCheck) if check.autofix}
+    for finding in findings:
+        check = natives.get(finding.check_id)
+        if check is None or check.autofix is None or finding.suppression is not None:
+            continue
+        proposal = native_fix(check.autofix, finding, root)
+        if proposal is not None:
+            fixes[finding.fingerprint] = proposal
+    if not fixes:
+        return report
+    return replace(
+        report,
+        results=tuple(
+            replace(
+                result, findings=tuple(_with(f, fixes.get(f.fingerprint)) for f in result.findings)
+            )
+            for result in report.results
+        ),
+    )
+
+
+def _with(finding: Finding, proposal: FixProposal | None) -> Finding:
+    if proposal is None or finding.suppression is not None:
+        return finding
+    return replace(finding, fix=proposal)
+
+
+def fixable(report: Report) -> list[Finding]:
+    """Return the active findings of a report that carry a fix."""
+    return [
+        f for r in report.results for f in r.findings if f.fix is not None and f.suppression is None
+    ]
