@@ -65,7 +65,7 @@ def semgrep_fixes(
     output = _run(
         [checks[c] for c in used], sorted({k[0] for k in wanted}), severities, root, settings
     )
-    edits: dict[Key, list[TextEdit]] = defaultdict(list)
+    edits: dict[Key, list[tuple[str, TextEdit]]] = defaultdict(list)
     texts: dict[str, str | None] = {}
     for result in output.get("results", []):
         key = _key(result)
@@ -80,8 +80,8 @@ def semgrep_fixes(
             edits[key].append(edit)
     return {
         wanted[key].fingerprint: FixProposal(
-            _describe(wanted[key], texts[key[0]] or "", found),
-            (FileChange(key[0], tuple(found)),),
+            _describe(wanted[key], found[0]),
+            (FileChange(key[0], tuple(edit for _, edit in found)),),
         )
         for key, found in sorted(edits.items())
     }
@@ -121,8 +121,8 @@ def _text(root: Path, path: str) -> str | None:
         return None
 
 
-def _edit(text: str, result: Mapping[str, Any], fix: str) -> TextEdit | None:
-    """Return the edit of one semgrep result, or None when it would change nothing."""
+def _edit(text: str, result: Mapping[str, Any], fix: str) -> tuple[str, TextEdit] | None:
+    """Return the text one semgrep result replaces and its edit (None: it changes nothing)."""
     begin, end = result.get("start", {}).get("offset"), result.get("end", {}).get("offset")
     if not isinstance(begin, int) or not isinstance(end, int) or not 0 <= begin <= end:
         return None
@@ -135,16 +135,13 @@ def _edit(text: str, result: Mapping[str, Any], fix: str) -> TextEdit | None:
         return None
     if text[start:stop] == fix:
         return None
-    return text_edit(text, start, stop, fix)
+    return text[start:stop], text_edit(text, start, stop, fix)
 
 
-def _describe(finding: Finding, text: str, edits: Sequence[TextEdit]) -> str:
+def _describe(finding: Finding, first: tuple[str, TextEdit]) -> str:
     """Return a one-line description: what is replaced by what."""
-    first = edits[0]
-    lines = text.splitlines()
-    old = lines[first.start_line - 1].strip() if first.start_line <= len(lines) else ""
-    new = " ".join(first.text.split())
-    return _clip(f"{finding.check_id}: {old} → {new}" if old else f"{finding.check_id}: {new}")
+    old, edit = " ".join(first[0].split()), " ".join(first[1].text.split())
+    return _clip(f"{finding.check_id}: {old} → {edit}")
 
 
 def _clip(text: str, limit: int = 160) -> str:
