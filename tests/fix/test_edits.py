@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,6 +116,7 @@ def test_rewrite_keeps_permissions_and_leaves_no_temporary_file(tmp_path: Path) 
 def test_parse_guard_knows_each_kind() -> None:
     assert parses("a.py", "x = 1\n") is True
     assert parses("a.py", "x = (\n") is False
+    assert parses("a.py", "f(filter=1, filter=2)\n") is False  # the parser alone accepts it
     assert parses("c.yml", "a: [1, 2]\n") is True
     assert parses("c.yml", "a: [1, 2\n") is False
     assert parses("n.ipynb", "{}") is True
@@ -134,7 +136,7 @@ def test_dockerfile_user_goes_before_the_final_command() -> None:
 
 
 def test_notebook_outputs_are_cleared_as_json_cells() -> None:
-    notebook = {
+    notebook: dict[str, Any] = {
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": ["# é"]},
             {

@@ -9,7 +9,6 @@ one did: a fix never turns a readable file into an unreadable one.
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import stat
@@ -61,7 +60,8 @@ def read_text(root: Path, path: str) -> str:
 def parses(path: str, text: str) -> bool | None:
     """Return whether ``text`` parses as the kind of file ``path`` names (None: kind unknown).
 
-    Python is compiled to a syntax tree only (never run), YAML composed without constructing
+    Python is compiled (never run: compiling also catches what the parser lets through, such
+    as a keyword argument given twice), YAML composed without constructing
     any object, JSON and notebooks decoded, Dockerfiles read by our Dockerfile reader.
     """
     name = PurePosixPath(path).name
@@ -70,7 +70,7 @@ def parses(path: str, text: str) -> bool | None:
         if suffix in {".py", ".pyi"}:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                ast.parse(text, filename=name)
+                compile(text, name, "exec", dont_inherit=True)
         elif suffix in {".json", ".ipynb"}:
             json.loads(text)
         elif suffix in {".yml", ".yaml"}:

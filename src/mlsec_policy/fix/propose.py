@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from mlsec_policy.fix.edits import EditConflict, apply
+from mlsec_policy.fix.files import FixRefused, check_still_parses, read_text
 from mlsec_policy.fix.native_fixes import native_fix
 from mlsec_policy.fix.semgrep_fixes import semgrep_fixes
 from mlsec_policy.models import Finding, FixProposal, Report
@@ -25,6 +27,7 @@ def propose(report: Report, policy: Policy, root: Path, settings: SemgrepSetting
         proposal = native_fix(check.autofix, finding, root)
         if proposal is not None:
             fixes[finding.fingerprint] = proposal
+    fixes = {key: proposal for key, proposal in fixes.items() if _sound(proposal, root)}
     if not fixes:
         return report
     return replace(
@@ -36,6 +39,17 @@ def propose(report: Report, policy: Policy, root: Path, settings: SemgrepSetting
             for result in report.results
         ),
     )
+
+
+def _sound(proposal: FixProposal, root: Path) -> bool:
+    """Return whether each change of a fix applies to its file and leaves it parseable."""
+    for change in proposal.changes:
+        try:
+            before = read_text(root, change.path)
+            check_still_parses(change.path, before, apply(before, change.edits))
+        except (FixRefused, EditConflict):
+            return False
+    return True
 
 
 def _with(finding: Finding, proposal: FixProposal | None) -> Finding:
