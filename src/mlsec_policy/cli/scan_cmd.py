@@ -13,6 +13,8 @@ from mlsec_policy.cli.common import (
     clear_progress,
     notice_printer,
     progress_printer,
+    progress_ticker,
+    stage_summary,
     use_color,
 )
 from mlsec_policy.cli.fix_output import apply_and_report
@@ -80,6 +82,7 @@ def scan_command(
         baseline_file=baseline_file,
         diff_base=diff_base,
         progress=progress_printer(not quiet),
+        tick=progress_ticker(),
         notice=notice_printer(not quiet),
     )
     markdown_max_chars = values.pop("markdown_max_chars")
@@ -120,6 +123,9 @@ def run_scan(
     verbosity = 0 if quiet else 1 + verbose
     text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
     click.echo(text, nl=False, err=to_stdout)
+    timing = stage_summary()
+    if timing and not quiet:
+        click.echo(timing, err=True)
     return int(exit_code(report))
 
 
