@@ -110,6 +110,9 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     # fixes are proposed after a scan (semgrep's own fix text, native fixers that read files
     # with the analyzers' readers) and applied by the command line
     "fix": L1 | POLICY_MODEL | {"analyzers.read", "engines", "options"},
+    # explain describes one finding of a report: the check behind it (the policy, the
+    # analyzer registry) and the inline comment grammar (suppress)
+    "explain": L2 | POLICY_MODEL | {"analyzers", "policy", "suppress"},
     "policytest": L2 | POLICY_MODEL | {"policy", "options", "engines", "scan"},
 }
 """What each component may import besides itself; ``cli`` may import everything."""

@@ -17,6 +17,7 @@ from mlsec_policy.cli.analyzers_cmd import analyzers_command
 from mlsec_policy.cli.baseline_cmd import baseline_group
 from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.digest_cmd import digest_command
+from mlsec_policy.cli.explain_cmd import explain_command
 from mlsec_policy.cli.fix_cmd import fix_command
 from mlsec_policy.cli.hook_cmd import hook_command
 from mlsec_policy.cli.init_cmd import init_command
@@ -41,6 +42,7 @@ def cli() -> None:
 
 cli.add_command(scan_command)
 cli.add_command(fix_command)
+cli.add_command(explain_command)
 cli.add_command(validate_command)
 cli.add_command(policy_group)
 policy_group.add_command(digest_command)
