@@ -14,7 +14,7 @@ from mlsec_policy.fix.edits import EditConflict, apply, text_edit
 from mlsec_policy.fix.files import FixRefused, parses, read_text, write_text
 from mlsec_policy.fix.native_fixes import (
     dockerfile_user,
-    minimal_edit,
+    line_edits,
     notebook_strip_outputs,
     workflow_read_permissions,
 )
@@ -171,8 +171,10 @@ def test_workflow_write_all_becomes_contents_read() -> None:
     assert workflow_read_permissions(text, finding("ci.yml", 3, ())) is None
 
 
-def test_minimal_edit_changes_only_the_middle() -> None:
-    before, after = "keep this; old; and this\n", "keep this; new text; and this\n"
-    edit = minimal_edit(before, after)
-    assert apply(before, [edit]) == after
-    assert edit.text == "new text"
+def test_line_edits_hold_only_the_changed_lines() -> None:
+    before = "a\nsecret = 1\nold\nkeep\nold2\n"
+    after = "a\nsecret = 1\nnew\nkeep\n"
+    edits = line_edits(before, after)
+    assert apply(before, edits) == after
+    assert [e.text for e in edits] == ["new\n", ""]
+    assert all("secret" not in e.text for e in edits)

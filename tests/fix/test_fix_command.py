@@ -226,3 +226,21 @@ def test_scan_fix_applies_then_reports_what_is_left(
     left = active(load_json(tmp_path.parent / "c.json"))
     assert [f["check_id"] for f in left] == ["yaml-unsafe-load"]
     assert result.code == 1
+
+
+def test_a_fix_that_would_show_a_secret_is_not_offered(
+    tmp_path: Path, cli: Cli, scoped: list[str]
+) -> None:
+    token = "hf_" + "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL"
+    call = f'requests.get(u, headers={{"Authorization": "{token}"}}, verify=False)'
+    app = f"import requests\n\n{call}\n"
+    write_tree(
+        tmp_path, {"app.py": app, "other.py": "import requests\nrequests.get(u, verify=False)\n"}
+    )
+    sarif_file = tmp_path.parent / "s.sarif"
+    cli("scan", str(tmp_path), "--sarif-output", str(sarif_file), *scoped)
+    text = sarif_file.read_text(encoding="utf-8")
+    assert token not in text
+    fixed = [r for r in load_json(sarif_file)["runs"][0]["results"] if "fixes" in r]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in fixed]
+    assert uris == ["other.py"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from mlsec_policy.analyzers.read.dockerfile import parse, stages
@@ -128,19 +129,25 @@ def native_fix(name: str, finding: Finding, root: Path) -> FixProposal | None:
         new = fixer(text, finding)
         if new is None or new == text:
             continue
-        changes.append(FileChange(path, (minimal_edit(text, new),)))
+        changes.append(FileChange(path, line_edits(text, new)))
     if not changes:
         return None
     return FixProposal(f"{finding.check_id}: {description}", tuple(changes))
 
 
-def minimal_edit(before: str, after: str) -> TextEdit:
-    """Return one edit that turns ``before`` into ``after``, leaving their common ends alone."""
-    head = 0
-    limit = min(len(before), len(after))
-    while head < limit and before[head] == after[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]:
-        tail += 1
-    return text_edit(before, head, len(before) - tail, after[head : len(after) - tail])
+def line_edits(before: str, after: str) -> tuple[TextEdit, ...]:
+    """Return edits of whole lines that turn ``before`` into ``after``, one per changed run.
+
+    Each edit holds only changed lines, so a notebook's edits hold its old outputs' places and
+    nothing of the code between them.
+    """
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    starts = [0]
+    for line in old:
+        starts.append(starts[-1] + len(line))
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    return tuple(
+        text_edit(before, starts[i1], starts[i2], "".join(new[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    )

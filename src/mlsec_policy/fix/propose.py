@@ -12,6 +12,7 @@ from mlsec_policy.fix.semgrep_fixes import semgrep_fixes
 from mlsec_policy.models import Finding, FixProposal, Report
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy.model import NativeCheck, Policy, SemgrepCheck
+from mlsec_policy.redact import redact
 
 
 def propose(report: Report, policy: Policy, root: Path, settings: SemgrepSettings) -> Report:
@@ -42,7 +43,14 @@ def propose(report: Report, policy: Policy, root: Path, settings: SemgrepSetting
 
 
 def _sound(proposal: FixProposal, root: Path) -> bool:
-    """Return whether each change of a fix applies to its file and leaves it parseable."""
+    """Return whether each change of a fix applies to its file and leaves it parseable.
+
+    A fix whose text would show a secret is not offered: reports mask secrets, and a fix must
+    carry its exact text (the finding stays for a person; the secret is a finding of its own).
+    """
+    texts = [proposal.description, *(e.text for c in proposal.changes for e in c.edits)]
+    if any(redact(text) != text for text in texts):
+        return False
     for change in proposal.changes:
         try:
             before = read_text(root, change.path)
