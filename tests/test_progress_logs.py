@@ -124,3 +124,4 @@ def test_stage_times_follow_the_scan_messages() -> None:
         "time per stage: policy 1.0s · inventory 2.5s · semgrep 0.5s · native analyzers 6.0s"
     )
     assert stage_of("result cache: 1 entries reused") is None
+    assert StageTimes().summary() is None  # no stage announced (a command that never scanned)

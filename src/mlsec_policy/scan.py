@@ -100,12 +100,7 @@ def scan(options: ScanOptions, policy: Policy | None = None) -> Report:
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
     semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities(), store)
     native: CheckEngine[NativeCheck] = NativeEngine(
-        ANALYZERS,
-        policy.known_ids(),
-        options.hash_cache,
-        store=store,
-        context=inventory.artifacts,
-        tick=options.tick,
+        ANALYZERS, policy.known_ids(), options.hash_cache, store, inventory.artifacts, options.tick
     )
     semgrep_checks, native_checks = policy.checks(SemgrepCheck), policy.checks(NativeCheck)
     scope = plan(policy, inventory, changes, ANALYZERS) if mode == "diff" and changes else None

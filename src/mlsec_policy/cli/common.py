@@ -149,6 +149,8 @@ def progress_printer(enabled: bool) -> Callable[[str], None] | None:
     display = progress_display(enabled)
     if display is None:
         return None
+    if not _DISPLAYS:
+        _TIMES.clear()  # stage clocks of earlier commands in this process, never summarised
     _DISPLAYS.append(display.__enter__())
     times = StageTimes()
     _TIMES.append(times)

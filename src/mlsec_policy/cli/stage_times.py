@@ -47,6 +47,8 @@ class StageTimes:
 
     def durations(self) -> dict[str, float]:
         """Return the seconds spent in each stage, summed when a stage came back."""
+        if not self._marks:
+            return {}
         end = self._end if self._end is not None else self._clock()
         spent: dict[str, float] = {}
         bounds = [*(t for _, t in self._marks[1:]), end]
