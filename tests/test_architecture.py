@@ -109,8 +109,15 @@ ALLOWED: Mapping[str, frozenset[str]] = {
         "engines",
         "cache",
         "diffscope",
+        "fix",
     }
     | POLICY_MODEL,
+    # fixes are proposed after a scan (semgrep's own fix text, native fixers that read files
+    # with the analyzers' readers) and applied by the command line
+    "fix": L1 | POLICY_MODEL | {"analyzers.read", "engines", "options"},
+    # explain describes one finding of a report: the check behind it (the policy, the
+    # analyzer registry) and the inline comment grammar (suppress)
+    "explain": L2 | POLICY_MODEL | {"analyzers", "policy", "suppress"},
     "policytest": L2 | POLICY_MODEL | {"policy", "options", "engines", "scan"},
     # the ML-BOM reads the inventory with the analyzers' readers and domains (beside scan)
     "bom": L2 | ANALYZER_SUPPORT | {"analyzers.domain"},

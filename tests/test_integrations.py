@@ -119,6 +119,7 @@ def test_docs_commands_exist_in_the_cli(cli: Callable[..., CliResult]) -> None:
     options = {option for line in ours for option in re.findall(r"(--[a-z][a-z-]+)", line)}
     scan_help = cli("scan", "--help").out + cli("baseline", "create", "--help").out
     scan_help += cli("policy", "digest", "--help").out
+    scan_help += cli("fix", "--help").out + cli("explain", "--help").out
     unknown = {option for option in options if option not in scan_help}
     assert unknown <= {"--force", "--markdown-output"}, unknown
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+import pytest
+
 from mlsec_policy.cli.progress import ProgressDisplay
 from tests.conftest import CliResult, write_tree
 from tests.support.reporting import EPOCH
@@ -68,12 +70,15 @@ def test_long_messages_are_cut_to_the_terminal_width() -> None:
     assert lines and all(len(line) < 1000 for line in lines)
 
 
-def test_cli_writes_no_progress_when_stderr_is_not_a_terminal(
-    tmp_path: Path, cli: Callable[..., CliResult]
+def test_cli_draws_nothing_when_stderr_is_not_a_terminal(
+    tmp_path: Path, cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # log lines come only after an interval (tests/test_progress_logs.py); none within it
+    monkeypatch.setenv("MLSEC_POLICY_PROGRESS_INTERVAL", "3600")
     target = write_tree(tmp_path / "repo", {"train.py": "import torch\ntorch.load('x')\n"})
     result = cli("scan", str(target), "--no-color")
-    assert result.err == "" and "\r" not in result.out
+    assert "\r" not in result.out + result.err and "\x1b" not in result.err
+    assert [line.split(":")[0] for line in result.err.splitlines()] == ["time per stage"]
 
 
 def test_cli_on_a_terminal_is_silent_with_quiet_and_cleans_up_otherwise(tmp_path: Path) -> None:
@@ -82,7 +87,9 @@ def test_cli_on_a_terminal_is_silent_with_quiet_and_cleans_up_otherwise(tmp_path
     quiet = _on_terminal([str(target), "-q"], env)
     assert quiet == ""
     loud = _on_terminal([str(target)], env)
-    assert loud == "" or loud.endswith(CLEAR), repr(loud[-80:])
+    drawn, _, timing = loud.rpartition("time per stage: ")
+    assert timing.endswith("\r\n") and "semgrep" in timing, repr(loud[-80:])
+    assert drawn == "" or drawn.endswith(CLEAR), repr(loud[-80:])
 
 
 def _on_terminal(args: list[str], env: dict[str, str]) -> str:

@@ -67,6 +67,9 @@ class ScanOptions:
     """Keep per-file engine results between scans here (None: every file is scanned)."""
     progress: Callable[[str], None] | None = None
     """Called with a short message as each stage starts."""
+    tick: Callable[[int, int], None] | None = None
+    """Called as the native analyzers (which hash model files) finish each file: files done,
+    files in all (progress bars and log lines)."""
     notice: Callable[[str], None] | None = None
     """Called at once with a problem the user should see before the scan ends (a rule that
     was stopped on a file); the scan goes on."""
@@ -85,3 +88,6 @@ class ScanOptions:
     """What to do with findings in test, example and docs paths (mark, gate or hide)."""
     path_classes: PathClasses = field(default_factory=PathClasses)
     """How paths are recognised as test, example or docs code."""
+    propose_fixes: bool = False
+    """Attach to each active finding the automatic fix its check declares (``fix``, ``--fix``,
+    the console's count of fixable findings, SARIF ``fixes``)."""

@@ -29,6 +29,7 @@ from mlsec_policy.engines.semgrep import SemgrepEngine
 from mlsec_policy.errors import UsageError
 from mlsec_policy.evaluate import evaluate, partition
 from mlsec_policy.findings import build_findings
+from mlsec_policy.fix import propose
 from mlsec_policy.models import (
     ControlResult,
     ControlStatus,
@@ -108,7 +109,7 @@ def scan(
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
     semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities(), store)
     native: CheckEngine[NativeCheck] = NativeEngine(
-        ANALYZERS, policy.known_ids(), options.hash_cache, store=store, context=inventory.artifacts
+        ANALYZERS, policy.known_ids(), options.hash_cache, store, inventory.artifacts, options.tick
     )
     semgrep_checks, native_checks = policy.checks(SemgrepCheck), policy.checks(NativeCheck)
     scope = plan(policy, inventory, changes, ANALYZERS) if mode == "diff" and changes else None
@@ -166,7 +167,7 @@ def scan(
     )
     results = tuple(_outside(r, accepted.elsewhere.get(r.control.id, 0)) for r in results)
     pinned = options.source_date_epoch is not None
-    return Report(
+    report = Report(
         tool=ToolInfo("mlsec-policy", __version__, by_semgrep.version, TOOL_URI),
         policy=policy.info(),
         taxonomy=policy.taxonomy,
@@ -195,6 +196,10 @@ def scan(
         waivers=accepted.register,
         diff_scope=_diff_scope(scope, changes, results, outputs),
     )
+    if options.propose_fixes:
+        progress("looking for automatic fixes")
+        report = propose(report, policy, Path(inventory.root), options.semgrep)
+    return report
 
 
 def _outside(result: ControlResult, count: int) -> ControlResult:

@@ -18,6 +18,8 @@ from mlsec_policy.cli.baseline_cmd import baseline_group
 from mlsec_policy.cli.bom_cmd import bom_group
 from mlsec_policy.cli.controls_cmd import controls_group
 from mlsec_policy.cli.digest_cmd import digest_command
+from mlsec_policy.cli.explain_cmd import explain_command
+from mlsec_policy.cli.fix_cmd import fix_command
 from mlsec_policy.cli.fleet_cmd import fleet_command
 from mlsec_policy.cli.frameworks_cmd import frameworks_group
 from mlsec_policy.cli.hook_cmd import hook_command
@@ -43,6 +45,8 @@ def cli() -> None:
 
 
 cli.add_command(scan_command)
+cli.add_command(fix_command)
+cli.add_command(explain_command)
 cli.add_command(validate_command)
 cli.add_command(policy_group)
 policy_group.add_command(digest_command)

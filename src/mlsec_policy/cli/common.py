@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from mlsec_policy.cli.progress import ProgressDisplay
+from mlsec_policy.cli.progress_plain import DEFAULT_INTERVAL, PlainProgress
+from mlsec_policy.cli.stage_times import StageTimes
 from mlsec_policy.errors import UsageError
 from mlsec_policy.options import CacheSettings, SemgrepSettings
 
@@ -103,27 +105,66 @@ def write_output(path: str, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
-_DISPLAYS: list[ProgressDisplay] = []
+_DISPLAYS: list[ProgressDisplay | PlainProgress] = []
 """Progress displays started by :func:`progress_printer` and not yet cleared."""
+_TIMES: list[StageTimes] = []
+"""Stage clocks started by :func:`progress_printer`, read by :func:`stage_summary`."""
 
 
-def progress_display(enabled: bool) -> ProgressDisplay | None:
-    """Return a progress display on stderr, or None when disabled, not a TTY or ``TERM=dumb``."""
-    if not enabled or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+def progress_interval() -> float:
+    """Return the seconds between progress lines in a log (``MLSEC_POLICY_PROGRESS_INTERVAL``)."""
+    raw = os.environ.get("MLSEC_POLICY_PROGRESS_INTERVAL", "")
+    if not raw:
+        return DEFAULT_INTERVAL
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise UsageError(
+            f"MLSEC_POLICY_PROGRESS_INTERVAL must be a positive number of seconds, not {raw!r}"
+        )
+    return value
+
+
+def progress_display(enabled: bool) -> ProgressDisplay | PlainProgress | None:
+    """Return a progress display on stderr, or None when disabled.
+
+    On a terminal (not ``TERM=dumb``), the live line; elsewhere (CI logs, pipes), a plain line
+    every :func:`progress_interval` seconds once the scan has run that long.
+    """
+    if not enabled:
         return None
-    return ProgressDisplay(sys.stderr)
+    if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+        return ProgressDisplay(sys.stderr)
+    return PlainProgress(sys.stderr, interval=progress_interval())
 
 
 def progress_printer(enabled: bool) -> Callable[[str], None] | None:
     """Start a progress display on stderr and return its update function, or None if silent.
 
     Pair every call with :func:`clear_progress` (in a ``finally``), which stops and erases it.
+    The update function also times the stages (:func:`stage_summary`).
     """
     display = progress_display(enabled)
     if display is None:
         return None
+    if not _DISPLAYS:
+        _TIMES.clear()  # stage clocks of earlier commands in this process, never summarised
     _DISPLAYS.append(display.__enter__())
-    return display.update
+    times = StageTimes()
+    _TIMES.append(times)
+
+    def update(message: str) -> None:
+        times.mark(message)
+        display.update(message)
+
+    return update
+
+
+def progress_ticker() -> Callable[[int, int], None] | None:
+    """Return the file counter of the display :func:`progress_printer` started last, if any."""
+    return _DISPLAYS[-1].tick if _DISPLAYS else None
 
 
 def notice_printer(enabled: bool) -> Callable[[str], None] | None:
@@ -145,3 +186,13 @@ def clear_progress(enabled: bool = True) -> None:
     del enabled  # kept for callers that pass whether progress was asked for
     while _DISPLAYS:
         _DISPLAYS.pop().close()
+    for times in _TIMES:
+        times.finish()
+
+
+def stage_summary() -> str | None:
+    """Return (and forget) the time per stage of the scans since the last call, if timed."""
+    lines = [t.summary() for t in _TIMES]
+    _TIMES.clear()
+    text = "; ".join(line for line in lines if line)
+    return text or None

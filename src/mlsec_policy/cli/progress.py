@@ -1,9 +1,11 @@
-"""A one-line progress display on stderr while a scan runs.
+"""A one-line progress display on a terminal's stderr while a scan runs.
 
 It shows the current stage (files inventoried, which engine is running), a spinner and the
-time spent, redrawn a few times a second. It draws nothing for scans that finish within a
-moment, nothing when stderr is not a terminal (CI logs, pipes) or when ``TERM=dumb``, and it
-erases itself before the summary is printed.
+time spent, redrawn a few times a second; while the native analyzers (which hash model files)
+go through the files, also a bar, the files done of the total and the rate in files per
+second. It draws nothing for scans that finish within a moment, and erases itself before the
+summary is printed. Where stderr is not a terminal (CI logs, pipes, ``TERM=dumb``),
+:mod:`.progress_plain` writes plain lines instead.
 """
 
 from __future__ import annotations
@@ -12,25 +14,32 @@ import os
 import threading
 import time
 from types import TracebackType
-from typing import TextIO
+from typing import Self, TextIO
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 DELAY = 0.4
 """Seconds before the first draw: quick scans never flicker."""
 INTERVAL = 0.1
+BAR_WIDTH = 20
 
 
 class ProgressDisplay:
     """Draws ``⠙ stage · 3.2s`` on one terminal line until closed.
 
-    Use as a context manager; pass :meth:`update` as the scan's ``progress`` callback.
+    Use as a context manager; pass :meth:`update` as the scan's ``progress`` callback and
+    :meth:`tick` as its ``tick`` callback.
     """
+
+    redraws_on_change = True
+    """Draw at once when the stage or the file count changes (else only every interval)."""
 
     def __init__(self, stream: TextIO, *, delay: float = DELAY, interval: float = INTERVAL) -> None:
         self._stream = stream
         self._delay = delay
         self._interval = interval
         self._message = "starting"
+        self._counts: tuple[int, int] | None = None
+        self._stage_started = time.monotonic()
         self._started = time.monotonic()
         self._drawn = False
         self._ticks = 0
@@ -38,7 +47,7 @@ class ProgressDisplay:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="mlsec-progress", daemon=True)
 
-    def __enter__(self) -> ProgressDisplay:
+    def __enter__(self) -> Self:
         self._started = time.monotonic()
         self._thread.start()
         return self
@@ -55,7 +64,16 @@ class ProgressDisplay:
         """Show ``message`` as the current stage (the scan's progress callback)."""
         with self._lock:
             self._message = message
-        if self._due():
+            self._counts = None
+            self._stage_started = time.monotonic()
+        if self.redraws_on_change and self._due():
+            self._draw()
+
+    def tick(self, done: int, total: int) -> None:
+        """Record that ``done`` of the stage's ``total`` files are finished (drawn as a bar)."""
+        with self._lock:
+            self._counts = (done, total)
+        if self.redraws_on_change and self._due():
             self._draw()
 
     def note(self, message: str) -> None:
@@ -92,14 +110,25 @@ class ProgressDisplay:
             if self._due():
                 self._draw()
 
+    def _bar(self, now: float) -> str:
+        """Return `` [####------] 120/500 files · 35 files/s`` while files are counted."""
+        if self._counts is None:
+            return ""
+        done, total = self._counts
+        filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        spent = now - self._stage_started
+        rate = f" · {done / spent:.0f} files/s" if spent > 0 and done else ""
+        return f" [{bar}] {done}/{total} files{rate}"
+
     def _draw(self) -> None:
         with self._lock:
             if self._stop.is_set():
                 return
             self._ticks += 1
             spinner = SPINNER[self._ticks % len(SPINNER)]
-            elapsed = time.monotonic() - self._started
-            line = f"{spinner} {self._message} · {elapsed:.1f}s"
+            now = time.monotonic()
+            line = f"{spinner} {self._message}{self._bar(now)} · {now - self._started:.1f}s"
             width = self._columns() - 1
             if len(line) > width:
                 line = line[: max(width - 1, 0)] + "…"

@@ -69,7 +69,7 @@ def render_command(
     """
     files = requested(outputs)
     names = soa_names(frameworks, soa_output, soa_framework)
-    text = _read(report_file)
+    text = read_report_text(report_file)
     checked = verify(text)
     if checked.verdict is Verdict.UNREADABLE:
         raise UsageError(f"{report_file}: {checked.problem}")
@@ -109,7 +109,7 @@ def verify_command(report_file: Path, policies: tuple[str, ...]) -> int:
     the summary against the results. Exit 0 intact, 1 altered, 2 unreadable.
     """
     try:
-        text = _read(report_file)
+        text = read_report_text(report_file)
     except UsageError as exc:
         click.echo(f"unreadable: {exc.message}", err=True)
         return Verdict.UNREADABLE.exit_code
@@ -122,7 +122,8 @@ def verify_command(report_file: Path, policies: tuple[str, ...]) -> int:
     return checked.verdict.exit_code
 
 
-def _read(path: Path) -> str:
+def read_report_text(path: Path) -> str:
+    """Return the text of a report file; a missing or undecodable one is a usage error."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,11 @@ from mlsec_policy.cli.common import (
     clear_progress,
     notice_printer,
     progress_printer,
+    progress_ticker,
+    stage_summary,
     use_color,
 )
+from mlsec_policy.cli.fix_output import apply_and_report
 from mlsec_policy.cli.frameworks_cmd import (
     check_exclusions,
     framework_option,
@@ -56,6 +60,13 @@ from mlsec_policy.scan import scan
 )
 @framework_option
 @soa_options
+@click.option(
+    "--fix",
+    "apply_fixes",
+    is_flag=True,
+    help="Apply the automatic fixes (as 'mlsec-policy fix' does), then scan again and report "
+    "what is left.",
+)
 @output_options
 @click.option(
     "--bom-output",
@@ -77,6 +88,7 @@ def scan_command(
     frameworks: tuple[str, ...],
     soa_output: str | None,
     soa_framework: str,
+    apply_fixes: bool,
     quiet: bool,
     verbose: int,
     color: bool | None,
@@ -95,6 +107,7 @@ def scan_command(
         baseline_file=baseline_file,
         diff_base=diff_base,
         progress=progress_printer(not quiet),
+        tick=progress_ticker(),
         notice=notice_printer(not quiet),
     )
     markdown_max_chars = values.pop("markdown_max_chars")
@@ -109,6 +122,7 @@ def scan_command(
         quiet=quiet,
         verbose=verbose,
         color=color,
+        apply_fixes=apply_fixes,
     )
 
 
@@ -123,23 +137,30 @@ def run_scan(
     verbose: int = 0,
     color: bool | None = None,
     bom_output: str | None = None,
+    apply_fixes: bool = False,
 ) -> int:
     """Scan, write the requested report files and the console summary; return the exit code.
 
-    With ``bom_output`` the ML-BOM is built from the inventory the scan then uses.
+    Findings carry their automatic fixes (counted on the console, ``fixes`` in SARIF). With
+    ``apply_fixes`` the fixes are applied and, when a file changed, the target is scanned
+    again: the reports and the exit code describe what is left. With ``bom_output`` the
+    ML-BOM is built from the inventory the (last) scan used.
     """
     files = requested(outputs)
     if bom_output == "-" and ("-" in files.values() or soa[0] == "-"):
         raise UsageError("only one output can go to standard output; the BOM and a report ask")
-    inventory = None
-    if bom_output:
-        inventory = discover(options.target, options.excludes)
-        write_bom(options.target, inventory, bom_output)
+    options = replace(options, propose_fixes=True)
     exclusions = options.config.exclusions if options.config else {}
     policy = scan_policy(options) if frameworks else None
     chosen = load_frameworks(policy).select(tuple(frameworks)) if policy else ()
     check_exclusions(chosen, exclusions)
+    inventory = discover(options.target, options.excludes) if bom_output else None
     report = scan_quietly(options, show_progress=not quiet, policy=policy, inventory=inventory)
+    if apply_fixes and apply_and_report(report, options.target):
+        inventory = discover(options.target, options.excludes) if bom_output else None
+        report = scan_quietly(options, show_progress=not quiet, policy=policy, inventory=inventory)
+    if bom_output and inventory is not None:
+        write_bom(options.target, inventory, bom_output)
     report = with_frameworks(report, chosen, exclusions)
     write_reports(report, files, markdown_max_chars)
     write_soa(report, *soa)
@@ -147,6 +168,9 @@ def run_scan(
     verbosity = 0 if quiet else 1 + verbose
     text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
     click.echo(text, nl=False, err=to_stdout)
+    timing = stage_summary()
+    if timing and not quiet:
+        click.echo(timing, err=True)
     return int(exit_code(report))
 
 

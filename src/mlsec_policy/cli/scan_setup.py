@@ -191,6 +191,7 @@ def build_options(
     only_paths: tuple[str, ...] = (),
     progress: Callable[[str], None] | None = None,
     notice: Callable[[str], None] | None = None,
+    tick: Callable[[int, int], None] | None = None,
 ) -> ScanOptions:
     """Return the scan options: the command line merged over the repository configuration."""
     epoch = source_date_epoch()
@@ -220,6 +221,7 @@ def build_options(
         attestations={a.control_id: a for a in config.attestations} if config else {},
         fail_on_attestation=args.fail_on_attestation or bool(config and config.fail_on_attestation),
         progress=progress,
+        tick=tick,
         notice=notice,
         config=config,
         waivers=config.waivers if config else (),

@@ -48,6 +48,7 @@ class NativeEngine:
         hash_cache: Path | None = None,
         store: ResultStore | None = None,
         context: tuple[Artifact, ...] | None = None,
+        tick: Callable[[int, int], None] | None = None,
     ) -> None:
         """Create the engine over analyzers, the policy's control ids and a digest cache file.
 
@@ -55,13 +56,14 @@ class NativeEngine:
         holds (:mod:`.native_cached`). ``context`` is every artifact of the target, which file
         analyzers may consult (the kustomizations that build a manifest) when the inventory
         handed to :meth:`run` is a part of it (a diff-limited scan); None: the inventory's own
-        artifacts.
+        artifacts. ``tick`` is told the files done and the files in all as each file is done.
         """
         self.analyzers = analyzers
         self.known_controls = known_controls
         self.hash_cache = hash_cache
         self.store = store
         self.context = context
+        self.tick = tick
 
     def run(
         self, checks: Sequence[NativeCheck], inventory: Inventory, workspace: Workspace
@@ -98,7 +100,7 @@ class NativeEngine:
                 work.setdefault(key, (file_fn, check, artifact))
                 plan.append((check, spec, key, artifact))
         results = None if self.store is None else NativeCache(self.store, root, self.known_controls)
-        for work in per_file.values():
+        for done, work in enumerate(per_file.values(), start=1):
             # one memo per file: its analyzers share what they read from it
             memo: Memo = {}
             kept = [k for k in work if self.analyzers[k[0]].self_contained]
@@ -122,6 +124,8 @@ class NativeEngine:
                 cache[key] = _call(partial(analyzer, context_file, owner.params))
             if results is not None and entry is not None and all(k in work for k in kept):
                 results.keep(entry, {k: cache[k] for k in kept})
+            if self.tick is not None:
+                self.tick(done, len(per_file))
         hits: list[Hit] = []
         errors: list[ScanError] = []
         skipped: dict[SkippedFile, None] = {}

@@ -24,7 +24,9 @@ from mlsec_policy.models.controls import (
 from mlsec_policy.models.findings import (
     ErrorLevel,
     Evidence,
+    FileChange,
     Finding,
+    FixProposal,
     FlowStep,
     Hit,
     Location,
@@ -35,6 +37,7 @@ from mlsec_policy.models.findings import (
     ScanError,
     Severity,
     Suppression,
+    TextEdit,
 )
 from mlsec_policy.models.frameworks import (
     REQUIREMENT_STATUS_ORDER,
@@ -87,7 +90,9 @@ __all__ = [
     "ErrorLevel",
     "Evidence",
     "EvidenceKind",
+    "FileChange",
     "Finding",
+    "FixProposal",
     "FlowStep",
     "Framework",
     "FrameworkResult",
@@ -119,6 +124,7 @@ __all__ = [
     "SkippedFile",
     "Suppression",
     "Taxonomy",
+    "TextEdit",
     "ToolInfo",
     "VersionContext",
     "Waiver",

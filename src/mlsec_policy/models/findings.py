@@ -176,6 +176,38 @@ class Suppression:
 
 
 @dataclass(frozen=True, slots=True)
+class TextEdit:
+    """One replacement in a file: a region removed and the text put in its place."""
+
+    start_line: int
+    """1-based line where the removed region starts."""
+    start_column: int
+    """1-based column (in characters) where the removed region starts."""
+    end_line: int
+    end_column: int
+    """1-based column just after the removed region (equal to the start for an insertion)."""
+    text: str
+    """The text inserted in place of the region."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """The edits a fix makes to one file."""
+
+    path: str
+    """The file changed, relative to the scanned root (POSIX)."""
+    edits: tuple[TextEdit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FixProposal:
+    """A mechanical change that makes a finding go away, as ``mlsec-policy fix`` would apply it."""
+
+    description: str
+    changes: tuple[FileChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A failing observation attached to a control."""
 
@@ -203,6 +235,8 @@ class Finding:
     """The lifecycle phase of that context; None: the control's phase applies."""
     flow: tuple[FlowStep, ...] = ()
     """Where the value the finding depends on came from, source first; never fingerprinted."""
+    fix: FixProposal | None = None
+    """The automatic fix for this finding, when its check declares one that applies here."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,7 @@ def build_check(
                 message=_message(item["message"]),
                 analyzer=item["analyzer"],
                 raw_params=cast(dict[str, JsonValue], item.get("params", {})),
+                autofix=item.get("autofix"),
             )
         case Engine.ATTESTATION:
             return AttestationCheck(

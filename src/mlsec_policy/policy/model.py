@@ -90,6 +90,8 @@ class NativeCheck(CheckBase):
     """The parameters as the control file writes them."""
     params: object = None
     """The parameters read into the analyzer's own type, once they are valid (at load time)."""
+    autofix: str | None = None
+    """The native fixer that mends this check's findings (``mlsec-policy fix``), if any."""
 
 
 class ParamsReader(Protocol):

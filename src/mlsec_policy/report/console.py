@@ -64,6 +64,7 @@ def render(report: Report, *, color: bool = False, verbosity: int = 1) -> str:
         lines += _not_evaluated(report, paint)
         lines += _errors(report, paint)
         lines += framework_text.console_lines(report.frameworks, paint, verbosity)
+        lines += _fixable(report, paint)
     if verbosity >= 2:
         lines += _passes(report, paint)
         lines += _skipped(report)
@@ -248,6 +249,21 @@ def _errors(report: Report, paint: _Painter) -> list[str]:
         if error.hint:
             lines.append(paint(f"      hint: {error.hint}", "dim"))
     return lines
+
+
+def _fixable(report: Report, paint: _Painter) -> list[str]:
+    """Say how many active findings ``mlsec-policy fix`` can mend."""
+    count = sum(
+        1 for r in report.results for f in r.findings if f.fix is not None and f.suppression is None
+    )
+    if not count:
+        return []
+    what = "finding can" if count == 1 else "findings can"
+    return [
+        "",
+        paint(f"{count} {what} be fixed automatically:", "bold")
+        + f" mlsec-policy fix {report.target} --diff (review), then without --diff (apply)",
+    ]
 
 
 def _passes(report: Report, paint: _Painter) -> list[str]:

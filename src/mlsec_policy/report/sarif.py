@@ -30,7 +30,7 @@ from mlsec_policy.models import (
     SkippedFile,
 )
 from mlsec_policy.outcome import incomplete
-from mlsec_policy.report import integrity, sarif_flow
+from mlsec_policy.report import integrity, sarif_fixes, sarif_flow
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 CATEGORY = "mlsec-policy/"
@@ -223,25 +223,29 @@ def _result(finding: Finding, result: ControlResult, rule_index: int) -> dict[st
     fingerprints: dict[str, str] = {"mlsecPolicy/v1": finding.fingerprint}
     if finding.line_hash:
         fingerprints["primaryLocationLineHash"] = finding.line_hash
-    return {
-        "ruleId": finding.control_id,
-        "ruleIndex": rule_index,
-        "level": LEVEL[finding.severity],
-        "message": {"text": message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {
-                        "uri": quote(location.path, safe="/"),
-                        "uriBaseId": SRCROOT,
-                    },
-                    "region": region,
+    return (
+        {
+            "ruleId": finding.control_id,
+            "ruleIndex": rule_index,
+            "level": LEVEL[finding.severity],
+            "message": {"text": message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": quote(location.path, safe="/"),
+                            "uriBaseId": SRCROOT,
+                        },
+                        "region": region,
+                    }
                 }
-            }
-        ],
-        "partialFingerprints": fingerprints,
-        "properties": properties,
-    } | _related(finding)
+            ],
+            "partialFingerprints": fingerprints,
+            "properties": properties,
+        }
+        | _related(finding)
+        | sarif_fixes.fixes(finding, SRCROOT)
+    )
 
 
 def _baseline_suppression(finding: Finding) -> dict[str, Any]:
