@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 
 STAGES = (
+    # semgrep's process and the native analyzers run at the same time: one stage
+    ("alongside", "semgrep and native analyzers"),
     ("native analyzers", "native analyzers"),
     ("semgrep", "semgrep"),
     ("evaluating", "evaluation"),
