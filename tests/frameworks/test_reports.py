@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,13 @@ def test_markdown_and_console_list_every_requirement_with_its_controls(
     rows = [line for line in markdown.splitlines() if line.startswith("| `ML")]
     assert len(rows) == 10
     assert rows[7].startswith("| `ML08@2023`") and "| excluded |" in rows[7]
-    assert "MLSEC-LOAD-01 fail (automated)" in rows[5]
+    assert "[MLSEC-LOAD-01](#mlsec-load-01) fail (automated)" in rows[5]
+    # every control linked from a framework table has its block (with findings) to land on
+    targets = set(re.findall(r"\]\(#([a-z0-9-]+)\)", "\n".join(rows)))
+    anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', markdown))
+    assert targets and targets <= anchors
+    passing = [r for r in rows if " pass (" in r]
+    assert all("](#" not in part for r in passing for part in r.split(",") if " pass (" in part)
     result = cli("report", "render", str(scanned / "report.json"), "--no-color")
     assert "Framework owasp-ml-2023" in result.out
     assert "fail              ML06@2023" in result.out

@@ -70,8 +70,19 @@ def console_lines(
     return lines
 
 
-def markdown_blocks(results: tuple[FrameworkResult, ...]) -> list[str]:
-    """Return the Markdown blocks of every framework: a summary, then a table per section."""
+def anchor(control_id: str) -> str:
+    """Return the Markdown summary's anchor of a control's block (``mlsec-load-01``)."""
+    return control_id.lower()
+
+
+def markdown_blocks(
+    results: tuple[FrameworkResult, ...], anchored: frozenset[str] = frozenset()
+) -> list[str]:
+    """Return the Markdown blocks of every framework: a summary, then a table per section.
+
+    A control with a block of its own in the summary (``anchored``: the failing ones, with
+    their findings) is linked to it.
+    """
     blocks: list[str] = []
     for result in results:
         framework = result.framework
@@ -95,11 +106,25 @@ def markdown_blocks(results: tuple[FrameworkResult, ...]) -> list[str]:
             ]
             lines += [
                 f"| `{framework.qualified(item.requirement.id)}` {_text(item.requirement.title)} "
-                f"| {item.status.value} | {_text(controls_text(item))} | {_text(item.reason)} |"
+                f"| {item.status.value} | {_linked_controls(item, anchored)} "
+                f"| {_text(item.reason)} |"
                 for item in items
             ]
             blocks.append("\n".join(lines) + "\n")
     return blocks
+
+
+def _linked_controls(item: RequirementResult, anchored: frozenset[str]) -> str:
+    parts = [
+        (
+            f"[{c.mapping.control}](#{anchor(c.mapping.control)})"
+            if c.mapping.control in anchored
+            else c.mapping.control
+        )
+        + f" {c.status} ({c.mapping.evidence.value})"
+        for c in item.controls
+    ]
+    return ", ".join(parts) or "none"
 
 
 def _by_section(result: FrameworkResult) -> dict[str, list[RequirementResult]]:

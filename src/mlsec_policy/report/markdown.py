@@ -68,7 +68,10 @@ def render(report: Report, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         *(("waived controls", b) for b in _waived(report)),
         *(("baselined controls", b) for b in _baselined(report)),
         *(("controls not evaluated", b) for b in _not_evaluated(report)),
-        *(("framework section", b) for b in framework_text.markdown_blocks(report.frameworks)),
+        *(
+            ("framework section", b)
+            for b in framework_text.markdown_blocks(report.frameworks, _failing_ids(report))
+        ),
         *(("notes", b) for b in _notes(report)),
     ]
     return _fit(blocks, max_chars)
@@ -183,9 +186,16 @@ def _failures(report: Report, links: SourceLinks | None) -> list[str]:
     return [title + "\n" + _control(failing[0], links), *(_control(r, links) for r in failing[1:])]
 
 
+def _failing_ids(report: Report) -> frozenset[str]:
+    """Return the controls that get a block (and an anchor) of their own in this summary."""
+    return frozenset(r.control.id for r in report.results if r.status is ControlStatus.FAIL)
+
+
 def _control(result: ControlResult, links: SourceLinks | None) -> str:
     control = result.control
     lines = [
+        f'<a id="{framework_text.anchor(control.id)}"></a>',
+        "",
         f"**{result.severity.label.upper()}** · **{_text(control.id)}** {_text(control.title)}  ",
         f"Phase {_code(control.phase)} · risks {', '.join(_code(r) for r in control.risks)}"
         + (
