@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from mlsec_policy.report import json_report
-from mlsec_policy.rollup.record import STANDING
+from mlsec_policy.rollup.record import STANDING, repo_name
 from mlsec_policy.schema_check import validator_for
 from tests.support.org_reports import merge, write_variants
 
@@ -196,3 +196,11 @@ def test_verifying_in_several_processes_gives_the_same_record(
     assert merge(*inputs, "-o", str(two), "--jobs", "2").code == 0
     assert one.read_bytes() == two.read_bytes()
     assert len(json.loads(one.read_text(encoding="utf-8"))["rejected"]) == 1
+
+
+def test_projects_of_one_repository_keep_their_own_names(reports: dict[str, Path]) -> None:
+    document = json.loads(reports["vulnerable"].read_text(encoding="utf-8"))
+    document["git"] = {**document["git"], "remote_url": "git@github.com:acme/ml.git"}
+    assert repo_name({**document, "git": {**document["git"], "root": "."}}) == "acme/ml"
+    assert repo_name({**document, "git": {**document["git"], "root": "svc/a"}}) == "acme/ml/svc/a"
+    assert repo_name({**document, "git": None}) == document["target"]

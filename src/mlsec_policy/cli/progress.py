@@ -108,7 +108,10 @@ class ProgressDisplay:
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             if self._due():
-                self._draw()
+                try:
+                    self._draw()
+                except (OSError, ValueError):  # the stream went away: stop drawing, never fail
+                    self._stop.set()
 
     def _bar(self, now: float) -> str:
         """Return `` [####------] 120/500 files · 35 files/s`` while files are counted."""

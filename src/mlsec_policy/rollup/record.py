@@ -98,7 +98,11 @@ class RepoRecord:
 
 
 def repo_name(document: Mapping[str, Any]) -> str:
-    """Return the name a repository goes by: its remote's owner/name, else the scanned target."""
+    """Return the name a scanned tree goes by: its remote's owner/name, else the target.
+
+    A scan of a folder inside a repository (git's ``root`` is not ``.``) adds the folder, so
+    two projects of one monorepository stay two lines: ``acme/ml/services/ranker``.
+    """
     git = document.get("git") or {}
     remote = git.get("remote_url")
     if isinstance(remote, str) and remote.strip():
@@ -106,7 +110,9 @@ def repo_name(document: Mapping[str, Any]) -> str:
         tail = tail.replace(":", "/")
         parts = [p for p in tail.split("/") if p]
         if len(parts) >= 2:
-            return f"{parts[-2]}/{parts[-1]}"
+            root = str(git.get("root") or ".").strip("/")
+            inside = "" if root in ("", ".") else f"/{root}"
+            return f"{parts[-2]}/{parts[-1]}{inside}"
     return str(document.get("target", "?"))
 
 
