@@ -200,6 +200,7 @@ def packets(comparison: Comparison, repos: list[Repo], corpus: Path, directory: 
     for key in comparison.unjudged:
         by_repo[key[0]].append(Item(key, comparison.items[key]))
     index = ["# Judging packets", "", "| packet | verdicts | findings |", "|---|---:|---:|"]
+    directory.mkdir(parents=True, exist_ok=True)  # an index even when nothing is unjudged
     for repo in repos:
         items = by_repo.get(repo.name, [])
         if not items:
