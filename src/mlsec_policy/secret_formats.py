@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from mlsec_policy.models import Severity
+from mlsec_policy.textfile import load_json
 
 Validator = Callable[[re.Match[str], str], Severity | None]
 """Given the match and the whole text, return the severity to report, or None to drop it."""
@@ -89,7 +89,7 @@ def jwt_header(match: re.Match[str], text: str) -> Severity | None:
     """
     header = _b64decode(match.group("secret").split(".", 1)[0].rstrip("="))
     try:
-        decoded = json.loads(header or b"")
+        decoded = load_json(header or b"")
     except (ValueError, UnicodeDecodeError):
         return Severity.MEDIUM
     return Severity.HIGH if isinstance(decoded, dict) and "alg" in decoded else Severity.MEDIUM

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from enum import StrEnum
+from typing import Any
 
 BOM = "\ufeff"
 """The byte-order mark, as decoded text."""
@@ -51,6 +52,17 @@ def json_int(text: str) -> int | float:
     JSONDecodeError.
     """
     return int(text) if len(text) <= _INT_DIGITS else float(text)
+
+
+def load_json(text: str | bytes, **options: Any) -> Any:
+    """Decode JSON read from a scanned target: ``json.loads`` with :func:`json_int`.
+
+    Every reader of target JSON goes through here (``tests/test_json_readers.py`` keeps it so),
+    so a valid file with an integer longer than Python converts is read as the valid file it
+    is, not mistaken for broken JSON or crashing its reader. ``options`` go to ``json.loads``
+    (``object_pairs_hook`` and the like).
+    """
+    return json.loads(text, parse_int=json_int, **options)
 
 
 def json_shape(text: str, *, complete: bool) -> JsonShape | None:

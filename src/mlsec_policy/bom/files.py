@@ -6,10 +6,10 @@ the collectors then leave the fields it would fill empty, and completeness names
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from mlsec_policy.textfile import load_json
 from mlsec_policy.yamlpos import Document, YamlError, load_documents
 
 MAX_TEXT = 1024 * 1024
@@ -42,7 +42,7 @@ def read_json_object(path: Path) -> dict[str, Any] | None:
     if text is None:
         return None
     try:
-        document = json.loads(text)
+        document = load_json(text)
     except ValueError:
         return None
     return document if isinstance(document, dict) else None

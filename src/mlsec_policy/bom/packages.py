@@ -10,7 +10,6 @@ is kept with its specifier, so an open requirement reads "version unknown", neve
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -24,6 +23,7 @@ from mlsec_policy.analyzers.read.requirements import Pin, SpecKind, normalise
 from mlsec_policy.bom.files import read_text
 from mlsec_policy.bom.parts import Basis, Kind, Part, Source, ref_for
 from mlsec_policy.models import ArtifactKind, Inventory
+from mlsec_policy.textfile import load_json
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -102,7 +102,7 @@ def _exact(specifier: str) -> str | None:
 
 def _pipfile_lock(path: str, text: str) -> list[Declared]:
     try:
-        document = json.loads(text)
+        document = load_json(text)
     except ValueError:
         return []
     found: list[Declared] = []

@@ -9,7 +9,6 @@ one did: a fix never turns a readable file into an unreadable one.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from mlsec_policy.analyzers.read.dockerfile import parse as parse_dockerfile
+from mlsec_policy.textfile import load_json
 
 
 class FixRefused(Exception):
@@ -72,7 +72,7 @@ def parses(path: str, text: str) -> bool | None:
                 warnings.simplefilter("ignore")
                 compile(text, name, "exec", dont_inherit=True)
         elif suffix in {".json", ".ipynb"}:
-            json.loads(text)
+            load_json(text)
         elif suffix in {".yml", ".yaml"}:
             for _ in yaml.compose_all(text, Loader=yaml.SafeLoader):
                 pass

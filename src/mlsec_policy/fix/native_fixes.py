@@ -25,6 +25,7 @@ from mlsec_policy.analyzers.read.dockerfile import parse, stages
 from mlsec_policy.fix.edits import text_edit
 from mlsec_policy.fix.files import FixRefused, read_text
 from mlsec_policy.models import FileChange, Finding, FixProposal, TextEdit
+from mlsec_policy.textfile import load_json
 
 NON_ROOT_USER = "10001:10001"
 """The numeric user and group the Dockerfile fix runs the image as."""
@@ -55,7 +56,7 @@ def notebook_strip_outputs(text: str, finding: Finding) -> str | None:
     """Clear the outputs and execution counts of every code cell."""
     del finding
     try:
-        notebook = json.loads(text)
+        notebook = load_json(text)
     except ValueError:
         return None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from mlsec_policy.models import NotebookCell
-from mlsec_policy.textfile import json_int
+from mlsec_policy.textfile import load_json
 from mlsec_policy.views.base import LineOrigin, Omission, View, ViewError, line_ranges
 from mlsec_policy.views.ipython import cell_to_python
 from mlsec_policy.views.salvage import Salvaged, salvage
@@ -38,7 +38,7 @@ class CodeCell:
 def read_cells(raw: str) -> list[CodeCell]:
     """Return the code cells of the notebook text ``raw``; raise ViewError when it is broken."""
     try:
-        document = json.loads(raw.removeprefix("\ufeff"), parse_int=json_int)  # no BOM in JSON
+        document = load_json(raw.removeprefix("\ufeff"))  # no BOM in JSON
     except json.JSONDecodeError as exc:
         raise ViewError(f"the notebook is not valid JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:

@@ -20,7 +20,6 @@ so the data card finding keeps the anchor it had when every data file counted.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from mlsec_policy.analyzers.base import (
 from mlsec_policy.analyzers.data_files import records
 from mlsec_policy.analyzers.params import Params
 from mlsec_policy.models import ArtifactKind, Location
+from mlsec_policy.textfile import load_json
 
 SAMPLE_ROWS = 200
 SAMPLE_BYTES = 1024 * 1024
@@ -127,7 +127,7 @@ def _sample(context: FileContext) -> tuple[list[_Record], bool] | None:
 def _json_document(context: FileContext) -> tuple[list[_Record], bool] | None:
     """Return the records of one JSON document: a list, or the longest list of an object."""
     try:
-        document = json.loads(context.read_text())
+        document = load_json(context.read_text())
     except (ValueError, OSError):
         return None
     items: Sequence[object]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext
-from mlsec_policy.textfile import decode
+from mlsec_policy.textfile import decode, json_int, load_json
 
 DELIMITERS = {".tsv": "\t", ".psv": "|"}
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
@@ -72,7 +72,7 @@ def _numeric(cell: str) -> bool:
 def _jsonl_rows(context: FileContext, max_rows: int, max_bytes: int) -> Iterator[Row]:
     """Yield the records of JSON Lines, or of JSON values that follow one another."""
     text = _sample(context, max_bytes)
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=json_int)
     position, count, line, counted = 0, 0, 1, 0
     while count < max_rows:
         start = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
@@ -94,7 +94,7 @@ def _jsonl_rows(context: FileContext, max_rows: int, max_bytes: int) -> Iterator
 
 def _json_rows(context: FileContext, max_rows: int, max_bytes: int) -> Iterator[Row]:
     text = _sample(context, max_bytes) if context.artifact.size > max_bytes else context.read_text()
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=json_int)
     stripped = text.lstrip()
     if stripped.startswith("[") and context.artifact.size > max_bytes:
         position, count = text.index("[") + 1, 0
@@ -109,7 +109,7 @@ def _json_rows(context: FileContext, max_rows: int, max_bytes: int) -> Iterator[
             yield None, list(flatten(record))
         return
     try:
-        document = json.loads(text)
+        document = load_json(text)
     except ValueError:
         return  # not JSON after all; other checks report invalid configuration
     records = document if isinstance(document, list) else [document]

@@ -18,7 +18,7 @@ from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.read.yamldoc import mapping, sequence, yaml_docs
 from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location
-from mlsec_policy.textfile import decode
+from mlsec_policy.textfile import decode, load_json
 
 DEPENDABOT = (".github/dependabot.yml", ".github/dependabot.yaml")
 RENOVATE = (
@@ -102,7 +102,7 @@ def _renovate(context: RepoContext, artifact: Artifact) -> set[str]:
     text = decode(context.file(artifact).read_bytes(_READ_LIMIT))
     managers: set[str] | None = None
     try:
-        data: JsonValue = json.loads(text)
+        data: JsonValue = load_json(text)
     except json.JSONDecodeError:  # JSON5 with comments: look for the one setting that matters
         match = _MANAGERS.search(text)
         if match:

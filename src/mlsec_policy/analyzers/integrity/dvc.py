@@ -10,7 +10,6 @@ never through the inventory.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -26,6 +25,7 @@ from mlsec_policy.analyzers.integrity.common import (
 from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.paths import join
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.textfile import load_json
 from mlsec_policy.yamlpos import Document, YamlError, load_single
 
 MAX_DIR_LISTING = 64 * 1024 * 1024
@@ -153,7 +153,7 @@ def _dir_listing(root: Path, dvc_file: str, digest: str) -> list[dict[str, JsonV
             if not listing.is_file() or listing.stat().st_size > MAX_DIR_LISTING:
                 continue
             try:
-                data = json.loads(listing.read_text(encoding="utf-8"))
+                data = load_json(listing.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 return None
             return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else None

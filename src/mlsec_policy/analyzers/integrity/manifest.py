@@ -27,6 +27,7 @@ from mlsec_policy.analyzers.integrity.common import Record, SubjectParams, selec
 from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.paths import join
 from mlsec_policy.models import ArtifactKind, JsonValue, Location, Severity
+from mlsec_policy.textfile import load_json
 
 SUMS_NAME = re.compile(
     r"^(?P<algo>sha256|sha512|sha1|md5|b2)?(?:sums?|checksums?)(?:\.txt)?$", re.IGNORECASE
@@ -125,7 +126,7 @@ def _algorithm(name: str, kind: str, digest: str) -> str | None:
 
 def _json_records(context: FileContext, text: str) -> Iterator[Record]:
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except ValueError:
         return
     if not isinstance(data, dict) or "files" not in data:

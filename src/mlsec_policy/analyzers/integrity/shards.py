@@ -20,6 +20,7 @@ from mlsec_policy.analyzers.integrity.lfs import parse_pointer
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.read.paths import join, resolve_inside
 from mlsec_policy.models import ArtifactKind, Location, Severity
+from mlsec_policy.textfile import load_json
 
 MAX_HEADER = 100 * 1024 * 1024
 MAX_INDEX = 64 * 1024 * 1024
@@ -33,7 +34,7 @@ def shard_index(context: FileContext, params: NoParams) -> Iterable[Observation]
         return
     text = context.read_text()
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except ValueError as exc:
         yield Observation(
             context.at(1),
@@ -123,7 +124,7 @@ def _safetensors_header(handle: BinaryIO, head: bytes, size: int) -> set[str] | 
     handle.seek(8)
     raw = handle.read(length)
     try:
-        header = json.loads(raw)
+        header = load_json(raw)
     except ValueError:
         return None
     if not isinstance(header, dict):

@@ -26,6 +26,7 @@ from mlsec_policy.analyzers.read.dockerfile import parse, runtime_instructions, 
 from mlsec_policy.analyzers.read.kubernetes import load_objects
 from mlsec_policy.analyzers.read.yamldoc import YamlDoc, mapping, sequence
 from mlsec_policy.models import ArtifactKind, JsonValue
+from mlsec_policy.textfile import load_json
 
 GITLAB_SCRIPT_KEYS = ("before_script", "script", "after_script")
 
@@ -88,7 +89,7 @@ def _exec_form(arguments: str) -> str:
     text = arguments.strip()
     if text.startswith("["):
         try:
-            words = json.loads(text)
+            words = load_json(text)
         except json.JSONDecodeError:
             return text
         if isinstance(words, list):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import configparser
 import functools
-import json
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from mlsec_policy.analyzers.read.paths import resolve_inside
+from mlsec_policy.textfile import load_json
 
 MAX_BYTES = 256 * 1024
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md")
@@ -170,7 +170,7 @@ def _setup_cfg(text: str) -> Iterator[tuple[str, str]]:
 
 def _package_json(text: str) -> Iterator[tuple[str, str]]:
     try:
-        data = json.loads(text) if text else {}
+        data = load_json(text) if text else {}
     except ValueError:
         return
     if not isinstance(data, dict):

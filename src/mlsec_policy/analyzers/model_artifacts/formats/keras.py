@@ -30,6 +30,7 @@ from mlsec_policy.analyzers.model_artifacts.source import (
 )
 from mlsec_policy.analyzers.model_artifacts.zipread import Listing, member_source
 from mlsec_policy.models import Severity
+from mlsec_policy.textfile import json_int, load_json
 
 CONFIG_CAP = 64 * 1024 * 1024
 SCAN_CHUNK = 4 * 1024 * 1024
@@ -125,7 +126,7 @@ def scan_keras_zip(
             text = reader.read_upto(CONFIG_CAP + 1)
         if len(text) > CONFIG_CAP:
             raise LimitExceeded(f"is larger than {CONFIG_CAP} bytes")
-        config = json.loads(text)
+        config = load_json(text)
     except (LimitExceeded, ValueError, Truncated) as exc:
         return [unverifiable(config_member, "keras-config", f"cannot be parsed: {exc}")]
     return check_config(config, config_member)
@@ -188,7 +189,7 @@ def _decode_at(source: Source, offset: int) -> tuple[object, int]:
             raw = reader.read_upto(size)
         text = raw.decode("latin-1")
         try:
-            value, end = json.JSONDecoder().raw_decode(text)
+            value, end = json.JSONDecoder(parse_int=json_int).raw_decode(text)
         except ValueError:
             if len(raw) < size:
                 return None, offset

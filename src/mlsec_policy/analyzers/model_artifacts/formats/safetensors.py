@@ -8,13 +8,13 @@ should hold nothing no tensor accounts for (bytes that no tensor claims can smug
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from mlsec_policy.analyzers.model_artifacts.issues import Issue
 from mlsec_policy.analyzers.model_artifacts.members import unverifiable
 from mlsec_policy.analyzers.model_artifacts.source import Source
 from mlsec_policy.models import Severity
+from mlsec_policy.textfile import load_json
 
 HEADER_CAP = 100 * 1024 * 1024
 BITS = {
@@ -47,7 +47,7 @@ def _problems(source: Source) -> list[tuple[str, str]]:
         return [("safetensors-header", "has a header that is not a JSON object")]
     duplicates: list[str] = []
     try:
-        header = json.loads(text.decode("utf-8"), object_pairs_hook=_pairs(duplicates))
+        header = load_json(text.decode("utf-8"), object_pairs_hook=_pairs(duplicates))
     except (ValueError, UnicodeDecodeError) as exc:
         return [("safetensors-header", f"has a header that is not valid JSON: {exc}")]
     if not isinstance(header, dict):
