@@ -99,7 +99,9 @@ def test_the_customer_file_carries_kinds_and_counts_of_personal_data_never_value
 
 
 def test_unpinned_packages_read_version_unknown_never_safe(vulnerable: dict[str, Any]) -> None:
-    libraries = [c for c in vulnerable["components"] if c["type"] == "library"]
+    libraries = [
+        c for c in vulnerable["components"] if c["type"] == "library" and c["name"] != "fastapi"
+    ]
     assert all("version" not in c for c in libraries)
     assert {props(c)["version"] for c in libraries} == {"unknown (not pinned)"}
     torch = props(by_ref(vulnerable)["library:pypi/torch"])
@@ -109,6 +111,28 @@ def test_unpinned_packages_read_version_unknown_never_safe(vulnerable: dict[str,
     assert utils["source-url"] == "git+https://github.com/example-org/tokenizer-utils.git@main"
     image = props(by_ref(vulnerable)["container:python:latest"])
     assert image["digest-pinned"] == "false"
+
+
+def test_the_vulnerable_pin_carries_its_advisory_id_range_and_fix(
+    vulnerable: dict[str, Any],
+) -> None:
+    fastapi = by_ref(vulnerable)["library:pypi/fastapi"]
+    assert (fastapi["version"], fastapi["purl"]) == ("0.108.0", "pkg:pypi/fastapi@0.108.0")
+    assert props(fastapi)["advisories"] == "1"
+    assert props(fastapi)["provenance:version"] == "declared requirements.txt:5"
+    [advisory] = vulnerable["vulnerabilities"]
+    assert advisory["id"] == "PYSEC-2024-38"
+    assert advisory["affects"] == [
+        {
+            "ref": "library:pypi/fastapi",
+            "versions": [{"range": "vers:pypi/<0.109.1", "status": "affected"}],
+        }
+    ]
+    assert [r["id"] for r in advisory["references"]] == ["CVE-2024-24762", "GHSA-qf9m-vfgh-m389"]
+    assert advisory["recommendation"] == "Upgrade fastapi to 0.109.1 or later."
+    facts = props(advisory)
+    assert (facts["installed-version"], facts["fixed-version"]) == ("0.108.0", "0.109.1")
+    assert facts["advisory-snapshot"] == "2024-10-10"
 
 
 def test_the_compliant_example_pins_revisions_and_hashes(compliant: dict[str, Any]) -> None:
