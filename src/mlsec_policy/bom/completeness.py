@@ -79,6 +79,9 @@ def _elements(part: Part) -> Iterator[tuple[str, str, bool]]:
             "sensitivity",
             hub or not facts.get("personal-data", "not").startswith("not"),
         )
+        if not hub:  # a hub dataset's card is on the hub, not in the repository
+            yield "datasets", "data-card", "data-card" in facts or "description" in part.data
+            yield "datasets", "license", "license" in facts
     elif part.kind is Kind.LIBRARY:
         yield "system", "version", part.version is not None
         yield "system", "purl", part.purl is not None
