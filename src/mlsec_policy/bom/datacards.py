@@ -106,7 +106,7 @@ def apply_data_cards(root: Path, parts: Sequence[Part]) -> None:
 
 
 def _local(part: Part) -> bool:
-    return part.kind is Kind.DATA and "hub-repository" not in part.facts
+    return part.kind is Kind.DATA and not part.facts.keys() & {"hub-repository", "remote-url"}
 
 
 def _folders(path: str) -> Iterator[str]:
