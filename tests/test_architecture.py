@@ -14,7 +14,8 @@ The import contract, from the bottom up (each line may use the lines above it, n
         engines: the analyzer contract, the policy model, options, the cache, L0-L1
     L4  report: models, outcome, schema_check; rollup (many reports merged into one
         organisation record): report and schema_check
-    L5  diffscope (which controls a diff scan runs on which files) and scan wire the stages;
+    L5  diffscope (which controls a diff scan runs on which files), advisory_use (which controls
+        read the advisory snapshot) and scan wire the stages;
         policytest runs scans; cli runs everything
 
 The table below spells that out per component. Imports are read with ``ast`` from every
@@ -110,8 +111,11 @@ ALLOWED: Mapping[str, frozenset[str]] = {
         "cache",
         "diffscope",
         "fix",
+        "advisory_use",
     }
     | POLICY_MODEL,
+    # which evaluated controls read the advisory snapshot (for the report to name its date)
+    "advisory_use": L2 | POLICY_MODEL | {"analyzers", "policy"},
     # fixes are proposed after a scan (semgrep's own fix text, native fixers that read files
     # with the analyzers' readers) and applied by the command line
     "fix": L1 | POLICY_MODEL | {"analyzers.read", "engines", "options"},

@@ -44,6 +44,20 @@ def test_vulnerable_example_fails_in_every_lifecycle_phase(scans: Scans) -> None
     assert report["errors"] == []
 
 
+def test_vulnerable_example_pins_a_package_with_a_known_advisory(scans: Scans) -> None:
+    _, report, _ = scans["vulnerable-ml-app"]
+    [dep04] = [r for r in report["results"] if r["control"]["id"] == "MLSEC-DEP-04"]
+    pinned = [f for f in dep04["findings"] if not f["message"].startswith("version unknown")]
+    assert [(f["location"]["path"], f["severity"]) for f in pinned] == [
+        ("requirements.txt", "high")
+    ]
+    message = pinned[0]["message"]
+    assert message.startswith("fastapi ==0.108.0 is affected by 1 known advisory")
+    assert "PYSEC-2024-38 (CVE-2024-24762, GHSA-qf9m-vfgh-m389)" in message
+    assert "snapshot 2024-10-10" in message and "upgrade to 0.109.1 or later" in message
+    assert report["advisory_snapshot"]["date"] == "2024-10-10"
+
+
 def test_compliant_example_passes_with_nothing_left_to_attest(scans: Scans) -> None:
     code, report, sarif = scans["compliant-ml-app"]
     statuses = {r["control"]["id"]: r["status"] for r in report["results"]}

@@ -26,7 +26,14 @@ from typing import Any, TypeVar
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.models import Artifact, CheckMode, Inventory, ScanError
+from mlsec_policy.models import (
+    Artifact,
+    CheckMode,
+    ControlResult,
+    ControlStatus,
+    Inventory,
+    ScanError,
+)
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck
 from mlsec_policy.policy.model import CheckBase, Control
@@ -275,3 +282,16 @@ def _below(manifest: str, path: str) -> bool:
     """Return True when ``path`` lies in the folder of ``manifest`` or below it."""
     folder = posixpath.dirname(manifest)
     return folder == "" or path.startswith(folder + "/")
+
+
+def outside(result: ControlResult, count: int) -> ControlResult:
+    """Say so when a passing control has active findings outside the reported change."""
+    if not count or result.status is not ControlStatus.PASS:
+        return result
+    return replace(
+        result,
+        reason=f"{result.reason} on the change; {count} finding"
+        + (" elsewhere lies outside the change and is" if count == 1 else "s elsewhere lie")
+        + (" outside the change and are" if count != 1 else "")
+        + " not reported",
+    )

@@ -17,10 +17,11 @@ from datetime import date
 from pathlib import Path
 
 from mlsec_policy import __version__
+from mlsec_policy.advisory_use import advisory_use
 from mlsec_policy.analyzers import ANALYZERS, graded_by_guards, graded_by_versions
 from mlsec_policy.cache import ResultStore, digest
 from mlsec_policy.config import check_controls
-from mlsec_policy.diffscope import DiffPlan, plan, run_split
+from mlsec_policy.diffscope import DiffPlan, outside, plan, run_split
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
 from mlsec_policy.engines.native import NativeEngine
@@ -165,7 +166,7 @@ def scan(
         today(moment),
         scope.limited() if scope else None,
     )
-    results = tuple(_outside(r, accepted.elsewhere.get(r.control.id, 0)) for r in results)
+    results = tuple(outside(r, accepted.elsewhere.get(r.control.id, 0)) for r in results)
     pinned = options.source_date_epoch is not None
     report = Report(
         tool=ToolInfo("mlsec-policy", __version__, by_semgrep.version, TOOL_URI),
@@ -195,24 +196,12 @@ def scan(
         notes=accepted.notes,
         waivers=accepted.register,
         diff_scope=_diff_scope(scope, changes, results, outputs),
+        advisory_snapshot=advisory_use(policy, results),
     )
     if options.propose_fixes:
         progress("looking for automatic fixes")
         report = propose(report, policy, Path(inventory.root), options.semgrep)
     return report
-
-
-def _outside(result: ControlResult, count: int) -> ControlResult:
-    """Say so when a passing control has active findings outside the reported change."""
-    if not count or result.status is not ControlStatus.PASS:
-        return result
-    return replace(
-        result,
-        reason=f"{result.reason} on the change; {count} finding"
-        + (" elsewhere lies outside the change and is" if count == 1 else "s elsewhere lie")
-        + (" outside the change and are" if count != 1 else "")
-        + " not reported",
-    )
 
 
 def _diff_scope(

@@ -24,7 +24,7 @@ def test_bom_writes_a_valid_bom_and_says_what_it_holds(cli: Cli, tmp_path: Path)
     out = tmp_path / "bom.cdx.json"
     result = cli("bom", str(EXAMPLES / "vulnerable-ml-app"), "-o", str(out))
     assert result.code == 0
-    assert "ML-BOM: 3 model(s), 2 dataset(s), 9 package(s), 1 base image(s)" in result.err
+    assert "ML-BOM: 3 model(s), 4 dataset(s), 9 package(s), 1 base image(s)" in result.err
     assert "advisory snapshot 2024-10-10" in result.err
     bom = json.loads(out.read_text(encoding="utf-8"))
     assert schema_errors(bom) == []

@@ -36,6 +36,8 @@ def test_the_vulnerable_example_lists_exactly_what_it_holds(vulnerable: dict[str
             "container:python:latest",
             "data:data/customers.csv",
             "data:hub/example-org/product-reviews@(default branch)",
+            "data:url/http://datasets.example.com/reviews/labels.csv",
+            "data:url/http://datasets.example.com/reviews/reviews-2024.tar.gz",
             *(f"library:pypi/{name}" for name in [*libraries.split(), "uvicorn"]),
             "machine-learning-model:hub/example-org/review-bert-base@(default branch)",
             "machine-learning-model:hub/example-org/review-sentiment@(default branch)",
@@ -99,7 +101,9 @@ def test_the_customer_file_carries_kinds_and_counts_of_personal_data_never_value
 
 
 def test_unpinned_packages_read_version_unknown_never_safe(vulnerable: dict[str, Any]) -> None:
-    libraries = [c for c in vulnerable["components"] if c["type"] == "library"]
+    libraries = [
+        c for c in vulnerable["components"] if c["type"] == "library" and c["name"] != "fastapi"
+    ]
     assert all("version" not in c for c in libraries)
     assert {props(c)["version"] for c in libraries} == {"unknown (not pinned)"}
     torch = props(by_ref(vulnerable)["library:pypi/torch"])
@@ -109,6 +113,28 @@ def test_unpinned_packages_read_version_unknown_never_safe(vulnerable: dict[str,
     assert utils["source-url"] == "git+https://github.com/example-org/tokenizer-utils.git@main"
     image = props(by_ref(vulnerable)["container:python:latest"])
     assert image["digest-pinned"] == "false"
+
+
+def test_the_vulnerable_pin_carries_its_advisory_id_range_and_fix(
+    vulnerable: dict[str, Any],
+) -> None:
+    fastapi = by_ref(vulnerable)["library:pypi/fastapi"]
+    assert (fastapi["version"], fastapi["purl"]) == ("0.108.0", "pkg:pypi/fastapi@0.108.0")
+    assert props(fastapi)["advisories"] == "1"
+    assert props(fastapi)["provenance:version"] == "declared requirements.txt:5"
+    [advisory] = vulnerable["vulnerabilities"]
+    assert advisory["id"] == "PYSEC-2024-38"
+    assert advisory["affects"] == [
+        {
+            "ref": "library:pypi/fastapi",
+            "versions": [{"range": "vers:pypi/<0.109.1", "status": "affected"}],
+        }
+    ]
+    assert [r["id"] for r in advisory["references"]] == ["CVE-2024-24762", "GHSA-qf9m-vfgh-m389"]
+    assert advisory["recommendation"] == "Upgrade fastapi to 0.109.1 or later."
+    facts = props(advisory)
+    assert (facts["installed-version"], facts["fixed-version"]) == ("0.108.0", "0.109.1")
+    assert facts["advisory-snapshot"] == "2024-10-10"
 
 
 def test_the_compliant_example_pins_revisions_and_hashes(compliant: dict[str, Any]) -> None:
@@ -125,6 +151,26 @@ def test_the_compliant_example_pins_revisions_and_hashes(compliant: dict[str, An
     assert [c["hashes"][0]["content"] for c in image] == [
         "7a3ed1226224bcc1fe5443262363d42f48cf832a540c1836ba8ccbeaadf8637c"
     ]
+
+
+def test_downloaded_datasets_are_listed_and_a_verified_download_carries_its_digest(
+    vulnerable: dict[str, Any], compliant: dict[str, Any]
+) -> None:
+    dump = by_ref(vulnerable)["data:url/http://datasets.example.com/reviews/reviews-2024.tar.gz"]
+    assert "hashes" not in dump  # nothing checks what the mirror serves
+    facts = props(dump)
+    assert facts["provenance:remote-url"] == "inferred data/fetch_reviews.py:16"
+    assert facts["transport"] == "plain http (not encrypted)"
+    assert "datasets:hash" in facts["completeness:missing"]
+    checked = by_ref(compliant)["data:url/https://datasets.example.com/reviews/reviews-2024.tar.gz"]
+    assert checked["hashes"] == [
+        {
+            "alg": "SHA-256",
+            "content": "9b74c9897bac770ffc029102a200c5de4f2b5d1e6f0a1c2d3e4f5a6b7c8d9e0f",
+        }
+    ]
+    assert props(checked)["provenance:hashes"] == "inferred data/fetch_reviews.py:19"
+    assert "transport" not in props(checked)
 
 
 def test_the_compliant_model_card_fills_the_card_and_links_the_dataset(

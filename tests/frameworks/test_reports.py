@@ -90,7 +90,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_json_report_holds_every_requirement_and_validates(scanned: Path) -> None:
     data = json.loads((scanned / "report.json").read_text())
     report_validator().validate(data)
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     (framework,) = data["frameworks"]
     assert framework["framework"]["id"] == "owasp-ml-2023"
     statuses = {r["requirement"]["id"]: r["status"] for r in framework["requirements"]}

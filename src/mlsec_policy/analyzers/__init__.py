@@ -23,10 +23,16 @@ from mlsec_policy.analyzers import (
     web_routes,
 )
 from mlsec_policy.analyzers.base import AnalyzerSpec
-from mlsec_policy.analyzers.dependencies import graded_by_versions
+from mlsec_policy.analyzers.dependencies import graded_by_versions, reads_snapshot, snapshot_info
 from mlsec_policy.analyzers.pycode import graded_by_guards
 
-__all__ = ["ANALYZERS", "graded_by_guards", "graded_by_versions"]
+__all__ = [
+    "ANALYZERS",
+    "graded_by_guards",
+    "graded_by_versions",
+    "reads_snapshot",
+    "snapshot_info",
+]
 
 ANALYZERS: dict[str, AnalyzerSpec[Any]] = {
     spec.name: spec

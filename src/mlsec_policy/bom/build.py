@@ -21,6 +21,7 @@ from mlsec_policy.bom.models import model_parts
 from mlsec_policy.bom.packages import container_parts, declarations, library_parts
 from mlsec_policy.bom.parts import Kind, Part
 from mlsec_policy.bom.references import reference_parts
+from mlsec_policy.bom.remote import remote_parts
 from mlsec_policy.models import Inventory
 
 
@@ -41,6 +42,7 @@ def collect(root: Path, inventory: Inventory) -> list[Part]:
         *model_parts(root, inventory),
         *data_parts(root, inventory),
         *reference_parts(refs),
+        *remote_parts(root, inventory),
         *library_parts(declarations(root, inventory)),
         *container_parts(root, inventory),
     ]

@@ -71,14 +71,23 @@ def _elements(part: Part) -> Iterator[tuple[str, str, bool]]:
         yield "security", "remote-code", facts.get("trust-remote-code") != "true"
     elif part.kind is Kind.DATA:
         hub = "hub-repository" in facts
+        # what a URL serves can change, unless the code checks it against a digest
+        remote = "remote-url" in facts and not part.hashes
         yield "datasets", "identity", True
-        yield "datasets", "version", facts.get("revision-pinned") == "pinned" or not hub
+        yield (
+            "datasets",
+            "version",
+            facts.get("revision-pinned") == "pinned" or not (hub or remote),
+        )
         yield "datasets", "hash", bool(part.hashes) or hub
         yield (
             "datasets",
             "sensitivity",
             hub or not facts.get("personal-data", "not").startswith("not"),
         )
+        if not (hub or "remote-url" in facts):  # their cards are not in the repository
+            yield "datasets", "data-card", "data-card" in facts or "description" in part.data
+            yield "datasets", "license", "license" in facts
     elif part.kind is Kind.LIBRARY:
         yield "system", "version", part.version is not None
         yield "system", "purl", part.purl is not None

@@ -71,7 +71,9 @@ def component(part: Part) -> dict[str, Any]:
     return out
 
 
-DATA_FIELDS = frozenset({"type", "name", "classification", "sensitiveData", "description"})
+DATA_FIELDS = frozenset(
+    {"type", "name", "classification", "sensitiveData", "description", "governance"}
+)
 
 
 def _sorted(value: Any) -> Any:

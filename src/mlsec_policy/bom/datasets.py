@@ -12,15 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext, FileSkipped
 from mlsec_policy.analyzers.data_files.datasets import is_dataset
 from mlsec_policy.analyzers.data_files.personal import PersonalData, personal_data
 from mlsec_policy.analyzers.integrity.hashing import digest_file
 from mlsec_policy.analyzers.integrity.lfs import parse_pointer
+from mlsec_policy.bom.datacards import apply_data_cards
 from mlsec_policy.bom.files import read_yaml
 from mlsec_policy.bom.parts import Basis, Kind, Part, Source, ref_for
 from mlsec_policy.models import Artifact, ArtifactKind, Inventory
+from mlsec_policy.yamlpos import Document
 
 PII = re.compile(r"personal data: (?P<count>\d+) × (?P<kind>[^(]+?) \(confidence (?P<level>\w+)")
 """The count, kind and confidence at the head of a ``personal-data`` message."""
@@ -49,7 +52,9 @@ def data_parts(root: Path, inventory: Inventory) -> list[Part]:
             for algorithm, digest in record.data.pop("dvc-hashes", {}).items():
                 record.hashes[algorithm] = digest
             parts[path] = record
-    return [parts[key] for key in sorted(parts)]
+    found = [parts[key] for key in sorted(parts)]
+    apply_data_cards(root, found)
+    return found
 
 
 def _pointer(context: FileContext) -> bool:
@@ -146,7 +151,35 @@ def _dvc_outputs(root: Path, artifact: Artifact) -> Iterator[tuple[str, Part]]:
         part.data["dvc-hashes"] = hashes
         if isinstance(out.get("size"), int):
             part.fill("dvc-size", str(out["size"]), source)
+        _dvc_declared(part, artifact.path, document, ("outs", index))
+        _dvc_declared(part, artifact.path, document, ())
         yield path, part
+
+
+def _dvc_declared(part: Part, path: str, document: Document, at: tuple[str | int, ...]) -> None:
+    """Fill what a ``.dvc`` file's author wrote: ``desc`` and ``meta`` (an output's first)."""
+    entry: Any = document.data
+    for step in at:
+        entry = entry[step]
+    if not isinstance(entry, dict):
+        return
+
+    def where(key: str) -> Source:
+        position = document.positions.of_key((*at, key))
+        return Source(Basis.DECLARED, path, position[0] if position else 1)
+
+    desc = entry.get("desc")
+    if isinstance(desc, str) and desc.strip() and "description" not in part.data:
+        part.data["description"] = " ".join(desc.split())[:400]
+        part.note("data.description", where("desc"))
+    meta = entry.get("meta")
+    for key, value in sorted(meta.items() if isinstance(meta, dict) else []):
+        if isinstance(value, str | int | float | bool):
+            part.fill(f"dvc-meta:{key}", str(value), where("meta"))
+        if key in {"owner", "maintainer"} and isinstance(value, str) and value.strip():
+            owner = {"organization": {"name": value.strip()[:200]}}
+            part.data.setdefault("governance", {}).setdefault("owners", []).append(owner)
+            part.note("data.governance", where("meta"))
 
 
 def _merge(known: Part, extra: Part) -> None:
@@ -158,3 +191,6 @@ def _merge(known: Part, extra: Part) -> None:
         known.fill(name, value, extra.provenance[name])
     for name, source in extra.provenance.items():
         known.note(name, source)
+    for name in ("description", "governance"):
+        if name in extra.data and name not in known.data:
+            known.data[name] = extra.data[name]

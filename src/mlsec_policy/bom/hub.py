@@ -81,21 +81,29 @@ def hub_refs(root: Path, inventory: Inventory) -> list[HubRef]:
     return sorted(set(found), key=HubRef.key)
 
 
-def _code_refs(root: Path, artifact: Artifact, local: set[str]) -> Iterator[HubRef]:
+def parse_code(root: Path, artifact: Artifact) -> tuple[ast.Module, View] | None:
+    """Return the syntax tree of a Python file or notebook's code and its view (lines)."""
     text = read_text(root / artifact.path)
     if text is None:
-        return
+        return None
     view = View(text, artifact.path)
     if artifact.kind is ArtifactKind.NOTEBOOK:
         try:
             view = notebook_view(text, "notebook")
         except ViewError:
-            return
+            return None
     try:
-        tree = ast.parse(view.text)
+        return ast.parse(view.text), view
     except (SyntaxError, ValueError):
+        return None
+
+
+def _code_refs(root: Path, artifact: Artifact, local: set[str]) -> Iterator[HubRef]:
+    parsed = parse_code(root, artifact)
+    if parsed is None:
         return
-    constants = _module_strings(tree)
+    tree, view = parsed
+    constants = module_strings(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             ref = _call_ref(node, constants, local)
@@ -104,7 +112,7 @@ def _code_refs(root: Path, artifact: Artifact, local: set[str]) -> Iterator[HubR
                 yield HubRef(
                     kind,
                     repo,
-                    _text(keyword(node, "revision"), constants),
+                    text_of(keyword(node, "revision"), constants),
                     _flag(keyword(node, "trust_remote_code")),
                     artifact.path,
                     view.origin(node.lineno).line,
@@ -112,7 +120,7 @@ def _code_refs(root: Path, artifact: Artifact, local: set[str]) -> Iterator[HubR
                 )
 
 
-def _module_strings(tree: ast.Module) -> dict[str, str]:
+def module_strings(tree: ast.Module) -> dict[str, str]:
     """Return module-level names bound once to a string literal."""
     seen: dict[str, list[str | None]] = {}
     for statement in tree.body:
@@ -123,7 +131,8 @@ def _module_strings(tree: ast.Module) -> dict[str, str]:
     return {name: values[0] for name, values in seen.items() if len(values) == 1 and values[0]}
 
 
-def _text(node: ast.expr | None, constants: dict[str, str]) -> str | None:
+def text_of(node: ast.expr | None, constants: dict[str, str]) -> str | None:
+    """Return a string literal, or the module constant a name is bound to."""
     if isinstance(node, ast.Name):
         return constants.get(node.id)
     return string_value(node)
@@ -150,13 +159,13 @@ def _call_ref(
         kind = "model"
     elif name in DOWNLOAD_CALLS:
         node = first or keyword(call, "repo_id")
-        kind = "dataset" if _text(keyword(call, "repo_type"), constants) == "dataset" else "model"
+        kind = "dataset" if text_of(keyword(call, "repo_type"), constants) == "dataset" else "model"
     elif name in DATASET_CALLS:
         node = first or keyword(call, "path")
         kind = "dataset"
     else:
         return None
-    repo = _text(node, constants)
+    repo = text_of(node, constants)
     if repo is None or not _is_hub_id(repo, local, kind):
         return None
     return kind, repo, dotted(call.func) or name

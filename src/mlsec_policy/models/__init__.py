@@ -61,6 +61,7 @@ from mlsec_policy.models.inventory import (
 )
 from mlsec_policy.models.results import (
     STATUS_ORDER,
+    AdvisorySnapshotInfo,
     Attestation,
     ControlResult,
     ControlStatus,
@@ -76,6 +77,7 @@ from mlsec_policy.models.results import (
 __all__ = [
     "REQUIREMENT_STATUS_ORDER",
     "STATUS_ORDER",
+    "AdvisorySnapshotInfo",
     "Artifact",
     "ArtifactKind",
     "Attestation",

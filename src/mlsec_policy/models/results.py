@@ -196,6 +196,21 @@ class DiffScope:
 
 
 @dataclass(frozen=True, slots=True)
+class AdvisorySnapshotInfo:
+    """The offline advisory snapshot a scan matched package versions against."""
+
+    date: str
+    """The day the snapshot was taken (``YYYY-MM-DD``): no advisory published later is known."""
+    source: str
+    """The database it was built from (``PyPA advisory database``)."""
+    url: str = ""
+    commit: str | None = None
+    """The database commit the snapshot was built from, when recorded."""
+    controls: tuple[str, ...] = ()
+    """The controls whose checks read it in this scan."""
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The complete record of one scan: the single source every rendering comes from."""
 
@@ -223,3 +238,5 @@ class Report:
     """For a ``--diff-base`` scan: which controls ran on which files."""
     frameworks: tuple[FrameworkResult, ...] = ()
     """The frameworks asked for with ``--framework``: every requirement and its status."""
+    advisory_snapshot: AdvisorySnapshotInfo | None = None
+    """The advisory snapshot, when a control that reads it was evaluated (schema 1.4)."""

@@ -19,6 +19,7 @@ from mlsec_policy.models import (
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
 from mlsec_policy.report import framework_text, integrity, json_report, summary, trail
+from mlsec_policy.report.advisory_snapshot import describe as describe_snapshot
 
 COLUMNS = (
     (ControlStatus.PASS, "pass"),
@@ -104,6 +105,8 @@ def _header(report: Report) -> list[str]:
         + (f" ({kinds})" if kinds else "")
         + (f", {len(report.skipped)} skipped" if report.skipped else ""),
     ]
+    if report.advisory_snapshot is not None:
+        lines.append(f"advisories: {describe_snapshot(report.advisory_snapshot)}")
     lines += [f"note: {note}" for note in report.notes]
     lines += _scope_lines(report)
     return [*lines, ""]

@@ -29,7 +29,7 @@ from mlsec_policy.models import (
     Suppression,
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
-from mlsec_policy.report import chart, integrity, json_report, summary, trail
+from mlsec_policy.report import advisory_snapshot, chart, integrity, json_report, summary, trail
 from mlsec_policy.report.links import source_links
 
 TEMPLATE = "report.html.j2"
@@ -96,6 +96,9 @@ def render(report: Report) -> str:
             accepted=[a for a in accepted if a.suppression.kind != "baseline"],
             baselined=[a for a in accepted if a.suppression.kind == "baseline"],
             meaning=integrity.MEANING,
+            advisory_snapshot=advisory_snapshot.describe(report.advisory_snapshot)
+            if report.advisory_snapshot
+            else None,
             attested=[r for r in report.results if r.attestation is not None],
             max_findings=MAX_FINDINGS_SHOWN,
             control_ids={r.control.id for r in report.results},

@@ -17,8 +17,8 @@ from mlsec_policy.report import integrity, summary
 from mlsec_policy.report.serde import from_data, to_data
 
 SCHEMA_ID = "https://mlsec-policy.dev/schemas/report/v1.json"
-SCHEMA_VERSION = "1.3"
-READABLE_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
+SCHEMA_VERSION = "1.4"
+READABLE_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
 """Versions :func:`load` reads: minor versions only add fields, which then take defaults."""
 DERIVED_KEYS = ("$schema", "schema_version", "summary", integrity.KEY)
 

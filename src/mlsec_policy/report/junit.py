@@ -29,7 +29,7 @@ from mlsec_policy.models import (
     Report,
     ScanError,
 )
-from mlsec_policy.report import summary
+from mlsec_policy.report import advisory_snapshot, summary
 
 SUITE_PREFIX = "mlsec-policy"
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -66,7 +66,7 @@ def render(report: Report) -> str:
 
 
 def _suite(root: ET.Element, title: str, package: str, report: Report) -> ET.Element:
-    return ET.SubElement(
+    suite = ET.SubElement(
         root,
         "testsuite",
         name=title,
@@ -78,6 +78,12 @@ def _suite(root: ET.Element, title: str, package: str, report: Report) -> ET.Ele
         time="0",
         timestamp=report.started_at.removesuffix("Z"),
     )
+    if report.advisory_snapshot is not None:
+        # the properties of a test suite come before its test cases
+        listed = ET.SubElement(suite, "properties")
+        for name, value in advisory_snapshot.properties(report.advisory_snapshot).items():
+            ET.SubElement(listed, "property", name=name, value=value)
+    return suite
 
 
 def _count(suite: ET.Element, totals: dict[str, int]) -> None:

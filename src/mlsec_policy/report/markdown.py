@@ -23,6 +23,7 @@ from mlsec_policy.models import (
 )
 from mlsec_policy.outcome import exit_code, gating_failures, verdict
 from mlsec_policy.report import framework_text, integrity, json_report, summary, trail
+from mlsec_policy.report.advisory_snapshot import describe as describe_snapshot
 from mlsec_policy.report.links import SourceLinks, source_links
 
 DEFAULT_MAX_CHARS = 65_536
@@ -137,6 +138,8 @@ def _facts(report: Report, links: SourceLinks | None) -> str:
     packs = ", ".join(f"{_text(p.name)} {_text(p.version)}" for p in report.policy.packs)
     facts.append(f"**Policy** {packs} (policy digest {_code(report.policy.digest[:19] + '…')})")
     facts.append(f"**Scanned** {_text(report.started_at)}")
+    if report.advisory_snapshot is not None:
+        facts.append(f"**Advisories** {_text(describe_snapshot(report.advisory_snapshot))}")
     content = json_report.to_document(report)[integrity.KEY]["content_digest"]
     digests = (
         f"<sub>The {integrity.POLICY_DIGEST} {_code(report.policy.digest)} is the "

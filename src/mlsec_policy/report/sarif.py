@@ -30,7 +30,7 @@ from mlsec_policy.models import (
     SkippedFile,
 )
 from mlsec_policy.outcome import incomplete
-from mlsec_policy.report import integrity, sarif_fixes, sarif_flow
+from mlsec_policy.report import advisory_snapshot, integrity, sarif_fixes, sarif_flow
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 CATEGORY = "mlsec-policy/"
@@ -138,6 +138,8 @@ def to_log(report: Report) -> dict[str, Any]:
             "policyPacks": [f"{p.name}@{p.version}" for p in report.policy.packs],
         },
     }
+    if report.advisory_snapshot is not None:
+        run["properties"].update(advisory_snapshot.properties(report.advisory_snapshot))
     if report.git is not None and report.git.commit and _repository_uri(report.git.remote_url):
         run["versionControlProvenance"] = [_provenance(report)]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

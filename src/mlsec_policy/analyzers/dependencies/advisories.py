@@ -7,8 +7,9 @@ exactly, or a requirement every release of which is affected, is reported with t
 and the release that fixes them. A requirement that admits affected and unaffected releases is
 reported as "version unknown" (low) — never as safe — unless the manifest is an input to a lock
 compiler, library metadata, or a Pipfile/pyproject whose lock file is beside it (the lock is
-judged instead). Each message names the snapshot's date: an empty result means "no advisory in
-the snapshot of that date", not "no vulnerability".
+judged instead); the requirements on the same package in the files it includes (``-r``,
+``-c``: installed with it) narrow what it admits. Each message names the snapshot's date: an
+empty result means "no advisory in the snapshot of that date", not "no vulnerability".
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
@@ -62,7 +64,37 @@ def known_vulnerable_packages(
         if affected:
             yield _affected(entry, affected, snapshot)
         elif unknown and judge_unknown:
-            yield _unknown(entry, unknown, snapshot)
+            held = _held(entry, manifest.entries)
+            if held:
+                narrowed = _narrowed(entry, held)
+                unknown = [a for a in unknown if a.judge(narrowed) is not Verdict.NOT_AFFECTED]
+            if unknown:
+                yield _unknown(entry, unknown, snapshot, held)
+
+
+def _held(entry: Entry, entries: Iterable[Entry]) -> list[Entry]:
+    """Return the requirements on the same package from the files this one includes.
+
+    ``-r`` and ``-c`` files are installed with the file that names them, so their specifiers
+    bound what this requirement can install; one under an environment marker may not apply and
+    is left out.
+    """
+    return [
+        other
+        for other in entries
+        if other.path != entry.path
+        and other.spec.name == entry.spec.name
+        and other.spec.kind is SpecKind.INDEX
+        and ";" not in other.spec.text
+    ]
+
+
+def _narrowed(entry: Entry, held: list[Entry]) -> SpecifierSet:
+    """Return the requirement's specifier intersected with those of ``held``."""
+    narrowed = SpecifierSet(str(entry.spec.specifier))
+    for other in held:
+        narrowed &= other.spec.specifier
+    return narrowed
 
 
 def _judged(advisories: Iterable[Advisory], entry: Entry) -> tuple[list[Advisory], list[Advisory]]:
@@ -138,9 +170,15 @@ def _affected(entry: Entry, advisories: list[Advisory], snapshot: Snapshot) -> O
     )
 
 
-def _unknown(entry: Entry, advisories: list[Advisory], snapshot: Snapshot) -> Observation:
+def _unknown(
+    entry: Entry, advisories: list[Advisory], snapshot: Snapshot, held: list[Entry]
+) -> Observation:
     spec = entry.spec
     admits = str(spec.specifier) or "any version"
+    if held:
+        admits += "; with " + ", ".join(
+            f"{o.path}:{o.line} {o.spec.specifier or '(any)'}" for o in held
+        )
     return Observation(
         Location(entry.path, entry.line),
         message=f"version unknown: {spec.name} ({admits}) admits releases affected by "
