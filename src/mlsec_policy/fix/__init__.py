@@ -8,6 +8,6 @@ safely, and :mod:`.apply` applies a report's fixes to the files.
 
 from mlsec_policy.fix.apply import Outcome, apply_fixes
 from mlsec_policy.fix.native_fixes import FIXERS
-from mlsec_policy.fix.propose import fixable, propose
+from mlsec_policy.fix.propose import declared_fixable, fixable, propose
 
-__all__ = ["FIXERS", "Outcome", "apply_fixes", "fixable", "propose"]
+__all__ = ["FIXERS", "Outcome", "apply_fixes", "declared_fixable", "fixable", "propose"]
