@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from mlsec_policy.analyzers.patterns import context
-from mlsec_policy.cli import cli as command
 from mlsec_policy.report import json_report, summary
-from tests.conftest import REPO, report_validator, sarif_validator, write_tree
-from tests.support.browser import run_chromium
-from tests.support.htmltree import parse
+from tests.conftest import REPO, write_tree
+from tests.support.scans import html_trails, scan_to
 
 DATA = ("R5-Security", "R6-Security", "R7-Security")
 MODEL = ("R11-Security", "R12-Security", "R13-Security")
@@ -91,26 +88,6 @@ def fetch_inline():
     urllib.request.urlretrieve("http://inline.example.net/x.csv", "x.csv")
 """
 FORMATS = ("json", "sarif", "markdown", "html")
-
-
-def scan_to(root: Path, out: Path, formats: tuple[str, ...]) -> dict[str, Any]:
-    """Scan ``root`` with the CLI, writing each format to ``out.<format>``; return the texts.
-
-    The console output is under ``console``, the JSON document (validated) under ``data``;
-    a SARIF output is validated against the 2.1.0 schema.
-    """
-    outputs = [arg for f in formats for arg in (f"--{f}-output", f"{out}.{f}")]
-    run = CliRunner().invoke(
-        command, ["scan", str(root), "--no-cache", *outputs], catch_exceptions=False
-    )
-    assert run.exit_code in (0, 1), run.output
-    written: dict[str, Any] = {f: Path(f"{out}.{f}").read_text("utf-8") for f in formats}
-    written["console"] = run.output
-    written["data"] = json.loads(written["json"])
-    report_validator().validate(written["data"])
-    if "sarif" in written:
-        sarif_validator().validate(json.loads(written["sarif"]))
-    return written
 
 
 @pytest.fixture(scope="module")
@@ -286,9 +263,6 @@ def test_a_url_from_another_module_a_config_key_and_a_default(tmp_path: Path) ->
 def test_the_html_report_shows_the_flow_in_a_real_browser(
     scanned: dict[str, Any], tmp_path: Path
 ) -> None:
-    page = tmp_path / "report.html"
-    page.write_text(scanned["html"], encoding="utf-8")
-    dom = parse(run_chromium(tmp_path, page, "--dump-dom"))
-    notes = [" ".join(node.text().split()) for node in dom.find_all("div", "trail")]
+    notes = html_trails(scanned["html"], tmp_path)
     assert "via fetch.py:5 (URL defined here)" in notes
     assert "handles a model: R11-Security, R12-Security, R13-Security" in notes
