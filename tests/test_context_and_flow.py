@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from mlsec_policy.analyzers.patterns import context
-from mlsec_policy.cli import cli as command
 from mlsec_policy.report import json_report, summary
-from tests.conftest import REPO, report_validator, sarif_validator, write_tree
-from tests.support.browser import run_chromium
-from tests.support.htmltree import parse
+from tests.conftest import REPO, write_tree
+from tests.support.scans import html_trails, scan_to
 
 DATA = ("R5-Security", "R6-Security", "R7-Security")
 MODEL = ("R11-Security", "R12-Security", "R13-Security")
@@ -98,19 +95,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Scan the tree once and return every format's text (and the JSON document)."""
     tmp = tmp_path_factory.mktemp("flow")
     root = write_tree(tmp / "repo", {"loaders.py": LOADERS, "fetch.py": FETCH})
-    outputs = [arg for f in FORMATS for arg in (f"--{f}-output", str(tmp / f"report.{f}"))]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        run = CliRunner().invoke(
-            command, ["scan", str(root), "--no-cache", *outputs], catch_exceptions=False
-        )
-    assert run.exit_code in (0, 1), run.output
-    written: dict[str, Any] = {f: (tmp / f"report.{f}").read_text("utf-8") for f in FORMATS}
-    written["console"] = run.output
-    written["data"] = json.loads(written["json"])
-    report_validator().validate(written["data"])
-    sarif_validator().validate(json.loads(written["sarif"]))
-    return written
+        return scan_to(root, tmp / "report", FORMATS)
 
 
 def _findings(data: dict[str, Any], check_id: str, path: str) -> dict[int, dict[str, Any]]:
@@ -160,14 +147,7 @@ def test_per_phase_and_per_risk_use_the_findings_values(scanned: dict[str, Any])
 
 def test_a_control_with_only_data_findings_passes_its_model_risks(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "repo", {"cache.py": LOADERS.split("def read_three")[0]})
-    out = tmp_path / "r.json"
-    run = CliRunner().invoke(
-        command,
-        ["scan", str(root), "--no-cache", "--json-output", str(out)],
-        catch_exceptions=False,
-    )
-    assert run.exit_code in (0, 1), run.output
-    report = json_report.load(out.read_text("utf-8"))
+    report = json_report.load(scan_to(root, tmp_path / "r", ("json",))["json"])
     result = next(r for r in report.results if r.control.id == "MLSEC-LOAD-02")
     assert summary.risk_status(result, "R7-Security").value == "fail"  # type: ignore[union-attr]
     assert summary.risk_status(result, "R11-Security").value == "pass"  # type: ignore[union-attr]
@@ -244,13 +224,8 @@ def _step(step: dict[str, Any]) -> tuple[str, int, str]:
 
 
 def test_a_url_from_another_module_a_config_key_and_a_default(tmp_path: Path) -> None:
-    out = tmp_path / "r"
-    args = ["scan", str(ELSEWHERE), "--no-cache"]
-    args += ["--json-output", f"{out}.json", "--sarif-output", f"{out}.sarif"]
-    run = CliRunner().invoke(command, args, catch_exceptions=False)
-    assert run.exit_code in (0, 1), run.output
-    data = json.loads(Path(f"{out}.json").read_text("utf-8"))
-    report_validator().validate(data)
+    written = scan_to(ELSEWHERE, tmp_path / "r", ("json", "sarif"))
+    data = written["data"]
     found = _findings(data, "plaintext-download-origin", "pipeline/fetch.py")
     steps = {
         line: [
@@ -271,8 +246,7 @@ def test_a_url_from_another_module_a_config_key_and_a_default(tmp_path: Path) ->
         22: (None, None),
         26: (None, None),
     }
-    sarif = json.loads(Path(f"{out}.sarif").read_text("utf-8"))
-    sarif_validator().validate(sarif)
+    sarif = json.loads(written["sarif"])
     linked = {
         r["locations"][0]["physicalLocation"]["region"]["startLine"]: [
             p["physicalLocation"]["artifactLocation"]["uri"] for p in r["relatedLocations"]
@@ -282,15 +256,13 @@ def test_a_url_from_another_module_a_config_key_and_a_default(tmp_path: Path) ->
     }
     assert linked[12] == ["settings.py", "pipeline/fetch.py"]
     assert linked[22] == ["config.yaml"]
-    assert "via settings.py:3 (URL defined here), pipeline/fetch.py:8 (imported here)" in run.output
+    via = "via settings.py:3 (URL defined here), pipeline/fetch.py:8 (imported here)"
+    assert via in written["console"]
 
 
 def test_the_html_report_shows_the_flow_in_a_real_browser(
     scanned: dict[str, Any], tmp_path: Path
 ) -> None:
-    page = tmp_path / "report.html"
-    page.write_text(scanned["html"], encoding="utf-8")
-    dom = parse(run_chromium(tmp_path, page, "--dump-dom"))
-    notes = [" ".join(node.text().split()) for node in dom.find_all("div", "trail")]
+    notes = html_trails(scanned["html"], tmp_path)
     assert "via fetch.py:5 (URL defined here)" in notes
     assert "handles a model: R11-Security, R12-Security, R13-Security" in notes

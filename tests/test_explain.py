@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mlsec_policy.cli import run
-from tests.conftest import CliResult, load_json, write_tree
+from tests.conftest import REPO, CliResult, load_json, write_tree
 
 APP = """\
 import torch
@@ -46,7 +46,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
         },
     )
     report = root / "report.json"
-    code = run(["scan", str(target), "-q", "--no-cache", "--json-output", str(report)])
+    json_output = ["--json-output", str(report), "--propose-fixes"]
+    code = run(["scan", str(target), "-q", "--no-cache", *json_output])
     assert code == 1
     return report, load_json(report)
 
@@ -75,7 +76,7 @@ def test_explains_a_finding_named_by_fingerprint(
     assert "Why it matters\n  torch.load unpickles the checkpoint." in out
     assert "How to fix it\n  Call torch.load(path, weights_only=True)" in out
     assert "semgrep rule torch-load-without-weights-only, written in " in out
-    assert "MLSEC-LOAD-01/control.yaml:" in out
+    assert "written in policies/controls/model-storage/MLSEC-LOAD-01/control.yaml:" in out
     assert "torch.load(path) → torch.load(path, weights_only=True)" in out
     assert "active: no waiver, inline comment or baseline accepts it" in out
     assert (
@@ -84,33 +85,52 @@ def test_explains_a_finding_named_by_fingerprint(
     ) in out
 
 
-def test_names_the_waiver_that_applies(scanned: tuple[Path, dict[str, Any]], cli: Cli) -> None:
-    report, _ = scanned
-    out = cli("explain", str(report), "app.py:8").out
-    assert "[MLSEC-SERVE-04]" in out
-    assert "accepted by waiver: internal demo behind the VPN, link rotated daily" in out
-    assert "waiver MLSEC-SERVE-04 (used)" in out
-    assert "approved by sec-team, expires 2027-06-01, https://tickets.example.org/SEC-12" in out
-    assert "written in .mlsec-policy.yml:2" in out
-    assert "Automatic fix" not in out  # an accepted finding is never fixed
-
-
-def test_an_inline_suppressed_finding_says_so(
-    scanned: tuple[Path, dict[str, Any]], cli: Cli
+@pytest.mark.parametrize(
+    ("wanted", "expected", "absent"),
+    [
+        pytest.param(
+            "app.py:8",
+            [
+                "[MLSEC-SERVE-04]",
+                "accepted by waiver: internal demo behind the VPN, link rotated daily",
+                "waiver MLSEC-SERVE-04 (used)",
+                "approved by sec-team, expires 2027-06-01, https://tickets.example.org/SEC-12",
+                "written in .mlsec-policy.yml:2",
+            ],
+            "Automatic fix",  # an accepted finding is never fixed
+            id="waiver",
+        ),
+        pytest.param(
+            "./app.py:7",
+            ["accepted by inline: reviewed: a local file we write", "see app.py:7"],
+            "Automatic fix",
+            id="inline",
+        ),
+        pytest.param(
+            "Dockerfile",
+            [
+                "native analyzer dockerfile-final-user (check dockerfile-final-stage-root), "
+                "written in policies/controls/model-deployment/MLSEC-CONT-01/control.yaml:",
+                "    # mlsec-policy: ignore[MLSEC-CONT-01] <why this is acceptable>",
+            ],
+            "not in the policy loaded now",
+            id="native",
+        ),
+    ],
+)
+def test_explains_a_finding_named_by_place(
+    scanned: tuple[Path, dict[str, Any]],
+    cli: Cli,
+    wanted: str,
+    expected: list[str],
+    absent: str,
 ) -> None:
     report, _ = scanned
-    out = cli("explain", str(report), "./app.py:7").out
-    assert "accepted by inline: reviewed: a local file we write" in out
-    assert "see app.py:7" in out
-
-
-def test_native_findings_name_their_analyzer(
-    scanned: tuple[Path, dict[str, Any]], cli: Cli
-) -> None:
-    report, _ = scanned
-    out = cli("explain", str(report), "Dockerfile").out
-    assert "native analyzer dockerfile-final-user (check dockerfile-final-stage-root)" in out
-    assert "    # mlsec-policy: ignore[MLSEC-CONT-01] <why this is acceptable>" in out
+    out = cli("explain", str(report), wanted).out
+    for text in expected:
+        assert text in out
+    assert absent not in out
+    assert str(REPO) not in out  # control files are named inside their pack
 
 
 def test_a_finding_no_comment_can_suppress_says_to_use_a_waiver(

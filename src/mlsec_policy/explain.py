@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
-from typing import Any
+from pathlib import Path, PurePosixPath
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.classify import classify
 from mlsec_policy.errors import MlsecPolicyError
-from mlsec_policy.models import Artifact, ControlResult, Finding, Location, Report
+from mlsec_policy.models import Artifact, ControlResult, Finding, Report
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck, load_policy
 from mlsec_policy.suppress.comments import comment_style
 
@@ -104,7 +102,7 @@ def _origin(finding: Finding, policy: Policy | None, problem: str | None) -> str
         check = policy.check(finding.check_id)
     except KeyError:
         return f"check {finding.check_id} (not in the policy loaded now)"
-    where = f"{check.file}:{check.line}"
+    where = f"{_pack_path(policy, check.file)}:{check.line}"
     if isinstance(check, SemgrepCheck):
         return f"semgrep rule {check.id}, written in {where}"
     if isinstance(check, NativeCheck):
@@ -112,27 +110,29 @@ def _origin(finding: Finding, policy: Policy | None, problem: str | None) -> str
     return f"attestation check {check.id}, written in {where}"
 
 
+def _pack_path(policy: Policy, file: str) -> str:
+    """Return a control file as its pack names it, never as this machine's absolute path.
+
+    ``policies/controls/...`` for the bundled pack, under the pack folder as the user gave it
+    otherwise.
+    """
+    path = Path(file)
+    for pack in policy.packs:
+        if path.is_relative_to(pack.root):
+            folder = "policies" if pack.source == "builtin" else pack.source.rstrip("/")
+            return (PurePosixPath(folder) / path.relative_to(pack.root).as_posix()).as_posix()
+    return path.name
+
+
 def _places(finding: Finding) -> list[str]:
     """List related places and, when the report carries one, the finding's data flow."""
     lines: list[str] = []
     if finding.related:
         lines += ["", "Also found at", *(f"  {p.display()}" for p in finding.related)]
-    flow = [step for name in ("flow", "data_flow") for step in _steps(getattr(finding, name, None))]
-    if flow:
-        lines += ["", "Data flow", *(f"  via {step}" for step in flow)]
+    if finding.flow:
+        steps = (f"  via {s.location.display()} ({s.message})" for s in finding.flow)
+        lines += ["", "Data flow", *steps]
     return lines
-
-
-def _steps(value: Any) -> Iterable[str]:
-    """Yield the places of a data flow field of unknown shape (added by another change)."""
-    if value is None:
-        return
-    items: Sequence[Any] = value if isinstance(value, tuple | list) else (value,)
-    for item in items:
-        place = item if isinstance(item, Location) else getattr(item, "location", None)
-        if isinstance(place, Location):
-            note = getattr(item, "message", None)
-            yield place.display() + (f" ({note})" if isinstance(note, str) and note else "")
 
 
 def _state(report: Report, finding: Finding) -> list[str]:

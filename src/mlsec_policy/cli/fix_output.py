@@ -14,8 +14,12 @@ def describe(outcome: Outcome, *, written: bool) -> str:
     """Return one line per fixed finding and per refused fix."""
     lines: list[str] = []
     verb = "fixed" if written else "would fix"
+    seen: set[str] = set()
     for file in outcome.files:
         for finding in file.findings:
+            if finding.fingerprint in seen:
+                continue  # a fix that changes several files is listed once
+            seen.add(finding.fingerprint)
             text = finding.fix.description if finding.fix else finding.check_id
             lines.append(f"{verb} {finding.location.display()} [{finding.control_id}]: {text}")
     for refusal in outcome.refused:

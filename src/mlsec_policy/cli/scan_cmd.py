@@ -32,6 +32,7 @@ from mlsec_policy.cli.outputs import output_options, requested, write_reports
 from mlsec_policy.cli.scan_setup import ScanArgs, build_options, scan_options
 from mlsec_policy.discover import discover
 from mlsec_policy.errors import UsageError
+from mlsec_policy.fix import declared_fixable
 from mlsec_policy.frameworks import load_frameworks
 from mlsec_policy.models import Inventory, Report
 from mlsec_policy.options import ScanOptions
@@ -67,6 +68,12 @@ from mlsec_policy.scan import scan
     help="Apply the automatic fixes (as 'mlsec-policy fix' does), then scan again and report "
     "what is left.",
 )
+@click.option(
+    "--propose-fixes",
+    is_flag=True,
+    help="Work out each finding's exact automatic fix (JSON 'fix'); done anyway with --fix or "
+    "--sarif-output. Costs a second semgrep pass over the files with fixable findings.",
+)
 @output_options
 @click.option(
     "--bom-output",
@@ -89,6 +96,7 @@ def scan_command(
     soa_output: str | None,
     soa_framework: str,
     apply_fixes: bool,
+    propose_fixes: bool,
     quiet: bool,
     verbose: int,
     color: bool | None,
@@ -110,6 +118,7 @@ def scan_command(
         tick=progress_ticker(),
         notice=notice_printer(not quiet),
     )
+    options = replace(options, propose_fixes=propose_fixes)
     markdown_max_chars = values.pop("markdown_max_chars")
     bom_output = values.pop("bom_output")
     return run_scan(
@@ -141,18 +150,21 @@ def run_scan(
 ) -> int:
     """Scan, write the requested report files and the console summary; return the exit code.
 
-    Findings carry their automatic fixes (counted on the console, ``fixes`` in SARIF). With
-    ``apply_fixes`` the fixes are applied and, when a file changed, the target is scanned
-    again: the reports and the exit code describe what is left. With ``bom_output`` the
+    The exact automatic fixes (a second semgrep pass for semgrep checks) are worked out only
+    when they are used: ``apply_fixes``, a SARIF output (``fixes``) or
+    ``options.propose_fixes``; otherwise the console counts the findings whose check declares
+    a fix. With ``apply_fixes`` the fixes are applied and, when a file changed, the target is
+    scanned again: the reports and the exit code describe what is left. With ``bom_output`` the
     ML-BOM is built from the inventory the (last) scan used.
     """
     files = requested(outputs)
     if bom_output == "-" and ("-" in files.values() or soa[0] == "-"):
         raise UsageError("only one output can go to standard output; the BOM and a report ask")
-    options = replace(options, propose_fixes=True)
+    wanted = options.propose_fixes or apply_fixes or "sarif" in files
+    options = replace(options, propose_fixes=wanted)
     exclusions = options.config.exclusions if options.config else {}
-    policy = scan_policy(options) if frameworks else None
-    chosen = load_frameworks(policy).select(tuple(frameworks)) if policy else ()
+    policy = scan_policy(options)
+    chosen = load_frameworks(policy).select(tuple(frameworks)) if frameworks else ()
     check_exclusions(chosen, exclusions)
     inventory = discover(options.target, options.excludes) if bom_output else None
     report = scan_quietly(options, show_progress=not quiet, policy=policy, inventory=inventory)
@@ -166,7 +178,10 @@ def run_scan(
     write_soa(report, *soa)
     to_stdout = "-" in files.values() or soa[0] == "-"
     verbosity = 0 if quiet else 1 + verbose
-    text = console.render(report, color=use_color(color) and not to_stdout, verbosity=verbosity)
+    may_fix = 0 if wanted else len(declared_fixable(report, policy))
+    text = console.render(
+        report, color=use_color(color) and not to_stdout, verbosity=verbosity, may_fix=may_fix
+    )
     click.echo(text, nl=False, err=to_stdout)
     timing = stage_summary()
     if timing and not quiet:

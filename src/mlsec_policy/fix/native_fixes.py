@@ -9,6 +9,9 @@ them needs the network or guesses a version, digest or commit.
   image, so the line works on any base image.
 - ``notebook-strip-outputs``: every code cell's outputs and execution count cleared, the
   notebook read and written as JSON (never edited as raw text), its indentation kept.
+- ``notebook-output-stripping``: the same, and stripping set up for later commits (see
+  :mod:`.hooks`): a local nbstripout hook in ``.pre-commit-config.yaml``, else the nbstripout
+  filter line in ``.gitattributes``; the description says what the user must still run.
 - ``workflow-read-permissions``: ``permissions: write-all`` becomes ``permissions:`` with
   ``contents: read`` under it.
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 from mlsec_policy.analyzers.read.dockerfile import parse, stages
 from mlsec_policy.fix.edits import text_edit
 from mlsec_policy.fix.files import FixRefused, read_text
+from mlsec_policy.fix.hooks import ConfigEdit, stripping_setup
 from mlsec_policy.models import FileChange, Finding, FixProposal, TextEdit
 from mlsec_policy.textfile import load_json
 
@@ -110,6 +114,10 @@ FIXERS: Mapping[str, tuple[str, Fixer]] = {
         dockerfile_user,
     ),
     "notebook-strip-outputs": ("strip the notebook's saved outputs", notebook_strip_outputs),
+    "notebook-output-stripping": (
+        "strip the notebook's saved outputs",
+        notebook_strip_outputs,
+    ),
     "workflow-read-permissions": (
         "give the token read access to the contents only (permissions: contents: read)",
         workflow_read_permissions,
@@ -133,6 +141,16 @@ def native_fix(name: str, finding: Finding, root: Path) -> FixProposal | None:
         changes.append(FileChange(path, line_edits(text, new)))
     if not changes:
         return None
+    if name == "notebook-output-stripping":
+        setup = stripping_setup(root)
+        if isinstance(setup, ConfigEdit):
+            changes.append(FileChange(setup.path, line_edits(setup.before, setup.after)))
+            description += (
+                f" and strip them on commit ({setup.path}: nbstripout added; still to do: "
+                f"{setup.todo})"
+            )
+        else:
+            description += f" ({setup})"
     return FixProposal(f"{finding.check_id}: {description}", tuple(changes))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from mlsec_policy.fix.edits import EditConflict, apply
 from mlsec_policy.fix.files import FixRefused, check_still_parses, read_text
 from mlsec_policy.fix.native_fixes import native_fix
-from mlsec_policy.fix.semgrep_fixes import semgrep_fixes
+from mlsec_policy.fix.semgrep_fixes import declares_fix, semgrep_fixes
 from mlsec_policy.models import Finding, FixProposal, Report
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy.model import NativeCheck, Policy, SemgrepCheck
@@ -70,4 +70,21 @@ def fixable(report: Report) -> list[Finding]:
     """Return the active findings of a report that carry a fix."""
     return [
         f for r in report.results for f in r.findings if f.fix is not None and f.suppression is None
+    ]
+
+
+def declared_fixable(report: Report, policy: Policy) -> list[Finding]:
+    """Return the active findings whose check declares a fix (no file read, no semgrep run).
+
+    An upper bound of :func:`fixable` after :func:`propose`: a declared fix is not offered
+    where it does not apply to the exact code (a loader of unknown name, a notebook line that
+    is a shell command), would overlap another, or would leave the file unparseable.
+    """
+    declaring = {c.id for c in policy.checks(SemgrepCheck) if declares_fix(c)}
+    declaring |= {c.id for c in policy.checks(NativeCheck) if c.autofix}
+    return [
+        f
+        for r in report.results
+        for f in r.findings
+        if f.check_id in declaring and f.suppression is None
     ]

@@ -52,8 +52,12 @@ _SEVERITY_STYLE = {
 }
 
 
-def render(report: Report, *, color: bool = False, verbosity: int = 1) -> str:
-    """Return the console text for ``report``."""
+def render(report: Report, *, color: bool = False, verbosity: int = 1, may_fix: int = 0) -> str:
+    """Return the console text for ``report``.
+
+    ``may_fix`` counts the active findings whose check declares a fix, for a scan that did not
+    work out the exact fixes (the console then says "up to").
+    """
     paint = _Painter(color)
     lines: list[str] = []
     if verbosity >= 1:
@@ -65,7 +69,7 @@ def render(report: Report, *, color: bool = False, verbosity: int = 1) -> str:
         lines += _not_evaluated(report, paint)
         lines += _errors(report, paint)
         lines += framework_text.console_lines(report.frameworks, paint, verbosity)
-        lines += _fixable(report, paint)
+        lines += _fixable(report, paint, may_fix)
     if verbosity >= 2:
         lines += _passes(report, paint)
         lines += _skipped(report)
@@ -254,18 +258,23 @@ def _errors(report: Report, paint: _Painter) -> list[str]:
     return lines
 
 
-def _fixable(report: Report, paint: _Painter) -> list[str]:
-    """Say how many active findings ``mlsec-policy fix`` can mend."""
+def _fixable(report: Report, paint: _Painter, may_fix: int) -> list[str]:
+    """Say how many active findings ``mlsec-policy fix`` can mend (at most, without the fixes)."""
     count = sum(
         1 for r in report.results for f in r.findings if f.fix is not None and f.suppression is None
     )
-    if not count:
+    how = f" mlsec-policy fix {report.target} --diff (review), then without --diff (apply)"
+    if count:
+        what = "finding can" if count == 1 else "findings can"
+        return ["", paint(f"{count} {what} be fixed automatically:", "bold") + how]
+    if not may_fix:
         return []
-    what = "finding can" if count == 1 else "findings can"
+    what = "finding" if may_fix == 1 else "findings"
     return [
         "",
-        paint(f"{count} {what} be fixed automatically:", "bold")
-        + f" mlsec-policy fix {report.target} --diff (review), then without --diff (apply)",
+        paint(f"Up to {may_fix} {what} may be fixed automatically", "bold")
+        + " (their checks declare a fix; --diff lists those it applies to):"
+        + how,
     ]
 
 

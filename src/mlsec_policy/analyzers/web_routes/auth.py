@@ -16,7 +16,6 @@ them (a scope check); ``report: unauthenticated`` only those without any guard.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,10 +23,10 @@ from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.params import Params
-from mlsec_policy.analyzers.read.pysymbols import Imported, dotted
 from mlsec_policy.analyzers.read.routes import ModuleFacts, Route
 from mlsec_policy.analyzers.web_routes.guards import Guard, GuardReader
 from mlsec_policy.analyzers.web_routes.program import Program, resolve_module
+from mlsec_policy.analyzers.web_routes.route_flow import RouterChains, included
 from mlsec_policy.analyzers.web_routes.scope import needs_auth
 from mlsec_policy.models import ArtifactKind, Location
 
@@ -98,6 +97,8 @@ class RouteAudit:
     modules: Mapping[str, ModuleFacts]
     in_scope: list[tuple[str, Route]]
     unguarded: list[tuple[str, Route]]
+    chains: RouterChains
+    """Where each router is declared and mounted (an unguarded route's flow)."""
 
 
 def audit_routes(program: Program, context: RepoContext) -> RouteAudit:
@@ -120,7 +121,7 @@ def audit_routes(program: Program, context: RepoContext) -> RouteAudit:
                 or (reader is not None and repository.authenticates(path, reader.route(route)))
             ):
                 unguarded.append((path, route))
-    return RouteAudit(modules, in_scope, unguarded)
+    return RouteAudit(modules, in_scope, unguarded, RouterChains(modules, repository))
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,11 @@ def unauthenticated_routes(context: RepoContext, params: WebRouteAuth) -> Iterab
     program = Program(context)
     audit = audit_routes(program, context)
     for path, route in audit.unguarded if only_unguarded else audit.in_scope:
-        yield Observation(Location(path, route.line), message=_message(route, only_unguarded))
+        yield Observation(
+            Location(path, route.line),
+            message=_message(route, only_unguarded),
+            flow=audit.chains.flow(path, route) if only_unguarded else (),
+        )
     error = program.parse_error("routes")
     if error is not None:
         raise error
@@ -180,22 +185,8 @@ def _owner_guards(
                 app_wide |= hook.owner in apps or hook.http_middleware
         for inclusion in facts.inclusions:
             if repository.authenticates(path, reader.dependencies(inclusion.call)):
-                guarded.add(_included(path, inclusion.target, facts, repository))
+                guarded.add(included(path, inclusion.target, facts, repository))
     return guarded, app_wide
-
-
-def _included(
-    path: str, target: ast.expr, facts: ModuleFacts, repository: Repository
-) -> tuple[str, str]:
-    """Resolve an included router expression to (module path, name) through the imports."""
-    name = dotted(target)
-    head, _, rest = name.partition(".")
-    binding = next((b for b in facts.symbols.lookup(head, target) if isinstance(b, Imported)), None)
-    if binding is None:
-        return (path, name)
-    imported = binding.member(rest) if rest else binding
-    module = resolve_module(path, imported.module, repository.program.paths)
-    return (module or "", imported.name)
 
 
 def _owner_guarded(path: str, owner: str, guarded: set[tuple[str, str]]) -> bool:

@@ -32,7 +32,7 @@ from mlsec_policy.analyzers.read.routes import APP_FACTORIES, Route
 from mlsec_policy.analyzers.web_routes.auth import RouteAudit, audit_routes
 from mlsec_policy.analyzers.web_routes.hosts import HostReader, Place
 from mlsec_policy.analyzers.web_routes.program import Program, resolve_module
-from mlsec_policy.models import ArtifactKind, Location
+from mlsec_policy.models import ArtifactKind, FlowStep, Location
 
 SERVER_CALL = re.compile(rb"\buvicorn\b|\brun_app\(|\.run\([^)]*\bhost\b|\bserver_name\s*=")
 """Text without any of these starts no server this analyzer knows: it is not parsed."""
@@ -57,9 +57,11 @@ def exposed_servers(context: RepoContext, params: NoParams) -> Iterable[Observat
             continue
         for node in symbols.calls:
             if last_name(node.func) in SERVER_CALLS:
-                message = _exposure(program, audit, open_routes, hosts, path, symbols, node)
-                if message is not None:
-                    yield Observation(Location(path, _anchor(node)), message=message)
+                found = _exposure(program, audit, open_routes, hosts, path, symbols, node)
+                if found is not None:
+                    yield Observation(
+                        Location(path, _anchor(node)), message=found[0], flow=found[1]
+                    )
 
 
 def _exposure(
@@ -70,7 +72,11 @@ def _exposure(
     path: str,
     symbols: ModuleSymbols,
     call: ast.Call,
-) -> str | None:
+) -> tuple[str, tuple[FlowStep, ...]] | None:
+    """Return the message of an exposed server start and its flow, or None when not exposed.
+
+    The flow is the first open route, then its router's declaration and mounts.
+    """
     kind = _server_kind(symbols, call)
     if kind is None:
         return None
@@ -85,7 +91,7 @@ def _exposure(
         return (
             f"the Gradio app listens on every interface ({reason}) and launch() is given no "
             "auth=, so anyone who can reach the port uses the app"
-        )
+        ), ()
     served = _served_module(program, path, symbols, call, audit)
     if served is None:
         return None
@@ -98,11 +104,12 @@ def _exposure(
         return None
     where, first = routes[0]
     methods = "/".join(m.upper() for m in first.methods)
+    route = f"{methods} {first.url or first.handler}"
+    open_route = FlowStep(Location(where, first.line), f"route {route} requires no authentication")
     return (
         f"the server listens on every interface ({reason}) and the app it serves requires no "
-        f"authentication ({len(routes)} open route(s), e.g. {methods} {first.url or first.handler}"
-        f" at {where}:{first.line})"
-    )
+        f"authentication ({len(routes)} open route(s), e.g. {route} at {where}:{first.line})"
+    ), (open_route, *audit.chains.flow(where, first))
 
 
 def _app_modules(program: Program, audit: RouteAudit, served: str) -> list[str]:
