@@ -1,0 +1,182 @@
+"""Many repositories sharing one large checkpoint, scanned with one shared result cache.
+
+Generates COUNT git repositories that each hold the same PyTorch-layout checkpoint of SIZE
+(zeros: written once, copied with ``cp --sparse=always`` so the copies take no disk, and
+stored by git compressed), plus a small training script of their own. Then, in one run, it
+scans them all with ``mlsec-policy fleet`` three ways:
+
+- ``no-cache``: ``--no-cache``, every scan reads everything (the reference);
+- ``shared``: one ``--cache-dir`` for all scans, empty at the start (read-once keys: only the
+  first scan to see the checkpoint reads it; the others take its SHA-256 from git's index and
+  the shared mapping, and its results from the cache);
+- ``shared-warm``: the same again with that cache full (a second fleet run);
+- ``reference-main`` (with ``--main BIN``): today's main with one shared cache.
+
+For each it prints the bytes read by the whole process tree (``procio.py``: ``rchar`` and
+``read_bytes`` of every process, reaped children included), wall and CPU time, and how many
+checkpoints' worth the reads amount to; it checks that every report of a cached run is
+byte-identical to the reference's (``SOURCE_DATE_EPOCH`` fixes the time stamps).
+
+    python benchmarks/shared_cache.py WORKDIR [--count 50] [--size-mb 1024] [--jobs 2]
+        [--mlsec-policy BIN] [--main BIN]
+
+WORKDIR is created and needs about SIZE of disk plus a little per repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from procio import TreeIO, measure_io
+
+from mlsec_policy.policytest import forge
+
+CHUNK = 1 << 24
+OLD = "2020-01-01 00:00:00"
+"""Files get an old modification time, so no index entry is racily clean."""
+
+
+def write_checkpoint(path: Path, size: int) -> None:
+    """Write a ``torch.save``-layout zip whose one storage is ``size`` zero bytes."""
+    state = forge.state_dict({"encoder.weight": (size,)}, "ByteStorage")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        archive.writestr("archive/data.pkl", forge.dumps(state, 2))
+        archive.writestr("archive/byteorder", b"little")
+        with archive.open("archive/data/0", "w", force_zip64=True) as member:
+            zeros, left = bytes(CHUNK), size
+            while left:
+                member.write(zeros[: min(CHUNK, left)])
+                left -= min(CHUNK, left)
+        archive.writestr("archive/version", b"3\n")
+
+
+def git(*arguments: str, cwd: Path) -> None:
+    """Run git quietly in ``cwd`` (with a fixed identity)."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    }
+    subprocess.run(["git", *arguments], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def make_repositories(work: Path, count: int, size: int) -> list[Path]:
+    """Create ``count`` repositories sharing one checkpoint; return their folders."""
+    dense = work / "model.pt.dense"
+    template = work / "template"
+    template.mkdir(parents=True)
+    write_checkpoint(dense, size)
+    (template / "models").mkdir()
+    subprocess.run(
+        ["cp", "--sparse=always", str(dense), str(template / "models" / "model.pt")], check=True
+    )
+    dense.unlink()
+    git("init", "-q", "-b", "main", cwd=template)
+    git("add", "-A", cwd=template)
+    git("commit", "-q", "-m", "checkpoint", cwd=template)
+    repositories = []
+    for number in range(count):
+        folder = work / "repos" / f"repo-{number:03d}"
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        git("clone", "-q", "--no-checkout", "--shared", str(template), str(folder), cwd=work)
+        (folder / "models").mkdir()
+        subprocess.run(
+            [
+                "cp",
+                "--sparse=always",
+                str(template / "models" / "model.pt"),
+                str(folder / "models" / "model.pt"),
+            ],
+            check=True,
+        )
+        (folder / "train.py").write_text(
+            f"import torch\n\nSEED = {number}\nmodel = torch.load('models/model.pt')\n",
+            encoding="utf-8",
+        )
+        subprocess.run(["touch", "-d", OLD, *map(str, folder.rglob("*.p[ty]"))], check=True)
+        git("reset", "-q", cwd=folder)  # the index takes the checked-in blob, refreshed by stat
+        git("add", "train.py", cwd=folder)
+        git("commit", "-q", "-m", f"repository {number}", cwd=folder)
+        repositories.append(folder)
+    return repositories
+
+
+def run_fleet(binary: str, listing: Path, out: Path, jobs: int, *scan_options: str) -> TreeIO:
+    """Scan every repository of ``listing`` with ``binary fleet`` and return what it read."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    command = [binary, "fleet", str(listing), "--jobs", str(jobs), "--out", str(out)]
+    return measure_io([*command, "--no-merge", "--", *scan_options], env=env)
+
+
+def same_reports(first: Path, second: Path) -> bool:
+    """Return whether two fleet runs wrote byte-identical reports."""
+    names = sorted(p.name for p in (first / "reports").glob("*.json"))
+    others = sorted(p.name for p in (second / "reports").glob("*.json"))
+    return (
+        bool(names)
+        and names == others
+        and all(
+            (first / "reports" / n).read_bytes() == (second / "reports" / n).read_bytes()
+            for n in names
+        )
+    )
+
+
+def main() -> int:
+    """Generate the repositories, run the scenarios and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workdir", type=Path)
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--mlsec-policy", default=shutil.which("mlsec-policy") or "mlsec-policy")
+    parser.add_argument("--main", help="today's main, measured with one shared cache")
+    args = parser.parse_args()
+    size = args.size_mb * 2**20
+    if args.workdir.exists():
+        sys.exit(f"{args.workdir} exists; give a new folder")
+    repositories = make_repositories(args.workdir, args.count, size)
+    listing = args.workdir / "repositories.txt"
+    listing.write_text("".join(f"{r}\n" for r in repositories), encoding="utf-8")
+    cache = args.workdir / "shared-cache"
+    runs: list[tuple[str, Path, str, tuple[str, ...]]] = [
+        ("no-cache", args.workdir / "out-no-cache", args.mlsec_policy, ("--no-cache",)),
+        ("shared", args.workdir / "out-shared", args.mlsec_policy, ("--cache-dir", str(cache))),
+        ("shared-warm", args.workdir / "out-warm", args.mlsec_policy, ("--cache-dir", str(cache))),
+    ]
+    if args.main:
+        main_cache = ("--cache-dir", str(args.workdir / "main-cache"))
+        runs.append(("reference-main", args.workdir / "out-main", args.main, main_cache))
+    print(f"{args.count} repositories, one {args.size_mb} MiB checkpoint each, --jobs {args.jobs}")
+    print(
+        f"{'run':16} {'rchar GiB':>10} {'checkpoints':>11} {'read_bytes':>11} {'wall s':>7} "
+        f"{'cpu s':>7}  reports"
+    )
+    reference = runs[0][1]
+    for name, out, binary, options in runs:
+        measured = run_fleet(binary, listing, out, args.jobs, *options)
+        same = (
+            "reference"
+            if out == reference
+            else ("identical" if same_reports(reference, out) else "DIFFER")
+        )
+        print(
+            f"{name:16} {measured.rchar / 2**30:10.2f} {measured.rchar / size:11.2f} "
+            f"{measured.read_bytes / 2**20:9.1f}Mi {measured.wall:7.1f} {measured.cpu:7.1f}  "
+            f"{same} (exit {measured.returncode})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
