@@ -3,14 +3,16 @@
 Generates COUNT git repositories that each hold the same PyTorch-layout checkpoint of SIZE
 (zeros: written once, copied with ``cp --sparse=always`` so the copies take no disk, and
 stored by git compressed), plus a small training script of their own. Then, in one run, it
-scans them all with ``mlsec-policy fleet`` three ways:
+scans them all (``--jobs`` scans at once, one ``mlsec-policy scan`` process per repository, as
+``fleet`` runs them) several ways:
 
-- ``no-cache``: ``--no-cache``, every scan reads everything (the reference);
-- ``shared``: one ``--cache-dir`` for all scans, empty at the start (read-once keys: only the
-  first scan to see the checkpoint reads it; the others take its SHA-256 from git's index and
-  the shared mapping, and its results from the cache);
-- ``shared-warm``: the same again with that cache full (a second fleet run);
-- ``reference-main`` (with ``--main BIN``): today's main with one shared cache.
+- ``scan``: the plain scan, without a cache (the reference), then with one shared
+  ``--cache-dir`` empty at the start, then again with that cache warm;
+- ``scan+bom``: the scan also writes an ML-BOM (``--bom-output``), which lists every model
+  file's SHA-256 — without a cache (the reference), then with a shared cache: only the first
+  scan to meet the checkpoint hashes it, the others take its SHA-256 from git's index and the
+  shared mapping;
+- ``main scan+bom shared`` (with ``--main BIN``): today's main with one shared cache.
 
 For each it prints the bytes read by the whole process tree (``procio.py``: ``rchar`` and
 ``read_bytes`` of every process, reaped children included), wall and CPU time, and how many
@@ -31,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -111,11 +114,39 @@ def make_repositories(work: Path, count: int, size: int) -> list[Path]:
     return repositories
 
 
-def run_fleet(binary: str, listing: Path, out: Path, jobs: int, *scan_options: str) -> TreeIO:
-    """Scan every repository of ``listing`` with ``binary fleet`` and return what it read."""
+def run_scans(binary: str, own: str, listing: Path, out: Path, jobs: int, *options: str) -> TreeIO:
+    """Scan every repository of ``listing`` (``jobs`` at once) and return what the tree read.
+
+    ``PYTHONPATH`` (a snapshot of the code under test) reaches only the scans of ``own``.
+    Each scan writes ``OUT/reports/<repo>.json`` (and, with ``--bom``, ``OUT/boms/<repo>.json``:
+    an ML-BOM lists every model file's SHA-256, the read a shared cache saves).
+    """
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    command = [binary, "fleet", str(listing), "--jobs", str(jobs), "--out", str(out)]
-    return measure_io([*command, "--no-merge", "--", *scan_options], env=env)
+    if binary != own:
+        env.pop("PYTHONPATH", None)  # another installation: it imports its own code
+    me = [sys.executable, str(Path(__file__).resolve()), "--scan-all", str(listing), str(out)]
+    return measure_io([*me, binary, str(jobs), *options], env=env)
+
+
+def scan_all(listing: Path, out: Path, binary: str, jobs: int, options: list[str]) -> int:
+    """Run one ``scan`` per listed repository, ``jobs`` at once (the measured process tree)."""
+    bom = "--bom" in options
+    options = [o for o in options if o != "--bom"]
+    (out / "reports").mkdir(parents=True)
+    (out / "boms").mkdir()
+
+    def one(line: str) -> int:
+        folder = Path(line)
+        command = [binary, "scan", str(folder), "-q", *options]
+        command += ["--json-output", str(out / "reports" / f"{folder.name}.json")]
+        if bom:
+            command += ["--bom-output", str(out / "boms" / f"{folder.name}.json")]
+        return subprocess.run(command, capture_output=True, check=False).returncode
+
+    lines = listing.read_text(encoding="utf-8").split()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        codes = list(pool.map(one, lines))
+    return max(codes)
 
 
 def same_reports(first: Path, second: Path) -> bool:
@@ -134,6 +165,9 @@ def same_reports(first: Path, second: Path) -> bool:
 
 def main() -> int:
     """Generate the repositories, run the scenarios and print the table."""
+    if sys.argv[1:2] == ["--scan-all"]:
+        listing, out, binary, jobs, *options = sys.argv[2:]
+        return scan_all(Path(listing), Path(out), binary, int(jobs), options)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workdir", type=Path)
     parser.add_argument("--count", type=int, default=50)
@@ -141,6 +175,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--mlsec-policy", default=shutil.which("mlsec-policy") or "mlsec-policy")
     parser.add_argument("--main", help="today's main, measured with one shared cache")
+    parser.add_argument(
+        "--runs", nargs="*", default=[], help="only these runs (names with '-' for spaces)"
+    )
     args = parser.parse_args()
     size = args.size_mb * 2**20
     if args.workdir.exists():
@@ -148,34 +185,46 @@ def main() -> int:
     repositories = make_repositories(args.workdir, args.count, size)
     listing = args.workdir / "repositories.txt"
     listing.write_text("".join(f"{r}\n" for r in repositories), encoding="utf-8")
-    cache = args.workdir / "shared-cache"
-    runs: list[tuple[str, Path, str, tuple[str, ...]]] = [
-        ("no-cache", args.workdir / "out-no-cache", args.mlsec_policy, ("--no-cache",)),
-        ("shared", args.workdir / "out-shared", args.mlsec_policy, ("--cache-dir", str(cache))),
-        ("shared-warm", args.workdir / "out-warm", args.mlsec_policy, ("--cache-dir", str(cache))),
-    ]
-    if args.main:
-        main_cache = ("--cache-dir", str(args.workdir / "main-cache"))
-        runs.append(("reference-main", args.workdir / "out-main", args.main, main_cache))
+    runs = scenarios(args.workdir, args.mlsec_policy, args.main, args.runs)
     print(f"{args.count} repositories, one {args.size_mb} MiB checkpoint each, --jobs {args.jobs}")
     print(
-        f"{'run':16} {'rchar GiB':>10} {'checkpoints':>11} {'read_bytes':>11} {'wall s':>7} "
-        f"{'cpu s':>7}  reports"
+        f"{'run':22} {'rchar GiB':>10} {'checkpoints':>11} {'read_bytes':>11} {'wall s':>7} "
+        f"{'cpu s':>7}  outputs"
     )
-    reference = runs[0][1]
-    for name, out, binary, options in runs:
-        measured = run_fleet(binary, listing, out, args.jobs, *options)
-        same = (
-            "reference"
-            if out == reference
-            else ("identical" if same_reports(reference, out) else "DIFFER")
-        )
+    references: dict[bool, Path] = {}
+    for name, binary, scan_options in runs:
+        out = args.workdir / ("out-" + name.replace(" ", "-"))
+        measured = run_scans(binary, args.mlsec_policy, listing, out, args.jobs, *scan_options)
+        bom = "--bom" in scan_options
+        same = "reference"
+        if bom in references:
+            same = "identical" if same_reports(references[bom], out) else "DIFFER"
+        references.setdefault(bom, out)
         print(
-            f"{name:16} {measured.rchar / 2**30:10.2f} {measured.rchar / size:11.2f} "
+            f"{name:22} {measured.rchar / 2**30:10.2f} {measured.rchar / size:11.2f} "
             f"{measured.read_bytes / 2**20:9.1f}Mi {measured.wall:7.1f} {measured.cpu:7.1f}  "
-            f"{same} (exit {measured.returncode})"
+            f"{same} (exit {measured.returncode})",
+            flush=True,
         )
     return 0
+
+
+def scenarios(
+    work: Path, binary: str, main: str | None, wanted: list[str]
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Return (name, binary, scan options) of every run; the first of each kind is the reference."""
+    shared = ("--cache-dir", str(work / "shared-cache"))
+    bom_shared = ("--cache-dir", str(work / "shared-cache-bom"))
+    runs = [
+        ("scan+bom no-cache", binary, ("--bom", "--no-cache")),
+        ("scan+bom shared", binary, ("--bom", *bom_shared)),
+        ("scan no-cache", binary, ("--no-cache",)),
+        ("scan shared", binary, shared),
+        ("scan shared warm", binary, shared),
+    ]
+    if main:
+        runs.insert(2, ("main scan+bom shared", main, ("--bom", "--cache-dir", str(work / "main"))))
+    return [run for run in runs if not wanted or run[0].replace(" ", "-") in wanted]
 
 
 if __name__ == "__main__":
