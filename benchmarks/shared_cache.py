@@ -1,8 +1,8 @@
 """Many repositories sharing one large checkpoint, scanned with one shared result cache.
 
 Generates COUNT git repositories that each hold the same PyTorch-layout checkpoint of SIZE
-(zeros: written once, copied with ``cp --sparse=always`` so the copies take no disk, and
-stored by git compressed), plus a small training script of their own. Then, in one run, it
+(zeros: written once as a sparse file, hard-linked into every clone so the copies take no disk,
+and stored by git compressed), plus a small training script of their own. Then, in one run, it
 scans them all (``--jobs`` scans at once, one ``mlsec-policy scan`` process per repository, as
 ``fleet`` runs them) several ways:
 
@@ -74,16 +74,22 @@ def git(*arguments: str, cwd: Path) -> None:
 
 
 def make_repositories(work: Path, count: int, size: int) -> list[Path]:
-    """Create ``count`` repositories sharing one checkpoint; return their folders."""
+    """Create ``count`` repositories sharing one checkpoint; return their folders.
+
+    Each is a clone of one template repository (``--shared``: git's objects are not copied)
+    whose checkpoint is a hard link to the template's sparse file, so fifty copies take no
+    disk. Git hashes that file once (``update-index --refresh`` in the template, after the last
+    link changed its inode's change time); every clone's index is a copy of the template's,
+    which git itself wrote for that very inode — the state a fresh clone is in.
+    """
     dense = work / "model.pt.dense"
     template = work / "template"
-    template.mkdir(parents=True)
+    checkpoint = template / "models" / "model.pt"
+    (template / "models").mkdir(parents=True)
     write_checkpoint(dense, size)
-    (template / "models").mkdir()
-    subprocess.run(
-        ["cp", "--sparse=always", str(dense), str(template / "models" / "model.pt")], check=True
-    )
+    subprocess.run(["cp", "--sparse=always", str(dense), str(checkpoint)], check=True)
     dense.unlink()
+    subprocess.run(["touch", "-d", OLD, str(checkpoint)], check=True)
     git("init", "-q", "-b", "main", cwd=template)
     git("add", "-A", cwd=template)
     git("commit", "-q", "-m", "checkpoint", cwd=template)
@@ -93,24 +99,18 @@ def make_repositories(work: Path, count: int, size: int) -> list[Path]:
         folder.parent.mkdir(parents=True, exist_ok=True)
         git("clone", "-q", "--no-checkout", "--shared", str(template), str(folder), cwd=work)
         (folder / "models").mkdir()
-        subprocess.run(
-            [
-                "cp",
-                "--sparse=always",
-                str(template / "models" / "model.pt"),
-                str(folder / "models" / "model.pt"),
-            ],
-            check=True,
-        )
+        os.link(checkpoint, folder / "models" / "model.pt")
         (folder / "train.py").write_text(
             f"import torch\n\nSEED = {number}\nmodel = torch.load('models/model.pt')\n",
             encoding="utf-8",
         )
-        subprocess.run(["touch", "-d", OLD, *map(str, folder.rglob("*.p[ty]"))], check=True)
-        git("reset", "-q", cwd=folder)  # the index takes the checked-in blob, refreshed by stat
+        subprocess.run(["touch", "-d", OLD, str(folder / "train.py")], check=True)
+        repositories.append(folder)
+    git("update-index", "-q", "--refresh", cwd=template)
+    for number, folder in enumerate(repositories):
+        shutil.copyfile(template / ".git" / "index", folder / ".git" / "index")
         git("add", "train.py", cwd=folder)
         git("commit", "-q", "-m", f"repository {number}", cwd=folder)
-        repositories.append(folder)
     return repositories
 
 

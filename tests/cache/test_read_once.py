@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.cache import ResultStore
-from mlsec_policy.cache.digests import ContentDigests, _mapping_key
+from mlsec_policy.cache.digests import SMALL, ContentDigests, _mapping_key
 from mlsec_policy.cache.gitindex import open_index
 
 SIZE = 4 << 20
@@ -270,6 +270,17 @@ def test_a_scan_root_inside_the_work_tree_uses_the_index(
     root = repository(tmp_path / "a", {"project/models/w.bin": data})
     _value, read, digests = sha256_reading(root / "project", store, "models/w.bin")
     assert_mapped(digests, read)
+
+
+def test_small_files_are_hashed_without_asking_git(tmp_path: Path, store: ResultStore) -> None:
+    data = weights()[: SMALL - 1]
+    first = repository(tmp_path / "a", {"w.bin": data})
+    second = repository(tmp_path / "b", {"w.bin": data})
+    for root in (first, second):
+        value, read, digests = sha256_reading(root, store, "w.bin")
+        assert value == hashlib.sha256(data).hexdigest()
+        assert (digests.stats.hashed, digests.stats.stored, digests.stats.mapped) == (1, 0, 0)
+        assert read >= len(data)
 
 
 def test_without_git_metadata_every_file_is_read(tmp_path: Path, store: ResultStore) -> None:

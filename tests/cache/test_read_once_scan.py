@@ -35,7 +35,7 @@ def _checkpoint() -> bytes:
 def _files(seed: int) -> dict[str, bytes]:
     return {
         "models/model.pt": _checkpoint(),
-        "data/features.npy": forge.npy("<f4", (64, 64), bytes(64 * 64 * 4)),
+        "data/features.npy": forge.npy("<f4", (512, 256), bytes(512 * 256 * 4)),
         "train.py": f"import torch\nSEED = {seed}\nm = torch.load('models/model.pt')\n".encode(),
     }
 

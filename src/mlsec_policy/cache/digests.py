@@ -23,6 +23,9 @@ from mlsec_policy.cache.key import digest
 from mlsec_policy.cache.store import ResultStore
 
 _CHUNK = 1 << 20
+SMALL = 256 * 1024
+"""Files smaller than this are hashed without asking git: reading them costs less than the
+index lookup, the attribute check and git's binary probe (source files are read anyway)."""
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -51,7 +54,15 @@ class ContentDigests:
 
     def blob(self, relative: str) -> BlobId | None:
         """Return the blob id git vouches for (None: the file must be read to be known)."""
-        return None if self.index is None else self.index.blob(self.root / relative)
+        if self.index is None:
+            return None
+        path = self.root / relative
+        try:
+            if path.lstat().st_size < SMALL:
+                return None
+        except OSError:
+            return None
+        return self.index.blob(path)
 
     def cheap(self, relative: str) -> bool:
         """Return whether the SHA-256 of ``relative`` is known or mapped, so costs no read."""
