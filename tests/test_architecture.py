@@ -4,8 +4,8 @@ The import contract, from the bottom up (each line may use the lines above it, n
 
     L0  models, errors, the package itself
     L1  yamlpos, schema_check, resources, pathmatch, pathclass, redact, fingerprint, timeinfo,
-        textfile, secret_formats, views, outcome; cache (the result store: keys, entries, eviction;
-        models and redact only)
+        textfile, secret_formats, atomicfile, views, outcome; cache (the result store: keys,
+        entries, eviction, read-once digests; models, redact and atomicfile only)
     L2  classify, discover
         analyzers.base / analyzers.params (the contract), analyzers.read, analyzers.patterns
         analyzers.<domain>: contract, read, patterns and L0-L2; never another domain
@@ -54,6 +54,7 @@ HELPERS = frozenset(
         "timeinfo",
         "textfile",
         "secret_formats",
+        "atomicfile",
     }
 )
 """Small shared modules of layer 1 (besides views and outcome)."""
@@ -73,7 +74,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "outcome": BASE,
     # the result cache stores models (target text scrubbed, as every report shows it); the
     # engines decide what a key holds and what is kept
-    "cache": BASE | {"redact"},
+    "cache": BASE | {"redact", "atomicfile"},
     "classify": L1,
     "discover": L1 | {"classify"},
     "analyzers.contract": BASE,

@@ -12,6 +12,7 @@ import pytest
 from mlsec_policy.report import json_report
 from mlsec_policy.report.formats import FORMATS
 from mlsec_policy.report.integrity import content_digest
+from mlsec_policy.report.verify import Verdict, verify, verify_parsed
 from tests.conftest import CliResult, report_validator
 from tests.support.reporting import EPOCH, RICH_FILES, make_repo, rich_report
 
@@ -180,3 +181,15 @@ def test_render_refuses_an_altered_report_unless_told(
     assert refused.code == 2 and "does not verify" in refused.err and not target.exists()
     forced = cli("report", "render", str(path), "--html-output", str(target), "--allow-altered")
     assert forced.code == 0 and target.exists()
+
+
+def test_verifying_a_parsed_report_gives_what_verifying_its_text_gives(scanned: Path) -> None:
+    text = (scanned / "report.json").read_text(encoding="utf-8")
+    altered = json.loads(text)
+    altered["summary"]["verdict"] = "pass"
+    documents: list[object] = [json.loads(text), altered, {"hello": "world"}, []]
+    for document in documents:
+        assert verify_parsed(document) == verify(json.dumps(document))
+    assert verify_parsed(json.loads(text)).verdict is Verdict.INTACT
+    assert verify_parsed(altered).verdict is Verdict.ALTERED
+    assert verify_parsed([]).verdict is Verdict.UNREADABLE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 
 from mlsec_policy.errors import UsageError
@@ -116,3 +117,22 @@ def test_a_missing_clone_is_named_with_its_line(tmp_path: Path) -> None:
     )
     assert result.code == 2
     assert "list.txt:2:" in result.err and "is not a folder" in result.err
+
+
+def test_fleet_merges_with_the_options_of_report_merge() -> None:
+    from mlsec_policy.cli.fleet_cmd import fleet_command
+    from mlsec_policy.cli.merge_cmd import EXPIRY_DAYS, merge_command
+
+    def described(command: click.Command, name: str) -> tuple[object, ...]:
+        option = next(p for p in command.params if p.name == name)
+        assert isinstance(option, click.Option)
+        shape = (type(option.type), getattr(option.type, "min", None))
+        return (option.opts, shape, option.show_default, option.default)
+
+    assert described(fleet_command, "expiry_days") == described(merge_command, "expiry_days")
+    assert described(merge_command, "expiry_days")[3] == EXPIRY_DAYS
+    fleet_jobs, merge_jobs = described(fleet_command, "jobs"), described(merge_command, "jobs")
+    assert fleet_jobs[:3] == merge_jobs[:3]
+    merged = {p.name for p in merge_command.params} - {"reports", "output", "html_output"}
+    merged -= {"markdown_output", "previous", "policy_digest"}
+    assert merged <= {p.name for p in fleet_command.params}

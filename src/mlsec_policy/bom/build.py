@@ -17,7 +17,7 @@ from mlsec_policy.bom import advisories, completeness
 from mlsec_policy.bom.cyclonedx import component, document
 from mlsec_policy.bom.datasets import data_parts
 from mlsec_policy.bom.hub import hub_refs
-from mlsec_policy.bom.models import model_parts
+from mlsec_policy.bom.models import Sha256, model_parts
 from mlsec_policy.bom.packages import container_parts, declarations, library_parts
 from mlsec_policy.bom.parts import Kind, Part
 from mlsec_policy.bom.references import reference_parts
@@ -35,12 +35,15 @@ class Built:
     """How many (package, advisory) matches the BOM carries."""
 
 
-def collect(root: Path, inventory: Inventory) -> list[Part]:
-    """Return every component of the repository: models, datasets, libraries, containers."""
+def collect(root: Path, inventory: Inventory, sha256: Sha256 | None = None) -> list[Part]:
+    """Return every component of the repository: models, datasets, libraries, containers.
+
+    ``sha256`` gives the files' SHA-256 (the result cache's read-once digests); None reads them.
+    """
     refs = hub_refs(root, inventory)
     parts = [
-        *model_parts(root, inventory),
-        *data_parts(root, inventory),
+        *model_parts(root, inventory, sha256),
+        *data_parts(root, inventory, sha256),
         *reference_parts(refs),
         *remote_parts(root, inventory),
         *library_parts(declarations(root, inventory)),
@@ -71,9 +74,10 @@ def build(
     *,
     timestamp: str,
     snapshot: advisories.Snapshot | None = None,
+    sha256: Sha256 | None = None,
 ) -> Built:
-    """Return the CycloneDX 1.6 BOM of the repository at ``root``."""
-    parts = collect(root, inventory)
+    """Return the CycloneDX 1.6 BOM of the repository at ``root`` (``sha256``: see collect)."""
+    parts = collect(root, inventory, sha256)
     snapshot = snapshot if snapshot is not None else advisories.load_snapshot()
     matches = advisories.match_parts(parts, snapshot)
     scores = completeness.score(parts, bool(inventory.git), snapshot)

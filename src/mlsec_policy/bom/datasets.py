@@ -21,6 +21,7 @@ from mlsec_policy.analyzers.integrity.hashing import digest_file
 from mlsec_policy.analyzers.integrity.lfs import parse_pointer
 from mlsec_policy.bom.datacards import apply_data_cards
 from mlsec_policy.bom.files import read_yaml
+from mlsec_policy.bom.models import Sha256
 from mlsec_policy.bom.parts import Basis, Kind, Part, Source, ref_for
 from mlsec_policy.models import Artifact, ArtifactKind, Inventory
 from mlsec_policy.yamlpos import Document
@@ -30,7 +31,7 @@ PII = re.compile(r"personal data: (?P<count>\d+) × (?P<kind>[^(]+?) \(confidenc
 DVC_HASHES = {"md5": "MD5", "sha256": "SHA-256"}
 
 
-def data_parts(root: Path, inventory: Inventory) -> list[Part]:
+def data_parts(root: Path, inventory: Inventory, sha256: Sha256 | None = None) -> list[Part]:
     """Return one data component per dataset file, DVC output or LFS-stored dataset."""
     tracked: dict[str, Part] = {}
     for artifact in inventory.artifacts:
@@ -44,7 +45,7 @@ def data_parts(root: Path, inventory: Inventory) -> list[Part]:
         except (AnalyzerError, FileSkipped):
             dataset = True
         if dataset or artifact.path in tracked:
-            parts[artifact.path] = _data_file(root, artifact, context)
+            parts[artifact.path] = _data_file(root, artifact, context, sha256)
     for path, record in tracked.items():
         if path in parts:
             _merge(parts[path], record)
@@ -72,7 +73,7 @@ def _new(path: str) -> Part:
     return part
 
 
-def _data_file(root: Path, artifact: Artifact, context: FileContext) -> Part:
+def _data_file(root: Path, artifact: Artifact, context: FileContext, sha256: Sha256 | None) -> Part:
     part = _new(artifact.path)
     here = Source(Basis.OBSERVED, artifact.path)
     part.fill("size", str(artifact.size), here)
@@ -81,7 +82,8 @@ def _data_file(root: Path, artifact: Artifact, context: FileContext) -> Part:
     try:
         with (root / artifact.path).open("rb") as handle:
             head = handle.read(1024)
-        part.hashes["SHA-256"] = digest_file(root / artifact.path, "sha256")
+        hashed = sha256(artifact.path) if sha256 else digest_file(root / artifact.path, "sha256")
+        part.hashes["SHA-256"] = hashed
         part.note("hashes", here)
     except OSError as exc:
         part.fill("personal-data", f"not inspected: {exc.strerror}", here)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 from mlsec_policy.analyzers.integrity.hashing import digest_file
@@ -41,9 +41,12 @@ FRAMEWORKS = {
 }
 """The framework a weight format belongs to (safetensors serves several: left to config)."""
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
+Sha256 = Callable[[str], str]
+"""Gives the SHA-256 of a file by its path under the root (raises OSError): the result cache's
+read-once digests, so a model file another scan has hashed is not read again for its hash."""
 
 
-def model_parts(root: Path, inventory: Inventory) -> list[Part]:
+def model_parts(root: Path, inventory: Inventory, sha256: Sha256 | None = None) -> list[Part]:
     """Return one model component per model folder or loose model file, sorted by ref."""
     files = inventory.of_kind(ArtifactKind.MODEL_ARTIFACT)
     names: dict[str, set[str]] = defaultdict(set)
@@ -56,13 +59,13 @@ def model_parts(root: Path, inventory: Inventory) -> list[Part]:
     parts: list[Part] = []
     for folder, members in sorted(by_folder.items()):
         if _is_model_folder(names[folder], members):
-            parts.append(_folder_model(root, folder, members, names[folder]))
+            parts.append(_folder_model(root, folder, members, names[folder], sha256))
         else:
             for artifact in members:
                 if artifact.format == "tokenizer":
                     continue  # a tokenizer beside no model is not a model
                 part = Part(Kind.MODEL, ref_for(Kind.MODEL, artifact.path), artifact.path)
-                _weights(part, root, artifact)
+                _weights(part, root, artifact, sha256)
                 _describe_folder(part, root, folder, names[folder])
                 parts.append(part)
     return sorted(parts, key=lambda p: p.ref)
@@ -76,7 +79,9 @@ def _is_model_folder(names: set[str], members: Sequence[Artifact]) -> bool:
     return any(SHARD.search(a.path) for a in members)
 
 
-def _folder_model(root: Path, folder: str, members: Sequence[Artifact], names: set[str]) -> Part:
+def _folder_model(
+    root: Path, folder: str, members: Sequence[Artifact], names: set[str], sha256: Sha256 | None
+) -> Part:
     part = Part(Kind.MODEL, ref_for(Kind.MODEL, f"{folder}/"), f"{folder}/")
     shards = [a for a in members if SHARD.search(a.path)]
     if shards:
@@ -84,7 +89,7 @@ def _folder_model(root: Path, folder: str, members: Sequence[Artifact], names: s
     verdicts: list[str] = []
     for artifact in sorted(members, key=lambda a: a.path):
         file = Part(Kind.FILE, ref_for(Kind.FILE, artifact.path), artifact.path)
-        _weights(file, root, artifact)
+        _weights(file, root, artifact, sha256)
         part.files.append(file)
         verdicts.append(file.facts.get("artifact-verdict", "unknown"))
         for name in ("format", "framework"):
@@ -111,7 +116,7 @@ def _describe_folder(part: Part, root: Path, folder: str, names: set[str]) -> No
         apply_adapter(part, root, prefix + "adapter_config.json")
 
 
-def _weights(part: Part, root: Path, artifact: Artifact) -> None:
+def _weights(part: Part, root: Path, artifact: Artifact, sha256: Sha256 | None) -> None:
     """Fill format, framework, size, SHA-256 and the artifact verdict of one weight file."""
     path = root / artifact.path
     here = Source(Basis.OBSERVED, artifact.path)
@@ -119,7 +124,8 @@ def _weights(part: Part, root: Path, artifact: Artifact) -> None:
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD)
-        part.hashes["SHA-256"] = digest_file(path, "sha256")
+        hashed = sha256(artifact.path) if sha256 else digest_file(path, "sha256")
+        part.hashes["SHA-256"] = hashed
         part.note("hashes", here)
         issues = scan_path(path, artifact.path, root, Limits())
     except OSError as exc:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 LOW_WATER = 0.8
 """The fraction of the bound eviction brings the store down to."""
+TEMPORARY = ".tmp-"
+"""How the store's temporary files begin (:func:`mlsec_policy.atomicfile.replace_file`)."""
 STALE_TEMPORARY = 3600.0
 """Seconds after which a temporary file is a leftover of a killed scan."""
 
@@ -40,7 +42,7 @@ def evict(root: Path, max_bytes: int, now: float | None = None) -> int:
                 info = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if entry.name.startswith(".tmp-"):
+            if entry.name.startswith(TEMPORARY):
                 if now - info.st_mtime > STALE_TEMPORARY:
                     _remove(entry.path)
                 continue

@@ -21,11 +21,11 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlsec_policy.cache.eviction import evict
+from mlsec_policy.atomicfile import replace_file
+from mlsec_policy.cache.eviction import TEMPORARY, evict
 from mlsec_policy.cache.key import ENTRY_FORMAT
 from mlsec_policy.models import JsonValue
 
@@ -102,16 +102,11 @@ class ResultStore:
             ]
         )
         path = self.path_of(key)
-        temporary = path.parent / f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with temporary.open("xb") as handle:
-                handle.write(header + b"\n" + encoded)
-            temporary.replace(path)
+            replace_file(path, lambda out: out.write(header + b"\n" + encoded), prefix=TEMPORARY)
         except OSError:
             self.stats.write_failures += 1
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
             return
         self.stats.written += 1
 

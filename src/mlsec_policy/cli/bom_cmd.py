@@ -12,10 +12,13 @@ from mlsec_policy.bom.build import Built, build
 from mlsec_policy.bom.cyclonedx import dumps
 from mlsec_policy.bom.diff import compare, render_diff
 from mlsec_policy.bom.parts import Kind
+from mlsec_policy.cache import ResultStore
+from mlsec_policy.cache.digests import content_digests
 from mlsec_policy.cli.common import source_date_epoch, write_output
 from mlsec_policy.discover import discover
 from mlsec_policy.errors import UsageError
 from mlsec_policy.models import Inventory
+from mlsec_policy.options import CacheSettings
 from mlsec_policy.timeinfo import iso, scan_time
 
 
@@ -51,10 +54,22 @@ def create_command(path: Path, output: str, exclude: tuple[str, ...]) -> None:
     click.echo(summary(built, output), err=True)
 
 
-def write_bom(path: Path, inventory: Inventory, output: str) -> Built:
-    """Build the BOM of ``path`` from ``inventory`` and write it to ``output``."""
+def write_bom(
+    path: Path, inventory: Inventory, output: str, cache: CacheSettings | None = None
+) -> Built:
+    """Build the BOM of ``path`` from ``inventory`` and write it to ``output``.
+
+    With a ``cache``, files' SHA-256 come from the result cache's read-once digests: a tracked
+    model file another scan sharing the cache has hashed is not read again for its hash.
+    """
     timestamp = iso(scan_time(source_date_epoch()))
-    built = build(path, inventory, timestamp=timestamp)
+    if cache is None:
+        built = build(path, inventory, timestamp=timestamp)
+    else:
+        store = ResultStore(cache.directory, cache.max_bytes)
+        digests = content_digests(store, Path(inventory.root))
+        built = build(path, inventory, timestamp=timestamp, sha256=digests.sha256)
+        store.close()
     write_output(output, dumps(built.bom))
     return built
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from mlsec_policy.atomicfile import replace_file
 from mlsec_policy.cli.progress import ProgressDisplay
 from mlsec_policy.cli.progress_plain import DEFAULT_INTERVAL, PlainProgress
 from mlsec_policy.cli.stage_times import StageTimes
@@ -91,17 +91,10 @@ def write_output(path: str, text: str) -> None:
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"{path} is a directory; give a file name for the report")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)  # mkstemp's 0600 would hide CI artifacts
-        Path(temporary).replace(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(target, lambda out: out.write(text), text=True)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from mlsec_policy.cli.merge_cmd import merge_command
+from mlsec_policy.cli.merge_cmd import expiry_days_option, jobs_option, merge_command
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.rollup.fleet import Entry, Shard, read_list
 
@@ -34,13 +34,7 @@ SCAN_EXIT = {0: "pass", 1: "fail", 3: "incomplete"}
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for the reports and the merged record.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=2,
-    show_default=True,
-    help="Scans running at once.",
-)
+@jobs_option(2, "Scans (and then report verifications) running at once.")
 @click.option(
     "--shard",
     "shard_text",
@@ -50,6 +44,7 @@ SCAN_EXIT = {0: "pass", 1: "fail", 3: "incomplete"}
 @click.option(
     "--no-merge", is_flag=True, help="Only write the reports (a later 'report merge' joins them)."
 )
+@expiry_days_option
 @click.argument("scan_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- SCAN OPTIONS]")
 @click.pass_context
 def fleet_command(
@@ -59,6 +54,7 @@ def fleet_command(
     jobs: int,
     shard_text: str | None,
     no_merge: bool,
+    expiry_days: int,
     scan_args: tuple[str, ...],
 ) -> int:
     """Scan every repository of LIST_FILE (one local path per line) and merge the reports.
@@ -92,11 +88,9 @@ def fleet_command(
             output=out / "org.json",
             html_output=out / "org.html",
             markdown_output=out / "org.md",
-            previous=None,
-            policy_digest=None,
-            expiry_days=30,
+            expiry_days=expiry_days,
             jobs=jobs,
-        )
+        )  # the other options of 'report merge' keep their defaults
     if any(code not in SCAN_EXIT for code in codes) or 3 in codes:
         return int(ExitCode.INCOMPLETE)
     return int(ExitCode.FAILED if 1 in codes else ExitCode.OK)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from functools import partial
@@ -15,6 +13,7 @@ from typing import Any
 import click
 
 from mlsec_policy import __version__
+from mlsec_policy.atomicfile import replace_file
 from mlsec_policy.cli.common import source_date_epoch
 from mlsec_policy.errors import ExitCode, UsageError
 from mlsec_policy.rollup import html, markdown
@@ -32,6 +31,23 @@ from mlsec_policy.schema_check import validator_for
 from mlsec_policy.timeinfo import iso, scan_time, today
 
 ORG_SCHEMA = "org-report.schema.json"
+EXPIRY_DAYS = 30
+"""Waivers expiring within this many days are listed (``--expiry-days``)."""
+expiry_days_option = click.option(
+    "--expiry-days",
+    type=click.IntRange(min=0),
+    default=EXPIRY_DAYS,
+    show_default=True,
+    help="List waivers that expire within this many days (and expired ones).",
+)
+"""``--expiry-days`` of ``report merge``, shared by ``fleet`` (which merges too)."""
+
+
+def jobs_option(default: int, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Return ``--jobs`` (processes at once) with ``default`` and ``help``: merge and fleet."""
+    return click.option(
+        "--jobs", type=click.IntRange(min=1), default=default, show_default=True, help=help
+    )
 
 
 @click.command("merge")
@@ -70,20 +86,8 @@ ORG_SCHEMA = "org-report.schema.json"
     metavar="DIGEST",
     help="The policy the summary is about (default: the one most reports were scanned under).",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Verify reports in this many processes (verification is the merge's main cost).",
-)
-@click.option(
-    "--expiry-days",
-    type=click.IntRange(min=0),
-    default=30,
-    show_default=True,
-    help="List waivers that expire within this many days (and expired ones).",
-)
+@jobs_option(1, "Verify reports in this many processes (verification is the merge's main cost).")
+@expiry_days_option
 def merge_command(
     reports: tuple[Path, ...],
     output: Path,
@@ -170,11 +174,4 @@ def _previous(path: Path) -> Trend:
 
 def _write_atomic(path: Path, write: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            write(out)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(path, write, text=True)

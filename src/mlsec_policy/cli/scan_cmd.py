@@ -172,7 +172,7 @@ def run_scan(
         inventory = discover(options.target, options.excludes) if bom_output else None
         report = scan_quietly(options, show_progress=not quiet, policy=policy, inventory=inventory)
     if bom_output and inventory is not None:
-        write_bom(options.target, inventory, bom_output)
+        write_bom(options.target, inventory, bom_output, options.cache)
     report = with_frameworks(report, chosen, exclusions)
     write_reports(report, files, markdown_max_chars)
     write_soa(report, *soa)

@@ -6,8 +6,10 @@ policy's control ids, never on another file) are cached. A file's entry holds th
 every such analyzer that ran on it, keyed by the file's content digest, path, kind and format,
 the (analyzer, parameters) pairs and the control ids. Analyzers that read other files (a
 kustomization, a called workflow, a requirements file a notebook installs) and repository
-analyzers run on every scan, as do all analyzers on files over 16 MiB. An analyzer that crashed
-is never kept: it runs again next time.
+analyzers run on every scan, as do all analyzers on files over 16 MiB that git does not vouch
+for. The content digest is the SHA-256 (:mod:`..cache.digests`: taken from git's index and the
+store's mapping when it can, unread) or, over 16 MiB, git's blob id. An analyzer that crashed is
+never kept: it runs again next time.
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from pathlib import Path
 from mlsec_policy.analyzers.base import AnalyzerError, FileSkipped, Observation
 from mlsec_policy.cache import CodecError, ResultStore, content_digest, digest
 from mlsec_policy.cache.codec import decode_observation, encode_observation
+from mlsec_policy.cache.digests import content_digests
 from mlsec_policy.models import Artifact, JsonValue
 
 LARGEST_HASHED = 16 * 1024 * 1024
-"""Larger files are not cached: data and other files have no size cap, their analyzers read
-bounded slices, and hashing gigabytes on every scan would cost more than those slices."""
+"""Larger files are keyed by the blob id git recorded when git vouches for their content
+(:mod:`..cache.gitindex`), so they are never read to be keyed and a scan that finds their entry
+reads none of their bytes. Other large files are not cached: data and other files have no size
+cap, their analyzers read bounded slices, and hashing gigabytes on every scan would cost more
+than those slices."""
 Outcome = tuple[list[Observation], Exception | None]
 """What one analyzer gave on one file: its observations and its failure, if any."""
 WorkKey = tuple[str, str, str]
@@ -38,6 +44,7 @@ class NativeCache:
         self.root = root
         self.controls = digest("controls", sorted(known_controls))
         self.context: dict[str, str | None] = {}
+        self.digests = content_digests(store, root)
 
     def key(
         self, artifact: Artifact, work: Sequence[WorkKey], also_reads: Iterable[str] = ()
@@ -45,13 +52,13 @@ class NativeCache:
         """Return the entry key of ``work`` on ``artifact`` (None: its bytes cannot be read).
 
         ``also_reads`` names the other files (relative to the root) the analyzers read. A file
-        over :data:`LARGEST_HASHED` bytes has no key.
+        over :data:`LARGEST_HASHED` bytes has a key only when git vouches for its content.
         """
-        if artifact.size > LARGEST_HASHED:
-            return None
         try:
-            content = content_digest(self.root / artifact.path)
+            content = self._identity(artifact)
         except OSError:
+            return None
+        if content is None:
             return None
         context = sorted([name, self._context_digest(name)] for name in set(also_reads))
         if context:
@@ -66,6 +73,17 @@ class NativeCache:
             sorted([name, params] for name, params, _path in work),
             context,
         )
+
+    def _identity(self, artifact: Artifact) -> str | None:
+        """Return what names the file's bytes: its SHA-256, or for a large file git's blob id.
+
+        A large file git vouches for is named by its blob id, so no scan reads it to key it;
+        other large files have no key (None).
+        """
+        if artifact.size <= LARGEST_HASHED:
+            return self.digests.sha256(artifact.path)
+        found = self.digests.blob(artifact.path)
+        return None if found is None else f"git-{found.algorithm}:{found.oid}:{found.size}"
 
     def _context_digest(self, name: str) -> str | None:
         """Return the digest of a file at the root once per scan (None: absent, unreadable)."""

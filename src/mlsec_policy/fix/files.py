@@ -9,15 +9,14 @@ one did: a fix never turns a readable file into an unreadable one.
 
 from __future__ import annotations
 
-import os
 import stat
-import tempfile
 import warnings
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from mlsec_policy.analyzers.read.dockerfile import parse as parse_dockerfile
+from mlsec_policy.atomicfile import replace_file
 from mlsec_policy.textfile import load_json
 
 
@@ -95,15 +94,13 @@ def write_text(root: Path, path: str, text: str) -> None:
     """Replace a file inside ``root`` with ``text`` atomically, keeping its permissions."""
     file = _resolve(root, path)
     mode = stat.S_IMODE(file.lstat().st_mode)
-    descriptor, temporary = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-        Path(temporary).chmod(mode)
-        _resolve(root, path)  # still a regular file, reached without a symlink
-        Path(temporary).replace(file)
-    except (OSError, FixRefused) as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, FixRefused):
-            raise
+        # the check before the rename: still a regular file, reached without a symlink
+        replace_file(
+            file,
+            lambda out: out.write(text.encode("utf-8")),
+            mode=mode,
+            check=lambda: _resolve(root, path),
+        )
+    except OSError as exc:
         raise FixRefused(f"{path} cannot be written: {exc.strerror}") from None

@@ -44,7 +44,11 @@ def load(text: str) -> Report:
 
 def parse(text: str) -> dict[str, Any]:
     """Return the JSON document of a report; raise ValueError if the text is not one."""
-    data = json.loads(text)
+    return as_report(json.loads(text))
+
+
+def as_report(data: object) -> dict[str, Any]:
+    """Return parsed JSON as a report document; raise ValueError if it is not one."""
     if not isinstance(data, dict) or data.get("schema_version") not in READABLE_VERSIONS:
         raise ValueError(
             f"not an mlsec-policy report of schema version {' or '.join(READABLE_VERSIONS)}"

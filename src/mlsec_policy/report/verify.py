@@ -47,11 +47,18 @@ class Verification:
 def verify(text: str, policy: PolicyInfo | None = None) -> Verification:
     """Verify the JSON report ``text``; compare with ``policy`` when the packs were given."""
     try:
-        document = json_report.parse(text)
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         return Verification(
             Verdict.UNREADABLE, problem=f"not JSON: {exc.msg} at line {exc.lineno}:{exc.colno}"
         )
+    return verify_parsed(parsed, policy)
+
+
+def verify_parsed(parsed: object, policy: PolicyInfo | None = None) -> Verification:
+    """Verify a report already parsed from JSON (what :func:`verify` does after parsing)."""
+    try:
+        document = json_report.as_report(parsed)
     except ValueError as exc:
         return Verification(Verdict.UNREADABLE, problem=str(exc))
     checks = [_schema(document), *integrity.check_digests(document), _derived(document)]

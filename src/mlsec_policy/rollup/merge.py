@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from mlsec_policy.report.verify import Verdict, verify
+from mlsec_policy.report.verify import Verdict, verify, verify_parsed
 from mlsec_policy.rollup.inventory import BomRead, Inventory, is_bom, read_bom
 from mlsec_policy.rollup.record import ControlInfo, RepoRecord, phase_titles, read_record
 
@@ -143,10 +143,11 @@ def read_report(
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError:
-        parsed = None  # verify says what is wrong with it
-    if is_bom(parsed):
-        return read_bom(source, parsed)
-    checked = verify(text)
+        checked = verify(text)  # it says where the text stops being JSON
+    else:
+        if is_bom(parsed):
+            return read_bom(source, parsed)
+        checked = verify_parsed(parsed)
     if checked.verdict is not Verdict.INTACT:
         failed = [f"{c.name}: {c.detail}" for c in checked.checks if not c.ok]
         reason = checked.problem or "; ".join(failed) or checked.verdict.value

@@ -21,8 +21,9 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
-from mlsec_policy.cache import CodecError, FileResults, ResultStore, content_digest, digest
+from mlsec_policy.cache import CodecError, FileResults, ResultStore, digest
 from mlsec_policy.cache.codec import decode_results, encode_results
+from mlsec_policy.cache.digests import content_digests
 from mlsec_policy.engines.semgrep.target import Target
 from mlsec_policy.models import Artifact, ArtifactKind, Hit, ScanError, Severity, SkippedFile
 from mlsec_policy.options import SemgrepSettings
@@ -119,7 +120,7 @@ class SemgrepCache:
     def _key(self, artifact: Artifact, root: Path) -> str | None:
         checks = self.checks.get(artifact.kind)
         try:
-            content = content_digest(root / artifact.path)
+            content = content_digests(self.store, root).sha256(artifact.path)
         except OSError:
             return None
         return digest(
