@@ -55,6 +55,7 @@ HELPERS = frozenset(
         "textfile",
         "secret_formats",
         "atomicfile",
+        "gitsafe",
     }
 )
 """Small shared modules of layer 1 (besides views and outcome)."""

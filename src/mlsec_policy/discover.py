@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from mlsec_policy import pathmatch
 from mlsec_policy.classify import PEEK_BYTES, classify, classify_file
 from mlsec_policy.errors import TargetError
+from mlsec_policy.gitsafe import safe_environment
 from mlsec_policy.models import Artifact, ArtifactKind, GitFacts, Inventory, SkippedFile
 from mlsec_policy.redact import escape_controls
 from mlsec_policy.textfile import JsonShape, decode, json_shape
@@ -249,9 +250,14 @@ def _git_listing(root: Path) -> tuple[GitFacts | None, list[str] | None]:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError):
         return None, None
+    # nothing the repository configures may run (fsmonitor, filters, diff drivers)
+    environment = safe_environment(root)
+    repo.git.update_environment(**environment)
     try:
         top = Path(repo.working_tree_dir or root).resolve()
-        output = git.Git(str(root)).ls_files("-z", "--cached", "--others", "--exclude-standard")
+        lister = git.Git(str(root))
+        lister.update_environment(**environment)
+        output = lister.ls_files("-z", "--cached", "--others", "--exclude-standard")
     except (git.GitCommandError, OSError, ValueError):
         return None, None
     files = [item for item in output.split("\0") if item]

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlsec_policy.errors import UsageError
+from mlsec_policy.gitsafe import safe_environment
 from mlsec_policy.models import Finding, Location
 
 HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
@@ -87,6 +88,7 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
         raise UsageError(
             f"--diff-base needs a git repository, and {root} is not inside one"
         ) from None
+    repo.git.update_environment(**safe_environment(root))  # nothing the repository sets runs
     try:
         base = repo.commit(ref)
         head = repo.head.commit
@@ -111,7 +113,9 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
     prefix = root.resolve().relative_to(top).as_posix()
     files: dict[str, frozenset[int] | None] = {}
     deleted: set[str] = set()
-    for change in merge_base.diff(None, create_patch=True, unified=0):
+    for change in merge_base.diff(
+        None, create_patch=True, unified=0, no_ext_diff=True, no_textconv=True
+    ):
         if change.renamed_file and change.a_path:
             gone = _under(change.a_path, prefix)
             deleted.update([gone] if gone is not None else [])

@@ -28,6 +28,7 @@ from mlsec_policy.analyzers.integrity.common import (
     wanted,
 )
 from mlsec_policy.analyzers.params import Params
+from mlsec_policy.gitsafe import safe_environment
 from mlsec_policy.models import Artifact, ArtifactKind, Location, Severity
 
 POINTER_MAX = 1024
@@ -143,6 +144,7 @@ class _GitStore:
             return None
         try:
             repo = git.Repo(root, search_parent_directories=True)
+            repo.git.update_environment(**safe_environment(root))  # nothing configured runs
             top = Path(repo.working_tree_dir or root).resolve()
         except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, OSError):
             return None
