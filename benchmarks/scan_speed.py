@@ -3,7 +3,10 @@
 In one run on one copy of one tree it measures, one after the other:
 
 1. plain ``semgrep scan`` with the semgrep rules of the bundled pack (the rule file the scan
-   itself writes) over the files our inventory hands to semgrep as they are;
+   itself writes) over the files our inventory hands to semgrep as they are; and the same with
+   the rules of a fixed git commit (``--yardstick``, main ``06f59c8`` by default: the pack's
+   rules before the rule rewrites of issue 12), so that a gain that comes from cheaper rules
+   shows against a yardstick that does not move with them;
 2. bandit over the tree (all of its tests, one process; bandit from this venv, pinned in
    ``requirements.txt``);
 3. our cold scan (an empty cache folder);
@@ -14,12 +17,15 @@ In one run on one copy of one tree it measures, one after the other:
 7. plain semgrep with the same rules over that one file alone: semgrep's start-up, the floor
    of any scan that runs semgrep at all.
 
-It prints wall times, peak resident memory of the whole process tree (``procmem.py``), the
-ratios against plain semgrep and bandit, the load average at start and end (the machine may be
-shared), and whether the cold and warm JSON reports are byte-identical. The tree is a folder
-or a pip requirement (``name==version``: its source distribution is downloaded and unpacked).
+It prints wall times and CPU seconds (user + system of the whole process tree: the machine may
+be shared, and CPU time is what other work inflates least), peak resident memory of the whole
+process tree (``procmem.py``), the ratios against plain semgrep and bandit, the load average
+at start and end, and whether the cold and warm JSON reports are byte-identical. The tree is a
+folder or a pip requirement (``name==version``: its source distribution is downloaded and
+unpacked).
 
     python benchmarks/scan_speed.py TREE_OR_PIN [--mlsec-policy BIN] [--jobs 2] [--change PATH]
+        [--yardstick REF]
 """
 
 from __future__ import annotations
@@ -101,15 +107,17 @@ def commit_of(tree: Path) -> str:
     return "not a git tree"
 
 
-def semgrep_inputs(tree: Path, scratch: Path) -> tuple[Path, list[str]]:
+def semgrep_inputs(
+    tree: Path, scratch: Path, pack: str = "builtin", name: str = "rules.yaml"
+) -> tuple[Path, list[str]]:
     """Write the pack's semgrep rules and return them with the files semgrep reads as they are.
 
     Files our scan hands to semgrep through a view (notebooks, Helm templates) are left out:
     plain semgrep cannot read them as they are.
     """
-    policy = load_policy(("builtin",), ANALYZERS)
+    policy = load_policy((pack,), ANALYZERS)
     checks = policy.checks(SemgrepCheck)
-    rules = scratch / "rules.yaml"
+    rules = scratch / name
     write_rules(rules, checks, policy.severities())
     kinds = {kind for check in checks for kind in check.kinds}
     targets: list[str] = []
@@ -133,6 +141,23 @@ def plain_semgrep(
     command += ["--metrics=off", "--disable-version-check", "--disable-nosem", "--no-git-ignore"]
     command += ["--max-target-bytes", "0", "--jobs", str(jobs), "--config", str(rules), *targets]
     return measure(command, cwd=tree, env=environment(scratch))
+
+
+def yardstick_pack(reference: str, scratch: Path) -> Path:
+    """Unpack the policy pack of git commit ``reference`` of this repository into ``scratch``.
+
+    Nothing generated is committed: the rules are written from that commit's control files.
+    """
+    repository = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(repository), "archive", reference, "policies"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    target = scratch / "yardstick"
+    target.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "policies"
 
 
 def bandit(tree: Path, out: Path) -> Measured:
@@ -161,6 +186,11 @@ def main() -> int:
     parser.add_argument("--mlsec-policy", default=str(Path(sys.executable).parent / "mlsec-policy"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--change", help="file to change, relative to the tree")
+    parser.add_argument(
+        "--yardstick",
+        default="06f59c8",
+        help="git commit whose rules plain semgrep also runs (default: main before the rewrites)",
+    )
     args = parser.parse_args()
     source = source_tree(args.tree)
     started_load = load()
@@ -170,8 +200,13 @@ def main() -> int:
         tree = work / "tree"
         shutil.copytree(source, tree, symlinks=True, ignore=shutil.ignore_patterns(".git"))
         rules, targets = semgrep_inputs(tree, work)
+        pack = str(yardstick_pack(args.yardstick, work))
+        fixed, _ = semgrep_inputs(tree, work, pack, "yardstick-rules.yaml")
         lines = sum((tree / t).read_bytes().count(b"\n") for t in targets)
         runs["plain semgrep, our rules"] = plain_semgrep(rules, targets, tree, args.jobs, work)
+        runs[f"plain semgrep, rules of {args.yardstick}"] = plain_semgrep(
+            fixed, targets, tree, args.jobs, work
+        )
         runs["bandit"] = bandit(tree, work / "bandit.json")
         git(tree, "init", "-q")
         git(tree, "add", "-A")
@@ -209,22 +244,34 @@ def main() -> int:
     print(f"{len(targets)} files given to plain semgrep ({lines:,} lines); --jobs {args.jobs}")
     print(f"changed file: {changed}")
     print(f"load average at start: {started_load}; at end: {load()} (2 cores, shared machine)")
+    print(f"yardstick: plain semgrep also ran the rules of commit {args.yardstick}")
     print(f"cold and warm JSON reports byte-identical: {same}; findings: {counts}")
     print()
-    _table(runs)
+    _table(runs, args.yardstick)
     return 0 if same else 1
 
 
-def _table(runs: dict[str, Measured]) -> None:
-    semgrep = runs["plain semgrep, our rules"].seconds
-    bandit_seconds = runs["bandit"].seconds
-    print("| run | seconds | peak MiB | × plain semgrep | × bandit | exit |")
-    print("|---|---|---|---|---|---|")
+def _table(runs: dict[str, Measured], yardstick: str) -> None:
+    """Print wall and CPU seconds with ratios (CPU against CPU) to both semgreps and bandit."""
+    semgrep = runs["plain semgrep, our rules"]
+    fixed = runs[f"plain semgrep, rules of {yardstick}"]
+    bandit_run = runs["bandit"]
+    print(
+        "| run | wall s | CPU s | peak MiB | × plain semgrep (wall, CPU) "
+        f"| × semgrep with {yardstick} rules (wall, CPU) | × bandit (wall, CPU) | exit |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for name, run in runs.items():
         print(
-            f"| {name} | {run.seconds:.2f} | {run.peak_mib:.0f} | {run.seconds / semgrep:.2f}× "
-            f"| {run.seconds / bandit_seconds:.2f}× | {run.returncode} |"
+            f"| {name} | {run.seconds:.2f} | {run.cpu_seconds:.2f} | {run.peak_mib:.0f} "
+            f"| {_ratio(run, semgrep)} | {_ratio(run, fixed)} | {_ratio(run, bandit_run)} "
+            f"| {run.returncode} |"
         )
+
+
+def _ratio(run: Measured, base: Measured) -> str:
+    cpu = run.cpu_seconds / base.cpu_seconds if base.cpu_seconds else float("nan")
+    return f"{run.seconds / base.seconds:.2f}×, {cpu:.2f}×"
 
 
 if __name__ == "__main__":
