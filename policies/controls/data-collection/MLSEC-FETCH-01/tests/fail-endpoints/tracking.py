@@ -46,3 +46,35 @@ def local_cluster():
     mlflow.set_registry_uri("http://mlflow-registry:5000")
     # ruleid: plaintext-endpoint-cluster-python
     return boto3.resource("s3", **{"endpoint_url": "http://minio.mlops.svc.cluster.local:9000"})
+
+
+def more_forms(run_name):
+    # ruleid: plaintext-endpoint-python
+    registry = MlflowClient(registry_uri="http://registry.example.com:5000")
+    # ruleid: plaintext-endpoint-python
+    os.environ.setdefault("MLFLOW_TRACKING_URI", "http://mlflow.example.com:5000")
+    # ruleid: plaintext-endpoint-python, plaintext-download-python
+    server = os.environ.get("WANDB_BASE_URL", "http://wandb.example.org")
+    # ruleid: plaintext-endpoint-python
+    mlflow.set_tracking_uri(uri="http://mlflow.example.com:5000")
+    return registry, server
+
+
+def cluster_forms():
+    # ruleid: plaintext-endpoint-cluster-python
+    client = MlflowClient(tracking_uri="http://mlflow:5000")
+    # ruleid: plaintext-endpoint-cluster-python
+    registry = MlflowClient(registry_uri="http://mlflow-registry.mlops.svc:5000")
+    # ruleid: plaintext-endpoint-cluster-python
+    store = boto3.client("s3", endpoint_url="http://10.0.12.4:9000")
+    # ruleid: plaintext-endpoint-cluster-python
+    mlflow.set_tracking_uri(uri="http://mlflow:5000")
+    # ruleid: plaintext-endpoint-cluster-python
+    os.environ["MLFLOW_S3_ENDPOINT_URL"] = "http://minio:9000"
+    # ruleid: plaintext-endpoint-cluster-python
+    os.environ.setdefault("AWS_ENDPOINT_URL", "http://minio:9000")
+    # ruleid: plaintext-endpoint-cluster-python
+    tracking = os.getenv("MLFLOW_TRACKING_URI", "http://mlflow:5000")
+    # ruleid: plaintext-endpoint-cluster-python
+    hub = os.environ.get("HF_ENDPOINT", "http://hf-mirror.internal")
+    return client, registry, store, tracking, hub

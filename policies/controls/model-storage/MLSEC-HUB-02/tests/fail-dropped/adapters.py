@@ -1,5 +1,6 @@
 """Loaders that receive the caller's pin and lose it on the way."""
 
+import huggingface_hub
 from huggingface_hub import hf_hub_download
 from transformers import AutoTokenizer, BertTokenizer, CLIPVisionModel, PretrainedConfig
 
@@ -41,3 +42,22 @@ class QFormer:
         self.tokenizer = BertTokenizer.from_pretrained(config.tokenizer, truncation_side="right")
         # ruleid: hub-id-from-config
         self.vision = CLIPVisionModel.from_pretrained(self.config.vision_model)
+
+
+def fetch_weights(repo_id, filename, revision):
+    # ruleid: hub-revision-dropped
+    return hf_hub_download(repo_id, filename)
+
+
+def fetch_snapshot(repo_id, **options):
+    pinned = options.get("revision")
+    # ruleid: hub-revision-dropped
+    folder = huggingface_hub.snapshot_download(repo_id=repo_id)
+    return folder, pinned
+
+
+def fetch_from_config(config):
+    # ruleid: hub-id-from-config
+    vocab = hf_hub_download(config.vocab_repo, "vocab.json")
+    # ruleid: hub-id-from-config
+    return vocab, huggingface_hub.snapshot_download(config.assets_repo)

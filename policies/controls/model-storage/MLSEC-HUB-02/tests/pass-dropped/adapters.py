@@ -1,5 +1,6 @@
 """Loaders that pass the caller's pin on."""
 
+import huggingface_hub
 from huggingface_hub import hf_hub_download
 from transformers import AutoTokenizer, BertTokenizer, CLIPVisionModel, PretrainedConfig
 
@@ -48,3 +49,21 @@ class QFormer:
         self.tokenizer = BertTokenizer.from_pretrained(config.tokenizer, revision=config.revision)
         # ok: hub-id-from-config
         self.vision = CLIPVisionModel.from_pretrained(self.config.vision_model, **config.hub_options)
+
+
+def fetch_cached(repo_id, filename, revision):
+    # ok: hub-revision-dropped
+    local = hf_hub_download(repo_id, filename, local_files_only=True)
+    # ok: hub-revision-dropped
+    card = hf_hub_download(repo_id, "README.md", repo_type="dataset")
+    # ok: hub-revision-dropped
+    demo = huggingface_hub.snapshot_download(repo_id, repo_type="space")
+    return local, card, demo
+
+
+def fetch_from_config(config):
+    # ok: hub-id-from-config
+    vocab = hf_hub_download(config.vocab_repo, "vocab.json", local_files_only=True)
+    # ok: hub-id-from-config
+    labels = hf_hub_download(config.labels_repo, "labels.json", repo_type="dataset")
+    return vocab, labels
