@@ -55,6 +55,10 @@ PICKLE_HEAD = b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00"
         ),
         ("configs/train.yaml", b"lr: 0.1", ArtifactKind.CONFIG, "yaml"),
         (".env", b"TOKEN=x", ArtifactKind.CONFIG, "env"),
+        # DVC's remotes (object-store endpoints, credentials) are an INI file without a suffix
+        (".dvc/config", b"[core]\n", ArtifactKind.CONFIG, "dvc-config"),
+        ("data/.dvc/config.local", b"[core]\n", ArtifactKind.CONFIG, "dvc-config"),
+        ("app/config", b"[core]\n", ArtifactKind.OTHER, None),
         ("models/model.safetensors", b"", ArtifactKind.MODEL_ARTIFACT, "safetensors"),
         ("models/weights.bin", b"\x00\x01binary", ArtifactKind.MODEL_ARTIFACT, "bin"),
         ("notes/readme.txt", PICKLE_HEAD, ArtifactKind.MODEL_ARTIFACT, "pickle"),

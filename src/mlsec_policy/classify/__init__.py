@@ -286,6 +286,8 @@ def _by_name(lower: str, suffix: str, parts: list[str], head: bytes) -> Classifi
         return Classification(ArtifactKind.CONFIG, "pre-commit")
     if COMPOSE.match(lower):
         return Classification(ArtifactKind.COMPOSE)
+    if parts[-1:] == [".dvc"] and lower in {"config", "config.local"}:  # DVC's remotes (INI)
+        return Classification(ArtifactKind.CONFIG, "dvc-config")
     if lower in CONFIG_NAMES or lower.startswith(".env."):
         return Classification(ArtifactKind.CONFIG, lower.lstrip("."))
     return None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, FileSkipped, Observation
@@ -49,6 +49,25 @@ def plaintext_download_origins(context: FileContext, params: NoParams) -> Iterab
     raw = context.read_bytes()
     if not PREFILTER.search(raw):
         return
+    yield from origin_findings(context, raw, _download_target, "download")
+
+
+def _download_target(call: ast.Call) -> ast.expr | None:
+    if not FETCH.match(last_name(call.func)):
+        return None
+    return keyword(call, "url") or (call.args[0] if call.args else None)
+
+
+def origin_findings(
+    context: FileContext,
+    raw: bytes,
+    target_of: Callable[[ast.Call], ast.expr | None],
+    what: str,
+) -> Iterator[Observation]:
+    """Yield the calls whose URL (``target_of`` the call) is a plain-http URL written elsewhere.
+
+    ``what`` names the call in the message ("download", "endpoint").
+    """
     try:
         tree = ast.parse(raw)
     except (SyntaxError, ValueError, RecursionError) as exc:
@@ -56,16 +75,14 @@ def plaintext_download_origins(context: FileContext, params: NoParams) -> Iterab
     imports = _imports(tree)
     lines = raw.decode("utf-8", errors="replace").splitlines()
     for function, call in _calls(tree):
-        if not FETCH.match(last_name(call.func)):
-            continue
-        target = keyword(call, "url") or (call.args[0] if call.args else None)
+        target = target_of(call)
         if target is None:
             continue
         steps = list(_origin(context, target, imports, function))
         if steps:
             yield Observation(
                 context.at(call.lineno, start_column=call.col_offset + 1),
-                f"the download's URL is {steps[0][2]}: http:// or ftp:// to a public host, so "
+                f"the {what}'s URL is {steps[0][2]}: http:// or ftp:// to a public host, so "
                 "its content can be read and replaced in transit",
                 context=handles.recognise(
                     context.artifact.path,
