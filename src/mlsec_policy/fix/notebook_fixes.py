@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from mlsec_policy.fix.edits import line_starts, position, text_edit
 from mlsec_policy.models import TextEdit
+from mlsec_policy.textfile import load_json
 from mlsec_policy.views.base import View
 
 
@@ -86,7 +87,7 @@ def _strings_edit(
         body = line.strip()
         literal = body[:-1] if body.endswith(",") else body
         try:
-            piece = json.loads(literal)
+            piece = load_json(literal)
         except ValueError:
             return None
         if not isinstance(piece, str) or piece.rstrip("\n") != old:
