@@ -61,3 +61,14 @@ def fetch_from_config(config):
     vocab = hf_hub_download(config.vocab_repo, "vocab.json")
     # ruleid: hub-id-from-config
     return vocab, huggingface_hub.snapshot_download(config.assets_repo)
+
+
+def load_api_tokenizer(base_model, revision=None):
+    if base_model.startswith("mistral-"):
+        # the repository is written here, not the caller's model: the caller's revision pins
+        # another one (an unpinned literal is reported by the literal-id checks)
+        # ok: hub-revision-dropped
+        # ruleid: hub-model-unpinned
+        return AutoTokenizer.from_pretrained("mistralai/Mistral-7B-Instruct-v0.2")
+    # ruleid: hub-revision-dropped
+    return AutoTokenizer.from_pretrained(base_model)
