@@ -9,6 +9,8 @@ import pytest
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext
 from mlsec_policy.analyzers.data_files.labels import SPEC, conflicting_labels
 from mlsec_policy.models import Artifact, ArtifactKind
+from mlsec_policy.options import ScanOptions
+from mlsec_policy.scan import scan
 from tests.conftest import write_tree
 
 
@@ -100,3 +102,20 @@ def test_unlabelled_and_headerless_files_are_skipped(tmp_path: Path) -> None:
     assert _scan(tmp_path, "a.csv") == []
     assert _scan(tmp_path, "b.csv") == []
     assert _scan(tmp_path, "c.tsv") == []
+
+
+def test_a_malformed_file_loses_nothing_in_a_scan(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "train.py": "import sklearn\nimport pandas as pd\nframe = pd.read_csv('d.csv')\n",
+            "data/broken.json": '[{"text": "a", "label": 1}',
+            "data/train.csv": "text,label\na,1\nb,2\na,2\n",
+        },
+    )
+    report = scan(ScanOptions(target=tmp_path, source_date_epoch=0))
+    errors = [(e.path, e.message[:30]) for e in report.errors if "labels" in e.message]
+    assert errors == [("data/broken.json", "the JSON data file cannot be p")]
+    [result] = [r for r in report.results if r.control.id == "MLSEC-DATA-01"]
+    found = [(f.check_id, f.location.path, f.location.start_line) for f in result.findings]
+    assert ("conflicting-labels", "data/train.csv", 2) in found
