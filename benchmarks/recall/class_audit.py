@@ -94,7 +94,9 @@ CLASSES: dict[str, list[tuple[str, str]]] = {
         ("MLSEC-LOAD-03", "joblib-load"),
         ("MLSEC-LOAD-05", "keras-safe-mode-off"),
     ],
-    "data files whose labels contradict each other": [],
+    "data files whose labels contradict each other": [
+        ("MLSEC-DATA-01", "conflicting-labels"),
+    ],
 }
 """Each class of item 3 and the checks that report it."""
 

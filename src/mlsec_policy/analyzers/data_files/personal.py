@@ -31,7 +31,6 @@ from mlsec_policy.models import ArtifactKind, Location
 
 DEFAULT_ROWS = 2000
 DEFAULT_BYTES = 8 * 1024 * 1024
-DATA_DIRS = frozenset({"data", "datasets", "dataset", "raw", "processed", "samples", "exports"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +49,7 @@ def personal_data(context: FileContext, params: PersonalData) -> Iterable[Observ
     """Yield one observation per kind of personal data found in the sample of a data file."""
     path = PurePosixPath(context.artifact.path)
     suffix = path.suffix.lower()
-    if context.artifact.kind is ArtifactKind.CONFIG and not (
-        suffix == ".json" and DATA_DIRS & {p.lower() for p in path.parts[:-1]}
-    ):
+    if not records.holds_records(context):
         return
     threshold = Confidence.parse(params.min_confidence)
     rows = records.rows(context, suffix, params.max_rows, params.max_bytes)

@@ -13,15 +13,27 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext
+from mlsec_policy.models import ArtifactKind
 from mlsec_policy.textfile import decode, json_int, load_json
 
 DELIMITERS = {".tsv": "\t", ".psv": "|"}
+DATA_DIRS = frozenset({"data", "datasets", "dataset", "raw", "processed", "samples", "exports"})
+"""Folders whose ``.json`` files hold data, not configuration."""
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
 
 Row = tuple[int | None, list[tuple[str, str]]]
 """(1-based line when known, [(column name, value)])."""
+
+
+def holds_records(context: FileContext) -> bool:
+    """Return True for a data file, or a ``.json`` configuration file kept in a data folder."""
+    path = PurePosixPath(context.artifact.path)
+    if context.artifact.kind is not ArtifactKind.CONFIG:
+        return True
+    return path.suffix.lower() == ".json" and bool(DATA_DIRS & {p.lower() for p in path.parts[:-1]})
 
 
 def rows(context: FileContext, suffix: str, max_rows: int, max_bytes: int) -> Iterator[Row] | None:
