@@ -38,6 +38,12 @@ FOREIGN = {
     ("benchmarks/realworld/README.md", "src/gradio_runner.py"),  # h2ogpt
     ("benchmarks/secrets/RESULTS.md", "tests/integrations/test_swanlab.py"),  # a scanned repo
     ("docs/ci.md", "tests/fixtures/"),  # an example exclude list in a user's config
+    ("docs/rule-performance.md", "tests/test_client_calls.py"),  # h2ogpt
+    ("docs/rule-performance.md", "src/optimizing/Analyze_rule.ml"),  # semgrep's source
+    ("benchmarks/README.md", "src/gen.py"),  # h2ogpt
+    ("benchmarks/README.md", "src/gpt_langchain.py"),  # h2ogpt
+    ("benchmarks/README.md", "src/gradio_runner.py"),  # h2ogpt
+    ("benchmarks/README.md", "tests/test_client_calls.py"),  # h2ogpt
 }
 
 
