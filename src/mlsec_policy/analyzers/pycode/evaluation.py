@@ -35,7 +35,7 @@ from mlsec_policy.analyzers.pycode.parsed import enclosing_functions, loaded_att
 from mlsec_policy.analyzers.pycode.source import (
     PARSED,
     Graded,
-    Report,
+    ParsedReport,
     call_sites,
     graded_report,
 )
@@ -55,7 +55,7 @@ PREFILTER = re.compile(rb"\b(?:eval|exec)\s*\(")
 """A file with neither word before a bracket runs no code this way: it is not parsed."""
 
 
-def code_evaluations(context: FileContext, params: Report) -> Iterable[Observation]:
+def code_evaluations(context: FileContext, params: ParsedReport) -> Iterable[Observation]:
     """Yield ``eval``/``exec`` calls whose code has the origin the check reports."""
     return graded_report(context, params, "evaluation", _grade)
 
@@ -260,6 +260,6 @@ EVALUATION = AnalyzerSpec(
     description="Strings run as code by the builtin eval/exec whose origin is outside the "
     "program or not visible (by where the code comes from).",
     kinds=frozenset({ArtifactKind.PYTHON, ArtifactKind.NOTEBOOK}),
-    params=Params.beside(Report, __name__, "python-code-evaluation"),
+    params=Params.beside(ParsedReport, __name__, "python-code-evaluation"),
     file=code_evaluations,
 )

@@ -37,9 +37,16 @@ _graded: dict[tuple[str, str, int, int], Graded] = {}
 class Report:
     """Parameters of the analyzers of this domain (kept in ``<analyzer>.params.json``)."""
 
+    report: Literal["outside", "unknown"]
+    """Which origin the check reports: values from outside the program, or of unknown origin."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReport:
+    """Parameters of an analyzer that also grades values read from a parsed document."""
+
     report: Literal["outside", "unknown", "parsed"]
-    """Which origin the check reports: values from outside the program, of unknown origin, or
-    read from a parsed document (``parsed``; only analyzers that grade it, as ``evaluation``)."""
+    """As :class:`Report`, or ``parsed``: values read from a parsed configuration or record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +115,7 @@ def _template_source(path: str, template: View) -> PythonSource:
     return PythonSource(path, parse_module(template.text), tuple(template.text.split("\n")))
 
 
-def reported(params: Report) -> Kind | str:
+def reported(params: Report | ParsedReport) -> Kind | str:
     """Return the origin a check reports (its ``report`` parameter)."""
     return REPORTS[params.report]
 
@@ -148,7 +155,7 @@ def graded_once(
 
 def graded_report(
     context: FileContext,
-    params: Report,
+    params: Report | ParsedReport,
     analyzer: str,
     grade: Callable[[FileContext], Graded],
 ) -> list[Observation]:
