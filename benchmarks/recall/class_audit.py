@@ -38,6 +38,7 @@ CLASSES: dict[str, list[tuple[str, str]]] = {
         ("MLSEC-CODE-01", "eval-of-model-output"),
         ("MLSEC-CODE-01", "eval-of-outside-input"),
         ("MLSEC-CODE-01", "eval-of-non-literal"),
+        ("MLSEC-CODE-01", "eval-of-parsed-data"),
         ("MLSEC-LLM-01", "agent-dangerous-flag"),
         ("MLSEC-LLM-01", "agent-code-or-shell-tool"),
         ("MLSEC-LLM-01", "agent-local-code-executor"),

@@ -70,3 +70,40 @@ def test_request_data_is_reported_once_by_the_certain_check(tmp_path: Path) -> N
 
 def test_introspection_and_compiled_own_source_are_not_reported(tmp_path: Path) -> None:
     assert _findings(tmp_path, {"patch.py": MODULE_CODE}) == []
+
+
+CONFIG_CODE = """\
+import json
+
+import yaml
+
+
+def download(path, step):
+    data = yaml.safe_load(open(path))
+    script = data.get("download")
+    exec(script, {"yaml": data})
+    exec(step)
+
+
+def restore(payload, allow_unsafe_code=False):
+    if allow_unsafe_code:
+        return eval(json.loads(payload)["expression"])
+    return None
+
+
+def activation(cfg):
+    return eval(f"nn.{cfg['act']}()") if cfg["act"] in ("ReLU", "SiLU") else None
+"""
+
+
+def test_code_read_from_a_parsed_document_is_graded_high_and_low_behind_an_opt_in(
+    tmp_path: Path,
+) -> None:
+    # a field of a parsed YAML mapping is high; a plain parameter stays the medium heuristic;
+    # an opt-in guard lowers the parsed-data finding; a value limited to literal choices is
+    # not reported at all
+    assert _findings(tmp_path, {"cfg.py": CONFIG_CODE}) == [
+        ("eval-of-non-literal", 10, "medium"),
+        ("eval-of-parsed-data", 9, "high"),
+        ("eval-of-parsed-data", 15, "low"),
+    ]

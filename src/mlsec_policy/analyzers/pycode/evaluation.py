@@ -5,6 +5,9 @@ The code handed to ``eval``/``exec`` (or to ``compile`` first) is judged by wher
 
 - ``report: outside`` — the code comes from a web request, a language model's answer or the
   argument a model chose for an agent tool: the finding is certain;
+- ``report: parsed`` — the code is read from a parsed configuration or data record (a field of
+  what ``yaml.safe_load``/``json.load`` returned, a CSV cell, a parameter named or annotated as
+  a configuration; see :mod:`.parsed`): whoever writes or ships that file runs code;
 - ``report: unknown`` — the code's origin is not visible in the file (a function parameter, an
   attribute of a parsed object, a lambda parameter, a cell read from a file, a configuration
   value, a string assembled from such parts), or it is an operator's command-line argument or
@@ -28,7 +31,14 @@ from collections.abc import Iterable, Iterator
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import Params
-from mlsec_policy.analyzers.pycode.source import Graded, Report, call_sites, graded_report
+from mlsec_policy.analyzers.pycode.parsed import enclosing_functions, loaded_attributes, parsed_from
+from mlsec_policy.analyzers.pycode.source import (
+    PARSED,
+    Graded,
+    ParsedReport,
+    call_sites,
+    graded_report,
+)
 from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Values, shown
 from mlsec_policy.models import ArtifactKind
 
@@ -45,7 +55,7 @@ PREFILTER = re.compile(rb"\b(?:eval|exec)\s*\(")
 """A file with neither word before a bracket runs no code this way: it is not parsed."""
 
 
-def code_evaluations(context: FileContext, params: Report) -> Iterable[Observation]:
+def code_evaluations(context: FileContext, params: ParsedReport) -> Iterable[Observation]:
     """Yield ``eval``/``exec`` calls whose code has the origin the check reports."""
     return graded_report(context, params, "evaluation", _grade)
 
@@ -54,6 +64,8 @@ def _grade(context: FileContext) -> Graded:
     graded: Graded = []
     pinned: dict[int, list[ast.expr]] | None = None
     patchers: set[int] = set()
+    functions: dict[int, ast.AST] = {}
+    loaded: frozenset[str] = frozenset()
     for source, call, values in call_sites(context, PREFILTER):
         code = evaluated(call, values)
         if code is None:
@@ -64,6 +76,8 @@ def _grade(context: FileContext) -> Graded:
         if pinned is None:
             pinned = dict(_conditions(source.tree, []))
             patchers = _source_patchers(source.tree, values)
+            functions = enclosing_functions(source.tree)
+            loaded = loaded_attributes(source.tree, values)
         if id(call) in patchers and _reshaped(origin.node, values):
             continue  # the function's own source code, reshaped by a helper, patched and run
         choices = _chosen(pinned.get(id(call), []))
@@ -72,12 +86,17 @@ def _grade(context: FileContext) -> Graded:
         kind = origin.kind
         if kind is Kind.OUTSIDE and origin.what in OPERATOR_INPUT:
             kind = Kind.UNKNOWN
+        document = parsed_from(origin, values, functions.get(id(call)), loaded)
+        message = _message(origin, code, kind)
+        if document is not None:
+            message = (
+                f"eval/exec runs {shown(code)}, read from a parsed configuration or data record "
+                f"({document}): whoever writes or ships that file runs code in this process"
+            )
         observation = Observation(
-            source.location(call),
-            message=_message(origin, code, kind),
-            snippet=source.snippet(call),
+            source.location(call), message=message, snippet=source.snippet(call)
         )
-        graded.append((kind, observation))
+        graded.append((PARSED if document is not None else kind, observation))
     return graded
 
 
@@ -241,6 +260,6 @@ EVALUATION = AnalyzerSpec(
     description="Strings run as code by the builtin eval/exec whose origin is outside the "
     "program or not visible (by where the code comes from).",
     kinds=frozenset({ArtifactKind.PYTHON, ArtifactKind.NOTEBOOK}),
-    params=Params.beside(Report, __name__, "python-code-evaluation"),
+    params=Params.beside(ParsedReport, __name__, "python-code-evaluation"),
     file=code_evaluations,
 )

@@ -19,10 +19,17 @@ from mlsec_policy.views.notebook import notebook_view
 from mlsec_policy.views.python_template import python_template_view
 
 SNIPPET_LINES = 3
-REPORTS = {"outside": Kind.OUTSIDE, "unknown": Kind.UNKNOWN}
-"""What a check of this domain reports: values from outside the program, or of unknown origin."""
+PARSED = "parsed"
+"""The grade of a value of unknown origin read from a parsed configuration or data record."""
+REPORTS: dict[str, Kind | str] = {
+    "outside": Kind.OUTSIDE,
+    "unknown": Kind.UNKNOWN,
+    "parsed": PARSED,
+}
+"""What a check of this domain reports: values from outside the program, of unknown origin, or
+read from a parsed configuration or data record (an analyzer that tells those apart)."""
 MAX_GRADED = 4096
-Graded = list[tuple[Kind, Observation]]
+Graded = list[tuple[Kind | str, Observation]]
 _graded: dict[tuple[str, str, int, int], Graded] = {}
 
 
@@ -32,6 +39,14 @@ class Report:
 
     report: Literal["outside", "unknown"]
     """Which origin the check reports: values from outside the program, or of unknown origin."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReport:
+    """Parameters of an analyzer that also grades values read from a parsed document."""
+
+    report: Literal["outside", "unknown", "parsed"]
+    """As :class:`Report`, or ``parsed``: values read from a parsed configuration or record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +115,7 @@ def _template_source(path: str, template: View) -> PythonSource:
     return PythonSource(path, parse_module(template.text), tuple(template.text.split("\n")))
 
 
-def reported(params: Report) -> Kind:
+def reported(params: Report | ParsedReport) -> Kind | str:
     """Return the origin a check reports (its ``report`` parameter)."""
     return REPORTS[params.report]
 
@@ -140,10 +155,10 @@ def graded_once(
 
 def graded_report(
     context: FileContext,
-    params: Report,
+    params: Report | ParsedReport,
     analyzer: str,
     grade: Callable[[FileContext], Graded],
 ) -> list[Observation]:
     """Return the observations of ``grade(context)`` with the origin the check reports."""
     wanted = reported(params)
-    return [o for kind, o in graded_once(context, analyzer, grade) if kind is wanted]
+    return [o for kind, o in graded_once(context, analyzer, grade) if kind == wanted]
