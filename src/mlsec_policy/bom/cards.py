@@ -9,13 +9,13 @@ model an adapter was trained on. Nothing is imported or run; oversized files are
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from mlsec_policy.bom.files import line_of, read_json_object, read_text
 from mlsec_policy.bom.parts import Basis, Part, Source
+from mlsec_policy.bom.sections import headed_sections
 from mlsec_policy.yamlpos import YamlError, load_single
 
 CARD_NAMES = ("model_card.md", "modelcard.md", "readme.md")
@@ -131,20 +131,10 @@ def _metrics(index: object) -> list[dict[str, str]]:
 
 
 def _sections(part: Part, path: str, text: str, start: int) -> None:
-    heading = re.compile(r"^#{2,3}\s+(.+?)\s*$", re.MULTILINE)
-    matches = list(heading.finditer(text, start))
     considerations: dict[str, Any] = part.model_card.setdefault("considerations", {})
-    for index, match in enumerate(matches):
-        title = match.group(1).lower()
-        hits = sorted((title.find(words), f) for words, f in SECTIONS.items() if words in title)
-        field = hits[0][1] if hits else None
-        if field is None:
-            continue
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        body = " ".join(text[match.end() : end].split())[:MAX_SECTION_CHARS]
-        if not body:
-            continue
-        source = Source(Basis.DECLARED, path, text.count("\n", 0, match.start()) + 1)
+    for section in headed_sections(text, start, SECTIONS, 3, MAX_SECTION_CHARS):
+        field, body = section.field, section.body
+        source = Source(Basis.DECLARED, path, section.line)
         if field == "useCases":
             considerations.setdefault("useCases", []).append(body)
         elif field == "technicalLimitations":

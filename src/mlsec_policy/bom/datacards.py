@@ -25,6 +25,7 @@ from typing import Any
 
 from mlsec_policy.bom.files import read_text
 from mlsec_policy.bom.parts import Basis, Kind, Part, Source
+from mlsec_policy.bom.sections import headed_sections
 from mlsec_policy.yamlpos import YamlError, load_single
 
 SHEETS = ("datasheet.md", "data_card.md", "datacard.md", "dataset_card.md")
@@ -220,23 +221,16 @@ def _features(info: object) -> str:
 
 
 def _sections(card: Card, path: str, text: str, start: int) -> None:
-    heading = re.compile(r"^#{2,4}\s+(.+?)\s*$", re.MULTILINE)
-    matches = list(heading.finditer(text, start))
-    for index, match in enumerate(matches):
-        title = match.group(1).lower()
-        hits = sorted((title.find(words), f) for words, f in SECTIONS.items() if words in title)
-        if not hits:
+    for section in headed_sections(text, start, SECTIONS, 4, MAX_CHARS):
+        if PLACEHOLDER.match(section.body):
             continue
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        body = " ".join(text[match.end() : end].split())[:MAX_CHARS]
-        if not body or PLACEHOLDER.match(body):
-            continue
-        source = Source(Basis.DECLARED, path, text.count("\n", 0, match.start()) + 1)
-        known = card.sections.get(hits[0][1])
+        source = Source(Basis.DECLARED, path, section.line)
+        known = card.sections.get(section.field)
         if known is None:
-            card.sections[hits[0][1]] = (body, source)
-        elif hits[0][1] == "considerations" and len(known[0]) < MAX_CHARS:
-            card.sections["considerations"] = ((known[0] + " " + body)[:MAX_CHARS], known[1])
+            card.sections[section.field] = (section.body, source)
+        elif section.field == "considerations" and len(known[0]) < MAX_CHARS:
+            joined = (known[0] + " " + section.body)[:MAX_CHARS]
+            card.sections["considerations"] = (joined, known[1])
 
 
 def _fill(part: Part, card: Card) -> None:
