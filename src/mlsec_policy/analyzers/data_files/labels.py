@@ -1,16 +1,16 @@
 """Labelled data that contradicts itself: the same item annotated twice with different labels.
 
 A bounded sample of the file is read (:mod:`.records`: at most ``max-bytes`` bytes from the
-start, and ``max-rows`` records, by default a bound the bytes reach first; a JSON document is read
-whole only when it fits in ``max-bytes``). The whole sample is compared, since the two records of
-a contradiction are as often thousands of lines apart as next to each other; the records stream
-through, so only the items seen so far are held. The item and its label are found by their
-field names (:data:`ITEM_FIELDS`, :data:`LABEL_FIELDS`, the first name present wins); a file
-without both is not labelled data and is skipped. Items are compared normalised (stripped,
-case-folded, runs of white space made one space); labels as sets (a multi-label record holds several), numbers as numbers, words
-case-folded. One observation per file counts the items that carry two or more different labels
-and names the first such pair of lines (records, for a JSON document) — never an item's text,
-which may hold personal data.
+start, and ``max-rows`` records, by default a bound the bytes reach first; a JSON document is
+read whole only when it fits in ``max-bytes``). The whole sample is compared, since the two
+records of a contradiction are as often thousands of lines apart as next to each other; the
+records stream through, so only the items seen so far are held. The item and its label are
+found by their field names (:data:`ITEM_FIELDS`, :data:`LABEL_FIELDS`, the first name present
+wins); a file without both is not labelled data and is skipped. Items are compared normalised
+(stripped, case-folded, runs of white space made one space); labels as sets (a multi-label
+record holds several), numbers as numbers, words case-folded. One observation per file counts
+the items that carry two or more different labels and names the first such pair of lines
+(records, for a JSON document) — never an item's text, which may hold personal data.
 """
 
 from __future__ import annotations
