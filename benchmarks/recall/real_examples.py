@@ -137,18 +137,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         findings[example.folder] = scanned
     counts: Counter[tuple[str, str]] = Counter()
-    for example in examples:
-        if example.folder not in findings:
-            continue
-        verdict = "found" if example.place in findings[example.folder] else "missed"
-        counts[(example.klass, verdict)] += 1
-        print(f"{verdict:7} {example.repo} {example.path}:{example.line} {example.check}")
-    for negative in negatives:
-        if negative.folder not in findings:
-            continue
-        verdict = "flagged" if negative.place in findings[negative.folder] else "quiet"
-        counts[(negative.klass, verdict)] += 1
-        print(f"{verdict:7} {negative.repo} {negative.path}:{negative.line} (negative)")
+    for group, verdicts in ((examples, ("found", "missed")), (negatives, ("flagged", "quiet"))):
+        for example in group:
+            if example.folder not in findings:
+                continue
+            verdict = verdicts[0] if example.place in findings[example.folder] else verdicts[1]
+            counts[(example.klass, verdict)] += 1
+            what = example.check if group is examples else "(negative)"
+            print(f"{verdict:7} {example.repo} {example.path}:{example.line} {what}")
     classes = sorted({e.klass for e in [*examples, *negatives]})
     if args.markdown:
         print("| class | found | missed | negatives quiet | negatives flagged |")
