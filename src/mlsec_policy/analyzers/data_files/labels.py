@@ -24,7 +24,8 @@ from pathlib import PurePosixPath
 from mlsec_policy.analyzers.base import AnalyzerError, AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.data_files import records
 from mlsec_policy.analyzers.params import Params
-from mlsec_policy.models import ArtifactKind, Location
+from mlsec_policy.analyzers.read.datacard import CardFields, card_fields
+from mlsec_policy.models import ArtifactKind, FlowStep, Location
 from mlsec_policy.textfile import load_json
 
 ITEM_FIELDS = (
@@ -87,7 +88,8 @@ def conflicting_labels(context: FileContext, params: ConflictingLabels) -> Itera
     sample = _read(context, suffix, params)
     if sample is None or not sample.head:
         return
-    fields = _fields(sample.head)
+    card = card_fields(context.root, context.artifact.path)
+    fields = _fields(sample.head, card)
     if fields is None:
         return
     conflicts = _conflicts(sample, *fields)
@@ -104,6 +106,7 @@ def conflicting_labels(context: FileContext, params: ConflictingLabels) -> Itera
         ),
         key="conflicting-labels",
         related=(Location(context.artifact.path, second),) if sample.unit == "line" else (),
+        flow=_declared(card, fields),
     )
 
 
@@ -163,14 +166,31 @@ def _json_document(context: FileContext, max_rows: int) -> _Sample:
     return _sample(rows, len(items) <= max_rows, "record")
 
 
-def _fields(rows: Sequence[records.Row]) -> tuple[str, str] | None:
-    """Return the (item, label) field names of the records, or None when either is absent."""
-    names = {column.lower(): column for _, cells in rows[:50] for column, _ in cells if column}
-    item = next((names[n] for n in ITEM_FIELDS if n in names), None)
-    label = next((names[n] for n in LABEL_FIELDS if n in names), None)
+def _fields(rows: Sequence[records.Row], card: CardFields | None) -> tuple[str, str] | None:
+    """Return the (item, label) field names of the records, or None when either is absent.
+
+    A field the dataset card declares wins when the records have it; the common names stand in
+    for what the card leaves out.
+    """
+    names = {column.lower(): column for _, cells in rows[:_HEAD] for column, _ in cells if column}
+    declared_item = card.item.lower() if card is not None and card.item else None
+    declared_label = card.label.lower() if card is not None and card.label else None
+    item = names.get(declared_item or "") or next(
+        (names[n] for n in ITEM_FIELDS if n in names), None
+    )
+    label = names.get(declared_label or "") or next(
+        (names[n] for n in LABEL_FIELDS if n in names), None
+    )
     if item is None or label is None or item == label:
         return None
     return item, label
+
+
+def _declared(card: CardFields | None, fields: tuple[str, str]) -> tuple[FlowStep, ...]:
+    """Return the card's declaration as the source of the field names it named, if any."""
+    if card is None or {card.item, card.label}.isdisjoint(fields):
+        return ()
+    return (FlowStep(Location(card.card, card.line), "the dataset card names the fields here"),)
 
 
 def _conflicts(sample: _Sample, item_field: str, label_field: str) -> list[tuple[int, int]]:
@@ -213,5 +233,6 @@ SPEC = AnalyzerSpec(
     kinds=frozenset({ArtifactKind.DATA_FILE, ArtifactKind.CONFIG}),
     params=Params.beside(ConflictingLabels, __name__, "conflicting-labels"),
     file=conflicting_labels,
-    self_contained=True,
+    # the field names may come from a dataset card above the file: another file of the target
+    self_contained=False,
 )
