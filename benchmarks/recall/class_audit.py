@@ -2,8 +2,10 @@
 
 For each class (a list of control/check pairs), prints the fixture files where one of its
 checks must fire (from each control's ``tests/expected.yaml``), the rows of the real-repository
-judgements judged TP for those checks, and the advisory entries that name one of its controls.
-The class table is ours; the counts are read from the files each run. Run from the checkout:
+judgements judged TP for those checks, the advisory entries that name one of its controls, and
+the real-code examples of ``real_examples.yaml`` (public repositories outside the realworld corpus;
+``real_examples.py`` scores them). The class table is ours; the counts are read from the files
+each run. Run from the checkout:
 
     python benchmarks/recall/class_audit.py [--markdown]
 """
@@ -138,27 +140,40 @@ def advisories() -> Counter[str]:
     return counts
 
 
+def real_examples() -> Counter[str]:
+    """Count the real-code examples (not the negatives) of ``real_examples.yaml`` per class."""
+    data = yaml.safe_load((Path(__file__).with_name("real_examples.yaml")).read_text("utf-8"))
+    unknown = {e["class"] for e in data["examples"]} - set(CLASSES)
+    if unknown:
+        raise SystemExit(f"real_examples.yaml names classes the audit does not know: {unknown}")
+    return Counter(str(e["class"]) for e in data["examples"])
+
+
 def main() -> int:
     """Print the audit table (Markdown with --markdown)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
-    tps, advised = judged_tp(), advisories()
+    tps, advised, examples = judged_tp(), advisories(), real_examples()
     rows = []
     for name, checks in CLASSES.items():
         files = sorted({f"{c}/{f}" for c, k in checks for f in fixtures(c, k)})
         tp = sum(tps[(c, k)] for c, k in checks)
         adv = sum(advised[c] for c in sorted({c for c, _ in checks}))
-        rows.append((name, len(files), tp, adv))
+        rows.append((name, len(files), tp, adv, examples[name]))
         if not args.markdown:
-            print(f"{name}: {len(files)} fixture files, {tp} judged TP, {adv} advisories")
+            counted = f"{tp} judged TP, {adv} advisories, {examples[name]} real-code examples"
+            print(f"{name}: {len(files)} fixture files, {counted}")
             for c, k in checks:
                 print(f"  {c} {k}: fixtures {fixtures(c, k)}; TP {tps[(c, k)]}")
     if args.markdown:
-        print("| class | fixture files | real-repository TP rows | advisory entries |")
-        print("| --- | ---: | ---: | ---: |")
-        for name, files_n, tp, adv in rows:
-            print(f"| {name} | {files_n} | {tp} | {adv} |")
+        print(
+            "| class | fixture files | real-repository TP rows | advisory entries "
+            "| real-code examples |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, files_n, tp, adv, real in rows:
+            print(f"| {name} | {files_n} | {tp} | {adv} | {real} |")
     return 0
 
 

@@ -119,3 +119,28 @@ def test_a_malformed_file_loses_nothing_in_a_scan(tmp_path: Path) -> None:
     [result] = [r for r in report.results if r.control.id == "MLSEC-DATA-01"]
     found = [(f.check_id, f.location.path, f.location.start_line) for f in result.findings]
     assert ("conflicting-labels", "data/train.csv", 2) in found
+
+
+@pytest.mark.parametrize(
+    ("name", "row"),
+    [
+        ("far.csv", "{item},{label}\n"),
+        ("far.tsv", "{item}\t{label}\n"),
+        ("far.jsonl", '{{"text": "{item}", "label": "{label}"}}\n'),
+    ],
+)
+def test_a_contradiction_thousands_of_records_apart_is_found(
+    tmp_path: Path, name: str, row: str
+) -> None:
+    # a real emotion corpus holds the same tweet at lines 366 and 6565: the whole byte-bounded
+    # sample is compared, not only its first few thousand records
+    header = {"far.csv": "text,label\n", "far.tsv": "text\tlabel\n", "far.jsonl": ""}[name]
+    body = [row.format(item=f"tweet number {i}", label="joy") for i in range(7000)]
+    body[6500] = row.format(item="Tweet number 12", label="anger")
+    write_tree(tmp_path, {name: header + "".join(body)})
+    [(line, related, message)] = _scan(tmp_path, name)
+    offset = 1 if header else 0
+    assert (line, related) == (13 + offset, (6501 + offset,))
+    assert "(7000 records read)" in message
+    # the record bound still holds when a pack sets one
+    assert _scan(tmp_path, name, ArtifactKind.DATA_FILE, **{"max-rows": 5000}) == []

@@ -18,33 +18,17 @@ naming both sources. A card whose front matter cannot be read says so
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from mlsec_policy.analyzers.read.datacard import DATASET_KEYS, SHEETS, folders
 from mlsec_policy.bom.files import read_text
 from mlsec_policy.bom.parts import Basis, Kind, Part, Source
 from mlsec_policy.bom.sections import headed_sections
 from mlsec_policy.yamlpos import YamlError, load_single
 
-SHEETS = ("datasheet.md", "data_card.md", "datacard.md", "dataset_card.md")
-"""Datasheet file names (compared lower-case): a card wherever they are."""
-DATASET_KEYS = frozenset(
-    {
-        "task_categories",
-        "task_ids",
-        "size_categories",
-        "annotations_creators",
-        "language_creators",
-        "source_datasets",
-        "multilinguality",
-        "pretty_name",
-        "dataset_info",
-        "configs",
-    }
-)
-"""Front matter keys that make a ``README.md`` a dataset card rather than a model card."""
 LISTED = (
     "language",
     "task_categories",
@@ -99,7 +83,7 @@ def apply_data_cards(root: Path, parts: Sequence[Part]) -> None:
     for part in parts:
         if not _local(part):
             continue
-        for folder in _folders(part.name):
+        for folder in folders(part.name):
             card = _card_in(root, folder, cards, folder in holders)
             if card is not None:
                 _fill(part, card)
@@ -108,16 +92,6 @@ def apply_data_cards(root: Path, parts: Sequence[Part]) -> None:
 
 def _local(part: Part) -> bool:
     return part.kind is Kind.DATA and not part.facts.keys() & {"hub-repository", "remote-url"}
-
-
-def _folders(path: str) -> Iterator[str]:
-    """Yield the folders holding ``path``, nearest first, the repository root (``.``) last."""
-    folder = PurePosixPath(path).parent
-    while True:
-        yield str(folder)
-        if str(folder) == ".":
-            return
-        folder = folder.parent
 
 
 def _card_in(root: Path, folder: str, seen: dict[str, Card | None], holds: bool) -> Card | None:

@@ -3,6 +3,7 @@ import os
 import posthog
 import segment.analytics as analytics
 import sentry_sdk
+from sentry_sdk import capture_exception, set_user
 from mixpanel import Mixpanel
 
 mp = Mixpanel(os.environ["MIXPANEL_PROJECT"])
@@ -23,3 +24,15 @@ def on_error(request):
 def on_purchase(user_id, phone_number):
     # ruleid: personal-data-to-telemetry
     mp.people_set(user_id, {"$phone": phone_number})
+
+
+def capture_error(exception, account=None, address=None):
+    # the SDK's functions imported by name, the user cleared first and then set
+    set_user({"email": None})
+    if account is not None:
+        # ruleid: personal-data-to-telemetry
+        set_user({"email": account.email})
+    if address:
+        # ruleid: personal-data-to-telemetry
+        set_user({"email": address})
+    capture_exception(exception)

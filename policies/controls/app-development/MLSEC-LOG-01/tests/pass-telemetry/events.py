@@ -27,3 +27,12 @@ def on_error(request):
 def on_purchase(user_id):
     # ok: personal-data-to-telemetry
     mp.track(user_id, "phone verified")
+
+
+def on_logout():
+    # ok: personal-data-to-telemetry
+    sentry_sdk.set_user({"email": None})
+    # ok: personal-data-to-telemetry
+    sentry_sdk.set_user({"email": None, "ip_address": None})
+    # ok: personal-data-to-telemetry
+    sentry_sdk.set_user(None)

@@ -1,0 +1,5 @@
+import sklearn
+import pandas as pd
+
+# ruleid: training-data-loaded
+frame = pd.read_csv('data/train.csv')
