@@ -1,0 +1,51 @@
+"""Downloads that are pinned, pinnable by the caller, local, or not from the hub."""
+
+import os
+
+from huggingface_hub import HfApi, hf_hub_download, snapshot_download
+from modelscope import snapshot_download as modelscope_download
+from transformers import AutoModel
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def load_labels(repo_id, labels_file, revision=None):
+    # ok: hub-download-unpinnable
+    return hf_hub_download(repo_id, labels_file, revision=revision)
+
+
+def save_artifacts(repo_id, folder, **options):
+    # ok: hub-download-unpinnable
+    return snapshot_download(repo_id=repo_id, local_dir=folder, **options)
+
+
+def cached(repo_id):
+    # ok: hub-download-unpinnable
+    return snapshot_download(repo_id, local_files_only=True)
+
+
+def pinned(repo_id):
+    # ok: hub-download-unpinnable
+    return HfApi().hf_hub_download(repo_id, "config.json", revision=COMMIT)
+
+
+def literal():
+    # ok: hub-download-unpinnable
+    return hf_hub_download("acme/labels", "labels.json", revision=COMMIT)
+
+
+def from_modelscope(model_id):
+    # ok: hub-download-unpinnable
+    return modelscope_download(model_id)
+
+
+def load_model(model_path):
+    # a local folder or a hub id: ambiguous, not reported
+    # ok: hub-download-unpinnable
+    return AutoModel.from_pretrained(model_path)
+
+
+# a script's own download at module level
+repo = os.environ.get("MODEL_REPO", "")
+# ok: hub-download-unpinnable
+folder = snapshot_download(repo, revision=os.environ.get("MODEL_REVISION"))
