@@ -29,7 +29,9 @@ def load_second(device, name):
 
 
 def load_with_options(name, **options):
-    return AutoModel.from_pretrained(name, **options)
+    # keyword options offer the caller a place for a revision (not followed further here)
+    model = AutoModel.from_pretrained(name)
+    return model, options
 
 
 def main(run_cfg):
