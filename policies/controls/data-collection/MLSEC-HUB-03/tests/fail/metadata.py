@@ -2,7 +2,7 @@
 
 import os
 
-from huggingface_hub import HfApi, hf_hub_download, snapshot_download
+from huggingface_hub import HfApi, hf_hub_download, hf_hub_url, snapshot_download
 
 
 def load_metadata(repo_id, class_info_file):
@@ -29,3 +29,18 @@ def mirror(org, name, target):
 def fetch_all(names):
     # ruleid: hub-dataset-download-unpinnable
     return [snapshot_download(n, repo_type="dataset") for n in names]
+
+
+class DatasetMirror:
+    def __init__(self, api):
+        self._api = api
+
+    def pull(self, repo_id, token):
+        # ruleid: hub-dataset-download-unpinnable
+        url = hf_hub_url(repo_id, "train.csv", repo_type="dataset")
+        # ruleid: hub-dataset-download-unpinnable
+        info = HfApi(token=token).hf_hub_download(repo_id, "info.json", repo_type="dataset")
+        # ruleid: hub-dataset-download-unpinnable
+        snap = HfApi(token=token).snapshot_download(repo_id, repo_type="dataset")
+        # ruleid: hub-dataset-download-unpinnable
+        return url, info, snap, self._api.hf_hub_download(repo_id, "a.json", repo_type="dataset")

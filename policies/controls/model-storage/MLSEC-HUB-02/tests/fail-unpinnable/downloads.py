@@ -39,3 +39,21 @@ def fetch_with_client(repo, token=None):
 def mirror(model_id, target):
     # ruleid: hub-download-unpinnable
     return hub.snapshot_download(model_id, local_dir=target, local_files_only=False)
+
+
+class Mirror:
+    def __init__(self, api):
+        self.api = api
+
+    def pull(self, repo_id, token):
+        # ruleid: hub-download-unpinnable
+        first = HfApi(token=token).hf_hub_download(repo_id, "config.json")
+        # ruleid: hub-download-unpinnable
+        second = HfApi(token=token).snapshot_download(repo_id)
+        # ruleid: hub-download-unpinnable
+        return first, second, self.api.snapshot_download(repo_id)
+
+
+def from_command_line(args):
+    # ruleid: hub-download-unpinnable
+    return hf_hub_download(args.repo, "weights.bin")

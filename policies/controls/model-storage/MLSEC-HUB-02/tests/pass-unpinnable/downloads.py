@@ -48,4 +48,31 @@ def load_model(model_path):
 # a script's own download at module level
 repo = os.environ.get("MODEL_REPO", "")
 # ok: hub-download-unpinnable
-folder = snapshot_download(repo, revision=os.environ.get("MODEL_REVISION"))
+folder = snapshot_download(repo)
+
+
+def placeholder_ids():
+    # literal ids are the literal checks' (which leave documentation placeholders alone)
+    # ok: hub-download-unpinnable
+    first = hf_hub_download("username/model", "config.json")
+    # ok: hub-download-unpinnable
+    return first, snapshot_download(repo_id="your-org/model")
+
+
+def with_settings(repo_id, settings):
+    options = settings.download_options()
+    # ok: hub-download-unpinnable
+    return snapshot_download(repo_id, **options)
+
+
+def other_kinds(repo_id):
+    # datasets are MLSEC-HUB-03's; a space is not a model
+    # ok: hub-download-unpinnable
+    data = snapshot_download(repo_id, repo_type="dataset")
+    # ok: hub-download-unpinnable
+    return data, snapshot_download(repo_id, repo_type="space")
+
+
+def other_client(model_id, client):
+    # ok: hub-download-unpinnable
+    return client.snapshot_download(model_id)
