@@ -76,3 +76,11 @@ def other_kinds(repo_id):
 def other_client(model_id, client):
     # ok: hub-download-unpinnable
     return client.snapshot_download(model_id)
+
+
+def copy_license(model_name, license_file, folder):
+    # a licence text copied beside a saved model for people to read
+    # ok: hub-download-unpinnable
+    text = hf_hub_download(repo_id=model_name, filename=license_file)
+    # ok: hub-download-unpinnable
+    return text, hf_hub_download(model_name, "README.md", local_dir=folder)
