@@ -84,3 +84,10 @@ def copy_license(model_name, license_file, folder):
     text = hf_hub_download(repo_id=model_name, filename=license_file)
     # ok: hub-download-unpinnable
     return text, hf_hub_download(model_name, "README.md", local_dir=folder)
+
+
+def copy_notices(model_name, notice_file, license_name):
+    # ok: hub-download-unpinnable
+    first = hf_hub_download(repo_id=model_name, filename="LICENSE")
+    # ok: hub-download-unpinnable
+    return first, hf_hub_download(model_name, license_name)
