@@ -103,6 +103,26 @@ def sarif_validator() -> jsonschema.protocols.Validator:
     return jsonschema.Draft4Validator(schema)
 
 
+def scan_validated(target: Path, out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Scan TARGET with the real CLI into ``OUT.json`` and ``OUT.sarif``, both validated.
+
+    Return the JSON report and the SARIF log; a scan that errs (exit 2 or 3) fails the test.
+    """
+    from click.testing import CliRunner
+
+    from mlsec_policy.cli import cli
+
+    args = ["scan", str(target), "--no-cache"]
+    args += ["--json-output", f"{out}.json", "--sarif-output", f"{out}.sarif"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    data = load_json(Path(f"{out}.json"))
+    report_validator().validate(data)
+    sarif = load_json(Path(f"{out}.sarif"))
+    sarif_validator().validate(sarif)
+    return data, sarif
+
+
 @pytest.fixture(scope="module")
 def rich(tmp_path_factory: pytest.TempPathFactory) -> Report:
     """Return a real scan covering every control status (``support/reporting.py``), per module."""

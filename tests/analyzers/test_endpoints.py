@@ -8,29 +8,13 @@ a cluster-internal endpoint is reported at low severity, a public one at the con
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
-from mlsec_policy.cli import cli as command
-from tests.conftest import REPO, report_validator, sarif_validator
+from tests.conftest import REPO, scan_validated
 
 FETCH = REPO / "policies/controls/data-collection/MLSEC-FETCH-01/tests"
 DEP = REPO / "policies/controls/app-development/MLSEC-DEP-03/tests"
-
-
-def _scan(target: Path, out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    args = ["scan", str(target), "--no-cache"]
-    args += ["--json-output", f"{out}.json", "--sarif-output", f"{out}.sarif"]
-    run = CliRunner().invoke(command, args, catch_exceptions=False)
-    assert run.exit_code in (0, 1), run.output
-    data = json.loads(Path(f"{out}.json").read_text("utf-8"))
-    report_validator().validate(data)
-    sarif = json.loads(Path(f"{out}.sarif").read_text("utf-8"))
-    sarif_validator().validate(sarif)
-    return data, sarif
 
 
 def _findings(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -44,7 +28,7 @@ def _findings(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_an_endpoint_written_elsewhere_is_reported_at_the_call_and_linked(tmp_path: Path) -> None:
-    data, sarif = _scan(FETCH / "fail-endpoints-elsewhere", tmp_path / "r")
+    data, sarif = scan_validated(FETCH / "fail-endpoints-elsewhere", tmp_path / "r")
     steps = {
         f["location"]["start_line"]: [
             (s["location"]["path"], s["location"]["start_line"], s["message"]) for s in f["flow"]
@@ -70,14 +54,14 @@ def test_an_endpoint_written_elsewhere_is_reported_at_the_call_and_linked(tmp_pa
 
 
 def test_the_same_code_with_https_or_loopback_endpoints_gives_nothing(tmp_path: Path) -> None:
-    data, _ = _scan(FETCH / "pass-endpoints-elsewhere", tmp_path / "r")
+    data, _ = scan_validated(FETCH / "pass-endpoints-elsewhere", tmp_path / "r")
     assert _findings(data) == []
 
 
 def test_cluster_internal_endpoints_are_low_and_public_ones_keep_the_control_severity(
     tmp_path: Path,
 ) -> None:
-    data, _ = _scan(FETCH / "fail-endpoints", tmp_path / "r")
+    data, _ = scan_validated(FETCH / "fail-endpoints", tmp_path / "r")
     graded = {(f["check_id"], f["severity"]) for f in _findings(data)}
     assert graded == {
         ("plaintext-endpoint-python", "medium"),
@@ -85,7 +69,7 @@ def test_cluster_internal_endpoints_are_low_and_public_ones_keep_the_control_sev
         ("plaintext-endpoint-cluster-python", "low"),
         ("plaintext-endpoint-cluster-setting", "low"),
     }
-    data, _ = _scan(DEP / "fail-index-settings", tmp_path / "d")
+    data, _ = scan_validated(DEP / "fail-index-settings", tmp_path / "d")
     graded = {(f["check_id"], f["severity"]) for f in _findings(data)}
     assert graded == {
         ("plaintext-package-index-setting", "high"),

@@ -4,7 +4,8 @@ The shared reader :mod:`mlsec_policy.analyzers.read.pyflow` walks each module an
 value (constant, from outside the program, unknown here); the analyzers of this domain decide
 which calls matter: shell commands (:mod:`.shell`), SQL statements (:mod:`.sql`) and code run
 by eval/exec (:mod:`.evaluation`), plain-http URLs written away from the download or client
-call that uses them (:mod:`.downloads`, :mod:`.endpoints`). :mod:`.guarded` grades other
+call that uses them (:mod:`.downloads`, :mod:`.endpoints`), hub ids a configuration hands to an
+unpinned loading helper (:mod:`.hub_helpers`). :mod:`.guarded` grades other
 checks' findings by the opt-in guards (:mod:`.guards`) in front of them.
 """
 
@@ -17,10 +18,18 @@ from mlsec_policy.analyzers.pycode.downloads import DOWNLOAD_ORIGINS
 from mlsec_policy.analyzers.pycode.endpoints import ENDPOINT_ORIGINS
 from mlsec_policy.analyzers.pycode.evaluation import EVALUATION
 from mlsec_policy.analyzers.pycode.guarded import graded_by_guards
+from mlsec_policy.analyzers.pycode.hub_helpers import HUB_ID_THROUGH_HELPER
 from mlsec_policy.analyzers.pycode.shell import SHELL
 from mlsec_policy.analyzers.pycode.sql import SQL
 
-SPECS: tuple[AnalyzerSpec[Any], ...] = (SHELL, SQL, EVALUATION, DOWNLOAD_ORIGINS, ENDPOINT_ORIGINS)
+SPECS: tuple[AnalyzerSpec[Any], ...] = (
+    SHELL,
+    SQL,
+    EVALUATION,
+    DOWNLOAD_ORIGINS,
+    ENDPOINT_ORIGINS,
+    HUB_ID_THROUGH_HELPER,
+)
 """The analyzers of this domain, for the registry."""
 
 __all__ = ["SPECS", "graded_by_guards"]
