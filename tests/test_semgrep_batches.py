@@ -42,6 +42,11 @@ def semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return record_semgrep_runs(monkeypatch)
 
 
+def _named(target: str) -> str:
+    """Return a target without the scan's own scratch folder (views are written there)."""
+    return target.partition("/views/")[2] or target
+
+
 def _scan(cli: Cli, out: Path) -> tuple[int, bytes, bytes]:
     out.mkdir(parents=True)
     result = cli(
@@ -68,5 +73,5 @@ def test_a_scan_in_many_semgrep_runs_reports_exactly_what_one_run_does(
     split = _scan(cli, tmp_path / "split")
     runs = semgrep_runs[started:]
     assert all(len(run) == 1 for run in runs), "a budget of one byte: every file alone"
-    assert sorted(t for run in runs for t in run) == sorted(single)
+    assert sorted(_named(t) for run in runs for t in run) == sorted(map(_named, single))
     assert split == whole
