@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import resource
+import signal
 import subprocess
 import threading
 import time
@@ -25,6 +27,8 @@ class Measured:
     """User + system time of the command's whole process tree (what its descendants' parents
     waited for), which other work on a shared machine does not inflate the way it does wall
     time; exact when no other child process of ours ends meanwhile (one command at a time)."""
+    timed_out: bool = False
+    """The command ran past its time limit and its whole process group was killed."""
 
 
 def _children(pid: int) -> list[int]:
@@ -54,8 +58,13 @@ def measure(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     interval: float = 0.05,
+    timeout: float | None = None,
 ) -> Measured:
-    """Run ``command`` to completion and return its wall time, peak tree RSS and CPU time."""
+    """Run ``command`` to completion and return its wall time, peak tree RSS and CPU time.
+
+    With ``timeout`` (seconds), a command still running then is killed with its whole process
+    group (semgrep's workers too) and the result says so (``timed_out``).
+    """
     before = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -64,6 +73,7 @@ def measure(
         env=dict(env) if env else None,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     peak = 0
     done = threading.Event()
@@ -76,12 +86,18 @@ def measure(
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    stdout, _ = process.communicate()
+    timed_out = False
+    try:
+        stdout, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, _ = process.communicate()
     done.set()
     sampler.join()
     seconds = time.perf_counter() - start
     spent = _children_cpu() - before
-    return Measured(seconds, peak / 2**20, process.returncode, stdout, spent)
+    return Measured(seconds, peak / 2**20, process.returncode, stdout, spent, timed_out)
 
 
 def _children_cpu() -> float:

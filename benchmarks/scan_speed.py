@@ -17,6 +17,11 @@ In one run on one copy of one tree it measures, one after the other:
 7. plain semgrep with the same rules over that one file alone: semgrep's start-up, the floor
    of any scan that runs semgrep at all.
 
+Each row is printed (and flushed) as soon as its run ends, with ratios against the reference
+runs already done; the complete table follows at the end. ``--no-yardstick`` leaves out the
+yardstick's run, and ``--timeout SECONDS`` kills a peer run (plain semgrep, the yardstick,
+bandit) that takes longer, with its whole process group, and marks its row.
+
 It prints wall times and CPU seconds (user + system of the whole process tree: the machine may
 be shared, and CPU time is what other work inflates least), peak resident memory of the whole
 process tree (``procmem.py``), the ratios against plain semgrep and bandit, the load average
@@ -25,7 +30,7 @@ folder or a pip requirement (``name==version``: its source distribution is downl
 unpacked).
 
     python benchmarks/scan_speed.py TREE_OR_PIN [--mlsec-policy BIN] [--jobs 2] [--change PATH]
-        [--yardstick REF]
+        [--yardstick REF | --no-yardstick] [--timeout SECONDS]
 """
 
 from __future__ import annotations
@@ -134,13 +139,18 @@ def semgrep_inputs(
 
 
 def plain_semgrep(
-    rules: Path, targets: list[str], tree: Path, jobs: int, scratch: Path
+    rules: Path,
+    targets: list[str],
+    tree: Path,
+    jobs: int,
+    scratch: Path,
+    timeout: float | None = None,
 ) -> Measured:
     """Run plain semgrep (osemgrep, as our scan does) with our rules over ``targets``."""
     command = [str(find_binary(SemgrepSettings())), "scan", "--experimental", "--json", "-q"]
     command += ["--metrics=off", "--disable-version-check", "--disable-nosem", "--no-git-ignore"]
     command += ["--max-target-bytes", "0", "--jobs", str(jobs), "--config", str(rules), *targets]
-    return measure(command, cwd=tree, env=environment(scratch))
+    return measure(command, cwd=tree, env=environment(scratch), timeout=timeout)
 
 
 def yardstick_pack(reference: str, scratch: Path) -> Path:
@@ -160,10 +170,11 @@ def yardstick_pack(reference: str, scratch: Path) -> Path:
     return target / "policies"
 
 
-def bandit(tree: Path, out: Path) -> Measured:
+def bandit(tree: Path, out: Path, timeout: float | None = None) -> Measured:
     """Run bandit (every test, one process) over the tree."""
     binary = Path(sys.executable).parent / "bandit"
-    return measure([str(binary), "-r", str(tree), "-q", "-f", "json", "-o", str(out)])
+    command = [str(binary), "-r", str(tree), "-q", "-f", "json", "-o", str(out)]
+    return measure(command, timeout=timeout)
 
 
 def load() -> str:
@@ -180,7 +191,7 @@ def findings(report: Path) -> int:
 
 
 def main() -> int:
-    """Run the seven measurements and print the table."""
+    """Run the measurements, printing each row of the table as soon as its run ends."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", help="a folder, or a pip pin such as transformers==5.23.0")
     parser.add_argument("--mlsec-policy", default=str(Path(sys.executable).parent / "mlsec-policy"))
@@ -191,85 +202,148 @@ def main() -> int:
         default="06f59c8",
         help="git commit whose rules plain semgrep also runs (default: main before the rewrites)",
     )
+    parser.add_argument(
+        "--no-yardstick", action="store_true", help="do not run plain semgrep with those rules"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds after which a peer run (plain semgrep, the yardstick, bandit) is killed "
+        "and its row says so; our own scans are never cut short",
+    )
     args = parser.parse_args()
     source = source_tree(args.tree)
-    started_load = load()
-    runs: dict[str, Measured] = {}
+    table = Table(None if args.no_yardstick else args.yardstick)
     with tempfile.TemporaryDirectory(prefix="mlsec-speed-bench-") as scratch_name:
         work = Path(scratch_name)
         tree = work / "tree"
         shutil.copytree(source, tree, symlinks=True, ignore=shutil.ignore_patterns(".git"))
         rules, targets = semgrep_inputs(tree, work)
-        pack = str(yardstick_pack(args.yardstick, work))
-        fixed, _ = semgrep_inputs(tree, work, pack, "yardstick-rules.yaml")
         lines = sum((tree / t).read_bytes().count(b"\n") for t in targets)
-        runs["plain semgrep, our rules"] = plain_semgrep(rules, targets, tree, args.jobs, work)
-        runs[f"plain semgrep, rules of {args.yardstick}"] = plain_semgrep(
-            fixed, targets, tree, args.jobs, work
+        target = changed_file(tree, args.change)
+        changed = str(target.relative_to(tree))
+        say(f"tree: {args.tree} -> {source} (commit {commit_of(source)})")
+        say(f"{len(targets)} files given to plain semgrep ({lines:,} lines); --jobs {args.jobs}")
+        say(f"changed file: {changed}")
+        say(f"load average at start: {load()} (2 cores, shared machine)")
+        table.header()
+        table.add(
+            "plain semgrep, our rules",
+            plain_semgrep(rules, targets, tree, args.jobs, work, args.timeout),
         )
-        runs["bandit"] = bandit(tree, work / "bandit.json")
+        if not args.no_yardstick:
+            pack = str(yardstick_pack(args.yardstick, work))
+            fixed, _ = semgrep_inputs(tree, work, pack, "yardstick-rules.yaml")
+            table.add(
+                f"plain semgrep, rules of {args.yardstick}",
+                plain_semgrep(fixed, targets, tree, args.jobs, work, args.timeout),
+            )
+        table.add("bandit", bandit(tree, work / "bandit.json", args.timeout))
         git(tree, "init", "-q")
         git(tree, "add", "-A")
         git(tree, "commit", "-q", "-m", "tree")
         cache = ["--cache-dir", str(work / "cache")]
-        runs["ours: cold (empty cache)"] = ours(
-            args.mlsec_policy, tree, work / "cold.json", args.jobs, *cache
+        table.add(
+            "ours: cold (empty cache)",
+            ours(args.mlsec_policy, tree, work / "cold.json", args.jobs, *cache),
         )
-        runs["ours: warm, nothing changed"] = ours(
-            args.mlsec_policy, tree, work / "warm.json", args.jobs, *cache
+        table.add(
+            "ours: warm, nothing changed",
+            ours(args.mlsec_policy, tree, work / "warm.json", args.jobs, *cache),
         )
-        target = changed_file(tree, args.change)
         target.write_bytes(target.read_bytes() + b"\n# changed for the benchmark\n")
-        runs["ours: warm, one file changed"] = ours(
-            args.mlsec_policy, tree, work / "changed.json", args.jobs, *cache
+        table.add(
+            "ours: warm, one file changed",
+            ours(args.mlsec_policy, tree, work / "changed.json", args.jobs, *cache),
         )
         git(tree, "commit", "-q", "-am", "one file")
-        runs["ours: --diff-base, one-file commit, cold cache"] = ours(
-            args.mlsec_policy,
-            tree,
-            work / "diff.json",
-            args.jobs,
-            "--diff-base",
-            "HEAD~1",
-            "--cache-dir",
-            str(work / "diff-cache"),
+        diff_cache = ["--cache-dir", str(work / "diff-cache")]
+        table.add(
+            "ours: --diff-base, one-file commit, cold cache",
+            ours(
+                args.mlsec_policy,
+                tree,
+                work / "diff.json",
+                args.jobs,
+                "--diff-base",
+                "HEAD~1",
+                *diff_cache,
+            ),
         )
-        changed = str(target.relative_to(tree))
-        runs["plain semgrep, our rules, the changed file alone"] = plain_semgrep(
-            rules, [changed], tree, args.jobs, work
+        table.add(
+            "plain semgrep, our rules, the changed file alone",
+            plain_semgrep(rules, [changed], tree, args.jobs, work, args.timeout),
         )
-        same = (work / "cold.json").read_bytes() == (work / "warm.json").read_bytes()
+        reports = [work / "cold.json", work / "warm.json"]
+        # a scan that wrote no report (a usage error) compares as different, never as equal
+        same = all(r.is_file() for r in reports) and len({r.read_bytes() for r in reports}) == 1
         counts = {n: findings(work / f"{n}.json") for n in ("cold", "warm", "changed", "diff")}
-    print(f"tree: {args.tree} -> {source} (commit {commit_of(source)})")
-    print(f"{len(targets)} files given to plain semgrep ({lines:,} lines); --jobs {args.jobs}")
-    print(f"changed file: {changed}")
-    print(f"load average at start: {started_load}; at end: {load()} (2 cores, shared machine)")
-    print(f"yardstick: plain semgrep also ran the rules of commit {args.yardstick}")
-    print(f"cold and warm JSON reports byte-identical: {same}; findings: {counts}")
-    print()
-    _table(runs, args.yardstick)
+    say("")
+    say(f"load average at end: {load()}")
+    say(f"cold and warm JSON reports byte-identical: {same}; findings: {counts}")
+    say("")
+    say("the whole table, every ratio known:")
+    table.header()
+    table.print_all()
     return 0 if same else 1
 
 
-def _table(runs: dict[str, Measured], yardstick: str) -> None:
-    """Print wall and CPU seconds with ratios (CPU against CPU) to both semgreps and bandit."""
-    semgrep = runs["plain semgrep, our rules"]
-    fixed = runs[f"plain semgrep, rules of {yardstick}"]
-    bandit_run = runs["bandit"]
-    print(
-        "| run | wall s | CPU s | peak MiB | × plain semgrep (wall, CPU) "
-        f"| × semgrep with {yardstick} rules (wall, CPU) | × bandit (wall, CPU) | exit |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    for name, run in runs.items():
-        print(
+def say(text: str) -> None:
+    """Print one line at once (the run may be long and its output piped)."""
+    print(text, flush=True)
+
+
+class Table:
+    """The rows of the run, printed as each run ends and again, complete, at the end.
+
+    A row printed as its run ends has ratios only against the reference runs already done
+    (``—`` for the others); the final table has them all.
+    """
+
+    def __init__(self, yardstick: str | None) -> None:
+        """Prepare a table whose ratios name the ``yardstick`` commit (None: not run)."""
+        self.yardstick = yardstick
+        self.runs: dict[str, Measured] = {}
+
+    def references(self) -> list[tuple[str, str]]:
+        """Return (column title, run name) of the runs every row is compared with."""
+        columns = [("× plain semgrep", "plain semgrep, our rules")]
+        if self.yardstick is not None:
+            name = f"plain semgrep, rules of {self.yardstick}"
+            columns.append((f"× semgrep with {self.yardstick} rules", name))
+        columns.append(("× bandit", "bandit"))
+        return columns
+
+    def header(self) -> None:
+        """Print the table's header."""
+        titles = " | ".join(f"{title} (wall, CPU)" for title, _ in self.references())
+        say(f"| run | wall s | CPU s | peak MiB | {titles} | exit |")
+        say("|---|---|---|---|" + "---|" * len(self.references()) + "---|")
+
+    def add(self, name: str, run: Measured) -> None:
+        """Record a run and print its row at once."""
+        self.runs[name] = run
+        self.row(name, run)
+
+    def print_all(self) -> None:
+        """Print every row again, now that every reference run is known."""
+        for name, run in self.runs.items():
+            self.row(name, run)
+
+    def row(self, name: str, run: Measured) -> None:
+        """Print one row: times, peak memory, ratios to the reference runs known so far."""
+        ratios = " | ".join(_ratio(run, self.runs.get(ref)) for _, ref in self.references())
+        code = "killed (time limit)" if run.timed_out else str(run.returncode)
+        say(
             f"| {name} | {run.seconds:.2f} | {run.cpu_seconds:.2f} | {run.peak_mib:.0f} "
-            f"| {_ratio(run, semgrep)} | {_ratio(run, fixed)} | {_ratio(run, bandit_run)} "
-            f"| {run.returncode} |"
+            f"| {ratios} | {code} |"
         )
 
 
-def _ratio(run: Measured, base: Measured) -> str:
+def _ratio(run: Measured, base: Measured | None) -> str:
+    if base is None or base.timed_out or not base.seconds:
+        return "—"
     cpu = run.cpu_seconds / base.cpu_seconds if base.cpu_seconds else float("nan")
     return f"{run.seconds / base.seconds:.2f}×, {cpu:.2f}×"
 

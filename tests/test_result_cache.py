@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import mlsec_policy.engines.semgrep.engine as semgrep_engine
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.cache.store import FOLDER
 from tests.conftest import EXAMPLES, CliResult, write_tree
+from tests.support.semgrep_runs import record_semgrep_runs
 
 Cli = Callable[..., CliResult]
 
@@ -34,15 +34,7 @@ EXTRA = {
 @pytest.fixture
 def semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Record the targets of every semgrep process the scans start (semgrep still runs)."""
-    runs: list[list[str]] = []
-    real = semgrep_engine.run_rules  # type: ignore[attr-defined]
-
-    def recording(binary: Path, rules: Path, targets: Sequence[str], *args: Any) -> Any:
-        runs.append(list(targets))
-        return real(binary, rules, targets, *args)
-
-    monkeypatch.setattr(semgrep_engine, "run_rules", recording)
-    return runs
+    return record_semgrep_runs(monkeypatch)
 
 
 def _scan(cli: Cli, target: Path, out: Path, *options: str) -> tuple[int, bytes, bytes]:

@@ -100,7 +100,11 @@ class SemgrepEngine:
         found: list[Hit] = []
         version: str | None = None
         expected = True
-        pending = batches([t.scanned for t in targets])
+        pending = batches(
+            [t.scanned for t in targets],
+            sizes=[_scanned_size(t) for t in targets],
+            source_budget=SOURCE_BYTES_PER_RUN,
+        )
         reruns = RERUN_BUDGET
         while pending:
             batch = pending.pop(0)
@@ -133,6 +137,18 @@ class SemgrepEngine:
                 cache.keep(ran, batch_hits, batch_errors, _left_out(ran), version)
         examined = tuple(sorted({t.artifact.path for t in targets}))
         return EngineOutput(tuple(found), tuple(errors), version, skipped, examined), expected
+
+
+SOURCE_BYTES_PER_RUN: int | None = None
+"""Bytes of targets one semgrep process is given (None: all of them, one process); see
+:func:`.process.batches`. Results do not depend on it: every rule runs on every file."""
+
+
+def _scanned_size(target: Target) -> int:
+    """Return the bytes semgrep reads for a target (a view's text, or the file's size)."""
+    if target.view is not None:
+        return len(target.view.text.encode("utf-8"))
+    return target.artifact.size
 
 
 RERUN_BUDGET = 24

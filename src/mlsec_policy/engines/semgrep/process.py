@@ -201,15 +201,28 @@ def environment(scratch: Path) -> dict[str, str]:
     return env
 
 
-def batches(targets: Sequence[str], budget: int = ARG_BUDGET) -> list[list[str]]:
-    """Split targets into lists whose total length stays under ``budget`` bytes."""
+def batches(
+    targets: Sequence[str],
+    budget: int = ARG_BUDGET,
+    sizes: Sequence[int] | None = None,
+    source_budget: int | None = None,
+) -> list[list[str]]:
+    """Split targets into runs of semgrep: one logical scan, every rule on every file.
+
+    A run's target paths stay under ``budget`` bytes (the command line), and with ``sizes``
+    (each target's bytes, in order) its targets' bytes stay under ``source_budget``, which
+    bounds what one semgrep process holds. A target larger than a budget runs alone.
+    """
     result: list[list[str]] = [[]]
-    used = 0
-    for target in targets:
+    used = source = 0
+    for number, target in enumerate(targets):
         size = len(target.encode()) + 1
-        if result[-1] and used + size > budget:
+        weight = sizes[number] if sizes is not None else 0
+        over_source = source_budget is not None and source + weight > source_budget
+        if result[-1] and (used + size > budget or over_source):
             result.append([])
-            used = 0
+            used = source = 0
         result[-1].append(target)
         used += size
+        source += weight
     return result
