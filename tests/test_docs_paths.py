@@ -44,6 +44,8 @@ FOREIGN = {
     ("benchmarks/README.md", "src/gpt_langchain.py"),  # h2ogpt
     ("benchmarks/README.md", "src/gradio_runner.py"),  # h2ogpt
     ("benchmarks/README.md", "tests/test_client_calls.py"),  # h2ogpt
+    ("benchmarks/README.md", "tests/test_tokenization_common.py"),  # transformers
+    ("docs/rule-performance.md", "tests/test_tokenization_common.py"),  # transformers
 }
 
 
