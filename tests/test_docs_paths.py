@@ -44,6 +44,9 @@ FOREIGN = {
     ("benchmarks/README.md", "src/gpt_langchain.py"),  # h2ogpt
     ("benchmarks/README.md", "src/gradio_runner.py"),  # h2ogpt
     ("benchmarks/README.md", "tests/test_client_calls.py"),  # h2ogpt
+    ("benchmarks/README.md", "tests/test_tokenization_common.py"),  # transformers
+    ("benchmarks/README.md", "src/model_utils.py"),  # h2ogpt
+    ("docs/rule-performance.md", "tests/test_tokenization_common.py"),  # transformers
 }
 
 

@@ -76,15 +76,15 @@ def run_rules(
     CLI once more on the same targets. ``extra`` options go before the targets (``--time``).
     """
     mode = settings.mode
-    command = _scan_command(binary, rules_file, targets, settings, mode != "pysemgrep", extra)
+    command = scan_command(binary, rules_file, targets, settings, mode != "pysemgrep", extra)
     result = _execute(command, cwd, scratch, settings, list)
     if result.output is None and mode == "auto" and result.returncode > 0:
-        command = _scan_command(binary, rules_file, targets, settings, False, extra)
+        command = scan_command(binary, rules_file, targets, settings, False, extra)
         result = _execute(command, cwd, scratch, settings, list)
     return result
 
 
-def _scan_command(
+def scan_command(
     binary: Path,
     rules_file: Path,
     targets: Sequence[str],
@@ -92,6 +92,7 @@ def _scan_command(
     experimental: bool,
     extra: Sequence[str] = (),
 ) -> list[str]:
+    """Return the semgrep command line of a scan: our flags, the rules, ``extra``, targets."""
     return [
         str(binary),
         "scan",
