@@ -8,6 +8,8 @@ a repository with work-tree changes must leave no marker and still read the repo
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -76,3 +78,49 @@ def test_a_diff_scan_runs_nothing_the_repository_configures(
     assert sorted(p.name for p in markers.iterdir()) == []
     findings = [f for r in report.results for f in r.findings if f.location.path == "train.py"]
     assert [f.location.start_line for f in findings] == [3]  # only the changed line
+
+
+def _counting_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Put a ``git`` first on PATH that notes each configuration listing, then runs git."""
+    real = shutil.which("git")
+    assert real is not None
+    shims, log = tmp_path / "shims", tmp_path / "listings.log"
+    shims.mkdir()
+    shim = shims / "git"
+    shim.write_text(
+        "#!/bin/sh\n"
+        f'case " $* " in *" config --list "*) echo listed >> "{log}";; esac\n'
+        f'exec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
+    log.touch()
+    return log
+
+
+def test_a_scan_lists_the_configuration_once(
+    hostile_repo: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # discovery, --diff-base and the LFS store each need the overrides: one listing serves all
+    root, markers = hostile_repo
+    log = _counting_git(tmp_path, monkeypatch)
+    report = scan(ScanOptions(target=root, diff_base="HEAD~1", source_date_epoch=0))
+    assert log.read_text(encoding="utf-8").splitlines() == ["listed"]
+    assert sorted(p.name for p in markers.iterdir()) == []
+    assert [f.location.start_line for r in report.results for f in r.findings] == [3]
+
+
+def test_the_overrides_are_listed_again_by_the_next_scan(
+    hostile_repo: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # nothing is remembered past a scan: a filter added between two scans is switched off too
+    root, markers = hostile_repo
+    log = _counting_git(tmp_path, monkeypatch)
+    scan(ScanOptions(target=root, source_date_epoch=0))
+    _git(root, "config", "filter.late.clean", f"touch {markers}/late; cat")
+    (root / ".gitattributes").write_text("* filter=late diff=evil\n", encoding="utf-8")
+    report = scan(ScanOptions(target=root, source_date_epoch=0))
+    assert log.read_text(encoding="utf-8").splitlines() == ["listed", "listed"]
+    assert sorted(p.name for p in markers.iterdir()) == []
+    assert report.git is not None and report.git.dirty

@@ -8,6 +8,12 @@ on one is given overrides through git's ``GIT_CONFIG_COUNT`` environment (which 
 configuration file) that switch each of those settings off; diff commands also get
 ``--no-ext-diff`` and ``--no-textconv``. Git's own ``config --list``
 resolves includes, so a setting hidden in an included file is switched off as well.
+
+The listing costs a git process, and a scan needs the overrides in up to three places
+(discovery, ``--diff-base``, the LFS store). Inside ``one_scan()`` (``scan()`` runs in one)
+each repository's overrides are listed once and remembered until the scan ends; outside it, or
+in a thread the scan did not start, they are listed afresh every time. The memory never outlives
+the scan, so a repository whose configuration changes between two scans is read again.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 ALWAYS = {"core.fsmonitor": "false", "log.showsignature": "false"}
@@ -22,10 +31,33 @@ ALWAYS = {"core.fsmonitor": "false", "log.showsignature": "false"}
 RUNS_A_COMMAND = re.compile(r"^(filter\..+\.(clean|smudge|process)|diff\..+\.(textconv|command))$")
 """Per-driver settings that name a program; set to the empty string, git runs nothing."""
 TIMEOUT = 30
+_REMEMBERED: ContextVar[dict[Path, dict[str, str]] | None] = ContextVar(
+    "gitsafe_overrides", default=None
+)
+
+
+@contextmanager
+def one_scan() -> Iterator[None]:
+    """Remember each repository's overrides until the block (or decorated call) ends."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
 
 
 def config_overrides(root: Path) -> dict[str, str]:
     """Return the settings to override for git commands in the repository holding ``root``."""
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return _listed_overrides(root)
+    key = root.resolve()
+    if key not in remembered:
+        remembered[key] = _listed_overrides(root)
+    return dict(remembered[key])
+
+
+def _listed_overrides(root: Path) -> dict[str, str]:
     overrides = dict(ALWAYS)
     command = ["git", "-c", "core.fsmonitor=false", "config", "--list", "-z"]
     try:

@@ -31,6 +31,7 @@ from mlsec_policy.errors import UsageError
 from mlsec_policy.evaluate import evaluate, partition
 from mlsec_policy.findings import build_findings
 from mlsec_policy.fix import propose
+from mlsec_policy.gitsafe import one_scan
 from mlsec_policy.models import (
     ControlResult,
     ControlStatus,
@@ -84,6 +85,7 @@ def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     return policy
 
 
+@one_scan()  # each repository's git overrides are listed once per scan
 def scan(
     options: ScanOptions, policy: Policy | None = None, inventory: Inventory | None = None
 ) -> Report:

@@ -9,6 +9,7 @@ import pytest
 from mlsec_policy.analyzers.base import RepoContext
 from mlsec_policy.analyzers.params import NoParams
 from mlsec_policy.analyzers.web_routes.exposure import exposed_servers
+from mlsec_policy.analyzers.web_routes.route_flow import MAX_MOUNTS
 from mlsec_policy.discover import discover
 from tests.conftest import write_tree
 
@@ -52,3 +53,30 @@ def test_options_of_other_modules_must_all_default_to_every_interface(tmp_path: 
     assert _findings(root) == ["a/serve.py:7"]
     write_tree(tmp_path, {"b/other.py": two})
     assert _findings(root) == []
+
+
+def _router_chain(depth: int) -> dict[str, str]:
+    """Return an app that includes r1, r1 includes r2 ... and only r``depth`` has a route."""
+    serve = (
+        "import uvicorn\nfrom fastapi import FastAPI\nfrom .r1 import router\napp = FastAPI()\n"
+        "app.include_router(router)\nuvicorn.run(app, host='0.0.0.0')\n"
+    )
+    tree = {"pkg/__init__.py": "", "pkg/serve.py": serve}
+    for level in range(1, depth + 1):
+        text = "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        if level < depth:
+            text += f"from .r{level + 1} import router as inner\nrouter.include_router(inner)\n"
+        else:
+            text += "@router.post('/predict')\ndef p(body: dict): ...\n"
+        tree[f"pkg/r{level}.py"] = text
+    return tree
+
+
+@pytest.mark.parametrize(
+    ("depth", "reported"), [(1, True), (MAX_MOUNTS, True), (MAX_MOUNTS + 1, False)]
+)
+def test_inclusions_are_followed_to_a_bounded_depth(
+    tmp_path: Path, depth: int, reported: bool
+) -> None:
+    root = write_tree(tmp_path, _router_chain(depth))
+    assert _findings(root) == (["pkg/serve.py:6"] if reported else [])

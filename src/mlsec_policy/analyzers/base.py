@@ -65,6 +65,8 @@ class FileSkipped(Exception):
         self.reason = reason
 
 
+Sha256Of: TypeAlias = Callable[[str], str]
+"""The scan's shared SHA-256 of a file under the root (raises OSError when it cannot be read)."""
 Memo: TypeAlias = MutableMapping[Hashable, tuple[object, AnalyzerError | FileSkipped | None]]
 """What was read from one file, by key: the value, or the failure to raise again."""
 
@@ -85,6 +87,9 @@ class FileContext:
     memo: Memo | None = field(default=None, compare=False)
     """What the analyzers of this file have already read from it (shared by the engine for
     one file at a time); None: nothing is remembered."""
+    sha256: Sha256Of | None = field(default=None, compare=False)
+    """The SHA-256 of a target file by its path under ``root``, each file read at most once
+    per scan (none when the result cache maps its git blob id); None: hash it yourself."""
 
     @property
     def path(self) -> Path:
@@ -144,11 +149,19 @@ class RepoContext:
     """Every control id the loaded policy defines (for analyzers that check references)."""
     hash_cache: Path | None = None
     """File where integrity analyzers may remember digests (None: no cache)."""
+    sha256: Sha256Of | None = field(default=None, compare=False)
+    """The SHA-256 of a target file by its path under ``root``, each file read at most once
+    per scan (none when the result cache maps its git blob id); None: hash it yourself."""
 
     def file(self, artifact: Artifact) -> FileContext:
         """Return a file context for one artifact."""
         return FileContext(
-            self.root, artifact, self.known_controls, self.hash_cache, self.all_artifacts
+            self.root,
+            artifact,
+            self.known_controls,
+            self.hash_cache,
+            self.all_artifacts,
+            sha256=self.sha256,
         )
 
 

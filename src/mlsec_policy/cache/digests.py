@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 
 from mlsec_policy.cache.gitindex import BlobId, GitIndex, open_index
 from mlsec_policy.cache.key import digest
-from mlsec_policy.cache.store import ResultStore
+from mlsec_policy.cache.store import Counts, ResultStore
 
 _CHUNK = 1 << 20
 SMALL = 256 * 1024
@@ -30,7 +30,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(slots=True)
-class DigestStats:
+class DigestStats(Counts):
     """What the digests of one scan cost (for tests and benchmarks)."""
 
     mapped: int = 0
@@ -78,13 +78,13 @@ class ContentDigests:
         found = self.blob(relative)
         mapped = None if found is None else self._mapped(found)
         if mapped is not None:
-            self.stats.mapped += 1
+            self.stats.add("mapped")
             self.known[relative] = mapped
             return mapped
         value, blob_oid = self._hash(self.root / relative, found)
         if found is not None and blob_oid == found.oid and self.store is not None:
             self.store.put(_mapping_key(found), value)
-            self.stats.stored += 1
+            self.stats.add("stored")
         self.known[relative] = value
         return value
 
@@ -95,7 +95,7 @@ class ContentDigests:
         if isinstance(value, str) and _SHA256.fullmatch(value):
             return value
         if value is not None:
-            self.store.stats.invalid += 1
+            self.store.stats.add("invalid")
         return None
 
     def _hash(self, path: Path, found: BlobId | None) -> tuple[str, str | None]:
@@ -112,8 +112,8 @@ class ContentDigests:
                 if blob is not None:
                     blob.update(chunk)
                 size += len(chunk)
-        self.stats.hashed += 1
-        self.stats.hashed_bytes += size
+        self.stats.add("hashed")
+        self.stats.add("hashed_bytes", size)
         if blob is None or found is None or size != found.size:
             return content.hexdigest(), None
         return content.hexdigest(), blob.hexdigest()

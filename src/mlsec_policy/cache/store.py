@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +33,26 @@ from mlsec_policy.models import JsonValue
 MAGIC = b"mlsec-policy-result"
 FOLDER = f"results-v{ENTRY_FORMAT}"
 """The store's folder inside the cache directory (other caches share the directory)."""
+_COUNTING = threading.Lock()
+
+
+class Counts:
+    """Counters that several threads add to at once.
+
+    A scan's store serves the native analyzers and semgrep's thread; ``+=`` reads, adds and
+    writes back, so two threads counting together could lose an update.
+    """
+
+    __slots__ = ()
+
+    def add(self, counter: str, amount: int = 1) -> None:
+        """Add ``amount`` to the counter named ``counter``, under one lock for all counters."""
+        with _COUNTING:
+            setattr(self, counter, getattr(self, counter) + amount)
 
 
 @dataclass(slots=True)
-class CacheStats:
+class CacheStats(Counts):
     """What the store did during one scan (for progress messages and tests)."""
 
     hits: int = 0
@@ -77,14 +94,14 @@ class ResultStore:
         try:
             data = path.read_bytes()
         except OSError:
-            self.stats.misses += 1
+            self.stats.add("misses")
             return None
         value = _parse(data, key)
         if value is None:
-            self.stats.misses += 1
-            self.stats.invalid += 1
+            self.stats.add("misses")
+            self.stats.add("invalid")
             return None
-        self.stats.hits += 1
+        self.stats.add("hits")
         with contextlib.suppress(OSError):  # a read-only cache still serves its entries
             os.utime(path)  # the entry was used: least recently used goes first
         return value
@@ -106,14 +123,14 @@ class ResultStore:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             replace_file(path, lambda out: out.write(header + b"\n" + encoded), prefix=TEMPORARY)
         except OSError:
-            self.stats.write_failures += 1
+            self.stats.add("write_failures")
             return
-        self.stats.written += 1
+        self.stats.add("written")
 
     def close(self) -> None:
         """Bound the store's size once a scan has written to it (least recently used first)."""
         if self.stats.written:
-            self.stats.evicted += evict(self.root, self.max_bytes)
+            self.stats.add("evicted", evict(self.root, self.max_bytes))
 
 
 def _parse(data: bytes, key: str) -> JsonValue | None:

@@ -26,6 +26,7 @@ from mlsec_policy.analyzers.base import (
     RepoContext,
 )
 from mlsec_policy.cache import ResultStore
+from mlsec_policy.cache.digests import ContentDigests, content_digests
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.native_cached import NativeCache
 from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError, SkippedFile
@@ -72,6 +73,12 @@ class NativeEngine:
         cache: dict[_Key, tuple[list[Observation], Exception | None]] = {}
         root = Path(inventory.root)
         everything = inventory.artifacts if self.context is None else self.context
+        # integrity checks take a file's SHA-256 from here: each file is read once per scan
+        digests = (
+            ContentDigests(root.resolve(), None, use_git=False)
+            if self.store is None
+            else content_digests(self.store, root)
+        )
         # what each check reads, in the order hits and errors are reported: check by check
         plan: list[tuple[NativeCheck, AnalyzerSpec[Any], _Key, Artifact | None]] = []
         per_file: dict[str, dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]]] = {}
@@ -87,7 +94,12 @@ class NativeEngine:
                 key = (spec.name, params_key, selection)
                 if key not in cache:
                     context = RepoContext(
-                        root, selected, inventory.artifacts, self.known_controls, self.hash_cache
+                        root,
+                        selected,
+                        inventory.artifacts,
+                        self.known_controls,
+                        self.hash_cache,
+                        sha256=digests.sha256,
                     )
                     cache[key] = _call(partial(repo_fn, context, check.params))
                 plan.append((check, spec, key, None))
@@ -120,6 +132,7 @@ class NativeEngine:
                     self.hash_cache,
                     everything,
                     memo,
+                    sha256=digests.sha256,
                 )
                 cache[key] = _call(partial(analyzer, context_file, owner.params))
             if results is not None and entry is not None and all(k in work for k in kept):

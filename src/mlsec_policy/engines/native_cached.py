@@ -104,7 +104,7 @@ class NativeCache:
         try:
             return _decode(value, work)
         except (CodecError, ValueError, TypeError):
-            self.store.stats.invalid += 1
+            self.store.stats.add("invalid")
             return None
 
     def keep(self, key: str, outcomes: Mapping[WorkKey, Outcome]) -> None:

@@ -8,12 +8,12 @@ is missing (incomplete), differs (tampered) or cannot be reached. Records are sp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
-from mlsec_policy.analyzers.base import Observation
+from mlsec_policy.analyzers.base import Observation, Sha256Of
 from mlsec_policy.analyzers.integrity.hashing import HashCache, HashRequest, digest_many
 from mlsec_policy.analyzers.read.paths import resolve_inside
 from mlsec_policy.classify import AMBIGUOUS_MODEL_EXTENSIONS, classify
@@ -77,9 +77,18 @@ class Record:
 
 
 def verify(
-    root: Path, records: Sequence[Record], cache_file: Path | None, missing: bool = True
+    root: Path,
+    records: Sequence[Record],
+    cache_file: Path | None,
+    missing: bool = True,
+    sha256: Sha256Of | None = None,
 ) -> Iterator[Observation]:
-    """Yield an observation for every record whose file is missing, unreachable or different."""
+    """Yield an observation for every record whose file is missing, unreachable or different.
+
+    ``sha256`` (the scan's shared digests) gives the SHA-256 of files under ``root``, so a file
+    that several records or checks list is read once, or not at all when the result cache maps
+    its git blob id; other algorithms are hashed here.
+    """
     present: list[tuple[Record, Path]] = []
     for record in records:
         path = record.file or resolve_inside(root, record.target)
@@ -110,7 +119,7 @@ def verify(
         present.append((record, path))
     requests = [HashRequest(p, r.algorithm) for r, p in present]
     requests += [HashRequest(p, alt) for r, p in present for alt in r.alternates]
-    digests = digest_many(requests, HashCache(cache_file))
+    digests = digest_many(requests, HashCache(cache_file), _shared(root, sha256))
     for record, path in present:
         results = [digests[HashRequest(path, a)] for a in (record.algorithm, *record.alternates)]
         failure = next((r for r in results if isinstance(r, OSError)), None)
@@ -126,6 +135,24 @@ def verify(
             yield _tampered(
                 record, f"its {record.algorithm} is {results[0]}, {record.digest} was recorded"
             )
+
+
+def _shared(root: Path, sha256: Sha256Of | None) -> Callable[[HashRequest], str | None] | None:
+    """Return the look-up of SHA-256 requests for files under ``root`` in the scan's digests."""
+    if sha256 is None:
+        return None
+    top = root.resolve()
+
+    def known(request: HashRequest) -> str | None:
+        if request.algorithm != "sha256":
+            return None
+        try:
+            relative = request.path.resolve().relative_to(top)
+        except (OSError, RuntimeError, ValueError):
+            return None
+        return sha256(relative.as_posix())
+
+    return known
 
 
 def _tampered(record: Record, detail: str) -> Observation:

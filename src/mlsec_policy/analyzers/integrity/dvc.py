@@ -62,7 +62,11 @@ def dvc_outputs(context: FileContext, params: DvcOutputs) -> Iterable[Observatio
         _record(context, out, line, records, observations, params.subject)
     yield from observations
     yield from verify(
-        context.root, select(records, params.subject), context.hash_cache, params.missing
+        context.root,
+        select(records, params.subject),
+        context.hash_cache,
+        params.missing,
+        sha256=context.sha256,
     )
 
 

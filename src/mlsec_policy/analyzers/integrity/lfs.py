@@ -99,7 +99,12 @@ def lfs_objects(context: RepoContext, params: SubjectParams) -> Iterable[Observa
                     )
                 )
     yield from observations
-    yield from verify(context.root, select(records, params.subject), context.hash_cache)
+    yield from verify(
+        context.root,
+        select(records, params.subject),
+        context.hash_cache,
+        sha256=context.sha256,
+    )
 
 
 def lfs_patterns(context: RepoContext) -> list[str]:

@@ -83,7 +83,12 @@ def checksum_manifest(context: FileContext, params: SubjectParams) -> Iterable[O
             else:
                 records.append(record)
     yield from problems
-    yield from verify(context.root, select(records, params.subject), context.hash_cache)
+    yield from verify(
+        context.root,
+        select(records, params.subject),
+        context.hash_cache,
+        sha256=context.sha256,
+    )
 
 
 def _line_record(context: FileContext, kind: str, number: int, line: str) -> Record | None:

@@ -99,6 +99,8 @@ class RouteAudit:
     unguarded: list[tuple[str, Route]]
     chains: RouterChains
     """Where each router is declared and mounted (an unguarded route's flow)."""
+    guarded: frozenset[tuple[str, str]] = frozenset()
+    """The (module, app or router) pairs whose every route authenticates."""
 
 
 def audit_routes(program: Program, context: RepoContext) -> RouteAudit:
@@ -121,7 +123,8 @@ def audit_routes(program: Program, context: RepoContext) -> RouteAudit:
                 or (reader is not None and repository.authenticates(path, reader.route(route)))
             ):
                 unguarded.append((path, route))
-    return RouteAudit(modules, in_scope, unguarded, RouterChains(modules, repository))
+    chains = RouterChains(modules, repository)
+    return RouteAudit(modules, in_scope, unguarded, chains, frozenset(guarded))
 
 
 @dataclass(frozen=True, slots=True)

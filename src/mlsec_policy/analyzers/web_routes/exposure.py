@@ -8,7 +8,8 @@ the server, when both hold:
   environment default, a command-line or function default — not only when a flag is given;
 - nothing authenticates: for ``uvicorn.run(app)``, ``app.run()`` (Flask, Quart, Sanic) and
   aiohttp's ``web.run_app(app)``, the served app (in this module, imported, or named as
-  ``"module:app"``) has routes in scope that require no authentication (see :mod:`.auth`);
+  ``"module:app"``) has routes in scope that require no authentication (see :mod:`.auth`),
+  its own or those of the routers it includes at any depth (router in router in app);
   for Gradio's ``launch(server_name=...)``, no ``auth=`` / ``auth_dependency=`` is given.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
@@ -28,10 +30,11 @@ from mlsec_policy.analyzers.read.pysymbols import (
     last_name,
     string_value,
 )
-from mlsec_policy.analyzers.read.routes import APP_FACTORIES, Route
+from mlsec_policy.analyzers.read.routes import APP_FACTORIES, ModuleFacts, Route
 from mlsec_policy.analyzers.web_routes.auth import RouteAudit, audit_routes
 from mlsec_policy.analyzers.web_routes.hosts import HostReader, Place
 from mlsec_policy.analyzers.web_routes.program import Program, resolve_module
+from mlsec_policy.analyzers.web_routes.route_flow import MAX_MOUNTS, included
 from mlsec_policy.models import ArtifactKind, FlowStep, Location
 
 SERVER_CALL = re.compile(rb"\buvicorn\b|\brun_app\(|\.run\([^)]*\bhost\b|\bserver_name\s*=")
@@ -113,21 +116,58 @@ def _exposure(
 
 
 def _app_modules(program: Program, audit: RouteAudit, served: str) -> list[str]:
-    """Return the module of the app and the modules whose routers it includes."""
+    """Return the module of the app and the modules whose routers it includes, at any depth.
+
+    Inclusions are followed level by level (app, router, sub-router) up to ``MAX_MOUNTS``
+    levels, each module once, so a cycle of inclusions ends. A module reached only through an
+    inclusion that authenticates (``include_router(r, dependencies=[...])``) is listed (its
+    own routes are judged with that guard) but not followed further: what it mounts is behind
+    the same guard.
+    """
     modules = [served]
-    facts = audit.modules.get(served)
-    for inclusion in facts.inclusions if facts is not None else []:
-        head = dotted(inclusion.target).split(".")[0]
-        for binding in facts.symbols.lookup(head, inclusion.call) if facts else []:
-            if isinstance(binding, Imported):
-                # ``from .routers import chat`` names a module; ``from .chat import router``
-                # an object of one
-                target = resolve_module(served, binding.member("").module, program.paths)
-                if target is None or not binding.name:
-                    target = resolve_module(served, binding.module, program.paths)
-                if target is not None and target not in modules:
-                    modules.append(target)
+    level = [served]
+    holder = _Holder(program)
+    for _ in range(MAX_MOUNTS):
+        following: list[str] = []
+        for module in level:
+            facts = audit.modules.get(module)
+            if facts is None:
+                continue
+            for inclusion in facts.inclusions:
+                target = _included_module(program, module, facts, inclusion.target)
+                if target is None or target in modules:
+                    continue
+                modules.append(target)
+                if included(module, inclusion.target, facts, holder) not in audit.guarded:
+                    following.append(target)
+        if not following:
+            break
+        level = following
     return modules
+
+
+def _included_module(
+    program: Program, module: str, facts: ModuleFacts, target: ast.expr
+) -> str | None:
+    """Return the module an included router expression of ``module`` comes from (imported)."""
+    head = dotted(target).split(".")[0]
+    for binding in facts.symbols.lookup(head, target):
+        if isinstance(binding, Imported):
+            # ``from .routers import chat`` names a module; ``from .chat import router``
+            # an object of one
+            found = resolve_module(module, binding.member("").module, program.paths)
+            if found is None or not binding.name:
+                found = resolve_module(module, binding.module, program.paths)
+            if found is not None:
+                return found
+    return None
+
+
+@dataclass(slots=True)
+class _Holder:
+    """The program, as :func:`.route_flow.included` asks for it."""
+
+    program: Program
 
 
 def _anchor(call: ast.Call) -> int:

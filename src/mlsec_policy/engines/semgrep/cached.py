@@ -140,7 +140,7 @@ class SemgrepCache:
         try:
             return decode_results(value)
         except CodecError:
-            self.store.stats.invalid += 1
+            self.store.stats.add("invalid")
             return None
 
 
