@@ -1,9 +1,10 @@
 """Checksum manifests take a listed file's SHA-256 from the scan's shared digests.
 
 A model file listed by two manifests (``SHA256SUMS`` and ``<file>.sha256``) is read once by a
-scan; with the result cache, a later scan of the unchanged, git-tracked file reads none of it
-(the cache maps its git blob id to its SHA-256); a file changed after it was recorded is still
-reported. Real git repositories, the real policy's manifest checks and the native engine;
+scan, with or without the result cache; a later cached scan reads it again — a tamper check
+hashes the bytes that are there, it never takes a digest from the cache's git-index mapping
+(the target's own ``.git/index`` vouches for those) — and a file changed after it was recorded
+is still reported. Real git repositories, the real policy's manifest checks and the native engine;
 whether a file was read is measured as the bytes this process read (``/proc/self/io``).
 """
 
@@ -65,13 +66,13 @@ def test_a_file_two_manifests_list_is_read_once(tmp_path: Path) -> None:
     assert SIZE <= read < 1.5 * SIZE
 
 
-def test_the_cache_spares_reading_an_unchanged_file(tmp_path: Path) -> None:
+def test_a_cached_scan_still_hashes_the_file_once(tmp_path: Path) -> None:
     root = _repository(tmp_path / "repo", weights())
     first, read_first = _scan(root, tmp_path, tmp_path / "cache")
     second, read_second = _scan(root, tmp_path, tmp_path / "cache")
     assert first == second == []
     assert SIZE <= read_first < 1.5 * SIZE
-    assert read_second < SIZE / 4
+    assert SIZE <= read_second < 1.5 * SIZE
 
 
 def test_a_changed_file_is_still_caught(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from mlsec_policy.analyzers.base import (
     RepoContext,
 )
 from mlsec_policy.cache import ResultStore
-from mlsec_policy.cache.digests import ContentDigests, content_digests
+from mlsec_policy.cache.digests import ContentDigests
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.native_cached import NativeCache
 from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError, SkippedFile
@@ -73,12 +73,10 @@ class NativeEngine:
         cache: dict[_Key, tuple[list[Observation], Exception | None]] = {}
         root = Path(inventory.root)
         everything = inventory.artifacts if self.context is None else self.context
-        # integrity checks take a file's SHA-256 from here: each file is read once per scan
-        digests = (
-            ContentDigests(root.resolve(), None, use_git=False)
-            if self.store is None
-            else content_digests(self.store, root)
-        )
+        # integrity checks take a file's SHA-256 from here: each file is read once per scan.
+        # Never from the result cache's mappings: those trust the target's git index (stat
+        # data), and a tamper check must hash the bytes that are there now.
+        digests = ContentDigests(root.resolve(), None, use_git=False)
         # what each check reads, in the order hits and errors are reported: check by check
         plan: list[tuple[NativeCheck, AnalyzerSpec[Any], _Key, Artifact | None]] = []
         per_file: dict[str, dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]]] = {}
