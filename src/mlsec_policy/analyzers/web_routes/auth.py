@@ -23,6 +23,7 @@ from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.params import Params
+from mlsec_policy.analyzers.read.pysymbols import dotted
 from mlsec_policy.analyzers.read.routes import ModuleFacts, Route
 from mlsec_policy.analyzers.web_routes.guards import Guard, GuardReader
 from mlsec_policy.analyzers.web_routes.program import Program, resolve_module
@@ -189,7 +190,35 @@ def _owner_guards(
         for inclusion in facts.inclusions:
             if repository.authenticates(path, reader.dependencies(inclusion.call)):
                 guarded.add(included(path, inclusion.target, facts, repository))
+    _inherit_guards(repository, modules, guarded)
     return guarded, app_wide
+
+
+def _inherit_guards(
+    repository: Repository, modules: Mapping[str, ModuleFacts], guarded: set[tuple[str, str]]
+) -> None:
+    """Mark every router mounted onto a guarded router as guarded too, down any depth.
+
+    FastAPI copies a router's routes, with the mount's and the router's dependencies, into
+    whatever includes it, so a sub-router's routes pass the guard of every mount above it.
+    The set only grows, so the loop ends (cycles included).
+    """
+    mounts = [
+        (
+            path,
+            dotted(inclusion.call.func).rpartition(".")[0].split(".")[0],
+            included(path, inclusion.target, facts, repository),
+        )
+        for path, facts in sorted(modules.items())
+        for inclusion in facts.inclusions
+    ]
+    grew = True
+    while grew:
+        grew = False
+        for path, parent, child in mounts:
+            if child not in guarded and _owner_guarded(path, parent, guarded):
+                guarded.add(child)
+                grew = True
 
 
 def _owner_guarded(path: str, owner: str, guarded: set[tuple[str, str]]) -> bool:
