@@ -31,6 +31,7 @@ _PATH = re.compile(
 
 # (document, path) pairs naming a file of another repository, not of this one.
 FOREIGN = {
+    ("benchmarks/README.md", "tests/test_modeling_common.py"),  # transformers (scan_speed.py)
     ("docs/rule-performance.md", "src/gradio_runner.py"),  # h2ogpt
     ("docs/precision-nbdeps.md", "src/axolotl/integrations/hatchery/examples/"),  # axolotl
     ("docs/precision-nbdeps.md", "benchmarks/multi-round-qa/requirements.txt"),  # production-stack
