@@ -29,13 +29,19 @@ at start and end, and whether the cold and warm JSON reports are byte-identical.
 folder or a pip requirement (``name==version``: its source distribution is downloaded and
 unpacked).
 
+``--warm-only`` leaves out plain semgrep over the tree, the yardstick and bandit. ``--work DIR``
+keeps the tree's copy (a git repository), its cache and the cold report in DIR: a later
+``--warm-only`` run reuses that cache (no cold row), restores the changed file, empties the
+diff scan's cache and re-measures the quick rows in a minute.
+
     python benchmarks/scan_speed.py TREE_OR_PIN [--mlsec-policy BIN] [--jobs 2] [--change PATH]
-        [--yardstick REF | --no-yardstick] [--timeout SECONDS]
+        [--yardstick REF | --no-yardstick] [--timeout SECONDS] [--warm-only] [--work DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -43,6 +49,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -165,6 +172,7 @@ def yardstick_pack(reference: str, scratch: Path) -> Path:
         check=True,
     ).stdout
     target = scratch / "yardstick"
+    shutil.rmtree(target, ignore_errors=True)  # a kept workspace (--work) holds an older one
     target.mkdir()
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target / "policies"
@@ -212,13 +220,22 @@ def main() -> int:
         help="seconds after which a peer run (plain semgrep, the yardstick, bandit) is killed "
         "and its row says so; our own scans are never cut short",
     )
+    parser.add_argument(
+        "--warm-only",
+        action="store_true",
+        help="only our warm, one-file-changed and --diff-base rows (and the one-file floor)",
+    )
+    parser.add_argument(
+        "--work", type=Path, help="keep the tree copy and the cache here between runs"
+    )
     args = parser.parse_args()
     source = source_tree(args.tree)
-    table = Table(None if args.no_yardstick else args.yardstick)
-    with tempfile.TemporaryDirectory(prefix="mlsec-speed-bench-") as scratch_name:
-        work = Path(scratch_name)
+    table = Table(None if args.no_yardstick or args.warm_only else args.yardstick)
+    with workspace(args.work) as work:
         tree = work / "tree"
-        shutil.copytree(source, tree, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+        fresh = not (tree / ".git").is_dir()
+        if fresh:
+            shutil.copytree(source, tree, symlinks=True, ignore=shutil.ignore_patterns(".git"))
         rules, targets = semgrep_inputs(tree, work)
         lines = sum((tree / t).read_bytes().count(b"\n") for t in targets)
         target = changed_file(tree, args.change)
@@ -228,26 +245,22 @@ def main() -> int:
         say(f"changed file: {changed}")
         say(f"load average at start: {load()} (2 cores, shared machine)")
         table.header()
-        table.add(
-            "plain semgrep, our rules",
-            plain_semgrep(rules, targets, tree, args.jobs, work, args.timeout),
-        )
-        if not args.no_yardstick:
-            pack = str(yardstick_pack(args.yardstick, work))
-            fixed, _ = semgrep_inputs(tree, work, pack, "yardstick-rules.yaml")
-            table.add(
-                f"plain semgrep, rules of {args.yardstick}",
-                plain_semgrep(fixed, targets, tree, args.jobs, work, args.timeout),
-            )
-        table.add("bandit", bandit(tree, work / "bandit.json", args.timeout))
-        git(tree, "init", "-q")
-        git(tree, "add", "-A")
-        git(tree, "commit", "-q", "-m", "tree")
+        if not args.warm_only:
+            peers(table, args, rules, targets, tree, work)
+        if fresh:
+            git(tree, "init", "-q")
+            git(tree, "add", "-A")
+            git(tree, "commit", "-q", "-m", "tree")
+        else:  # a kept copy: back to the tree as it was committed first
+            first = git(tree, "rev-list", "--max-parents=0", "HEAD")
+            git(tree, "reset", "-q", "--hard", first)
         cache = ["--cache-dir", str(work / "cache")]
-        table.add(
-            "ours: cold (empty cache)",
-            ours(args.mlsec_policy, tree, work / "cold.json", args.jobs, *cache),
-        )
+        if not (args.warm_only and (work / "cache").is_dir() and (work / "cold.json").is_file()):
+            shutil.rmtree(work / "cache", ignore_errors=True)  # cold means cold, kept or not
+            table.add(
+                "ours: cold (empty cache)",
+                ours(args.mlsec_policy, tree, work / "cold.json", args.jobs, *cache),
+            )
         table.add(
             "ours: warm, nothing changed",
             ours(args.mlsec_policy, tree, work / "warm.json", args.jobs, *cache),
@@ -258,6 +271,7 @@ def main() -> int:
             ours(args.mlsec_policy, tree, work / "changed.json", args.jobs, *cache),
         )
         git(tree, "commit", "-q", "-am", "one file")
+        shutil.rmtree(work / "diff-cache", ignore_errors=True)
         diff_cache = ["--cache-dir", str(work / "diff-cache")]
         table.add(
             "ours: --diff-base, one-file commit, cold cache",
@@ -287,6 +301,40 @@ def main() -> int:
     table.header()
     table.print_all()
     return 0 if same else 1
+
+
+def peers(
+    table: Table,
+    args: argparse.Namespace,
+    rules: Path,
+    targets: list[str],
+    tree: Path,
+    work: Path,
+) -> None:
+    """Run the reference rows: plain semgrep over the tree, the yardstick's rules, bandit."""
+    table.add(
+        "plain semgrep, our rules",
+        plain_semgrep(rules, targets, tree, args.jobs, work, args.timeout),
+    )
+    if table.yardstick is not None:
+        pack = str(yardstick_pack(table.yardstick, work))
+        fixed, _ = semgrep_inputs(tree, work, pack, "yardstick-rules.yaml")
+        table.add(
+            f"plain semgrep, rules of {table.yardstick}",
+            plain_semgrep(fixed, targets, tree, args.jobs, work, args.timeout),
+        )
+    table.add("bandit", bandit(tree, work / "bandit.json", args.timeout))
+
+
+@contextlib.contextmanager
+def workspace(kept: Path | None) -> Iterator[Path]:
+    """Yield the folder of the run: ``kept`` (created when missing), else a temporary one."""
+    if kept is not None:
+        kept.mkdir(parents=True, exist_ok=True)
+        yield kept.resolve()
+        return
+    with tempfile.TemporaryDirectory(prefix="mlsec-speed-bench-") as scratch_name:
+        yield Path(scratch_name)
 
 
 def say(text: str) -> None:
