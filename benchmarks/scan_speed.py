@@ -29,10 +29,10 @@ at start and end, and whether the cold and warm JSON reports are byte-identical.
 folder or a pip requirement (``name==version``: its source distribution is downloaded and
 unpacked).
 
-``--warm-only`` leaves out plain semgrep over the tree, the yardstick and bandit. ``--work DIR``
-keeps the tree's copy (a git repository), its cache and the cold report in DIR: a later
-``--warm-only`` run reuses that cache (no cold row), restores the changed file, empties the
-diff scan's cache and re-measures the quick rows in a minute.
+``--warm-only`` leaves out plain semgrep over the tree, the yardstick and bandit; with ``--work
+DIR`` (the tree's git copy, cache and cold report kept there) a later run reuses that cache (no
+cold row), restores the changed file and empties the diff scan's cache. Our scans run with
+compiled modules, as from a wheel (``cache_speed.scan``); a start-up row scans an empty folder.
 
     python benchmarks/scan_speed.py TREE_OR_PIN [--mlsec-policy BIN] [--jobs 2] [--change PATH]
         [--yardstick REF | --no-yardstick] [--timeout SECONDS] [--warm-only] [--work DIR]
@@ -54,7 +54,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cache_speed import changed_file
+from cache_speed import changed_file, startup
 from cache_speed import scan as ours
 from procmem import Measured, measure
 
@@ -225,9 +225,7 @@ def main() -> int:
         action="store_true",
         help="only our warm, one-file-changed and --diff-base rows (and the one-file floor)",
     )
-    parser.add_argument(
-        "--work", type=Path, help="keep the tree copy and the cache here between runs"
-    )
+    parser.add_argument("--work", type=Path, help="keep the tree copy and cache here")
     args = parser.parse_args()
     source = source_tree(args.tree)
     table = Table(None if args.no_yardstick or args.warm_only else args.yardstick)
@@ -240,9 +238,8 @@ def main() -> int:
         lines = sum((tree / t).read_bytes().count(b"\n") for t in targets)
         target = changed_file(tree, args.change)
         changed = str(target.relative_to(tree))
-        say(f"tree: {args.tree} -> {source} (commit {commit_of(source)})")
+        say(f"tree: {args.tree} -> {source} (commit {commit_of(source)}); changed: {changed}")
         say(f"{len(targets)} files given to plain semgrep ({lines:,} lines); --jobs {args.jobs}")
-        say(f"changed file: {changed}")
         say(f"load average at start: {load()} (2 cores, shared machine)")
         table.header()
         if not args.warm_only:
@@ -254,6 +251,7 @@ def main() -> int:
         else:  # a kept copy: back to the tree as it was committed first
             first = git(tree, "rev-list", "--max-parents=0", "HEAD")
             git(tree, "reset", "-q", "--hard", first)
+        table.add("ours: start-up (empty folder)", startup(args.mlsec_policy, work, args.jobs))
         cache = ["--cache-dir", str(work / "cache")]
         if not (args.warm_only and (work / "cache").is_dir() and (work / "cold.json").is_file()):
             shutil.rmtree(work / "cache", ignore_errors=True)  # cold means cold, kept or not
