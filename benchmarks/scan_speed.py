@@ -233,7 +233,10 @@ def main() -> int:
         tree = work / "tree"
         fresh = not (tree / ".git").is_dir()
         if fresh:
+            shutil.rmtree(tree, ignore_errors=True)  # a copy an earlier run left unfinished
             shutil.copytree(source, tree, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+        else:  # a kept copy: back to the tree as it was committed first
+            git(tree, "reset", "-q", "--hard", git(tree, "rev-list", "--max-parents=0", "HEAD"))
         rules, targets = semgrep_inputs(tree, work)
         lines = sum((tree / t).read_bytes().count(b"\n") for t in targets)
         target = changed_file(tree, args.change)
@@ -248,9 +251,6 @@ def main() -> int:
             git(tree, "init", "-q")
             git(tree, "add", "-A")
             git(tree, "commit", "-q", "-m", "tree")
-        else:  # a kept copy: back to the tree as it was committed first
-            first = git(tree, "rev-list", "--max-parents=0", "HEAD")
-            git(tree, "reset", "-q", "--hard", first)
         table.add("ours: start-up (empty folder)", startup(args.mlsec_policy, work, args.jobs))
         cache = ["--cache-dir", str(work / "cache")]
         if not (args.warm_only and (work / "cache").is_dir() and (work / "cold.json").is_file()):
