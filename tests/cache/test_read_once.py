@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.cache import ResultStore
-from mlsec_policy.cache.digests import SMALL, ContentDigests, _mapping_key
+from mlsec_policy.cache.digests import SMALL, ContentDigests, _mapping_key, content_digests
 from mlsec_policy.cache.gitindex import open_index
 
 SIZE = 4 << 20
@@ -290,3 +290,20 @@ def test_without_git_metadata_every_file_is_read(tmp_path: Path, store: ResultSt
     _value, read, digests = sha256_reading(root, store, "w.bin")
     assert digests.index is None
     assert read >= SIZE
+
+
+def test_every_spelling_of_the_root_shares_one_digest_table(tmp_path: Path) -> None:
+    """The root as given, resolved, or through a link: one table, each file hashed once."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "a.py").write_bytes(b"print('a')\n")
+    link = tmp_path / "link"
+    link.symlink_to(root, target_is_directory=True)
+    store = ResultStore(tmp_path / "cache", 1 << 30)
+    spellings = [root, link, Path(os.path.relpath(root)), root.resolve(), link]
+    tables = [content_digests(store, spelling) for spelling in spellings]
+    assert all(table is tables[0] for table in tables)
+    assert tables[0].root == root.resolve()
+    digests = {table.sha256("a.py") for table in tables}
+    assert digests == {hashlib.sha256(b"print('a')\n").hexdigest()}
+    assert tables[0].stats.hashed == 1

@@ -130,9 +130,16 @@ def content_digests(store: ResultStore, root: Path) -> ContentDigests:
     """Return the one :class:`ContentDigests` of ``root`` for a scan using ``store``.
 
     The engines of one scan share it, so a file is hashed (or its mapping looked up) once.
+    ``root`` is resolved once per spelling: the engines ask for every file of the scan, and
+    resolving the root each time costs a system call per folder of its path.
     """
     per_root = _PER_STORE.setdefault(store, {})
-    key = root.resolve()
-    if key not in per_root:
-        per_root[key] = ContentDigests(key, store)
-    return per_root[key]
+    found = per_root.get(root)
+    if found is None:
+        key = root.resolve()
+        found = per_root.get(key)
+        if found is None:
+            found = ContentDigests(key, store)
+            per_root[key] = found
+        per_root[root] = found
+    return found
