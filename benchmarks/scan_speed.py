@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -263,7 +264,8 @@ def main() -> int:
             "ours: warm, nothing changed",
             ours(args.mlsec_policy, tree, work / "warm.json", args.jobs, *cache),
         )
-        target.write_bytes(target.read_bytes() + b"\n# changed for the benchmark\n")
+        change = f"\n# changed for the benchmark {time.time_ns()}\n".encode()  # new to any cache
+        target.write_bytes(target.read_bytes() + change)
         table.add(
             "ours: warm, one file changed",
             ours(args.mlsec_policy, tree, work / "changed.json", args.jobs, *cache),
@@ -287,8 +289,7 @@ def main() -> int:
             "plain semgrep, our rules, the changed file alone",
             plain_semgrep(rules, [changed], tree, args.jobs, work, args.timeout),
         )
-        reports = [work / "cold.json", work / "warm.json"]
-        # a scan that wrote no report (a usage error) compares as different, never as equal
+        reports = [work / "cold.json", work / "warm.json"]  # none written: never equal
         same = all(r.is_file() for r in reports) and len({r.read_bytes() for r in reports}) == 1
         counts = {n: findings(work / f"{n}.json") for n in ("cold", "warm", "changed", "diff")}
     say("")
