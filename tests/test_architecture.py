@@ -7,7 +7,7 @@ The import contract, from the bottom up (each line may use the lines above it, n
         textfile, secret_formats, atomicfile, views, outcome; cache (the result store: keys,
         entries, eviction, read-once digests; models, redact and atomicfile only)
     L2  classify, discover
-        analyzers.base / analyzers.params (the contract), analyzers.read, analyzers.patterns
+        analyzers.base / .params / .reads (the contract), analyzers.read, analyzers.patterns
         analyzers.<domain>: contract, read, patterns and L0-L2; never another domain
         analyzers (the registry): the domains
     L3  policy, config, suppress, findings, evaluate, options; frameworks (reads the policy)
@@ -141,7 +141,7 @@ NAMED_EXCEPTIONS = frozenset(
         ),
     }
 )
-NOT_DOMAINS = frozenset({"base", "params", "read", "patterns"})
+NOT_DOMAINS = frozenset({"base", "params", "reads", "read", "patterns"})
 
 
 def module_files(root: Path, package: str = PACKAGE) -> dict[str, Path]:
@@ -200,7 +200,7 @@ def component(module: str) -> str:
     if parts[0] == "analyzers":
         if len(parts) == 1:
             return "analyzers"
-        if parts[1] in {"base", "params"}:
+        if parts[1] in {"base", "params", "reads"}:
             return "analyzers.contract"
         if parts[1] in {"read", "patterns"}:
             return f"analyzers.{parts[1]}"

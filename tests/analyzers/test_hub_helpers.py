@@ -83,7 +83,7 @@ def test_pinned_optioned_unfed_and_misplaced_helpers_give_nothing(tmp_path: Path
 def _run(tmp_path: Path, source: str) -> list[int]:
     (tmp_path / "m.py").write_text(source, encoding="utf-8")
     artifact = Artifact(path="m.py", kind=ArtifactKind.PYTHON, size=len(source))
-    context = FileContext(root=tmp_path, artifact=artifact, inventory=(artifact,))
+    context = FileContext(root=tmp_path, artifact=artifact, listing=(artifact,))
     return [o.location.start_line or 0 for o in hub_id_through_helper(context, NoParams())]
 
 

@@ -74,7 +74,7 @@ def test_work_per_file_does_not_hash_the_inventory(tmp_path: Path) -> None:
     (tmp_path / "attack.py").write_text("import foolbox\n", encoding="utf-8")
     artifact = Artifact("attack.py", ArtifactKind.PYTHON, 15)
     inventory = cast(tuple[Artifact, ...], (artifact, _Unhashable()))
-    context = FileContext(tmp_path, artifact, inventory=inventory, memo={})
+    context = FileContext(tmp_path, artifact, listing=inventory, memo={})
     params = SecurityToolUse(("adversarial-testing",))
     for _check in range(2):  # a second check of the same file reads the shared memo
         (found,) = security_tool_use(context, params)

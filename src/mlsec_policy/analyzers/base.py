@@ -9,12 +9,15 @@ evidence, or scope — is decided by the check, not the analyzer.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, cast
 
 from mlsec_policy.analyzers.params import Params
+from mlsec_policy.analyzers.reads import Query, ReadLog, ScanReads
+from mlsec_policy.analyzers.reads import posixpath_normal as normal_path
 from mlsec_policy.models import Artifact, ArtifactKind, JsonValue, Location, Observation
 
 if TYPE_CHECKING:
@@ -81,20 +84,112 @@ class FileContext:
     """Every control id the loaded policy defines (for analyzers that check references)."""
     hash_cache: Path | None = None
     """File where integrity analyzers may remember digests (None: no cache)."""
-    inventory: tuple[Artifact, ...] = ()
-    """Every artifact of the scan, to find the files that give this one its meaning (the
-    kustomizations that build a manifest, the workflow a job calls); empty when unknown."""
+    listing: tuple[Artifact, ...] = ()
+    """Every artifact of the scan; empty when unknown. Analyzers list it through
+    :meth:`artifacts` (or :attr:`inventory`), which record what they listed."""
     memo: Memo | None = field(default=None, compare=False)
     """What the analyzers of this file have already read from it (shared by the engine for
     one file at a time); None: nothing is remembered."""
     sha256: Sha256Of | None = field(default=None, compare=False)
     """The SHA-256 of a target file by its path under ``root``, each file read at most once
     per scan (none when the result cache maps its git blob id); None: hash it yourself."""
+    reads: ReadLog | None = field(default=None, compare=False)
+    """Where the reads beyond this file are recorded (shared by the file's analyzers); None:
+    nothing is recorded (the results are not cached)."""
+    scan: ScanReads | None = field(default=None, compare=False)
+    """Reads beyond this file shared by the whole scan; None: read each time."""
+    foreign: bool = False
+    """True for a context on another file opened through :meth:`within`: reading its own
+    bytes is a recorded read of another file."""
 
     @property
     def path(self) -> Path:
         """Return the absolute path of the artifact."""
         return self.root / self.artifact.path
+
+    @property
+    def inventory(self) -> tuple[Artifact, ...]:
+        """Return every artifact of the scan, recorded as a listing of them all.
+
+        Prefer :meth:`artifacts` with a kind or names: a narrower listing survives more
+        changes of the target in the result cache.
+        """
+        return self.artifacts()
+
+    def _shared(self) -> ScanReads:
+        return self.scan if self.scan is not None else ScanReads(self.root, self.listing)
+
+    def artifacts(
+        self,
+        kind: ArtifactKind | None = None,
+        names: Iterable[str] = (),
+        paths: Iterable[str] = (),
+    ) -> tuple[Artifact, ...]:
+        """Return the scan's artifacts that match, recording the listing.
+
+        ``kind``, ``names`` (lower-case file names) and ``paths`` filter only when given.
+        """
+        query = Query(kind, tuple(sorted(set(names))), tuple(sorted(set(paths))))
+        found, digest = self._shared().listing(query)
+        if self.reads is not None:
+            self.reads.add("listing", query.text(), digest)
+        return found
+
+    def other_bytes(self, relative: str) -> bytes | None:
+        """Return the bytes of another file of the target, recording the read.
+
+        ``relative`` is relative to the root; None when the file is absent, not a regular file
+        or outside the target.
+        """
+        if self.reads is None:
+            return self._shared().read(relative)[0]
+        name = normal_path(relative)
+        self.reads.add("file", name, None)  # recorded before it is opened, digest once read
+        data, digest = self._shared().read(relative)
+        self.reads.add("file", name, digest)
+        return data
+
+    def other_text(self, relative: str) -> str | None:
+        """Return another file as text, recording the read (None: see :meth:`other_bytes`).
+
+        Decoded as UTF-8, undecodable bytes replaced, a byte-order mark kept.
+        """
+        data = self.other_bytes(relative)
+        return None if data is None else data.decode("utf-8", errors="replace")
+
+    def is_file(self, relative: str) -> bool:
+        """Return True when another file of the target exists (a recorded read of it)."""
+        shared = self._shared()
+        if shared.inside(relative) is None:
+            if self.reads is not None:
+                self.reads.add("file", normal_path(relative), None)
+            return False
+        return self.other_bytes(relative) is not None
+
+    def within(self, artifact: Artifact) -> FileContext:
+        """Return a context on another artifact whose reads are recorded as this file's."""
+        return FileContext(
+            self.root,
+            artifact,
+            self.known_controls,
+            self.hash_cache,
+            self.listing,
+            None,
+            self.sha256,
+            self.reads,
+            self.scan,
+            foreign=True,
+        )
+
+    def shared(self, key: Hashable, build: Callable[[], T]) -> T:
+        """Return ``build()``, built once per scan for every file that asks.
+
+        What its building records is recorded for each file that asks. ``build`` must read
+        only through this context and depend on nothing of this file but what ``key`` names.
+        """
+        if self.scan is None or self.reads is None:
+            return build()
+        return self.scan.build(key, self.reads, build)
 
     def remember(self, key: Hashable, build: Callable[[], T]) -> T:
         """Return ``build()``, computed once per file when the engine shares a memo.
@@ -117,23 +212,33 @@ class FileContext:
 
     def read_bytes(self, limit: int | None = None) -> bytes:
         """Return the file's bytes (at most ``limit``)."""
+        if self.foreign:
+            data = self.other_bytes(self.artifact.path)
+            if data is None:
+                raise OSError(f"{self.artifact.path} cannot be read")
+            return data if limit is None else data[:limit]
         with self.path.open("rb") as handle:
             return handle.read() if limit is None else handle.read(limit)
 
     def read_text(self) -> str:
         """Return the file decoded as UTF-8, undecodable bytes replaced, byte-order mark dropped."""
-        return self.remember(
-            "text",
-            lambda: self.path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff"),
-        )
+        if self.foreign:
+            return _decode(self.read_bytes())
+        return self.remember("text", lambda: _decode(self.path.read_bytes()))
 
     def open(self) -> IO[bytes]:
         """Open the file for streaming reads (for large model files)."""
+        if self.foreign:
+            return io.BytesIO(self.read_bytes())
         return self.path.open("rb")
 
     def at(self, line: int | None = None, **extra: Any) -> Location:
         """Return a location in this artifact."""
         return Location(self.artifact.path, line, **extra)
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,15 +293,17 @@ class AnalyzerSpec(Generic[P]):
     inline_suppressible: bool = True
     """False when an inline comment must not silence this analyzer's findings (the analyzer
     that reports broken suppression comments cannot be silenced by one)."""
-    self_contained: bool = False
+    cached: bool = True
     """True when what a file analyzer observes depends only on the file's bytes, path, kind and
-    format, its parameters and the policy's control ids — never on another file of the target
-    (a kustomization, a called workflow, the repository's organisation file). Only such
-    analyzers' results are kept in the result cache; the default runs the analyzer every scan."""
+    format, its parameters, the policy's control ids, the files in :attr:`also_reads` and what
+    it reads through the recording methods of :class:`FileContext` (other files, listings of
+    the inventory): its results are kept in the result cache with those reads, and trusted
+    while each is unchanged. False runs the analyzer on every scan: an integrity check must
+    hash the bytes on disk now, and a store outside the inventory is not recorded."""
     also_reads: tuple[str, ...] = ()
-    """Files, relative to the scanned root, that a self-contained analyzer reads besides its
-    own (what the repository says about its publisher: README, ``pyproject.toml``...). Their
-    contents and the root folder's name join the cache key of its results."""
+    """Files, relative to the scanned root, that an analyzer reads besides its own without
+    recording them (what the repository says about its publisher: README, ``pyproject.toml``
+    ...). Their contents and the root folder's name join the cache key of its results."""
 
     @property
     def params_schema(self) -> Mapping[str, Any]:

@@ -103,7 +103,7 @@ def _sightings(context: FileContext, tools: tuple[Tool, ...]) -> Iterator[tuple[
     elif kind is ArtifactKind.NOTEBOOK:
         yield from _notebook(context, tools)
     elif kind is ArtifactKind.DEPENDENCY_MANIFEST:
-        manifest = read_manifest(context.root, context.artifact.path, context.read_text())
+        manifest = read_manifest(context.other_text, context.artifact.path, context.read_text())
         # a lock file lists what other packages pull in too: only direct declarations count
         if manifest is not None and manifest.role is not Role.LOCK:
             for entry in manifest.entries:

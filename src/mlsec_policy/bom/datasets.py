@@ -39,7 +39,7 @@ def data_parts(root: Path, inventory: Inventory, sha256: Sha256 | None = None) -
             tracked.update(_dvc_outputs(root, artifact))
     parts: dict[str, Part] = {}
     for artifact in inventory.of_kind(ArtifactKind.DATA_FILE):
-        context = FileContext(root, artifact, inventory=inventory.artifacts)
+        context = FileContext(root, artifact, listing=inventory.artifacts)
         try:
             dataset = artifact.size > 0 and (_pointer(context) or is_dataset(context, 10))
         except (AnalyzerError, FileSkipped):

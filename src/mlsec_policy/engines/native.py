@@ -25,6 +25,7 @@ from mlsec_policy.analyzers.base import (
     Observation,
     RepoContext,
 )
+from mlsec_policy.analyzers.reads import ReadLog, ScanReads
 from mlsec_policy.cache import ResultStore
 from mlsec_policy.cache.digests import ContentDigests
 from mlsec_policy.engines.base import EngineOutput, Workspace
@@ -53,11 +54,12 @@ class NativeEngine:
     ) -> None:
         """Create the engine over analyzers, the policy's control ids and a digest cache file.
 
-        With a ``store``, self-contained analyzers are not run again on a file whose results it
-        holds (:mod:`.native_cached`). ``context`` is every artifact of the target, which file
-        analyzers may consult (the kustomizations that build a manifest) when the inventory
-        handed to :meth:`run` is a part of it (a diff-limited scan); None: the inventory's own
-        artifacts. ``tick`` is told the files done and the files in all as each file is done.
+        With a ``store``, cached analyzers are not run again on a file whose results it holds
+        while what they read elsewhere is unchanged (:mod:`.native_cached`). ``context`` is
+        every artifact of the target, which file analyzers may consult (the kustomizations
+        that build a manifest) when the inventory handed to :meth:`run` is a part of it (a
+        diff-limited scan); None: the inventory's own artifacts. ``tick`` is told the files
+        done and the files in all as each file is done.
         """
         self.analyzers = analyzers
         self.known_controls = known_controls
@@ -65,6 +67,8 @@ class NativeEngine:
         self.store = store
         self.context = context
         self.tick = tick
+        self.runs = 0
+        """How many times a file analyzer ran on a file (not found in the result cache)."""
 
     def run(
         self, checks: Sequence[NativeCheck], inventory: Inventory, workspace: Workspace
@@ -109,32 +113,14 @@ class NativeEngine:
                 work = per_file.setdefault(artifact.path, {})
                 work.setdefault(key, (file_fn, check, artifact))
                 plan.append((check, spec, key, artifact))
-        results = None if self.store is None else NativeCache(self.store, root, self.known_controls)
+        shared = ScanReads(root, everything)  # other files and listings, read once per scan
+        results = (
+            None
+            if self.store is None
+            else NativeCache(self.store, root, self.known_controls, shared)
+        )
         for done, work in enumerate(per_file.values(), start=1):
-            # one memo per file: its analyzers share what they read from it
-            memo: Memo = {}
-            kept = [k for k in work if self.analyzers[k[0]].self_contained]
-            entry = None
-            if results is not None and kept:
-                reads = [name for k in kept for name in self.analyzers[k[0]].also_reads]
-                entry = results.key(next(iter(work.values()))[2], kept, reads)
-                known = None if entry is None else results.load(entry, kept)
-                if known is not None:
-                    cache.update(known)
-                    work = {k: v for k, v in work.items() if k not in known}
-            for key, (analyzer, owner, subject) in work.items():
-                context_file = FileContext(
-                    root,
-                    subject,
-                    self.known_controls,
-                    self.hash_cache,
-                    everything,
-                    memo,
-                    sha256=digests.sha256,
-                )
-                cache[key] = _call(partial(analyzer, context_file, owner.params))
-            if results is not None and entry is not None and all(k in work for k in kept):
-                results.keep(entry, {k: cache[k] for k in kept})
+            self._run_file(work, cache, results, shared, digests)
             if self.tick is not None:
                 self.tick(done, len(per_file))
         hits: list[Hit] = []
@@ -150,6 +136,49 @@ class NativeEngine:
         return EngineOutput(
             tuple(hits), tuple(errors), skipped=tuple(skipped), examined=tuple(sorted(per_file))
         )
+
+    def _run_file(
+        self,
+        work: dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]],
+        cache: dict[_Key, tuple[list[Observation], Exception | None]],
+        results: NativeCache | None,
+        shared: ScanReads,
+        digests: ContentDigests,
+    ) -> None:
+        """Run (or find in the result cache) every analyzer of one file.
+
+        The file's analyzers share one memo of what they read from it and one log of what they
+        read elsewhere; a cached analyzer's outcome is kept with that log.
+        """
+        memo: Memo = {}
+        log = ReadLog()
+        kept = [k for k in work if self.analyzers[k[0]].cached]
+        entry = None
+        subject = next(iter(work.values()))[2]
+        root = shared.root
+        if results is not None and kept:
+            reads = [name for k in kept for name in self.analyzers[k[0]].also_reads]
+            entry = results.key(subject, kept, reads)
+            known = None if entry is None else results.load(entry, kept)
+            if known is not None:
+                cache.update(known)
+                work = {k: v for k, v in work.items() if k not in known}
+        for key, (analyzer, owner, artifact) in work.items():
+            context_file = FileContext(
+                root,
+                artifact,
+                self.known_controls,
+                self.hash_cache,
+                shared.inventory,
+                memo,
+                sha256=digests.sha256,
+                reads=log if self.analyzers[key[0]].cached else None,
+                scan=shared,
+            )
+            self.runs += 1
+            cache[key] = _call(partial(analyzer, context_file, owner.params))
+        if results is not None and entry is not None and all(k in work for k in kept):
+            results.keep(entry, {k: cache[k] for k in kept}, log.dependencies())
 
 
 def _select(artifacts: Iterable[Artifact], check: NativeCheck) -> tuple[Artifact, ...]:

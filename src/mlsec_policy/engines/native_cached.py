@@ -1,11 +1,14 @@
-"""Native analyzer results kept per file between scans.
+"""Native analyzer results kept per file between scans, with what they read elsewhere.
 
-Only analyzers that declare themselves self-contained (:attr:`AnalyzerSpec.self_contained`:
-what they observe depends on the file's bytes, path, kind and format, their parameters and the
-policy's control ids, never on another file) are cached. A file's entry holds the results of
-every such analyzer that ran on it, keyed by the file's content digest, path, kind and format,
-the (analyzer, parameters) pairs and the control ids. Analyzers that read other files (a
-kustomization, a called workflow, a requirements file a notebook installs) and repository
+Every file analyzer whose spec is :attr:`AnalyzerSpec.cached` is cached. A file's entry holds
+the results of every such analyzer that ran on it, keyed by the file's content digest, path,
+kind and format, the (analyzer, parameters) pairs and the control ids, and it carries the
+*dependencies* they recorded (:mod:`..analyzers.reads`: another file and its digest or its
+absence, a listing of the inventory and its digest — a kustomization, a called workflow, a
+requirements file a notebook installs, a configuration file that sets a URL). A lookup is a hit
+only when the key matches and every dependency still has its recorded value: a changed, new or
+removed file that a result depended on makes the entry a miss (counted ``stale``). Analyzers
+that are not cached (integrity checks, which must hash the bytes on disk now) and repository
 analyzers run on every scan, as do all analyzers on files over 16 MiB that git does not vouch
 for. The content digest is the SHA-256 (:mod:`..cache.digests`: taken from git's index and the
 store's mapping when it can, unread) or, over 16 MiB, git's blob id. An analyzer that crashed is
@@ -18,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileSkipped, Observation
+from mlsec_policy.analyzers.reads import Dependency, Query, ScanReads
 from mlsec_policy.cache import CodecError, ResultStore, content_digest, digest
 from mlsec_policy.cache.codec import decode_observation, encode_observation
 from mlsec_policy.cache.digests import content_digests
@@ -38,13 +42,23 @@ WorkKey = tuple[str, str, str]
 class NativeCache:
     """Looks up and stores the outcomes of self-contained analyzers, file by file."""
 
-    def __init__(self, store: ResultStore, root: Path, known_controls: frozenset[str]) -> None:
-        """Prepare the keys of one scan."""
+    def __init__(
+        self,
+        store: ResultStore,
+        root: Path,
+        known_controls: frozenset[str],
+        reads: ScanReads | None = None,
+    ) -> None:
+        """Prepare the keys of one scan (``reads``: the scan's shared reads and listings)."""
         self.store = store
         self.root = root
         self.controls = digest("controls", sorted(known_controls))
         self.context: dict[str, str | None] = {}
         self.digests = content_digests(store, root)
+        self.reads = reads if reads is not None else ScanReads(root, ())
+        self.current: dict[tuple[str, str], str | None] = {}
+        self.stale = 0
+        """Entries found whose recorded dependencies changed (each also a miss)."""
 
     def key(
         self, artifact: Artifact, work: Sequence[WorkKey], also_reads: Iterable[str] = ()
@@ -64,7 +78,7 @@ class NativeCache:
         if context:
             context.append([".", self.root.resolve().name])
         return digest(
-            "native",
+            "native-reads",
             artifact.path,
             artifact.kind.value,
             artifact.format,
@@ -97,25 +111,82 @@ class NativeCache:
         return self.context[name]
 
     def load(self, key: str, work: Sequence[WorkKey]) -> dict[WorkKey, Outcome] | None:
-        """Return the stored outcome of each piece of ``work``, or None (a miss)."""
+        """Return the stored outcome of each piece of ``work``, or None (a miss).
+
+        An entry whose recorded dependencies no longer hold is a miss.
+        """
         value = self.store.get(key)
         if value is None:
             return None
         try:
-            return _decode(value, work)
+            if not isinstance(value, dict) or set(value) != {"reads", "outcomes"}:
+                raise CodecError("a native entry is {reads, outcomes}")
+            if not self._unchanged(_dependencies(value["reads"])):
+                self.stale += 1
+                return None
+            return _decode(value["outcomes"], work)
         except (CodecError, ValueError, TypeError):
             self.store.stats.add("invalid")
             return None
 
-    def keep(self, key: str, outcomes: Mapping[WorkKey, Outcome]) -> None:
-        """Store the outcomes unless one is a crash (a crash is tried again next scan)."""
+    def keep(
+        self,
+        key: str,
+        outcomes: Mapping[WorkKey, Outcome],
+        dependencies: Sequence[Dependency] = (),
+    ) -> None:
+        """Store the outcomes and what they read, unless one is a crash.
+
+        A crash is tried again next scan.
+        """
         if any(not _repeatable(failure) for _seen, failure in outcomes.values()):
             return
         entry: list[JsonValue] = [
             [name, params, [encode_observation(o) for o in seen], _encode_failure(failure)]
             for (name, params, _path), (seen, failure) in sorted(outcomes.items())
         ]
-        self.store.put(key, entry)
+        reads: list[JsonValue] = [[kind, name, value] for kind, name, value in dependencies]
+        self.store.put(key, {"reads": reads, "outcomes": entry})
+
+    def _unchanged(self, dependencies: Iterable[Dependency]) -> bool:
+        """Return True when every dependency has its recorded value now."""
+        return all(self._now(kind, name) == value for kind, name, value in dependencies)
+
+    def _now(self, kind: str, name: str) -> str | None:
+        """Return a dependency's current value, found once per scan."""
+        if (kind, name) not in self.current:
+            if kind == "listing":
+                self.current[(kind, name)] = self.reads.listing(Query.parse(name))[1]
+            elif kind == "file":
+                self.current[(kind, name)] = self._file_now(name)
+            else:
+                raise CodecError(f"unknown dependency kind {kind!r}")
+        return self.current[(kind, name)]
+
+    def _file_now(self, name: str) -> str | None:
+        """Return the SHA-256 of a file under the root (git's index vouching when it can)."""
+        if self.reads.inside(name) is None:
+            return None
+        try:
+            return self.digests.sha256(name)
+        except OSError:
+            return None
+
+
+def _dependencies(value: object) -> list[Dependency]:
+    if not isinstance(value, list):
+        raise CodecError("an entry's reads are a list")
+    found: list[Dependency] = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 3:
+            raise CodecError("a read is [kind, name, digest]")
+        kind, name, seen = item
+        if not isinstance(kind, str) or not isinstance(name, str):
+            raise CodecError("a read names its kind and what it read")
+        if seen is not None and not isinstance(seen, str):
+            raise CodecError("a read's digest is text or null")
+        found.append((kind, name, seen))
+    return found
 
 
 def _repeatable(failure: Exception | None) -> bool:

@@ -234,5 +234,5 @@ SPEC = AnalyzerSpec(
     params=Params.beside(ConflictingLabels, __name__, "conflicting-labels"),
     file=conflicting_labels,
     # the field names may come from a dataset card above the file: another file of the target
-    self_contained=False,
+    cached=False,
 )

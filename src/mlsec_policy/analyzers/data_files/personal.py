@@ -80,6 +80,5 @@ SPEC = AnalyzerSpec(
     kinds=frozenset({ArtifactKind.DATA_FILE, ArtifactKind.CONFIG}),
     params=Params.beside(PersonalData, __name__, "personal-data"),
     file=personal_data,
-    self_contained=True,
     also_reads=ORGANISATION_SOURCES,
 )

@@ -64,7 +64,7 @@ LOCK_NAMES = frozenset(
 
 def manifest_of(context: FileContext) -> Manifest | None:
     """Return the manifest the context's file holds, or None when its format is not known."""
-    return read_manifest(context.root, context.artifact.path, context.read_text())
+    return read_manifest(context.other_text, context.artifact.path, context.read_text())
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +196,10 @@ def locked_beside(context: FileContext, manifest: Manifest) -> bool:
     name = PurePosixPath(manifest.path).name.lower()
     if name not in {"pipfile", "pyproject.toml"}:
         return False
-    folder = context.path.parent
+    folder = PurePosixPath(context.artifact.path).parent
     return any(
-        (folder / lock).is_file() for lock in ("Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock")
+        context.is_file(str(folder / lock))
+        for lock in ("Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock")
     )
 
 
@@ -351,9 +352,10 @@ def _spec(
     file: FileAnalyzer[Any] | None = None,
     repo: RepoAnalyzer[Any] | None = None,
     params: Params[Any] = NO_PARAMS,
+    cached: bool = True,
 ) -> AnalyzerSpec[Any]:
     kinds = frozenset({ArtifactKind.DEPENDENCY_MANIFEST})
-    return AnalyzerSpec(name, description, kinds, params, file=file, repo=repo)
+    return AnalyzerSpec(name, description, kinds, params, file=file, repo=repo, cached=cached)
 
 
 SPEC_PINS = _spec(
@@ -361,6 +363,8 @@ SPEC_PINS = _spec(
     "ML-critical packages not pinned in environment manifests; torch < 2.6.",
     file=dependency_pins,
     params=Params.beside(Pins, __name__, "dependency-pins"),
+    # whether a project gets deployed is a glob over its folder on disk, not a recorded read
+    cached=False,
 )
 SPEC_SOURCES = _spec(
     "dependency-sources",

@@ -85,7 +85,6 @@ def _is_candidate(path: str, text: str, params: DocumentSections) -> bool:
 
 SPEC = AnalyzerSpec(
     name="document-sections",
-    self_contained=True,
     description="Governance documents found by name or front matter, and the sections they lack.",
     kinds=frozenset({ArtifactKind.DOCS}),
     params=Params.beside(DocumentSections, __name__, "document-sections"),

@@ -47,7 +47,6 @@ def invalid_suppressions(context: FileContext, params: NoParams) -> Iterable[Obs
 
 SPEC = AnalyzerSpec(
     name="suppression-comments",
-    self_contained=True,
     description="Inline suppression comments that are malformed, lack a reason or name an "
     "unknown control.",
     kinds=frozenset(

@@ -161,7 +161,6 @@ COMPOSE = frozenset({ArtifactKind.COMPOSE})
 SPECS = (
     AnalyzerSpec(
         name="compose-host-privileges",
-        self_contained=True,
         description="Compose services that are privileged, share host namespaces or mount "
         "the container runtime socket.",
         kinds=COMPOSE,
@@ -170,7 +169,6 @@ SPECS = (
     ),
     AnalyzerSpec(
         name="compose-exposed-tools",
-        self_contained=True,
         description="Compose services publishing ML tool ports on all host interfaces.",
         kinds=COMPOSE,
         params=Params.beside(ExposedTools, __name__, "compose-exposed-tools"),

@@ -153,7 +153,6 @@ DOCKERFILE = frozenset({ArtifactKind.DOCKERFILE})
 SPECS = (
     AnalyzerSpec(
         name="dockerfile-remote-add",
-        self_contained=True,
         description="ADD of a remote URL without --checksum, or of an unpinned git source.",
         kinds=DOCKERFILE,
         params=NO_PARAMS,
@@ -161,7 +160,6 @@ SPECS = (
     ),
     AnalyzerSpec(
         name="dockerfile-exposed-tools",
-        self_contained=True,
         description="EXPOSE of ML tooling ports in the final image.",
         kinds=DOCKERFILE,
         params=Params.beside(ToolPorts, __name__, "dockerfile-exposed-tools"),
@@ -169,7 +167,6 @@ SPECS = (
     ),
     AnalyzerSpec(
         name="dockerfile-healthcheck",
-        self_contained=True,
         description="Serving images (EXPOSE or a server start command) without HEALTHCHECK.",
         kinds=DOCKERFILE,
         params=Params.beside(Healthcheck, __name__, "dockerfile-healthcheck"),

@@ -108,14 +108,12 @@ def _compose_users(context: FileContext) -> Iterator[tuple[str, str]]:
     """Yield (compose file, user) for each compose service that builds this Dockerfile."""
     target = context.artifact.path
     here = posixpath.dirname(target)
-    for artifact in context.inventory:
-        if artifact.kind is not ArtifactKind.COMPOSE:
-            continue
+    for artifact in context.artifacts(ArtifactKind.COMPOSE):
         folder = posixpath.dirname(artifact.path)
         if not (here == folder or here.startswith(folder + "/") or folder == ""):
             continue
         try:
-            found = list(services(FileContext(context.root, artifact)))
+            found = list(services(context.within(artifact)))
         except (AnalyzerError, FileSkipped):
             continue
         for service in found:

@@ -197,11 +197,11 @@ def _restricted_call(context: FileContext, job: Job) -> bool:
     if not isinstance(uses, str) or not uses.startswith("./"):
         return False
     path = posixpath.normpath(uses.split("@", 1)[0])
-    called = next((a for a in context.inventory if a.path == path), None)
+    called = next(iter(context.artifacts(paths=(path,))), None)
     if called is None:
         return False
     try:
-        workflow = github_workflow(FileContext(context.root, called))
+        workflow = github_workflow(context.within(called))
     except (AnalyzerError, FileSkipped):
         return False
     if workflow is None:

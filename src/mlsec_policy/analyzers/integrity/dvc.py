@@ -170,4 +170,6 @@ SPEC = AnalyzerSpec(
     kinds=frozenset({ArtifactKind.OTHER, ArtifactKind.CONFIG}),
     params=Params.beside(DvcOutputs, __name__, "dvc-outputs"),
     file=dvc_outputs,
+    # an integrity check hashes the bytes on disk on every scan, never a cached verdict
+    cached=False,
 )

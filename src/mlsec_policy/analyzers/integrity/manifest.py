@@ -180,4 +180,6 @@ SPEC = AnalyzerSpec(
     kinds=frozenset({ArtifactKind.OTHER, ArtifactKind.DOCS, ArtifactKind.CONFIG}),
     params=Params.beside(SubjectParams, __name__, "checksum-manifest"),
     file=checksum_manifest,
+    # an integrity check hashes the bytes on disk on every scan, never a cached verdict
+    cached=False,
 )

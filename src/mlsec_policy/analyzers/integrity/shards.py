@@ -145,4 +145,6 @@ SPEC = AnalyzerSpec(
     kinds=frozenset({ArtifactKind.CONFIG, ArtifactKind.DATA_FILE}),
     params=NO_PARAMS,
     file=shard_index,
+    # an integrity check hashes the bytes on disk on every scan, never a cached verdict
+    cached=False,
 )

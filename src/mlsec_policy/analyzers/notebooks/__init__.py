@@ -25,17 +25,16 @@ def _spec(
     description: str,
     function: FileAnalyzer[Any],
     params: Params[Any] = NO_PARAMS,
-    also_reads: tuple[str, ...] | None = None,
+    also_reads: tuple[str, ...] = (),
 ) -> AnalyzerSpec[Any]:
-    """Return a notebook analyzer's spec; ``also_reads`` set makes it self-contained."""
+    """Return a notebook analyzer's spec (``also_reads``: see :class:`AnalyzerSpec`)."""
     return AnalyzerSpec(
         name=name,
         description=description,
         kinds=frozenset({ArtifactKind.NOTEBOOK}),
         params=params,
         file=function,
-        self_contained=also_reads is not None,
-        also_reads=also_reads or (),
+        also_reads=also_reads,
     )
 
 

@@ -27,7 +27,7 @@ from mlsec_policy.analyzers.params import NoParams
 from mlsec_policy.analyzers.patterns.secret_settings import literal_secret
 from mlsec_policy.analyzers.read.manifests import read_requirements
 from mlsec_policy.analyzers.read.notebook import NbLine, NotebookError, read_notebook
-from mlsec_policy.analyzers.read.paths import join, resolve_inside
+from mlsec_policy.analyzers.read.paths import join
 from mlsec_policy.analyzers.read.requirements import Pin, Spec, SpecKind, parse_spec
 from mlsec_policy.models import Location, Severity
 
@@ -225,10 +225,9 @@ def _requirements_file(context: FileContext, name: str) -> list[Spec] | None:
     folder = str(PurePosixPath(context.artifact.path).parent)
     for base in (folder, "."):
         relative = join(base, name)
-        resolved = resolve_inside(context.root, relative)
-        if resolved is None or not resolved.is_file():
+        text = context.other_text(relative)
+        if text is None:
             continue
-        text = resolved.read_text(encoding="utf-8", errors="replace")
-        manifest = read_requirements(context.root, relative, text)
+        manifest = read_requirements(context.other_text, relative, text)
         return [e.spec for e in manifest.entries if _drifts(e.spec)]
     return None

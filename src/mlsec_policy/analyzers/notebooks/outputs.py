@@ -50,13 +50,13 @@ def notebook_outputs(context: FileContext, params: NoParams) -> Iterable[Observa
 
 def _stripping_configured(context: FileContext) -> bool:
     folder = PurePosixPath(context.artifact.path).parent
-    candidates = [context.root / name for name in STRIP_CONFIG]
-    candidates += [context.root / str(p) / ".gitattributes" for p in (folder, *folder.parents)]
+    candidates = list(STRIP_CONFIG)
+    candidates += [f"{p}/.gitattributes" for p in (folder, *folder.parents)]
     for path in candidates:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")[:200_000]
-        except OSError:
+        text = context.other_text(path)
+        if text is None:
             continue
+        text = text[:200_000]
         if re.search(r"nbstripout|jupyter-nb-clear-output|nb-clean|filter=jupyter", text):
             return True
     return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import PurePosixPath
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, FileSkipped, Observation
@@ -204,37 +205,62 @@ def _module_paths(context: FileContext, module: str) -> list[str]:
 
 def _constant(context: FileContext, module: str, name: str) -> Location | None:
     """Return where module ``module`` binds ``name`` to a plain-http URL, if it does."""
-    known = {a.path: a for a in context.inventory if a.kind is ArtifactKind.PYTHON}
-    for path in _module_paths(context, module):
+    candidates = _module_paths(context, module)
+    known = {a.path for a in context.artifacts(ArtifactKind.PYTHON, paths=candidates)}
+    for path in candidates:
         if path not in known:
             continue
-        try:
-            tree = ast.parse((context.root / path).read_bytes())
-        except (OSError, SyntaxError, ValueError, RecursionError):
+        constants = context.shared(
+            ("python-url-constants", path), partial(_url_constants, context, path)
+        )
+        if constants is None:
             return None
-        for node in tree.body:
-            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                value = _string(node.value)
-                if (
-                    value is not None
-                    and PLAIN.match(value)
-                    and any(isinstance(t, ast.Name) and t.id == name for t in targets)
-                ):
-                    return Location(path, node.value.lineno)
+        if name in constants:
+            return constants[name]
     return None
 
 
+def _url_constants(context: FileContext, path: str) -> dict[str, Location] | None:
+    """Return each module-level name of ``path`` first bound to a plain-http URL.
+
+    None when the module cannot be read or parsed. Built once per scan for every file that
+    imports it.
+    """
+    data = context.other_bytes(path)
+    if data is None:
+        return None
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    found: dict[str, Location] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = _string(node.value)
+            if value is None or not PLAIN.match(value):
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, Location(path, node.value.lineno))
+    return found
+
+
 def _config_value(context: FileContext, key: str) -> Location | None:
-    """Return where a configuration file sets ``key`` to a plain-http URL, if one does."""
+    """Return where a configuration file sets ``key`` to a plain-http URL, if one does.
+
+    Looked up once per scan for each key, for every file that reads it.
+    """
+    return context.shared(("config-url", key), partial(_find_config_value, context, key))
+
+
+def _find_config_value(context: FileContext, key: str) -> Location | None:
     pattern = re.compile(_CONFIG_KEY.format(key=re.escape(key)), re.MULTILINE)
-    for artifact in context.inventory:
-        if artifact.kind is not ArtifactKind.CONFIG:
+    for artifact in context.artifacts(ArtifactKind.CONFIG):
+        data = context.other_bytes(artifact.path)
+        if data is None:
             continue
-        try:
-            text = (context.root / artifact.path).read_text("utf-8", errors="replace")
-        except OSError:
-            continue
+        text = data.decode("utf-8", errors="replace")
         for match in pattern.finditer(text):
             if PLAIN.match(match.group(1)):
                 return Location(artifact.path, text.count("\n", 0, match.start()) + 1)

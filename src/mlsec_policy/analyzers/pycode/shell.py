@@ -101,7 +101,6 @@ def _message(origin: Origin, command: ast.expr) -> str:
 
 SHELL = AnalyzerSpec(
     name="python-shell-commands",
-    self_contained=True,
     description="Shell commands whose parts come from outside the program, or from unknown "
     "places (by where each part of the command comes from).",
     kinds=frozenset({ArtifactKind.PYTHON, ArtifactKind.NOTEBOOK}),

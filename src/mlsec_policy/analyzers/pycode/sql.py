@@ -178,7 +178,6 @@ def _observation(source: PythonSource, call: ast.Call, verdict: tuple[Origin, st
 
 SQL = AnalyzerSpec(
     name="python-sql-statements",
-    self_contained=True,
     description="SQL statements with holes filled from outside the program, or from unknown "
     "places where a value goes (by where each part of the statement comes from).",
     kinds=frozenset({ArtifactKind.PYTHON, ArtifactKind.NOTEBOOK}),

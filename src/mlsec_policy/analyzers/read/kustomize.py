@@ -18,9 +18,8 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, replace
+from functools import partial
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext, FileSkipped
 from mlsec_policy.analyzers.read.kubernetes import K8sObject, objects_from_text
@@ -85,8 +84,8 @@ class Index:
     """Kustomization directory → directories of the kustomizations that include it."""
     patch_users: Mapping[str, tuple[str, ...]]
     """Patch file path → directories of the kustomizations that apply it."""
-    known: frozenset[str]
-    """Paths of the inventory: only these are ever read (nothing outside the target)."""
+    context: FileContext | None = None
+    """The file whose analyzer asks: reads of patches are recorded as its reads."""
 
     def is_patch(self, path: str) -> bool:
         """Return True when a kustomization applies the file as a patch."""
@@ -113,21 +112,20 @@ class Index:
             self._climb([*chain, self.by_directory[parent]], result)
 
     def patch_objects(self, patch: Patch) -> tuple[K8sObject, ...]:
-        """Return the objects of a patch file (none when it cannot be read)."""
-        if patch.path not in self.known:
-            return ()
-        return _patch_objects(self.root, patch.path)
+        """Return the objects of a patch file of the inventory (none when it cannot be read)."""
+        context = self.context
+        if context is None or not context.artifacts(paths=(patch.path,)):
+            return ()  # only files of the inventory are read (nothing outside the target)
+        return context.shared(
+            ("kustomize-patch", patch.path), partial(_patch_objects, context, patch.path)
+        )
 
 
 def overlays(context: FileContext) -> Index:
-    """Return the kustomize index of the target a file belongs to."""
-    found = [
-        (artifact.path, artifact.size)
-        for artifact in context.inventory
-        if posixpath.basename(artifact.path).lower() in NAMES
-    ]
-    known = frozenset(a.path for a in context.inventory)
-    return _index(str(context.root), tuple(sorted(found)), known)
+    """Return the kustomize index of the target a file belongs to (built once per scan)."""
+    found = tuple(sorted(a.path for a in context.artifacts(names=NAMES)))
+    index = context.shared(("kustomize-index", found), partial(_index, context, found))
+    return replace(index, context=context)
 
 
 def split_reference(reference: str) -> tuple[str, str | None, str | None]:
@@ -149,11 +147,10 @@ def selects(patch: Patch, patch_object: K8sObject, target: K8sObject) -> bool:
     return patch_object.kind == target.kind and patch_object.name == target.name
 
 
-@lru_cache(maxsize=8)
-def _index(root: str, files: tuple[tuple[str, int], ...], known: frozenset[str]) -> Index:
+def _index(context: FileContext, files: tuple[str, ...]) -> Index:
     by_directory: dict[str, Kustomization] = {}
-    for path, _size in files:
-        kustomization = _read(Path(root), path)
+    for path in files:
+        kustomization = _read(context, path)
         if kustomization is not None and kustomization.directory not in by_directory:
             by_directory[kustomization.directory] = kustomization
     file_parents: dict[str, list[str]] = {}
@@ -166,21 +163,26 @@ def _index(root: str, files: tuple[tuple[str, int], ...], known: frozenset[str])
         for patch in kustomization.patches:
             patch_users.setdefault(patch.path, []).append(directory)
     return Index(
-        root,
+        str(context.root),
         by_directory,
         {k: tuple(v) for k, v in file_parents.items()},
         {k: tuple(v) for k, v in dir_parents.items()},
         {k: tuple(v) for k, v in patch_users.items()},
-        known,
     )
 
 
-def _read(root: Path, path: str) -> Kustomization | None:
+def _head(context: FileContext, path: str) -> str:
+    """Return the first bytes of a file of the target as text (a recorded read)."""
+    data = context.other_bytes(path)
+    if data is None:
+        raise OSError(f"{path} cannot be read")
+    return data[:_MAX_BYTES].decode("utf-8", errors="replace")
+
+
+def _read(context: FileContext, path: str) -> Kustomization | None:
     """Read one kustomization; an unreadable one contributes nothing (it changes nothing)."""
     try:
-        with (root / path).open("rb") as handle:
-            text = handle.read(_MAX_BYTES).decode("utf-8", errors="replace")
-        docs = yaml_docs(text, helm=False)
+        docs = yaml_docs(_head(context, path), helm=False)
     except (OSError, AnalyzerError, FileSkipped):
         return None
     data = mapping(docs[0].data) if docs else {}
@@ -234,11 +236,8 @@ def _join(directory: str, entry: str) -> str:
     return posixpath.normpath(posixpath.join(directory, entry.strip()))
 
 
-@lru_cache(maxsize=64)
-def _patch_objects(root: str, path: str) -> tuple[K8sObject, ...]:
+def _patch_objects(context: FileContext, path: str) -> tuple[K8sObject, ...]:
     try:
-        with (Path(root) / path).open("rb") as handle:
-            text = handle.read(_MAX_BYTES).decode("utf-8", errors="replace")
-        return tuple(objects_from_text(text, helm=False))
+        return tuple(objects_from_text(_head(context, path), helm=False))
     except (OSError, AnalyzerError, FileSkipped):
         return ()

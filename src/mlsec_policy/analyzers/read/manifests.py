@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from packaging.specifiers import SpecifierSet
 
-from mlsec_policy.analyzers.read.paths import join, resolve_inside
+from mlsec_policy.analyzers.read.paths import TextOf, join, text_of
 from mlsec_policy.analyzers.read.requirements import (
     Spec,
     SpecKind,
@@ -78,8 +78,8 @@ class Manifest:
     """(line, what could not be read)."""
 
 
-def read_manifest(root: Path, path: str, text: str) -> Manifest | None:
-    """Parse the manifest at ``path`` (relative to root); None when the format is not known."""
+def read_manifest(root: Path | TextOf, path: str, text: str) -> Manifest | None:
+    """Parse the manifest at ``path`` (``root``: the scanned root or a reader of its files)."""
     name = PurePosixPath(path).name.lower()
     if name == "pyproject.toml":
         return _pyproject(path, text)
@@ -96,11 +96,11 @@ def read_manifest(root: Path, path: str, text: str) -> Manifest | None:
     return None
 
 
-def read_requirements(root: Path, path: str, text: str) -> Manifest:
+def read_requirements(root: Path | TextOf, path: str, text: str) -> Manifest:
     """Parse ``path`` as a pip requirements file, whatever its name (``pip install -r``)."""
     role = Role.INPUT if path.lower().endswith(".in") else Role.ENVIRONMENT
     manifest = Manifest(path, role)
-    _requirements(root, path, text, manifest, set())
+    _requirements(text_of(root), path, text, manifest, set())
     return manifest
 
 
@@ -134,7 +134,7 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         yield start, pending.strip()
 
 
-def _requirements(root: Path, path: str, text: str, manifest: Manifest, seen: set[str]) -> None:
+def _requirements(root: TextOf, path: str, text: str, manifest: Manifest, seen: set[str]) -> None:
     seen.add(path)
     for number, line in _logical_lines(text):
         if line.startswith("-"):
@@ -162,19 +162,18 @@ def _requirements(root: Path, path: str, text: str, manifest: Manifest, seen: se
 
 
 def _include(
-    root: Path, path: str, number: int, value: str, manifest: Manifest, seen: set[str]
+    root: TextOf, path: str, number: int, value: str, manifest: Manifest, seen: set[str]
 ) -> None:
     if value.startswith(("http://", "https://")):
         manifest.options.append(Option("-r", value, number, path))
         return
     target = join(str(PurePosixPath(path).parent), value)
-    resolved = resolve_inside(root, target)
-    if resolved is None or not resolved.is_file():
+    text = root(target)
+    if text is None:
         manifest.problems.append((number, f"the included file {value} is not in the target"))
         return
     if target in seen or len(seen) > MAX_INCLUDE_DEPTH:
         return
-    text = resolved.read_text(encoding="utf-8", errors="replace")
     _requirements(root, target, text, manifest, seen)
 
 

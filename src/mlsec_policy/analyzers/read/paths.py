@@ -7,7 +7,12 @@ refuse one that would leave the root, so no reader follows a hostile ``../`` or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+
+TextOf = Callable[[str], str | None]
+"""The text of a file of the target by its path under the root; None when it is not a regular
+file inside the target. A file analyzer passes its context's recorded ``other_text``."""
 
 
 def join(base: str, relative: str) -> str:
@@ -35,3 +40,18 @@ def resolve_inside(root: Path, relative: str) -> Path | None:
     if resolved != root and root not in resolved.parents:
         return None
     return candidate
+
+
+def text_of(source: Path | TextOf) -> TextOf:
+    """Return a reader of the target's files: ``source`` itself, or one reading under a root."""
+    if not isinstance(source, Path):
+        return source
+    root = source
+
+    def read(relative: str) -> str | None:
+        resolved = resolve_inside(root, relative)
+        if resolved is None or not resolved.is_file():
+            return None
+        return resolved.read_text(encoding="utf-8", errors="replace")
+
+    return read

@@ -227,7 +227,6 @@ def _notebook(context: FileContext) -> Iterator[Observation]:
 
 SPEC = AnalyzerSpec(
     name="secret-assignments",
-    self_contained=True,
     description="Secret-named settings (code, configs, ENV/ARG, Secret data, env blocks, .env).",
     kinds=KINDS,
     params=NO_PARAMS,

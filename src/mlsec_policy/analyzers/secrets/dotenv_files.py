@@ -46,7 +46,6 @@ def dotenv_secrets(context: FileContext, params: NoParams) -> Iterable[Observati
 
 SPEC = AnalyzerSpec(
     name="dotenv-secrets",
-    self_contained=True,
     description="Committed .env files that hold a secret value (templates are skipped).",
     kinds=frozenset({ArtifactKind.CONFIG, ArtifactKind.OTHER}),
     params=NO_PARAMS,

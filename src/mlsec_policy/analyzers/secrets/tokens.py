@@ -91,7 +91,6 @@ def _snippet(masked: str, start: int) -> str:
 
 SPEC = AnalyzerSpec(
     name="secret-tokens",
-    self_contained=True,
     description="Credentials with known formats (tokens, keys, URL passwords) in any text file.",
     kinds=TEXT_KINDS,
     params=NO_PARAMS,
