@@ -29,6 +29,7 @@ from mlsec_policy.cache import ResultStore
 from mlsec_policy.cache.digests import ContentDigests
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.native_cached import NativeCache
+from mlsec_policy.engines.native_facts import FactsReader, RepoResults
 from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError, SkippedFile
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import NativeCheck
@@ -80,6 +81,9 @@ class NativeEngine:
         # what each check reads, in the order hits and errors are reported: check by check
         plan: list[tuple[NativeCheck, AnalyzerSpec[Any], _Key, Artifact | None]] = []
         per_file: dict[str, dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]]] = {}
+        # repository analyzers that declare per-file facts share them, kept by content
+        facts = FactsReader(root, self.store)
+        linked = None if self.store is None else RepoResults(self.store, facts, self.known_controls)
         for check in checks:
             spec = self.analyzers[check.analyzer]
             params_key = json.dumps(check.raw_params, sort_keys=True)
@@ -98,8 +102,13 @@ class NativeEngine:
                         self.known_controls,
                         self.hash_cache,
                         sha256=digests.sha256,
+                        facts=facts,
                     )
-                    cache[key] = _call(partial(repo_fn, context, check.params))
+                    run = partial(_run_repo, repo_fn, check.params)
+                    if linked is None or not spec.facts:
+                        cache[key] = run(context)
+                    else:
+                        cache[key] = linked.run(spec, params_key, selection, context, run)
                 plan.append((check, spec, key, None))
                 continue
             for artifact in selected:
@@ -109,6 +118,7 @@ class NativeEngine:
                 work = per_file.setdefault(artifact.path, {})
                 work.setdefault(key, (file_fn, check, artifact))
                 plan.append((check, spec, key, artifact))
+        facts.close()
         results = None if self.store is None else NativeCache(self.store, root, self.known_controls)
         for done, work in enumerate(per_file.values(), start=1):
             # one memo per file: its analyzers share what they read from it
@@ -150,6 +160,12 @@ class NativeEngine:
         return EngineOutput(
             tuple(hits), tuple(errors), skipped=tuple(skipped), examined=tuple(sorted(per_file))
         )
+
+
+def _run_repo(
+    analyzer: Callable[[RepoContext, Any], Iterable[Observation]], params: Any, context: RepoContext
+) -> tuple[list[Observation], Exception | None]:
+    return _call(partial(analyzer, context, params))
 
 
 def _select(artifacts: Iterable[Artifact], check: NativeCheck) -> tuple[Artifact, ...]:
