@@ -44,8 +44,11 @@ class Prefilter:
 
 
 _DECORATOR = re.compile(rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\(")
-_ADD_ROUTE = ((b"add_api_route", None), (b"add_url_rule", None))
-# add_api_websocket_route contains add_api_route: the anchor above covers it
+_ADD_ROUTE = (
+    (b"add_api_route", None),
+    (b"add_url_rule", None),
+    (b"add_api_websocket_route", None),
+)
 ROUTE_DECLARATIONS = Prefilter(((b"@", _DECORATOR), *_ADD_ROUTE))
 """A route declared with a decorator or a call: what ``unbounded-request-fields`` reads."""
 ROUTES_AND_GUARDS = Prefilter(
@@ -63,7 +66,7 @@ ROUTES_AND_GUARDS = Prefilter(
 SERVER_CALL = Prefilter(
     (
         (b"uvicorn", re.compile(rb"\buvicorn\b")),
-        (b"run_app(", None),
+        (b"run_app(", re.compile(rb"\brun_app\(")),
         (b".run(", re.compile(rb"\.run\([^)]*\bhost\b")),
         (b"server_name", re.compile(rb"\bserver_name\s*=")),
     )
