@@ -26,11 +26,14 @@ if TYPE_CHECKING:
 __all__ = [
     "AnalyzerError",
     "AnalyzerSpec",
+    "Facts",
+    "FactsOf",
     "FileAnalyzer",
     "FileContext",
     "FileSkipped",
     "Memo",
     "Observation",
+    "ReadLog",
     "RepoAnalyzer",
     "RepoContext",
 ]
@@ -242,6 +245,35 @@ def _decode(data: bytes) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Facts(Generic[T]):
+    """What a repository analyzer takes from one file's first bytes alone, as plain JSON.
+
+    ``extract`` must depend on the bytes only (never the path or another file): the engine
+    keeps its value by the file's content digest and ``name``. ``decode`` turns it into the
+    analyzer's type and raises ValueError for a value ``extract`` cannot give, so a foreign or
+    damaged entry is extracted again, never trusted.
+    """
+
+    name: str
+    limit: int
+    extract: Callable[[bytes], JsonValue]
+    decode: Callable[[JsonValue], T]
+
+
+FactsOf: TypeAlias = Callable[[Artifact, Facts[Any]], JsonValue]
+"""The engine's per-file facts: the (undecoded) value of ``facts`` on an artifact."""
+
+
+@dataclass(slots=True)
+class RepoReadLog:
+    """What a repository analyzer consulted: files it read, and per-file facts with their value."""
+
+    files: dict[str, None] = field(default_factory=dict)
+    facts: dict[tuple[str, str], JsonValue] = field(default_factory=dict)
+    """(path, facts name): the value given."""
+
+
+@dataclass(frozen=True, slots=True)
 class RepoContext:
     """Read access to the whole target, with the artifacts a check may look at."""
 
@@ -257,6 +289,30 @@ class RepoContext:
     sha256: Sha256Of | None = field(default=None, compare=False)
     """The SHA-256 of a target file by its path under ``root``, each file read at most once
     per scan (none when the result cache maps its git blob id); None: hash it yourself."""
+
+    facts: FactsOf | None = field(default=None, compare=False)
+    """Where per-file facts are kept (:meth:`fact`); None: extracted on every call."""
+    log: RepoReadLog | None = field(default=None, compare=False)
+    """Where :meth:`read_bytes` and :meth:`fact` note what the analyzer consulted."""
+
+    def read_bytes(self, artifact: Artifact, limit: int | None = None) -> bytes:
+        """Return the first ``limit`` bytes of an artifact, noting that the analyzer read it."""
+        if self.log is not None:
+            self.log.files[artifact.path] = None
+        return self.file(artifact).read_bytes(limit)
+
+    def fact(self, artifact: Artifact, facts: Facts[T]) -> T:
+        """Return the facts of an artifact (its first ``facts.limit`` bytes), decoded.
+
+        Through the engine they come from the result store when the file's content was seen.
+        """
+        if self.facts is None:
+            value = facts.extract(self.file(artifact).read_bytes(facts.limit))
+        else:
+            value = self.facts(artifact, facts)
+        if self.log is not None:
+            self.log.facts[(artifact.path, facts.name)] = value
+        return facts.decode(value)
 
     def file(self, artifact: Artifact) -> FileContext:
         """Return a file context for one artifact."""
@@ -300,6 +356,12 @@ class AnalyzerSpec(Generic[P]):
     the inventory): its results are kept in the result cache with those reads, and trusted
     while each is unchanged. False runs the analyzer on every scan: an integrity check must
     hash the bytes on disk now, and a store outside the inventory is not recorded."""
+    facts: tuple[Facts[Any], ...] = ()
+    """For a repository analyzer: the per-file facts it consults (:meth:`RepoContext.fact`).
+    An analyzer that declares them reads every other byte through
+    :meth:`RepoContext.read_bytes`, and what it observes depends only on those reads, those
+    facts, its selection's paths, kinds and formats, its parameters and the control ids: its
+    result is kept in the result cache and reused while none of them changed."""
     also_reads: tuple[str, ...] = ()
     """Files, relative to the scanned root, that an analyzer reads besides its own without
     recording them (what the repository says about its publisher: README, ``pyproject.toml``

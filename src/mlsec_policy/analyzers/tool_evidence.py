@@ -52,12 +52,38 @@ _TAKES_VALUE = frozenset(
 _REQUIRES_KEYWORDS = frozenset({"install_requires", "extras_require", "tests_require"})
 _CODE_KINDS = frozenset({ArtifactKind.PYTHON})
 _COMMAND_KINDS = frozenset({ArtifactKind.CI_WORKFLOW, ArtifactKind.DOCKERFILE, ArtifactKind.SHELL})
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Return a pattern matching exactly ``words``, as a trie: one branch per first letter.
+
+    Python's regular expressions try every alternative at every position; sharing prefixes
+    makes a file naming none of the words cost one failed branch per position.
+    """
+    tree: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: dict[str, dict[str, Any]]) -> str:
+    parts = [re.escape(letter) + _branches(rest) for letter, rest in sorted(node.items()) if letter]
+    if not parts:
+        return ""
+    if len(parts) == 1 and "" not in node:
+        return parts[0]
+    group = "(?:" + "|".join(parts) + ")"
+    return group + "?" if "" in node else group
+
+
 _IMPORT_ROOTS = re.compile(
-    r"\b(?:"
-    + "|".join(sorted({re.escape(i.split(".")[0]) for t in TOOLS for i in t.imports}))
-    + r")\b"
+    (r"\b" + _alternation({i.split(".")[0] for t in TOOLS for i in t.imports}) + r"\b").encode()
 )
-"""Any top-level module of the table: a file naming none of them needs no parsing."""
+"""Any top-level module of the table, as a word: a file naming none of them needs no parsing
+(searched in the UTF-8 bytes, which is several times faster than in the decoded text)."""
 
 Sighting = tuple[int, Tool, str]
 """A line, the tool seen there, and how it was seen."""
@@ -117,7 +143,7 @@ def _sightings(context: FileContext, tools: tuple[Tool, ...]) -> Iterator[tuple[
 
 
 def _code(text: str, tools: tuple[Tool, ...]) -> Iterator[tuple[int, Tool, str]]:
-    if _IMPORT_ROOTS.search(text) is None:
+    if _IMPORT_ROOTS.search(text.encode()) is None:
         return
     try:
         tree = ast.parse(text)

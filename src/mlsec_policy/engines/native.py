@@ -30,6 +30,7 @@ from mlsec_policy.cache import ResultStore
 from mlsec_policy.cache.digests import ContentDigests
 from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.native_cached import NativeCache
+from mlsec_policy.engines.native_facts import FactsReader, RepoResults
 from mlsec_policy.models import Artifact, ErrorLevel, Hit, Inventory, ScanError, SkippedFile
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import NativeCheck
@@ -84,6 +85,9 @@ class NativeEngine:
         # what each check reads, in the order hits and errors are reported: check by check
         plan: list[tuple[NativeCheck, AnalyzerSpec[Any], _Key, Artifact | None]] = []
         per_file: dict[str, dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]]] = {}
+        # repository analyzers that declare per-file facts share them, kept by content
+        facts = FactsReader(root, self.store)
+        linked = None if self.store is None else RepoResults(self.store, facts, self.known_controls)
         for check in checks:
             spec = self.analyzers[check.analyzer]
             params_key = json.dumps(check.raw_params, sort_keys=True)
@@ -102,8 +106,13 @@ class NativeEngine:
                         self.known_controls,
                         self.hash_cache,
                         sha256=digests.sha256,
+                        facts=facts,
                     )
-                    cache[key] = _call(partial(repo_fn, context, check.params))
+                    run = partial(_run_repo, repo_fn, check.params)
+                    if linked is None or not spec.facts:
+                        cache[key] = run(context)
+                    else:
+                        cache[key] = linked.run(spec, params_key, selection, context, run)
                 plan.append((check, spec, key, None))
                 continue
             for artifact in selected:
@@ -113,6 +122,7 @@ class NativeEngine:
                 work = per_file.setdefault(artifact.path, {})
                 work.setdefault(key, (file_fn, check, artifact))
                 plan.append((check, spec, key, artifact))
+        facts.close()
         shared = ScanReads(root, everything)  # other files and listings, read once per scan
         results = (
             None
@@ -179,6 +189,12 @@ class NativeEngine:
             cache[key] = _call(partial(analyzer, context_file, owner.params))
         if results is not None and entry is not None and all(k in work for k in kept):
             results.keep(entry, {k: cache[k] for k in kept}, log.dependencies())
+
+
+def _run_repo(
+    analyzer: Callable[[RepoContext, Any], Iterable[Observation]], params: Any, context: RepoContext
+) -> tuple[list[Observation], Exception | None]:
+    return _call(partial(analyzer, context, params))
 
 
 def _select(artifacts: Iterable[Artifact], check: NativeCheck) -> tuple[Artifact, ...]:

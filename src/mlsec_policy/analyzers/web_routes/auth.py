@@ -16,7 +16,6 @@ them (a scope check); ``report: unauthenticated`` only those without any guard.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -25,36 +24,13 @@ from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.params import Params
 from mlsec_policy.analyzers.read.pysymbols import dotted
 from mlsec_policy.analyzers.read.routes import ModuleFacts, Route
+from mlsec_policy.analyzers.web_routes.facts import WEB_FACTS
 from mlsec_policy.analyzers.web_routes.guards import Guard, GuardReader
 from mlsec_policy.analyzers.web_routes.program import Program, resolve_module
 from mlsec_policy.analyzers.web_routes.route_flow import RouterChains, included
 from mlsec_policy.analyzers.web_routes.scope import needs_auth
 from mlsec_policy.models import ArtifactKind, Location
 
-PREFILTER = re.compile(
-    rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\(|include_router"
-    rb"|register_blueprint|add_middleware|before_request|\.middleware\s*\(|dependencies\s*="
-    rb"|add_api_route|add_url_rule|add_api_websocket_route"
-)
-"""Modules without any of these cannot define routes or guards: they are not parsed."""
-GATEWAY_AUTH = re.compile(
-    r"nginx\.ingress\.kubernetes\.io/auth-(?:url|type|signin)|^kind:\s*(?:RequestAuthentication"
-    r"|AuthorizationPolicy)\b|oauth2-proxy|ext_authz|konghq\.com/plugins:[^\n]*(?:key-auth|jwt"
-    r"|oidc|basic-auth)|traefik[^\n]*(?:basicauth|forwardauth)",
-    re.MULTILINE | re.IGNORECASE,
-)
-"""Authentication done by the ingress or gateway in front of the app."""
-GATEWAY_ANCHORS = (
-    b"nginx.ingress.kubernetes.io/auth-",
-    b"requestauthentication",
-    b"authorizationpolicy",
-    b"oauth2-proxy",
-    b"ext_authz",
-    b"konghq.com/plugins",
-    b"traefik",
-)
-"""Lower-case words of which every GATEWAY_AUTH match contains one."""
-MAX_READ = 4 * 1024 * 1024
 MAX_HOPS = 6
 """How many modules a guard's name is followed through (re-exports included)."""
 
@@ -107,9 +83,9 @@ class RouteAudit:
 def audit_routes(program: Program, context: RepoContext) -> RouteAudit:
     """Read every route module of ``program`` and judge each in-scope route's guards."""
     repository = Repository(program)
-    modules = program.route_modules(PREFILTER)
+    modules = program.route_modules("routes")
     guarded, app_wide = _owner_guards(repository, modules)
-    app_wide = app_wide or _gateway_auth(context)
+    app_wide = app_wide or _gateway_auth(program, context)
     in_scope: list[tuple[str, Route]] = []
     unguarded: list[tuple[str, Route]] = []
     for path in sorted(modules):
@@ -152,17 +128,13 @@ def unauthenticated_routes(context: RepoContext, params: WebRouteAuth) -> Iterab
         raise error
 
 
-def _gateway_auth(context: RepoContext) -> bool:
+def _gateway_auth(program: Program, context: RepoContext) -> bool:
     """Return True when a Kubernetes, compose or config file shows gateway authentication."""
-    for artifact in context.artifacts:
-        if artifact.kind is not ArtifactKind.PYTHON:
-            data = context.file(artifact).read_bytes(MAX_READ).lower()
-            # the regular expression runs only on files that name one of its anchors
-            if any(anchor in data for anchor in GATEWAY_ANCHORS) and GATEWAY_AUTH.search(
-                data.decode("utf-8", "replace")
-            ):
-                return True
-    return False
+    return any(
+        program.facts_of(artifact).gateway
+        for artifact in context.artifacts
+        if artifact.kind is not ArtifactKind.PYTHON
+    )
 
 
 def _owner_guards(
@@ -244,4 +216,5 @@ SPEC = AnalyzerSpec(
     ),
     params=Params.beside(WebRouteAuth, __name__, "web-route-auth"),
     repo=unauthenticated_routes,
+    facts=(WEB_FACTS,),
 )

@@ -16,7 +16,6 @@ the server, when both hold:
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -32,13 +31,12 @@ from mlsec_policy.analyzers.read.pysymbols import (
 )
 from mlsec_policy.analyzers.read.routes import APP_FACTORIES, ModuleFacts, Route
 from mlsec_policy.analyzers.web_routes.auth import RouteAudit, audit_routes
+from mlsec_policy.analyzers.web_routes.facts import WEB_FACTS
 from mlsec_policy.analyzers.web_routes.hosts import HostReader, Place
 from mlsec_policy.analyzers.web_routes.program import Program, resolve_module
 from mlsec_policy.analyzers.web_routes.route_flow import MAX_MOUNTS, included
 from mlsec_policy.models import ArtifactKind, FlowStep, Location
 
-SERVER_CALL = re.compile(rb"\buvicorn\b|\brun_app\(|\.run\([^)]*\bhost\b|\bserver_name\s*=")
-"""Text without any of these starts no server this analyzer knows: it is not parsed."""
 SERVER_CALLS = frozenset({"run", "Config", "run_app", "launch"})
 GRADIO_AUTH = ("auth", "auth_dependency")
 
@@ -53,7 +51,7 @@ def exposed_servers(context: RepoContext, params: NoParams) -> Iterable[Observat
     for path, route in audit.unguarded:
         open_routes.setdefault(path, []).append(route)
     for path in program.paths:
-        if not SERVER_CALL.search(program.data(path)):
+        if "server" not in program.facts(path).matches:
             continue
         symbols = program.module(path)
         if symbols is None:
@@ -254,6 +252,7 @@ SPEC = AnalyzerSpec(
     kinds=frozenset({ArtifactKind.PYTHON, ArtifactKind.KUBERNETES, ArtifactKind.COMPOSE}),
     params=NO_PARAMS,
     repo=exposed_servers,
+    facts=(WEB_FACTS,),
 )
 
 

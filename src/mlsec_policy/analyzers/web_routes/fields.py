@@ -16,21 +16,16 @@ is seen reaching such code is reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, Observation, RepoContext
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
+from mlsec_policy.analyzers.web_routes.facts import WEB_FACTS
 from mlsec_policy.analyzers.web_routes.flow import FlowTracker, Frame
 from mlsec_policy.analyzers.web_routes.program import Program
 from mlsec_policy.analyzers.web_routes.request_models import request_models, unbounded_fields
 from mlsec_policy.analyzers.web_routes.scope import INFERENCE_PATH
 from mlsec_policy.models import ArtifactKind, Location
-
-ROUTE_PREFILTER = re.compile(
-    rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\("
-    rb"|add_api_route|add_url_rule|add_api_websocket_route"
-)
 
 
 def unbounded_request_fields(context: RepoContext, params: NoParams) -> Iterable[Observation]:
@@ -39,7 +34,7 @@ def unbounded_request_fields(context: RepoContext, params: NoParams) -> Iterable
     program = Program(context)
     tracker = FlowTracker(program)
     reported: dict[tuple[str, int], Observation] = {}
-    for path, facts in program.route_modules(ROUTE_PREFILTER).items():
+    for path, facts in program.route_modules("route-declarations").items():
         for route in facts.routes:
             if route.function is None or not route.url or not INFERENCE_PATH.search(route.url):
                 continue
@@ -74,4 +69,5 @@ SPEC = AnalyzerSpec(
     kinds=frozenset({ArtifactKind.PYTHON}),
     params=NO_PARAMS,
     repo=unbounded_request_fields,
+    facts=(WEB_FACTS,),
 )

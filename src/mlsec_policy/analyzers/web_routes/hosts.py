@@ -195,8 +195,10 @@ class HostReader:
             option = ("--" + dest.replace("_", "-")).encode()
             found: list[tuple[str, ast.expr | None]] = []
             for candidate in self.program.paths:
+                if not self.program.facts(candidate).argparse:
+                    continue
                 data = self.program.data(candidate)
-                if b"add_argument" not in data or (option not in data and b"dest" not in data):
+                if option not in data and b"dest" not in data:
                     continue
                 symbols = self.program.module(candidate)
                 found.extend(

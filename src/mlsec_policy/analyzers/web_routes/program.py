@@ -10,7 +10,6 @@ run; modules are read as text and parsed with :mod:`ast`.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 from typing import TypeVar
@@ -24,16 +23,15 @@ from mlsec_policy.analyzers.read.pysymbols import (
     read_symbols,
 )
 from mlsec_policy.analyzers.read.routes import ModuleFacts, read_module
-from mlsec_policy.models import ArtifactKind
+from mlsec_policy.analyzers.web_routes import facts as web_facts
+from mlsec_policy.models import Artifact, ArtifactKind
 from mlsec_policy.textfile import decode
 from mlsec_policy.views.python_template import python_template_view
 
 T = TypeVar("T")
 
-MAX_READ = 4 * 1024 * 1024
+MAX_READ = web_facts.MAX_READ
 MAX_HOPS = 6
-DEF = re.compile(rb"\bdef\s+(\w+)\s*\(")
-"""A function definition, found in the text before any module is parsed."""
 """How many re-exports a name is followed through."""
 
 
@@ -48,14 +46,25 @@ class Program:
         self._modules: dict[str, ModuleSymbols | None] = {}
         self._methods: dict[str, list[tuple[str, FunctionNode]]] = {}
         self._defined: dict[str, set[str]] | None = None
+        self._facts: dict[str, web_facts.FileFacts] = {}
         self.failures: list[str] = []
         """Route modules that could not be parsed (``path:line``)."""
 
     def data(self, path: str) -> bytes:
-        """Return the first bytes of a module (cached)."""
+        """Return the first bytes of a module (cached; the context notes the read)."""
         if path not in self._text:
-            self._text[path] = self.context.file(self._artifacts[path]).read_bytes(MAX_READ)
+            self._text[path] = self.context.read_bytes(self._artifacts[path], MAX_READ)
         return self._text[path]
+
+    def facts(self, path: str) -> web_facts.FileFacts:
+        """Return what the module can contribute (:mod:`.facts`), without parsing it."""
+        return self.facts_of(self._artifacts[path])
+
+    def facts_of(self, artifact: Artifact) -> web_facts.FileFacts:
+        """Return the facts of any artifact of the selection (cached)."""
+        if artifact.path not in self._facts:
+            self._facts[artifact.path] = self.context.fact(artifact, web_facts.WEB_FACTS)
+        return self._facts[artifact.path]
 
     def parsed(self, path: str, read: Callable[[str], T]) -> T:
         """Return ``read`` of a module's text; a template of a Python file as it renders.
@@ -80,15 +89,14 @@ class Program:
                 self._modules[path] = None
         return self._modules[path]
 
-    def route_modules(self, prefilter: re.Pattern[bytes]) -> dict[str, ModuleFacts]:
-        """Return the routes of every module whose text matches ``prefilter``.
+    def route_modules(self, prefilter: str) -> dict[str, ModuleFacts]:
+        """Return the routes of every module whose text matches a prefilter of :mod:`.facts`.
 
         Modules that cannot be parsed are left out and listed in :attr:`failures`.
         """
         modules: dict[str, ModuleFacts] = {}
         for path in self.paths:
-            data = self.data(path)
-            if not prefilter.search(data):
+            if prefilter not in self.facts(path).matches:
                 continue
             try:
                 facts = self.parsed(path, read_module)
@@ -133,8 +141,8 @@ class Program:
         if self._defined is None:
             self._defined = {}
             for path in self.paths:
-                for found in DEF.finditer(self.data(path)):
-                    self._defined.setdefault(found.group(1).decode(), set()).add(path)
+                for name_defined in self.facts(path).defines:
+                    self._defined.setdefault(name_defined, set()).add(path)
         if name not in self._methods:
             matches: list[tuple[str, FunctionNode]] = []
             for path in sorted(self._defined.get(name, ())):

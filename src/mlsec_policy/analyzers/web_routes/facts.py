@@ -1,0 +1,155 @@
+"""What one file can contribute to the web-route analyzers, read from its bytes alone.
+
+The web-route analyzers link modules across the repository, but most files cannot contribute:
+a module that declares no route, starts no server and defines no function of interest is never
+parsed. The byte tests that decide it live here, in one place, as :class:`Prefilter` values
+(each alternative a literal that every match of it contains, and the pattern itself), and
+:func:`extract` runs all of them on a file once. What it returns is plain JSON, so the engine
+can keep it in the result store by the file's content digest (:mod:`...engines.native_facts`):
+a warm scan reads no file whose facts it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from mlsec_policy.analyzers.base import Facts
+from mlsec_policy.models import JsonValue
+
+FACTS = "web-routes"
+"""The name the facts of this module are kept under."""
+MAX_READ = 4 * 1024 * 1024
+"""How much of a file the web-route analyzers read (the facts are taken from as much)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prefilter:
+    """Byte patterns: text matching none of them cannot hold what an analyzer looks for.
+
+    Each alternative is (anchor, pattern): a literal every match of the pattern contains, and
+    the pattern (None: the anchor alone). Searching for a literal first keeps the cost of a
+    file that names none of them to a few fast substring searches.
+    """
+
+    alternatives: tuple[tuple[bytes, re.Pattern[bytes] | None], ...]
+
+    def search(self, data: bytes) -> bool:
+        """Return True when ``data`` matches one of the alternatives."""
+        return any(
+            anchor in data and (pattern is None or pattern.search(data) is not None)
+            for anchor, pattern in self.alternatives
+        )
+
+
+_DECORATOR = re.compile(rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\(")
+_ADD_ROUTE = (
+    (b"add_api_route", None),
+    (b"add_url_rule", None),
+    (b"add_api_websocket_route", None),
+)
+ROUTE_DECLARATIONS = Prefilter(((b"@", _DECORATOR), *_ADD_ROUTE))
+"""A route declared with a decorator or a call: what ``unbounded-request-fields`` reads."""
+ROUTES_AND_GUARDS = Prefilter(
+    (
+        *ROUTE_DECLARATIONS.alternatives,
+        (b"include_router", None),
+        (b"register_blueprint", None),
+        (b"add_middleware", None),
+        (b"before_request", None),
+        (b".middleware", re.compile(rb"\.middleware\s*\(")),
+        (b"dependencies", re.compile(rb"dependencies\s*=")),
+    )
+)
+"""Modules without any of these cannot define routes or guards: they are not parsed."""
+SERVER_CALL = Prefilter(
+    (
+        (b"uvicorn", re.compile(rb"\buvicorn\b")),
+        (b"run_app(", re.compile(rb"\brun_app\(")),
+        (b".run(", re.compile(rb"\.run\([^)]*\bhost\b")),
+        (b"server_name", re.compile(rb"\bserver_name\s*=")),
+    )
+)
+"""Text without any of these starts no server ``exposed-servers`` knows: it is not parsed."""
+DEF = re.compile(rb"\bdef\s+(\w+)\s*\(")
+"""A function definition, found in the text before any module is parsed."""
+ARGPARSE = b"add_argument"
+"""A module without it declares no command-line option whose default gives a server's host."""
+GATEWAY_AUTH = re.compile(
+    r"nginx\.ingress\.kubernetes\.io/auth-(?:url|type|signin)|^kind:\s*(?:RequestAuthentication"
+    r"|AuthorizationPolicy)\b|oauth2-proxy|ext_authz|konghq\.com/plugins:[^\n]*(?:key-auth|jwt"
+    r"|oidc|basic-auth)|traefik[^\n]*(?:basicauth|forwardauth)",
+    re.MULTILINE | re.IGNORECASE,
+)
+"""Authentication done by the ingress or gateway in front of the app."""
+GATEWAY_ANCHORS = (
+    b"nginx.ingress.kubernetes.io/auth-",
+    b"requestauthentication",
+    b"authorizationpolicy",
+    b"oauth2-proxy",
+    b"ext_authz",
+    b"konghq.com/plugins",
+    b"traefik",
+)
+"""Lower-case words of which every GATEWAY_AUTH match contains one."""
+BITS: Mapping[str, Prefilter] = {
+    "routes": ROUTES_AND_GUARDS,
+    "route-declarations": ROUTE_DECLARATIONS,
+    "server": SERVER_CALL,
+}
+"""The prefilters whose answer is kept for each file, by name."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What the web-route analyzers need to know of a file before they parse it."""
+
+    matches: frozenset[str]
+    """Names of :data:`BITS` the file matches."""
+    defines: frozenset[str]
+    """Names of the functions and methods defined in it (``def name(``)."""
+    argparse: bool
+    """The file names ``add_argument``."""
+    gateway: bool
+    """The file (read as configuration) shows authentication done by a gateway."""
+
+
+def extract(data: bytes) -> JsonValue:
+    """Return the facts of a file's first :data:`MAX_READ` bytes as plain JSON."""
+    lower = data.lower()
+    gateway = any(anchor in lower for anchor in GATEWAY_ANCHORS) and (
+        GATEWAY_AUTH.search(lower.decode("utf-8", "replace")) is not None
+    )
+    names = sorted({found.group(1).decode() for found in DEF.finditer(data)})
+    matches: list[JsonValue] = [
+        n for n, prefilter in sorted(BITS.items()) if prefilter.search(data)
+    ]
+    defines: list[JsonValue] = list(names)
+    return {
+        "matches": matches,
+        "defines": defines,
+        "argparse": ARGPARSE in data,
+        "gateway": gateway,
+    }
+
+
+def decode(value: JsonValue) -> FileFacts:
+    """Return the facts :func:`extract` gave; raise ValueError for anything else."""
+    if not isinstance(value, dict) or set(value) != {"matches", "defines", "argparse", "gateway"}:
+        raise ValueError("web-route facts are an object of four fields")
+    matches, defines = value["matches"], value["defines"]
+    argparse, gateway = value["argparse"], value["gateway"]
+    if not isinstance(matches, list) or not all(m in BITS for m in matches):
+        raise ValueError("unknown prefilter names")
+    if not isinstance(defines, list) or not all(isinstance(d, str) for d in defines):
+        raise ValueError("defined names are text")
+    if not isinstance(argparse, bool) or not isinstance(gateway, bool):
+        raise ValueError("flags are booleans")
+    return FileFacts(
+        frozenset(str(m) for m in matches), frozenset(str(d) for d in defines), argparse, gateway
+    )
+
+
+WEB_FACTS: Facts[FileFacts] = Facts(FACTS, MAX_READ, extract, decode)
+"""The facts every web-route analyzer declares and consults."""

@@ -1,0 +1,154 @@
+"""The byte prefilters of the repository analyzers never drop a file the analyzer would use.
+
+Three ways: every alternative's pattern contains its anchor literally, so a text without the
+anchor cannot match; the prefilters agree with the single regular expressions they replaced on
+every fixture file of the pack and every Python file of the real-repository corpus (when it is
+on this machine); and the web-route analyzers give the same observations on every fixture
+folder of the controls that use them with the prefilters as with every module parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mlsec_policy.analyzers import ANALYZERS
+from mlsec_policy.analyzers.patterns.security_tools import TOOLS
+from mlsec_policy.analyzers.tool_evidence import _IMPORT_ROOTS
+from mlsec_policy.analyzers.web_routes import facts
+from mlsec_policy.discover import discover
+from mlsec_policy.engines.base import Workspace
+from mlsec_policy.engines.native import NativeEngine
+from mlsec_policy.options import ScanOptions
+from mlsec_policy.policy import NativeCheck, Policy
+from mlsec_policy.scan import load
+
+PACK = Path(__file__).parents[2] / "policies/controls"
+CORPUS = Path("/work/corpus/realworld")
+WEB = ("web-route-auth", "unbounded-request-fields", "exposed-servers")
+# the expressions the prefilters replaced, as they were
+BEFORE = {
+    "routes": re.compile(
+        rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\(|include_router"
+        rb"|register_blueprint|add_middleware|before_request|\.middleware\s*\(|dependencies\s*="
+        rb"|add_api_route|add_url_rule|add_api_websocket_route"
+    ),
+    "route-declarations": re.compile(
+        rb"@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\s*\("
+        rb"|add_api_route|add_url_rule|add_api_websocket_route"
+    ),
+    "server": re.compile(rb"\buvicorn\b|\brun_app\(|\.run\([^)]*\bhost\b|\bserver_name\s*="),
+}
+IMPORT_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({re.escape(i.split(".")[0]) for t in TOOLS for i in t.imports}))
+    + r")\b"
+)
+
+
+def _files() -> Iterator[Path]:
+    yield from sorted(p for p in PACK.rglob("*") if p.is_file() and "/tests/" in p.as_posix())
+    if CORPUS.is_dir():
+        yield from sorted(p for p in CORPUS.rglob("*.py") if p.is_file() and not p.is_symlink())
+
+
+def test_every_alternative_contains_its_anchor() -> None:
+    for name, prefilter in facts.BITS.items():
+        for anchor, pattern in prefilter.alternatives:
+            if pattern is None:
+                continue
+            source = pattern.pattern
+            assert re.escape(anchor) in source, (name, anchor)
+            assert not re.search(rb"(?<!\\)\|", _outside_groups(source)), (name, source)
+
+
+def test_each_branch_of_the_replaced_expressions_is_an_alternative() -> None:
+    """Branch by branch, whatever the files at hand: the prefilter matches what they matched."""
+    for name, before in BEFORE.items():
+        alternatives = {
+            re.escape(anchor) if pattern is None else pattern.pattern
+            for anchor, pattern in facts.BITS[name].alternatives
+        }
+        for branch in _top_level_branches(before.pattern):
+            assert branch in alternatives, (name, branch)
+
+
+def _top_level_branches(source: bytes) -> list[bytes]:
+    cuts = [index for index, char in _top_level(source) if char == b"|"]
+    starts, ends = [0, *(c + 1 for c in cuts)], [*cuts, len(source)]
+    return [source[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _outside_groups(source: bytes) -> bytes:
+    """Return the pattern's top level: what no group or character class holds."""
+    return b"".join(char for _index, char in _top_level(source))
+
+
+def _top_level(source: bytes) -> list[tuple[int, bytes]]:
+    """Return (index, character) of the pattern's top level (an escape with its backslash)."""
+    found: list[tuple[int, bytes]] = []
+    depth, escaped, in_class = 0, False, False
+    for index, byte in enumerate(source):
+        char = bytes([byte])
+        if escaped:
+            escaped = False
+            if depth == 0 and not in_class:
+                found.append((index - 1, b"\\" + char))
+        elif char == b"\\":
+            escaped = True
+        elif in_class:
+            in_class = char != b"]"
+        elif char == b"[":
+            in_class = True
+        elif char == b"(":
+            depth += 1
+        elif char == b")":
+            depth -= 1
+        elif depth == 0:
+            found.append((index, char))
+    return found
+
+
+def test_the_prefilters_agree_with_the_expressions_they_replaced() -> None:
+    checked = 0
+    for path in _files():
+        data = path.read_bytes()[: facts.MAX_READ]
+        for name, before in BEFORE.items():
+            assert facts.BITS[name].search(data) == (before.search(data) is not None), (name, path)
+        text = data.decode("utf-8", "replace")
+        assert (_IMPORT_ROOTS.search(text.encode()) is None) == (
+            IMPORT_WORDS.search(text) is None
+        ), path
+        checked += 1
+    assert checked > 1000
+
+
+def _observations(folder: Path, policy: Policy) -> list[str]:
+    inventory = discover(folder, ())
+    checks = [c for c in policy.checks(NativeCheck) if c.analyzer in WEB]
+    engine = NativeEngine(ANALYZERS, policy.known_ids())
+    output = engine.run(checks, inventory, Workspace(folder, folder))
+    return [repr(h) for h in output.hits] + [repr(e) for e in output.errors]
+
+
+def test_the_web_analyzers_see_the_same_with_every_module_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    policy = load(ScanOptions(target=PACK))
+    # the folders of the controls whose checks use the web-route analyzers
+    folders = sorted(
+        folder
+        for control in policy.controls
+        if any(isinstance(c, NativeCheck) and c.analyzer in WEB for c in control.checks)
+        for folder in PACK.glob(f"*/{control.id}/tests/*")
+        if folder.is_dir()
+    )
+    filtered = [_observations(folder, policy) for folder in folders]
+    monkeypatch.setattr(facts.Prefilter, "search", lambda _self, _data: True)
+    monkeypatch.setattr(facts, "ARGPARSE", b"")  # every module may declare options
+    everything = [_observations(folder, policy) for folder in folders]
+    assert sum(map(len, filtered)) > 20
+    assert filtered == everything
