@@ -26,8 +26,8 @@ from mlsec_policy.analyzers.base import (
     Facts,
     FileContext,
     Observation,
-    RepoReadLog,
     RepoContext,
+    RepoReadLog,
 )
 from mlsec_policy.cache import CodecError, ResultStore, digest
 from mlsec_policy.cache.codec import decode_observation, encode_observation
