@@ -15,6 +15,7 @@ from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.prefilter import clauses, may_match
 from mlsec_policy.engines.semgrep.process import find_binary, run_rules
+from mlsec_policy.engines.semgrep.regex_words import FOLDED, regex_clause
 from mlsec_policy.models import JsonValue
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
@@ -118,3 +119,34 @@ def test_alias_cases_match_and_pass_the_prefilter(
     _scratch, _by_id, found = matches
     matched = {Path(str(m["path"])).name for m in found}
     assert matched >= set(ALIASED)
+
+
+def test_regex_words_every_match_spells() -> None:
+    """A regex gives the literal words every match holds, folded when it ignores case."""
+    assert regex_clause(r"^a?(invoke|predict|chat)$") == frozenset({b"invoke", b"predict", b"chat"})
+    assert regex_clause(r"^(extractall|extract)$") == frozenset({b"extract"})
+    assert regex_clause(r".*(?i:(?:request|session)\w*)$") == frozenset(
+        {FOLDED + b"request", FOLDED + b"session"}
+    )
+    assert regex_clause(r"^(?:self\.)?(?:config|\w+_cfg)$") == frozenset({b"config", b"_cfg"})
+    # an optional part, a class or a branch without a word tells nothing
+    assert regex_clause(r"^(?:get)?\w+$") is None
+    assert regex_clause(r"^(?:get|\w)$") is None
+    assert regex_clause(r"(?<=x") is None
+
+
+def test_a_regex_on_a_name_narrows_the_rule() -> None:
+    """``metavariable-regex`` on a called name or a receiver adds its words; on a value not."""
+    rule: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "patterns": [
+            {"pattern": "$HTTP.$VERB($URL)"},
+            {"metavariable-regex": {"metavariable": "$VERB", "regex": "^(get|post)$"}},
+            {"metavariable-regex": {"metavariable": "$HTTP", "regex": "(?i)session$"}},
+            {"metavariable-regex": {"metavariable": "$URL", "regex": "^url_for_.*"}},
+        ],
+    }
+    found = clauses(rule)
+    assert set(found) == {frozenset({b"get", b"post"}), frozenset({FOLDED + b"session"})}
+    assert may_match(found, b"s = Session()\ns.get(u)\n")
+    assert not may_match(found, b"s = Client()\ns.get(u)\n")

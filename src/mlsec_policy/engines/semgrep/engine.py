@@ -139,9 +139,15 @@ class SemgrepEngine:
         return EngineOutput(tuple(found), tuple(errors), version, skipped, examined), expected
 
 
-SOURCE_BYTES_PER_RUN: int | None = None
+SOURCE_BYTES_PER_RUN: int | None = 12 * 2**20
 """Bytes of targets one semgrep process is given (None: all of them, one process); see
-:func:`.process.batches`. Results do not depend on it: every rule runs on every file."""
+:func:`.process.batches`. Results do not depend on it: every rule runs on every file.
+
+semgrep-core's memory grows with the files it has done (1,132 MiB at the end of one ``--jobs
+1`` run over the 60 MB of transformers 5.23.0); a run over the first 12 MiB of that tree
+peaked at 368 MiB, which with our own process (about 100 MiB) keeps a scan's process tree
+under 600 MiB; each further run costs semgrep's start-up and rule compilation (about a
+second). Measured in benchmarks/README.md ("semgrep in runs of 12 MiB")."""
 
 
 def _scanned_size(target: Target) -> int:

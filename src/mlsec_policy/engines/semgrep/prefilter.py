@@ -14,9 +14,13 @@ of which at least one must occur in the file:
 - ``patterns``: the clauses of every positive condition (``pattern``, ``pattern-inside``,
   ``pattern-either``, ``patterns``); negative and metavariable conditions only narrow a match
   and add nothing;
-- ``pattern-either``: one clause, the union of one clause from each branch; nothing when any
-  branch has nothing (a ``pattern-regex`` branch, say);
+- ``pattern-either``: a few clauses, each the union of one clause from each branch (the
+  best of each, the second best, ...); nothing when any branch has nothing (a
+  ``pattern-regex`` branch, say);
 - taint rules: a finding needs a source and a sink, so one clause for each list;
+- ``metavariable-regex`` beside those conditions, on a metavariable the positive patterns use
+  as a name (called, an attribute, a receiver, a decorator): the words every match of its regex
+  spells (:mod:`.regex_words`) — the metavariable's text is code of the file;
 - anything else — another language, a ``pattern-regex`` rule, a key this module does not know —
   gives no clause, and the rule runs on every file of its kinds.
 
@@ -34,6 +38,7 @@ import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from mlsec_policy.engines.semgrep.regex_words import FOLDED, contains, regex_clause
 from mlsec_policy.models import JsonValue
 
 Clause = frozenset[bytes]
@@ -65,12 +70,21 @@ RULE_KEYS = frozenset(
 gets no clause."""
 POSITIVE = ("pattern", "pattern-inside", "pattern-either", "patterns")
 """Conditions of ``patterns`` that a match must satisfy (the others only narrow it)."""
+Found = tuple[list[Clause], list[Clause]]
+"""A formula's clauses: those of its patterns, and further ones (pattern-either unions after
+the first, regex words) that a pattern-either ranks after them."""
+EITHER_CLAUSES = 4
+"""Clauses a ``pattern-either`` gives at most (each the union of one clause per branch)."""
 NOT_REQUIRED = frozenset({*keyword.kwlist, *keyword.softkwlist, "True", "False", "None"})
 
 _STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""", re.DOTALL)
 _METAVARIABLE = re.compile(r"\$(?:\.\.\.)?[A-Z_][A-Z0-9_]*")
 _TYPED = re.compile(r"\(\s*[A-Za-z_][\w.]*\s+\$")
 _WORD = re.compile(r"(?<![0-9A-Za-z_])[A-Za-z_][A-Za-z0-9_]*")
+_NAMED = re.compile(
+    r"\$([A-Z_][A-Z0-9_]*)(?=\s*[.(])|(?<=[.@])\s*\$([A-Z_][A-Z0-9_]*)(?![A-Z0-9_])"
+)
+"""A metavariable used as a name: called, followed by an attribute, an attribute or decorator."""
 
 
 def clauses(rule: Mapping[str, JsonValue]) -> tuple[Clause, ...]:
@@ -83,59 +97,109 @@ def clauses(rule: Mapping[str, JsonValue]) -> tuple[Clause, ...]:
     if any(key not in RULE_KEYS for key in rule):
         return ()
     if rule.get("mode", "search") == "taint":
-        found = [_either(rule.get("pattern-sources")), _either(rule.get("pattern-sinks"))]
-        return _unique(clause for part in found for clause in part)
+        parts = [_either(rule.get("pattern-sources")), _either(rule.get("pattern-sinks"))]
+        return _unique(clause for first, more in parts for clause in first + more)
     if "mode" in rule and rule["mode"] != "search":
         return ()
-    return _unique(_formula(rule))
+    first, more = _formula(rule)
+    return _unique(first + more)
 
 
 def may_match(required: Sequence[Clause], text: bytes) -> bool:
     """Return True when ``text`` satisfies every clause (a rule with none may match anything)."""
-    return all(any(word in text for word in clause) for clause in required)
+    lowered = text.lower()
+    return all(any(contains(word, text, lowered) for word in clause) for clause in required)
 
 
-def _formula(node: Mapping[str, JsonValue]) -> list[Clause]:
+def _formula(node: Mapping[str, JsonValue]) -> Found:
     """Return the clauses of one formula (a mapping with one of the positive keys)."""
     for key in POSITIVE:
         if key not in node:
             continue
         value = node[key]
         if key in ("pattern", "pattern-inside"):
-            return [frozenset({word}) for word in _words(value)] if isinstance(value, str) else []
+            words = _words(value) if isinstance(value, str) else []
+            return [frozenset({word}) for word in words], []
         if key == "pattern-either":
             return _either(value)
         return _conjunction(value)
-    return []
+    return [], []
 
 
-def _conjunction(items: JsonValue) -> list[Clause]:
+def _conjunction(items: JsonValue) -> Found:
     if not isinstance(items, list):
-        return []
-    found: list[Clause] = []
+        return [], []
+    primary: list[Clause] = []
+    extra: list[Clause] = []
+    named = _named(items)
     for item in items:
         if isinstance(item, Mapping):
-            found += _formula(item)
-    return found
+            first, more = _formula(item)
+            primary += first
+            extra += more + _regex(item.get("metavariable-regex"), named)
+    return primary, extra
 
 
-def _either(branches: JsonValue) -> list[Clause]:
-    """Return one clause that holds whichever branch matched (none when a branch has none)."""
-    if not isinstance(branches, list) or not branches:
+def _regex(condition: JsonValue, named: set[str]) -> list[Clause]:
+    """Return the clause of a ``metavariable-regex`` on a metavariable used as a name."""
+    if not isinstance(condition, Mapping) or set(condition) != {"metavariable", "regex"}:
         return []
-    union: set[bytes] = set()
+    metavariable, regex = condition["metavariable"], condition["regex"]
+    if not isinstance(metavariable, str) or not isinstance(regex, str):
+        return []
+    if metavariable.removeprefix("$") not in named:
+        return []
+    clause = regex_clause(regex)
+    return [clause] if clause else []
+
+
+def _named(items: JsonValue) -> set[str]:
+    """Return the metavariables the positive patterns under ``items`` use as names."""
+    names: set[str] = set()
+    for text in _pattern_texts(items):
+        for match in _NAMED.finditer(_STRING.sub(" ", text)):
+            names.add(match.group(1) or match.group(2))
+    return names
+
+
+def _pattern_texts(node: JsonValue) -> Iterable[str]:
+    """Yield the texts of the positive patterns under ``node``."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _pattern_texts(item)
+    elif isinstance(node, Mapping):
+        for key in POSITIVE:
+            value = node.get(key)
+            if isinstance(value, str):
+                yield value
+            elif value is not None:
+                yield from _pattern_texts(value)
+
+
+def _either(branches: JsonValue) -> Found:
+    """Return clauses that hold whichever branch matched (none when a branch has none).
+
+    Each is the union of one clause per branch: first the union of each branch's strongest
+    clause of its patterns, then of the second, third... (a branch's own pattern-eithers'
+    further unions and its regexes' clauses come after its patterns' clauses).
+    """
+    if not isinstance(branches, list) or not branches:
+        return [], []
+    ranked: list[list[Clause]] = []
     for branch in branches:
-        found = _formula(branch) if isinstance(branch, Mapping) else []
+        first, more = _formula(branch) if isinstance(branch, Mapping) else ([], [])
+        found = list(dict.fromkeys(sorted(first, key=_strength, reverse=True) + more))
         if not found:
-            return []
-        best: Clause = max(found, key=_strength)
-        union |= best
-    return [frozenset(union)]
+            return [], []
+        ranked.append(found)
+    depth = min(EITHER_CLAUSES, max(len(found) for found in ranked))
+    unions = [frozenset().union(*(f[min(i, len(f) - 1)] for f in ranked)) for i in range(depth)]
+    return unions[:1], unions[1:]
 
 
 def _strength(clause: Clause) -> tuple[int, int]:
     """Prefer clauses of few, long words: they let fewer files through."""
-    return (-len(clause), min(len(word) for word in clause))
+    return (-len(clause), min(len(word.removeprefix(FOLDED)) for word in clause))
 
 
 def _words(pattern: str) -> list[bytes]:
