@@ -8,8 +8,11 @@ byte-identical JSON and SARIF reports to the scan with one semgrep process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,10 +50,10 @@ def _named(target: str) -> str:
     return target.partition("/views/")[2] or target
 
 
-def _scan(cli: Cli, out: Path) -> tuple[int, bytes, bytes]:
+def _scan(cli: Cli, out: Path, jobs: str = "1") -> tuple[int, bytes, bytes]:
     out.mkdir(parents=True)
     result = cli(
-        "scan", str(EXAMPLES), "-q", "--no-cache", "--jobs", "1",
+        "scan", str(EXAMPLES), "-q", "--no-cache", "--jobs", jobs,
         "--json-output", str(out / "r.json"), "--sarif-output", str(out / "r.sarif"),
     )  # fmt: skip
     assert result.code in (0, 1), result.err
@@ -74,4 +77,38 @@ def test_a_scan_in_many_semgrep_runs_reports_exactly_what_one_run_does(
     runs = semgrep_runs[started:]
     assert all(len(run) == 1 for run in runs), "a budget of one byte: every file alone"
     assert sorted(_named(t) for run in runs for t in run) == sorted(map(_named, single))
+    assert split == whole
+
+
+def test_runs_side_by_side_report_exactly_what_one_run_does(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --jobs 2 and several runs, two one-core semgrep processes run at once: same report."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(semgrep_engine, "SOURCE_BYTES_PER_RUN", None)
+    whole = _scan(cli, tmp_path / "whole", jobs="2")
+    real = semgrep_engine.run_rules  # type: ignore[attr-defined]
+    lock = threading.Lock()
+    now = [0]
+    most = [0]
+    jobs: list[int] = []
+
+    def counting(binary: Path, rules: Path, targets: Sequence[str], *args: Any) -> Any:
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+            jobs.append(args[2].jobs)
+        try:
+            time.sleep(0.2)  # let the other worker start before this one can end
+            return real(binary, rules, targets, *args)
+        finally:
+            with lock:
+                now[0] -= 1
+
+    monkeypatch.setattr(semgrep_engine, "run_rules", counting)
+    monkeypatch.setattr(semgrep_engine, "SOURCE_BYTES_PER_RUN", 1)
+    split = _scan(cli, tmp_path / "split", jobs="2")
+    assert len(jobs) > 5, "a budget of one byte: a run per file"
+    assert set(jobs) == {1}, "each process of several runs gets one core"
+    assert most[0] == 2, "two processes at once, never more than --jobs"
     assert split == whole

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 
 from mlsec_policy.cache import ResultStore
 from mlsec_policy.engines.base import EngineOutput, Workspace
@@ -100,44 +102,68 @@ class SemgrepEngine:
         found: list[Hit] = []
         version: str | None = None
         expected = True
-        pending = batches(
+        jobs = max(1, self.settings.jobs)
+        budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
+        first = batches(
             [t.scanned for t in targets],
             sizes=[_scanned_size(t) for t in targets],
-            source_budget=SOURCE_BYTES_PER_RUN,
+            source_budget=budget,
         )
+        # several runs: as many processes side by side as --jobs, each on one core (semgrep's
+        # own --jobs threads cost more CPU than separate processes); one run keeps --jobs
+        workers = min(jobs, len(first)) if len(first) > 1 else 1
+        settings = self.settings if workers == 1 else replace(self.settings, jobs=1)
+        pending: list[tuple[Order, list[str]]] = [((n,), batch) for n, batch in enumerate(first)]
+        done: dict[Order, tuple[list[Hit], list[ScanError]]] = {}
         reruns = RERUN_BUDGET
-        while pending:
-            batch = pending.pop(0)
-            result = run_rules(
-                binary, rules_file, batch, workspace.root, workspace.scratch, self.settings
-            )
-            if result.output is None:
-                retry = _isolate(batch, result, reruns)
-                if retry:
-                    reruns -= len(retry)
-                    pending[:0] = retry
-                elif len(batch) == 1:
-                    errors.append(process_error(result, checks, by_scanned[normal(batch[0])]))
-                else:
-                    errors.append(process_error(result, checks))
-                continue
-            version = version or result.output.get("version")
-            raise_rule_errors(result.output, by_id)
-            batch_hits = list(hits(result.output, by_scanned, by_id, workspace.root))
-            batch_errors = list(
-                scan_errors(
-                    result.output, by_scanned, checks, workspace.root, self.settings.timeout
-                )
-            )
-            found.extend(batch_hits)
-            errors.extend(batch_errors)
-            if cache is not None and isinstance(version, str):
-                expected = cache.learned(version) and expected
-                ran = [by_scanned[normal(path)] for path in batch]
-                cache.keep(ran, batch_hits, batch_errors, _left_out(ran), version)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="semgrep-run") as pool:
+            running: dict[Future[RunResult], tuple[Order, list[str]]] = {}
+            while pending or running:
+                while pending and len(running) < workers:
+                    order, batch = pending.pop(0)
+                    started = pool.submit(
+                        run_rules,
+                        binary, rules_file, batch, workspace.root, workspace.scratch, settings,
+                    )  # fmt: skip
+                    running[started] = (order, batch)
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: running[f][0]):
+                    order, batch = running.pop(future)
+                    result = future.result()
+                    if result.output is None:
+                        retry = _isolate(batch, result, reruns)
+                        if retry:
+                            reruns -= len(retry)
+                            pending[:0] = [((*order, k), half) for k, half in enumerate(retry)]
+                        else:
+                            one = by_scanned[normal(batch[0])] if len(batch) == 1 else None
+                            failed = process_error(result, checks, one)
+                            done.setdefault(order, ([], []))[1].append(failed)
+                        continue
+                    version = version or result.output.get("version")
+                    raise_rule_errors(result.output, by_id)
+                    batch_hits = list(hits(result.output, by_scanned, by_id, workspace.root))
+                    batch_errors = list(
+                        scan_errors(
+                            result.output, by_scanned, checks, workspace.root, self.settings.timeout
+                        )
+                    )
+                    kept = done.setdefault(order, ([], []))
+                    kept[0].extend(batch_hits)
+                    kept[1].extend(batch_errors)
+                    if cache is not None and isinstance(version, str):
+                        expected = cache.learned(version) and expected
+                        ran = [by_scanned[normal(path)] for path in batch]
+                        cache.keep(ran, batch_hits, batch_errors, _left_out(ran), version)
+        for order in sorted(done):  # in the order of the targets, however the runs finished
+            found.extend(done[order][0])
+            errors.extend(done[order][1])
         examined = tuple(sorted({t.artifact.path for t in targets}))
         return EngineOutput(tuple(found), tuple(errors), version, skipped, examined), expected
 
+
+Order = tuple[int, ...]
+"""A run's place among a scan's runs; the halves of a run that sank get one more part."""
 
 SOURCE_BYTES_PER_RUN: int | None = 12 * 2**20
 """Bytes of targets one semgrep process is given (None: all of them, one process); see
@@ -147,7 +173,9 @@ semgrep-core's memory grows with the files it has done (1,132 MiB at the end of 
 1`` run over the 60 MB of transformers 5.23.0); a run over the first 12 MiB of that tree
 peaked at 368 MiB, which with our own process (about 100 MiB) keeps a scan's process tree
 under 600 MiB; each further run costs semgrep's start-up and rule compilation (about a
-second). Measured in benchmarks/README.md ("semgrep in runs of 12 MiB")."""
+second). Measured in benchmarks/README.md ("semgrep in runs of 12 MiB"). With ``--jobs N`` and
+more than one run, N processes of one core each run side by side, each given 1/N of this
+budget, so the tree holds about what one run of the whole budget holds."""
 
 
 def _scanned_size(target: Target) -> int:
