@@ -21,7 +21,7 @@ import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
@@ -200,8 +200,12 @@ def run_split(
         return engine.run(checks, inventory, workspace)
     whole = [c for c in checks if c.control_id not in scope.per_file]
     limited = [c for c in checks if c.control_id in scope.per_file]
-    first = engine.run(whole, inventory, workspace) if whole else EngineOutput()
-    second = engine.run(limited, scope.inventory, workspace) if limited else EngineOutput()
+    first = _run_part(engine, whole, checks, inventory, workspace) if whole else EngineOutput()
+    second = (
+        _run_part(engine, limited, checks, scope.inventory, workspace)
+        if limited
+        else EngineOutput()
+    )
     return EngineOutput(
         first.hits + second.hits,
         first.errors + second.errors,
@@ -209,6 +213,38 @@ def run_split(
         first.skipped + second.skipped,
         second.examined,
     )
+
+
+@runtime_checkable
+class RunsParts(Protocol):
+    """An engine that, given part of the policy's checks, reuses what all of them cached."""
+
+    def run_part(
+        self,
+        checks: Sequence[Any],
+        complete: Sequence[Any],
+        inventory: Inventory,
+        workspace: Workspace,
+    ) -> EngineOutput:
+        """Run ``checks``, a part of ``complete``; see :meth:`CheckEngine.run`."""
+        ...
+
+
+def _run_part(
+    engine: CheckEngine[CheckT],
+    part: Sequence[CheckT],
+    complete: Sequence[CheckT],
+    inventory: Inventory,
+    workspace: Workspace,
+) -> EngineOutput:
+    """Run ``part`` of the engine's checks, telling an engine that can use it the whole set.
+
+    A diff scan's parts would otherwise miss every cached result a full scan wrote: those are
+    keyed by the whole set (the semgrep engine, :mod:`mlsec_policy.engines.semgrep.cached`).
+    """
+    if isinstance(engine, RunsParts):
+        return engine.run_part(part, complete, inventory, workspace)
+    return engine.run(part, inventory, workspace)
 
 
 def _examines(

@@ -10,6 +10,13 @@ miss, and a version that differs from the remembered one makes the scan run agai
 
 Only complete results are kept: a file whose batch failed, or that semgrep reported a time-out,
 an out-of-memory stop or any error other than a syntax error on, is scanned again next time.
+
+A scan that runs only part of the policy's checks (a ``--diff-base`` scan runs the scope and
+evidence checks on the unchanged files) first looks for the entry the policy's complete check
+set wrote — a full scan's — and keeps of it the hits of the checks that ran and the errors
+narrowed to their controls (:func:`part_of`). Only a part made of whole controls does so: an
+error names the controls it concerns, not the checks. A miss is scanned with the part and
+stored under the part's own key, never under the complete set's.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -43,19 +50,28 @@ class SemgrepCache:
         severities: Mapping[str, Severity],
         settings: SemgrepSettings,
         binary: Path,
+        complete: Sequence[SemgrepCheck] = (),
     ) -> None:
-        """Prepare the keys of one scan: the checks by kind, the settings, semgrep's identity."""
+        """Prepare the keys of one scan: the checks by kind, the settings, semgrep's identity.
+
+        ``complete`` is the policy's whole semgrep check set when ``checks`` are a part of it.
+        """
         self.store = store
         self.identity = _binary_identity(binary)
         remembered = store.get(digest("semgrep-version", self.identity))
         self.version = remembered if isinstance(remembered, str) else None
         self.settings = [settings.mode, settings.timeout, settings.max_memory_mb]
-        by_kind: dict[ArtifactKind, list[object]] = defaultdict(list)
-        for check in sorted(checks, key=lambda c: c.id):
-            described = [asdict(check), severities.get(check.control_id)]
-            for kind in check.kinds:
-                by_kind[kind].append(described)
-        self.checks = {kind: digest("semgrep-checks", rules) for kind, rules in by_kind.items()}
+        self.checks = _digests(checks, severities)
+        self.ids = frozenset(check.id for check in checks)
+        self.controls = frozenset(check.control_id for check in checks)
+        whole = all(c.id in self.ids for c in complete if c.control_id in self.controls)
+        complete_digests = _digests(complete, severities) if whole else {}
+        self.complete = {
+            kind: value
+            for kind, value in complete_digests.items()
+            if kind in self.checks and value != self.checks[kind]
+        }
+        """The complete set's digest of each kind where the checks that run are a part of it."""
         self.keys: dict[str, str] = {}
 
     def split(
@@ -65,12 +81,18 @@ class SemgrepCache:
         misses: list[Artifact] = []
         reused: list[FileResults] = []
         for artifact in artifacts:
-            key = self._key(artifact, root)
-            if key is None:
+            try:
+                content = content_digests(self.store, root).sha256(artifact.path)
+            except OSError:
                 misses.append(artifact)
                 continue
+            key = self._key(artifact, content, self.checks.get(artifact.kind))
             self.keys[artifact.path] = key
-            found = self._load(key) if self.version is not None else None
+            found = None
+            if self.version is not None:
+                found = self._reuse(artifact, content)
+                if found is None:
+                    found = self._load(key)
             if found is None:
                 misses.append(artifact)
             else:
@@ -117,12 +139,15 @@ class SemgrepCache:
         self.version = version
         return False
 
-    def _key(self, artifact: Artifact, root: Path) -> str | None:
-        checks = self.checks.get(artifact.kind)
-        try:
-            content = content_digests(self.store, root).sha256(artifact.path)
-        except OSError:
+    def _reuse(self, artifact: Artifact, content: str) -> FileResults | None:
+        """Return the part of the complete check set's entry for the file, when there is one."""
+        complete = self.complete.get(artifact.kind)
+        if complete is None:
             return None
+        found = self._load(self._key(artifact, content, complete))
+        return None if found is None else part_of(found, self.ids, self.controls)
+
+    def _key(self, artifact: Artifact, content: str, checks: str | None) -> str:
         return digest(
             "semgrep",
             artifact.path,
@@ -142,6 +167,40 @@ class SemgrepCache:
         except CodecError:
             self.store.stats.add("invalid")
             return None
+
+
+def part_of(results: FileResults, ids: frozenset[str], controls: frozenset[str]) -> FileResults:
+    """Return what the checks ``ids`` (all the checks of ``controls``) found of ``results``.
+
+    Every hit names its check. An error names the controls it concerns: it is kept for those
+    among ``controls``, and dropped only when it concerns none of them (a scan with those
+    checks alone would not have reported it). An error that names no control is kept whole.
+    """
+    errors = []
+    for error in results.errors:
+        if not error.control_ids:
+            errors.append(error)
+            continue
+        concerned = tuple(c for c in error.control_ids if c in controls)
+        if concerned:
+            errors.append(replace(error, control_ids=concerned))
+    return FileResults(
+        tuple(hit for hit in results.hits if hit.check_id in ids),
+        tuple(errors),
+        results.skipped,
+    )
+
+
+def _digests(
+    checks: Iterable[SemgrepCheck], severities: Mapping[str, Severity]
+) -> dict[ArtifactKind, str]:
+    """Return the digest of the checks (and their controls' severities) of each kind."""
+    by_kind: dict[ArtifactKind, list[object]] = defaultdict(list)
+    for check in sorted(checks, key=lambda c: c.id):
+        described = [asdict(check), severities.get(check.control_id)]
+        for kind in check.kinds:
+            by_kind[kind].append(described)
+    return {kind: digest("semgrep-checks", rules) for kind, rules in by_kind.items()}
 
 
 def _add(

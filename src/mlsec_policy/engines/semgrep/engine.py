@@ -57,6 +57,19 @@ class SemgrepEngine:
         self, checks: Sequence[SemgrepCheck], inventory: Inventory, workspace: Workspace
     ) -> EngineOutput:
         """Run all semgrep ``checks`` over the inventory in one semgrep process."""
+        return self.run_part(checks, checks, inventory, workspace)
+
+    def run_part(
+        self,
+        checks: Sequence[SemgrepCheck],
+        complete: Sequence[SemgrepCheck],
+        inventory: Inventory,
+        workspace: Workspace,
+    ) -> EngineOutput:
+        """Run ``checks``, a part of ``complete`` (all the policy's semgrep checks).
+
+        A file's cached results of the complete set serve the part (:mod:`.cached`).
+        """
         if not checks:
             return EngineOutput()
         kinds = {kind for check in checks for kind in check.kinds}
@@ -64,7 +77,7 @@ class SemgrepEngine:
         if self.store is None or not artifacts:
             return self._scan(checks, artifacts, workspace, None)[0]
         cache = SemgrepCache(
-            self.store, checks, self.severities, self.settings, find_binary(self.settings)
+            self.store, checks, self.severities, self.settings, find_binary(self.settings), complete
         )
         misses, reused = cache.split(artifacts, workspace.root)
         fresh, expected = self._scan(checks, misses, workspace, cache)

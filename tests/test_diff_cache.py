@@ -1,0 +1,172 @@
+"""A ``--diff-base`` scan reuses the results a full scan cached, and changes nothing by it.
+
+Real git repositories, the real semgrep: a diff scan after a full scan with the same cache
+runs semgrep on the changed file only, and its JSON and SARIF reports are byte for byte those
+of the same diff scan without a cache. A diff scan's own entries (a part of the checks) are
+never taken for a full scan's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import git
+import pytest
+
+from mlsec_policy.cache import FileResults, ResultStore
+from mlsec_policy.engines.semgrep.cached import SemgrepCache, part_of
+from mlsec_policy.engines.semgrep.target import Target
+from mlsec_policy.models import (
+    Artifact,
+    ArtifactKind,
+    CheckMode,
+    Hit,
+    Location,
+    Observation,
+    ScanError,
+)
+from mlsec_policy.options import SemgrepSettings
+from mlsec_policy.policy.model import SemgrepCheck
+from tests.conftest import CliResult, commit_all, load_json, sarif_validator, write_tree
+from tests.support.semgrep_runs import record_semgrep_runs
+from tests.test_result_cache import _scan as scan_reports
+
+Cli = Callable[..., CliResult]
+
+TREE: dict[str, str | bytes] = {
+    "README.md": "# demo\n",
+    "SECURITY.md": "Email security@example.org to report a vulnerability privately.\n",
+    "train.py": "import torch\n\nold = torch.load('old.pt')\n",
+    "serve.py": "import pickle\n\n\ndef load(path):\n    return pickle.load(open(path, 'rb'))\n",
+    # a syntax error semgrep gives on every scan: kept in the entry, narrowed when reused
+    "broken.py": "import pickle\n\ndef load(path:\n    return pickle.load(open(path, 'rb'))\n",
+    "settings.py": 'DB_PASSWORD = "Zq8!wPlm3vTr62xk"\n',
+    "Dockerfile": 'FROM python:3.11-slim\nRUN pip install flask\nCMD ["flask", "run"]\n',
+    "config/app.yaml": "server:\n  host: 0.0.0.0\n  debug: true\n",
+}
+CHANGE = {"app.py": "import yaml\n\n\ndef read(path):\n    return yaml.load(open(path))\n"}
+
+
+@pytest.fixture(autouse=True)
+def _pinned_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+
+@pytest.fixture
+def semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record the targets of every semgrep process the scans start (semgrep still runs)."""
+    return record_semgrep_runs(monkeypatch)
+
+
+def _repo(root: Path) -> git.Repo:
+    """Return a repository of ``TREE`` in one commit."""
+    write_tree(root, TREE)
+    repo = git.Repo.init(root)
+    commit_all(repo, "first")
+    return repo
+
+
+def _change(repo: git.Repo) -> None:
+    """Commit one new file (a pull request's change)."""
+    write_tree(Path(repo.working_tree_dir or ""), CHANGE)
+    commit_all(repo, "second")
+
+
+def _scan(cli: Cli, root: Path, out: Path, *options: str) -> tuple[int, bytes, bytes]:
+    """Return the exit code and the JSON and SARIF reports of one scan (SARIF validated)."""
+    reports = scan_reports(cli, root, out, *options)
+    sarif_validator().validate(load_json(out / "r.sarif"))
+    return reports
+
+
+def _scanned(runs: list[list[str]]) -> list[str]:
+    return sorted(Path(target).name for run in runs for target in run)
+
+
+def test_a_diff_scan_after_a_full_scan_runs_semgrep_on_the_changed_file_only(
+    cli: Cli, tmp_path: Path, semgrep_runs: list[list[str]]
+) -> None:
+    repo = _repo(tmp_path / "repo")
+    root = Path(repo.working_tree_dir or "")
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    _scan(cli, root, tmp_path / "full", *cache)  # the base branch's scan fills the cache
+    assert "broken.py" in _scanned(semgrep_runs)
+    _change(repo)
+    diff = ["--diff-base", "HEAD~1"]
+    plain = _scan(cli, root, tmp_path / "plain", *diff, "--no-cache")
+    semgrep_runs.clear()
+
+    reused = _scan(cli, root, tmp_path / "reused", *diff, *cache)
+
+    # the changed file only (twice: with the repository-wide checks, and with the per-file ones)
+    assert set(_scanned(semgrep_runs)) == {"app.py"}, "unchanged files were scanned again"
+    assert reused == plain
+    report = load_json(tmp_path / "reused" / "r.json")
+    # the unchanged file's syntax error still makes the repository-wide controls unverified
+    assert any(e["path"] == "broken.py" for e in report["errors"])
+
+
+def test_a_diff_scans_entries_are_not_taken_for_a_full_scans(
+    cli: Cli, tmp_path: Path, semgrep_runs: list[list[str]]
+) -> None:
+    repo = _repo(tmp_path / "repo")
+    root = Path(repo.working_tree_dir or "")
+    _change(repo)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    plain = _scan(cli, root, tmp_path / "plain", "--no-cache")
+    _scan(cli, root, tmp_path / "diff", "--diff-base", "HEAD~1", *cache)
+    semgrep_runs.clear()
+
+    full = _scan(cli, root, tmp_path / "full", *cache)
+
+    # the diff scan ran a part of the checks on the unchanged files: they are scanned again
+    assert {"broken.py", "serve.py", "train.py"} <= set(_scanned(semgrep_runs))
+    assert full == plain
+
+
+def _hit(check: str, control: str) -> Hit:
+    return Hit(control, check, Observation(Location("a.py", 1), "m"))
+
+
+def test_a_reused_entry_keeps_what_the_part_would_have_found() -> None:
+    both = ScanError("semgrep", "parse-error", "m", path="a.py", control_ids=("A", "B"))
+    other = ScanError("semgrep", "parse-error", "m", path="a.py", control_ids=("B",))
+    unattributed = ScanError("semgrep", "parse-error", "m", path="a.py")
+    found = FileResults((_hit("a1", "A"), _hit("b1", "B")), (both, other, unattributed))
+
+    part = part_of(found, frozenset({"a1", "a2"}), frozenset({"A"}))
+
+    assert part.hits == (_hit("a1", "A"),)
+    narrowed = ScanError("semgrep", "parse-error", "m", path="a.py", control_ids=("A",))
+    # an error of another control only is not the part's; one that names none is never dropped
+    assert part.errors == (narrowed, unattributed)
+
+
+def _check(check_id: str, control_id: str) -> SemgrepCheck:
+    return SemgrepCheck(
+        check_id, control_id, CheckMode.VIOLATION, (ArtifactKind.PYTHON,), "m", None, None,
+        (), (), 1, "control.yaml", None, None, (), {}, {"pattern": check_id}, 1,
+    )  # fmt: skip
+
+
+def test_only_a_part_made_of_whole_controls_reuses_the_complete_sets_entry(
+    tmp_path: Path,
+) -> None:
+    root = write_tree(tmp_path / "t", {"a.py": "x = 1\n"})
+    binary = write_tree(tmp_path / "bin", {"semgrep": "#!/bin/sh\n"}) / "semgrep"
+    store = ResultStore(tmp_path / "cache", 1 << 20)
+    a1, a2, b1 = _check("a1", "A"), _check("a2", "A"), _check("b1", "B")
+    complete = [a1, a2, b1]
+    artifact = Artifact("a.py", ArtifactKind.PYTHON, 6)
+    full = SemgrepCache(store, complete, {}, SemgrepSettings(), binary)
+    full.split([artifact], root)
+    full.learned("1.0")
+    full.keep([Target(artifact, "a.py", None)], [_hit("a1", "A"), _hit("b1", "B")], [], [], "1.0")
+
+    def reused(part: list[SemgrepCheck]) -> list[FileResults]:
+        cache = SemgrepCache(store, part, {}, SemgrepSettings(), binary, complete)
+        return cache.split([artifact], root)[1]
+
+    assert reused([a1, a2]) == [FileResults((_hit("a1", "A"),))]
+    assert reused([a1]) == []  # control A's a2 did not run: its errors could not be told apart
