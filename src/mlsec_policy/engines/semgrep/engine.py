@@ -178,7 +178,7 @@ class SemgrepEngine:
 Order = tuple[int, ...]
 """A run's place among a scan's runs; the halves of a run that sank get one more part."""
 
-SOURCE_BYTES_PER_RUN: int | None = 12 * 2**20
+SOURCE_BYTES_PER_RUN: int | None = 10 * 2**20
 """Bytes of targets one semgrep process is given (None: all of them, one process); see
 :func:`.process.batches`. Results do not depend on it: every rule runs on every file.
 
@@ -188,7 +188,9 @@ peaked at 368 MiB, which with our own process (about 100 MiB) keeps a scan's pro
 under 600 MiB; each further run costs semgrep's start-up and rule compilation (about a
 second). Measured in benchmarks/README.md ("semgrep in runs of 12 MiB"). With ``--jobs N`` and
 more than one run, N processes of one core each run side by side, each given 1/N of this
-budget, so the tree holds about what one run of the whole budget holds."""
+budget, so the tree holds about what one run of the whole budget holds. On transformers with
+``--jobs 2`` (two processes of 6 MiB each at 12 MiB) the whole scan's tree peaked at 609 MiB;
+at 10 MiB at 568 MiB, the same findings and no more CPU (benchmarks/README.md, session 24)."""
 
 
 def _scanned_size(target: Target) -> int:
