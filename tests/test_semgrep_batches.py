@@ -112,3 +112,20 @@ def test_runs_side_by_side_report_exactly_what_one_run_does(
     assert set(jobs) == {1}, "each process of several runs gets one core"
     assert most[0] == 2, "two processes at once, never more than --jobs"
     assert split == whole
+
+
+def test_a_small_tree_is_shared_out_among_the_cores(
+    cli: Cli, tmp_path: Path, semgrep_runs: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the byte budget, --jobs 2 still gives two one-core runs of about half the bytes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    shared = _scan(cli, tmp_path / "shared", jobs="2")
+    # far under the budget, yet cut by about half the bytes: a greedy cut by bytes gives two
+    # runs, or a few more when a file does not fit the first half
+    assert 2 <= len(semgrep_runs) <= 4, semgrep_runs
+    assert all(semgrep_runs), "neither run is empty"
+    started = len(semgrep_runs)
+    monkeypatch.setattr(semgrep_engine, "SOURCE_BYTES_PER_RUN", None)
+    whole = _scan(cli, tmp_path / "whole", jobs="2")
+    assert len(semgrep_runs) - started == 1, "no budget: one process"
+    assert shared == whole

@@ -116,12 +116,12 @@ class SemgrepEngine:
         version: str | None = None
         expected = True
         jobs = max(1, self.settings.jobs)
-        budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
-        first = batches(
-            [t.scanned for t in targets],
-            sizes=[_scanned_size(t) for t in targets],
-            source_budget=budget,
-        )
+        sizes = [_scanned_size(t) for t in targets]
+        budget = None
+        if SOURCE_BYTES_PER_RUN is not None:
+            # at least one run per core: a tree under the budget is shared out too
+            budget = min(SOURCE_BYTES_PER_RUN // jobs, -(-sum(sizes) // jobs))
+        first = batches([t.scanned for t in targets], sizes=sizes, source_budget=budget)
         # several runs: as many processes side by side as --jobs, each on one core (semgrep's
         # own --jobs threads cost more CPU than separate processes); one run keeps --jobs
         workers = min(jobs, len(first)) if len(first) > 1 else 1
@@ -190,7 +190,10 @@ second). Measured in benchmarks/README.md ("semgrep in runs of 12 MiB"). With ``
 more than one run, N processes of one core each run side by side, each given 1/N of this
 budget, so the tree holds about what one run of the whole budget holds. On transformers with
 ``--jobs 2`` (two processes of 6 MiB each at 12 MiB) the whole scan's tree peaked at 609 MiB;
-at 10 MiB at 568 MiB, the same findings and no more CPU (benchmarks/README.md, session 24)."""
+at 10 MiB at 568 MiB, the same findings and no more CPU (benchmarks/README.md, session 24).
+A tree under the budget is shared out too (runs of about 1/N of its bytes): h2ogpt's 4 MB in
+one process with ``--jobs 2`` took 79 s, 111 CPU-s and 621 MiB; in two one-core runs 62 s,
+80 CPU-s and 445 MiB, with the same findings."""
 
 
 def _scanned_size(target: Target) -> int:
