@@ -142,7 +142,7 @@ class NativeCache:
         if any(not _repeatable(failure) for _seen, failure in outcomes.values()):
             return
         entry: list[JsonValue] = [
-            [name, params, [encode_observation(o) for o in seen], _encode_failure(failure)]
+            [name, params, [encode_observation(o) for o in seen], encode_failure(failure)]
             for (name, params, _path), (seen, failure) in sorted(outcomes.items())
         ]
         reads: list[JsonValue] = [[kind, name, value] for kind, name, value in dependencies]
@@ -193,7 +193,8 @@ def _repeatable(failure: Exception | None) -> bool:
     return failure is None or isinstance(failure, AnalyzerError | FileSkipped)
 
 
-def _encode_failure(failure: Exception | None) -> JsonValue:
+def encode_failure(failure: Exception | None) -> JsonValue:
+    """Return a kept outcome's failure as JSON (a skip or an analyzer error; None: none)."""
     if isinstance(failure, FileSkipped):
         return {"skipped": failure.reason}
     if isinstance(failure, AnalyzerError):
@@ -219,14 +220,15 @@ def _decode(value: object, work: Sequence[WorkKey]) -> dict[WorkKey, Outcome]:
             raise CodecError("the entry holds work this scan did not ask for")
         found[(name, params, wanted[(name, params)])] = (
             [decode_observation(o) for o in seen],
-            _decode_failure(failure),
+            decode_failure(failure),
         )
     if len(found) != len(wanted):
         raise CodecError("the entry lacks work this scan asks for")
     return found
 
 
-def _decode_failure(value: object) -> Exception | None:
+def decode_failure(value: object) -> Exception | None:
+    """Return the failure :func:`encode_failure` wrote (CodecError for anything else)."""
     if value is None:
         return None
     if not isinstance(value, dict):

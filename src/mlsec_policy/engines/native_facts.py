@@ -32,7 +32,7 @@ from mlsec_policy.analyzers.base import (
 from mlsec_policy.cache import CodecError, ResultStore, digest
 from mlsec_policy.cache.codec import decode_observation, encode_observation
 from mlsec_policy.cache.digests import ContentDigests, content_digests
-from mlsec_policy.engines.native_cached import _decode_failure, _encode_failure
+from mlsec_policy.engines.native_cached import decode_failure, encode_failure
 from mlsec_policy.models import Artifact, JsonValue
 
 Outcome = tuple[list[Observation], Exception | None]
@@ -171,7 +171,7 @@ class RepoResults:
             "files": files,
             "facts": facts,
             "observations": [encode_observation(o) for o in seen],
-            "failure": _encode_failure(failure),
+            "failure": encode_failure(failure),
         }
         self.store.put(key, entry)
 
@@ -219,4 +219,4 @@ class RepoResults:
                 return None
             if digest("fact", current) != summary:
                 return None
-        return [decode_observation(o) for o in seen], _decode_failure(failure)
+        return [decode_observation(o) for o in seen], decode_failure(failure)
