@@ -53,11 +53,22 @@ def lfs_objects(context: RepoContext, params: SubjectParams) -> Iterable[Observa
     git = _GitStore.open(context.root)
     records: list[Record] = []
     observations: list[Observation] = []
-    tracked = pathmatch.spec(lfs_patterns(context))
+    patterns = lfs_patterns(context)
+    tracked = pathmatch.spec(patterns) if git is not None and patterns else None
     for artifact in context.all_artifacts:
-        if not wanted(params.subject, artifact.path):
+        # cheapest first: most files are neither a pointer (one under 1 KiB) nor tracked, and
+        # judging a path's subject classifies its name
+        try:
+            pointer = _pointer_in_tree(context, artifact)
+        except OSError:
+            if wanted(params.subject, artifact.path):
+                raise  # a file of the check's subject that cannot be read is an error
             continue
-        pointer = _pointer_in_tree(context, artifact)
+        candidate = pointer is not None or (
+            tracked is not None and tracked.match_file(artifact.path)
+        )
+        if not candidate or not wanted(params.subject, artifact.path):
+            continue
         if pointer is not None:
             oid, size = pointer
             obj = git.object_path(oid) if git else None
@@ -84,7 +95,7 @@ def lfs_objects(context: RepoContext, params: SubjectParams) -> Iterable[Observa
                 )
             )
             continue
-        if git is not None and tracked.match_file(artifact.path):
+        if git is not None:
             recorded = git.pointer_for(context.root / artifact.path)
             if recorded is not None:
                 oid, size = recorded
