@@ -100,10 +100,12 @@ def scan(
     clock = time.monotonic()
     progress = options.progress or (lambda _message: None)
     notice = options.notice or (lambda _message: None)
+    # the entries of one kind of scan of one target are read together (one bundle)
+    bundle = repr((str(options.target.resolve()), mode, options.policies, options.only_controls))
     store = (
         None
         if options.cache is None
-        else ResultStore(options.cache.directory, options.cache.max_bytes)
+        else ResultStore(options.cache.directory, options.cache.max_bytes, bundle)
     )
     progress("loading policy")
     policy = policy or load(options, store)
