@@ -1,7 +1,7 @@
 """The ``mlsec-policy`` command line: click commands, IO, environment, exit codes.
 
 This package is the only place that reads the environment, prints, or writes files. Each
-command lives in its own module and is added to the group here, explicitly.
+command lives in its own module and is named in the group here, explicitly (:data:`COMMANDS`).
 """
 
 from __future__ import annotations
@@ -13,27 +13,47 @@ from collections.abc import Sequence
 import click
 
 from mlsec_policy import __version__
-from mlsec_policy.cli.analyzers_cmd import analyzers_command
-from mlsec_policy.cli.baseline_cmd import baseline_group
-from mlsec_policy.cli.bom_cmd import bom_group
-from mlsec_policy.cli.controls_cmd import controls_group
-from mlsec_policy.cli.digest_cmd import digest_command
-from mlsec_policy.cli.explain_cmd import explain_command
-from mlsec_policy.cli.fix_cmd import fix_command
-from mlsec_policy.cli.fleet_cmd import fleet_command
-from mlsec_policy.cli.frameworks_cmd import frameworks_group
-from mlsec_policy.cli.hook_cmd import hook_command
-from mlsec_policy.cli.init_cmd import init_command
-from mlsec_policy.cli.merge_cmd import merge_command
-from mlsec_policy.cli.policy_cmd import policy_group
-from mlsec_policy.cli.report_cmd import report_group
-from mlsec_policy.cli.risks_cmd import risks_command
-from mlsec_policy.cli.scan_cmd import scan_command
-from mlsec_policy.cli.validate_cmd import validate_command
+from mlsec_policy.cli.lazy import LazyGroup, Where
 from mlsec_policy.errors import ExitCode, MlsecPolicyError
 
+_CLI = "mlsec_policy.cli."
+COMMANDS: dict[str, Where] = {
+    "scan": (_CLI + "scan_cmd", "scan_command", ()),
+    "fix": (_CLI + "fix_cmd", "fix_command", ()),
+    "explain": (_CLI + "explain_cmd", "explain_command", ()),
+    "validate": (_CLI + "validate_cmd", "validate_command", ()),
+    "policy": (
+        _CLI + "policy_cmd",
+        "policy_group",
+        (("digest", _CLI + "digest_cmd", "digest_command"),),
+    ),
+    "report": (
+        _CLI + "report_cmd",
+        "report_group",
+        (("merge", _CLI + "merge_cmd", "merge_command"),),
+    ),
+    "baseline": (_CLI + "baseline_cmd", "baseline_group", ()),
+    "hook": (_CLI + "hook_cmd", "hook_command", ()),
+    "fleet": (_CLI + "fleet_cmd", "fleet_command", ()),
+    "init": (_CLI + "init_cmd", "init_command", ()),
+    "controls": (
+        _CLI + "controls_cmd",
+        "controls_group",
+        (("analyzers", _CLI + "analyzers_cmd", "analyzers_command"),),
+    ),
+    "risks": (_CLI + "risks_cmd", "risks_command", ()),
+    "bom": (_CLI + "bom_cmd", "bom_group", ()),
+    "frameworks": (_CLI + "frameworks_cmd", "frameworks_group", ()),
+}
+"""Every command, by where it lives: each is imported when used (:mod:`.lazy`), so a scan does
+not import the self-test tooling or the other commands."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(
     __version__, "--version", prog_name="mlsec-policy", message="%(prog)s %(version)s"
 )
@@ -42,25 +62,6 @@ def cli() -> None:
 
     Exit codes: 0 compliant, 1 failing controls, 2 usage or policy error, 3 scan incomplete.
     """
-
-
-cli.add_command(scan_command)
-cli.add_command(fix_command)
-cli.add_command(explain_command)
-cli.add_command(validate_command)
-cli.add_command(policy_group)
-policy_group.add_command(digest_command)
-cli.add_command(report_group)
-report_group.add_command(merge_command)
-cli.add_command(baseline_group)
-cli.add_command(hook_command)
-cli.add_command(fleet_command)
-cli.add_command(init_command)
-cli.add_command(controls_group)
-controls_group.add_command(analyzers_command)
-cli.add_command(risks_command)
-cli.add_command(bom_group)
-cli.add_command(frameworks_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
