@@ -19,7 +19,8 @@ from pathlib import Path
 from mlsec_policy import __version__
 from mlsec_policy.advisory_use import advisory_use
 from mlsec_policy.analyzers import ANALYZERS, graded_by_guards, graded_by_versions
-from mlsec_policy.cache import ResultStore, digest
+from mlsec_policy.cache import ResultStore
+from mlsec_policy.cache.memo import StoreMemo
 from mlsec_policy.config import check_controls
 from mlsec_policy.diffscope import DiffPlan, outside, plan, run_split
 from mlsec_policy.discover import discover
@@ -70,11 +71,12 @@ def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     """Load and validate the policy packs the options name, then apply the settings.
 
     With a ``store``, control files it has seen valid (same bytes, same context) are not
-    validated again. Raises PolicyErrors for a bad pack, ConfigErrors (at the file's line)
-    when the repository configuration names controls the packs do not define.
+    validated again, nor parsed (:mod:`.cache.memo`). Raises PolicyErrors for a bad pack,
+    ConfigErrors (at the file's line) when the repository configuration names controls the
+    packs do not define.
     """
-    memo = None if store is None else _ValidControls(store)
-    policy = load_policy(options.policies, ANALYZERS, memo)
+    memo = None if store is None else StoreMemo(store)
+    policy = load_policy(options.policies, ANALYZERS, memo, memo)
     if options.config is not None:
         check_controls(options.config, policy)
     if options.disable or options.severity_overrides:
@@ -365,19 +367,6 @@ def _all_skipped(inventory: Inventory, outputs: Sequence[EngineOutput]) -> tuple
     """Return the files discovery left out and the files or parts engines could not read."""
     parts = dict.fromkeys([*inventory.skipped, *(s for o in outputs for s in o.skipped)])
     return tuple(sorted(parts, key=lambda s: (s.path, s.line or 0, s.reason)))
-
-
-class _ValidControls:
-    """The policy loader's memo of valid control files, kept in the result store."""
-
-    def __init__(self, store: ResultStore) -> None:
-        self.store = store
-
-    def known_valid(self, key: str) -> bool:
-        return self.store.get(digest("valid-control", key)) is True
-
-    def remember_valid(self, key: str) -> None:
-        self.store.put(digest("valid-control", key), True)
 
 
 def _error_order(error: ScanError) -> tuple[str, int, str, str, str]:

@@ -18,8 +18,15 @@ from typing import Protocol
 from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import Severity, Taxonomy
 from mlsec_policy.policy.build import bind_params, build_control
-from mlsec_policy.policy.collect import Collector, closest_hint, read_yaml, sorted_errors
+from mlsec_policy.policy.collect import (
+    Collector,
+    closest_hint,
+    read_yaml,
+    resolves_inside,
+    sorted_errors,
+)
 from mlsec_policy.policy.crosscheck import cross_check, register
+from mlsec_policy.policy.documents import DocumentMemo, decode, encode
 from mlsec_policy.policy.model import Control, Pack, ParamsReader, Policy
 from mlsec_policy.policy.packs import (
     apply_pack_settings,
@@ -50,6 +57,7 @@ def load_policy(
     sources: Sequence[str],
     analyzers: Mapping[str, ParamsReader],
     memo: ValidationMemo | None = None,
+    documents: DocumentMemo | None = None,
 ) -> Policy:
     """Load the packs named by ``sources`` (``builtin`` or directories), in order.
 
@@ -57,7 +65,9 @@ def load_policy(
     Schema, checked for every check, and their type, which valid parameters are read into.
     With a ``memo``, a control file whose bytes and context (taxonomy, analyzers, semgrep's
     rule schema) were found valid before is not checked against the schemas again; ids are
-    still checked across packs. Raises :class:`PolicyErrors` listing every problem found.
+    still checked across packs. With ``documents`` too, such a file is not even parsed: its
+    document comes from there (a file outside its pack is refused first, as ever). Raises
+    :class:`PolicyErrors` listing every problem found.
     """
     collect = Collector()
     taxonomy = load_taxonomy(policies_dir() / TAXONOMY_FILE)
@@ -69,7 +79,7 @@ def load_policy(
         if pack is None:
             continue
         packs.append(pack)
-        for control in _load_controls(pack, taxonomy, analyzers, collect, memo):
+        for control in _load_controls(pack, taxonomy, analyzers, collect, memo, documents):
             register(control, controls, check_owner, collect)
     disabled = apply_pack_settings(packs, controls, collect)
     if collect.errors:
@@ -119,16 +129,26 @@ def _load_controls(
     analyzers: Mapping[str, ParamsReader],
     collect: Collector,
     memo: ValidationMemo | None = None,
+    documents: DocumentMemo | None = None,
 ) -> Iterator[Control]:
     phase_ids = {phase.id for phase in taxonomy.phases}
     risk_ids = {risk.id for risk in taxonomy.risks}
     context = _validation_context(phase_ids, risk_ids, analyzers) if memo else b""
     for path in control_files(pack.root):
+        key = None
+        if memo is not None and documents is not None and resolves_inside(path, pack.root):
+            key = _validation_key(path, context)
+            known = None if key is None else decode(documents.known_document(key))
+            if known is not None:
+                yield bind_params(build_control(known, path, pack), analyzers)
+                continue
         document = read_yaml(path, collect, pack.root)
         if document is None:
             continue
-        key = _validation_key(path, context) if memo else None
+        key = key or (_validation_key(path, context) if memo else None)
         if memo is not None and key is not None and memo.known_valid(key):
+            if documents is not None:
+                documents.remember_document(key, encode(document))
             yield bind_params(build_control(document, path, pack), analyzers)
             continue
         problems = check_document(document, "control.schema.json", str(path))
@@ -141,6 +161,8 @@ def _load_controls(
         if len(collect.errors) == before:
             if memo is not None and key is not None:
                 memo.remember_valid(key)
+                if documents is not None:
+                    documents.remember_document(key, encode(document))
             yield bind_params(control, analyzers)
 
 
