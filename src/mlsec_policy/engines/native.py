@@ -88,10 +88,14 @@ class NativeEngine:
         # repository analyzers that declare per-file facts share them, kept by content
         facts = FactsReader(root, self.store)
         linked = None if self.store is None else RepoResults(self.store, facts, self.known_controls)
+        selections: dict[tuple[object, ...], tuple[Artifact, ...]] = {}  # checks share them
         for check in checks:
             spec = self.analyzers[check.analyzer]
             params_key = json.dumps(check.raw_params, sort_keys=True)
-            selected = _select(inventory.artifacts, check)
+            chosen = (tuple(check.kinds), check.include, check.exclude)
+            if chosen not in selections:
+                selections[chosen] = _select(inventory.artifacts, check)
+            selected = selections[chosen]
             repo_fn, file_fn = spec.repo, spec.file
             if repo_fn is not None:
                 # a repo analyzer sees only the check's selection: checks that select

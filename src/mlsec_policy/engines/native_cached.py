@@ -57,6 +57,7 @@ class NativeCache:
         self.digests = content_digests(store, root)
         self.reads = reads if reads is not None else ScanReads(root, ())
         self.current: dict[tuple[str, str], str | None] = {}
+        self.work_ids: dict[tuple[tuple[str, str], ...], str] = {}
         self.stale = 0
         """Entries found whose recorded dependencies changed (each also a miss)."""
 
@@ -84,9 +85,20 @@ class NativeCache:
             artifact.format,
             content,
             self.controls,
-            sorted([name, params] for name, params, _path in work),
+            self._work_id(tuple(sorted((name, params) for name, params, _path in work))),
             context,
         )
+
+    def _work_id(self, pairs: tuple[tuple[str, str], ...]) -> str:
+        """Return the digest of the (analyzer, parameters) pairs run on a file, once per scan.
+
+        Most files share a few sets of analyzers; their parameters, written out in every key,
+        made the keys the costliest part of a warm scan's look-ups.
+        """
+        found = self.work_ids.get(pairs)
+        if found is None:
+            found = self.work_ids[pairs] = digest("native-work", [list(p) for p in pairs])
+        return found
 
     def _identity(self, artifact: Artifact) -> str | None:
         """Return what names the file's bytes: its SHA-256, or for a large file git's blob id.
