@@ -89,10 +89,14 @@ def scan_policy(options: ScanOptions) -> Policy:
 
     ``scan`` takes it as it is, so asking for frameworks does not load the packs twice.
     """
-    store = None
-    if options.cache is not None:
-        store = ResultStore(options.cache.directory, options.cache.max_bytes)
-    return load(options, store)
+    if options.cache is None:
+        return load(options, None)
+    # the packs' entries are read together next time (one bundle per set of packs)
+    bundle = repr(("policy", options.policies))
+    store = ResultStore(options.cache.directory, options.cache.max_bytes, bundle)
+    policy = load(options, store)
+    store.close()
+    return policy
 
 
 def frameworks_of(sources: Sequence[str]) -> Frameworks:
