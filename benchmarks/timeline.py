@@ -9,6 +9,7 @@ process. It prints, in CPU seconds and in cores busy over time:
   evaluation, rendering) and its other threads (semgrep's waiting threads, progress);
 - cores busy per slice of the run (``--slice`` seconds), and how much of the wall time ran
   with fewer than ``--cores`` cores busy (idle-core seconds), and what ran alone at the end;
+- the peak resident memory of the tree (summed over its processes at each sample);
 - the scan's stages, from its progress lines (``MLSEC_POLICY_PROGRESS_INTERVAL`` is set to
   the sampling interval) and its time-per-stage summary.
 
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from procmem import children
+from procmem import PAGE, children
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -61,6 +62,13 @@ def _stat(path: Path) -> tuple[str, float] | None:
     return name, (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def _resident(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _args(pid: int) -> str:
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -78,17 +86,22 @@ class Sampler:
         self.start = start
         self.processes: dict[int, Track] = {}
         self.threads: dict[int, Track] = {}
+        self.peak = 0
+        """The largest resident memory of the tree seen in one sample, in bytes."""
 
     def sample(self) -> None:
         """Take one sample of every process of the tree and every thread of the root."""
         now = time.perf_counter() - self.start
         stack = [self.root]
+        resident = 0
         while stack:
             pid = stack.pop()
             stat = _stat(Path(f"/proc/{pid}/stat"))
             if stat is not None:
                 self._note(self.processes, pid, stat, now, pid != self.root)
+            resident += _resident(pid)
             stack += children(pid)
+        self.peak = max(self.peak, resident)
         for task in Path(f"/proc/{self.root}/task").glob("*"):
             stat = _stat(task / "stat")
             if stat is not None:
@@ -161,7 +174,8 @@ def main() -> int:
     runs = [t for t in children if t.cpu > 0.05]
     main_thread = sampler.threads.get(process.pid)
     others = [t for tid, t in sampler.threads.items() if tid != process.pid]
-    print(f"command ended {process.returncode}; wall {wall:.1f} s")
+    peak = sampler.peak / 2**20
+    print(f"command ended {process.returncode}; wall {wall:.1f} s; peak tree RSS {peak:.0f} MiB")
     for moment, message in stages:
         print(f"  stage {moment:7.1f} s  {message[:100]}")
     print(f"{'start':>7} {'end':>7} {'CPU s':>7}  process")
@@ -195,6 +209,7 @@ def main() -> int:
             json.dumps(
                 {
                     "wall": wall,
+                    "peak_mib": peak,
                     "stages": stages,
                     "processes": [asdict(t) for t in children],
                     "scan": asdict(own) if own else None,

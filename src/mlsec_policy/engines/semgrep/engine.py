@@ -10,9 +10,11 @@ Semgrep's per-file problems become ScanErrors on the controls that needed that f
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
+from typing import Any
 
 from mlsec_policy.cache import ResultStore
 from mlsec_policy.engines.base import EngineOutput, Workspace
@@ -45,14 +47,17 @@ class SemgrepEngine:
         settings: SemgrepSettings,
         severities: Mapping[str, Severity],
         store: ResultStore | None = None,
+        launched: threading.Event | None = None,
     ) -> None:
         """Create the engine; ``severities`` gives each control's severity by id.
 
         With a ``store``, files whose results it holds are not scanned again (:mod:`.cached`).
+        ``launched`` is set once semgrep's first processes run, or no process is needed.
         """
         self.settings = settings
         self.severities = severities
         self.store = store
+        self.launched = launched or threading.Event()
 
     def run(
         self, checks: Sequence[SemgrepCheck], inventory: Inventory, workspace: Workspace
@@ -96,6 +101,11 @@ class SemgrepEngine:
             ),
         )
 
+    def _launch(self, *args: Any) -> RunResult:
+        """Run :func:`.process.run_rules` in a worker thread, telling ``launched`` first."""
+        self.launched.set()
+        return run_rules(*args)
+
     def _scan(
         self,
         checks: Sequence[SemgrepCheck],
@@ -107,6 +117,7 @@ class SemgrepEngine:
         targets, errors = _targets(artifacts, workspace, checks)
         skipped = tuple(_left_out(targets))
         if not targets:
+            self.launched.set()
             return EngineOutput(errors=tuple(errors)), True
         rules_file = workspace.scratch / "semgrep-rules.yaml"
         write_rules(rules_file, checks, self.severities)
@@ -136,7 +147,7 @@ class SemgrepEngine:
                 while pending and len(running) < workers:
                     order, batch = pending.pop(0)
                     started = pool.submit(
-                        run_rules,
+                        self._launch,
                         binary, rules_file, batch, workspace.root, workspace.scratch, settings,
                     )  # fmt: skip
                     running[started] = (order, batch)
