@@ -31,7 +31,8 @@ class Measured:
     """The command ran past its time limit and its whole process group was killed."""
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """Return the ids of the child processes of every thread of ``pid`` (none when gone)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
@@ -49,7 +50,7 @@ def _tree_rss(pid: int) -> int:
             total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE
         except (OSError, ValueError, IndexError):
             continue
-        stack += _children(current)
+        stack += children(current)
     return total
 
 

@@ -30,7 +30,7 @@ from mlsec_policy.engines.base import Workspace
 from mlsec_policy.engines.native import NativeEngine
 from mlsec_policy.models import Inventory
 from mlsec_policy.options import ScanOptions
-from mlsec_policy.policy import NativeCheck
+from mlsec_policy.policy import NativeCheck, Policy
 from mlsec_policy.scan import load
 
 EXTRA = ("security-tool-use",)
@@ -66,6 +66,16 @@ def run_once(
     return spent, rows, shown
 
 
+def loaded(target: Path) -> tuple[Policy, Inventory]:
+    """Return the bundled pack and the target's inventory (its CPU time printed)."""
+    options = ScanOptions(target=target)
+    policy = load(options)
+    start = time.process_time()
+    inventory = discover(options.target, options.excludes)
+    print(f"inventory: {len(inventory.artifacts)} files, {time.process_time() - start:.2f} s CPU")
+    return policy, inventory
+
+
 def main() -> int:
     """Time each repository analyzer cold and warm on the target and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -73,11 +83,7 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], help="analyzer name (repeat)")
     parser.add_argument("--profile", default=None, help="print cProfile of this analyzer")
     args = parser.parse_args()
-    options = ScanOptions(target=args.target)
-    policy = load(options)
-    start = time.process_time()
-    inventory = discover(options.target, options.excludes)
-    print(f"inventory: {len(inventory.artifacts)} files, {time.process_time() - start:.2f} s CPU")
+    policy, inventory = loaded(args.target)
     names = args.only or sorted(
         {n for n, s in ANALYZERS.items() if s.repo is not None} | set(EXTRA)
     )

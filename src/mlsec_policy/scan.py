@@ -8,12 +8,13 @@ exit codes belong to the caller.
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from mlsec_policy import __version__
@@ -24,6 +25,7 @@ from mlsec_policy.cache.memo import StoreMemo
 from mlsec_policy.config import check_controls
 from mlsec_policy.diffscope import DiffPlan, outside, plan, run_split
 from mlsec_policy.discover import discover
+from mlsec_policy.engines.alongside import side_by_side
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
 from mlsec_policy.engines.native import NativeEngine
 from mlsec_policy.engines.redaction import redacted
@@ -114,7 +116,10 @@ def scan(
     progress(f"inventorying files ({len(policy.controls)} controls loaded)")
     inventory = inventory or discover(options.target, options.excludes)
     files = f"{len(inventory.artifacts)} files inventoried, {len(inventory.skipped)} skipped"
-    semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(options.semgrep, policy.severities(), store)
+    launched = threading.Event()  # set once semgrep's processes run
+    semgrep: CheckEngine[SemgrepCheck] = SemgrepEngine(
+        options.semgrep, policy.severities(), store, launched
+    )
     native: CheckEngine[NativeCheck] = NativeEngine(
         ANALYZERS, policy.known_ids(), options.hash_cache, store, inventory.artifacts, options.tick
     )
@@ -129,12 +134,13 @@ def scan(
             f"{files}; semgrep running {len(semgrep_checks)} rules, "
             f"native analyzers {len(native_checks)} checks alongside"
         )
-        # semgrep is a child process: the native analyzers run in this one meanwhile
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="semgrep") as pool:
-            running = pool.submit(run_split, semgrep, semgrep_checks, inventory, workspace, scope)
-            native_output = run_split(native, native_checks, inventory, workspace, scope)
-            by_semgrep = redacted(running.result())
-        by_native = redacted(native_output)
+        # semgrep's processes first, then the native analyzers in this process meanwhile
+        outputs = side_by_side(
+            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope),
+            partial(run_split, native, native_checks, inventory, workspace, scope),
+            launched,
+        )
+        by_semgrep, by_native = redacted(outputs[0]), redacted(outputs[1])
         _notify(by_semgrep, notice)
         _notify(by_native, notice)
     if store is not None:

@@ -11,6 +11,7 @@ do not hold (a file that does not parse, a starred argument).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import pytest
 
 from mlsec_policy.analyzers.base import FileContext, FileSkipped
 from mlsec_policy.analyzers.params import NoParams
+from mlsec_policy.analyzers.pycode.downloads import plaintext_download_origins
+from mlsec_policy.analyzers.pycode.endpoints import plaintext_endpoint_origins
 from mlsec_policy.analyzers.pycode.hub_helpers import hub_id_through_helper
 from mlsec_policy.models import Artifact, ArtifactKind
 from tests.conftest import REPO, scan_validated
@@ -105,3 +108,38 @@ def test_a_starred_argument_hides_the_position_and_each_load_is_reported_once(
 def test_a_file_that_does_not_parse_is_skipped_not_passed(tmp_path: Path) -> None:
     with pytest.raises(FileSkipped):
         _run(tmp_path, "def load(name:\n    x.from_pretrained(name)\n")
+
+
+def test_the_python_analyzers_of_one_file_parse_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The download, endpoint and hub-helper analyzers share the file's tree (one parse)."""
+    (tmp_path / "load.py").write_text(
+        "import requests\nfrom transformers import AutoModel\n"
+        "def fetch(url='http://data.example.com/x.csv'):\n    return requests.get(url)\n"
+        "def load(name):\n    return AutoModel.from_pretrained(name)\n"
+        "load(config['model'])\n",
+        encoding="utf-8",
+    )
+    artifact = Artifact("load.py", ArtifactKind.PYTHON, 1)
+    analyzers = (plaintext_download_origins, plaintext_endpoint_origins, hub_id_through_helper)
+
+    def observed(memo: dict[Any, Any] | None) -> list[list[tuple[str, int | None]]]:
+        context = FileContext(root=tmp_path, artifact=artifact, listing=(artifact,), memo=memo)
+        return [
+            [(o.message or "", o.location.start_line) for o in analyze(context, NoParams())]
+            for analyze in analyzers
+        ]
+
+    alone = observed(None)
+    assert alone[0] and alone[2], "a download and a helper load are reported"
+    real = ast.parse
+    parses: list[object] = []
+
+    def counting(source: Any, *args: Any, **kwargs: Any) -> Any:
+        parses.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting)
+    assert observed({}) == alone, "the same observations from the shared tree"
+    assert len(parses) == 1, "one parse for the three analyzers"

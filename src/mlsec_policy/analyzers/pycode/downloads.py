@@ -23,9 +23,10 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import PurePosixPath
 
-from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, FileSkipped, Observation
+from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns import context as handles
+from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
 from mlsec_policy.models import ArtifactKind, FlowStep, Location
 
@@ -69,10 +70,7 @@ def origin_findings(
 
     ``what`` names the call in the message ("download", "endpoint").
     """
-    try:
-        tree = ast.parse(raw)
-    except (SyntaxError, ValueError, RecursionError) as exc:
-        raise FileSkipped("the file is not valid Python") from exc
+    tree = byte_tree(context)  # parsed once for every analyzer of the file that asks
     imports = _imports(tree)
     lines = raw.decode("utf-8", errors="replace").splitlines()
     for function, call in _calls(tree):

@@ -18,8 +18,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, FileSkipped, Observation
+from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
+from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name
 from mlsec_policy.models import ArtifactKind, FlowStep
 
@@ -45,10 +46,7 @@ def hub_id_through_helper(context: FileContext, params: NoParams) -> Iterable[Ob
     raw = context.read_bytes()
     if b"from_pretrained" not in raw:
         return
-    try:
-        tree = ast.parse(raw)
-    except (SyntaxError, ValueError, RecursionError) as exc:
-        raise FileSkipped("the file is not valid Python") from exc
+    tree = byte_tree(context)
     loads = _loads(tree)
     if not loads:
         return

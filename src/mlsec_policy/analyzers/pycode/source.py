@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
 
-from mlsec_policy.analyzers.base import AnalyzerError, FileContext, Observation
+from mlsec_policy.analyzers.base import AnalyzerError, FileContext, FileSkipped, Observation
 from mlsec_policy.analyzers.read.notebook import unreadable_notebook
 from mlsec_policy.analyzers.read.pyflow import calls, parse_module
 from mlsec_policy.analyzers.read.pyorigin import Kind, Values
@@ -108,6 +108,23 @@ def read_source(context: FileContext) -> PythonSource:
             hint=f"fix the syntax, or leave the notebook out with --exclude {path}",
         ) from None
     return PythonSource(path, tree, tuple(view.text.split("\n")), view)
+
+
+def byte_tree(context: FileContext) -> ast.Module:
+    """Return the file's bytes parsed as Python, parsed once for every analyzer that asks.
+
+    The bytes as they are (``ast.parse`` honours a coding cookie), not the decoded text that
+    :func:`read_source` parses. The tree is shared: never change it. Raise FileSkipped when the
+    file is not valid Python.
+    """
+
+    def parse() -> ast.Module:
+        try:
+            return ast.parse(context.read_bytes())
+        except (SyntaxError, ValueError, RecursionError) as exc:
+            raise FileSkipped("the file is not valid Python") from exc
+
+    return context.remember("python-byte-tree", parse)
 
 
 def _template_source(path: str, template: View) -> PythonSource:

@@ -10,9 +10,11 @@ Semgrep's per-file problems become ScanErrors on the controls that needed that f
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
+from typing import Any
 
 from mlsec_policy.cache import ResultStore
 from mlsec_policy.engines.base import EngineOutput, Workspace
@@ -24,8 +26,9 @@ from mlsec_policy.engines.semgrep.problems import (
     scan_errors,
     view_error,
 )
-from mlsec_policy.engines.semgrep.process import RunResult, batches, find_binary, run_rules
+from mlsec_policy.engines.semgrep.process import ARG_BUDGET, RunResult, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
+from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
 from mlsec_policy.options import SemgrepSettings
@@ -44,14 +47,17 @@ class SemgrepEngine:
         settings: SemgrepSettings,
         severities: Mapping[str, Severity],
         store: ResultStore | None = None,
+        launched: threading.Event | None = None,
     ) -> None:
         """Create the engine; ``severities`` gives each control's severity by id.
 
         With a ``store``, files whose results it holds are not scanned again (:mod:`.cached`).
+        ``launched`` is set once semgrep's first processes run, or no process is needed.
         """
         self.settings = settings
         self.severities = severities
         self.store = store
+        self.launched = launched or threading.Event()
 
     def run(
         self, checks: Sequence[SemgrepCheck], inventory: Inventory, workspace: Workspace
@@ -95,6 +101,11 @@ class SemgrepEngine:
             ),
         )
 
+    def _launch(self, *args: Any) -> RunResult:
+        """Run :func:`.process.run_rules` in a worker thread, telling ``launched`` first."""
+        self.launched.set()
+        return run_rules(*args)
+
     def _scan(
         self,
         checks: Sequence[SemgrepCheck],
@@ -106,6 +117,7 @@ class SemgrepEngine:
         targets, errors = _targets(artifacts, workspace, checks)
         skipped = tuple(_left_out(targets))
         if not targets:
+            self.launched.set()
             return EngineOutput(errors=tuple(errors)), True
         rules_file = workspace.scratch / "semgrep-rules.yaml"
         write_rules(rules_file, checks, self.severities)
@@ -117,11 +129,11 @@ class SemgrepEngine:
         expected = True
         jobs = max(1, self.settings.jobs)
         sizes = [_scanned_size(t) for t in targets]
-        budget = None
-        if SOURCE_BYTES_PER_RUN is not None:
-            # at least one run per core: a tree under the budget is shared out too
-            budget = min(SOURCE_BYTES_PER_RUN // jobs, -(-sum(sizes) // jobs))
-        first = batches([t.scanned for t in targets], sizes=sizes, source_budget=budget)
+        budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
+        # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
+        scanned = [t.scanned for t in targets]
+        planned = plan_runs(scanned, sizes, jobs, budget, ARG_BUDGET)
+        first = [[scanned[n] for n in run] for run in planned]
         # several runs: as many processes side by side as --jobs, each on one core (semgrep's
         # own --jobs threads cost more CPU than separate processes); one run keeps --jobs
         workers = min(jobs, len(first)) if len(first) > 1 else 1
@@ -135,7 +147,7 @@ class SemgrepEngine:
                 while pending and len(running) < workers:
                     order, batch = pending.pop(0)
                     started = pool.submit(
-                        run_rules,
+                        self._launch,
                         binary, rules_file, batch, workspace.root, workspace.scratch, settings,
                     )  # fmt: skip
                     running[started] = (order, batch)
@@ -168,9 +180,11 @@ class SemgrepEngine:
                         expected = cache.learned(version) and expected
                         ran = [by_scanned[normal(path)] for path in batch]
                         cache.keep(ran, batch_hits, batch_errors, _left_out(ran), version)
-        for order in sorted(done):  # in the order of the targets, however the runs finished
+        for order in sorted(done):
             found.extend(done[order][0])
             errors.extend(done[order][1])
+        # in the order of the targets, whatever run they were in and however the runs finished
+        found, errors = in_target_order(found, errors, [t.artifact.path for t in targets])
         examined = tuple(sorted({t.artifact.path for t in targets}))
         return EngineOutput(tuple(found), tuple(errors), version, skipped, examined), expected
 
@@ -180,7 +194,7 @@ Order = tuple[int, ...]
 
 SOURCE_BYTES_PER_RUN: int | None = 10 * 2**20
 """Bytes of targets one semgrep process is given (None: all of them, one process); see
-:func:`.process.batches`. Results do not depend on it: every rule runs on every file.
+:func:`.schedule.plan_runs`. Results do not depend on it: every rule runs on every file.
 
 semgrep-core's memory grows with the files it has done (1,132 MiB at the end of one ``--jobs
 1`` run over the 60 MB of transformers 5.23.0); a run over the first 12 MiB of that tree

@@ -1,0 +1,109 @@
+"""Which targets go to which semgrep process, and in what order the processes start.
+
+A scan's semgrep work is cut into runs (processes) for two reasons: memory (semgrep-core's
+grows with the files it has done, so a run's targets stay under a byte budget) and cores
+(``--jobs N`` runs N one-core processes side by side). The scan ends when its last run does,
+so the runs should cost the same: a cut by bytes alone gives one process every Python file and
+the other the JSON data and Markdown, which semgrep reads fifty to a hundred times faster per
+byte (h2ogpt at ``a0ad192``: 43 and 5 CPU-s). Here each target's cost is estimated from its
+bytes and whether semgrep reads it as Python, and the targets are dealt out costliest first to
+the cheapest run that still has room (bytes and command line), so the runs come out about
+equal; the runs start costliest first.
+
+Results never depend on the plan: every rule runs on every target in exactly one run, and the
+engine puts the results back in target order whatever run a target was in and whenever it ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from mlsec_policy.models import Hit, ScanError
+
+PYTHON_SUFFIXES = frozenset({".py", ".pyi", ".pyw"})
+"""Suffixes of targets semgrep reads as Python (a notebook's view is written as ``.py``)."""
+
+OTHER_BYTES_PER_PYTHON_BYTE = 32
+"""How many bytes of another language cost semgrep what one byte of Python does, roughly.
+
+Measured with ``semgrep --time`` over h2ogpt (``benchmarks/rule_cost.py``): Python 3.5 µs a
+byte, JSON 0.08, Markdown 0.02, YAML 0.2 to 1.5, shell and Dockerfiles near nothing. Our
+Python rules are most of the pack and the costliest (taint analysis)."""
+
+
+def cost(scanned: str, size: int) -> int:
+    """Return the estimated semgrep cost of one target (Python bytes; others count less)."""
+    if PurePosixPath(scanned).suffix.lower() in PYTHON_SUFFIXES:
+        return size
+    return -(-size // OTHER_BYTES_PER_PYTHON_BYTE)
+
+
+def plan_runs(
+    targets: Sequence[str],
+    sizes: Sequence[int],
+    jobs: int,
+    source_budget: int | None,
+    arg_budget: int,
+) -> list[list[int]]:
+    """Return the runs as lists of target positions, costliest run first.
+
+    ``sizes`` are the targets' bytes; a run holds at most ``source_budget`` bytes of targets
+    (None: no limit, one run unless the command line needs more) and ``arg_budget`` bytes of
+    paths on its command line, unless it holds a single target. With a budget there are at
+    least ``jobs`` runs (when there are as many targets), a multiple of ``jobs`` when the bytes
+    allow, each of about the same estimated cost. Within a run the targets keep their order.
+    """
+    if not targets:
+        return []
+    if source_budget is None:
+        count, source_budget = 1, sum(sizes)
+    else:
+        jobs = max(1, jobs)
+        rounds = -(-sum(sizes) // max(1, jobs * source_budget))
+        count = min(len(targets), jobs * max(1, rounds))
+    costs = [cost(target, size) for target, size in zip(targets, sizes, strict=True)]
+    members: list[list[int]] = [[] for _ in range(count)]
+    spent = [0] * count
+    held = [0] * count
+    paths = [0] * count
+    for number in sorted(range(len(targets)), key=lambda n: (-costs[n], n)):
+        path = len(targets[number].encode()) + 1
+        fits = [
+            run
+            for run in range(len(members))
+            if not members[run]
+            or (held[run] + sizes[number] <= source_budget and paths[run] + path <= arg_budget)
+        ]
+        if not fits:
+            members.append([])
+            spent.append(0)
+            held.append(0)
+            paths.append(0)
+            fits = [len(members) - 1]
+        run = min(fits, key=lambda r: (spent[r], r))
+        members[run].append(number)
+        spent[run] += costs[number]
+        held[run] += sizes[number]
+        paths[run] += path
+    order = sorted(range(len(members)), key=lambda r: (-spent[r], r))
+    return [sorted(members[run]) for run in order if members[run]]
+
+
+def in_target_order(
+    hits: Sequence[Hit], errors: Sequence[ScanError], paths: Sequence[str]
+) -> tuple[list[Hit], list[ScanError]]:
+    """Return hits and errors ordered by their file's place in ``paths`` (the targets).
+
+    The sort is stable: a file's results keep semgrep's order. Errors of files that are not
+    targets (a view that could not be made) come first, errors of no file last.
+    """
+    place = {path: number for number, path in reversed(list(enumerate(paths)))}
+
+    def of_hit(hit: Hit) -> int:
+        return place.get(hit.observation.location.path, len(paths))
+
+    def of_error(error: ScanError) -> int:
+        return len(paths) if error.path is None else place.get(error.path, -1)
+
+    return sorted(hits, key=of_hit), sorted(errors, key=of_error)
