@@ -16,9 +16,19 @@ prints:
     python benchmarks/rule_cost.py TREE [--rules FILE | --pack DIR] [--only ID,..] [--drop ID,..]
         [--every N] [--jobs 1] [--top 15] [--raw OUT.json] [--matches OUT.txt]
     python benchmarks/rule_cost.py --from-json OUT.json [--top 15]
+    python benchmarks/rule_cost.py TREE --compare BEFORE AFTER --only ID,.. [--every N]
+        [--repeat 3]
 
 ``--rules`` takes a rule file written by ``write_rules`` (any commit's); without it the rules
 are those of the bundled pack (or ``--pack``).
+
+``--compare`` measures a rule rewrite: the selected rules of two rule files run alternately,
+``--repeat`` times each, over the same files, together with a rule that only makes semgrep
+parse every file (it has no word for semgrep's prefilter and matches nothing), alone and in
+each side's run — so every run parses every file, as in a scan with the whole pack, and a
+side's CPU seconds minus the parse-only run's are what its rules add to parsing. It prints the
+CPU seconds of every run, that difference from the lowest run of each, and whether the raw
+matches of the two sides are identical.
 """
 
 from __future__ import annotations
@@ -100,6 +110,64 @@ def summary(output: dict[str, Any], top: int) -> None:
     print("  " + ", ".join(f"{rule} {count}" for rule, count in sorted(by_rule.items())))
 
 
+PARSE_ONLY = {
+    "id": "parse-only",
+    "languages": ["python"],
+    "severity": "INFO",
+    "message": "parses every file and matches nothing",
+    "pattern": '"mlsec-policy: a string no file holds"',
+}
+"""A rule semgrep derives no prefilter from (a string literal), so it parses every file."""
+
+
+def compare(
+    tree: Path,
+    targets: list[str],
+    scratch: Path,
+    sides: dict[str, Path],
+    repeat: int,
+    jobs: int,
+) -> bool:
+    """Run each side's rule file ``repeat`` times, alternately; return whether matches agree."""
+    settings = SemgrepSettings(jobs=jobs)
+    binary = find_binary(settings)
+    parse = scratch / "parse-only.json"
+    parse.write_text(json.dumps({"rules": [PARSE_ONLY]}), encoding="utf-8")
+    for rules in sides.values():
+        selected = json.loads(rules.read_text(encoding="utf-8"))["rules"]
+        rules.write_text(json.dumps({"rules": [*selected, PARSE_ONLY]}), encoding="utf-8")
+    runs = {**sides, "parse-only": parse}
+    cpu: dict[str, list[float]] = defaultdict(list)
+    digests: dict[str, set[str]] = defaultdict(set)
+    for round_number in range(1, repeat + 1):
+        for label, rules in runs.items():
+            run = measure(
+                scan_command(binary, rules, targets, settings, True),
+                cwd=tree,
+                env=environment(scratch),
+            )
+            output = json.loads(run.stdout.decode("utf-8", errors="replace"))
+            found = matches(output)
+            digest = hashlib.sha256("\n".join(found).encode()).hexdigest()[:16]
+            digests[label].add(digest)
+            cpu[label].append(run.cpu_seconds)
+            print(
+                f"round {round_number} {label:>10}: CPU {run.cpu_seconds:6.2f} s,"
+                f" wall {run.seconds:6.2f} s, {len(found)} matches ({digest}),"
+                f" {len(output.get('errors', []))} errors, load {load()}"
+            )
+    floor = min(cpu["parse-only"])
+    for label in sides:
+        lowest = min(cpu[label])
+        print(
+            f"{label:>10}: lowest CPU {lowest:.2f} s, above parsing {lowest - floor:.2f} s"
+            f" (all: {', '.join(f'{c:.2f}' for c in cpu[label])})"
+        )
+    same = len({digest for label in sides for digest in digests[label]}) == 1
+    print(f"parse-only lowest CPU {floor:.2f} s; raw matches identical: {same}")
+    return same
+
+
 def main() -> int:
     """Run semgrep with ``--time`` over a tree (or read a saved run) and print the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -114,6 +182,10 @@ def main() -> int:
     parser.add_argument("--raw", type=Path, help="write semgrep's JSON here")
     parser.add_argument("--matches", type=Path, help="write the raw matches here, one a line")
     parser.add_argument("--from-json", type=Path, help="summarise a saved --raw file instead")
+    parser.add_argument(
+        "--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"), help="two rule files"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side (--compare)")
     args = parser.parse_args()
     if args.from_json:
         summary(json.loads(args.from_json.read_text(encoding="utf-8")), args.top)
@@ -130,6 +202,13 @@ def main() -> int:
         targets = targets[:: args.every]
         if sum(len(t) + 1 for t in targets) > ARG_BUDGET:
             raise SystemExit("too many targets for one semgrep command line; use --every")
+        if args.compare:
+            sides = {"before": scratch / "before.json", "after": scratch / "after.json"}
+            for source, (label, target) in zip(args.compare, sides.items(), strict=True):
+                print(f"{label}: {select_rules(source, target, only, drop)} rules of {source}")
+            print(f"tree: {args.tree}; {len(targets)} files; --jobs {args.jobs}")
+            same = compare(args.tree, targets, scratch, sides, args.repeat, args.jobs)
+            return 0 if same else 1
         settings = SemgrepSettings(jobs=args.jobs)
         command = scan_command(find_binary(settings), rules, targets, settings, True, ("--time",))
         started = load()

@@ -63,3 +63,12 @@ async def embed(payload: dict):
         failure = {"content": {"error": str(e)}, "status_code": 500}
         # ruleid: exception-text-in-server-error
         return JSONResponse(**failure)
+
+
+class StatusHandler(tornado.web.RequestHandler):
+    def get(self):
+        try:
+            self.write(model.status())
+        except Exception as e:
+            # ruleid: exception-text-in-server-error
+            self.write({"error": str(e)})

@@ -77,3 +77,14 @@ def model_file(filename):
 
 # ruleid: model-weights-served
 app.mount("/weights", StaticFiles(directory=CHECKPOINT_DIR), name="weights")
+
+
+# a tornado handler: its sink is the handler's write, found through the class's base
+import tornado.web
+
+
+class ScoreHandler(tornado.web.RequestHandler):
+    def post(self):
+        probs = classifier.predict_proba([json.loads(self.request.body)])
+        # ruleid: probabilities-returned
+        self.write({"probs": probs[0].tolist()})
