@@ -7,7 +7,7 @@ that pass: a file no rule passes is not parsed at all, so not even a syntax erro
 reported. ``semgrep-core -prefilter_of_rules`` prints those formulas. This module reads them
 once per rule set and evaluates them on the text semgrep would scan for each target, never
 more strictly than semgrep does (a word is looked for as a plain substring, as semgrep does;
-a regex predicate, or anything this module does not know, passes). Therefore:
+a regex only where Python's engine reads it as PCRE does; anything else passes). Therefore:
 
 - a rule that no target of a run passes would have done nothing in that run: it is left out
   of the run's rules file, so semgrep does not load and compile it;
@@ -32,10 +32,12 @@ where it can pay (:data:`PRUNING_BUDGET`, :data:`SUBSET_BUDGET`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -58,7 +60,7 @@ from mlsec_policy.policy.model import SemgrepCheck
 
 PRUNING_BUDGET = 2**30
 """Byte-rule pairs worth evaluating when some target may be left out of semgrep entirely
-(about 1.5 CPU-s: a target left out saves its parse, tens of milliseconds per 100 kB)."""
+(about a CPU-second: a target left out saves its parse, tens of milliseconds per 100 kB)."""
 
 SUBSET_BUDGET = 2**26
 """Byte-rule pairs worth evaluating when every target has a rule it always passes (only
@@ -128,29 +130,38 @@ def select(
     settings: SemgrepSettings,
     store: ResultStore | None,
 ) -> Selection | None:
-    """Return the rules each target passes, or None when every rule must run on every target."""
+    """Return the rules each target may need, or None when every rule must run on every target.
+
+    Text rules always go only to targets of their kinds and paths (that needs no reading);
+    the formulas are evaluated on the targets' text only where it may pay. Fetching them
+    also proves that semgrep-core accepts every rule: when it does not, every rule runs, so
+    the scan reports the rejected rule as it always did.
+    """
     if not enabled() or not targets:
-        return None
-    pairs = sum(sizes) * len(checks)
-    if pairs > PRUNING_BUDGET:
         return None
     formulas = prefilters(rules_file, settings, store)
     if formulas is None or set(formulas) != {c.id for c in checks}:
         return None
-    # a target that a parsed-language rule without a formula applies to is always parsed:
-    # when every target is, only rules can be left out, which pays on small runs only
-    unfiltered = [c for c in checks if formulas[c.id] is None and not _text_rule(c)]
-    prunable = any(not any(_applies(c, t) for c in unfiltered) for t in targets)
-    if not prunable and pairs > SUBSET_BUDGET:
-        return None
+    pairs = sum(sizes) * len(checks)
+    reach = [_Reach.of(check) for check in checks]
+    applicable: dict[str, list[SemgrepCheck]] = {}
+    for target in targets:
+        language = scanned_language(target.scanned)
+        applicable[target.scanned] = [r.check for r in reach if r.applies(target, language)]
+    # a target that a rule without a formula applies to always goes to semgrep: when every
+    # target does, only rules can be left out, which pays on small runs only
+    prunable = any(all(formulas[c.id] is not None for c in found) for found in applicable.values())
+    evaluate = pairs <= SUBSET_BUDGET or (prunable and pairs <= PRUNING_BUDGET)
     wants: dict[str, frozenset[str]] = {}
     for target in targets:
+        found = applicable[target.scanned]
+        if not evaluate:
+            wants[target.scanned] = frozenset(check.id for check in found)
+            continue
         text = read_scanned(target, root)
         memo: dict[str, bool] = {}
         wants[target.scanned] = frozenset(
-            check.id
-            for check in checks
-            if _applies(check, target) and passes(formulas[check.id], text, memo)
+            check.id for check in found if passes(formulas[check.id], text, memo)
         )
     return Selection(checks, severities, scratch, wants)
 
@@ -172,7 +183,9 @@ def passes(formula: Formula, text: bytes, memo: dict[str, bool]) -> bool:
         kind, words = argument
         if kind == "Idents" and isinstance(words, list):
             return all(_contains(str(word), text, memo) for word in words)
-    return True  # a regex, or a form this module does not know: assume semgrep keeps it
+        if kind == "Regexp" and isinstance(words, str):
+            return _searches(words, text, memo)
+    return True  # a form this module does not know: assume semgrep keeps the file
 
 
 def _contains(word: str, text: bytes, memo: dict[str, bool]) -> bool:
@@ -180,6 +193,57 @@ def _contains(word: str, text: bytes, memo: dict[str, bool]) -> bool:
     if found is None:
         found = memo[word] = word.encode("utf-8") in text
     return found
+
+
+def _searches(regex: str, text: bytes, memo: dict[str, bool]) -> bool:
+    r"""Return False only when semgrep's PCRE search for ``regex`` surely fails on ``text``.
+
+    Python's engine decides only where it cannot be stricter than PCRE: an ASCII pattern
+    without ``\Z`` (PCRE lets it match before a final newline) or POSIX classes, over ASCII
+    text (Unicode case folding, ``.`` and character classes then mean the same in both).
+    Anything else, or a pattern Python cannot compile, passes.
+    """
+    key = "\0re:" + regex
+    found = memo.get(key)
+    if found is None:
+        compiled = _compiled(regex)
+        if compiled is None or not _ascii(text, memo):
+            found = True
+        else:
+            found = compiled.search(text) is not None
+        memo[key] = found
+    return found
+
+
+def _ascii(text: bytes, memo: dict[str, bool]) -> bool:
+    found = memo.get("\0ascii")
+    if found is None:
+        found = memo["\0ascii"] = text.isascii()
+    return found
+
+
+NOT_MONOTONE = ("(?!", "(?<!", "(?>", "(?(", "*+", "++", "?+", "}+")
+"""Regex syntax under which matching more with ``.``, ``^`` or ``$`` can make a search fail
+(negative lookarounds, atomic groups, possessive repeats, conditionals)."""
+
+
+@functools.cache
+def _compiled(regex: str) -> re.Pattern[bytes] | None:
+    r"""Return ``regex`` compiled for bytes so that it never fails where PCRE finds a match.
+
+    ``^``, ``$`` and ``.`` get their widest meaning (multi-line, ``.`` matching a newline),
+    which only adds matches to a pattern without the constructs of :data:`NOT_MONOTONE` or
+    back-references, so it does not matter which flags semgrep compiles with. None: decide
+    nothing (non-ASCII, ``\Z``, POSIX classes, anything Python cannot compile).
+    """
+    if not regex.isascii() or "\\Z" in regex or "[:" in regex:
+        return None
+    if any(mark in regex for mark in NOT_MONOTONE) or re.search(r"\\[1-9]", regex):
+        return None
+    try:
+        return re.compile(regex.encode("ascii"), re.MULTILINE | re.DOTALL)
+    except (re.error, RecursionError, OverflowError):
+        return None
 
 
 def prefilters(
@@ -243,16 +307,29 @@ def _text_rule(check: SemgrepCheck) -> bool:
     return bool(languages) and languages is not None and languages <= TEXT_LANGUAGES
 
 
-def _applies(check: SemgrepCheck, target: Target) -> bool:
-    """Return True when semgrep runs the rule on the target and the outcome can reach us.
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """Which targets semgrep runs one rule on, where the outcome can reach the report.
 
     semgrep picks a parsed-language rule's targets by their names (a YAML rule never reads a
     ``.py`` file); a text rule reads any file, but only its results on files of its kinds that
     its paths allow are kept.
     """
-    if not _text_rule(check):
-        language = scanned_language(target.scanned)
-        wanted = rule_languages(check.rule)
-        return language is None or wanted is None or language in wanted
-    artifact = target.artifact
-    return artifact.kind in check.kinds and PathFilter.of(check).allows(artifact.path)
+
+    check: SemgrepCheck
+    text: bool
+    languages: frozenset[str] | None
+    paths: PathFilter
+
+    @classmethod
+    def of(cls, check: SemgrepCheck) -> _Reach:
+        languages = rule_languages(check.rule)
+        known = None if languages is None else frozenset(languages)
+        return cls(check, _text_rule(check), known, PathFilter.of(check))
+
+    def applies(self, target: Target, language: str | None) -> bool:
+        """Return True for ``target``, which semgrep parses as ``language`` (None: unknown)."""
+        if not self.text:
+            return language is None or self.languages is None or language in self.languages
+        artifact = target.artifact
+        return artifact.kind in self.check.kinds and self.paths.allows(artifact.path)
