@@ -46,7 +46,7 @@ def _record(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], list[str]]
 
 
 def test_words_are_looked_for_as_semgrep_does() -> None:
-    """Idents must all occur (as substrings); a regex must match; an unknown form passes."""
+    """Idents must all occur (as substrings); a regex or an unknown form passes."""
     both: JsonValue = [
         "Some",
         ["And", [["Pred", ["Idents", ["torch"]]], ["Pred", ["Idents", ["load"]]]]],
@@ -61,29 +61,10 @@ def test_words_are_looked_for_as_semgrep_does() -> None:
     assert passes(either, b"import pickle", {})
     assert not passes(either, b"import dill", {}), "every ident of a predicate must occur"
     regex: JsonValue = ["Pred", ["Regexp", "(get|post)"]]
-    assert passes(regex, b"x = requests.get(url)\n", {})
-    assert not passes(regex, b"nothing here\n", {})
+    assert passes(regex, b"nothing here\n", {}), "semgrep's PCRE decides a regex, not Python"
     assert passes(None, b"", {})
     unknown: JsonValue = ["Xor", []]
     assert passes(unknown, b"", {}), "a form this module does not know passes"
-
-
-@pytest.mark.parametrize(
-    ("regex", "text"),
-    [
-        ("^kind: Service", b"a: 1\nkind: Service\n"),  # multi-line whatever semgrep's flags
-        ("a.b", b"a\nb"),  # a dot may match a newline
-        ("a.b", "a\u00e9b".encode()),  # non-ASCII text: PCRE may read a character as one
-        ("(?i)kelvin", "\u212aelvin".encode()),  # Unicode case folding in PCRE
-        ("upload\\Z", b"upload\n"),  # PCRE's \Z matches before a final newline
-        ("^(?!x)y", b"xy"),  # a negative lookahead: matching more can fail
-        ("[[:alpha:]]+z", b"abz"),  # a POSIX class Python reads as a set
-        ("\\x{41}", b"A"),  # PCRE syntax Python rejects
-    ],
-)
-def test_a_regex_never_fails_where_pcre_may_match(regex: str, text: bytes) -> None:
-    """Python decides a regex predicate only where it cannot be stricter than PCRE."""
-    assert passes(["Pred", ["Regexp", regex]], text, {})
 
 
 def _scan(cli: Cli, out: Path, target: Path) -> tuple[bytes, bytes]:

@@ -7,7 +7,7 @@ that pass: a file no rule passes is not parsed at all, so not even a syntax erro
 reported. ``semgrep-core -prefilter_of_rules`` prints those formulas. This module reads them
 once per rule set and evaluates them on the text semgrep would scan for each target, never
 more strictly than semgrep does (a word is looked for as a plain substring, as semgrep does;
-a regex only where Python's engine reads it as PCRE does; anything else passes). Therefore:
+a regex predicate, or anything this module does not know, passes). Therefore:
 
 - a rule that no target of a run passes would have done nothing in that run: it is left out
   of the run's rules file, so semgrep does not load and compile it;
@@ -32,12 +32,10 @@ where it can pay (:data:`PRUNING_BUDGET`, :data:`SUBSET_BUDGET`).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib.util
 import json
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -59,12 +57,12 @@ from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import SemgrepCheck
 
 PRUNING_BUDGET = 2**30
-"""Byte-rule pairs worth evaluating when some target may be left out of semgrep entirely
-(about a CPU-second: a target left out saves its parse, tens of milliseconds per 100 kB)."""
+"""Byte-rule pairs worth evaluating in a large run over the targets that no rule without a
+formula reaches, which may be left out of semgrep entirely (about a CPU-second at most)."""
 
 SUBSET_BUDGET = 2**26
-"""Byte-rule pairs worth evaluating when every target has a rule it always passes (only
-rules can be left out: about 0.1 CPU-s against up to two seconds of rule compilation)."""
+"""Byte-rule pairs below which every target is read, so that rules can be left out of the
+run (about 0.1 CPU-s)."""
 
 Formula = JsonValue | None
 """A rule's prefilter as semgrep-core prints it (None: the rule runs on every file)."""
@@ -142,20 +140,24 @@ def select(
     formulas = prefilters(rules_file, settings, store)
     if formulas is None or set(formulas) != {c.id for c in checks}:
         return None
-    pairs = sum(sizes) * len(checks)
     reach = [_Reach.of(check) for check in checks]
     applicable: dict[str, list[SemgrepCheck]] = {}
     for target in targets:
         language = scanned_language(target.scanned)
         applicable[target.scanned] = [r.check for r in reach if r.applies(target, language)]
-    # a target that a rule without a formula applies to always goes to semgrep: when every
-    # target does, only rules can be left out, which pays on small runs only
-    prunable = any(all(formulas[c.id] is not None for c in found) for found in applicable.values())
-    evaluate = pairs <= SUBSET_BUDGET or (prunable and pairs <= PRUNING_BUDGET)
+    # small runs: every target is read, so that rules can be left out; large ones: only the
+    # targets that could be left out (no rule without a formula applies to them), when few
+    small = sum(sizes) * len(checks) <= SUBSET_BUDGET
+    prunable = {
+        t.scanned: size
+        for t, size in zip(targets, sizes, strict=True)
+        if all(formulas[c.id] is not None for c in applicable[t.scanned])
+    }
+    pruning = sum(prunable.values()) * len(checks) <= PRUNING_BUDGET
     wants: dict[str, frozenset[str]] = {}
     for target in targets:
         found = applicable[target.scanned]
-        if not evaluate:
+        if not small and not (pruning and target.scanned in prunable):
             wants[target.scanned] = frozenset(check.id for check in found)
             continue
         text = read_scanned(target, root)
@@ -183,9 +185,9 @@ def passes(formula: Formula, text: bytes, memo: dict[str, bool]) -> bool:
         kind, words = argument
         if kind == "Idents" and isinstance(words, list):
             return all(_contains(str(word), text, memo) for word in words)
-        if kind == "Regexp" and isinstance(words, str):
-            return _searches(words, text, memo)
-    return True  # a form this module does not know: assume semgrep keeps the file
+    # a regex passes: Python's engine is not PCRE (other flags, no match limit: one of the
+    # pack's regexes ran for minutes on axolotl), and a wrong "no" would drop a rule
+    return True
 
 
 def _contains(word: str, text: bytes, memo: dict[str, bool]) -> bool:
@@ -193,57 +195,6 @@ def _contains(word: str, text: bytes, memo: dict[str, bool]) -> bool:
     if found is None:
         found = memo[word] = word.encode("utf-8") in text
     return found
-
-
-def _searches(regex: str, text: bytes, memo: dict[str, bool]) -> bool:
-    r"""Return False only when semgrep's PCRE search for ``regex`` surely fails on ``text``.
-
-    Python's engine decides only where it cannot be stricter than PCRE: an ASCII pattern
-    without ``\Z`` (PCRE lets it match before a final newline) or POSIX classes, over ASCII
-    text (Unicode case folding, ``.`` and character classes then mean the same in both).
-    Anything else, or a pattern Python cannot compile, passes.
-    """
-    key = "\0re:" + regex
-    found = memo.get(key)
-    if found is None:
-        compiled = _compiled(regex)
-        if compiled is None or not _ascii(text, memo):
-            found = True
-        else:
-            found = compiled.search(text) is not None
-        memo[key] = found
-    return found
-
-
-def _ascii(text: bytes, memo: dict[str, bool]) -> bool:
-    found = memo.get("\0ascii")
-    if found is None:
-        found = memo["\0ascii"] = text.isascii()
-    return found
-
-
-NOT_MONOTONE = ("(?!", "(?<!", "(?>", "(?(", "*+", "++", "?+", "}+")
-"""Regex syntax under which matching more with ``.``, ``^`` or ``$`` can make a search fail
-(negative lookarounds, atomic groups, possessive repeats, conditionals)."""
-
-
-@functools.cache
-def _compiled(regex: str) -> re.Pattern[bytes] | None:
-    r"""Return ``regex`` compiled for bytes so that it never fails where PCRE finds a match.
-
-    ``^``, ``$`` and ``.`` get their widest meaning (multi-line, ``.`` matching a newline),
-    which only adds matches to a pattern without the constructs of :data:`NOT_MONOTONE` or
-    back-references, so it does not matter which flags semgrep compiles with. None: decide
-    nothing (non-ASCII, ``\Z``, POSIX classes, anything Python cannot compile).
-    """
-    if not regex.isascii() or "\\Z" in regex or "[:" in regex:
-        return None
-    if any(mark in regex for mark in NOT_MONOTONE) or re.search(r"\\[1-9]", regex):
-        return None
-    try:
-        return re.compile(regex.encode("ascii"), re.MULTILINE | re.DOTALL)
-    except (re.error, RecursionError, OverflowError):
-        return None
 
 
 def prefilters(
