@@ -19,7 +19,7 @@ import pytest
 import mlsec_policy.engines.semgrep.engine as semgrep_engine
 from mlsec_policy.engines.semgrep.process import batches
 from tests.conftest import EXAMPLES, CliResult
-from tests.support.semgrep_runs import record_semgrep_runs
+from tests.support.semgrep_runs import record_semgrep_runs, scan_reports
 
 Cli = Callable[..., CliResult]
 
@@ -51,13 +51,7 @@ def _named(target: str) -> str:
 
 
 def _scan(cli: Cli, out: Path, jobs: str = "1") -> tuple[int, bytes, bytes]:
-    out.mkdir(parents=True)
-    result = cli(
-        "scan", str(EXAMPLES), "-q", "--no-cache", "--jobs", jobs,
-        "--json-output", str(out / "r.json"), "--sarif-output", str(out / "r.sarif"),
-    )  # fmt: skip
-    assert result.code in (0, 1), result.err
-    return result.code, (out / "r.json").read_bytes(), (out / "r.sarif").read_bytes()
+    return scan_reports(cli, out, EXAMPLES, jobs)
 
 
 def test_a_scan_in_many_semgrep_runs_reports_exactly_what_one_run_does(

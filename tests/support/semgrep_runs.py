@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,3 +22,16 @@ def record_semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
     monkeypatch.setattr(semgrep_engine, "run_rules", recording)
     return runs
+
+
+def scan_reports(
+    cli: Callable[..., Any], out: Path, target: Path, jobs: str = "1"
+) -> tuple[int, bytes, bytes]:
+    """Scan ``target`` without a cache; return the exit code, the JSON and the SARIF report."""
+    out.mkdir(parents=True)
+    result = cli(
+        "scan", str(target), "-q", "--no-cache", "--jobs", jobs,
+        "--json-output", str(out / "r.json"), "--sarif-output", str(out / "r.sarif"),
+    )  # fmt: skip
+    assert result.code in (0, 1), result.err
+    return result.code, (out / "r.json").read_bytes(), (out / "r.sarif").read_bytes()

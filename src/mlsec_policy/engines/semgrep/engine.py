@@ -29,6 +29,7 @@ from mlsec_policy.engines.semgrep.problems import (
 from mlsec_policy.engines.semgrep.process import ARG_BUDGET, RunResult, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
 from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs
+from mlsec_policy.engines.semgrep.subsets import select
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
 from mlsec_policy.options import SemgrepSettings
@@ -129,9 +130,20 @@ class SemgrepEngine:
         expected = True
         jobs = max(1, self.settings.jobs)
         sizes = [_scanned_size(t) for t in targets]
+        chosen = select(
+            targets, sizes, checks, self.severities, rules_file, workspace.root,
+            workspace.scratch, self.settings, self.store,
+        )  # fmt: skip
+        given, sizes, left = (
+            (targets, sizes, [])
+            if chosen is None
+            else chosen.split(
+                targets, sizes, version_known=cache is not None and cache.version is not None
+            )
+        )
         budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
         # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
-        scanned = [t.scanned for t in targets]
+        scanned = [t.scanned for t in given]
         planned = plan_runs(scanned, sizes, jobs, budget, ARG_BUDGET)
         first = [[scanned[n] for n in run] for run in planned]
         # several runs: as many processes side by side as --jobs, each on one core (semgrep's
@@ -146,9 +158,10 @@ class SemgrepEngine:
             while pending or running:
                 while pending and len(running) < workers:
                     order, batch = pending.pop(0)
+                    rules = rules_file if chosen is None else chosen.rules_file(batch)
                     started = pool.submit(
                         self._launch,
-                        binary, rules_file, batch, workspace.root, workspace.scratch, settings,
+                        binary, rules, batch, workspace.root, workspace.scratch, settings,
                     )  # fmt: skip
                     running[started] = (order, batch)
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -180,6 +193,9 @@ class SemgrepEngine:
                         expected = cache.learned(version) and expected
                         ran = [by_scanned[normal(path)] for path in batch]
                         cache.keep(ran, batch_hits, batch_errors, _left_out(ran), version)
+        kept_version = version or (cache.version if cache is not None else None)
+        if left and cache is not None and isinstance(kept_version, str):
+            cache.keep(left, [], [], _left_out(left), kept_version)
         for order in sorted(done):
             found.extend(done[order][0])
             errors.extend(done[order][1])

@@ -28,8 +28,10 @@ The derivation only ever drops conditions, so it may let a file through that can
 never the other way round. ``tests/test_semgrep_prefilter.py`` checks that on every fixture of
 the pack: no rule matches a file this module would have kept from it.
 
-The scan does not use it yet: ``benchmarks/rule_reach.py`` measures what it would leave out,
-and on the trees measured so far no file escapes every rule (benchmarks/README.md).
+The scan does not use it: ``benchmarks/rule_reach.py`` measures what it would leave out.
+The scan's per-run rule subsets (:mod:`.subsets`) evaluate semgrep's own prefilter formulas
+instead, because those decide which files semgrep parses: a rule these words reject but
+semgrep's formula passes still makes semgrep parse the file and report its syntax errors.
 """
 
 from __future__ import annotations

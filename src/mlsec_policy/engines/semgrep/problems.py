@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from mlsec_policy.engines.semgrep.process import RunResult
-from mlsec_policy.engines.semgrep.target import Target, normal, read_scanned
+from mlsec_policy.engines.semgrep.target import (
+    TEXT_LANGUAGES,
+    Target,
+    normal,
+    read_scanned,
+    rule_languages,
+    scanned_language,
+)
 from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import Artifact, ArtifactKind, ErrorLevel, ScanError
 from mlsec_policy.pathmatch import PathFilter
@@ -80,36 +87,18 @@ def scan_errors(
         )
 
 
-_LANGUAGES = {
-    ".py": "python",
-    ".pyi": "python",
-    ".pyw": "python",
-    ".json": "json",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".sh": "bash",
-    ".bash": "bash",
-}
-"""The language semgrep parses a scanned file as, by the scanned name's suffix."""
-_ALIASES = {"py": "python", "python3": "python", "sh": "bash", "docker": "dockerfile"}
-_TEXT_LANGUAGES = frozenset({"generic", "regex", "none"})
-"""Languages whose rules read text: a file's syntax error never stops them."""
-
-
 def _parses(check: SemgrepCheck, target: Target) -> bool:
     """Return True when the check's rule parses the target in the language of its error.
 
     A JSON syntax error concerns the JSON rules only: the Python, YAML and plain-text rules of
     the same controls did not need to parse that file, so their controls are not unverified.
     """
-    languages = check.rule.get("languages")
-    if not isinstance(languages, list):
+    wanted = rule_languages(check.rule)
+    if wanted is None:
         return True
-    wanted = {_ALIASES.get(str(item).lower(), str(item).lower()) for item in languages}
-    if wanted <= _TEXT_LANGUAGES:
+    if wanted <= TEXT_LANGUAGES:
         return False
-    name = PurePosixPath(target.scanned).name.lower()
-    language = "dockerfile" if "dockerfile" in name else _LANGUAGES.get(PurePosixPath(name).suffix)
+    language = scanned_language(target.scanned)
     return language is None or language in wanted
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from mlsec_policy.models import Artifact
+from mlsec_policy.models import Artifact, JsonValue
 from mlsec_policy.views.base import View
 
 
@@ -33,3 +34,33 @@ def read_scanned(target: Target, root: Path) -> bytes:
         return (root / target.artifact.path).read_bytes()
     except OSError:
         return b""
+
+
+LANGUAGES = {
+    ".py": "python",
+    ".pyi": "python",
+    ".pyw": "python",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".sh": "bash",
+    ".bash": "bash",
+}
+"""The language semgrep parses a scanned file as, by the scanned name's suffix."""
+ALIASES = {"py": "python", "python3": "python", "sh": "bash", "docker": "dockerfile"}
+TEXT_LANGUAGES = frozenset({"generic", "regex", "none"})
+"""Languages whose rules read text: a file's syntax error never stops them."""
+
+
+def scanned_language(scanned: str) -> str | None:
+    """Return the language semgrep parses a scanned file as (None: not known here)."""
+    name = PurePosixPath(scanned).name.lower()
+    return "dockerfile" if "dockerfile" in name else LANGUAGES.get(PurePosixPath(name).suffix)
+
+
+def rule_languages(rule: Mapping[str, JsonValue]) -> set[str] | None:
+    """Return a rule's languages by their canonical names (None: it names none)."""
+    languages = rule.get("languages")
+    if not isinstance(languages, list):
+        return None
+    return {ALIASES.get(str(item).lower(), str(item).lower()) for item in languages}

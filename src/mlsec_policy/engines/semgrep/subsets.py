@@ -1,0 +1,286 @@
+"""Each semgrep run gets only the rules that can act on its files, and no file none can act on.
+
+Before semgrep runs a rule on a file it tests the file's text against a formula it derives
+from the rule — its prefilter: words that must occur, regexes that must match, joined by and
+and or — and skips the rule where the formula fails. It parses a file lazily, for the rules
+that pass: a file no rule passes is not parsed at all, so not even a syntax error in it is
+reported. ``semgrep-core -prefilter_of_rules`` prints those formulas. This module reads them
+once per rule set and evaluates them on the text semgrep would scan for each target, never
+more strictly than semgrep does (a word is looked for as a plain substring, as semgrep does;
+a regex predicate, or anything this module does not know, passes). Therefore:
+
+- a rule that no target of a run passes would have done nothing in that run: it is left out
+  of the run's rules file, so semgrep does not load and compile it;
+- a target that no rule passes would have been skipped whole by semgrep: it is not handed to
+  semgrep at all, and its results are the empty ones semgrep would have given.
+
+A rule of a text language (``generic``, ``regex``) is kept only for targets of its kinds that
+its paths allow: semgrep would run it on any file, but those results and errors are dropped
+(:mod:`.results`, :mod:`.problems`), and text rules parse nothing that can fail. A rule of a
+parsed language (Python, YAML, JSON) counts for every target semgrep gives it by the scanned
+name (never a ``.py`` file to a YAML rule), whatever the target's kind: the parse it triggers
+can report a syntax error that concerns the file's other checks.
+
+Results are identical with and without subsets (``tests/test_semgrep_subsets.py``): the
+decision is semgrep's own, taken earlier. Where the formulas cannot be had (another semgrep
+binary, a rule semgrep-core rejects — the full run then reports it as before) every rule runs
+on every target, as it always did. Evaluating the formulas costs CPU in proportion to the
+bytes and the rules (about 1.4 ns per byte and rule on transformers), so it is done only
+where it can pay (:data:`PRUNING_BUDGET`, :data:`SUBSET_BUDGET`).
+``MLSEC_POLICY_SEMGREP_SUBSETS=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlsec_policy.cache import ResultStore, digest
+from mlsec_policy.engines.semgrep.compile import write_rules
+from mlsec_policy.engines.semgrep.target import (
+    TEXT_LANGUAGES,
+    Target,
+    read_scanned,
+    rule_languages,
+    scanned_language,
+)
+from mlsec_policy.models import JsonValue, Severity
+from mlsec_policy.options import SemgrepSettings
+from mlsec_policy.pathmatch import PathFilter
+from mlsec_policy.policy.model import SemgrepCheck
+
+PRUNING_BUDGET = 2**30
+"""Byte-rule pairs worth evaluating in a large run over the targets that no rule without a
+formula reaches, which may be left out of semgrep entirely (about a CPU-second at most)."""
+
+SUBSET_BUDGET = 2**26
+"""Byte-rule pairs below which every target is read, so that rules can be left out of the
+run (about 0.1 CPU-s)."""
+
+Formula = JsonValue | None
+"""A rule's prefilter as semgrep-core prints it (None: the rule runs on every file)."""
+
+
+def enabled() -> bool:
+    """Return False when the environment turns rule subsets off (for comparisons)."""
+    return os.environ.get("MLSEC_POLICY_SEMGREP_SUBSETS", "1") != "0"
+
+
+@dataclass
+class Selection:
+    """Which rules each target may need, and the rules files of the runs."""
+
+    checks: Sequence[SemgrepCheck]
+    severities: Mapping[str, Severity]
+    scratch: Path
+    wants: dict[str, frozenset[str]]
+    """Target (its scanned path) → ids of the rules whose formulas it passes."""
+    written: dict[tuple[str, ...], Path] = field(default_factory=dict)
+
+    def needed(self, target: Target) -> bool:
+        """Return True when some rule may act on the target (semgrep must see it)."""
+        return bool(self.wants[target.scanned])
+
+    def split(
+        self, targets: Sequence[Target], sizes: Sequence[int], version_known: bool
+    ) -> tuple[list[Target], list[int], list[Target]]:
+        """Return the targets semgrep must see, their sizes, and the targets left out.
+
+        When every target is left out and semgrep's version is not known from the cache,
+        the first still goes to semgrep (with no rule) so that the report names the version.
+        """
+        left = [t for t in targets if not self.needed(t)]
+        if left and len(left) == len(targets) and not version_known:
+            left = left[1:]
+        gone = {t.scanned for t in left}
+        pairs = [(t, s) for t, s in zip(targets, sizes, strict=True) if t.scanned not in gone]
+        return [t for t, _ in pairs], [s for _, s in pairs], left
+
+    def rules_file(self, batch: Sequence[str]) -> Path:
+        """Return a rules file holding the rules some target of ``batch`` passes."""
+        union: set[str] = set()
+        for scanned in batch:
+            union |= self.wants.get(scanned, frozenset())
+        ids = tuple(check.id for check in self.checks if check.id in union)
+        if ids not in self.written:
+            name = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+            path = self.scratch / f"semgrep-rules-{name}.json"
+            write_rules(path, [c for c in self.checks if c.id in union], self.severities)
+            self.written[ids] = path
+        return self.written[ids]
+
+
+def select(
+    targets: Sequence[Target],
+    sizes: Sequence[int],
+    checks: Sequence[SemgrepCheck],
+    severities: Mapping[str, Severity],
+    rules_file: Path,
+    root: Path,
+    scratch: Path,
+    settings: SemgrepSettings,
+    store: ResultStore | None,
+) -> Selection | None:
+    """Return the rules each target may need, or None when every rule must run on every target.
+
+    Text rules always go only to targets of their kinds and paths (that needs no reading);
+    the formulas are evaluated on the targets' text only where it may pay. Fetching them
+    also proves that semgrep-core accepts every rule: when it does not, every rule runs, so
+    the scan reports the rejected rule as it always did.
+    """
+    if not enabled() or not targets:
+        return None
+    formulas = prefilters(rules_file, settings, store)
+    if formulas is None or set(formulas) != {c.id for c in checks}:
+        return None
+    reach = [_Reach.of(check) for check in checks]
+    applicable: dict[str, list[SemgrepCheck]] = {}
+    for target in targets:
+        language = scanned_language(target.scanned)
+        applicable[target.scanned] = [r.check for r in reach if r.applies(target, language)]
+    # small runs: every target is read, so that rules can be left out; large ones: only the
+    # targets that could be left out (no rule without a formula applies to them), when few
+    small = sum(sizes) * len(checks) <= SUBSET_BUDGET
+    prunable = {
+        t.scanned: size
+        for t, size in zip(targets, sizes, strict=True)
+        if all(formulas[c.id] is not None for c in applicable[t.scanned])
+    }
+    pruning = sum(prunable.values()) * len(checks) <= PRUNING_BUDGET
+    wants: dict[str, frozenset[str]] = {}
+    for target in targets:
+        found = applicable[target.scanned]
+        if not small and not (pruning and target.scanned in prunable):
+            wants[target.scanned] = frozenset(check.id for check in found)
+            continue
+        text = read_scanned(target, root)
+        memo: dict[str, bool] = {}
+        wants[target.scanned] = frozenset(
+            check.id for check in found if passes(formulas[check.id], text, memo)
+        )
+    return Selection(checks, severities, scratch, wants)
+
+
+def passes(formula: Formula, text: bytes, memo: dict[str, bool]) -> bool:
+    """Return False only when semgrep's prefilter surely rejects ``text`` (``memo``: words)."""
+    if formula is None:
+        return True
+    if not isinstance(formula, list) or len(formula) != 2:
+        return True
+    op, argument = formula
+    if op == "Some":
+        return passes(argument, text, memo)
+    if op == "And" and isinstance(argument, list):
+        return all(passes(part, text, memo) for part in argument)
+    if op == "Or" and isinstance(argument, list):
+        return any(passes(part, text, memo) for part in argument)
+    if op == "Pred" and isinstance(argument, list) and len(argument) == 2:
+        kind, words = argument
+        if kind == "Idents" and isinstance(words, list):
+            return all(_contains(str(word), text, memo) for word in words)
+    # a regex passes: Python's engine is not PCRE (other flags, no match limit: one of the
+    # pack's regexes ran for minutes on axolotl), and a wrong "no" would drop a rule
+    return True
+
+
+def _contains(word: str, text: bytes, memo: dict[str, bool]) -> bool:
+    found = memo.get(word)
+    if found is None:
+        found = memo[word] = word.encode("utf-8") in text
+    return found
+
+
+def prefilters(
+    rules_file: Path, settings: SemgrepSettings, store: ResultStore | None
+) -> dict[str, Formula] | None:
+    """Return semgrep's prefilter of every rule in ``rules_file`` by rule id, or None.
+
+    None when semgrep-core is not the one beside our semgrep entry point, fails, or prints
+    something else than one formula per rule (it prints nothing for a rule set it rejects).
+    """
+    core = _semgrep_core(settings)
+    if core is None:
+        return None
+    text = rules_file.read_bytes()
+    key = None
+    if store is not None:
+        info = core.stat()
+        key = digest(
+            "semgrep-prefilters", str(core), info.st_size, info.st_mtime_ns,
+            hashlib.sha256(text).hexdigest(),
+        )  # fmt: skip
+        kept = store.get(key)
+        if isinstance(kept, dict):
+            return dict(kept)
+    try:
+        done = subprocess.run(
+            [str(core), "-prefilter_of_rules", str(rules_file)],
+            capture_output=True,
+            timeout=settings.process_timeout,
+            check=False,
+        )
+        entries = json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
+    if not isinstance(entries, list):
+        return None
+    found: dict[str, Formula] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("rule_id"), str):
+            return None
+        rule_filter = entry.get("filter")
+        found[entry["rule_id"]] = None if rule_filter == "None" else rule_filter
+    if store is not None and key is not None and found:
+        store.put(key, dict(found))
+    return found or None
+
+
+def _semgrep_core(settings: SemgrepSettings) -> Path | None:
+    """Return the semgrep-core of the semgrep package our scans run, when that is certain."""
+    if settings.binary is not None or not (Path(sys.executable).parent / "semgrep").is_file():
+        return None  # another installation: its core may derive other formulas
+    spec = importlib.util.find_spec("semgrep")
+    if spec is None or spec.origin is None:
+        return None
+    core = Path(spec.origin).parent / "bin" / "semgrep-core"
+    return core if core.is_file() else None
+
+
+def _text_rule(check: SemgrepCheck) -> bool:
+    languages = rule_languages(check.rule)
+    return bool(languages) and languages is not None and languages <= TEXT_LANGUAGES
+
+
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """Which targets semgrep runs one rule on, where the outcome can reach the report.
+
+    semgrep picks a parsed-language rule's targets by their names (a YAML rule never reads a
+    ``.py`` file); a text rule reads any file, but only its results on files of its kinds that
+    its paths allow are kept.
+    """
+
+    check: SemgrepCheck
+    text: bool
+    languages: frozenset[str] | None
+    paths: PathFilter
+
+    @classmethod
+    def of(cls, check: SemgrepCheck) -> _Reach:
+        languages = rule_languages(check.rule)
+        known = None if languages is None else frozenset(languages)
+        return cls(check, _text_rule(check), known, PathFilter.of(check))
+
+    def applies(self, target: Target, language: str | None) -> bool:
+        """Return True for ``target``, which semgrep parses as ``language`` (None: unknown)."""
+        if not self.text:
+            return language is None or self.languages is None or language in self.languages
+        artifact = target.artifact
+        return artifact.kind in self.check.kinds and self.paths.allows(artifact.path)
