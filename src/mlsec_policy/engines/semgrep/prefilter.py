@@ -23,7 +23,8 @@ of which at least one must occur in the file:
   against the metavariable's text, and that text is code of the file as written (a string
   literal with its quotes; semgrep does not put a value found by constant propagation there);
 - ``pattern-regex`` (the whole rule, a branch or a positive condition): every clause of its
-  regex, as the regex runs over the file's own text;
+  regex, as the regex runs over the file's own text (ranked, like a ``metavariable-regex``'s,
+  after the clauses of the patterns beside it);
 - anything else — another language, a key this module does not know — gives no clause, and
   the rule runs on every file of its kinds.
 
@@ -127,7 +128,7 @@ def _formula(node: Mapping[str, JsonValue]) -> Found:
         return _conjunction(value)
     regex = node.get("pattern-regex")
     if isinstance(regex, str):
-        return regex_clauses(regex), []
+        return [], regex_clauses(regex)
     return [], []
 
 
