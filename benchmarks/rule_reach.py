@@ -5,8 +5,12 @@ the words the rule cannot match without (:mod:`mlsec_policy.engines.semgrep.pref
 rules that need no particular word (they run on every file), the rule-file pairs left and the
 files that no rule could match (which semgrep would not need to parse at all).
 
-    python benchmarks/rule_reach.py TREE
+    python benchmarks/rule_reach.py TREE [--repository-level]
     python benchmarks/rule_reach.py TREE --semgrep [--repository-level] [--drop RULE ...]
+
+``--repository-level`` keeps only the rules of the controls a ``--diff-base`` scan still
+evaluates over the whole tree (:func:`mlsec_policy.diffscope.is_per_file` is false): the files
+they keep are the ones such a scan must give semgrep whatever changed.
 
 With ``--semgrep`` it evaluates semgrep's own prefilter formulas instead, as the engine's
 rule subsets do (:mod:`mlsec_policy.engines.semgrep.subsets`, reading every target whatever
@@ -39,16 +43,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path)
     parser.add_argument("--semgrep", action="store_true", help="semgrep's own formulas")
-    parser.add_argument("--repository-level", action="store_true")
+    parser.add_argument(
+        "--repository-level",
+        action="store_true",
+        help="only the rules of controls a --diff-base scan evaluates over the whole tree",
+    )
     parser.add_argument("--drop", nargs="*", default=[], help="rule ids to leave out")
     args = parser.parse_args()
     policy = load_policy(("builtin",), ANALYZERS)
     if args.semgrep:
         return _semgrep_reach(args.tree, policy, args.repository_level, set(args.drop))
+    whole = {c.id for c in policy.controls if not is_per_file(c, ANALYZERS)}
     rules = {
         c.id: clauses(c.rule)
         for c in policy.checks(SemgrepCheck)
         if c.rule.get("languages") == ["python"]
+        and (not args.repository_level or c.control_id in whole)
     }
     texts = [
         (args.tree / a.path).read_bytes()
@@ -62,6 +72,7 @@ def main() -> int:
     print(f"rules that need no particular word ({len(wordless)}): {', '.join(wordless)}")
     print(f"rule-file pairs kept: {sum(reach.values())} of {len(texts) * len(rules)}")
     print(f"files no rule could match (semgrep need not parse them): {alone}")
+    print(f"files some rule could match: {len(texts) - alone}")
     for rule, count in sorted(reach.items(), key=lambda item: (-item[1], item[0])):
         if rules[rule]:
             print(f"{count:>6}  {rule}")

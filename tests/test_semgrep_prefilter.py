@@ -15,7 +15,7 @@ from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.prefilter import clauses, may_match
 from mlsec_policy.engines.semgrep.process import find_binary, run_rules
-from mlsec_policy.engines.semgrep.regex_words import FOLDED, regex_clause
+from mlsec_policy.engines.semgrep.regex_words import FOLDED, regex_clause, regex_clauses
 from mlsec_policy.models import JsonValue
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
@@ -61,7 +61,7 @@ def test_either_needs_a_word_of_some_branch() -> None:
     assert may_match(clauses(rule), b"import dill\nobj = dill.loads(blob)\n")
     assert may_match(clauses(rule), b"from pickle import loads as l\nobj = l(blob)\n")
     assert not may_match(clauses(rule), b"import json\nobj = json.load(blob)\n")
-    branches: list[JsonValue] = [{"pattern": "pickle.loads(...)"}, {"pattern-regex": "x"}]
+    branches: list[JsonValue] = [{"pattern": "pickle.loads(...)"}, {"pattern-regex": "x\\w"}]
     wordless: dict[str, JsonValue] = {"languages": ["python"], "pattern-either": branches}
     assert clauses(wordless) == ()
 
@@ -70,7 +70,28 @@ def test_other_languages_and_unknown_keys_give_no_clause() -> None:
     """Rules this module cannot read run on every file of their kinds."""
     assert clauses({"languages": ["yaml"], "pattern": "privileged: true"}) == ()
     assert clauses({"languages": ["python"], "pattern": "foo()", "options": {}}) == ()
-    assert clauses({"languages": ["python"], "pattern-regex": "foo"}) == ()
+    assert clauses({"languages": ["python"], "pattern-regex": "[[:alpha:]]+foo"}) == ()
+
+
+def test_a_pattern_regex_needs_every_word_of_its_regex() -> None:
+    """A ``pattern-regex`` runs over the file's text: each of its clauses must hold there."""
+    rule: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "pattern-regex": r"(?m)^\s*(?:from|import)\s+(?:slowapi|flask_limiter)\b",
+    }
+    found = clauses(rule)
+    assert set(found) == {
+        frozenset({b"from", b"import"}),
+        frozenset({b"slowapi", b"flask_limiter"}),
+    }
+    assert may_match(found, b"from slowapi import Limiter\n")
+    assert not may_match(found, b"import os  # rate limits: none\n")
+    either: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "pattern-either": [{"pattern": "evaluate.load(...)"}, {"pattern-regex": "^import lm_eval"}],
+    }
+    assert may_match(clauses(either), b"import lm_eval\n")
+    assert not may_match(clauses(either), b"import os\n")
 
 
 @pytest.fixture(scope="module")
@@ -130,13 +151,21 @@ def test_regex_words_every_match_spells() -> None:
     )
     assert regex_clause(r"^(?:self\.)?(?:config|\w+_cfg)$") == frozenset({b"config", b"_cfg"})
     # an optional part, a class or a branch without a word tells nothing
+    assert regex_clause(r"^[\"'](?:age|sex)s?[\"']$") == frozenset(
+        {f"{o}{w}{c}".encode() for o in "\"'" for w in ("age", "sex") for c in "\"'"}
+        | {f"{o}{w}s{c}".encode() for o in "\"'" for w in ("age", "sex") for c in "\"'"}
+    )
+    assert regex_clauses(r"^from (?:a|b)\w+ import (?:xy|zw)") == [
+        frozenset({b"from a", b"from b"}),
+        frozenset({b" import xy", b" import zw"}),
+    ]
     assert regex_clause(r"^(?:get)?\w+$") is None
     assert regex_clause(r"^(?:get|\w)$") is None
     assert regex_clause(r"(?<=x") is None
 
 
 def test_a_regex_on_a_name_narrows_the_rule() -> None:
-    """``metavariable-regex`` on a called name or a receiver adds its words; on a value not."""
+    """``metavariable-regex`` on a called name, a receiver or a bound value adds its words."""
     rule: dict[str, JsonValue] = {
         "languages": ["python"],
         "patterns": [
@@ -147,6 +176,58 @@ def test_a_regex_on_a_name_narrows_the_rule() -> None:
         ],
     }
     found = clauses(rule)
-    assert set(found) == {frozenset({b"get", b"post"}), frozenset({FOLDED + b"session"})}
-    assert may_match(found, b"s = Session()\ns.get(u)\n")
-    assert not may_match(found, b"s = Client()\ns.get(u)\n")
+    assert set(found) == {
+        frozenset({b"get", b"post"}),
+        frozenset({FOLDED + b"session"}),
+        frozenset({b"url_for_"}),
+    }
+    assert may_match(found, b"s = Session()\ns.get(url_for_x)\n")
+    assert not may_match(found, b"s = Client()\ns.get(url_for_x)\n")
+    assert not may_match(found, b"s = Session()\ns.get(u)\n")
+
+
+def test_a_regex_on_a_string_needs_the_string_as_written() -> None:
+    """The text of a metavariable bound to a string literal holds its quotes."""
+    rule: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "patterns": [
+            {"pattern": "$FRAME[$COLUMN]"},
+            {
+                "metavariable-regex": {
+                    "metavariable": "$COLUMN",
+                    "regex": "^[\"'](?i:age|sex)[\"']$",
+                }
+            },
+        ],
+    }
+    found = clauses(rule)
+    assert may_match(found, b'frame["Age"]\n')
+    assert may_match(found, b"frame['sex']\n")
+    assert not may_match(found, b"image = page[usage]  # age\n")
+    in_string: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "patterns": [
+            {"pattern": 'open("$NAME")'},
+            {"metavariable-regex": {"metavariable": "$NAME", "regex": "^secret$"}},
+        ],
+    }
+    assert clauses(in_string) == (frozenset({b"open"}),)
+
+
+def test_a_dotted_name_in_a_regex_needs_only_its_longest_part() -> None:
+    """An import alias spells a resolved name in parts: no word spans a dot."""
+    rule: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "patterns": [
+            {"pattern": "abort($CODE)"},
+            {
+                "metavariable-regex": {
+                    "metavariable": "$CODE",
+                    "regex": r"^(?:http\.)?HTTPStatus\.INTERNAL_SERVER_ERROR$",
+                }
+            },
+        ],
+    }
+    found = clauses(rule)
+    assert frozenset({b"INTERNAL_SERVER_ERROR"}) in found
+    assert may_match(found, b"from http import HTTPStatus as S\nabort(S.INTERNAL_SERVER_ERROR)\n")

@@ -18,11 +18,15 @@ of which at least one must occur in the file:
   best of each, the second best, ...); nothing when any branch has nothing (a
   ``pattern-regex`` branch, say);
 - taint rules: a finding needs a source and a sink, so one clause for each list;
-- ``metavariable-regex`` beside those conditions, on a metavariable the positive patterns use
-  as a name (called, an attribute, a receiver, a decorator): the words every match of its regex
-  spells (:mod:`.regex_words`) — the metavariable's text is code of the file;
-- anything else — another language, a ``pattern-regex`` rule, a key this module does not know —
-  gives no clause, and the rule runs on every file of its kinds.
+- ``metavariable-regex`` beside those conditions, on a metavariable the positive patterns
+  bind: the words every match of its regex spells (:mod:`.regex_words`) — the regex is matched
+  against the metavariable's text, and that text is code of the file as written (a string
+  literal with its quotes; semgrep does not put a value found by constant propagation there);
+- ``pattern-regex`` (the whole rule, a branch or a positive condition): every clause of its
+  regex, as the regex runs over the file's own text (ranked, like a ``metavariable-regex``'s,
+  after the clauses of the patterns beside it);
+- anything else — another language, a key this module does not know — gives no clause, and
+  the rule runs on every file of its kinds.
 
 The derivation only ever drops conditions, so it may let a file through that cannot match, and
 never the other way round. ``tests/test_semgrep_prefilter.py`` checks that on every fixture of
@@ -40,7 +44,7 @@ import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from mlsec_policy.engines.semgrep.regex_words import FOLDED, contains, regex_clause
+from mlsec_policy.engines.semgrep.regex_words import FOLDED, contains, regex_clause, regex_clauses
 from mlsec_policy.models import JsonValue
 
 Clause = frozenset[bytes]
@@ -83,10 +87,9 @@ _STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"
 _METAVARIABLE = re.compile(r"\$(?:\.\.\.)?[A-Z_][A-Z0-9_]*")
 _TYPED = re.compile(r"\(\s*[A-Za-z_][\w.]*\s+\$")
 _WORD = re.compile(r"(?<![0-9A-Za-z_])[A-Za-z_][A-Za-z0-9_]*")
-_NAMED = re.compile(
-    r"\$([A-Z_][A-Z0-9_]*)(?=\s*[.(])|(?<=[.@])\s*\$([A-Z_][A-Z0-9_]*)(?![A-Z0-9_])"
-)
-"""A metavariable used as a name: called, followed by an attribute, an attribute or decorator."""
+_BOUND = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
+"""A metavariable a pattern binds (its text, quotes included, is a piece of the file); one
+inside a string of the pattern (``"$X"``) binds the string's content and is left out."""
 
 
 def clauses(rule: Mapping[str, JsonValue]) -> tuple[Clause, ...]:
@@ -125,6 +128,9 @@ def _formula(node: Mapping[str, JsonValue]) -> Found:
         if key == "pattern-either":
             return _either(value)
         return _conjunction(value)
+    regex = node.get("pattern-regex")
+    if isinstance(regex, str):
+        return [], regex_clauses(regex)
     return [], []
 
 
@@ -133,35 +139,47 @@ def _conjunction(items: JsonValue) -> Found:
         return [], []
     primary: list[Clause] = []
     extra: list[Clause] = []
-    named = _named(items)
+    bound = _bound(items)
     for item in items:
         if isinstance(item, Mapping):
             first, more = _formula(item)
             primary += first
-            extra += more + _regex(item.get("metavariable-regex"), named)
+            extra += more + _regex(item.get("metavariable-regex"), bound)
     return primary, extra
 
 
-def _regex(condition: JsonValue, named: set[str]) -> list[Clause]:
-    """Return the clause of a ``metavariable-regex`` on a metavariable used as a name."""
+def _regex(condition: JsonValue, bound: set[str]) -> list[Clause]:
+    """Return the clause of a ``metavariable-regex`` on a metavariable the patterns bind."""
     if not isinstance(condition, Mapping) or set(condition) != {"metavariable", "regex"}:
         return []
     metavariable, regex = condition["metavariable"], condition["regex"]
     if not isinstance(metavariable, str) or not isinstance(regex, str):
         return []
-    if metavariable.removeprefix("$") not in named:
+    if metavariable.removeprefix("$") not in bound:
         return []
     clause = regex_clause(regex)
-    return [clause] if clause else []
+    if clause is None:
+        return []
+    parts = frozenset(_longest_part(word) for word in clause)
+    return [parts] if all(len(w.removeprefix(FOLDED)) >= 2 for w in parts) else []
 
 
-def _named(items: JsonValue) -> set[str]:
-    """Return the metavariables the positive patterns under ``items`` use as names."""
-    names: set[str] = set()
-    for text in _pattern_texts(items):
-        for match in _NAMED.finditer(_STRING.sub(" ", text)):
-            names.add(match.group(1) or match.group(2))
-    return names
+def _longest_part(word: bytes) -> bytes:
+    """Return the longest dot-separated part of ``word`` (folded words stay folded).
+
+    Semgrep may match a name's regex against the name an import resolves it to
+    (``from http import HTTPStatus as S``: ``S.OK`` is seen as ``http.HTTPStatus.OK``), which
+    the file spells only in parts; each part is spelled somewhere, the dotted whole need not be.
+    """
+    folded = word.startswith(FOLDED)
+    parts = word.removeprefix(FOLDED).split(b".")
+    return (FOLDED if folded else b"") + max(parts, key=len)
+
+
+def _bound(items: JsonValue) -> set[str]:
+    """Return the metavariables the positive patterns under ``items`` bind."""
+    texts = (_STRING.sub(" ", text) for text in _pattern_texts(items))
+    return {match.group(1) for text in texts for match in _BOUND.finditer(text)}
 
 
 def _pattern_texts(node: JsonValue) -> Iterable[str]:

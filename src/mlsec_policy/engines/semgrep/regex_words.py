@@ -28,48 +28,152 @@ FOLDED = b"\x00"
 MIN_WORD = 2
 """Shorter literal runs are not worth a clause (they occur in nearly every file)."""
 
+MAX_RUN = 256
+"""Texts a run of literal alternatives may stand for before it is cut in two."""
+
+MAX_CLASS = 8
+"""Characters a class may hold to be read as alternatives (``["']``)."""
+
+UNREAD = ("[[:", "\\Q", "(?|")
+"""PCRE syntax that Python's parser reads as something else (a POSIX class, a quoted run, a
+branch reset): a regex holding one gives no clause rather than a wrong one."""
+
 
 def regex_clause(regex: str) -> frozenset[bytes] | None:
     """Return literal words one of which every match of ``regex`` contains, or None."""
+    found = regex_clauses(regex)
+    return max(found, key=_strength) if found else None
+
+
+def regex_clauses(regex: str) -> list[frozenset[bytes]]:
+    """Return every clause the top level of ``regex`` gives (each holds in every match).
+
+    A ``pattern-regex`` over a whole file needs all of them at once; :func:`regex_clause`
+    keeps only the best, for a regex that is one condition among others.
+    """
+    if any(marker in regex for marker in UNREAD):
+        return []
     try:
         parsed = _parser.parse(regex)
     except (re.error, RecursionError, OverflowError):
-        return None
+        return []
     folded = bool(parsed.state.flags & re.IGNORECASE)
-    return _sequence(list(parsed), folded)
+    return _clauses(list(parsed), folded)
 
 
 def _sequence(items: list[tuple[Any, Any]], folded: bool) -> frozenset[bytes] | None:
     """Return the best clause of a sequence of regex items (they all match, in order)."""
+    found = _clauses(items, folded)
+    return max(found, key=_strength) if found else None
+
+
+def _clauses(items: list[tuple[Any, Any]], folded: bool) -> list[frozenset[bytes]]:
+    """Return the clauses of a sequence: one per run of literal text, one per other item.
+
+    A run is a product of literal alternatives — characters, small classes (``["']``),
+    groups and branches of literal text, optional literal text — so ``["'](?:age|sex)["']``
+    gives the words ``"age"``, ``'age'``, ``"sex"`` and ``'sex'``.
+    """
     found: list[frozenset[bytes]] = []
-    run: list[str] = []
+    run: set[str] = {""}
+    run_folded = False
 
     def flush() -> None:
-        word = _word("".join(run), folded)
-        if word is not None:
-            found.append(frozenset({word}))
-        run.clear()
+        clause = _run_clause(run, run_folded)
+        if clause is not None:
+            found.append(clause)
 
     for op, value in items:
-        if op is sre.LITERAL:
-            run.append(chr(value))
+        literal = _literals(op, value, folded)
+        if literal is not None and len(literal[0]) * len(run) <= MAX_RUN:
+            run = {head + tail for head in run for tail in literal[0]}
+            run_folded = run_folded or literal[1]
             continue
         flush()
+        run, run_folded = {""}, False
+        if literal is not None and len(literal[0]) <= MAX_RUN:
+            run, run_folded = set(literal[0]), literal[1]
+            continue
         clause = _item(op, value, folded)
         if clause is not None:
             found.append(clause)
     flush()
-    if not found:
-        return None
-    return max(found, key=_strength)
+    return found
+
+
+def _literals(op: Any, value: Any, folded: bool) -> tuple[set[str], bool] | None:
+    """Return the texts one item can match when they are few and literal, or None.
+
+    The flag says whether any of them is compared ignoring case.
+    """
+    if op is sre.LITERAL:
+        return {chr(value)}, folded
+    if op is sre.IN:
+        if not value or len(value) > MAX_CLASS or any(o is not sre.LITERAL for o, _ in value):
+            return None
+        return {chr(v) for _o, v in value}, folded
+    if op is sre.SUBPATTERN:
+        return _literal_sequence(list(value[3]), _group_folded(value, folded))
+    if op is sre.BRANCH:
+        texts: set[str] = set()
+        any_folded = False
+        for branch in value[1]:
+            found = _literal_sequence(list(branch), folded)
+            if found is None:
+                return None
+            texts |= found[0]
+            any_folded = any_folded or found[1]
+        return (texts, any_folded) if len(texts) <= MAX_RUN else None
+    if op is sre.MAX_REPEAT or op is sre.MIN_REPEAT:
+        low, high, body = value
+        found = _literal_sequence(list(body), folded)
+        if found is None or low != 0 or high != 1:
+            return None
+        return {"", *found[0]}, found[1]
+    return None
+
+
+def _literal_sequence(items: list[tuple[Any, Any]], folded: bool) -> tuple[set[str], bool] | None:
+    """Return the texts a sequence of literal items can match, or None."""
+    texts: set[str] = {""}
+    any_folded = False
+    for op, value in items:
+        found = _literals(op, value, folded)
+        if found is None or len(texts) * len(found[0]) > MAX_RUN:
+            return None
+        texts = {head + tail for head in texts for tail in found[0]}
+        any_folded = any_folded or found[1]
+    return texts, any_folded
+
+
+def _run_clause(run: set[str], folded: bool) -> frozenset[bytes] | None:
+    """Return a run's texts as a clause, without texts that hold another one of them."""
+    words: set[bytes] = set()
+    for text in run:
+        word = _word(text, folded)
+        if word is None:
+            return None
+        words.add(word)
+    return frozenset(w for w in words if not any(o != w and _holds(w, o) for o in words))
+
+
+def _holds(word: bytes, other: bytes) -> bool:
+    """Return True when every text holding ``word`` holds ``other`` too."""
+    if other.startswith(FOLDED):
+        return other[len(FOLDED) :] in word.removeprefix(FOLDED).lower()
+    return not word.startswith(FOLDED) and other in word
+
+
+def _group_folded(value: Any, folded: bool) -> bool:
+    """Return whether a group's body ignores case (its own flags over the enclosing ones)."""
+    _group, add_flags, del_flags, _body = value
+    return (folded or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
 
 
 def _item(op: Any, value: Any, folded: bool) -> frozenset[bytes] | None:
     """Return the clause of one non-literal item (a group, an alternation, a repetition)."""
     if op is sre.SUBPATTERN:
-        _group, add_flags, del_flags, body = value
-        inner = (folded or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
-        return _sequence(list(body), inner)
+        return _sequence(list(value[3]), _group_folded(value, folded))
     if op is sre.BRANCH:
         union: set[bytes] = set()
         for branch in value[1]:
