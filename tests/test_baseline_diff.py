@@ -90,6 +90,16 @@ def test_diff_base_counts_uncommitted_edits_and_scans_a_subdirectory(
     assert located(report) == {"extra.py:3": None}
 
 
+def test_diff_base_on_a_missing_target_says_it_does_not_exist(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    missing = tmp_path / "no-such-folder"
+    result = cli("scan", str(missing), "--diff-base", "HEAD")
+    assert result.code == ExitCode.USAGE
+    assert f"the target {missing} does not exist" in result.err
+    assert "not inside" not in result.err
+
+
 def test_unknown_diff_base_is_a_usage_error(
     two_commits: Path, cli: Callable[..., CliResult]
 ) -> None:

@@ -84,7 +84,9 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
         raise UsageError("--diff-base needs git, which is not installed") from None
     try:
         repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    except git.NoSuchPathError:
+        raise UsageError(f"the target {root} does not exist") from None
+    except git.InvalidGitRepositoryError:
         raise UsageError(
             f"--diff-base needs a git repository, and {root} is not inside one"
         ) from None
