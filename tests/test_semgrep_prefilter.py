@@ -13,7 +13,7 @@ import pytest
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.prefilter import clauses, may_match
+from mlsec_policy.engines.semgrep.prefilter import CODE, clauses, may_match
 from mlsec_policy.engines.semgrep.process import find_binary, run_rules
 from mlsec_policy.engines.semgrep.regex_words import FOLDED, regex_clause, regex_clauses
 from mlsec_policy.models import JsonValue
@@ -32,8 +32,35 @@ ALIASED = {
     ),
     "pandas_alias.py": "from pandas import read_pickle as rp\nframe = rp(path)\n",
     "numpy_alias.py": "import numpy as n\narr = n.load(path, allow_pickle=True)\n",
+    "header_requests_from.py": (
+        "# Copyright 2026 Example Corp.\n"
+        "# Licensed under the Apache License, Version 2.0: http://www.apache.org/licenses/LICENSE-2.0\n"
+        "\n"
+        "from requests import get as fetch_page\n"
+        "\n"
+        "\n"
+        "def handle(llm, prompt):\n"
+        "    url = llm.generate(prompt)\n"
+        "    return fetch_page(url)\n"
+    ),
+    "header_requests_alias.py": (
+        "#!/usr/bin/env python3\n"
+        "# -*- coding: utf-8 -*-\n"
+        "# See https://example.org/session-client-http for the protocol.\n"
+        "import requests as r\n"
+        "def ask(model, question):\n"
+        "    target = model.invoke(question)\n"
+        "    return r.post(url=target, timeout=5)\n"
+    ),
+    "header_torch.py": (
+        "# Copyright 2026 Example Corp.  torch load weights\n"
+        "#\n"
+        "from torch import load as tl\n"
+        "state = tl(path)\n"
+    ),
 }
-"""Files that reach a matched name only through an alias (the alias's import spells it)."""
+"""Files that reach a matched name only through an alias (the alias's import spells it), right
+after a leading comment block that spells the rule's words (only the import does count)."""
 
 
 def test_words_come_from_identifiers_only() -> None:
@@ -47,7 +74,7 @@ def test_words_come_from_identifiers_only() -> None:
         ],
     }
     found = {word for clause in clauses(rule) for word in clause}
-    assert found == {b"torch", b"load", b"weights_only", b"map"}
+    assert found == {CODE + w for w in (b"torch", b"load", b"weights_only", b"map")}
     assert may_match(clauses(rule), b"import torch as t\nt.load(x, weights_only=True, map=1)")
     assert not may_match(clauses(rule), b"import numpy\nnumpy.load(x)")
 
@@ -177,9 +204,9 @@ def test_a_regex_on_a_name_narrows_the_rule() -> None:
     }
     found = clauses(rule)
     assert set(found) == {
-        frozenset({b"get", b"post"}),
-        frozenset({FOLDED + b"session"}),
-        frozenset({b"url_for_"}),
+        frozenset({CODE + b"get", CODE + b"post"}),
+        frozenset({CODE + FOLDED + b"session"}),
+        frozenset({CODE + b"url_for_"}),
     }
     assert may_match(found, b"s = Session()\ns.get(url_for_x)\n")
     assert not may_match(found, b"s = Client()\ns.get(url_for_x)\n")
@@ -211,7 +238,7 @@ def test_a_regex_on_a_string_needs_the_string_as_written() -> None:
             {"metavariable-regex": {"metavariable": "$NAME", "regex": "^secret$"}},
         ],
     }
-    assert clauses(in_string) == (frozenset({b"open"}),)
+    assert clauses(in_string) == (frozenset({CODE + b"open"}),)
 
 
 def test_a_dotted_name_in_a_regex_needs_only_its_longest_part() -> None:
@@ -229,5 +256,28 @@ def test_a_dotted_name_in_a_regex_needs_only_its_longest_part() -> None:
         ],
     }
     found = clauses(rule)
-    assert frozenset({b"INTERNAL_SERVER_ERROR"}) in found
+    assert frozenset({CODE + b"INTERNAL_SERVER_ERROR"}) in found
     assert may_match(found, b"from http import HTTPStatus as S\nabort(S.INTERNAL_SERVER_ERROR)\n")
+
+
+def test_words_of_patterns_are_not_read_in_the_leading_comment_block() -> None:
+    """A license header spells no code; a ``pattern-regex`` still reads it, and it ends early."""
+    rule: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "patterns": [
+            {"pattern": "$HTTP.get($URL)"},
+            {"metavariable-regex": {"metavariable": "$HTTP", "regex": "(?i).*http\\w*$"}},
+        ],
+    }
+    found = clauses(rule)
+    header = b"#!/usr/bin/env python\n# see http://www.apache.org/licenses\n\n   # get\n"
+    assert not may_match(found, header + b"import os\nos.environ.get(name)\n")
+    assert may_match(found, header + b"import httpx as h\nh.get(u)\n")
+    assert may_match(found, b"import os\nos.get(u)  # http\n")  # only the leading block
+    # the block stops at the first line that is not blank or a comment
+    assert may_match(found, b'"""\n# http get\n"""\n')
+    assert may_match(found, b"\\\n# http get\n")
+    assert may_match(found, b"\xef\xbb\xbf# http get\n")
+    assert may_match(found, b"# a comment with no line end: http get")
+    regex: dict[str, JsonValue] = {"languages": ["python"], "pattern-regex": "SPDX-License"}
+    assert may_match(clauses(regex), b"# SPDX-License-Identifier: MIT\nimport os\n")

@@ -28,6 +28,15 @@ of which at least one must occur in the file:
 - anything else — another language, a key this module does not know — gives no clause, and
   the rule runs on every file of its kinds.
 
+Words of patterns and of ``metavariable-regex`` conditions are looked for only after the file's
+**leading comment block** (the lines at its very start that are blank or hold only a comment;
+such words are marked with :data:`CODE`): a match, and so every metavariable's text, begins at a
+token of code, and an import that resolves an alias is code, so none of them lies in that block,
+where license headers spell ``http``, ``License`` or ``Apache`` in nearly every file. The block
+ends at the first line holding anything else (a string, code, a byte-order mark, a backslash), so
+it never reaches into a string. Words of a ``pattern-regex`` are looked for in the whole text:
+its regex runs over comments too.
+
 The derivation only ever drops conditions, so it may let a file through that cannot match, and
 never the other way round. ``tests/test_semgrep_prefilter.py`` checks that on every fixture of
 the pack: no rule matches a file this module would have kept from it.
@@ -49,6 +58,10 @@ from mlsec_policy.models import JsonValue
 
 Clause = frozenset[bytes]
 """At least one of these byte strings occurs in any file the rule matches."""
+
+CODE = b"\x01"
+"""Prefix of a word looked for only after the file's leading comment block (before
+:data:`~.regex_words.FOLDED`, when both apply); only :func:`may_match` reads the marks."""
 
 PYTHON = frozenset({"python", "python3", "py"})
 RULE_KEYS = frozenset(
@@ -87,6 +100,8 @@ _STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"
 _METAVARIABLE = re.compile(r"\$(?:\.\.\.)?[A-Z_][A-Z0-9_]*")
 _TYPED = re.compile(r"\(\s*[A-Za-z_][\w.]*\s+\$")
 _WORD = re.compile(r"(?<![0-9A-Za-z_])[A-Za-z_][A-Za-z0-9_]*")
+_LEADING_COMMENTS = re.compile(rb"\A(?:[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n))*")
+"""The lines at the start of a file that are blank or hold only a comment."""
 _BOUND = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
 """A metavariable a pattern binds (its text, quotes included, is a piece of the file); one
 inside a string of the pattern (``"$X"``) binds the string's content and is left out."""
@@ -113,7 +128,18 @@ def clauses(rule: Mapping[str, JsonValue]) -> tuple[Clause, ...]:
 def may_match(required: Sequence[Clause], text: bytes) -> bool:
     """Return True when ``text`` satisfies every clause (a rule with none may match anything)."""
     lowered = text.lower()
-    return all(any(contains(word, text, lowered) for word in clause) for clause in required)
+    start = _LEADING_COMMENTS.match(text)
+    skip = start.end() if start else 0
+    code, code_lowered = text[skip:], lowered[skip:]
+    return all(
+        any(
+            contains(word[len(CODE) :], code, code_lowered)
+            if word.startswith(CODE)
+            else contains(word, text, lowered)
+            for word in clause
+        )
+        for clause in required
+    )
 
 
 def _formula(node: Mapping[str, JsonValue]) -> Found:
@@ -124,7 +150,7 @@ def _formula(node: Mapping[str, JsonValue]) -> Found:
         value = node[key]
         if key in ("pattern", "pattern-inside"):
             words = _words(value) if isinstance(value, str) else []
-            return [frozenset({word}) for word in words], []
+            return [frozenset({CODE + word}) for word in words], []
         if key == "pattern-either":
             return _either(value)
         return _conjunction(value)
@@ -161,7 +187,9 @@ def _regex(condition: JsonValue, bound: set[str]) -> list[Clause]:
     if clause is None:
         return []
     parts = frozenset(_longest_part(word) for word in clause)
-    return [parts] if all(len(w.removeprefix(FOLDED)) >= 2 for w in parts) else []
+    if not all(len(w.removeprefix(FOLDED)) >= 2 for w in parts):
+        return []
+    return [frozenset(CODE + word for word in parts)]
 
 
 def _longest_part(word: bytes) -> bytes:
@@ -219,7 +247,12 @@ def _either(branches: JsonValue) -> Found:
 
 def _strength(clause: Clause) -> tuple[int, int]:
     """Prefer clauses of few, long words: they let fewer files through."""
-    return (-len(clause), min(len(word.removeprefix(FOLDED)) for word in clause))
+    return (-len(clause), min(len(_bare(word)) for word in clause))
+
+
+def _bare(word: bytes) -> bytes:
+    """Return ``word`` without its marks."""
+    return word.removeprefix(CODE).removeprefix(FOLDED)
 
 
 def _words(pattern: str) -> list[bytes]:
