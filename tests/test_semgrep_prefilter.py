@@ -13,9 +13,14 @@ import pytest
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.prefilter import CODE, clauses, may_match
+from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, clauses, may_match
 from mlsec_policy.engines.semgrep.process import find_binary, run_rules
-from mlsec_policy.engines.semgrep.regex_words import FOLDED, regex_clause, regex_clauses
+from mlsec_policy.engines.semgrep.regex_words import (
+    FOLDED,
+    regex_clause,
+    regex_clauses,
+    trailing_name_clause,
+)
 from mlsec_policy.models import JsonValue
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
@@ -58,9 +63,17 @@ ALIASED = {
         "from torch import load as tl\n"
         "state = tl(path)\n"
     ),
+    "fstring_pandas.py": (
+        '"""Reads frames: see read_pickle in https://pandas.pydata.org/docs."""\n'
+        "import pandas\n"
+        "# pandas.read_pickle(path) would be unsafe\n"
+        'message = f"frame: {pandas.read_pickle(path)}"\n'
+    ),
 }
 """Files that reach a matched name only through an alias (the alias's import spells it), right
-after a leading comment block that spells the rule's words (only the import does count)."""
+after a leading comment block that spells the rule's words (only the import does count), or
+only in an f-string's replacement field (comments and docstrings spell it too, and do not
+count)."""
 
 
 def test_words_come_from_identifiers_only() -> None:
@@ -74,7 +87,7 @@ def test_words_come_from_identifiers_only() -> None:
         ],
     }
     found = {word for clause in clauses(rule) for word in clause}
-    assert found == {CODE + w for w in (b"torch", b"load", b"weights_only", b"map")}
+    assert found == {NAME + w for w in (b"torch", b"load", b"weights_only", b"map")}
     assert may_match(clauses(rule), b"import torch as t\nt.load(x, weights_only=True, map=1)")
     assert not may_match(clauses(rule), b"import numpy\nnumpy.load(x)")
 
@@ -191,6 +204,19 @@ def test_regex_words_every_match_spells() -> None:
     assert regex_clause(r"(?<=x") is None
 
 
+def test_trailing_words_end_every_match() -> None:
+    r"""Only literal words of word characters before ``\w*`` and an end anchor qualify."""
+    folded = frozenset(FOLDED + w for w in (b"session", b"client"))
+    assert trailing_name_clause(r".*(?i:(?:session|client)\w*)$") == folded
+    assert trailing_name_clause(r"^a?(get|post)$") == frozenset({b"get", b"post"})
+    assert trailing_name_clause(r"^.*(?<![^.])\w*PeftModel\w*$") == frozenset({b"PeftModel"})
+    assert trailing_name_clause(r"^(?:self\.)?(?:config|cfg)$") == frozenset({b"config", b"cfg"})
+    assert trailing_name_clause(r".*PeftModel\w*") is None  # no end anchor
+    assert trailing_name_clause(r".*PeftModel\W*$") is None  # not word characters after it
+    assert trailing_name_clause(r".*(?:HTTPStatus\.OK)$") == frozenset({b"OK"})  # after the dot
+    assert trailing_name_clause(r"^(?:get|\w+_get|x)$") is None  # a branch without a word
+
+
 def test_a_regex_on_a_name_narrows_the_rule() -> None:
     """``metavariable-regex`` on a called name, a receiver or a bound value adds its words."""
     rule: dict[str, JsonValue] = {
@@ -205,7 +231,9 @@ def test_a_regex_on_a_name_narrows_the_rule() -> None:
     found = clauses(rule)
     assert set(found) == {
         frozenset({CODE + b"get", CODE + b"post"}),
+        frozenset({NAME + b"get", NAME + b"post"}),
         frozenset({CODE + FOLDED + b"session"}),
+        frozenset({NAME + FOLDED + b"session"}),
         frozenset({CODE + b"url_for_"}),
     }
     assert may_match(found, b"s = Session()\ns.get(url_for_x)\n")
@@ -238,7 +266,7 @@ def test_a_regex_on_a_string_needs_the_string_as_written() -> None:
             {"metavariable-regex": {"metavariable": "$NAME", "regex": "^secret$"}},
         ],
     }
-    assert clauses(in_string) == (frozenset({CODE + b"open"}),)
+    assert clauses(in_string) == (frozenset({NAME + b"open"}),)
 
 
 def test_a_dotted_name_in_a_regex_needs_only_its_longest_part() -> None:
@@ -273,11 +301,28 @@ def test_words_of_patterns_are_not_read_in_the_leading_comment_block() -> None:
     header = b"#!/usr/bin/env python\n# see http://www.apache.org/licenses\n\n   # get\n"
     assert not may_match(found, header + b"import os\nos.environ.get(name)\n")
     assert may_match(found, header + b"import httpx as h\nh.get(u)\n")
-    assert may_match(found, b"import os\nos.get(u)  # http\n")  # only the leading block
-    # the block stops at the first line that is not blank or a comment
-    assert may_match(found, b'"""\n# http get\n"""\n')
-    assert may_match(found, b"\\\n# http get\n")
-    assert may_match(found, b"\xef\xbb\xbf# http get\n")
-    assert may_match(found, b"# a comment with no line end: http get")
+    # the regex ends in the name: comments and plain strings do not spell it, f-strings do
+    assert not may_match(found, b'import os\nos.get(u)  # http\n"""see https://x.org"""\n')
+    assert may_match(found, b"import os\nos.get(u)\nf'{http_pool.get(u)}'\n")
+    # a file that cannot be lexed for certain is searched after its leading comments
+    assert may_match(found, b'os.get(u)  # http\nx = """unterminated\n')
+    assert may_match(found, b'os.get(u)\nf"{d["k"]} {http.get(u)}"\n')
+    # a regex word that may lie anywhere in the text: only the leading block is left out,
+    # and the block stops at the first line that is not blank or a comment
+    anywhere: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "patterns": [
+            {"pattern": "$F($URL)"},
+            {"metavariable-regex": {"metavariable": "$URL", "regex": "^.*url_for_.*"}},
+        ],
+    }
+    words = clauses(anywhere)
+    assert words == (frozenset({CODE + b"url_for_"}),)
+    assert not may_match(words, b"# url_for_\nf(x)\n")
+    assert may_match(words, b'f(x)  # url_for_\n"""url_for_"""\n')
+    assert may_match(words, b'"""\n# url_for_\n"""\n')
+    assert may_match(words, b"\\\n# url_for_\n")
+    assert may_match(words, b"\xef\xbb\xbf# url_for_\n")
+    assert may_match(words, b"# a comment with no line end: url_for_")
     regex: dict[str, JsonValue] = {"languages": ["python"], "pattern-regex": "SPDX-License"}
     assert may_match(clauses(regex), b"# SPDX-License-Identifier: MIT\nimport os\n")

@@ -1,4 +1,4 @@
-"""Words a Python rule cannot match without: which files a rule may match, decided by bytes.
+r"""Words a Python rule cannot match without: which files a rule may match, decided by bytes.
 
 A semgrep pattern names identifiers — modules, functions, attributes, keyword arguments — that
 any code it matches must spell out somewhere in the file. Semgrep resolves import aliases, but
@@ -28,7 +28,7 @@ of which at least one must occur in the file:
 - anything else — another language, a key this module does not know — gives no clause, and
   the rule runs on every file of its kinds.
 
-Words of patterns and of ``metavariable-regex`` conditions are looked for only after the file's
+Words of ``metavariable-regex`` conditions are looked for only after the file's
 **leading comment block** (the lines at its very start that are blank or hold only a comment;
 such words are marked with :data:`CODE`): a match, and so every metavariable's text, begins at a
 token of code, and an import that resolves an alias is code, so none of them lies in that block,
@@ -36,6 +36,15 @@ where license headers spell ``http``, ``License`` or ``Apache`` in nearly every 
 ends at the first line holding anything else (a string, code, a byte-order mark, a backslash), so
 it never reaches into a string. Words of a ``pattern-regex`` are looked for in the whole text:
 its regex runs over comments too.
+
+Identifiers of patterns are matched in tokens of code, so they are looked for only in the file's
+code (:mod:`.code_text`: without comments and string literals other than f-strings; marked
+:data:`NAME`). So is a ``metavariable-regex``'s word when every match of the regex ends with it
+followed by word characters only (``.*(?i:(?:session|client)\w*)$``): the metavariable's text
+then ends inside a name (or number) token — semgrep matches such a regex against the code as
+written, or against the name an import resolves it to, which the import spells in code; an
+expression's text never ends in a comment or inside a string. When the file cannot be lexed for
+certain, such words are looked for after the leading comment block instead.
 
 The derivation only ever drops conditions, so it may let a file through that cannot match, and
 never the other way round. ``tests/test_semgrep_prefilter.py`` checks that on every fixture of
@@ -52,8 +61,16 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
-from mlsec_policy.engines.semgrep.regex_words import FOLDED, contains, regex_clause, regex_clauses
+from mlsec_policy.engines.semgrep.code_text import code_text
+from mlsec_policy.engines.semgrep.regex_words import (
+    FOLDED,
+    contains,
+    regex_clause,
+    regex_clauses,
+    trailing_name_clause,
+)
 from mlsec_policy.models import JsonValue
 
 Clause = frozenset[bytes]
@@ -62,6 +79,9 @@ Clause = frozenset[bytes]
 CODE = b"\x01"
 """Prefix of a word looked for only after the file's leading comment block (before
 :data:`~.regex_words.FOLDED`, when both apply); only :func:`may_match` reads the marks."""
+NAME = b"\x02"
+"""Prefix of a word looked for only in the file's code (outside comments and strings other than
+f-strings), like :data:`CODE` otherwise."""
 
 PYTHON = frozenset({"python", "python3", "py"})
 RULE_KEYS = frozenset(
@@ -130,16 +150,25 @@ def may_match(required: Sequence[Clause], text: bytes) -> bool:
     lowered = text.lower()
     start = _LEADING_COMMENTS.match(text)
     skip = start.end() if start else 0
-    code, code_lowered = text[skip:], lowered[skip:]
-    return all(
-        any(
-            contains(word[len(CODE) :], code, code_lowered)
-            if word.startswith(CODE)
-            else contains(word, text, lowered)
-            for word in clause
-        )
-        for clause in required
-    )
+    body, body_lowered = text[skip:], lowered[skip:]
+
+    def found(word: bytes) -> bool:
+        if word.startswith(CODE):
+            return contains(word[len(CODE) :], body, body_lowered)
+        if word.startswith(NAME):
+            bare = word[len(NAME) :]
+            if not contains(bare, body, body_lowered):
+                return False
+            code = code_text(text)
+            return code is None or contains(bare, code, _lower(code))
+        return contains(word, text, lowered)
+
+    return all(any(found(word) for word in clause) for clause in required)
+
+
+@lru_cache(maxsize=4)
+def _lower(text: bytes) -> bytes:
+    return text.lower()
 
 
 def _formula(node: Mapping[str, JsonValue]) -> Found:
@@ -150,7 +179,7 @@ def _formula(node: Mapping[str, JsonValue]) -> Found:
         value = node[key]
         if key in ("pattern", "pattern-inside"):
             words = _words(value) if isinstance(value, str) else []
-            return [frozenset({CODE + word}) for word in words], []
+            return [frozenset({NAME + word}) for word in words], []
         if key == "pattern-either":
             return _either(value)
         return _conjunction(value)
@@ -183,13 +212,16 @@ def _regex(condition: JsonValue, bound: set[str]) -> list[Clause]:
         return []
     if metavariable.removeprefix("$") not in bound:
         return []
+    found: list[Clause] = []
     clause = regex_clause(regex)
-    if clause is None:
-        return []
-    parts = frozenset(_longest_part(word) for word in clause)
-    if not all(len(w.removeprefix(FOLDED)) >= 2 for w in parts):
-        return []
-    return [frozenset(CODE + word for word in parts)]
+    if clause is not None:
+        parts = frozenset(_longest_part(word) for word in clause)
+        if all(len(w.removeprefix(FOLDED)) >= 2 for w in parts):
+            found.append(frozenset(CODE + word for word in parts))
+    trailing = trailing_name_clause(regex)
+    if trailing is not None:
+        found.append(frozenset(NAME + word for word in trailing))
+    return found
 
 
 def _longest_part(word: bytes) -> bytes:
@@ -252,7 +284,7 @@ def _strength(clause: Clause) -> tuple[int, int]:
 
 def _bare(word: bytes) -> bytes:
     """Return ``word`` without its marks."""
-    return word.removeprefix(CODE).removeprefix(FOLDED)
+    return word.removeprefix(CODE).removeprefix(NAME).removeprefix(FOLDED)
 
 
 def _words(pattern: str) -> list[bytes]:

@@ -61,6 +61,56 @@ def regex_clauses(regex: str) -> list[frozenset[bytes]]:
     return _clauses(list(parsed), folded)
 
 
+def trailing_name_clause(regex: str) -> frozenset[bytes] | None:
+    r"""Return words one of which lies in the last run of word characters of every match, or None.
+
+    That holds for a regex that ends with an end anchor, before it only ``\w*`` and before
+    that literal alternatives of word characters (``.*(?i:(?:session|client)\w*)$``,
+    ``^(get|post)$``): a match ends with one of them and word characters only.
+    """
+    if any(marker in regex for marker in UNREAD):
+        return None
+    try:
+        parsed = _parser.parse(regex)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    items = list(parsed)
+    if not items or items[-1] not in ((sre.AT, sre.AT_END), (sre.AT, sre.AT_END_STRING)):
+        return None
+    return _tail(items[:-1], bool(parsed.state.flags & re.IGNORECASE))
+
+
+def _tail(items: list[tuple[Any, Any]], folded: bool) -> frozenset[bytes] | None:
+    r"""Return the literal words the sequence ends with, before only ``\w*``, or None."""
+    while items and _is_word_run(*items[-1]):
+        items = items[:-1]
+    if not items:
+        return None
+    start = len(items)
+    while start and _word_literals(*items[start - 1], folded):
+        start -= 1
+    op, value = items[-1]
+    if start == len(items):
+        return _tail(list(value[3]), _group_folded(value, folded)) if op is sre.SUBPATTERN else None
+    found = _literal_sequence(items[start:], folded)
+    return None if found is None else _run_clause(found[0], found[1])
+
+
+def _word_literals(op: Any, value: Any, folded: bool) -> bool:
+    """Return True when the item matches only a few runs of word characters (maybe none)."""
+    found = _literals(op, value, folded)
+    return found is not None and all(re.fullmatch(r"\w*", text, re.ASCII) for text in found[0])
+
+
+def _is_word_run(op: Any, value: Any) -> bool:
+    r"""Return True for ``\w*`` (any number of word characters, none required)."""
+    if op is not sre.MAX_REPEAT and op is not sre.MIN_REPEAT and op is not sre.POSSESSIVE_REPEAT:
+        return False
+    low, _high, body = value
+    words = (sre.CATEGORY_WORD, sre.CATEGORY_UNI_WORD)
+    return low == 0 and list(body) in ([(sre.IN, [(sre.CATEGORY, w)])] for w in words)
+
+
 def _sequence(items: list[tuple[Any, Any]], folded: bool) -> frozenset[bytes] | None:
     """Return the best clause of a sequence of regex items (they all match, in order)."""
     found = _clauses(items, folded)
