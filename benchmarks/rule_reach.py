@@ -1,7 +1,8 @@
 """How much of a tree a word prefilter derived from the rules would keep from semgrep.
 
 For every Python rule of the bundled pack it prints how many Python files of the tree contain
-the words the rule cannot match without (:mod:`mlsec_policy.engines.semgrep.prefilter`), the
+the words the rule cannot match without (:mod:`mlsec_policy.engines.semgrep.prefilter`, located:
+names in the file's code, regex words after its leading comments), the
 rules that need no particular word (they run on every file), the rule-file pairs left and the
 files that no rule could match (which semgrep would not need to parse at all).
 
@@ -55,7 +56,7 @@ def main() -> int:
         return _semgrep_reach(args.tree, policy, args.repository_level, set(args.drop))
     whole = {c.id for c in policy.controls if not is_per_file(c, ANALYZERS)}
     rules = {
-        c.id: clauses(c.rule)
+        c.id: clauses(c.rule, located=True)
         for c in policy.checks(SemgrepCheck)
         if c.rule.get("languages") == ["python"]
         and (not args.repository_level or c.control_id in whole)
@@ -65,8 +66,13 @@ def main() -> int:
         for a in discover(args.tree).artifacts
         if a.kind is ArtifactKind.PYTHON
     ]
-    reach = {rule: sum(may_match(need, t) for t in texts) for rule, need in rules.items()}
-    alone = sum(not any(may_match(need, t) for need in rules.values()) for t in texts)
+    reach = dict.fromkeys(rules, 0)
+    alone = 0
+    for text in texts:  # file by file: a file's code is lexed once for all rules
+        kept = [rule for rule, need in rules.items() if may_match(need, text)]
+        for rule in kept:
+            reach[rule] += 1
+        alone += not kept
     wordless = sorted(rule for rule, need in rules.items() if not need)
     print(f"{len(texts)} Python files, {len(rules)} Python rules")
     print(f"rules that need no particular word ({len(wordless)}): {', '.join(wordless)}")

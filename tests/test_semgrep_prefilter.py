@@ -13,7 +13,7 @@ import pytest
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, clauses, may_match
+from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, clauses, may_match, unmarked
 from mlsec_policy.engines.semgrep.process import find_binary, run_rules
 from mlsec_policy.engines.semgrep.regex_words import (
     FOLDED,
@@ -86,10 +86,12 @@ def test_words_come_from_identifiers_only() -> None:
             {"pattern-not": "torch.load(..., strict=$S)"},
         ],
     }
-    found = {word for clause in clauses(rule) for word in clause}
+    found = {word for clause in clauses(rule, located=True) for word in clause}
     assert found == {NAME + w for w in (b"torch", b"load", b"weights_only", b"map")}
-    assert may_match(clauses(rule), b"import torch as t\nt.load(x, weights_only=True, map=1)")
-    assert not may_match(clauses(rule), b"import numpy\nnumpy.load(x)")
+    assert may_match(
+        clauses(rule, located=True), b"import torch as t\nt.load(x, weights_only=True, map=1)"
+    )
+    assert not may_match(clauses(rule, located=True), b"import numpy\nnumpy.load(x)")
 
 
 def test_either_needs_a_word_of_some_branch() -> None:
@@ -98,19 +100,21 @@ def test_either_needs_a_word_of_some_branch() -> None:
         "languages": ["python"],
         "pattern-either": [{"pattern": "pickle.loads(...)"}, {"pattern": "dill.loads(...)"}],
     }
-    assert may_match(clauses(rule), b"import dill\nobj = dill.loads(blob)\n")
-    assert may_match(clauses(rule), b"from pickle import loads as l\nobj = l(blob)\n")
-    assert not may_match(clauses(rule), b"import json\nobj = json.load(blob)\n")
+    assert may_match(clauses(rule, located=True), b"import dill\nobj = dill.loads(blob)\n")
+    assert may_match(clauses(rule, located=True), b"from pickle import loads as l\nobj = l(blob)\n")
+    assert not may_match(clauses(rule, located=True), b"import json\nobj = json.load(blob)\n")
     branches: list[JsonValue] = [{"pattern": "pickle.loads(...)"}, {"pattern-regex": "x\\w"}]
     wordless: dict[str, JsonValue] = {"languages": ["python"], "pattern-either": branches}
-    assert clauses(wordless) == ()
+    assert clauses(wordless, located=True) == ()
 
 
 def test_other_languages_and_unknown_keys_give_no_clause() -> None:
     """Rules this module cannot read run on every file of their kinds."""
-    assert clauses({"languages": ["yaml"], "pattern": "privileged: true"}) == ()
-    assert clauses({"languages": ["python"], "pattern": "foo()", "options": {}}) == ()
-    assert clauses({"languages": ["python"], "pattern-regex": "[[:alpha:]]+foo"}) == ()
+    assert clauses({"languages": ["yaml"], "pattern": "privileged: true"}, located=True) == ()
+    assert clauses({"languages": ["python"], "pattern": "foo()", "options": {}}, located=True) == ()
+    assert (
+        clauses({"languages": ["python"], "pattern-regex": "[[:alpha:]]+foo"}, located=True) == ()
+    )
 
 
 def test_a_pattern_regex_needs_every_word_of_its_regex() -> None:
@@ -119,7 +123,7 @@ def test_a_pattern_regex_needs_every_word_of_its_regex() -> None:
         "languages": ["python"],
         "pattern-regex": r"(?m)^\s*(?:from|import)\s+(?:slowapi|flask_limiter)\b",
     }
-    found = clauses(rule)
+    found = clauses(rule, located=True)
     assert set(found) == {
         frozenset({b"from", b"import"}),
         frozenset({b"slowapi", b"flask_limiter"}),
@@ -130,8 +134,8 @@ def test_a_pattern_regex_needs_every_word_of_its_regex() -> None:
         "languages": ["python"],
         "pattern-either": [{"pattern": "evaluate.load(...)"}, {"pattern-regex": "^import lm_eval"}],
     }
-    assert may_match(clauses(either), b"import lm_eval\n")
-    assert not may_match(clauses(either), b"import os\n")
+    assert may_match(clauses(either, located=True), b"import lm_eval\n")
+    assert not may_match(clauses(either, located=True), b"import os\n")
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +172,8 @@ def test_no_match_in_a_file_the_prefilter_keeps_from_its_rule(
         rule_id = str(match["check_id"]).rsplit(".", 1)[-1]
         path = Path(str(match["path"]))
         text = (path if path.is_absolute() else scratch / path).read_bytes()
-        if not may_match(clauses(by_id[rule_id].rule), text):
+        rule = by_id[rule_id].rule
+        if not may_match(clauses(rule, located=True), text) or not may_match(clauses(rule), text):
             missed.append((rule_id, str(path)))
     assert missed == []
 
@@ -228,7 +233,7 @@ def test_a_regex_on_a_name_narrows_the_rule() -> None:
             {"metavariable-regex": {"metavariable": "$URL", "regex": "^url_for_.*"}},
         ],
     }
-    found = clauses(rule)
+    found = clauses(rule, located=True)
     assert set(found) == {
         frozenset({CODE + b"get", CODE + b"post"}),
         frozenset({NAME + b"get", NAME + b"post"}),
@@ -255,7 +260,7 @@ def test_a_regex_on_a_string_needs_the_string_as_written() -> None:
             },
         ],
     }
-    found = clauses(rule)
+    found = clauses(rule, located=True)
     assert may_match(found, b'frame["Age"]\n')
     assert may_match(found, b"frame['sex']\n")
     assert not may_match(found, b"image = page[usage]  # age\n")
@@ -266,7 +271,7 @@ def test_a_regex_on_a_string_needs_the_string_as_written() -> None:
             {"metavariable-regex": {"metavariable": "$NAME", "regex": "^secret$"}},
         ],
     }
-    assert clauses(in_string) == (frozenset({NAME + b"open"}),)
+    assert clauses(in_string, located=True) == (frozenset({NAME + b"open"}),)
 
 
 def test_a_dotted_name_in_a_regex_needs_only_its_longest_part() -> None:
@@ -283,7 +288,7 @@ def test_a_dotted_name_in_a_regex_needs_only_its_longest_part() -> None:
             },
         ],
     }
-    found = clauses(rule)
+    found = clauses(rule, located=True)
     assert frozenset({CODE + b"INTERNAL_SERVER_ERROR"}) in found
     assert may_match(found, b"from http import HTTPStatus as S\nabort(S.INTERNAL_SERVER_ERROR)\n")
 
@@ -297,7 +302,7 @@ def test_words_of_patterns_are_not_read_in_the_leading_comment_block() -> None:
             {"metavariable-regex": {"metavariable": "$HTTP", "regex": "(?i).*http\\w*$"}},
         ],
     }
-    found = clauses(rule)
+    found = clauses(rule, located=True)
     header = b"#!/usr/bin/env python\n# see http://www.apache.org/licenses\n\n   # get\n"
     assert not may_match(found, header + b"import os\nos.environ.get(name)\n")
     assert may_match(found, header + b"import httpx as h\nh.get(u)\n")
@@ -316,7 +321,7 @@ def test_words_of_patterns_are_not_read_in_the_leading_comment_block() -> None:
             {"metavariable-regex": {"metavariable": "$URL", "regex": "^.*url_for_.*"}},
         ],
     }
-    words = clauses(anywhere)
+    words = clauses(anywhere, located=True)
     assert words == (frozenset({CODE + b"url_for_"}),)
     assert not may_match(words, b"# url_for_\nf(x)\n")
     assert may_match(words, b'f(x)  # url_for_\n"""url_for_"""\n')
@@ -325,4 +330,13 @@ def test_words_of_patterns_are_not_read_in_the_leading_comment_block() -> None:
     assert may_match(words, b"\xef\xbb\xbf# url_for_\n")
     assert may_match(words, b"# a comment with no line end: url_for_")
     regex: dict[str, JsonValue] = {"languages": ["python"], "pattern-regex": "SPDX-License"}
-    assert may_match(clauses(regex), b"# SPDX-License-Identifier: MIT\nimport os\n")
+    assert may_match(clauses(regex, located=True), b"# SPDX-License-Identifier: MIT\nimport os\n")
+
+
+def test_plain_clauses_hold_anywhere_in_the_text() -> None:
+    """Without ``located`` no word is marked: a search of the whole text decides each."""
+    policy = load_policy(("builtin",), ANALYZERS)
+    for check in policy.checks(SemgrepCheck):
+        plain, located = clauses(check.rule), clauses(check.rule, located=True)
+        assert all(not w.startswith((CODE, NAME)) for clause in plain for w in clause)
+        assert set(plain) == {frozenset(unmarked(w) for w in clause) for clause in located}

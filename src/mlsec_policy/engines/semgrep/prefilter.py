@@ -78,7 +78,8 @@ Clause = frozenset[bytes]
 
 CODE = b"\x01"
 """Prefix of a word looked for only after the file's leading comment block (before
-:data:`~.regex_words.FOLDED`, when both apply); only :func:`may_match` reads the marks."""
+:data:`~.regex_words.FOLDED`, when both apply); given only by ``clauses(rule, located=True)``,
+and read by :func:`may_match`."""
 NAME = b"\x02"
 """Prefix of a word looked for only in the file's code (outside comments and strings other than
 f-strings), like :data:`CODE` otherwise."""
@@ -127,8 +128,25 @@ _BOUND = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
 inside a string of the pattern (``"$X"``) binds the string's content and is left out."""
 
 
-def clauses(rule: Mapping[str, JsonValue]) -> tuple[Clause, ...]:
-    """Return the clauses every file the rule matches satisfies (none: any file may match)."""
+def clauses(rule: Mapping[str, JsonValue], *, located: bool = False) -> tuple[Clause, ...]:
+    """Return the clauses every file the rule matches satisfies (none: any file may match).
+
+    By default a word holds when the file's text contains it anywhere (folded words: ignoring
+    case), so any search of the whole text decides them. With ``located``, words may carry
+    :data:`CODE` or :data:`NAME` and hold only where those say; :func:`may_match` reads both.
+    """
+    found = _clauses(rule)
+    if located:
+        return found
+    return _unique(frozenset(unmarked(word) for word in clause) for clause in found)
+
+
+def unmarked(word: bytes) -> bytes:
+    """Return ``word`` without :data:`CODE` or :data:`NAME` (it keeps :data:`FOLDED`)."""
+    return word.removeprefix(CODE).removeprefix(NAME)
+
+
+def _clauses(rule: Mapping[str, JsonValue]) -> tuple[Clause, ...]:
     languages = rule.get("languages")
     if not isinstance(languages, list) or not languages:
         return ()
