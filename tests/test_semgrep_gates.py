@@ -108,15 +108,16 @@ def _excluded_pairs(runs: Sequence[tuple[dict[str, Any], list[str]]]) -> int:
 
 @pytest.fixture(scope="module")
 def fixture_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every Python fixture of the pack in one tree (names kept, so some names repeat)."""
+    """Every Python fixture of the pack in one tree, each under a name of its own.
+
+    semgrep takes a rule off a run's files by name, and only when no file of that name in the
+    run needs it: unique names let the gates cut every pair they can.
+    """
     tree = tmp_path_factory.mktemp("fixtures")
     for number, source in enumerate(_fixture_files()):
-        folder = tree / f"f{number // 40}" / source.parent.name
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / source.name
-        if target.exists():
-            target = folder / f"{number}-{source.name}"
-        shutil.copyfile(source, target)
+        folder = tree / f"f{number // 40}"
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(source, folder / f"{number}-{source.name}")
     return tree
 
 
