@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from mlsec_policy.engines.semgrep.prefilter import Clause
@@ -62,12 +63,13 @@ class WordIndex:
 
     def __init__(self, words: Iterable[bytes]) -> None:
         """Prepare the search for ``words``."""
-        unique = set(words)
-        self.plain = sorted(w for w in unique if _is_run(w))
-        self.folded = sorted(
-            w for w in unique if w.startswith(FOLDED) and _is_run(w[len(FOLDED) :])
-        )
-        self.other = sorted(unique - set(self.plain) - set(self.folded))
+        self.requested = frozenset(words)
+        self.other = [_Spelled.of(w) for w in sorted(self.requested) if not _is_run(_body(w))]
+        searched = {w for w in self.requested if _is_run(_body(w))}
+        # a word with other characters is looked for only where its first and last runs are
+        searched |= {piece for spelled in self.other for piece in spelled.pieces}
+        self.plain = sorted(w for w in searched if not w.startswith(FOLDED))
+        self.folded = sorted(w for w in searched if w.startswith(FOLDED))
         self.seen: set[bytes] = set()
         self.holding: dict[bytes, frozenset[bytes]] = {}
         """A run of word characters → the words (plain or folded) it holds, when any."""
@@ -83,7 +85,7 @@ class WordIndex:
             present |= self.holding[run]
         if self.other:
             present |= self._others(text, runs, present)
-        return frozenset(present)
+        return frozenset(present & self.requested)
 
     def _learn(self, runs: list[bytes]) -> None:
         """Find the words in the runs not seen before (each word searched once per batch)."""
@@ -114,39 +116,48 @@ class WordIndex:
         """Return the words with other characters than word characters that occur in text."""
         found: set[bytes] = set()
         lowered: bytes | None = None
-        lowered_runs: set[bytes] | None = None
-        for word in self.other:
-            folded = word.startswith(FOLDED)
-            body = word[len(FOLDED) :] if folded else word
-            if folded:
-                if lowered is None:
-                    lowered = text.lower()
-                    lowered_runs = {run.lower() for run in runs}
-                if not _may_hold(body, lowered_runs or set()):
-                    continue
-                if body in lowered:
-                    found.add(word)
-            elif _may_hold(body, runs) and body in text:
-                found.add(word)
+        lowered_runs: set[bytes] = set()
+        for spelled in self.other:
+            if not all(piece in present for piece in spelled.pieces):
+                continue
+            if spelled.folded and lowered is None:
+                lowered = text.lower()
+                lowered_runs = {run.lower() for run in runs}
+            if not all(p in (lowered_runs if spelled.folded else runs) for p in spelled.inner):
+                continue
+            if spelled.body in (lowered if spelled.folded and lowered is not None else text):
+                found.add(spelled.word)
         return found
 
 
-def _may_hold(body: bytes, runs: set[bytes]) -> bool:
-    """Return False when a text made of ``runs`` cannot hold ``body`` (a cheap test first).
+def _body(word: bytes) -> bytes:
+    return word[len(FOLDED) :] if word.startswith(FOLDED) else word
 
-    A run of word characters inside ``body`` with other characters on both sides must be one
-    of the text's runs as it is; the first and last runs must lie inside one.
+
+@dataclass(frozen=True, slots=True)
+class _Spelled:
+    """A word with other characters than word characters, and the runs it is made of.
+
+    Every run of it lies inside a run of any text that holds the word (``pieces``, as index
+    words: folded when the word is); a run with other characters on both sides is a whole run
+    of that text (``inner``, as the text spells it, lower-cased when the word is folded).
     """
-    pieces = body.translate(_SEPARATE).split(b" ")
-    for number, piece in enumerate(pieces):
-        if not piece:
-            continue
-        inner = 0 < number < len(pieces) - 1
-        if inner and piece not in runs:
-            return False
-        if not inner and not any(piece in run for run in runs):
-            return False
-    return True
+
+    word: bytes
+    body: bytes
+    folded: bool
+    inner: tuple[bytes, ...]
+    pieces: tuple[bytes, ...]
+
+    @classmethod
+    def of(cls, word: bytes) -> _Spelled:
+        folded = word.startswith(FOLDED)
+        body = _body(word)
+        pieces = body.translate(_SEPARATE).split(b" ")
+        last = len(pieces) - 1
+        inner = tuple(p for n, p in enumerate(pieces) if p and 0 < n < last)
+        prefix = FOLDED if folded else b""
+        return cls(word, body, folded, inner, tuple(prefix + p for p in pieces if p))
 
 
 def satisfied(required: Sequence[Clause], present: frozenset[bytes]) -> bool:

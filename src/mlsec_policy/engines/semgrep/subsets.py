@@ -197,17 +197,25 @@ def _gated(
         [word.encode("utf-8") for word in spelled]
         + [word for found in required.values() for clause in found for word in clause]
     )
+    words = {
+        check.id: frozenset(w.encode("utf-8") for w in _idents(formulas[check.id]))
+        for check in checks
+    }
+    decided: dict[tuple[str, frozenset[bytes]], bool] = {}
     wants: dict[str, frozenset[str]] = {}
     for target in targets:
-        text = read_scanned(target, root)
-        present = index.found(text)
-        memo = {word: word.encode("utf-8") in present for word in spelled}
-        wants[target.scanned] = frozenset(
-            check.id
-            for check in applicable[target.scanned]
-            if passes(formulas[check.id], text, memo)
-            and gates.satisfied(required[check.id], present)
-        )
+        present = index.found(read_scanned(target, root))
+        passing: list[str] = []
+        for check in applicable[target.scanned]:
+            # a formula's outcome depends only on which of its words occur (a regex passes)
+            key = (check.id, words[check.id] & present)
+            if key not in decided:
+                memo = {word.decode("utf-8"): True for word in key[1]}
+                memo.update({w.decode("utf-8"): False for w in words[check.id] - key[1]})
+                decided[key] = passes(formulas[check.id], b"", memo)
+            if decided[key] and gates.satisfied(required[check.id], present):
+                passing.append(check.id)
+        wants[target.scanned] = frozenset(passing)
     return Selection(checks, severities, scratch, wants, gated=True)
 
 
