@@ -28,6 +28,10 @@ on every target, as it always did. Evaluating the formulas costs CPU in proporti
 bytes and the rules (about 1.4 ns per byte and rule on transformers), so it is done only
 where it can pay (:data:`PRUNING_BUDGET`, :data:`SUBSET_BUDGET`).
 ``MLSEC_POLICY_SEMGREP_SUBSETS=0`` turns it off.
+
+With the gates on (:mod:`.gates`, the default) every target is read and a rule counts for it
+only when it also passes the words of :func:`.prefilter.clauses`; each run's rules file then
+keeps every rule off the run's files that fail its gate.
 """
 
 from __future__ import annotations
