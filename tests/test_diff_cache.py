@@ -39,8 +39,13 @@ TREE: dict[str, str | bytes] = {
     "SECURITY.md": "Email security@example.org to report a vulnerability privately.\n",
     "train.py": "import torch\n\nold = torch.load('old.pt')\n",
     "serve.py": "import pickle\n\n\ndef load(path):\n    return pickle.load(open(path, 'rb'))\n",
-    # a syntax error semgrep gives on every scan: kept in the entry, narrowed when reused
-    "broken.py": "import pickle\n\ndef load(path:\n    return pickle.load(open(path, 'rb'))\n",
+    # a syntax error semgrep gives on every scan: kept in the entry, narrowed when reused; the
+    # route lets a repository-wide rule (serving-endpoint) pass the file's gate, so the error
+    # concerns that rule's control too
+    "broken.py": (
+        "import pickle\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+        "@app.get('/load')\ndef load(path:\n    return pickle.load(open(path, 'rb'))\n"
+    ),
     "settings.py": 'DB_PASSWORD = "Zq8!wPlm3vTr62xk"\n',
     "Dockerfile": 'FROM python:3.11-slim\nRUN pip install flask\nCMD ["flask", "run"]\n',
     "config/app.yaml": "server:\n  host: 0.0.0.0\n  debug: true\n",

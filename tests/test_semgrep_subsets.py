@@ -126,6 +126,8 @@ def test_a_target_no_rule_passes_is_left_out_and_syntax_errors_stay(
     (tree / "clean.py").write_text("import json\nprint(json.dumps({}))\n", encoding="utf-8")
     ids = {"pickle-family-load", "yaml-unsafe-load"}
     runs = _record(monkeypatch)
+    # the gates narrow which controls a syntax error concerns (tests/test_semgrep_gates.py)
+    monkeypatch.setenv("MLSEC_POLICY_SEMGREP_GATES", "0")
     monkeypatch.setenv("MLSEC_POLICY_SEMGREP_SUBSETS", "0")
     whole = _part(tree, tmp_path / "s0", ids)
     monkeypatch.setenv("MLSEC_POLICY_SEMGREP_SUBSETS", "1")

@@ -141,6 +141,7 @@ class SemgrepEngine:
                 targets, sizes, version_known=cache is not None and cache.version is not None
             )
         )
+        gated = chosen.wants if chosen is not None and chosen.gated else None
         budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
         # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
         scanned = [t.scanned for t in given]
@@ -183,7 +184,12 @@ class SemgrepEngine:
                     batch_hits = list(hits(result.output, by_scanned, by_id, workspace.root))
                     batch_errors = list(
                         scan_errors(
-                            result.output, by_scanned, checks, workspace.root, self.settings.timeout
+                            result.output,
+                            by_scanned,
+                            checks,
+                            workspace.root,
+                            self.settings.timeout,
+                            gated,
                         )
                     )
                     kept = done.setdefault(order, ([], []))

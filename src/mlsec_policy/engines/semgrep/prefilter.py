@@ -50,10 +50,10 @@ The derivation only ever drops conditions, so it may let a file through that can
 never the other way round. ``tests/test_semgrep_prefilter.py`` checks that on every fixture of
 the pack: no rule matches a file this module would have kept from it.
 
-The scan does not use it: ``benchmarks/rule_reach.py`` measures what it would leave out.
-The scan's per-run rule subsets (:mod:`.subsets`) evaluate semgrep's own prefilter formulas
-instead, because those decide which files semgrep parses: a rule these words reject but
-semgrep's formula passes still makes semgrep parse the file and report its syntax errors.
+The scan uses it in the gates (:mod:`.gates`): a rule runs on a file only when the file
+passes both semgrep's own prefilter formula and these clauses, and a syntax error concerns
+only the rules that pass the file's gate. ``benchmarks/rule_reach.py`` measures what it leaves
+out.
 """
 
 from __future__ import annotations

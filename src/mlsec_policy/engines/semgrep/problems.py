@@ -35,10 +35,14 @@ def scan_errors(
     checks: Sequence[SemgrepCheck],
     root: Path,
     timeout: int,
+    gates: Mapping[str, frozenset[str]] | None = None,
 ) -> Iterable[ScanError]:
     """Turn the errors of semgrep's output into ScanErrors on the controls they concern.
 
     ``timeout`` is the limit semgrep ran with (seconds per rule and file), for the messages.
+    ``gates`` gives, by scanned path, the ids of the rules that pass the target's gate
+    (:mod:`.gates`): a syntax error concerns only those, since a rule that cannot match the
+    text whatever its parse is verified on the file (None: every rule of the language).
     """
     for error in output.get("errors", []):
         kind_of_error = error.get("type")
@@ -66,6 +70,7 @@ def scan_errors(
             and (not rule_id or c.id == rule_id)
             and PathFilter.of(c).allows(artifact.path)
             and (not parsing or _parses(c, target))
+            and (not parsing or gates is None or c.id in gates.get(target.scanned, ()))
         ]
         if not affected:
             continue

@@ -28,6 +28,10 @@ on every target, as it always did. Evaluating the formulas costs CPU in proporti
 bytes and the rules (about 1.4 ns per byte and rule on transformers), so it is done only
 where it can pay (:data:`PRUNING_BUDGET`, :data:`SUBSET_BUDGET`).
 ``MLSEC_POLICY_SEMGREP_SUBSETS=0`` turns it off.
+
+With the gates on (:mod:`.gates`, the default) every target is read and a rule counts for it
+only when it also passes the words of :func:`.prefilter.clauses`; each run's rules file then
+keeps every rule off the run's files that fail its gate.
 """
 
 from __future__ import annotations
@@ -38,12 +42,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlsec_policy.cache import ResultStore, digest
+from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
+from mlsec_policy.engines.semgrep.prefilter import clauses
 from mlsec_policy.engines.semgrep.target import (
     TEXT_LANGUAGES,
     Target,
@@ -82,6 +88,8 @@ class Selection:
     scratch: Path
     wants: dict[str, frozenset[str]]
     """Target (its scanned path) → ids of the rules whose formulas it passes."""
+    gated: bool = False
+    """True when ``wants`` are the gates (:mod:`.gates`): each rule runs only on its files."""
     written: dict[tuple[str, ...], Path] = field(default_factory=dict)
 
     def needed(self, target: Target) -> bool:
@@ -109,12 +117,15 @@ class Selection:
         for scanned in batch:
             union |= self.wants.get(scanned, frozenset())
         ids = tuple(check.id for check in self.checks if check.id in union)
-        if ids not in self.written:
-            name = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+        skip = gates.excludes(batch, self.wants, ids) if self.gated else {}
+        key = (*ids, json.dumps(skip, sort_keys=True))
+        if key not in self.written:
+            name = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
             path = self.scratch / f"semgrep-rules-{name}.json"
-            write_rules(path, [c for c in self.checks if c.id in union], self.severities)
-            self.written[ids] = path
-        return self.written[ids]
+            chosen = [c for c in self.checks if c.id in union]
+            write_rules(path, chosen, self.severities, skip)
+            self.written[key] = path
+        return self.written[key]
 
 
 def select(
@@ -154,6 +165,8 @@ def select(
         if all(formulas[c.id] is not None for c in applicable[t.scanned])
     }
     pruning = sum(prunable.values()) * len(checks) <= PRUNING_BUDGET
+    if gates.enabled():
+        return _gated(targets, checks, severities, formulas, applicable, root, scratch)
     wants: dict[str, frozenset[str]] = {}
     for target in targets:
         found = applicable[target.scanned]
@@ -166,6 +179,59 @@ def select(
             check.id for check in found if passes(formulas[check.id], text, memo)
         )
     return Selection(checks, severities, scratch, wants)
+
+
+def _gated(
+    targets: Sequence[Target],
+    checks: Sequence[SemgrepCheck],
+    severities: Mapping[str, Severity],
+    formulas: Mapping[str, Formula],
+    applicable: Mapping[str, list[SemgrepCheck]],
+    root: Path,
+    scratch: Path,
+) -> Selection:
+    """Return the selection where each target's rules are those that pass its gate.
+
+    Every target is read; one pass over its text finds which words of the formulas and of the
+    rules' clauses (:func:`.prefilter.clauses`) it holds (:class:`.gates.WordIndex`).
+    """
+    required = {check.id: clauses(check.rule) for check in checks}
+    spelled = sorted({word for formula in formulas.values() for word in _idents(formula)})
+    index = gates.WordIndex(
+        [word.encode("utf-8") for word in spelled]
+        + [word for found in required.values() for clause in found for word in clause]
+    )
+    words = {
+        check.id: frozenset(w.encode("utf-8") for w in _idents(formulas[check.id]))
+        for check in checks
+    }
+    decided: dict[tuple[str, frozenset[bytes]], bool] = {}
+    wants: dict[str, frozenset[str]] = {}
+    for target in targets:
+        present = index.found(read_scanned(target, root))
+        passing: list[str] = []
+        for check in applicable[target.scanned]:
+            # a formula's outcome depends only on which of its words occur (a regex passes)
+            key = (check.id, words[check.id] & present)
+            if key not in decided:
+                memo = {word.decode("utf-8"): True for word in key[1]}
+                memo.update({w.decode("utf-8"): False for w in words[check.id] - key[1]})
+                decided[key] = passes(formulas[check.id], b"", memo)
+            if decided[key] and gates.satisfied(required[check.id], present):
+                passing.append(check.id)
+        wants[target.scanned] = frozenset(passing)
+    return Selection(checks, severities, scratch, wants, gated=True)
+
+
+def _idents(formula: Formula) -> Iterator[str]:
+    """Yield the words of a formula's ``Idents`` predicates."""
+    if not isinstance(formula, list):
+        return
+    if len(formula) == 2 and formula[0] == "Idents" and isinstance(formula[1], list):
+        yield from (str(word) for word in formula[1])
+        return
+    for part in formula:
+        yield from _idents(part)
 
 
 def passes(formula: Formula, text: bytes, memo: dict[str, bool]) -> bool:

@@ -1,0 +1,194 @@
+"""Which rules may run on which file: a gate per (rule, file), decided by the words of its text.
+
+A rule runs on a target only when the target's scanned text passes semgrep's own prefilter
+formula (:mod:`.subsets`) and the words the rule cannot match without
+(:func:`.prefilter.clauses`). The words are found in one pass per file, linear in its bytes
+and with no regular expression run on the text: the text is cut into its runs of ASCII
+letters, digits and underscores (a word of such characters can only occur inside one run),
+and the runs a file holds are looked up in what earlier files taught (:class:`WordIndex`),
+so that each distinct run of the whole tree is searched for the pack's words once. A word
+with other characters (a quote, a dot) is looked for in the text itself, only when the runs
+it is made of occur where it needs them.
+
+Two consequences, both used by the engine:
+
+- semgrep is told, per run, which rules skip which of its files (``paths: exclude`` in that
+  run's rules file, :func:`excludes`), so it neither runs nor parses for them;
+- a syntax error in a file concerns only the checks whose rule passes the file's gate
+  (:mod:`.problems`): a rule that cannot match the text whatever its parse is verified on it.
+
+``MLSEC_POLICY_SEMGREP_GATES=0`` turns the gates off: every rule a run holds runs on all its
+files, and a syntax error concerns every check of the file's kind and language, as before.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from mlsec_policy.engines.semgrep.prefilter import Clause
+from mlsec_policy.engines.semgrep.regex_words import FOLDED
+
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_SEPARATE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
+"""Maps every byte that is not an ASCII word character to a space (``bytes.translate``)."""
+
+SAFE_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-+=@,%~")
+"""Characters a file name may hold to be excluded by name: none of them means anything in a
+semgrep path pattern, so no escaping is needed (a name with another character keeps the rule)."""
+
+
+def enabled() -> bool:
+    """Return False when the environment turns the gates off (benchmarks, escape hatch)."""
+    return os.environ.get("MLSEC_POLICY_SEMGREP_GATES", "1") != "0"
+
+
+def _runs(text: bytes) -> set[bytes]:
+    return set(text.translate(_SEPARATE).split())
+
+
+def _is_run(word: bytes) -> bool:
+    return bool(word) and all(byte in _WORD_BYTES for byte in word)
+
+
+class WordIndex:
+    """Finds which of a fixed set of words occur in texts (folded words: ignoring case).
+
+    A word is given as :func:`.prefilter.clauses` gives it: bytes, prefixed with
+    :data:`.regex_words.FOLDED` when it is compared with the lower-cased text.
+    """
+
+    def __init__(self, words: Iterable[bytes]) -> None:
+        """Prepare the search for ``words``."""
+        self.requested = frozenset(words)
+        self.other = [_Spelled.of(w) for w in sorted(self.requested) if not _is_run(_body(w))]
+        searched = {w for w in self.requested if _is_run(_body(w))}
+        # a word with other characters is looked for only where its first and last runs are
+        searched |= {piece for spelled in self.other for piece in spelled.pieces}
+        self.plain = sorted(w for w in searched if not w.startswith(FOLDED))
+        self.folded = sorted(w for w in searched if w.startswith(FOLDED))
+        self.seen: set[bytes] = set()
+        self.holding: dict[bytes, frozenset[bytes]] = {}
+        """A run of word characters → the words (plain or folded) it holds, when any."""
+
+    def found(self, text: bytes) -> frozenset[bytes]:
+        """Return the words of the index that occur in ``text``."""
+        runs = _runs(text)
+        new = runs - self.seen
+        if new:
+            self._learn(sorted(new))
+        present: set[bytes] = set()
+        for run in runs & self.holding.keys():
+            present |= self.holding[run]
+        if self.other:
+            present |= self._others(text, runs, present)
+        return frozenset(present & self.requested)
+
+    def _learn(self, runs: list[bytes]) -> None:
+        """Find the words in the runs not seen before (each word searched once per batch)."""
+        self.seen.update(runs)
+        blob = b"\n".join(runs)
+        starts: list[int] = []
+        offset = 0
+        for run in runs:
+            starts.append(offset)
+            offset += len(run) + 1
+        holding: dict[int, set[bytes]] = {}
+        for source, words, prefix in ((blob, self.plain, b""), (blob.lower(), self.folded, FOLDED)):
+            for word in words:
+                needle = word[len(prefix) :]
+                at = source.find(needle)
+                while at >= 0:
+                    number = bisect_right(starts, at) - 1
+                    holding.setdefault(number, set()).add(word)
+                    # the next run: a word never spans the newline between two
+                    following = number + 1
+                    if following >= len(starts):
+                        break
+                    at = source.find(needle, starts[following])
+        for number, words_held in holding.items():
+            self.holding[runs[number]] = frozenset(words_held)
+
+    def _others(self, text: bytes, runs: set[bytes], present: set[bytes]) -> set[bytes]:
+        """Return the words with other characters than word characters that occur in text."""
+        found: set[bytes] = set()
+        lowered: bytes | None = None
+        lowered_runs: set[bytes] = set()
+        for spelled in self.other:
+            if not all(piece in present for piece in spelled.pieces):
+                continue
+            if spelled.folded and lowered is None:
+                lowered = text.lower()
+                lowered_runs = {run.lower() for run in runs}
+            if not all(p in (lowered_runs if spelled.folded else runs) for p in spelled.inner):
+                continue
+            if spelled.body in (lowered if spelled.folded and lowered is not None else text):
+                found.add(spelled.word)
+        return found
+
+
+def _body(word: bytes) -> bytes:
+    return word[len(FOLDED) :] if word.startswith(FOLDED) else word
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelled:
+    """A word with other characters than word characters, and the runs it is made of.
+
+    Every run of it lies inside a run of any text that holds the word (``pieces``, as index
+    words: folded when the word is); a run with other characters on both sides is a whole run
+    of that text (``inner``, as the text spells it, lower-cased when the word is folded).
+    """
+
+    word: bytes
+    body: bytes
+    folded: bool
+    inner: tuple[bytes, ...]
+    pieces: tuple[bytes, ...]
+
+    @classmethod
+    def of(cls, word: bytes) -> _Spelled:
+        folded = word.startswith(FOLDED)
+        body = _body(word)
+        pieces = body.translate(_SEPARATE).split(b" ")
+        last = len(pieces) - 1
+        inner = tuple(p for n, p in enumerate(pieces) if p and 0 < n < last)
+        prefix = FOLDED if folded else b""
+        return cls(word, body, folded, inner, tuple(prefix + p for p in pieces if p))
+
+
+def satisfied(required: Sequence[Clause], present: frozenset[bytes]) -> bool:
+    """Return True when every clause has a word among ``present`` (no clause: always)."""
+    return all(not clause.isdisjoint(present) for clause in required)
+
+
+def excludes(
+    batch: Sequence[str], wants: Mapping[str, frozenset[str]], rule_ids: Iterable[str]
+) -> dict[str, list[str]]:
+    """Return, per rule id, the ``paths: exclude`` patterns that keep it off a run's targets.
+
+    ``batch`` are the run's targets (scanned paths), ``wants`` each target's rules that pass
+    its gate. semgrep (osemgrep, our default) matches a rule's paths against an explicitly
+    given target's name alone, as ``/NAME``; the classic CLI (the fallback) matches ``/NAME``
+    against a target named NAME at the scan's root only. A name is excluded for a rule only
+    when no target of the run with that name passes the rule's gate and the name needs no
+    escaping, so either reading excludes at most what is meant.
+    """
+    by_name: dict[str, list[str]] = {}
+    for scanned in batch:
+        by_name.setdefault(PurePosixPath(scanned).name, []).append(scanned)
+    found: dict[str, list[str]] = {}
+    for rule_id in rule_ids:
+        names = [
+            f"/{name}"
+            for name, members in sorted(by_name.items())
+            if set(name) <= SAFE_NAME
+            and not name.startswith(".")
+            and all(rule_id not in wants.get(member, frozenset()) for member in members)
+        ]
+        if names:
+            found[rule_id] = names
+    return found
