@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from mlsec_policy.cache import ResultStore
@@ -28,6 +29,7 @@ from mlsec_policy.engines.semgrep.problems import (
 )
 from mlsec_policy.engines.semgrep.process import ARG_BUDGET, RunResult, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
+from mlsec_policy.engines.semgrep.rulesplit import part_files, run_divided, worth_splitting
 from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs
 from mlsec_policy.engines.semgrep.subsets import select
 from mlsec_policy.engines.semgrep.target import Target, normal
@@ -102,10 +104,12 @@ class SemgrepEngine:
             ),
         )
 
-    def _launch(self, *args: Any) -> RunResult:
-        """Run :func:`.process.run_rules` in a worker thread, telling ``launched`` first."""
+    def _launch(self, binary: Path, parts: Sequence[Path], rules: Path, *args: Any) -> RunResult:
+        """Run the rules, split in ``parts`` or not (:mod:`.rulesplit`), telling ``launched``."""
         self.launched.set()
-        return run_rules(*args)
+        if len(parts) > 1:
+            return run_divided(binary, parts, rules, *args)
+        return run_rules(binary, rules, *args)
 
     def _scan(
         self,
@@ -142,11 +146,16 @@ class SemgrepEngine:
             )
         )
         gated = chosen.wants if chosen is not None and chosen.gated else None
+        if not given:
+            self.launched.set()  # no process will run: the native analyzers need not wait
         budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
         # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
         scanned = [t.scanned for t in given]
         planned = plan_runs(scanned, sizes, jobs, budget, ARG_BUDGET)
         first = [[scanned[n] for n in run] for run in planned]
+        # a small run that a cut by files cannot share out is cut by rules (:mod:`.rulesplit`)
+        divided = worth_splitting(scanned, sizes, jobs)
+        first = [scanned] if divided else first
         # several runs: as many processes side by side as --jobs, each on one core (semgrep's
         # own --jobs threads cost more CPU than separate processes); one run keeps --jobs
         workers = min(jobs, len(first)) if len(first) > 1 else 1
@@ -160,9 +169,15 @@ class SemgrepEngine:
                 while pending and len(running) < workers:
                     order, batch = pending.pop(0)
                     rules = rules_file if chosen is None else chosen.rules_file(batch)
+                    wants = None if chosen is None else chosen.wants
+                    parts = (
+                        part_files(checks, wants, batch, jobs, workspace.scratch, self.severities)
+                        if divided
+                        else [rules]
+                    )
                     started = pool.submit(
                         self._launch,
-                        binary, rules, batch, workspace.root, workspace.scratch, settings,
+                        binary, parts, rules, batch, workspace.root, workspace.scratch, settings,
                     )  # fmt: skip
                     running[started] = (order, batch)
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
