@@ -17,7 +17,10 @@ import git
 import pytest
 
 from mlsec_policy import firstmatch
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.discover import discover
+from mlsec_policy.models import CheckMode
+from mlsec_policy.policy import NativeCheck, load_policy
 from tests.conftest import CliResult, commit_all, load_json, write_tree
 from tests.test_result_cache import _scan
 
@@ -141,3 +144,22 @@ def test_the_diff_scans_reports_are_the_same_with_and_without_a_cache(
 
     assert after_full == plain
     assert again == plain
+
+
+def test_only_file_by_file_scope_and_evidence_checks_stop_early() -> None:
+    policy = load_policy(("builtin",), ANALYZERS)
+    stopping = {
+        c.id: c
+        for ctl in policy.controls
+        for c in ctl.checks
+        if firstmatch.stops_early(c, ANALYZERS)
+    }
+    assert {"serving-endpoint", "conversion-evaluated-python", "serving-metrics-library"} <= set(
+        stopping
+    )
+    for check in stopping.values():
+        assert check.mode in (CheckMode.SCOPE, CheckMode.EVIDENCE), check.id
+        if isinstance(check, NativeCheck):  # a repository analyzer reads files together
+            assert ANALYZERS[check.analyzer].repo is None, check.id
+    assert "web-api-routes" not in stopping  # routes and their authentication: cross-file
+    assert "raw-request-body" not in stopping  # a violation: every match is a finding
