@@ -241,8 +241,7 @@ def stopped(
     nothing read every file and is not mentioned.
     """
     places = [
-        f"the first {mode.value} match of {hit.check_id} "
-        f"({hit.observation.location.display()})"
+        f"the first {mode.value} match of {hit.check_id} ({hit.observation.location.display()})"
         for mode in (CheckMode.SCOPE, CheckMode.EVIDENCE)
         for hit in sorted(signals.get(mode, ()), key=lambda h: h.check_id)
         if hit.check_id in early
