@@ -46,8 +46,9 @@ CheckT = TypeVar("CheckT", bound=CheckBase)
 FIRST_BATCH = 64
 """Files in the first batch; each next batch is :data:`GROWTH` times larger. Each batch
 costs semgrep's start-up (about a CPU-second per process) against some 15 ms of parsing per
-file: 32 then ×4 (five batches on transformers) cost more in start-ups than it saved on
-FastChat's 148 Python files (benchmarks/README.md, session 26)."""
+file: 64 then ×8 makes three batches on transformers where 32 then ×4 made five. Neither was
+measurably better on small repositories under load (benchmarks/README.md, session 26). The
+first match does not depend on the sizes: every batch before its own had none."""
 GROWTH = 8
 SCORE_READ = 16 * 1024
 """Bytes of a file read to rank it (imports and most decorators sit near the top)."""
