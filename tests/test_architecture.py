@@ -14,7 +14,8 @@ The import contract, from the bottom up (each line may use the lines above it, n
         engines: the analyzer contract, the policy model, options, the cache, L0-L1
     L4  report: models, outcome, schema_check; rollup (many reports merged into one
         organisation record): report and schema_check
-    L5  diffscope (which controls a diff scan runs on which files), advisory_use (which controls
+    L5  firstmatch (a diff scan's scope and evidence checks stop at their first match),
+        diffscope (which controls a diff scan runs on which files), advisory_use (which controls
         read the advisory snapshot) and scan wire the stages;
         policytest runs scans; cli runs everything
 
@@ -97,8 +98,9 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "report": BASE | {"outcome", "schema_check"},
     # the organisation roll-up reads verified JSON reports; it never scans
     "rollup": BASE | {"report", "schema_check"},
+    "firstmatch": L1 | {"analyzers.contract", "engines", "policy"} | POLICY_MODEL,
     "diffscope": L1
-    | {"analyzers.contract", "analyzers.domain", "engines", "policy", "suppress"}
+    | {"analyzers.contract", "analyzers.domain", "engines", "policy", "suppress", "firstmatch"}
     | POLICY_MODEL,
     "scan": L2
     | {
@@ -112,6 +114,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
         "engines",
         "cache",
         "diffscope",
+        "firstmatch",
         "fix",
         "advisory_use",
     }

@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
+from mlsec_policy.firstmatch import early_checks, first_matches, search_order, semgrep_words
 from mlsec_policy.models import (
     Artifact,
     CheckMode,
@@ -97,6 +98,11 @@ class DiffPlan:
     """Controls evaluated on those files only."""
     not_evaluated: Mapping[str, str]
     """Per-file controls that no changed file fed, with the reason."""
+    early: frozenset[str] = frozenset()
+    """Whole-repository scope and evidence checks that stop at their first match
+    (:mod:`mlsec_policy.firstmatch`)."""
+    order: tuple[str, ...] = ()
+    """The order in which they search the repository's files."""
 
     def widen(self, changes: ChangeSet) -> ChangeSet:
         """Return the change with the dependents added as whole files.
@@ -166,13 +172,10 @@ def plan(
         for control in per_file
         if not any(_examines(check, narrowed, analyzers) for check in control.checks)
     }
-    return DiffPlan(
-        narrowed,
-        changed,
-        tuple(sorted(dependents)),
-        frozenset(c.id for c in per_file),
-        silent,
-    )
+    limited = frozenset(c.id for c in per_file)
+    early = early_checks(policy.controls, limited, analyzers)
+    order = search_order(inventory) if early else ()
+    return DiffPlan(narrowed, changed, tuple(sorted(dependents)), limited, silent, early, order)
 
 
 def narrow(inventory: Inventory, paths: set[str]) -> Inventory:
@@ -194,23 +197,38 @@ def run_split(
 ) -> EngineOutput:
     """Run the engine: repository-wide checks on every file, per-file ones on the plan's files.
 
-    In a diff scan the output's ``examined`` lists the files the per-file checks read.
+    Repository-wide scope and evidence checks the plan names stop at their first match
+    (:func:`mlsec_policy.firstmatch.first_matches`). In a diff scan the output's ``examined``
+    lists the files the per-file checks read.
     """
     if scope is None:
         return engine.run(checks, inventory, workspace)
-    whole = [c for c in checks if c.control_id not in scope.per_file]
+    whole = [c for c in checks if c.control_id not in scope.per_file and c.id not in scope.early]
+    early = [c for c in checks if c.id in scope.early]
     limited = [c for c in checks if c.control_id in scope.per_file]
     first = _run_part(engine, whole, checks, inventory, workspace) if whole else EngineOutput()
+    searched = (
+        first_matches(
+            lambda part, files: _run_part(engine, part, checks, files, workspace),
+            early,
+            inventory,
+            scope.order,
+            narrow,
+            semgrep_words(workspace.root),
+        )
+        if early
+        else EngineOutput()
+    )
     second = (
         _run_part(engine, limited, checks, scope.inventory, workspace)
         if limited
         else EngineOutput()
     )
     return EngineOutput(
-        first.hits + second.hits,
-        first.errors + second.errors,
-        first.version or second.version,
-        first.skipped + second.skipped,
+        first.hits + searched.hits + second.hits,
+        first.errors + searched.errors + second.errors,
+        first.version or searched.version or second.version,
+        first.skipped + searched.skipped + second.skipped,
         second.examined,
     )
 

@@ -33,6 +33,7 @@ from mlsec_policy.engines.semgrep import SemgrepEngine
 from mlsec_policy.errors import UsageError
 from mlsec_policy.evaluate import evaluate, partition
 from mlsec_policy.findings import build_findings
+from mlsec_policy.firstmatch import stopped
 from mlsec_policy.fix import propose
 from mlsec_policy.gitsafe import one_scan
 from mlsec_policy.models import (
@@ -179,6 +180,9 @@ def scan(
         scope.limited() if scope else None,
     )
     results = tuple(outside(r, accepted.elsewhere.get(r.control.id, 0)) for r in results)
+    if scope is not None:  # where the scope and evidence searches stopped
+        signals, early = hits.signals, scope.early
+        results = tuple(stopped(r, signals.get(r.control.id, {}), early) for r in results)
     pinned = options.source_date_epoch is not None
     report = Report(
         tool=ToolInfo("mlsec-policy", __version__, by_semgrep.version, TOOL_URI),

@@ -13,10 +13,12 @@ an out-of-memory stop or any error other than a syntax error on, is scanned agai
 
 A scan that runs only part of the policy's checks (a ``--diff-base`` scan runs the scope and
 evidence checks on the unchanged files) first looks for the entry the policy's complete check
-set wrote — a full scan's — and keeps of it the hits of the checks that ran and the errors
-narrowed to their controls (:func:`part_of`). Only a part made of whole controls does so: an
-error names the controls it concerns, not the checks. A miss is scanned with the part and
-stored under the part's own key, never under the complete set's.
+set wrote — a full scan's — and keeps of it the hits of the checks that ran (:func:`part_of`).
+Only a part made of whole controls does so. An entry that holds an error is not reused for a
+part: semgrep parses a file only for the rules whose prefilter the file passes, so a part may
+not meet the syntax error the complete set met (a diff scan's reports must not depend on the
+cache). A miss is scanned with the part and stored under the part's own key, never under the
+complete set's.
 """
 
 from __future__ import annotations
@@ -145,7 +147,11 @@ class SemgrepCache:
         if complete is None:
             return None
         found = self._load(self._key(artifact, content, complete))
-        return None if found is None else part_of(found, self.ids, self.controls)
+        if found is None or found.errors:
+            # semgrep parses a file only for the rules whose prefilter it passes, so whether
+            # a part of the checks meets its syntax error depends on the part: scan it again
+            return None
+        return part_of(found, self.ids, self.controls)
 
     def _key(self, artifact: Artifact, content: str, checks: str | None) -> str:
         return digest(

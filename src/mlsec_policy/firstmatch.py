@@ -1,0 +1,256 @@
+"""Diff scans: a whole-repository scope or evidence check stops at its first match.
+
+A scope check says a control applies and an evidence check says it holds as soon as one file
+matches, so a ``--diff-base`` scan need not read every file for them. It searches the
+repository in one fixed order (:func:`search_order`: files that spell the words such checks
+look for first, then by path), in growing batches — one engine run per batch — and drops a
+check from the search at the end of the first batch in which it matched, keeping only its
+first match in that order. A check that never matches has been run on every file it selects:
+"not found" is only ever the verdict of a complete search.
+
+The order and the batches depend on the files alone, never on a result cache, so a diff scan
+reports the same first match with and without one. Violation checks, repository analyzers
+(cross-file by nature) and full scans are not concerned: they see every file as before.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.engines.base import EngineOutput
+from mlsec_policy.engines.semgrep.prefilter import Clause, clauses, may_match
+from mlsec_policy.engines.semgrep.target import Target, read_scanned
+from mlsec_policy.models import (
+    Artifact,
+    ArtifactKind,
+    CheckMode,
+    ControlResult,
+    ControlStatus,
+    Hit,
+    Inventory,
+    ScanError,
+    SkippedFile,
+)
+from mlsec_policy.policy import NativeCheck, SemgrepCheck
+from mlsec_policy.policy.model import CheckBase, Control
+from mlsec_policy.views import ViewError
+from mlsec_policy.views.targets import view_for
+
+CheckT = TypeVar("CheckT", bound=CheckBase)
+
+FIRST_BATCH = 64
+"""Files in the first batch; each next batch is :data:`GROWTH` times larger. Each batch
+costs semgrep's start-up (about a CPU-second per process) against some 15 ms of parsing per
+file: 64 then ×8 makes three batches on transformers where 32 then ×4 made five. Neither was
+measurably better on small repositories under load (benchmarks/README.md, session 26). The
+first match does not depend on the sizes: every batch before its own had none."""
+GROWTH = 8
+SCORE_READ = 16 * 1024
+"""Bytes of a file read to rank it (imports and most decorators sit near the top)."""
+SIGNALS: Mapping[bytes, int] = {
+    # web frameworks and route decorators: the rarest scope, served first
+    b"fastapi": 8,
+    b"flask": 8,
+    b"@app.": 8,
+    b"@router.": 8,
+    b"route(": 4,
+    b"prometheus": 4,
+    # conversion, evaluation, training, data loading
+    b"onnx": 2,
+    b"export": 1,
+    b"convert": 1,
+    b"evaluat": 1,
+    b"perplexity": 2,
+    b"accuracy": 1,
+    b"train": 1,
+    b"Trainer": 1,
+    b"DataLoader": 2,
+    b"load_dataset": 2,
+    b"read_csv": 2,
+    b"import torch": 1,
+    b"sklearn": 1,
+}
+"""Words of the frameworks and calls that scope and evidence checks look for, with weights: a
+file that spells more of them is searched earlier. The order decides speed only, never a
+verdict."""
+
+STOPPED_MODES = frozenset({CheckMode.SCOPE, CheckMode.EVIDENCE})
+
+
+def stops_early(check: CheckBase, analyzers: Mapping[str, AnalyzerSpec[Any]]) -> bool:
+    """Return True when one match of the check decides its part of the verdict.
+
+    Scope and evidence checks that read one file at a time: semgrep rules and native file
+    analyzers. A repository analyzer reads files together (routes and their auth, manifests
+    and what they record) and always sees the whole repository.
+    """
+    if check.mode not in STOPPED_MODES:
+        return False
+    if isinstance(check, NativeCheck):
+        spec = analyzers[check.analyzer]
+        return spec.repo is None and spec.file is not None
+    return isinstance(check, SemgrepCheck)
+
+
+def early_checks(
+    controls: Sequence[Control],
+    per_file: frozenset[str],
+    analyzers: Mapping[str, AnalyzerSpec[Any]],
+) -> frozenset[str]:
+    """Return the ids of the whole-repository checks that stop at their first match."""
+    return frozenset(
+        check.id
+        for control in controls
+        if control.id not in per_file
+        for check in control.checks
+        if stops_early(check, analyzers)
+    )
+
+
+def search_order(inventory: Inventory) -> tuple[str, ...]:
+    """Return every artifact's path, most likely to match first, then by path."""
+    root = Path(inventory.root)
+    scored = sorted((-_score(root, a.path), a.path) for a in inventory.artifacts)
+    return tuple(path for _score_, path in scored)
+
+
+def _score(root: Path, path: str) -> int:
+    """Return how many of :data:`SIGNALS` the start of the file spells (0 if unreadable)."""
+    try:
+        fd = os.open(root / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return 0
+    try:
+        head = os.read(fd, SCORE_READ)
+    except OSError:
+        return 0
+    finally:
+        os.close(fd)
+    return sum(weight for word, weight in SIGNALS.items() if word in head)
+
+
+Keep = Callable[[Sequence[Any], Artifact], bool]
+"""Whether some of the checks still searching could match a file (False: leave it out)."""
+
+
+def semgrep_words(root: Path) -> Keep:
+    """Return a :data:`Keep` that reads a Python file's words against the rules' needs.
+
+    A Python rule cannot match a file that lacks a word of each clause that
+    :func:`~mlsec_policy.engines.semgrep.prefilter.clauses` derives from it
+    (``tests/test_semgrep_prefilter.py`` proves them sound on every fixture). Files of other
+    kinds are always kept, and every file when a native check is among them. A file left out
+    is one semgrep would not have matched, so no first match and no "not found" changes; only
+    the syntax errors of files the search never needed go unreported, as for every file after
+    the first match.
+    """
+    needs: dict[str, tuple[Clause, ...]] = {}
+
+    def keep(checks: Sequence[Any], artifact: Artifact) -> bool:
+        if artifact.kind is not ArtifactKind.PYTHON:
+            return True
+        text: bytes | None = None
+        for check in checks:
+            if not isinstance(check, SemgrepCheck):
+                return True  # a native analyzer reads what it reads
+            if artifact.kind not in check.kinds:
+                continue
+            if check.id not in needs:
+                needs[check.id] = clauses(check.rule)
+            if not needs[check.id]:
+                return True
+            if text is None:
+                try:
+                    view = view_for(artifact, root)
+                except (ViewError, OSError, UnicodeDecodeError):
+                    return True  # the engine reports why it cannot read the file
+                text = read_scanned(Target(artifact, artifact.path, view), root)
+            if may_match(needs[check.id], text):
+                return True
+        return False
+
+    return keep
+
+
+def first_matches(
+    run: Callable[[Sequence[CheckT], Inventory], EngineOutput],
+    checks: Sequence[CheckT],
+    inventory: Inventory,
+    order: Sequence[str],
+    narrow: Callable[[Inventory, set[str]], Inventory],
+    keep: Keep | None = None,
+) -> EngineOutput:
+    """Run ``checks`` over ``inventory`` batch by batch in ``order`` until each has matched.
+
+    Returns each matched check's first hit (earliest file in ``order``, then earliest place),
+    and every error and skipped part of the batches read. A check without a match ran on
+    every batch: on every file of it that ``keep`` (when given) says some check could match.
+    """
+    artifacts = {a.path: a for a in inventory.artifacts}
+    rank = {path: index for index, path in enumerate(order)}
+    remaining = list(checks)
+    first: dict[str, Hit] = {}
+    errors: list[ScanError] = []
+    skipped: list[SkippedFile] = []
+    version: str | None = None
+    start, size = 0, FIRST_BATCH
+    while remaining and start < len(order):
+        batch = set(order[start : start + size])
+        start, size = start + size, size * GROWTH
+        if keep is not None:
+            batch = {p for p in batch if keep(remaining, artifacts[p])}
+            if not batch:
+                continue
+        output = run(remaining, narrow(inventory, batch))
+        errors.extend(output.errors)
+        skipped.extend(output.skipped)
+        version = version or output.version
+        found: dict[str, list[Hit]] = {}
+        for hit in output.hits:
+            found.setdefault(hit.check_id, []).append(hit)
+        for check_id, hits in found.items():
+            first[check_id] = min(hits, key=lambda h: _place(h, rank))
+        remaining = [c for c in remaining if c.id not in first]
+    return EngineOutput(
+        tuple(first[c.id] for c in checks if c.id in first), tuple(errors), version, tuple(skipped)
+    )
+
+
+def _place(hit: Hit, rank: Mapping[str, int]) -> tuple[int, str, int, int, str]:
+    """Sort key of a hit in the search order: file rank, then place in the file."""
+    location = hit.observation.location
+    return (
+        rank.get(location.path, len(rank)),
+        location.path,
+        location.start_line or 0,
+        location.start_column or 0,
+        hit.observation.message or "",
+    )
+
+
+def stopped(
+    result: ControlResult, signals: Mapping[CheckMode, Sequence[Hit]], early: frozenset[str]
+) -> ControlResult:
+    """Say where the diff scan stopped the control's scope and evidence searches.
+
+    Each check that stopped at its first match is named with that match; a search that found
+    nothing read every file and is not mentioned.
+    """
+    places = [
+        f"the first {mode.value} match of {hit.check_id} ({hit.observation.location.display()})"
+        for mode in (CheckMode.SCOPE, CheckMode.EVIDENCE)
+        for hit in sorted(signals.get(mode, ()), key=lambda h: h.check_id)
+        if hit.check_id in early
+    ]
+    if not places or result.status is ControlStatus.NOT_APPLICABLE:
+        return result
+    return replace(
+        result,
+        reason=f"{result.reason}; the diff scan searched the repository only up to "
+        + " and ".join(places),
+    )
