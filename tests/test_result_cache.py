@@ -96,7 +96,9 @@ def test_one_changed_file_is_the_only_one_scanned_again(
     )
     started = len(semgrep_runs)
     after = _scan(cli, tree, tmp_path / "after", *cache)
-    assert semgrep_runs[started:] == [["serving/app.py"]]
+    # one process, or one per part of its rules when the run is split (rulesplit.py)
+    again = semgrep_runs[started:]
+    assert again and all(run == ["serving/app.py"] for run in again), again
     plain = _scan(cli, tree, tmp_path / "plain", "--no-cache")
     assert after == plain
     before, now = _findings_in(warm[1], "serving/app.py"), _findings_in(after[1], "serving/app.py")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import mlsec_policy.engines.semgrep.engine as semgrep_engine
+import mlsec_policy.engines.semgrep.rulesplit as rulesplit
 
 
 def record_semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
@@ -21,6 +22,8 @@ def record_semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         return real(binary, rules, targets, *args)
 
     monkeypatch.setattr(semgrep_engine, "run_rules", recording)
+    # the processes of a run split by rules (one per part, each over the run's targets)
+    monkeypatch.setattr(rulesplit, "run_rules", recording)
     return runs
 
 
