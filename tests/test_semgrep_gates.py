@@ -24,7 +24,7 @@ from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.engine import SemgrepEngine
-from mlsec_policy.engines.semgrep.prefilter import clauses
+from mlsec_policy.engines.semgrep.prefilter import clauses, may_match
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
 from mlsec_policy.models import Hit
 from mlsec_policy.options import SemgrepSettings
@@ -67,6 +67,39 @@ def test_the_word_index_finds_what_a_substring_search_finds() -> None:
     assert len(texts) > 100
     for text in texts:
         assert index.found(text) == _naive(words, text), text[:80]
+
+
+def test_the_located_index_decides_every_rule_as_may_match_does() -> None:
+    """The gate's marked words (code only, names outside strings) agree with ``may_match``.
+
+    Over every Python fixture and texts where a rule's words lie only in a license header, a
+    docstring, a comment, a plain string or an f-string's field, each rule's located clauses
+    hold by :class:`gates.LocatedIndex` exactly when :func:`may_match` says the rule may match.
+    """
+    policy = load_policy(("builtin",), ANALYZERS)
+    required = {c.id: clauses(c.rule, located=True) for c in policy.checks(SemgrepCheck)}
+    index = gates.LocatedIndex(w for found in required.values() for c in found for w in c)
+    texts = [p.read_bytes() for p in _fixture_files()]
+    for text in list(texts):
+        # the same code behind a header, inside a docstring and as comments
+        texts.append(b"# http://example.org requests.get session trust_remote_code\n" + text)
+        texts.append(b'"""' + text.replace(b'"""', b"") + b'"""\n')
+        texts.append(b"".join(b"# " + line + b"\n" for line in text.splitlines()))
+    texts += [
+        b'x = "requests.get(url)"\nprint(f"{requests.get(url)}")\n',
+        b"s = '''unterminated\nrequests.get(u)\n",
+        b'f"{d["k"]}"\nimport requests as r\nr.post(url=model.generate(x))\n',
+    ]
+    marked = [w for found in required.values() for c in found for w in c if w[:1] in b"\x01\x02"]
+    assert len(marked) > 50, "the pack has located words to test"
+    decided = {True: 0, False: 0}
+    for text in texts:
+        present = index.found(text)
+        for rule_id, found in required.items():
+            expected = may_match(found, text)
+            assert gates.satisfied(found, present) == expected, (rule_id, text[:120])
+            decided[expected] += 1
+    assert decided[True] > 100 and decided[False] > 100
 
 
 def _record(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], list[str]]]:

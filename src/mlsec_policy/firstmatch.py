@@ -161,7 +161,7 @@ def semgrep_words(root: Path) -> Keep:
             if artifact.kind not in check.kinds:
                 continue
             if check.id not in needs:
-                needs[check.id] = clauses(check.rule)
+                needs[check.id] = clauses(check.rule, located=True)
             if not needs[check.id]:
                 return True
             if text is None:

@@ -170,8 +170,17 @@ class SemgrepEngine:
                     order, batch = pending.pop(0)
                     rules = rules_file if chosen is None else chosen.rules_file(batch)
                     wants = None if chosen is None else chosen.wants
+                    gated_run = chosen is not None and chosen.gated
                     parts = (
-                        part_files(checks, wants, batch, jobs, workspace.scratch, self.severities)
+                        part_files(
+                            checks,
+                            wants,
+                            batch,
+                            jobs,
+                            workspace.scratch,
+                            self.severities,
+                            gated_run,
+                        )
                         if divided
                         else [rules]
                     )

@@ -29,7 +29,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from mlsec_policy.engines.semgrep.prefilter import Clause
+from mlsec_policy.engines.semgrep.code_text import code_text
+from mlsec_policy.engines.semgrep.prefilter import (
+    CODE,
+    NAME,
+    Clause,
+    after_leading_comments,
+)
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
 
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -128,6 +134,41 @@ class WordIndex:
             if spelled.body in (lowered if spelled.folded and lowered is not None else text):
                 found.add(spelled.word)
         return found
+
+
+class LocatedIndex:
+    """Finds which words occur where their marks say (:func:`.prefilter.clauses` ``located``).
+
+    A word marked :data:`.prefilter.CODE` holds when the text after the leading comment block
+    holds it; one marked :data:`.prefilter.NAME` when that text holds it and so does the file's
+    code (:func:`.code_text.code_text`: without comments and plain strings), unless the code
+    cannot be lexed with certainty; an unmarked word anywhere. So it decides a clause exactly as
+    :func:`.prefilter.may_match` does, with each search a :class:`WordIndex` pass.
+    """
+
+    def __init__(self, words: Iterable[bytes]) -> None:
+        """Prepare the search for ``words`` (marked or not)."""
+        self.requested = frozenset(words)
+        marked = [w for w in self.requested if w.startswith((CODE, NAME))]
+        self.names = frozenset(w[len(NAME) :] for w in marked if w.startswith(NAME))
+        self.whole = WordIndex(w for w in self.requested if not w.startswith((CODE, NAME)))
+        self.body = WordIndex(w[1:] for w in marked)  # both marks are one byte
+        self.code = WordIndex(self.names)
+
+    def found(self, text: bytes) -> frozenset[bytes]:
+        """Return the words of the index (with their marks) that hold for ``text``."""
+        present = set(self.whole.found(text))
+        in_body = self.body.found(after_leading_comments(text)) if self.body.requested else None
+        if not in_body:
+            return frozenset(present)
+        present |= {CODE + word for word in in_body}
+        names = in_body & self.names
+        if names:
+            code = code_text(text)
+            if code is not None:
+                names &= self.code.found(code)
+            present |= {NAME + word for word in names}
+        return frozenset(present & self.requested)
 
 
 def _body(word: bytes) -> bytes:

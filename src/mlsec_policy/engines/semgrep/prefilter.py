@@ -166,9 +166,8 @@ def _clauses(rule: Mapping[str, JsonValue]) -> tuple[Clause, ...]:
 def may_match(required: Sequence[Clause], text: bytes) -> bool:
     """Return True when ``text`` satisfies every clause (a rule with none may match anything)."""
     lowered = text.lower()
-    start = _LEADING_COMMENTS.match(text)
-    skip = start.end() if start else 0
-    body, body_lowered = text[skip:], lowered[skip:]
+    body = after_leading_comments(text)
+    body_lowered = lowered[len(text) - len(body) :]
 
     def found(word: bytes) -> bool:
         if word.startswith(CODE):
@@ -182,6 +181,12 @@ def may_match(required: Sequence[Clause], text: bytes) -> bool:
         return contains(word, text, lowered)
 
     return all(any(found(word) for word in clause) for clause in required)
+
+
+def after_leading_comments(text: bytes) -> bytes:
+    """Return ``text`` after its leading comment block, where :data:`CODE` words are looked for."""
+    start = _LEADING_COMMENTS.match(text)
+    return text[start.end() if start else 0 :]
 
 
 @lru_cache(maxsize=4)

@@ -32,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.process import RunResult, run_rules
 from mlsec_policy.engines.semgrep.schedule import cost
@@ -113,20 +114,24 @@ def part_files(
     parts: int,
     scratch: Path,
     severities: Mapping[str, Severity],
+    gated: bool = False,
 ) -> list[Path]:
     """Write the rules files of the parts of a run over ``batch`` and return their paths.
 
     The run's rules are those some target of the batch wants (:class:`.subsets.Selection`;
-    ``wants`` None: every check).
+    ``wants`` None: every check). When ``wants`` are the gates (``gated``), each part's rules
+    stay off the batch's files whose gate they fail, as in the run's own rules file.
     """
     union = None if wants is None else set().union(*(wants.get(t, ()) for t in batch))
     chosen = [check for check in checks if union is None or check.id in union]
     files = []
     for part in divide(chosen, parts):
-        ids = "\n".join(check.id for check in part)
-        path = scratch / f"semgrep-part-{hashlib.sha256(ids.encode()).hexdigest()[:16]}.json"
+        ids = [check.id for check in part]
+        skip = gates.excludes(batch, wants, ids) if gated and wants is not None else {}
+        key = "\n".join([*ids, json.dumps(skip, sort_keys=True)])
+        path = scratch / f"semgrep-part-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
         if not path.is_file():
-            write_rules(path, part, severities)
+            write_rules(path, part, severities, skip)
         files.append(path)
     return files
 

@@ -193,11 +193,11 @@ def _gated(
     """Return the selection where each target's rules are those that pass its gate.
 
     Every target is read; one pass over its text finds which words of the formulas and of the
-    rules' clauses (:func:`.prefilter.clauses`) it holds (:class:`.gates.WordIndex`).
+    rules' located clauses (:func:`.prefilter.clauses`) it holds (:class:`.gates.LocatedIndex`).
     """
-    required = {check.id: clauses(check.rule) for check in checks}
+    required = {check.id: clauses(check.rule, located=True) for check in checks}
     spelled = sorted({word for formula in formulas.values() for word in _idents(formula)})
-    index = gates.WordIndex(
+    index = gates.LocatedIndex(
         [word.encode("utf-8") for word in spelled]
         + [word for found in required.values() for clause in found for word in clause]
     )
