@@ -48,6 +48,11 @@ FOREIGN = {
     ("benchmarks/README.md", "tests/test_tokenization_common.py"),  # transformers
     ("benchmarks/README.md", "src/model_utils.py"),  # h2ogpt
     ("docs/rule-performance.md", "tests/test_tokenization_common.py"),  # transformers
+    ("docs/rule-performance.md", "tests/test_modeling_common.py"),  # transformers
+    ("benchmarks/README.md", "src/transformers/cli/serving/server.py"),  # transformers
+    ("benchmarks/README.md", "src/transformers/exporters/exporter_onnx.py"),  # transformers
+    ("benchmarks/README.md", "src/transformers/modeling_utils.py"),  # transformers
+    ("benchmarks/README.md", "src/transformers/trainer.py"),  # transformers
 }
 
 
