@@ -32,8 +32,9 @@ from mlsec_policy.diffscope import is_per_file
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.semgrep import subsets
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.prefilter import clauses, may_match
+from mlsec_policy.engines.semgrep.prefilter import formula, may_match
 from mlsec_policy.engines.semgrep.target import Target
+from mlsec_policy.engines.semgrep.wordformula import TRUE
 from mlsec_policy.models import ArtifactKind
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import Policy, SemgrepCheck, load_policy
@@ -56,7 +57,7 @@ def main() -> int:
         return _semgrep_reach(args.tree, policy, args.repository_level, set(args.drop))
     whole = {c.id for c in policy.controls if not is_per_file(c, ANALYZERS)}
     rules = {
-        c.id: clauses(c.rule, located=True)
+        c.id: formula(c.rule)
         for c in policy.checks(SemgrepCheck)
         if c.rule.get("languages") == ["python"]
         and (not args.repository_level or c.control_id in whole)
@@ -73,14 +74,14 @@ def main() -> int:
         for rule in kept:
             reach[rule] += 1
         alone += not kept
-    wordless = sorted(rule for rule, need in rules.items() if not need)
+    wordless = sorted(rule for rule, need in rules.items() if need == TRUE)
     print(f"{len(texts)} Python files, {len(rules)} Python rules")
     print(f"rules that need no particular word ({len(wordless)}): {', '.join(wordless)}")
     print(f"rule-file pairs kept: {sum(reach.values())} of {len(texts) * len(rules)}")
     print(f"files no rule could match (semgrep need not parse them): {alone}")
     print(f"files some rule could match: {len(texts) - alone}")
     for rule, count in sorted(reach.items(), key=lambda item: (-item[1], item[0])):
-        if rules[rule]:
+        if rules[rule] != TRUE:
             print(f"{count:>6}  {rule}")
     return 0
 

@@ -24,8 +24,9 @@ from mlsec_policy.engines.base import EngineOutput, Workspace
 from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.engine import SemgrepEngine
-from mlsec_policy.engines.semgrep.prefilter import clauses, may_match
+from mlsec_policy.engines.semgrep.prefilter import formula, may_match
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
+from mlsec_policy.engines.semgrep.wordformula import words
 from mlsec_policy.models import Hit
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
@@ -41,7 +42,7 @@ def _fixture_files() -> list[Path]:
 def _pack_words() -> list[bytes]:
     policy = load_policy(("builtin",), ANALYZERS)
     return sorted(
-        {w for c in policy.checks(SemgrepCheck) for clause in clauses(c.rule) for w in clause}
+        {w for c in policy.checks(SemgrepCheck) for w in words(formula(c.rule, located=False))}
     )
 
 
@@ -73,12 +74,12 @@ def test_the_located_index_decides_every_rule_as_may_match_does() -> None:
     """The gate's marked words (code only, names outside strings) agree with ``may_match``.
 
     Over every Python fixture and texts where a rule's words lie only in a license header, a
-    docstring, a comment, a plain string or an f-string's field, each rule's located clauses
-    hold by :class:`gates.LocatedIndex` exactly when :func:`may_match` says the rule may match.
+    docstring, a comment, a plain string or an f-string's field, each rule's located formula
+    holds by :class:`gates.LocatedIndex` exactly when :func:`may_match` says the rule may match.
     """
     policy = load_policy(("builtin",), ANALYZERS)
-    required = {c.id: clauses(c.rule, located=True) for c in policy.checks(SemgrepCheck)}
-    index = gates.LocatedIndex(w for found in required.values() for c in found for w in c)
+    required = {c.id: formula(c.rule) for c in policy.checks(SemgrepCheck)}
+    index = gates.LocatedIndex(w for found in required.values() for w in words(found))
     texts = [p.read_bytes() for p in _fixture_files()]
     for text in list(texts):
         # the same code behind a header, inside a docstring and as comments
@@ -90,7 +91,7 @@ def test_the_located_index_decides_every_rule_as_may_match_does() -> None:
         b"s = '''unterminated\nrequests.get(u)\n",
         b'f"{d["k"]}"\nimport requests as r\nr.post(url=model.generate(x))\n',
     ]
-    marked = [w for found in required.values() for c in found for w in c if w[:1] in b"\x01\x02"]
+    marked = [w for found in required.values() for w in words(found) if w[:1] in b"\x01\x02"]
     assert len(marked) > 50, "the pack has located words to test"
     decided = {True: 0, False: 0}
     for text in texts:

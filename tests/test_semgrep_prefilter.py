@@ -13,7 +13,7 @@ import pytest
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, clauses, may_match, unmarked
+from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, formula, may_match, unmarked
 from mlsec_policy.engines.semgrep.process import find_binary, run_rules
 from mlsec_policy.engines.semgrep.regex_words import (
     FOLDED,
@@ -21,6 +21,7 @@ from mlsec_policy.engines.semgrep.regex_words import (
     regex_clauses,
     trailing_name_clause,
 )
+from mlsec_policy.engines.semgrep.wordformula import TRUE, And, conj, disj, words
 from mlsec_policy.models import JsonValue
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
@@ -86,12 +87,10 @@ def test_words_come_from_identifiers_only() -> None:
             {"pattern-not": "torch.load(..., strict=$S)"},
         ],
     }
-    found = {word for clause in clauses(rule, located=True) for word in clause}
+    found = words(formula(rule))
     assert found == {NAME + w for w in (b"torch", b"load", b"weights_only", b"map")}
-    assert may_match(
-        clauses(rule, located=True), b"import torch as t\nt.load(x, weights_only=True, map=1)"
-    )
-    assert not may_match(clauses(rule, located=True), b"import numpy\nnumpy.load(x)")
+    assert may_match(formula(rule), b"import torch as t\nt.load(x, weights_only=True, map=1)")
+    assert not may_match(formula(rule), b"import numpy\nnumpy.load(x)")
 
 
 def test_either_needs_a_word_of_some_branch() -> None:
@@ -100,21 +99,19 @@ def test_either_needs_a_word_of_some_branch() -> None:
         "languages": ["python"],
         "pattern-either": [{"pattern": "pickle.loads(...)"}, {"pattern": "dill.loads(...)"}],
     }
-    assert may_match(clauses(rule, located=True), b"import dill\nobj = dill.loads(blob)\n")
-    assert may_match(clauses(rule, located=True), b"from pickle import loads as l\nobj = l(blob)\n")
-    assert not may_match(clauses(rule, located=True), b"import json\nobj = json.load(blob)\n")
+    assert may_match(formula(rule), b"import dill\nobj = dill.loads(blob)\n")
+    assert may_match(formula(rule), b"from pickle import loads as l\nobj = l(blob)\n")
+    assert not may_match(formula(rule), b"import json\nobj = json.load(blob)\n")
     branches: list[JsonValue] = [{"pattern": "pickle.loads(...)"}, {"pattern-regex": "x\\w"}]
     wordless: dict[str, JsonValue] = {"languages": ["python"], "pattern-either": branches}
-    assert clauses(wordless, located=True) == ()
+    assert formula(wordless) == TRUE
 
 
 def test_other_languages_and_unknown_keys_give_no_clause() -> None:
     """Rules this module cannot read run on every file of their kinds."""
-    assert clauses({"languages": ["yaml"], "pattern": "privileged: true"}, located=True) == ()
-    assert clauses({"languages": ["python"], "pattern": "foo()", "options": {}}, located=True) == ()
-    assert (
-        clauses({"languages": ["python"], "pattern-regex": "[[:alpha:]]+foo"}, located=True) == ()
-    )
+    assert formula({"languages": ["yaml"], "pattern": "privileged: true"}) == TRUE
+    assert formula({"languages": ["python"], "pattern": "foo()", "options": {}}) == TRUE
+    assert formula({"languages": ["python"], "pattern-regex": "[[:alpha:]]+foo"}) == TRUE
 
 
 def test_a_pattern_regex_needs_every_word_of_its_regex() -> None:
@@ -123,19 +120,16 @@ def test_a_pattern_regex_needs_every_word_of_its_regex() -> None:
         "languages": ["python"],
         "pattern-regex": r"(?m)^\s*(?:from|import)\s+(?:slowapi|flask_limiter)\b",
     }
-    found = clauses(rule, located=True)
-    assert set(found) == {
-        frozenset({b"from", b"import"}),
-        frozenset({b"slowapi", b"flask_limiter"}),
-    }
+    found = formula(rule)
+    assert found == conj([disj([b"from", b"import"]), disj([b"slowapi", b"flask_limiter"])])
     assert may_match(found, b"from slowapi import Limiter\n")
     assert not may_match(found, b"import os  # rate limits: none\n")
     either: dict[str, JsonValue] = {
         "languages": ["python"],
         "pattern-either": [{"pattern": "evaluate.load(...)"}, {"pattern-regex": "^import lm_eval"}],
     }
-    assert may_match(clauses(either, located=True), b"import lm_eval\n")
-    assert not may_match(clauses(either, located=True), b"import os\n")
+    assert may_match(formula(either), b"import lm_eval\n")
+    assert not may_match(formula(either), b"import os\n")
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +158,7 @@ def matches(
 def test_no_match_in_a_file_the_prefilter_keeps_from_its_rule(
     matches: tuple[Path, dict[str, SemgrepCheck], list[dict[str, object]]],
 ) -> None:
-    """Each match of each rule lies in a file that its clauses let through."""
+    """Each match of each rule lies in a file that its word formula lets through."""
     scratch, by_id, found = matches
     assert len(found) > 100  # the fixtures' violations really matched
     missed = []
@@ -173,7 +167,7 @@ def test_no_match_in_a_file_the_prefilter_keeps_from_its_rule(
         path = Path(str(match["path"]))
         text = (path if path.is_absolute() else scratch / path).read_bytes()
         rule = by_id[rule_id].rule
-        if not may_match(clauses(rule, located=True), text) or not may_match(clauses(rule), text):
+        if not may_match(formula(rule), text) or not may_match(formula(rule, located=False), text):
             missed.append((rule_id, str(path)))
     assert missed == []
 
@@ -233,14 +227,16 @@ def test_a_regex_on_a_name_narrows_the_rule() -> None:
             {"metavariable-regex": {"metavariable": "$URL", "regex": "^url_for_.*"}},
         ],
     }
-    found = clauses(rule, located=True)
-    assert set(found) == {
-        frozenset({CODE + b"get", CODE + b"post"}),
-        frozenset({NAME + b"get", NAME + b"post"}),
-        frozenset({CODE + FOLDED + b"session"}),
-        frozenset({NAME + FOLDED + b"session"}),
-        frozenset({CODE + b"url_for_"}),
-    }
+    found = formula(rule)
+    assert found == conj(
+        [
+            disj([CODE + b"get", CODE + b"post"]),
+            disj([NAME + b"get", NAME + b"post"]),
+            CODE + FOLDED + b"session",
+            NAME + FOLDED + b"session",
+            CODE + b"url_for_",
+        ]
+    )
     assert may_match(found, b"s = Session()\ns.get(url_for_x)\n")
     assert not may_match(found, b"s = Client()\ns.get(url_for_x)\n")
     assert not may_match(found, b"s = Session()\ns.get(u)\n")
@@ -260,7 +256,7 @@ def test_a_regex_on_a_string_needs_the_string_as_written() -> None:
             },
         ],
     }
-    found = clauses(rule, located=True)
+    found = formula(rule)
     assert may_match(found, b'frame["Age"]\n')
     assert may_match(found, b"frame['sex']\n")
     assert not may_match(found, b"image = page[usage]  # age\n")
@@ -271,7 +267,7 @@ def test_a_regex_on_a_string_needs_the_string_as_written() -> None:
             {"metavariable-regex": {"metavariable": "$NAME", "regex": "^secret$"}},
         ],
     }
-    assert clauses(in_string, located=True) == (frozenset({NAME + b"open"}),)
+    assert formula(in_string) == NAME + b"open"
 
 
 def test_a_dotted_name_in_a_regex_needs_only_its_longest_part() -> None:
@@ -288,8 +284,8 @@ def test_a_dotted_name_in_a_regex_needs_only_its_longest_part() -> None:
             },
         ],
     }
-    found = clauses(rule, located=True)
-    assert frozenset({CODE + b"INTERNAL_SERVER_ERROR"}) in found
+    found = formula(rule)
+    assert isinstance(found, And) and CODE + b"INTERNAL_SERVER_ERROR" in found.parts
     assert may_match(found, b"from http import HTTPStatus as S\nabort(S.INTERNAL_SERVER_ERROR)\n")
 
 
@@ -302,7 +298,7 @@ def test_words_of_patterns_are_not_read_in_the_leading_comment_block() -> None:
             {"metavariable-regex": {"metavariable": "$HTTP", "regex": "(?i).*http\\w*$"}},
         ],
     }
-    found = clauses(rule, located=True)
+    found = formula(rule)
     header = b"#!/usr/bin/env python\n# see http://www.apache.org/licenses\n\n   # get\n"
     assert not may_match(found, header + b"import os\nos.environ.get(name)\n")
     assert may_match(found, header + b"import httpx as h\nh.get(u)\n")
@@ -321,8 +317,8 @@ def test_words_of_patterns_are_not_read_in_the_leading_comment_block() -> None:
             {"metavariable-regex": {"metavariable": "$URL", "regex": "^.*url_for_.*"}},
         ],
     }
-    words = clauses(anywhere, located=True)
-    assert words == (frozenset({CODE + b"url_for_"}),)
+    words = formula(anywhere)
+    assert words == CODE + b"url_for_"
     assert not may_match(words, b"# url_for_\nf(x)\n")
     assert may_match(words, b'f(x)  # url_for_\n"""url_for_"""\n')
     assert may_match(words, b'"""\n# url_for_\n"""\n')
@@ -330,13 +326,14 @@ def test_words_of_patterns_are_not_read_in_the_leading_comment_block() -> None:
     assert may_match(words, b"\xef\xbb\xbf# url_for_\n")
     assert may_match(words, b"# a comment with no line end: url_for_")
     regex: dict[str, JsonValue] = {"languages": ["python"], "pattern-regex": "SPDX-License"}
-    assert may_match(clauses(regex, located=True), b"# SPDX-License-Identifier: MIT\nimport os\n")
+    assert may_match(formula(regex), b"# SPDX-License-Identifier: MIT\nimport os\n")
 
 
-def test_plain_clauses_hold_anywhere_in_the_text() -> None:
+def test_plain_formulas_hold_anywhere_in_the_text() -> None:
     """Without ``located`` no word is marked: a search of the whole text decides each."""
     policy = load_policy(("builtin",), ANALYZERS)
     for check in policy.checks(SemgrepCheck):
-        plain, located = clauses(check.rule), clauses(check.rule, located=True)
-        assert all(not w.startswith((CODE, NAME)) for clause in plain for w in clause)
-        assert set(plain) == {frozenset(unmarked(w) for w in clause) for clause in located}
+        plain, located = formula(check.rule, located=False), formula(check.rule)
+        assert all(not w.startswith((CODE, NAME)) for w in words(plain))
+        # the same formula without marks (simplified again: a mark's absence may absorb a part)
+        assert words(plain) <= {unmarked(w) for w in words(located)}

@@ -23,8 +23,9 @@ from typing import Any, TypeVar
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.engines.base import EngineOutput
-from mlsec_policy.engines.semgrep.prefilter import Clause, clauses, may_match
+from mlsec_policy.engines.semgrep.prefilter import formula, may_match
 from mlsec_policy.engines.semgrep.target import Target, read_scanned
+from mlsec_policy.engines.semgrep.wordformula import TRUE, Node
 from mlsec_policy.models import (
     Artifact,
     ArtifactKind,
@@ -141,15 +142,15 @@ Keep = Callable[[Sequence[Any], Artifact], bool]
 def semgrep_words(root: Path) -> Keep:
     """Return a :data:`Keep` that reads a Python file's words against the rules' needs.
 
-    A Python rule cannot match a file that lacks a word of each clause that
-    :func:`~mlsec_policy.engines.semgrep.prefilter.clauses` derives from it
+    A Python rule cannot match a file that fails the formula of words that
+    :func:`~mlsec_policy.engines.semgrep.prefilter.formula` derives from it
     (``tests/test_semgrep_prefilter.py`` proves them sound on every fixture). Files of other
     kinds are always kept, and every file when a native check is among them. A file left out
     is one semgrep would not have matched, so no first match and no "not found" changes; only
     the syntax errors of files the search never needed go unreported, as for every file after
     the first match.
     """
-    needs: dict[str, tuple[Clause, ...]] = {}
+    needs: dict[str, Node] = {}
 
     def keep(checks: Sequence[Any], artifact: Artifact) -> bool:
         if artifact.kind is not ArtifactKind.PYTHON:
@@ -161,8 +162,8 @@ def semgrep_words(root: Path) -> Keep:
             if artifact.kind not in check.kinds:
                 continue
             if check.id not in needs:
-                needs[check.id] = clauses(check.rule, located=True)
-            if not needs[check.id]:
+                needs[check.id] = formula(check.rule)
+            if needs[check.id] == TRUE:
                 return True
             if text is None:
                 try:

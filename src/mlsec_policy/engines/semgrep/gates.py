@@ -1,8 +1,8 @@
 """Which rules may run on which file: a gate per (rule, file), decided by the words of its text.
 
 A rule runs on a target only when the target's scanned text passes semgrep's own prefilter
-formula (:mod:`.subsets`) and the words the rule cannot match without
-(:func:`.prefilter.clauses`). The words are found in one pass per file, linear in its bytes
+formula (:mod:`.subsets`) and the formula of words the rule cannot match without
+(:func:`.prefilter.formula`). The words are found in one pass per file, linear in its bytes
 and with no regular expression run on the text: the text is cut into its runs of ASCII
 letters, digits and underscores (a word of such characters can only occur inside one run),
 and the runs a file holds are looked up in what earlier files taught (:class:`WordIndex`),
@@ -30,13 +30,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from mlsec_policy.engines.semgrep.code_text import code_text
-from mlsec_policy.engines.semgrep.prefilter import (
-    CODE,
-    NAME,
-    Clause,
-    after_leading_comments,
-)
+from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, after_leading_comments
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
+from mlsec_policy.engines.semgrep.wordformula import Node, holds
 
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _SEPARATE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
@@ -63,7 +59,7 @@ def _is_run(word: bytes) -> bool:
 class WordIndex:
     """Finds which of a fixed set of words occur in texts (folded words: ignoring case).
 
-    A word is given as :func:`.prefilter.clauses` gives it: bytes, prefixed with
+    A word is given as :func:`.prefilter.formula` gives it (unlocated): bytes, prefixed with
     :data:`.regex_words.FOLDED` when it is compared with the lower-cased text.
     """
 
@@ -137,13 +133,13 @@ class WordIndex:
 
 
 class LocatedIndex:
-    """Finds which words occur where their marks say (:func:`.prefilter.clauses` ``located``).
+    """Finds which words occur where their marks say (:func:`.prefilter.formula`).
 
     A word marked :data:`.prefilter.CODE` holds when the text after the leading comment block
     holds it; one marked :data:`.prefilter.NAME` when that text holds it and so does the file's
     code (:func:`.code_text.code_text`: without comments and plain strings), unless the code
-    cannot be lexed with certainty; an unmarked word anywhere. So it decides a clause exactly as
-    :func:`.prefilter.may_match` does, with each search a :class:`WordIndex` pass.
+    cannot be lexed with certainty; an unmarked word anywhere. So it decides a formula exactly
+    as :func:`.prefilter.may_match` does, with each search a :class:`WordIndex` pass.
     """
 
     def __init__(self, words: Iterable[bytes]) -> None:
@@ -201,9 +197,9 @@ class _Spelled:
         return cls(word, body, folded, inner, tuple(prefix + p for p in pieces if p))
 
 
-def satisfied(required: Sequence[Clause], present: frozenset[bytes]) -> bool:
-    """Return True when every clause has a word among ``present`` (no clause: always)."""
-    return all(not clause.isdisjoint(present) for clause in required)
+def satisfied(required: Node, present: frozenset[bytes]) -> bool:
+    """Return True when the formula holds with ``present`` the words found in the file."""
+    return holds(required, present)
 
 
 def excludes(

@@ -4,29 +4,31 @@ A semgrep pattern names identifiers — modules, functions, attributes, keyword 
 any code it matches must spell out somewhere in the file. Semgrep resolves import aliases, but
 an alias is introduced by an import that still spells the original name (``import torch as
 t`` holds ``torch``), so a file that does not contain the word anywhere cannot match. From each
-rule this module derives such words, as a conjunction of clauses, each clause a set of words
-of which at least one must occur in the file:
+rule this module derives a formula of such words (:mod:`.wordformula`: ``And`` / ``Or`` of
+words), along the rule's own structure:
 
-- ``pattern`` / ``pattern-inside``: every identifier of the pattern is a clause of its own,
-  except metavariables, keywords and constants (``True``: constant propagation can compute
+- ``pattern`` / ``pattern-inside``: the And of the pattern's identifiers, except
+  metavariables, keywords and constants (``True``: constant propagation can compute
   it), words inside string literals (constant propagation can build the string from parts)
   and the type of a typed metavariable (``(str $X)``: a type can be inferred);
-- ``patterns``: the clauses of every positive condition (``pattern``, ``pattern-inside``,
-  ``pattern-either``, ``patterns``); negative and metavariable conditions only narrow a match
-  and add nothing;
-- ``pattern-either``: a few clauses, each the union of one clause from each branch (the
-  best of each, the second best, ...); nothing when any branch has nothing (a
-  ``pattern-regex`` branch, say);
-- taint rules: a finding needs a source and a sink, so one clause for each list;
+- ``patterns``: the And of every positive condition (``pattern``, ``pattern-inside``,
+  ``pattern-either``, ``patterns``, ``pattern-regex``) and of the words of its
+  ``metavariable-regex`` conditions; negative and other metavariable conditions only narrow
+  a match and add nothing;
+- ``pattern-either``: the Or of its branches; true when any branch needs nothing;
+- taint rules: a finding needs a source and a sink: And(Or(sources), Or(sinks));
 - ``metavariable-regex`` beside those conditions, on a metavariable the positive patterns
   bind: the words every match of its regex spells (:mod:`.regex_words`) — the regex is matched
   against the metavariable's text, and that text is code of the file as written (a string
   literal with its quotes; semgrep does not put a value found by constant propagation there);
-- ``pattern-regex`` (the whole rule, a branch or a positive condition): every clause of its
-  regex, as the regex runs over the file's own text (ranked, like a ``metavariable-regex``'s,
-  after the clauses of the patterns beside it);
-- anything else — another language, a key this module does not know — gives no clause, and
+- ``pattern-regex`` (the whole rule, a branch or a positive condition): the And of its
+  regex's clauses (each an Or of words), as the regex runs over the file's own text;
+- anything else — another language, a key this module does not know — is true, and
   the rule runs on every file of its kinds.
+
+So a branch that needs ``RequestHandler`` and ``write`` lets a file through only when it holds
+both (a conjunction of clauses, the form before session 27, kept just one word of each
+branch).
 
 Words of ``metavariable-regex`` conditions are looked for only after the file's
 **leading comment block** (the lines at its very start that are blank or hold only a comment;
@@ -48,19 +50,20 @@ certain, such words are looked for after the leading comment block instead.
 
 The derivation only ever drops conditions, so it may let a file through that cannot match, and
 never the other way round. ``tests/test_semgrep_prefilter.py`` checks that on every fixture of
-the pack: no rule matches a file this module would have kept from it.
+the pack (as written, behind a license header, and with the rule's words added only in
+comments and docstrings): no rule matches a file this module would have kept from it.
 
-The scan uses it in the gates (:mod:`.gates`): a rule runs on a file only when the file
-passes both semgrep's own prefilter formula and these clauses, and a syntax error concerns
-only the rules that pass the file's gate. ``benchmarks/rule_reach.py`` measures what it leaves
-out.
+The formula is the only derivation: the gates (:mod:`.gates`: a rule runs on a file only when
+the file passes both semgrep's own prefilter formula and this one, and a syntax error concerns
+only the rules that pass the file's gate), the first-match search
+(``mlsec_policy.firstmatch``) and ``benchmarks/rule_reach.py`` all read it.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from mlsec_policy.engines.semgrep.code_text import code_text
@@ -71,6 +74,7 @@ from mlsec_policy.engines.semgrep.regex_words import (
     regex_clauses,
     trailing_name_clause,
 )
+from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, conj, disj, holds_by, mapped
 from mlsec_policy.models import JsonValue
 
 Clause = frozenset[bytes]
@@ -78,8 +82,8 @@ Clause = frozenset[bytes]
 
 CODE = b"\x01"
 """Prefix of a word looked for only after the file's leading comment block (before
-:data:`~.regex_words.FOLDED`, when both apply); given only by ``clauses(rule, located=True)``,
-and read by :func:`may_match`."""
+:data:`~.regex_words.FOLDED`, when both apply); given only by ``formula(rule)``, and read by
+:func:`may_match`."""
 NAME = b"\x02"
 """Prefix of a word looked for only in the file's code (outside comments and strings other than
 f-strings), like :data:`CODE` otherwise."""
@@ -110,11 +114,6 @@ RULE_KEYS = frozenset(
 gets no clause."""
 POSITIVE = ("pattern", "pattern-inside", "pattern-either", "patterns")
 """Conditions of ``patterns`` that a match must satisfy (the others only narrow it)."""
-Found = tuple[list[Clause], list[Clause]]
-"""A formula's clauses: those of its patterns, and further ones (pattern-either unions after
-the first, regex words) that a pattern-either ranks after them."""
-EITHER_CLAUSES = 4
-"""Clauses a ``pattern-either`` gives at most (each the union of one clause per branch)."""
 NOT_REQUIRED = frozenset({*keyword.kwlist, *keyword.softkwlist, "True", "False", "None"})
 
 _STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""", re.DOTALL)
@@ -128,17 +127,16 @@ _BOUND = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
 inside a string of the pattern (``"$X"``) binds the string's content and is left out."""
 
 
-def clauses(rule: Mapping[str, JsonValue], *, located: bool = False) -> tuple[Clause, ...]:
-    """Return the clauses every file the rule matches satisfies (none: any file may match).
+def formula(rule: Mapping[str, JsonValue], *, located: bool = True) -> Node:
+    """Return the formula of words every file the rule matches satisfies (:data:`TRUE`: any).
 
-    By default a word holds when the file's text contains it anywhere (folded words: ignoring
-    case), so any search of the whole text decides them. With ``located``, words may carry
-    :data:`CODE` or :data:`NAME` and hold only where those say; :func:`may_match` reads both.
+    Words may carry :data:`CODE` or :data:`NAME` and hold only where those say;
+    :func:`may_match` and :class:`.gates.LocatedIndex` read both. With ``located=False`` the
+    marks are dropped: a word then holds when the file's text contains it anywhere (folded
+    words: ignoring case), so any search of the whole text decides it.
     """
-    found = _clauses(rule)
-    if located:
-        return found
-    return _unique(frozenset(unmarked(word) for word in clause) for clause in found)
+    found = _rule(rule)
+    return found if located else mapped(found, unmarked)
 
 
 def unmarked(word: bytes) -> bytes:
@@ -146,30 +144,29 @@ def unmarked(word: bytes) -> bytes:
     return word.removeprefix(CODE).removeprefix(NAME)
 
 
-def _clauses(rule: Mapping[str, JsonValue]) -> tuple[Clause, ...]:
+def _rule(rule: Mapping[str, JsonValue]) -> Node:
     languages = rule.get("languages")
     if not isinstance(languages, list) or not languages:
-        return ()
+        return TRUE
     if not all(isinstance(item, str) and item.lower() in PYTHON for item in languages):
-        return ()
+        return TRUE
     if any(key not in RULE_KEYS for key in rule):
-        return ()
+        return TRUE
     if rule.get("mode", "search") == "taint":
-        parts = [_either(rule.get("pattern-sources")), _either(rule.get("pattern-sinks"))]
-        return _unique(clause for first, more in parts for clause in first + more)
+        return conj([_either(rule.get("pattern-sources")), _either(rule.get("pattern-sinks"))])
     if "mode" in rule and rule["mode"] != "search":
-        return ()
-    first, more = _formula(rule)
-    return _unique(first + more)
+        return TRUE
+    return _formula(rule)
 
 
-def may_match(required: Sequence[Clause], text: bytes) -> bool:
-    """Return True when ``text`` satisfies every clause (a rule with none may match anything)."""
+def may_match(required: Node, text: bytes) -> bool:
+    """Return True when ``text`` satisfies the formula (:data:`TRUE` holds for anything)."""
     lowered = text.lower()
     body = after_leading_comments(text)
     body_lowered = lowered[len(text) - len(body) :]
+    memo: dict[bytes, bool] = {}
 
-    def found(word: bytes) -> bool:
+    def located(word: bytes) -> bool:
         if word.startswith(CODE):
             return contains(word[len(CODE) :], body, body_lowered)
         if word.startswith(NAME):
@@ -180,7 +177,12 @@ def may_match(required: Sequence[Clause], text: bytes) -> bool:
             return code is None or contains(bare, code, _lower(code))
         return contains(word, text, lowered)
 
-    return all(any(found(word) for word in clause) for clause in required)
+    def found(word: bytes) -> bool:
+        if word not in memo:
+            memo[word] = located(word)
+        return memo[word]
+
+    return holds_by(required, found)
 
 
 def after_leading_comments(text: bytes) -> bytes:
@@ -194,36 +196,35 @@ def _lower(text: bytes) -> bytes:
     return text.lower()
 
 
-def _formula(node: Mapping[str, JsonValue]) -> Found:
-    """Return the clauses of one formula (a mapping with one of the positive keys)."""
+def _formula(node: Mapping[str, JsonValue]) -> Node:
+    """Return the formula of one condition (a mapping with one of the positive keys)."""
     for key in POSITIVE:
         if key not in node:
             continue
         value = node[key]
         if key in ("pattern", "pattern-inside"):
             words = _words(value) if isinstance(value, str) else []
-            return [frozenset({NAME + word}) for word in words], []
+            return conj(NAME + word for word in words)
         if key == "pattern-either":
             return _either(value)
         return _conjunction(value)
     regex = node.get("pattern-regex")
     if isinstance(regex, str):
-        return [], regex_clauses(regex)
-    return [], []
+        return conj(disj(clause) for clause in regex_clauses(regex))
+    return TRUE
 
 
-def _conjunction(items: JsonValue) -> Found:
+def _conjunction(items: JsonValue) -> Node:
+    """Return the And of the positive conditions and the metavariable-regex words."""
     if not isinstance(items, list):
-        return [], []
-    primary: list[Clause] = []
-    extra: list[Clause] = []
+        return TRUE
+    parts: list[Node] = []
     bound = _bound(items)
     for item in items:
         if isinstance(item, Mapping):
-            first, more = _formula(item)
-            primary += first
-            extra += more + _regex(item.get("metavariable-regex"), bound)
-    return primary, extra
+            parts.append(_formula(item))
+            parts += [disj(c) for c in _regex(item.get("metavariable-regex"), bound)]
+    return conj(parts)
 
 
 def _regex(condition: JsonValue, bound: set[str]) -> list[Clause]:
@@ -279,35 +280,11 @@ def _pattern_texts(node: JsonValue) -> Iterable[str]:
                 yield from _pattern_texts(value)
 
 
-def _either(branches: JsonValue) -> Found:
-    """Return clauses that hold whichever branch matched (none when a branch has none).
-
-    Each is the union of one clause per branch: first the union of each branch's strongest
-    clause of its patterns, then of the second, third... (a branch's own pattern-eithers'
-    further unions and its regexes' clauses come after its patterns' clauses).
-    """
+def _either(branches: JsonValue) -> Node:
+    """Return the Or of the branches (:data:`TRUE` when a branch needs nothing, or none)."""
     if not isinstance(branches, list) or not branches:
-        return [], []
-    ranked: list[list[Clause]] = []
-    for branch in branches:
-        first, more = _formula(branch) if isinstance(branch, Mapping) else ([], [])
-        found = list(dict.fromkeys(sorted(first, key=_strength, reverse=True) + more))
-        if not found:
-            return [], []
-        ranked.append(found)
-    depth = min(EITHER_CLAUSES, max(len(found) for found in ranked))
-    unions = [frozenset().union(*(f[min(i, len(f) - 1)] for f in ranked)) for i in range(depth)]
-    return unions[:1], unions[1:]
-
-
-def _strength(clause: Clause) -> tuple[int, int]:
-    """Prefer clauses of few, long words: they let fewer files through."""
-    return (-len(clause), min(len(_bare(word)) for word in clause))
-
-
-def _bare(word: bytes) -> bytes:
-    """Return ``word`` without its marks."""
-    return word.removeprefix(CODE).removeprefix(NAME).removeprefix(FOLDED)
+        return TRUE
+    return disj(_formula(b) if isinstance(b, Mapping) else TRUE for b in branches)
 
 
 def _words(pattern: str) -> list[bytes]:
@@ -317,7 +294,3 @@ def _words(pattern: str) -> list[bytes]:
     text = _METAVARIABLE.sub(" ", text)
     words = dict.fromkeys(m.group() for m in _WORD.finditer(text))
     return [w.encode("ascii") for w in words if w not in NOT_REQUIRED]
-
-
-def _unique(found: Iterable[Clause]) -> tuple[Clause, ...]:
-    return tuple(sorted(set(found), key=lambda c: sorted(c)))

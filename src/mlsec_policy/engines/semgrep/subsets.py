@@ -30,7 +30,7 @@ where it can pay (:data:`PRUNING_BUDGET`, :data:`SUBSET_BUDGET`).
 ``MLSEC_POLICY_SEMGREP_SUBSETS=0`` turns it off.
 
 With the gates on (:mod:`.gates`, the default) every target is read and a rule counts for it
-only when it also passes the words of :func:`.prefilter.clauses`; each run's rules file then
+only when it also passes the word formula of :func:`.prefilter.formula`; each run's rules file then
 keeps every rule off the run's files that fail its gate.
 """
 
@@ -49,7 +49,7 @@ from pathlib import Path
 from mlsec_policy.cache import ResultStore, digest
 from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.prefilter import clauses
+from mlsec_policy.engines.semgrep.prefilter import formula
 from mlsec_policy.engines.semgrep.target import (
     TEXT_LANGUAGES,
     Target,
@@ -57,6 +57,7 @@ from mlsec_policy.engines.semgrep.target import (
     rule_languages,
     scanned_language,
 )
+from mlsec_policy.engines.semgrep.wordformula import words
 from mlsec_policy.models import JsonValue, Severity
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.pathmatch import PathFilter
@@ -192,32 +193,33 @@ def _gated(
 ) -> Selection:
     """Return the selection where each target's rules are those that pass its gate.
 
-    Every target is read; one pass over its text finds which words of the formulas and of the
-    rules' located clauses (:func:`.prefilter.clauses`) it holds (:class:`.gates.LocatedIndex`).
+    Every target is read; one pass over its text finds which words of semgrep's formulas and
+    of the rules' word formulas (:func:`.prefilter.formula`) it holds
+    (:class:`.gates.LocatedIndex`). Both outcomes depend only on which of their words occur
+    (a regex predicate passes), so each is decided once per rule and set of its words present.
     """
-    required = {check.id: clauses(check.rule, located=True) for check in checks}
-    spelled = sorted({word for formula in formulas.values() for word in _idents(formula)})
-    index = gates.LocatedIndex(
-        [word.encode("utf-8") for word in spelled]
-        + [word for found in required.values() for clause in found for word in clause]
-    )
-    words = {
+    required = {check.id: formula(check.rule) for check in checks}
+    spelled = {
         check.id: frozenset(w.encode("utf-8") for w in _idents(formulas[check.id]))
         for check in checks
     }
+    index = gates.LocatedIndex(
+        frozenset().union(*spelled.values(), *(words(f) for f in required.values()))
+    )
+    relevant = {c.id: spelled[c.id] | words(required[c.id]) for c in checks}
     decided: dict[tuple[str, frozenset[bytes]], bool] = {}
     wants: dict[str, frozenset[str]] = {}
     for target in targets:
         present = index.found(read_scanned(target, root))
         passing: list[str] = []
         for check in applicable[target.scanned]:
-            # a formula's outcome depends only on which of its words occur (a regex passes)
-            key = (check.id, words[check.id] & present)
+            key = (check.id, relevant[check.id] & present)
             if key not in decided:
-                memo = {word.decode("utf-8"): True for word in key[1]}
-                memo.update({w.decode("utf-8"): False for w in words[check.id] - key[1]})
-                decided[key] = passes(formulas[check.id], b"", memo)
-            if decided[key] and gates.satisfied(required[check.id], present):
+                memo = {word.decode("utf-8"): word in key[1] for word in spelled[check.id]}
+                decided[key] = passes(formulas[check.id], b"", memo) and gates.satisfied(
+                    required[check.id], key[1]
+                )
+            if decided[key]:
                 passing.append(check.id)
         wants[target.scanned] = frozenset(passing)
     return Selection(checks, severities, scratch, wants, gated=True)
