@@ -26,16 +26,18 @@ _LEXEME = re.compile(
     rb"""
     (?P<comment>\#[^\r\n]*)
     | (?P<string>
-        '''(?:[^'\\]|\\.|'(?!''))*'''
-      | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      | '(?:[^'\\\r\n]|\\.)*'
-      | "(?:[^"\\\r\n]|\\.)*"
+        '''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
+      | \"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
+      | '[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'
+      | "[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"
       )
     | (?P<other>[^#'"]+)
     """,
     re.VERBOSE | re.DOTALL,
 )
-"""One lexeme: a comment, a string literal's quoted part, or a run of anything else."""
+"""One lexeme: a comment, a string literal's quoted part, or a run of anything else (the
+literals' bodies written as unrolled loops, ``[^q\\]*(?:\\.[^q\\]*)*``: one step per run of
+plain characters, not one per character, on long docstrings)."""
 _PREFIXES = frozenset({b"r", b"u", b"b", b"br", b"rb", b"f", b"fr", b"rf"})
 """String prefixes (compared lower-cased); a longer word before a quote is a name."""
 _WORD_BYTE = re.compile(rb"[0-9A-Za-z_\x80-\xff]*\Z")
@@ -50,10 +52,9 @@ def code_text(text: bytes) -> bytes | None:
 def _code_text(text: bytes) -> bytes | None:
     kept: list[bytes] = []
     position = 0
-    while position < len(text):
-        lexeme = _LEXEME.match(text, position)
-        if lexeme is None:
-            return None
+    for lexeme in _LEXEME.finditer(text):
+        if lexeme.start() != position:
+            return None  # a quote that starts no complete string
         kind = lexeme.lastgroup
         if kind == "other":
             kept.append(lexeme.group())
@@ -72,7 +73,7 @@ def _code_text(text: bytes) -> bytes | None:
         else:
             kept.append(b" ")
         position = lexeme.end()
-    return b"".join(kept)
+    return b"".join(kept) if position == len(text) else None
 
 
 def _prefix(text: bytes, quote: int) -> bytes | None:

@@ -76,9 +76,10 @@ class WordIndex:
         self.holding: dict[bytes, frozenset[bytes]] = {}
         """A run of word characters → the words (plain or folded) it holds, when any."""
 
-    def found(self, text: bytes) -> frozenset[bytes]:
-        """Return the words of the index that occur in ``text``."""
-        runs = _runs(text)
+    def found(self, text: bytes, runs: set[bytes] | None = None) -> frozenset[bytes]:
+        """Return the words of the index that occur in ``text`` (``runs``: its runs, if known)."""
+        if runs is None:
+            runs = _runs(text)
         new = runs - self.seen
         if new:
             self._learn(sorted(new))
@@ -153,8 +154,15 @@ class LocatedIndex:
 
     def found(self, text: bytes) -> frozenset[bytes]:
         """Return the words of the index (with their marks) that hold for ``text``."""
-        present = set(self.whole.found(text))
-        in_body = self.body.found(after_leading_comments(text)) if self.body.requested else None
+        # the leading block ends at a line's end, so no run spans it: the text's runs are
+        # those of the block and those of the rest, each cut out once
+        body = after_leading_comments(text)
+        body_runs = _runs(body)
+        runs = (
+            body_runs | _runs(text[: len(text) - len(body)]) if len(body) < len(text) else body_runs
+        )
+        present = set(self.whole.found(text, runs))
+        in_body = self.body.found(body, body_runs) if self.body.requested else None
         if not in_body:
             return frozenset(present)
         present |= {CODE + word for word in in_body}
