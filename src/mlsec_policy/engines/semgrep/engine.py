@@ -135,7 +135,7 @@ class SemgrepEngine:
         jobs = max(1, self.settings.jobs)
         sizes = [_scanned_size(t) for t in targets]
         budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
-        # the first runs' targets are gated first, the others while those runs work
+        # the first runs' targets are gated first, the others a wave at a time while runs work
         remaining = waves([t.scanned for t in targets], sizes, jobs, budget, ARG_BUDGET)
         several = len(remaining) > 1
         known = cache is not None and cache.version is not None
@@ -209,9 +209,12 @@ class SemgrepEngine:
                     )  # fmt: skip
                     running[started] = run
                 if remaining:
-                    gate_next()  # while the processes started work
-                    continue
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    gate_next()  # while the processes started work; then take what ended
+                # no waiting while a wave is left to gate or a queued run could start
+                busy = bool(remaining) or (bool(pending) and len(running) < workers)
+                finished, _ = wait(
+                    running, timeout=0 if busy else None, return_when=FIRST_COMPLETED
+                )
                 for future in sorted(finished, key=lambda f: running[f].order):
                     run = running.pop(future)
                     order, batch = run.order, run.batch

@@ -101,16 +101,16 @@ def waves(
 
     The gates (:mod:`.subsets`) read every target before any run can start; on transformers
     that kept one core idle for about 15 s. When the plan by bytes has more runs than ``jobs``,
-    the first wave is the targets of the first ``jobs`` runs (enough to start every core), the
-    second all the others, gated while the first wave's processes work. Otherwise one wave of
-    every target. Each wave keeps the targets' order.
+    each wave is the targets of ``jobs`` runs of that plan, costliest first: the first wave is
+    enough to start every core, and each further one is gated while the runs before it work,
+    so that it is ready when a core is free. Otherwise one wave of every target. Each wave
+    keeps the targets' order.
     """
+    jobs = max(1, jobs)
     plan = plan_runs(targets, sizes, jobs, source_budget, arg_budget)
-    if len(plan) <= max(1, jobs):
+    if len(plan) <= jobs:
         return [list(range(len(targets)))] if targets else []
-    first = sorted(n for run in plan[: max(1, jobs)] for n in run)
-    chosen = set(first)
-    return [first, [n for n in range(len(targets)) if n not in chosen]]
+    return [sorted(n for run in plan[k : k + jobs] for n in run) for k in range(0, len(plan), jobs)]
 
 
 def in_target_order(
