@@ -135,35 +135,33 @@ class SemgrepEngine:
         jobs = max(1, self.settings.jobs)
         sizes = [_scanned_size(t) for t in targets]
         budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
-        # the first runs' targets are gated first, the others a wave at a time while runs work
-        remaining = waves([t.scanned for t in targets], sizes, jobs, budget, ARG_BUDGET)
-        several = len(remaining) > 1
+        # the first runs' targets are gated first, the others a wave at a time in a thread of
+        # their own while the runs work (:func:`.schedule.waves`)
+        staged = waves([t.scanned for t in targets], sizes, jobs, budget, ARG_BUDGET)
+        several = len(staged) > 1
         known = cache is not None and cache.version is not None
         left: list[Target] = []
-        pending: list[_Run] = []
         counted = 0
         gave = False
 
-        def gate_next() -> None:
-            """Gate the next wave of targets and queue its runs (:func:`.schedule.waves`)."""
+        def gate(number: int) -> list[_Run]:
+            """Gate wave ``number`` and return its runs; the waves are gated one after another."""
             nonlocal counted, gave
-            wave = remaining.pop(0)
-            wave_targets = [targets[n] for n in wave]
-            wave_sizes = [sizes[n] for n in wave]
+            wave_targets = [targets[n] for n in staged[number]]
+            wave_sizes = [sizes[n] for n in staged[number]]
             chosen = select(
                 wave_targets, wave_sizes, checks, self.severities, rules_file, workspace.root,
                 workspace.scratch, self.settings, self.store,
             )  # fmt: skip
+            last = number == len(staged) - 1
             given, given_sizes, out = (
                 (wave_targets, wave_sizes, [])
                 if chosen is None
-                else chosen.split(
-                    wave_targets, wave_sizes, version_known=known or gave or bool(remaining)
-                )
+                else chosen.split(wave_targets, wave_sizes, version_known=known or gave or not last)
             )
             left.extend(out)
             gave = gave or bool(given)
-            if not gave and not remaining:
+            if not gave and last:
                 self.launched.set()  # no process will run: the native analyzers need not wait
             # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
             scanned = [t.scanned for t in given]
@@ -172,10 +170,11 @@ class SemgrepEngine:
             # a small run that a cut by files cannot share out is cut by rules (:mod:`.rulesplit`)
             divided = not several and worth_splitting(scanned, given_sizes, jobs)
             first = [scanned] if divided else first
-            pending.extend(_Run((counted + n,), b, chosen, divided) for n, b in enumerate(first))
+            runs = [_Run((counted + n,), batch, chosen, divided) for n, batch in enumerate(first)]
             counted += len(first)
+            return runs
 
-        gate_next()
+        pending = gate(0) if staged else []
         # several runs: as many processes side by side as --jobs, each on one core (semgrep's
         # own --jobs threads cost more CPU than separate processes); one run keeps --jobs
         workers = min(jobs, len(pending)) if len(pending) > 1 else 1
@@ -183,9 +182,13 @@ class SemgrepEngine:
         settings = self.settings if workers == 1 else replace(self.settings, jobs=1)
         done: dict[Order, tuple[list[Hit], list[ScanError]]] = {}
         reruns = RERUN_BUDGET
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="semgrep-run") as pool:
+        with (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="semgrep-run") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="semgrep-gates") as gating,
+        ):
+            later = [gating.submit(gate, number) for number in range(1, len(staged))]
             running: dict[Future[RunResult], _Run] = {}
-            while pending or running or remaining:
+            while pending or running or later:
                 while pending and len(running) < workers:
                     run = pending.pop(0)
                     rules = rules_file if run.chosen is None else run.chosen.rules_file(run.batch)
@@ -208,13 +211,12 @@ class SemgrepEngine:
                         settings,
                     )  # fmt: skip
                     running[started] = run
-                if remaining:
-                    gate_next()  # while the processes started work; then take what ended
-                # no waiting while a wave is left to gate or a queued run could start
-                busy = bool(remaining) or (bool(pending) and len(running) < workers)
-                finished, _ = wait(
-                    running, timeout=0 if busy else None, return_when=FIRST_COMPLETED
-                )
+                # a run that ends, or the next wave's gates, whichever comes first
+                awaited: set[Future[Any]] = {*running, *later[:1]}
+                finished, _ = wait(awaited, return_when=FIRST_COMPLETED)
+                if later and later[0].done():
+                    pending.extend(later.pop(0).result())
+                finished = {f for f in finished if f in running}
                 for future in sorted(finished, key=lambda f: running[f].order):
                     run = running.pop(future)
                     order, batch = run.order, run.batch
