@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from mlsec_policy.analyzers.pycode import downloads
 
-SOURCE = '''
+SOURCE = """
 import os, a.b, c.d as cd
 from . import sibling
 from ..pkg.mod import URL as address
@@ -32,7 +32,7 @@ class Client(Base(metaclass=meta())):
     async def pull(self, x=f"{formatted()}"):
         async with session.get(address) as response:
             await response.read(twice.URL)
-'''
+"""
 
 
 def _reference_calls(tree: ast.Module) -> Iterator[tuple[ast.AST | None, ast.Call]]:
