@@ -71,9 +71,9 @@ def origin_findings(
     ``what`` names the call in the message ("download", "endpoint").
     """
     tree = byte_tree(context)  # parsed once for every analyzer of the file that asks
-    imports = _imports(tree)
+    calls, imports = _survey(tree)
     lines = raw.decode("utf-8", errors="replace").splitlines()
-    for function, call in _calls(tree):
+    for function, call in calls:
         target = target_of(call)
         if target is None:
             continue
@@ -93,31 +93,61 @@ def origin_findings(
             )
 
 
-def _calls(tree: ast.Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef | None,
-                                              ast.Call]]:  # fmt: skip
-    """Yield each call with the function it is written in (None at module level)."""
-    stack: list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef | None]] = [(tree, None)]
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,
+          ast.boolop, ast.alias)  # fmt: skip
+"""Nodes that hold no call and no import: the walk does not enter them."""
+
+
+def _survey(tree: ast.Module) -> tuple[list[tuple[Function | None, ast.Call]],
+                                       dict[str, tuple[str, str, int]]]:  # fmt: skip
+    """Return the calls, each with the function around it, and the imported names.
+
+    The calls come in the order of a walk from the last statement back (None: module level);
+    the names as :func:`_imports` gives them. One walk finds both; only when a name is
+    imported twice (the last import in :func:`ast.walk`'s order wins) are the imports read
+    again in that order.
+    """
+    calls: list[tuple[Function | None, ast.Call]] = []
+    found: dict[str, tuple[str, str, int]] = {}
+    twice = False
+    stack: list[tuple[ast.AST, Function | None]] = [(tree, None)]
     while stack:
         node, function = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            inner = child if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else function
-            if isinstance(child, ast.Call):
-                yield function, child
-            stack.append((child, inner))
+        for name in node._fields:
+            value = getattr(node, name, None)
+            for child in value if isinstance(value, list) else (value,):
+                if not isinstance(child, ast.AST) or isinstance(child, LEAVES):
+                    continue
+                if isinstance(child, ast.Call):
+                    calls.append((function, child))
+                elif isinstance(child, ast.Import | ast.ImportFrom):
+                    for imported, entry in _bound(child):
+                        twice = twice or imported in found
+                        found[imported] = entry
+                inner = child if isinstance(child, Function) else function
+                stack.append((child, inner))
+    return calls, _imports(tree) if twice else found
+
+
+def _bound(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, tuple[str, str, int]]]:
+    """Yield the names one import binds: (dotted module with leading dots, name or '', line)."""
+    if isinstance(node, ast.ImportFrom):
+        module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            yield alias.asname or alias.name, (module, alias.name, node.lineno)
+        return
+    for alias in node.names:
+        if alias.asname or "." not in alias.name:
+            yield alias.asname or alias.name, (alias.name, "", node.lineno)
 
 
 def _imports(tree: ast.Module) -> dict[str, tuple[str, str, int]]:
     """Return each imported name: (dotted module with leading dots, name or '', line)."""
     found: dict[str, tuple[str, str, int]] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            module = "." * node.level + (node.module or "")
-            for alias in node.names:
-                found[alias.asname or alias.name] = (module, alias.name, node.lineno)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname or "." not in alias.name:
-                    found[alias.asname or alias.name] = (alias.name, "", node.lineno)
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.update(_bound(node))
     return found
 
 
@@ -125,7 +155,7 @@ def _origin(
     context: FileContext,
     target: ast.expr,
     imports: dict[str, tuple[str, str, int]],
-    function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+    function: Function | None,
 ) -> Iterator[tuple[Location, str, str]]:
     """Yield the steps (place, message, what) from where the URL is written to this file."""
     if isinstance(target, ast.Name) and function is not None:

@@ -13,7 +13,7 @@ import signal
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,8 @@ from mlsec_policy.engines.semgrep.problems import (
 from mlsec_policy.engines.semgrep.process import ARG_BUDGET, RunResult, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
 from mlsec_policy.engines.semgrep.rulesplit import part_files, run_divided, worth_splitting
-from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs
-from mlsec_policy.engines.semgrep.subsets import select
+from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs, waves
+from mlsec_policy.engines.semgrep.subsets import Selection, select
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
 from mlsec_policy.options import SemgrepSettings
@@ -134,70 +134,101 @@ class SemgrepEngine:
         expected = True
         jobs = max(1, self.settings.jobs)
         sizes = [_scanned_size(t) for t in targets]
-        chosen = select(
-            targets, sizes, checks, self.severities, rules_file, workspace.root,
-            workspace.scratch, self.settings, self.store,
-        )  # fmt: skip
-        given, sizes, left = (
-            (targets, sizes, [])
-            if chosen is None
-            else chosen.split(
-                targets, sizes, version_known=cache is not None and cache.version is not None
-            )
-        )
-        gated = chosen.wants if chosen is not None and chosen.gated else None
-        if not given:
-            self.launched.set()  # no process will run: the native analyzers need not wait
         budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
-        # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
-        scanned = [t.scanned for t in given]
-        planned = plan_runs(scanned, sizes, jobs, budget, ARG_BUDGET)
-        first = [[scanned[n] for n in run] for run in planned]
-        # a small run that a cut by files cannot share out is cut by rules (:mod:`.rulesplit`)
-        divided = worth_splitting(scanned, sizes, jobs)
-        first = [scanned] if divided else first
+        # the first runs' targets are gated first, the others a wave at a time in a thread of
+        # their own while the runs work (:func:`.schedule.waves`)
+        staged = waves([t.scanned for t in targets], sizes, jobs, budget, ARG_BUDGET)
+        several = len(staged) > 1
+        known = cache is not None and cache.version is not None
+        left: list[Target] = []
+        counted = 0
+        gave = False
+
+        def gate(number: int) -> list[_Run]:
+            """Gate wave ``number`` and return its runs; the waves are gated one after another."""
+            nonlocal counted, gave
+            wave_targets = [targets[n] for n in staged[number]]
+            wave_sizes = [sizes[n] for n in staged[number]]
+            chosen = select(
+                wave_targets, wave_sizes, checks, self.severities, rules_file, workspace.root,
+                workspace.scratch, self.settings, self.store,
+            )  # fmt: skip
+            last = number == len(staged) - 1
+            given, given_sizes, out = (
+                (wave_targets, wave_sizes, [])
+                if chosen is None
+                else chosen.split(wave_targets, wave_sizes, version_known=known or gave or not last)
+            )
+            left.extend(out)
+            gave = gave or bool(given)
+            if not gave and last:
+                self.launched.set()  # no process will run: the native analyzers need not wait
+            # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
+            scanned = [t.scanned for t in given]
+            planned = plan_runs(scanned, given_sizes, jobs, budget, ARG_BUDGET)
+            first = [[scanned[n] for n in run] for run in planned]
+            # a small run that a cut by files cannot share out is cut by rules (:mod:`.rulesplit`)
+            divided = not several and worth_splitting(scanned, given_sizes, jobs)
+            first = [scanned] if divided else first
+            runs = [_Run((counted + n,), batch, chosen, divided) for n, batch in enumerate(first)]
+            counted += len(first)
+            return runs
+
+        pending = gate(0) if staged else []
         # several runs: as many processes side by side as --jobs, each on one core (semgrep's
         # own --jobs threads cost more CPU than separate processes); one run keeps --jobs
-        workers = min(jobs, len(first)) if len(first) > 1 else 1
+        workers = min(jobs, len(pending)) if len(pending) > 1 else 1
+        workers = jobs if several else workers
         settings = self.settings if workers == 1 else replace(self.settings, jobs=1)
-        pending: list[tuple[Order, list[str]]] = [((n,), batch) for n, batch in enumerate(first)]
         done: dict[Order, tuple[list[Hit], list[ScanError]]] = {}
         reruns = RERUN_BUDGET
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="semgrep-run") as pool:
-            running: dict[Future[RunResult], tuple[Order, list[str]]] = {}
-            while pending or running:
+        with (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="semgrep-run") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="semgrep-gates") as gating,
+        ):
+            later = [gating.submit(gate, number) for number in range(1, len(staged))]
+            running: dict[Future[RunResult], _Run] = {}
+            while pending or running or later:
                 while pending and len(running) < workers:
-                    order, batch = pending.pop(0)
-                    rules = rules_file if chosen is None else chosen.rules_file(batch)
-                    wants = None if chosen is None else chosen.wants
-                    gated_run = chosen is not None and chosen.gated
+                    run = pending.pop(0)
+                    rules = rules_file if run.chosen is None else run.chosen.rules_file(run.batch)
                     parts = (
                         part_files(
                             checks,
-                            wants,
-                            batch,
+                            None if run.chosen is None else run.chosen.wants,
+                            run.batch,
                             jobs,
                             workspace.scratch,
                             self.severities,
-                            gated_run,
+                            run.chosen is not None and run.chosen.gated,
                         )
-                        if divided
+                        if run.divided
                         else [rules]
                     )
                     started = pool.submit(
                         self._launch,
-                        binary, parts, rules, batch, workspace.root, workspace.scratch, settings,
+                        binary, parts, rules, run.batch, workspace.root, workspace.scratch,
+                        settings,
                     )  # fmt: skip
-                    running[started] = (order, batch)
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=lambda f: running[f][0]):
-                    order, batch = running.pop(future)
+                    running[started] = run
+                # a run that ends, or the next wave's gates, whichever comes first
+                awaited: set[Future[Any]] = {*running, *later[:1]}
+                finished, _ = wait(awaited, return_when=FIRST_COMPLETED)
+                if later and later[0].done():
+                    pending.extend(later.pop(0).result())
+                finished = {f for f in finished if f in running}
+                for future in sorted(finished, key=lambda f: running[f].order):
+                    run = running.pop(future)
+                    order, batch = run.order, run.batch
                     result = future.result()
                     if result.output is None:
                         retry = _isolate(batch, result, reruns)
                         if retry:
                             reruns -= len(retry)
-                            pending[:0] = [((*order, k), half) for k, half in enumerate(retry)]
+                            pending[:0] = [
+                                _Run((*order, k), half, run.chosen, run.divided)
+                                for k, half in enumerate(retry)
+                            ]
                         else:
                             one = by_scanned[normal(batch[0])] if len(batch) == 1 else None
                             failed = process_error(result, checks, one)
@@ -213,7 +244,7 @@ class SemgrepEngine:
                             checks,
                             workspace.root,
                             self.settings.timeout,
-                            gated,
+                            run.gates(),
                         )
                     )
                     kept = done.setdefault(order, ([], []))
@@ -237,6 +268,22 @@ class SemgrepEngine:
 
 Order = tuple[int, ...]
 """A run's place among a scan's runs; the halves of a run that sank get one more part."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One semgrep run to start: its place, its targets and the gates they were given."""
+
+    order: Order
+    batch: list[str]
+    chosen: Selection | None
+    divided: bool
+    """True when the run is cut by rules into parallel processes (:mod:`.rulesplit`)."""
+
+    def gates(self) -> dict[str, frozenset[str]] | None:
+        """Return the rules each target's gate passes, when the run was gated (else None)."""
+        return self.chosen.wants if self.chosen is not None and self.chosen.gated else None
+
 
 SOURCE_BYTES_PER_RUN: int | None = 10 * 2**20
 """Bytes of targets one semgrep process is given (None: all of them, one process); see
