@@ -83,3 +83,26 @@ def test_whole_file_regex_rules_find_the_same_in_a_large_file(tmp_path: Path) ->
     padded = run_rules(binary, rules, names, large, large, settings)
     assert _found(padded.output, FILLER_LINES) == expected
     assert padded.output is not None and padded.output["errors"] == []
+
+
+def test_trust_remote_code_default_finds_its_case_behind_two_megabytes(tmp_path: Path) -> None:
+    """The rule's whole-file word condition still holds behind 2 MB of code.
+
+    Its first character (`t`) is common, unlike `RequestHandler`'s `R`: the lazy form
+    (a lazy `.*?` before the word) still found the case behind 800 KB, but not behind 2 MB.
+    """
+    policy = load_policy(("builtin",), ANALYZERS)
+    checks = [c for c in policy.checks(SemgrepCheck) if c.id == "trust-remote-code-default"]
+    assert len(checks) == 1 and WHOLE_FILE in json.dumps(checks[0].rule)
+    rules = tmp_path / "rules.yaml"
+    write_rules(rules, checks, policy.severities())
+    case = (
+        'import os\n\nREMOTE = os.getenv("TRUST_REMOTE_CODE", "1") == "1"\n'
+        'LOCAL = os.getenv("TRUST_LOCAL_FILES", "1") == "1"\n'
+    )
+    lines = 2_000_000 // len(FILLER_LINE)
+    (tmp_path / "padded.py").write_text(FILLER_LINE * lines + case, encoding="utf-8")
+    settings = SemgrepSettings(jobs=1, timeout=120)
+    done = run_rules(find_binary(settings), rules, ["padded.py"], tmp_path, tmp_path, settings)
+    assert _found(done.output, lines) == {("trust-remote-code-default", "padded.py", 3)}
+    assert done.output is not None and done.output["errors"] == []

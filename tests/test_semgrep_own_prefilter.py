@@ -29,8 +29,6 @@ UNFILTERED = frozenset(
         "protected-attribute-used",
         "plaintext-endpoint-python",
         "plaintext-endpoint-cluster-python",
-        # the command-line flag branch names only a string
-        "trust-remote-code-default",
         # any handler of any exception, narrowed by what it does with it
         "exception-text-in-error-handler",
     }
