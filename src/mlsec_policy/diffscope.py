@@ -26,7 +26,14 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.firstmatch import early_checks, first_matches, search_order, semgrep_words
+from mlsec_policy.engines.semgrep import gates, subsets
+from mlsec_policy.firstmatch import (
+    Keep,
+    early_checks,
+    first_matches,
+    search_order,
+    semgrep_words,
+)
 from mlsec_policy.models import (
     Artifact,
     CheckMode,
@@ -198,15 +205,21 @@ def run_split(
     """Run the engine: repository-wide checks on every file, per-file ones on the plan's files.
 
     Repository-wide scope and evidence checks the plan names stop at their first match
-    (:func:`mlsec_policy.firstmatch.first_matches`). In a diff scan the output's ``examined``
-    lists the files the per-file checks read.
+    (:func:`mlsec_policy.firstmatch.first_matches`); the other repository-wide semgrep checks
+    are given only the files their words let them match (:func:`by_words`). In a diff scan the
+    output's ``examined`` lists the files the per-file checks read.
     """
     if scope is None:
         return engine.run(checks, inventory, workspace)
     whole = [c for c in checks if c.control_id not in scope.per_file and c.id not in scope.early]
     early = [c for c in checks if c.id in scope.early]
     limited = [c for c in checks if c.control_id in scope.per_file]
-    first = _run_part(engine, whole, checks, inventory, workspace) if whole else EngineOutput()
+    words = semgrep_words(workspace.root, set_aside=True)
+    first = (
+        _run_part(engine, whole, checks, by_words(whole, inventory, words), workspace)
+        if whole
+        else EngineOutput()
+    )
     searched = (
         first_matches(
             lambda part, files: _run_part(engine, part, checks, files, workspace),
@@ -214,7 +227,7 @@ def run_split(
             inventory,
             scope.order,
             narrow,
-            semgrep_words(workspace.root),
+            words,
         )
         if early
         else EngineOutput()
@@ -231,6 +244,30 @@ def run_split(
         first.skipped + searched.skipped + second.skipped,
         second.examined,
     )
+
+
+def by_words(checks: Sequence[Any], inventory: Inventory, keep: Keep) -> Inventory:
+    """Return the inventory without the Python files none of the semgrep ``checks`` can match.
+
+    The semgrep engine's gates (:mod:`mlsec_policy.engines.semgrep.gates`) would leave those
+    files out of the run anyway — a rule runs on a file only when the file holds the words of
+    the words of ``keep``'s formula *and* passes semgrep's formula — but only after finding every word of
+    every file, which on a large tree costs more than the run (benchmarks/README.md, session
+    27). ``keep``'s substring search decides the same files for less. So the hits and errors
+    are the same: a file left out is one no rule passes the gate of, whose syntax error
+    concerns no check. Nothing is left out when the gates are off, when a native check is
+    among ``checks``, or when no file of the checks' kinds would be left (the run still
+    reports semgrep's version and any rule semgrep rejects).
+    """
+    if not (gates.enabled() and subsets.enabled()):
+        return inventory
+    if not checks or not all(isinstance(c, SemgrepCheck) for c in checks):
+        return inventory
+    kinds = {kind for check in checks for kind in check.kinds}
+    kept = tuple(a for a in inventory.artifacts if keep(checks, a))
+    if not any(a.kind in kinds for a in kept):
+        return inventory
+    return Inventory(inventory.root, kept, inventory.skipped, inventory.git)
 
 
 @runtime_checkable

@@ -139,7 +139,7 @@ Keep = Callable[[Sequence[Any], Artifact], bool]
 """Whether some of the checks still searching could match a file (False: leave it out)."""
 
 
-def semgrep_words(root: Path) -> Keep:
+def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
     """Return a :data:`Keep` that reads a Python file's words against the rules' needs.
 
     A Python rule cannot match a file that fails the formula of words that
@@ -148,9 +148,29 @@ def semgrep_words(root: Path) -> Keep:
     kinds are always kept, and every file when a native check is among them. A file left out
     is one semgrep would not have matched, so no first match and no "not found" changes; only
     the syntax errors of files the search never needed go unreported, as for every file after
-    the first match.
+    the first match. With ``set_aside``, a file read through a view that sets parts of it
+    aside (a template of Python) is kept too, so that those parts are still reported skipped.
+    The returned function remembers which files have no view, and reads them as they are the
+    next time it is asked about them (a diff scan asks twice:
+    :func:`mlsec_policy.diffscope.by_words`, then the search).
     """
     needs: dict[str, Node] = {}
+    plain: set[str] = set()
+    """Files semgrep reads as they are (no view): their template test is not made twice."""
+
+    def scanned(artifact: Artifact) -> bytes | None:
+        """Return the text semgrep scans, or None when the file must be kept regardless."""
+        try:
+            if artifact.path in plain:
+                return (root / artifact.path).read_bytes()
+            view = view_for(artifact, root)
+        except (ViewError, OSError, UnicodeDecodeError):
+            return None  # the engine reports why it cannot read the file
+        if set_aside and view is not None and view.omitted:
+            return None
+        if view is None:
+            plain.add(artifact.path)
+        return read_scanned(Target(artifact, artifact.path, view), root)
 
     def keep(checks: Sequence[Any], artifact: Artifact) -> bool:
         if artifact.kind is not ArtifactKind.PYTHON:
@@ -166,11 +186,9 @@ def semgrep_words(root: Path) -> Keep:
             if needs[check.id] == TRUE:
                 return True
             if text is None:
-                try:
-                    view = view_for(artifact, root)
-                except (ViewError, OSError, UnicodeDecodeError):
-                    return True  # the engine reports why it cannot read the file
-                text = read_scanned(Target(artifact, artifact.path, view), root)
+                text = scanned(artifact)
+                if text is None:
+                    return True
             if may_match(needs[check.id], text):
                 return True
         return False

@@ -152,3 +152,25 @@ def test_the_web_analyzers_see_the_same_with_every_module_parsed(
     everything = [_observations(folder, policy) for folder in folders]
     assert sum(map(len, filtered)) > 20
     assert filtered == everything
+
+
+TRICKY = (
+    b"def f(x):\n",
+    b"undef g(x)\nredef  h (y)\n_def i(z)\n",
+    b"xdef def(a)\nundef def foo(b)\n",
+    b"def\tdef (c)\n(def j(d)\n@def k (e)\n",
+    b"async def l(f):\n\tdef m(g): pass\ndef\n n(h)\n9def o(i)\n",
+    b"d\xc3\xa9def p(j)\n\xffdef q(k)\n",
+)
+
+
+def test_defined_finds_what_the_word_boundary_expression_finds() -> None:
+    """:func:`facts.defined` checks the word boundary itself; it finds what DEF finds."""
+    checked = 0
+    for data in (*TRICKY, *(p.read_bytes()[: facts.MAX_READ] for p in _files())):
+        expected = {found.group(1).decode() for found in facts.DEF.finditer(data)}
+        assert facts.defined(data) == expected, data[:80]
+        checked += 1
+    assert checked > 1000
+    assert facts.defined(TRICKY[1]) == set()
+    assert facts.defined(TRICKY[3]) == {"def", "j", "k"}
