@@ -250,8 +250,8 @@ def by_words(checks: Sequence[Any], inventory: Inventory, keep: Keep) -> Invento
     """Return the inventory without the Python files none of the semgrep ``checks`` can match.
 
     The semgrep engine's gates (:mod:`mlsec_policy.engines.semgrep.gates`) would leave those
-    files out of the run anyway — a rule runs on a file only when the file holds the words of
-    the words of ``keep``'s formula *and* passes semgrep's formula — but only after finding every word of
+    files out of the run anyway — a rule runs on a file only when the file satisfies the word
+    formula ``keep`` tests *and* passes semgrep's formula — but only after finding every word of
     every file, which on a large tree costs more than the run (benchmarks/README.md, session
     27). ``keep``'s substring search decides the same files for less. So the hits and errors
     are the same: a file left out is one no rule passes the gate of, whose syntax error
