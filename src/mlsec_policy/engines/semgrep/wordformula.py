@@ -91,11 +91,7 @@ def words(node: Node) -> frozenset[bytes]:
 
 def holds(node: Node, present: frozenset[bytes] | set[bytes]) -> bool:
     """Return True when the formula holds with ``present`` the words the file holds."""
-    if isinstance(node, bytes):
-        return node in present
-    if isinstance(node, And):
-        return all(holds(part, present) for part in node.parts)
-    return any(holds(part, present) for part in node.parts)
+    return holds_by(node, present.__contains__)
 
 
 def holds_by(node: Node, found: Callable[[bytes], bool]) -> bool:
