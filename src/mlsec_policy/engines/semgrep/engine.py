@@ -194,13 +194,7 @@ class SemgrepEngine:
                     rules = rules_file if run.chosen is None else run.chosen.rules_file(run.batch)
                     parts = (
                         part_files(
-                            checks,
-                            None if run.chosen is None else run.chosen.wants,
-                            run.batch,
-                            jobs,
-                            workspace.scratch,
-                            self.severities,
-                            run.chosen is not None and run.chosen.gated,
+                            checks, run.chosen, run.batch, jobs, workspace.scratch, self.severities
                         )
                         if run.divided
                         else [rules]

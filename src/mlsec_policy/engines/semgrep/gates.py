@@ -27,20 +27,17 @@ import os
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
+from mlsec_policy.engines.semgrep import targetpaths
 from mlsec_policy.engines.semgrep.code_text import code_text
 from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, after_leading_comments
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
+from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
 from mlsec_policy.engines.semgrep.wordformula import Node, holds
 
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _SEPARATE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
 """Maps every byte that is not an ASCII word character to a space (``bytes.translate``)."""
-
-SAFE_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-+=@,%~")
-"""Characters a file name may hold to be excluded by name: none of them means anything in a
-semgrep path pattern, so no escaping is needed (a name with another character keeps the rule)."""
 
 
 def enabled() -> bool:
@@ -211,29 +208,36 @@ def satisfied(required: Node, present: frozenset[bytes]) -> bool:
 
 
 def excludes(
-    batch: Sequence[str], wants: Mapping[str, frozenset[str]], rule_ids: Iterable[str]
+    batch: Sequence[str],
+    wants: Mapping[str, frozenset[str]],
+    rule_ids: Iterable[str],
+    paths: TargetPaths,
 ) -> dict[str, list[str]]:
     """Return, per rule id, the ``paths: exclude`` patterns that keep it off a run's targets.
 
     ``batch`` are the run's targets (scanned paths), ``wants`` each target's rules that pass
-    its gate. semgrep (osemgrep, our default) matches a rule's paths against an explicitly
-    given target's name alone, as ``/NAME``; the classic CLI (the fallback) matches ``/NAME``
-    against a target named NAME at the scan's root only. A name is excluded for a rule only
-    when no target of the run with that name passes the rule's gate and the name needs no
-    escaping, so either reading excludes at most what is meant.
+    its gate, ``paths`` how semgrep spells them (:mod:`.targetpaths`: from the project root
+    inside a git work tree, by name outside one, from the working folder for the classic
+    CLI). A target that fails a rule's gate gets the patterns meant for it, each only when no
+    target of the run that passes the gate could be matched by it in any reading: a file
+    that passes is never excluded, whichever reading semgrep applies.
     """
-    by_name: dict[str, list[str]] = {}
-    for scanned in batch:
-        by_name.setdefault(PurePosixPath(scanned).name, []).append(scanned)
+    spellings = targetpaths.spelled(batch, paths)
+    reach = targetpaths.owners(spellings)
     found: dict[str, list[str]] = {}
     for rule_id in rule_ids:
-        names = [
-            f"/{name}"
-            for name, members in sorted(by_name.items())
-            if set(name) <= SAFE_NAME
-            and not name.startswith(".")
-            and all(rule_id not in wants.get(member, frozenset()) for member in members)
-        ]
-        if names:
-            found[rule_id] = names
+        patterns: set[str] = set()
+        for scanned, spelling in spellings:
+            if rule_id in wants.get(scanned, frozenset()):
+                continue
+            patterns.update(
+                pattern
+                for pattern in spelling.meant
+                if all(
+                    rule_id not in wants.get(other, frozenset())
+                    for other in reach.get(pattern.casefold(), ())
+                )
+            )
+        if patterns:
+            found[rule_id] = sorted(patterns)
     return found

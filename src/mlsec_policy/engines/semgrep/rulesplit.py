@@ -32,10 +32,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.process import RunResult, run_rules
 from mlsec_policy.engines.semgrep.schedule import cost
+from mlsec_policy.engines.semgrep.subsets import Selection
 from mlsec_policy.models import JsonValue, Severity
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy.model import SemgrepCheck
@@ -109,25 +109,25 @@ def divide(checks: Sequence[SemgrepCheck], parts: int) -> list[list[SemgrepCheck
 
 def part_files(
     checks: Sequence[SemgrepCheck],
-    wants: Mapping[str, frozenset[str]] | None,
+    chosen: Selection | None,
     batch: Sequence[str],
     parts: int,
     scratch: Path,
     severities: Mapping[str, Severity],
-    gated: bool = False,
 ) -> list[Path]:
     """Write the rules files of the parts of a run over ``batch`` and return their paths.
 
-    The run's rules are those some target of the batch wants (:class:`.subsets.Selection`;
-    ``wants`` None: every check). When ``wants`` are the gates (``gated``), each part's rules
-    stay off the batch's files whose gate they fail, as in the run's own rules file.
+    The run's rules are those some target of the batch wants (``chosen``, the run's
+    :class:`.subsets.Selection`; None: every check). When its wants are the gates, each part's
+    rules stay off the batch's files whose gate they fail, as in the run's own rules file.
     """
+    wants = None if chosen is None else chosen.wants
     union = None if wants is None else set().union(*(wants.get(t, ()) for t in batch))
-    chosen = [check for check in checks if union is None or check.id in union]
+    kept = [check for check in checks if union is None or check.id in union]
     files = []
-    for part in divide(chosen, parts):
+    for part in divide(kept, parts):
         ids = [check.id for check in part]
-        skip = gates.excludes(batch, wants, ids) if gated and wants is not None else {}
+        skip = {} if chosen is None else chosen.exclusions(batch, ids)
         key = "\n".join([*ids, json.dumps(skip, sort_keys=True)])
         path = scratch / f"semgrep-part-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
         if not path.is_file():

@@ -57,6 +57,7 @@ from mlsec_policy.engines.semgrep.target import (
     rule_languages,
     scanned_language,
 )
+from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
 from mlsec_policy.engines.semgrep.wordformula import words
 from mlsec_policy.models import JsonValue, Severity
 from mlsec_policy.options import SemgrepSettings
@@ -91,6 +92,8 @@ class Selection:
     """Target (its scanned path) → ids of the rules whose formulas it passes."""
     gated: bool = False
     """True when ``wants`` are the gates (:mod:`.gates`): each rule runs only on its files."""
+    paths: TargetPaths | None = None
+    """How semgrep spells the targets in path patterns (with the gates: :func:`.gates.excludes`)."""
     written: dict[tuple[str, ...], Path] = field(default_factory=dict)
 
     def needed(self, target: Target) -> bool:
@@ -112,13 +115,22 @@ class Selection:
         pairs = [(t, s) for t, s in zip(targets, sizes, strict=True) if t.scanned not in gone]
         return [t for t, _ in pairs], [s for _, s in pairs], left
 
+    def exclusions(self, batch: Sequence[str], ids: Sequence[str]) -> dict[str, list[str]]:
+        """Return, per rule of ``ids``, the patterns that keep it off files failing its gate.
+
+        Without the gates there are none: every rule of a run runs on all of its files.
+        """
+        if not self.gated or self.paths is None:
+            return {}
+        return gates.excludes(batch, self.wants, ids, self.paths)
+
     def rules_file(self, batch: Sequence[str]) -> Path:
         """Return a rules file holding the rules some target of ``batch`` passes."""
         union: set[str] = set()
         for scanned in batch:
             union |= self.wants.get(scanned, frozenset())
         ids = tuple(check.id for check in self.checks if check.id in union)
-        skip = gates.excludes(batch, self.wants, ids) if self.gated else {}
+        skip = self.exclusions(batch, ids)
         key = (*ids, json.dumps(skip, sort_keys=True))
         if key not in self.written:
             name = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
@@ -222,7 +234,7 @@ def _gated(
             if decided[key]:
                 passing.append(check.id)
         wants[target.scanned] = frozenset(passing)
-    return Selection(checks, severities, scratch, wants, gated=True)
+    return Selection(checks, severities, scratch, wants, gated=True, paths=TargetPaths(root))
 
 
 def _idents(formula: Formula) -> Iterator[str]:
