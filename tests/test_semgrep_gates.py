@@ -26,6 +26,7 @@ from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.engine import SemgrepEngine
 from mlsec_policy.engines.semgrep.prefilter import formula, may_match
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
+from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
 from mlsec_policy.engines.semgrep.wordformula import words
 from mlsec_policy.models import Hit
 from mlsec_policy.options import SemgrepSettings
@@ -206,12 +207,20 @@ def test_a_syntax_error_concerns_the_rules_that_pass_the_gate(
     assert len(ungated) == 1 and len(ungated[0][1]) == 2, ungated
 
 
-def test_an_exclusion_is_written_only_where_every_target_of_that_name_fails() -> None:
-    """Two targets named alike: a rule leaves the name only when it passes neither."""
+def test_an_exclusion_is_written_only_where_every_target_of_that_name_fails(
+    tmp_path: Path,
+) -> None:
+    """Outside git, two targets named alike: a rule leaves the name only when it passes neither.
+
+    Each file's path from the working folder (the classic CLI's spelling) is excluded too.
+    """
     batch = ["a/x.py", "b/x.py", "c/y.py", "d/we[ir]d.py"]
     wants = {"a/x.py": frozenset({"r1"}), "b/x.py": frozenset(), "c/y.py": frozenset()}
-    found = gates.excludes(batch, wants, ["r1", "r2"])
-    assert found == {"r1": ["/y.py"], "r2": ["/x.py", "/y.py"]}, "never a name needing escapes"
+    found = gates.excludes(batch, wants, ["r1", "r2"], TargetPaths(tmp_path))
+    assert found == {
+        "r1": ["/b/x.py", "/c/y.py", "/y.py"],
+        "r2": ["/a/x.py", "/b/x.py", "/c/y.py", "/x.py", "/y.py"],
+    }, "never a name needing escapes"
 
 
 def test_exclusions_add_to_a_rules_own_paths(tmp_path: Path) -> None:
