@@ -173,8 +173,8 @@ CASES = [
     # outside git a rejected file named like a passing one keeps the rule (name reading)
     (False, "", "osemgrep", set(LAYOUT) - REJECTED | {"lib/a.py", "pkg/x.py"}),
     (True, "", "pysemgrep", set(LAYOUT) - REJECTED),
-    # the classic CLI reads "/a.py" from lib/: lib/sub/a.py may be read by name elsewhere
-    (True, "lib", "pysemgrep", {"a.py", "sub/a.py"}),
+    # the classic CLI reads from lib/: "/lib/…" holds nothing there, and nothing passing is lost
+    (True, "lib", "pysemgrep", {"a.py", "sub/a.py", "new.py"}),
 ]
 
 

@@ -13,10 +13,12 @@ exclude"; ``tests/test_semgrep_target_paths.py``):
   folder; an absolute target (a view in the scratch folder) matches no anchored pattern.
 
 A pattern is anchored (``/…``) and, like a ``.gitignore`` line, also matches everything under
-the folder it names. :class:`TargetPaths` gives each target the spellings meant to exclude it
-in these readings, and every spelling it could be matched under in any of them (every folder
-above it that holds a marker of any kind, the name, the path from the working folder): a
-pattern is used only when no target that must keep the rule can be matched by it.
+the folder it names. :class:`TargetPaths` gives each target the spelling meant to exclude it
+as osemgrep reads it, and every spelling it could be matched under in any reading (from every
+folder above it that holds a marker of any kind, the name, the path from the working folder):
+a pattern is used only when no target that must keep the rule can be matched by it. Under the
+classic CLI, then, an exclusion may not hold (the rule runs there), but never reaches a file
+that must keep the rule.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ class Spelling:
     """How one target may be matched: the patterns meant for it, and everything that reaches it."""
 
     meant: tuple[str, ...]
-    """Anchored patterns that match the target in the readings expected (osemgrep, classic)."""
+    """The anchored pattern that matches the target as osemgrep reads it (none when it would
+    need escaping)."""
     reached_by: frozenset[str]
     """Every pattern (case-folded) that could match the target in any reading: each spelling
     it may be matched under, and each folder above it in that spelling."""
@@ -67,17 +70,19 @@ class TargetPaths:
         lexical = Path(os.path.normpath(self.cwd.absolute() / scanned))
         physical = lexical.resolve()
         root = self._root(physical.parent)[0]
-        meant = [_below(physical, root) if root is not None else "/" + physical.name]
+        meant = _below(physical, root) if root is not None else "/" + physical.name
+        # every reading the target may be matched under, whichever root semgrep picks; the
+        # classic CLI's (from the working folder) is not meant: each pattern costs osemgrep
+        # a match per rule and target, and the classic CLI only runs when osemgrep failed
+        possible = {meant, "/" + lexical.name, "/" + physical.name}
         if not Path(scanned).is_absolute():
-            meant.append("/" + os.path.normpath(scanned))
-        # every reading the target may be matched under, whichever root semgrep picks
-        possible = {*meant, "/" + lexical.name, "/" + physical.name}
+            possible.add("/" + os.path.normpath(scanned))
         for path in {lexical, physical}:
             possible.update(_below(path, folder) for folder in self._root(path.parent)[1])
         reached: set[str] = set()
         for spelling in possible:
             reached.update(_folders(spelling.casefold()))
-        return Spelling(tuple(dict.fromkeys(m for m in meant if usable(m))), frozenset(reached))
+        return Spelling((meant,) if usable(meant) else (), frozenset(reached))
 
     def _root(self, folder: Path) -> tuple[Path | None, tuple[Path, ...]]:
         """Return osemgrep's root for a file in ``folder``, and every candidate root.
