@@ -263,12 +263,19 @@ def _gated(
     (a regex predicate passes), so each is decided once per rule and set of its words present.
     """
     wants: dict[str, frozenset[str]] = {}
-    for target in targets:
-        present = known.index.found(read_scanned(target, root))
-        wants[target.scanned] = frozenset(
-            check.id for check in applicable[target.scanned] if known.passing(check, present)
-        )
+    for start in range(0, len(targets), LEARNED_TOGETHER):
+        chunk = targets[start : start + LEARNED_TOGETHER]
+        texts = [read_scanned(target, root) for target in chunk]
+        for target, present in zip(chunk, known.index.found_each(texts), strict=True):
+            wants[target.scanned] = frozenset(
+                c.id for c in applicable[target.scanned] if known.passing(c, present)
+            )
     return Selection(checks, severities, scratch, wants, gated=True)
+
+
+LEARNED_TOGETHER = 64
+"""Targets whose new runs of words the index learns in one batch (each of the pack's words is
+searched once per batch: per target, those searches cost more than the rest of the gate)."""
 
 
 def _idents(formula: Formula) -> Iterator[str]:
