@@ -104,6 +104,20 @@ def test_the_located_index_decides_every_rule_as_may_match_does() -> None:
     assert decided[True] > 100 and decided[False] > 100
 
 
+def test_texts_learned_together_find_what_each_text_alone_finds() -> None:
+    """``found_each`` (new runs learned a batch at a time) answers as ``found`` text by text."""
+    policy = load_policy(("builtin",), ANALYZERS)
+    located = sorted({w for c in policy.checks(SemgrepCheck) for w in words(formula(c.rule))})
+    texts = [p.read_bytes() for p in _fixture_files()]
+    texts += [b"# requests.get header\n" + text for text in texts[:40]]
+    texts += [b'x = "trust_remote_code"\n', b"", b"s = '''open\nrequests.get(u)\n"]
+    alone, together = gates.LocatedIndex(located), gates.LocatedIndex(located)
+    expected = [alone.found(text) for text in texts]
+    found = [f for n in range(0, len(texts), 7) for f in together.found_each(texts[n : n + 7])]
+    assert found == expected
+    assert sum(1 for f in expected if f) > 100, "most texts hold some word"
+
+
 def _record(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], list[str]]]:
     """Record (rules by id, targets) of every semgrep process the engine starts."""
     runs: list[tuple[dict[str, Any], list[str]]] = []

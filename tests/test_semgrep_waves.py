@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import mlsec_policy.engines.semgrep.engine as semgrep_engine
+import mlsec_policy.engines.semgrep.subsets as subsets
 from mlsec_policy.engines.semgrep.schedule import plan_runs, waves
 from tests.conftest import EXAMPLES, CliResult
 from tests.support.semgrep_runs import scan_reports
@@ -60,13 +61,22 @@ def test_semgrep_starts_before_the_last_wave_is_gated_and_reports_the_same(
         events.append(("run", len(targets)))
         return real_run(binary, rules, targets, *args)
 
+    real_prefilters = subsets.prefilters
+    fetched: list[Path] = []
+
+    def fetching(rules: Path, *args: Any) -> Any:
+        fetched.append(rules)
+        return real_prefilters(rules, *args)
+
     monkeypatch.setattr(semgrep_engine, "select", gating)
     monkeypatch.setattr(semgrep_engine, "run_rules", running)
+    monkeypatch.setattr(subsets, "prefilters", fetching)
     monkeypatch.setattr(semgrep_engine, "SOURCE_BYTES_PER_RUN", None)
     whole = scan_reports(cli, tmp_path / "whole", EXAMPLES, "2")
     assert [kind for kind, _ in events].count("gate") == 1, "no byte budget: one wave"
     gated = events[0][1]
     events.clear()
+    fetched.clear()
     monkeypatch.setattr(semgrep_engine, "SOURCE_BYTES_PER_RUN", 4096)
     waved = scan_reports(cli, tmp_path / "waved", EXAMPLES, "2")
     gates = [n for n, (kind, _) in enumerate(events) if kind == "gate"]
@@ -74,4 +84,5 @@ def test_semgrep_starts_before_the_last_wave_is_gated_and_reports_the_same(
     assert len(gates) > 2, events
     assert sum(events[n][1] for n in gates) == gated, "every target gated once"
     assert runs and runs[0] < gates[-1], "a semgrep process started before the last wave's gates"
+    assert len(fetched) == 1, "semgrep's prefilters are fetched once per scan, not per wave"
     assert waved == whole

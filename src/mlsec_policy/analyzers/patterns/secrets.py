@@ -53,6 +53,10 @@ class SecretMatch:
     shape)."""
 
 
+_LOWERED_NEEDLES = tuple((rule, tuple(n.lower() for n in rule.needles)) for rule in RULES)
+"""Each rule with its needles lower-cased once (``RULES`` is a constant tuple)."""
+
+
 def find_secrets(line: str) -> Iterator[SecretMatch]:
     """Yield every real-looking secret of one line (placeholders and dummies are skipped)."""
     for _, match in scan_text(line):
@@ -68,8 +72,8 @@ def scan_text(text: str) -> Iterator[tuple[int, SecretMatch]]:
     lowered = text.lower()
     starts: list[int] | None = None
     by_line: dict[int, list[tuple[SecretRule, int, int, Severity]]] = {}
-    for rule in RULES:
-        if not any(needle.lower() in lowered for needle in rule.needles):
+    for rule, needles in _LOWERED_NEEDLES:
+        if not any(needle in lowered for needle in needles):
             continue
         for match in rule.pattern.finditer(text):
             start, end = match.span("secret")

@@ -39,7 +39,7 @@ from mlsec_policy.analyzers.pycode.source import (
     call_sites,
     graded_report,
 )
-from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Values, shown
+from mlsec_policy.analyzers.read.pyorigin import Kind, Origin, Scope, Values, shown
 from mlsec_policy.models import ArtifactKind
 
 SINKS = frozenset({"eval", "exec", "builtins.eval", "builtins.exec"})
@@ -53,6 +53,16 @@ SOURCE_READERS = frozenset({"inspect.getsource", "inspect.getsourcelines"})
 READ_METHODS = frozenset({"read", "read_text", "read_bytes"})
 PREFILTER = re.compile(rb"\b(?:eval|exec)\s*\(")
 """A file with neither word before a bracket runs no code this way: it is not parsed."""
+NOT_A_METHOD = re.compile(rb"(?<!\.)(?:eval|exec)\s*\(")
+"""``eval(``/``exec(`` not right after a dot: a builtin's call is never ``x.eval(`` (a dot
+right before the name makes an attribute), unless it is reached through ``builtins``."""
+
+
+def may_evaluate(raw: bytes) -> bool:
+    """Return False for a file's bytes that cannot hold a call of the builtin eval or exec."""
+    if PREFILTER.search(raw) is None:
+        return False
+    return b"builtins" in raw or NOT_A_METHOD.search(raw) is not None
 
 
 def code_evaluations(context: FileContext, params: ParsedReport) -> Iterable[Observation]:
@@ -66,7 +76,7 @@ def _grade(context: FileContext) -> Graded:
     patchers: set[int] = set()
     functions: dict[int, ast.AST] = {}
     loaded: frozenset[str] = frozenset()
-    for source, call, values in call_sites(context, PREFILTER):
+    for source, call, values in call_sites(context, may_evaluate, _builtin_call):
         code = evaluated(call, values)
         if code is None:
             continue
@@ -110,6 +120,11 @@ def evaluated(call: ast.Call, values: Values) -> ast.expr | None:
     if values.scope.qualified(callee) not in SINKS or not call.args:
         return None
     return call.args[0]
+
+
+def _builtin_call(call: ast.Call, scope: Scope) -> bool:
+    """Return True for a call :func:`evaluated` may accept, whatever the names bound there."""
+    return bool(call.args) and scope.qualified(call.func) in SINKS
 
 
 def _own_source(node: ast.AST | None, values: Values) -> bool:

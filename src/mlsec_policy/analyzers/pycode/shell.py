@@ -53,7 +53,7 @@ def shell_commands(context: FileContext, params: Report) -> Iterable[Observation
 
 def _grade(context: FileContext) -> Graded:
     graded: Graded = []
-    for source, call, values in call_sites(context, PREFILTER):
+    for source, call, values in call_sites(context, PREFILTER.search, _runs_shell):
         command = shell_command(call, values.scope)
         if command is None:
             continue
@@ -84,6 +84,11 @@ def shell_command(call: ast.Call, scope: Scope) -> ast.expr | None:
     if command is None or isinstance(command, (ast.List, ast.Tuple, ast.ListComp)):
         return None  # an argument list: no shell parses it
     return command
+
+
+def _runs_shell(call: ast.Call, scope: Scope) -> bool:
+    """Return True for a call that hands a command to a shell (whatever its values)."""
+    return shell_command(call, scope) is not None
 
 
 def _message(origin: Origin, command: ast.expr) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -11,8 +10,8 @@ from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext, FileSkipped, Observation
 from mlsec_policy.analyzers.read.notebook import unreadable_notebook
-from mlsec_policy.analyzers.read.pyflow import calls, parse_module
-from mlsec_policy.analyzers.read.pyorigin import Kind, Values
+from mlsec_policy.analyzers.read.pyflow import calls, module_scope, parse_module
+from mlsec_policy.analyzers.read.pyorigin import Kind, Scope, Values
 from mlsec_policy.models import ArtifactKind, Location
 from mlsec_policy.views.base import View, ViewError
 from mlsec_policy.views.notebook import notebook_view
@@ -137,19 +136,34 @@ def reported(params: Report | ParsedReport) -> Kind | str:
     return REPORTS[params.report]
 
 
+Candidate = Callable[[ast.Call, Scope], bool]
+"""Whether a call may be one an analyzer judges, from the call and the module's imports alone."""
+
+
 def call_sites(
-    context: FileContext, prefilter: re.Pattern[bytes]
+    context: FileContext,
+    prefilter: Callable[[bytes], object],
+    candidate: Candidate | None = None,
 ) -> Iterator[tuple[PythonSource, ast.Call, Values]]:
     """Yield every call of the file, with the evaluator valid there (see ``pyflow.calls``).
 
-    A file whose bytes do not match ``prefilter`` cannot hold a call of interest: it is not
-    parsed.
+    A file whose bytes fail ``prefilter`` cannot hold a call of interest: it is not parsed.
+    With ``candidate``, a parsed file none of whose calls is a candidate (whatever the walk
+    would bind) is not walked either: the walk that grades values costs many times the parse.
     """
-    if not prefilter.search(context.read_bytes()):
+    if not prefilter(context.read_bytes()):
         return
     source = read_source(context)
+    if candidate is not None and not _any_candidate(source.tree, candidate):
+        return
     for call, values in calls(source.tree):
         yield source, call, values
+
+
+def _any_candidate(tree: ast.Module, candidate: Candidate) -> bool:
+    """Return True when some call of the tree is a candidate (imports as the walk sees them)."""
+    scope = module_scope(tree)
+    return any(isinstance(node, ast.Call) and candidate(node, scope) for node in ast.walk(tree))
 
 
 def graded_once(

@@ -70,6 +70,17 @@ PREFILTER = re.compile(
     rb"|mogrify|run_sql|execute_sql|run_query|execute_query|run|run_no_throw)\s*\(|\btext\s*\("
     rb"|read_sql"
 )
+NEEDED = re.compile(rb"(?i)sql|db|database|warehouse|pandas|execute|raw|mogrify|run_query")
+"""Some of these letters are in a file with a call that runs SQL text: the method's name
+(``execute``, ``exec_driver_sql``, ``raw``...), the name of the database a generic ``run`` is
+called on (``db``, ``database``, ``sql_engine``, ``warehouse``), or the module a ``text()``
+or ``read_sql()`` comes from (``sqlalchemy``, ``pandas``). A substring test, so it holds
+however the call is spelled (spaces, line breaks, a notebook's JSON)."""
+
+
+def may_run_sql(raw: bytes) -> bool:
+    """Return False for a file's bytes that cannot hold a call :func:`sql_text` accepts."""
+    return PREFILTER.search(raw) is not None and NEEDED.search(raw) is not None
 
 
 def sql_statements(context: FileContext, params: Report) -> Iterable[Observation]:
@@ -79,7 +90,7 @@ def sql_statements(context: FileContext, params: Report) -> Iterable[Observation
 
 def _grade(context: FileContext) -> Graded:
     graded: Graded = []
-    for source, call, values in call_sites(context, PREFILTER):
+    for source, call, values in call_sites(context, may_run_sql, _runs_statement):
         statement = sql_text(call, values.scope)
         if statement is None:
             continue
@@ -105,6 +116,11 @@ def sql_text(call: ast.Call, scope: Scope) -> ast.expr | None:
             return None
         return statement
     return None
+
+
+def _runs_statement(call: ast.Call, scope: Scope) -> bool:
+    """Return True for a call that runs SQL text (whatever the values the walk gives it)."""
+    return sql_text(call, scope) is not None
 
 
 def _runs_sql(func: ast.Attribute) -> bool:

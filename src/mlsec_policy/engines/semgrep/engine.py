@@ -31,7 +31,7 @@ from mlsec_policy.engines.semgrep.process import ARG_BUDGET, RunResult, find_bin
 from mlsec_policy.engines.semgrep.results import hits
 from mlsec_policy.engines.semgrep.rulesplit import part_files, run_divided, worth_splitting
 from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs, waves
-from mlsec_policy.engines.semgrep.subsets import Selection, select
+from mlsec_policy.engines.semgrep.subsets import Gating, Selection, select
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
 from mlsec_policy.options import SemgrepSettings
@@ -141,6 +141,7 @@ class SemgrepEngine:
         several = len(staged) > 1
         known = cache is not None and cache.version is not None
         left: list[Target] = []
+        shared = Gating()  # the waves share the prefilters, the rules' words and their index
         counted = 0
         gave = False
 
@@ -151,7 +152,7 @@ class SemgrepEngine:
             wave_sizes = [sizes[n] for n in staged[number]]
             chosen = select(
                 wave_targets, wave_sizes, checks, self.severities, rules_file, workspace.root,
-                workspace.scratch, self.settings, self.store,
+                workspace.scratch, self.settings, self.store, shared,
             )  # fmt: skip
             last = number == len(staged) - 1
             given, given_sizes, out = (

@@ -73,19 +73,34 @@ class WordIndex:
         self.holding: dict[bytes, frozenset[bytes]] = {}
         """A run of word characters → the words (plain or folded) it holds, when any."""
 
-    def found(self, text: bytes, runs: set[bytes] | None = None) -> frozenset[bytes]:
-        """Return the words of the index that occur in ``text`` (``runs``: its runs, if known)."""
+    def found(
+        self, text: bytes, runs: set[bytes] | None = None, learned: bool = False
+    ) -> frozenset[bytes]:
+        """Return the words of the index that occur in ``text``.
+
+        ``runs``: the text's runs, if known; ``learned``: True when the index has learned
+        every one of them (:meth:`learn`).
+        """
         if runs is None:
             runs = _runs(text)
-        new = runs - self.seen
-        if new:
-            self._learn(sorted(new))
+        if not learned:
+            self.learn(runs)
         present: set[bytes] = set()
         for run in runs & self.holding.keys():
             present |= self.holding[run]
         if self.other:
             present |= self._others(text, runs, present)
         return frozenset(present & self.requested)
+
+    def learn(self, runs: set[bytes]) -> None:
+        """Find the words in the runs not seen before, so that texts made of them are quick.
+
+        Each word is searched once per call, in all the new runs together: learning the runs
+        of many texts at once costs about what learning one text's does.
+        """
+        new = runs - self.seen
+        if new:
+            self._learn(sorted(new))
 
     def _learn(self, runs: list[bytes]) -> None:
         """Find the words in the runs not seen before (each word searched once per batch)."""
@@ -151,15 +166,28 @@ class LocatedIndex:
 
     def found(self, text: bytes) -> frozenset[bytes]:
         """Return the words of the index (with their marks) that hold for ``text``."""
-        # the leading block ends at a line's end, so no run spans it: the text's runs are
-        # those of the block and those of the rest, each cut out once
-        body = after_leading_comments(text)
-        body_runs = _runs(body)
-        runs = (
-            body_runs | _runs(text[: len(text) - len(body)]) if len(body) < len(text) else body_runs
-        )
-        present = set(self.whole.found(text, runs))
-        in_body = self.body.found(body, body_runs) if self.body.requested else None
+        return self._found(text, *_cut(text))
+
+    def found_each(self, texts: Sequence[bytes]) -> list[frozenset[bytes]]:
+        """Return :meth:`found` of each text, their new runs of words learned in one batch."""
+        cut = [_cut(text) for text in texts]
+        every = set().union(*(runs for _, _, runs in cut))
+        self.whole.learn(every)
+        if self.body.requested:
+            self.body.learn(every)  # a body's runs are runs of its text
+            self.code.learn(every)  # and so are, nearly always, its code's
+        return [self._found(text, *cut, True) for text, cut in zip(texts, cut, strict=True)]
+
+    def _found(
+        self,
+        text: bytes,
+        body: bytes,
+        body_runs: set[bytes],
+        runs: set[bytes],
+        learned: bool = False,
+    ) -> frozenset[bytes]:
+        present = set(self.whole.found(text, runs, learned))
+        in_body = self.body.found(body, body_runs, learned) if self.body.requested else None
         if not in_body:
             return frozenset(present)
         present |= {CODE + word for word in in_body}
@@ -170,6 +198,17 @@ class LocatedIndex:
                 names &= self.code.found(code)
             present |= {NAME + word for word in names}
         return frozenset(present & self.requested)
+
+
+def _cut(text: bytes) -> tuple[bytes, set[bytes], set[bytes]]:
+    """Return the text after its leading comments, that part's runs, and the text's runs."""
+    # the leading block ends at a line's end, so no run spans it: the text's runs are those
+    # of the block and those of the rest, each cut out once
+    body = after_leading_comments(text)
+    body_runs = _runs(body)
+    if len(body) < len(text):
+        return body, body_runs, body_runs | _runs(text[: len(text) - len(body)])
+    return body, body_runs, body_runs
 
 
 def _body(word: bytes) -> bytes:

@@ -50,18 +50,12 @@ from mlsec_policy.cache import ResultStore, digest
 from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.prefilter import formula
-from mlsec_policy.engines.semgrep.target import (
-    TEXT_LANGUAGES,
-    Target,
-    read_scanned,
-    rule_languages,
-    scanned_language,
-)
+from mlsec_policy.engines.semgrep.reach import Reach
+from mlsec_policy.engines.semgrep.target import Target, read_scanned, scanned_language
 from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
-from mlsec_policy.engines.semgrep.wordformula import words
+from mlsec_policy.engines.semgrep.wordformula import Node, words
 from mlsec_policy.models import JsonValue, Severity
 from mlsec_policy.options import SemgrepSettings
-from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import SemgrepCheck
 
 PRUNING_BUDGET = 2**30
@@ -151,8 +145,11 @@ def select(
     scratch: Path,
     settings: SemgrepSettings,
     store: ResultStore | None,
+    shared: Gating | None = None,
 ) -> Selection | None:
     """Return the rules each target may need, or None when every rule must run on every target.
+
+    ``shared``: what the scan's earlier waves fetched, derived and learned (one per scan).
 
     Text rules always go only to targets of their kinds and paths (that needs no reading);
     the formulas are evaluated on the targets' text only where it may pay. Fetching them
@@ -161,10 +158,11 @@ def select(
     """
     if not enabled() or not targets:
         return None
-    formulas = prefilters(rules_file, settings, store)
+    shared = shared or Gating()
+    formulas = shared.prefilters(rules_file, settings, store)
     if formulas is None or set(formulas) != {c.id for c in checks}:
         return None
-    reach = [_Reach.of(check) for check in checks]
+    reach = [Reach.of(check) for check in checks]
     applicable: dict[str, list[SemgrepCheck]] = {}
     for target in targets:
         language = scanned_language(target.scanned)
@@ -179,7 +177,8 @@ def select(
     }
     pruning = sum(prunable.values()) * len(checks) <= PRUNING_BUDGET
     if gates.enabled():
-        return _gated(targets, checks, severities, formulas, applicable, root, scratch)
+        words = shared.words(checks, formulas)
+        return _gated(targets, checks, severities, words, applicable, root, scratch)
     wants: dict[str, frozenset[str]] = {}
     for target in targets:
         found = applicable[target.scanned]
@@ -194,11 +193,76 @@ def select(
     return Selection(checks, severities, scratch, wants)
 
 
+class Gating:
+    """What the gates of one scan's waves share (:func:`select` per wave, one after another).
+
+    semgrep's prefilters are fetched once (one ``semgrep-core -prefilter_of_rules``), the
+    rules' word formulas derived once, and the word index keeps what earlier waves' texts
+    taught it (:class:`.gates.LocatedIndex`): a wave asks nothing the ones before it asked.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing fetched."""
+        self._formulas: dict[str, Formula] | None = None
+        self._fetched = False
+        self._words: _Words | None = None
+
+    def prefilters(
+        self, rules_file: Path, settings: SemgrepSettings, store: ResultStore | None
+    ) -> dict[str, Formula] | None:
+        """Return :func:`prefilters` of the scan's rules file, fetched at the first call."""
+        if not self._fetched:
+            self._formulas = prefilters(rules_file, settings, store)
+            self._fetched = True
+        return self._formulas
+
+    def words(self, checks: Sequence[SemgrepCheck], formulas: Mapping[str, Formula]) -> _Words:
+        """Return the words of the scan's rules, derived at the first call."""
+        if self._words is None:
+            self._words = _Words.of(checks, formulas)
+        return self._words
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The words each rule's gate looks at, their index, and the gates already decided."""
+
+    formulas: Mapping[str, Formula]
+    required: dict[str, Node]
+    spelled: dict[str, frozenset[bytes]]
+    relevant: dict[str, frozenset[bytes]]
+    index: gates.LocatedIndex
+    decided: dict[tuple[str, frozenset[bytes]], bool]
+
+    @classmethod
+    def of(cls, checks: Sequence[SemgrepCheck], formulas: Mapping[str, Formula]) -> _Words:
+        required = {check.id: formula(check.rule) for check in checks}
+        spelled = {
+            check.id: frozenset(w.encode("utf-8") for w in _idents(formulas[check.id]))
+            for check in checks
+        }
+        index = gates.LocatedIndex(
+            frozenset().union(*spelled.values(), *(words(f) for f in required.values()))
+        )
+        relevant = {c.id: spelled[c.id] | words(required[c.id]) for c in checks}
+        return cls(formulas, required, spelled, relevant, index, {})
+
+    def passing(self, check: SemgrepCheck, present: frozenset[bytes]) -> bool:
+        """Return True when the check's gate passes a text holding the words ``present``."""
+        key = (check.id, self.relevant[check.id] & present)
+        if key not in self.decided:
+            memo = {word.decode("utf-8"): word in key[1] for word in self.spelled[check.id]}
+            self.decided[key] = passes(self.formulas[check.id], b"", memo) and gates.satisfied(
+                self.required[check.id], key[1]
+            )
+        return self.decided[key]
+
+
 def _gated(
     targets: Sequence[Target],
     checks: Sequence[SemgrepCheck],
     severities: Mapping[str, Severity],
-    formulas: Mapping[str, Formula],
+    known: _Words,
     applicable: Mapping[str, list[SemgrepCheck]],
     root: Path,
     scratch: Path,
@@ -210,31 +274,20 @@ def _gated(
     (:class:`.gates.LocatedIndex`). Both outcomes depend only on which of their words occur
     (a regex predicate passes), so each is decided once per rule and set of its words present.
     """
-    required = {check.id: formula(check.rule) for check in checks}
-    spelled = {
-        check.id: frozenset(w.encode("utf-8") for w in _idents(formulas[check.id]))
-        for check in checks
-    }
-    index = gates.LocatedIndex(
-        frozenset().union(*spelled.values(), *(words(f) for f in required.values()))
-    )
-    relevant = {c.id: spelled[c.id] | words(required[c.id]) for c in checks}
-    decided: dict[tuple[str, frozenset[bytes]], bool] = {}
     wants: dict[str, frozenset[str]] = {}
-    for target in targets:
-        present = index.found(read_scanned(target, root))
-        passing: list[str] = []
-        for check in applicable[target.scanned]:
-            key = (check.id, relevant[check.id] & present)
-            if key not in decided:
-                memo = {word.decode("utf-8"): word in key[1] for word in spelled[check.id]}
-                decided[key] = passes(formulas[check.id], b"", memo) and gates.satisfied(
-                    required[check.id], key[1]
-                )
-            if decided[key]:
-                passing.append(check.id)
-        wants[target.scanned] = frozenset(passing)
+    for start in range(0, len(targets), LEARNED_TOGETHER):
+        chunk = targets[start : start + LEARNED_TOGETHER]
+        texts = [read_scanned(target, root) for target in chunk]
+        for target, present in zip(chunk, known.index.found_each(texts), strict=True):
+            wants[target.scanned] = frozenset(
+                c.id for c in applicable[target.scanned] if known.passing(c, present)
+            )
     return Selection(checks, severities, scratch, wants, gated=True, paths=TargetPaths(root))
+
+
+LEARNED_TOGETHER = 64
+"""Targets whose new runs of words the index learns in one batch (each of the pack's words is
+searched once per batch: per target, those searches cost more than the rest of the gate)."""
 
 
 def _idents(formula: Formula) -> Iterator[str]:
@@ -331,36 +384,3 @@ def _semgrep_core(settings: SemgrepSettings) -> Path | None:
         return None
     core = Path(spec.origin).parent / "bin" / "semgrep-core"
     return core if core.is_file() else None
-
-
-def _text_rule(check: SemgrepCheck) -> bool:
-    languages = rule_languages(check.rule)
-    return bool(languages) and languages is not None and languages <= TEXT_LANGUAGES
-
-
-@dataclass(frozen=True, slots=True)
-class _Reach:
-    """Which targets semgrep runs one rule on, where the outcome can reach the report.
-
-    semgrep picks a parsed-language rule's targets by their names (a YAML rule never reads a
-    ``.py`` file); a text rule reads any file, but only its results on files of its kinds that
-    its paths allow are kept.
-    """
-
-    check: SemgrepCheck
-    text: bool
-    languages: frozenset[str] | None
-    paths: PathFilter
-
-    @classmethod
-    def of(cls, check: SemgrepCheck) -> _Reach:
-        languages = rule_languages(check.rule)
-        known = None if languages is None else frozenset(languages)
-        return cls(check, _text_rule(check), known, PathFilter.of(check))
-
-    def applies(self, target: Target, language: str | None) -> bool:
-        """Return True for ``target``, which semgrep parses as ``language`` (None: unknown)."""
-        if not self.text:
-            return language is None or self.languages is None or language in self.languages
-        artifact = target.artifact
-        return artifact.kind in self.check.kinds and self.paths.allows(artifact.path)

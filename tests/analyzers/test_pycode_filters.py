@@ -1,0 +1,103 @@
+"""The code analyzers skip a file only when no call of it can be one they judge."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from mlsec_policy.analyzers.base import AnalyzerError, FileContext
+from mlsec_policy.analyzers.pycode import evaluation, shell, sql
+from mlsec_policy.analyzers.pycode.source import ParsedReport, Report, _any_candidate
+from mlsec_policy.models import Artifact, ArtifactKind
+
+
+def _context(root: Path, name: str, text: str) -> FileContext:
+    path = root / name
+    path.write_text(text, encoding="utf-8")
+    return FileContext(root, Artifact(name, ArtifactKind.PYTHON, path.stat().st_size))
+
+
+def _lines(observations: object) -> list[int | None]:
+    return [o.location.start_line for o in observations]  # type: ignore[attr-defined]
+
+
+FOUND = [
+    pytest.param(  # a warehouse's run, no other word naming a database, the dot on its own line
+        "def rows(warehouse, region):\n"
+        "    return (warehouse\n"
+        "            .run(f\"SELECT * FROM t WHERE region = '{region}'\"))\n",
+        2,
+        id="warehouse-run",
+    ),
+    pytest.param(
+        "import sqlalchemy as sa\n"
+        "def rows(conn, name):\n"
+        "    conn.run_me(sa.text(f\"SELECT * FROM t WHERE name = '{name}'\"))\n",
+        3,
+        id="sqlalchemy-text-alias",
+    ),
+    pytest.param(
+        "import builtins\ndef run(model, code):\n    model.eval()\n    builtins.eval(code)\n",
+        4,
+        id="builtins-eval",
+    ),
+    pytest.param(
+        "from builtins import eval as run_it\n"
+        "def go(model, code):\n"
+        "    model.eval()\n"
+        "    return run_it(code)\n",
+        4,
+        id="eval-renamed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), FOUND)
+def test_a_call_spelled_unusually_is_still_judged(tmp_path: Path, text: str, line: int) -> None:
+    context = _context(tmp_path, "code.py", text)
+    found = [
+        *sql.sql_statements(context, Report("unknown")),
+        *evaluation.code_evaluations(context, ParsedReport("unknown")),
+    ]
+    assert _lines(found) == [line]
+
+
+def test_a_broken_file_whose_only_eval_is_a_method_is_not_parsed(tmp_path: Path) -> None:
+    # model.eval( cannot be the builtin: the file is not parsed, so not an error either
+    context = _context(tmp_path, "m.py", "def f(model:\n    model.eval()\n")
+    assert list(evaluation.code_evaluations(context, ParsedReport("unknown"))) == []
+    # the same broken file with a call of the builtin is an error, as before
+    broken = _context(tmp_path, "n.py", "def f(model:\n    eval(model)\n")
+    with pytest.raises(AnalyzerError):
+        evaluation.code_evaluations(broken, ParsedReport("unknown"))
+
+
+def test_a_broken_file_with_no_database_word_is_not_parsed(tmp_path: Path) -> None:
+    context = _context(tmp_path, "p.py", "def f(runner:\n    runner.run(step)\n")
+    assert list(sql.sql_statements(context, Report("unknown"))) == []
+    broken = _context(tmp_path, "q.py", "def f(db:\n    db.run(step)\n")
+    with pytest.raises(AnalyzerError):
+        sql.sql_statements(broken, Report("unknown"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("model.eval()\nx = 'eval(code)'\n", False),
+        ("def eval(x):\n    return x\neval(1)\n", True),  # the walk decides that it is not
+        ("from builtins import exec as e\ne(code)\n", True),
+        ("eval()\n", False),  # no code to run
+    ],
+)
+def test_which_files_hold_a_call_of_the_builtins(text: str, expected: bool) -> None:
+    tree = ast.parse(text)
+    assert _any_candidate(tree, evaluation._builtin_call) is expected
+
+
+def test_a_shell_call_is_found_through_an_import_alias(tmp_path: Path) -> None:
+    text = "from subprocess import run as go\ndef f(cmd):\n    go(cmd, shell=True)\n"
+    found = shell.shell_commands(_context(tmp_path, "s.py", text), Report("unknown"))
+    assert _lines(found) == [3]
+    assert not _any_candidate(ast.parse("go(cmd, shell=True)\n"), shell._runs_shell)
