@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -55,3 +56,29 @@ def test_each_format_renders_with_its_own_module() -> None:
     for name, render in FORMATS.items():
         assert "mlsec_policy.report." in (render.__doc__ or ""), name
     assert sorted(FORMATS) == ["cdxa", "html", "json", "junit", "markdown", "sarif"]
+
+
+def _scan_importing_jsonschema(target: Path, cache: Path) -> bool:
+    """Run a real scan of ``target`` in a new process; return whether it imported jsonschema."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('jsonschema' in sys.modules))\n"
+        "from mlsec_policy.cli import main\n"
+        f"main(['scan', {str(target)!r}, '-q', '--cache-dir', {str(cache)!r}])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout.split()[-1] == "True"
+
+
+def test_a_scan_whose_policy_the_cache_knows_valid_never_imports_jsonschema(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "repo"
+    target.mkdir()
+    (target / "train.py").write_text("import torch\nm = torch.load('m.pt')\n")
+    cache = tmp_path / "cache"
+    assert _scan_importing_jsonschema(target, cache)  # a new cache: the pack is validated
+    assert not _scan_importing_jsonschema(target, cache)

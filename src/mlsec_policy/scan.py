@@ -21,6 +21,7 @@ from mlsec_policy import __version__
 from mlsec_policy.advisory_use import advisory_use
 from mlsec_policy.analyzers import ANALYZERS, graded_by_guards, graded_by_versions
 from mlsec_policy.cache import ResultStore
+from mlsec_policy.cache.digests import save_memos
 from mlsec_policy.cache.memo import StoreMemo
 from mlsec_policy.config import check_controls
 from mlsec_policy.diffscope import DiffPlan, outside, plan, run_split
@@ -145,6 +146,7 @@ def scan(
         _notify(by_semgrep, notice)
         _notify(by_native, notice)
     if store is not None:
+        save_memos(store)
         store.close()
         progress(store.stats.describe())
     progress(f"evaluating {len(policy.controls)} controls")

@@ -10,19 +10,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any, cast
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any, cast
 
 from mlsec_policy.errors import PolicyError
 from mlsec_policy.resources import load_schema
 from mlsec_policy.yamlpos import Document, Path_
 
+if TYPE_CHECKING:  # jsonschema is imported when a document is validated: a warm scan never is
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+
 
 @cache
 def validator_for(schema_name: str) -> jsonschema.protocols.Validator:
     """Return a cached validator for ``schemas/<schema_name>``."""
+    import jsonschema.validators
+
     schema = load_schema(schema_name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -67,6 +70,8 @@ def check_data(
 
 def _leaf_errors(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
     """Replace combinator errors (anyOf, oneOf, if/then) by the most specific cause."""
+    from jsonschema.exceptions import best_match
+
     for error in errors:
         if error.context:
             best = best_match(error.context)

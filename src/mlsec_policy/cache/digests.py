@@ -7,12 +7,15 @@ the blob id the index names, and only then stores the mapping; every later scan 
 repository or of any other holding the same blob — takes the SHA-256 from the mapping and does
 not read the file. A mapping that is missing, truncated, foreign or not a SHA-256 is a miss: the
 file is read. Untracked, modified, racily clean, converted (``text``/``eol``/``filter``/LFS/
-``ident``), text and symlinked files are always read.
+``ident``), text and symlinked files are read unless the stat memo (:mod:`.statmemo`) vouches
+for them: a regular file whose size, times, inode and device are those it had when an earlier
+scan sharing the store hashed it is not read again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ from weakref import WeakKeyDictionary
 
 from mlsec_policy.cache.gitindex import BlobId, GitIndex, open_index
 from mlsec_policy.cache.key import digest
+from mlsec_policy.cache.statmemo import StatMemo
 from mlsec_policy.cache.store import Counts, ResultStore
 
 _CHUNK = 1 << 20
@@ -35,6 +39,8 @@ class DigestStats(Counts):
 
     mapped: int = 0
     """Files whose SHA-256 came from a mapping, unread."""
+    remembered: int = 0
+    """Files whose SHA-256 came from the stat memo, unread."""
     hashed: int = 0
     hashed_bytes: int = 0
     stored: int = 0
@@ -49,6 +55,7 @@ class ContentDigests:
         self.root = root
         self.store = store
         self.index: GitIndex | None = open_index(root) if use_git and store else None
+        self.memo = StatMemo(store, str(root)) if use_git and store is not None else None
         self.known: dict[str, str] = {}
         self.stats = DigestStats()
 
@@ -75,13 +82,23 @@ class ContentDigests:
         """Return the hex SHA-256 of the file ``relative``; raise OSError when it cannot be read."""
         if relative in self.known:
             return self.known[relative]
+        path = self.root / relative
+        if self.memo is not None:
+            try:
+                remembered = self.memo.lookup(relative, path.lstat())
+            except OSError:
+                remembered = None
+            if remembered is not None:
+                self.stats.add("remembered")
+                self.known[relative] = remembered
+                return remembered
         found = self.blob(relative)
         mapped = None if found is None else self._mapped(found)
         if mapped is not None:
             self.stats.add("mapped")
             self.known[relative] = mapped
             return mapped
-        value, blob_oid = self._hash(self.root / relative, found)
+        value, blob_oid = self._hash(path, relative, found)
         if found is not None and blob_oid == found.oid and self.store is not None:
             self.store.put(_mapping_key(found), value)
             self.stats.add("stored")
@@ -98,8 +115,17 @@ class ContentDigests:
             self.store.stats.add("invalid")
         return None
 
-    def _hash(self, path: Path, found: BlobId | None) -> tuple[str, str | None]:
-        """Return the file's SHA-256 and, when git vouched for it, the blob id of what was read."""
+    def save(self) -> None:
+        """Keep the stat memo of the files hashed or vouched for (:mod:`.statmemo`)."""
+        if self.memo is not None:
+            self.memo.save()
+
+    def _hash(self, path: Path, relative: str, found: BlobId | None) -> tuple[str, str | None]:
+        """Return the file's SHA-256 and, when git vouched for it, the blob id of what was read.
+
+        A regular file unchanged while it was read goes into the stat memo.
+        """
+        before = os.lstat(path) if self.memo is not None else None
         content = hashlib.sha256()
         blob = None
         if found is not None:
@@ -112,6 +138,8 @@ class ContentDigests:
                 if blob is not None:
                     blob.update(chunk)
                 size += len(chunk)
+            if self.memo is not None and before is not None:
+                self.memo.record(relative, before, os.fstat(handle.fileno()), content.hexdigest())
         self.stats.add("hashed")
         self.stats.add("hashed_bytes", size)
         if blob is None or found is None or size != found.size:
@@ -124,6 +152,12 @@ def _mapping_key(found: BlobId) -> str:
 
 
 _PER_STORE: WeakKeyDictionary[ResultStore, dict[Path, ContentDigests]] = WeakKeyDictionary()
+
+
+def save_memos(store: ResultStore) -> None:
+    """Keep the stat memo of every root a scan using ``store`` took digests under."""
+    for digests in dict.fromkeys((_PER_STORE.get(store) or {}).values()):
+        digests.save()
 
 
 def content_digests(store: ResultStore, root: Path) -> ContentDigests:

@@ -144,6 +144,24 @@ class ResultStore:
             if self._bundle().get(key) != encoded:  # new, or replacing a stale result
                 self._dirty = True
 
+    def get_loose(self, key: str) -> JsonValue | None:
+        """Return the value of an entry kept apart from the bundle, or None (a miss).
+
+        For an entry rewritten from scan to scan under one key (a memo): kept in the bundle,
+        every change of it would rewrite the whole bundle. Not counted in :attr:`stats`.
+        """
+        try:
+            data = self.path_of(key).read_bytes()
+        except OSError:
+            return None
+        body = _verified(data, key)
+        return None if body is None else _decode(body)
+
+    def put_loose(self, key: str, value: JsonValue) -> None:
+        """Store ``value`` under ``key`` atomically, apart from the bundle and uncounted."""
+        body = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        self._write(key, body.encode("utf-8"), counted=False)
+
     def close(self) -> None:
         """Write the bundle if this scan used other entries than it holds; bound the store.
 
@@ -156,8 +174,8 @@ class ResultStore:
         if self.stats.written:
             self.stats.add("evicted", evict(self.root, self.max_bytes))
 
-    def _write(self, key: str, body: bytes) -> bool:
-        """Write one entry atomically; count a failure, never raise."""
+    def _write(self, key: str, body: bytes, counted: bool = True) -> bool:
+        """Write one entry atomically; count a failure (and, if ``counted``, a success)."""
         header = b" ".join(
             [
                 MAGIC,
@@ -173,7 +191,8 @@ class ResultStore:
         except OSError:
             self.stats.add("write_failures")
             return False
-        self.stats.add("written")
+        if counted:
+            self.stats.add("written")
         return True
 
     def _bundle(self) -> dict[str, bytes]:

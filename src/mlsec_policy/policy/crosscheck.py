@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import assert_never
 
-import jsonschema
-
 from mlsec_policy.models import CheckMode, Severity
 from mlsec_policy.policy.collect import Collector, closest_hint
 from mlsec_policy.policy.model import (
@@ -115,6 +113,8 @@ def _check_analyzer(
             hint=closest_hint(name, analyzers) or "analyzers: " + ", ".join(sorted(analyzers)),
         )
         return
+    import jsonschema.validators  # when a check is validated: a warm scan validates none
+
     schema = analyzers[name].params_schema
     validator = jsonschema.validators.validator_for(schema)(schema)
     collect.add(
@@ -140,6 +140,8 @@ def _check_semgrep_rule(
     validator = semgrep_rule_validator()
     if validator is None:
         return
+    import jsonschema.exceptions
+
     rule = build_rule(check, severity)
     for error in validator.iter_errors({"rules": [rule]}):
         leaf = error

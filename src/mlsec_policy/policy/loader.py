@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -39,6 +40,7 @@ from mlsec_policy.policy.semgrep_rules import semgrep_rule_schema
 from mlsec_policy.policy.taxonomy import TAXONOMY_FILE, load_taxonomy
 from mlsec_policy.resources import load_schema, policies_dir
 from mlsec_policy.schema_check import check_document
+from mlsec_policy.yamlpos import Document
 
 
 class ValidationMemo(Protocol):
@@ -70,12 +72,13 @@ def load_policy(
     :class:`PolicyErrors` listing every problem found.
     """
     collect = Collector()
-    taxonomy = load_taxonomy(policies_dir() / TAXONOMY_FILE)
+    check = partial(_checked, memo=memo)
+    taxonomy = load_taxonomy(policies_dir() / TAXONOMY_FILE, check)
     packs: list[Pack] = []
     controls: dict[str, Control] = {}
     check_owner: dict[str, Path] = {}
     for pack_dir, source in resolve_sources(sources, collect):
-        pack = load_pack_file(pack_dir, source, collect)
+        pack = load_pack_file(pack_dir, source, collect, check)
         if pack is None:
             continue
         packs.append(pack)
@@ -187,6 +190,26 @@ def _validation_key(path: Path, context: bytes) -> str | None:
     except OSError:
         return None
     return hashlib.sha256(context + b"\0" + content).hexdigest()
+
+
+def _checked(
+    document: Document, schema_name: str, path: str, memo: ValidationMemo | None
+) -> list[PolicyError]:
+    """Return the schema problems of a taxonomy or pack file, remembering one found valid.
+
+    The key is the file's bytes with the schema's: the same bytes checked against the same
+    schema give the same answer (what a warm scan saves is importing jsonschema at all).
+    """
+    key = None
+    if memo is not None:
+        context = json.dumps([schema_name, load_schema(schema_name)], sort_keys=True)
+        key = _validation_key(Path(path), context.encode("utf-8"))
+        if key is not None and memo.known_valid(key):
+            return []
+    problems = check_document(document, schema_name, path)
+    if not problems and memo is not None and key is not None:
+        memo.remember_valid(key)
+    return problems
 
 
 def _by_id(control: Control) -> str:

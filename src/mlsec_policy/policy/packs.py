@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
+from mlsec_policy.errors import PolicyError
 from mlsec_policy.models import Severity
 from mlsec_policy.policy.collect import Collector, read_yaml
 from mlsec_policy.policy.model import Control, Pack
 from mlsec_policy.resources import policies_dir
 from mlsec_policy.schema_check import check_document
-from mlsec_policy.yamlpos import YamlError, load_single
+from mlsec_policy.yamlpos import Document, YamlError, load_single
 
 BUILTIN = "builtin"
 """The name that stands for the bundled pack in ``--policy`` and ``extends``."""
@@ -77,13 +78,21 @@ def _declared_extends(pack_file: Path) -> list[str]:
     return [str(item) for item in extends] if isinstance(extends, list) else []
 
 
-def load_pack_file(directory: Path, source: str, collect: Collector) -> Pack | None:
-    """Read and check one pack.yaml; return None (problems recorded) when it is invalid."""
+def load_pack_file(
+    directory: Path,
+    source: str,
+    collect: Collector,
+    check: Callable[[Document, str, str], list[PolicyError]] = check_document,
+) -> Pack | None:
+    """Read and check one pack.yaml; return None (problems recorded) when it is invalid.
+
+    ``check`` validates the document against its schema (see :func:`.taxonomy.load_taxonomy`).
+    """
     path = directory / PACK_FILE
     document = read_yaml(path, collect, directory)
     if document is None:
         return None
-    problems = check_document(document, "pack.schema.json", str(path))
+    problems = check(document, "pack.schema.json", str(path))
     if problems:
         collect.add(problems)
         return None

@@ -11,13 +11,15 @@ from __future__ import annotations
 import importlib.util
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from mlsec_policy.models import JsonValue, Severity
 from mlsec_policy.policy.model import SemgrepCheck
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SEMGREP_SEVERITY = {
     Severity.LOW: "INFO",
@@ -59,6 +61,8 @@ def semgrep_rule_validator() -> jsonschema.protocols.Validator | None:
     schema_path = semgrep_rule_schema()
     if schema_path is None:
         return None
+    import jsonschema.validators  # when a rule is validated: a warm scan validates none
+
     schema: Any = yaml.safe_load(schema_path.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     validator: jsonschema.protocols.Validator = cls(schema)

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from mlsec_policy.errors import PolicyErrors
+from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import LayerInfo, PhaseInfo, RiskInfo, Taxonomy
 from mlsec_policy.policy.collect import Collector, read_yaml
 from mlsec_policy.schema_check import check_document
+from mlsec_policy.yamlpos import Document
 
 TAXONOMY_FILE = "taxonomy.yaml"
 
 
-def load_taxonomy(path: Path) -> Taxonomy:
-    """Load and check the taxonomy file (phases, layers, risk codes)."""
+def load_taxonomy(
+    path: Path,
+    check: Callable[[Document, str, str], list[PolicyError]] = check_document,
+) -> Taxonomy:
+    """Load and check the taxonomy file (phases, layers, risk codes).
+
+    ``check`` validates the document against its schema (the loader's may remember a file
+    found valid before: :func:`.loader.load_policy`).
+    """
     collect = Collector()
     document = read_yaml(path, collect, path.parent)
     if document is None:
         raise PolicyErrors(collect.errors)
-    collect.add(check_document(document, "taxonomy.schema.json", str(path)))
+    collect.add(check(document, "taxonomy.schema.json", str(path)))
     if collect.errors:
         raise PolicyErrors(collect.errors)
     data = cast(dict[str, Any], document.data)

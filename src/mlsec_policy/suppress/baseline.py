@@ -14,13 +14,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from mlsec_policy.errors import ConfigError, ConfigErrors
 from mlsec_policy.models import Finding, Report, Suppression
 from mlsec_policy.resources import load_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 FORMAT = "mlsec-policy-baseline"
 VERSION = 1
@@ -100,6 +101,8 @@ def parse(text: str, source: str) -> Baseline:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _error(f"not valid JSON: {exc.msg}", source, exc.lineno, exc.colno) from None
+    import jsonschema.exceptions  # when a baseline is read: most scans read none
+
     problem = jsonschema.exceptions.best_match(_validator().iter_errors(data))
     if problem is not None:
         where = "/".join(str(part) for part in problem.absolute_path) or "the top level"
@@ -141,6 +144,8 @@ def apply_baseline(findings: Sequence[Finding], baseline: Baseline) -> BaselineO
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = load_schema("baseline.schema.json")
     validator: jsonschema.protocols.Validator = jsonschema.Draft202012Validator(schema)
     return validator
