@@ -23,9 +23,9 @@ from typing import Any, TypeVar
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.engines.base import EngineOutput
-from mlsec_policy.engines.semgrep.prefilter import formula, may_match
+from mlsec_policy.engines.semgrep.prefilter import formula, located_words
 from mlsec_policy.engines.semgrep.target import Target, read_scanned
-from mlsec_policy.engines.semgrep.wordformula import TRUE, Node
+from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, holds_by
 from mlsec_policy.models import (
     Artifact,
     ArtifactKind,
@@ -139,6 +139,10 @@ Keep = Callable[[Sequence[Any], Artifact], bool]
 """Whether some of the checks still searching could match a file (False: leave it out)."""
 
 
+class _SetAside(Exception):
+    """A file is kept whatever the checks: unreadable, or with parts of it set aside."""
+
+
 def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
     """Return a :data:`Keep` that reads a Python file's words against the rules' needs.
 
@@ -150,32 +154,54 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
     the syntax errors of files the search never needed go unreported, as for every file after
     the first match. With ``set_aside``, a file read through a view that sets parts of it
     aside (a template of Python) is kept too, so that those parts are still reported skipped.
-    The returned function remembers which files have no view, and reads them as they are the
-    next time it is asked about them (a diff scan asks twice:
-    :func:`mlsec_policy.diffscope.by_words`, then the search).
+
+    The returned function is an index of words by file, filled as it is asked: each word is
+    looked for in a file once, whichever check needs it and however often the file is asked
+    about (a diff scan asks twice: :func:`mlsec_policy.diffscope.by_words`, then the search).
+    A file is read only when a formula needs a word not yet looked for in it.
     """
     needs: dict[str, Node] = {}
+    index: dict[str, dict[bytes, bool]] = {}
+    """Per file, whether each word looked for in it holds (as :func:`located_words` decides)."""
+    kept: set[str] = set()
+    """Files kept whatever the checks: unreadable, or (``set_aside``) with parts set aside."""
     plain: set[str] = set()
     """Files semgrep reads as they are (no view): their template test is not made twice."""
 
-    def scanned(artifact: Artifact) -> bytes | None:
-        """Return the text semgrep scans, or None when the file must be kept regardless."""
+    def scanned(artifact: Artifact) -> bytes:
+        """Return the text semgrep scans; raise _SetAside when the file must be kept."""
         try:
             if artifact.path in plain:
                 return (root / artifact.path).read_bytes()
             view = view_for(artifact, root)
+            if set_aside and view is not None and view.omitted:
+                raise _SetAside
+            if view is None:
+                plain.add(artifact.path)
+            return read_scanned(Target(artifact, artifact.path, view), root)
         except (ViewError, OSError, UnicodeDecodeError):
-            return None  # the engine reports why it cannot read the file
-        if set_aside and view is not None and view.omitted:
-            return None
-        if view is None:
-            plain.add(artifact.path)
-        return read_scanned(Target(artifact, artifact.path, view), root)
+            raise _SetAside from None  # the engine reports why it cannot read the file
+
+    def holds(required: Sequence[Node], artifact: Artifact) -> bool:
+        """Return True when a formula of ``required`` holds in the file."""
+        words = index.setdefault(artifact.path, {})
+        finder: Callable[[bytes], bool] | None = None
+
+        def found(word: bytes) -> bool:
+            nonlocal finder
+            known = words.get(word)
+            if known is None:
+                if finder is None:
+                    finder = located_words(scanned(artifact))
+                known = words[word] = finder(word)
+            return known
+
+        return any(holds_by(node, found) for node in required)
 
     def keep(checks: Sequence[Any], artifact: Artifact) -> bool:
-        if artifact.kind is not ArtifactKind.PYTHON:
+        if artifact.kind is not ArtifactKind.PYTHON or artifact.path in kept:
             return True
-        text: bytes | None = None
+        required: list[Node] = []
         for check in checks:
             if not isinstance(check, SemgrepCheck):
                 return True  # a native analyzer reads what it reads
@@ -185,13 +211,12 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
                 needs[check.id] = formula(check.rule)
             if needs[check.id] == TRUE:
                 return True
-            if text is None:
-                text = scanned(artifact)
-                if text is None:
-                    return True
-            if may_match(needs[check.id], text):
-                return True
-        return False
+            required.append(needs[check.id])
+        try:
+            return holds(required, artifact)
+        except _SetAside:
+            kept.add(artifact.path)
+            return True
 
     return keep
 

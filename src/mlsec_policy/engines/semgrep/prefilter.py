@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from mlsec_policy.engines.semgrep.code_text import code_text
@@ -161,6 +161,15 @@ def _rule(rule: Mapping[str, JsonValue]) -> Node:
 
 def may_match(required: Node, text: bytes) -> bool:
     """Return True when ``text`` satisfies the formula (:data:`TRUE` holds for anything)."""
+    return holds_by(required, located_words(text))
+
+
+def located_words(text: bytes) -> Callable[[bytes], bool]:
+    """Return whether each word (marked as :func:`formula` marks them) holds in ``text``.
+
+    The answers are remembered, so one function decides every formula of a file with each
+    word looked for once (:func:`may_match` is ``holds_by(required, located_words(text))``).
+    """
     lowered = text.lower()
     body = after_leading_comments(text)
     body_lowered = lowered[len(text) - len(body) :]
@@ -182,7 +191,7 @@ def may_match(required: Node, text: bytes) -> bool:
             memo[word] = located(word)
         return memo[word]
 
-    return holds_by(required, found)
+    return found
 
 
 def after_leading_comments(text: bytes) -> bytes:
