@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.engines.base import EngineOutput
 from mlsec_policy.engines.semgrep.prefilter import formula, located_words
-from mlsec_policy.engines.semgrep.target import Target, read_scanned
+from mlsec_policy.engines.semgrep.target import Target, read_scanned, words_reliable
 from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, holds_by
 from mlsec_policy.models import (
     Artifact,
@@ -178,9 +178,12 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
                 raise _SetAside
             if view is None:
                 plain.add(artifact.path)
-            return read_scanned(Target(artifact, artifact.path, view), root)
+            text = read_scanned(Target(artifact, artifact.path, view), root)
         except (ViewError, OSError, UnicodeDecodeError):
             raise _SetAside from None  # the engine reports why it cannot read the file
+        if not words_reliable(text):
+            raise _SetAside  # no word test can rule this text out (UTF-16, binary)
+        return text
 
     def holds(required: Sequence[Node], artifact: Artifact) -> bool:
         """Return True when a formula of ``required`` holds in the file."""

@@ -51,7 +51,12 @@ from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.prefilter import formula
 from mlsec_policy.engines.semgrep.reach import Reach
-from mlsec_policy.engines.semgrep.target import Target, read_scanned, scanned_language
+from mlsec_policy.engines.semgrep.target import (
+    Target,
+    read_scanned,
+    scanned_language,
+    words_reliable,
+)
 from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
 from mlsec_policy.engines.semgrep.wordformula import Node, words
 from mlsec_policy.models import JsonValue, Severity
@@ -278,9 +283,12 @@ def _gated(
     for start in range(0, len(targets), LEARNED_TOGETHER):
         chunk = targets[start : start + LEARNED_TOGETHER]
         texts = [read_scanned(target, root) for target in chunk]
-        for target, present in zip(chunk, known.index.found_each(texts), strict=True):
+        found = known.index.found_each(texts)
+        for target, text, present in zip(chunk, texts, found, strict=True):
             wants[target.scanned] = frozenset(
-                c.id for c in applicable[target.scanned] if known.passing(c, present)
+                c.id
+                for c in applicable[target.scanned]
+                if known.passing(c, present) or not words_reliable(text)
             )
     return Selection(checks, severities, scratch, wants, gated=True, paths=TargetPaths(root))
 

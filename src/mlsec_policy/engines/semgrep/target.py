@@ -36,6 +36,21 @@ def read_scanned(target: Target, root: Path) -> bytes:
         return b""
 
 
+def words_reliable(text: bytes) -> bool:
+    """Return True when a search for ASCII words in ``text`` says what semgrep can match.
+
+    That holds for UTF-8 (and so ASCII) text. Text in another encoding — UTF-16, a binary
+    file with a source suffix — may hold a call whose letters are not consecutive bytes, so
+    a gate that found no word in it would keep its rules off a file semgrep must still read
+    and report (a syntax error is never a pass): such a text passes every gate.
+    """
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 LANGUAGES = {
     ".py": "python",
     ".pyi": "python",
