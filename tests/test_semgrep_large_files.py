@@ -85,24 +85,50 @@ def test_whole_file_regex_rules_find_the_same_in_a_large_file(tmp_path: Path) ->
     assert padded.output is not None and padded.output["errors"] == []
 
 
+def _behind_two_megabytes(tmp_path: Path, wanted: set[str], case: str) -> set[tuple[str, str, int]]:
+    """Run the checks ``wanted`` over ``case`` with 2 MB of code before it; return the findings."""
+    policy = load_policy(("builtin",), ANALYZERS)
+    checks = [c for c in policy.checks(SemgrepCheck) if c.id in wanted]
+    assert {c.id for c in checks} == wanted
+    assert all(WHOLE_FILE in json.dumps(c.rule) for c in checks)
+    rules = tmp_path / "rules.yaml"
+    write_rules(rules, checks, policy.severities())
+    lines = 2_000_000 // len(FILLER_LINE)
+    (tmp_path / "padded.py").write_text(FILLER_LINE * lines + case, encoding="utf-8")
+    settings = SemgrepSettings(jobs=1, timeout=120)
+    done = run_rules(find_binary(settings), rules, ["padded.py"], tmp_path, tmp_path, settings)
+    assert done.output is not None and done.output["errors"] == []
+    return _found(done.output, lines)
+
+
 def test_trust_remote_code_default_finds_its_case_behind_two_megabytes(tmp_path: Path) -> None:
     """The rule's whole-file word condition still holds behind 2 MB of code.
 
     Its first character (`t`) is common, unlike `RequestHandler`'s `R`: the lazy form
     (a lazy `.*?` before the word) still found the case behind 800 KB, but not behind 2 MB.
     """
-    policy = load_policy(("builtin",), ANALYZERS)
-    checks = [c for c in policy.checks(SemgrepCheck) if c.id == "trust-remote-code-default"]
-    assert len(checks) == 1 and WHOLE_FILE in json.dumps(checks[0].rule)
-    rules = tmp_path / "rules.yaml"
-    write_rules(rules, checks, policy.severities())
     case = (
         'import os\n\nREMOTE = os.getenv("TRUST_REMOTE_CODE", "1") == "1"\n'
         'LOCAL = os.getenv("TRUST_LOCAL_FILES", "1") == "1"\n'
     )
-    lines = 2_000_000 // len(FILLER_LINE)
-    (tmp_path / "padded.py").write_text(FILLER_LINE * lines + case, encoding="utf-8")
-    settings = SemgrepSettings(jobs=1, timeout=120)
-    done = run_rules(find_binary(settings), rules, ["padded.py"], tmp_path, tmp_path, settings)
-    assert _found(done.output, lines) == {("trust-remote-code-default", "padded.py", 3)}
-    assert done.output is not None and done.output["errors"] == []
+    found = _behind_two_megabytes(tmp_path, {"trust-remote-code-default"}, case)
+    assert found == {("trust-remote-code-default", "padded.py", 3)}
+
+
+def test_endpoint_dict_keys_are_found_behind_two_megabytes(tmp_path: Path) -> None:
+    """The endpoint rules' dict-key condition still holds behind 2 MB of code.
+
+    It steps on `k`, `y` and `p` inside the three key names, not on their first letters:
+    stepping on `t`, `r` and `e` (14 of this filler's 68 characters a line) makes PCRE give up
+    before 2 MB, and so does a lazy `.*?` (docs/rule-performance.md, session 28).
+    """
+    case = (
+        'KEY = "endpoint_url"\n'
+        'PUBLIC = {KEY: "http://objects.example.net:9000"}\n'
+        'CLUSTER = {"registry_uri": "http://mlflow-registry:5000"}\n'
+    )
+    wanted = {"plaintext-endpoint-python", "plaintext-endpoint-cluster-python"}
+    assert _behind_two_megabytes(tmp_path, wanted, case) == {
+        ("plaintext-endpoint-python", "padded.py", 2),
+        ("plaintext-endpoint-cluster-python", "padded.py", 3),
+    }
