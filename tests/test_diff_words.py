@@ -83,6 +83,18 @@ def test_a_template_with_parts_set_aside_is_kept(tmp_path: Path) -> None:
     assert template not in {a.path for a in dropped.artifacts}
 
 
+def test_a_text_no_word_search_can_read_is_kept(tmp_path: Path) -> None:
+    """A UTF-16 file spells its words with a zero byte between letters: it stays in."""
+    root = _repo(tmp_path / "repo")
+    (root / "lib/wide.py").write_bytes("import os\nos.system(input())\n".encode("utf-16"))
+    (root / "lib/ascii.py").write_text("import os\nos.system(input())\n")
+    inventory = discover(root, ())
+    kept = diffscope.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
+    paths = {a.path for a in kept.artifacts}
+    assert "lib/wide.py" in paths
+    assert "lib/ascii.py" not in paths  # UTF-8 without the rule's words: left out
+
+
 def test_the_diff_scan_reports_the_same_as_with_every_file(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
