@@ -114,6 +114,16 @@ def test_other_languages_and_unknown_keys_give_no_clause() -> None:
     assert formula({"languages": ["python"], "pattern-regex": "[[:alpha:]]+foo"}) == TRUE
 
 
+def test_an_autofix_leaves_the_words_as_they_were() -> None:
+    """``fix``/``fix-regex`` change what a fix writes, never what matches."""
+    rule: dict[str, JsonValue] = {"languages": ["python"], "pattern": "torch.load($X)"}
+    plain = formula(rule)
+    assert plain != TRUE
+    assert formula({**rule, "fix": "torch.load($X, weights_only=True)"}) == plain
+    fix_regex: JsonValue = {"regex": r"\)$", "replacement": ", weights_only=True)"}
+    assert formula({**rule, "fix-regex": fix_regex}) == plain
+
+
 def test_a_pattern_regex_needs_every_word_of_its_regex() -> None:
     """A ``pattern-regex`` runs over the file's text: each of its clauses must hold there."""
     rule: dict[str, JsonValue] = {

@@ -98,6 +98,7 @@ RULE_KEYS = frozenset(
         "metadata",
         "paths",
         "fix",
+        "fix-regex",
         "pattern",
         "patterns",
         "pattern-either",
