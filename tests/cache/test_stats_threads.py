@@ -25,6 +25,9 @@ from mlsec_policy.cache.digests import ContentDigests
 
 THREADS = 4
 ROUNDS = 100
+JOIN_SECONDS = 300
+"""Each worker takes well under a second alone (seconds when switching): one still running
+after this long is stuck, and the test fails rather than stall the suite (daemon threads)."""
 CACHE_CODE = str(Path(cache_package.__file__).parent)
 
 Tracer = Callable[[FrameType, str, Any], Any]
@@ -64,11 +67,14 @@ def _hammer(work: Callable[[int], None]) -> None:
         for step in range(ROUNDS):
             work(worker * ROUNDS + step)
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(THREADS)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + JOIN_SECONDS
     for thread in threads:
-        thread.join()
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [thread.name for thread in threads if thread.is_alive()]
+    assert not stuck, f"{stuck} still counting after {JOIN_SECONDS} s: hung, not merely slow"
 
 
 @pytest.mark.usefixtures("switching")

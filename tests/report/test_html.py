@@ -16,7 +16,7 @@ import pytest
 from mlsec_policy.models import ControlResult, ControlStatus, Report
 from mlsec_policy.report import html
 from tests.conftest import CliResult
-from tests.support.browser import decode_png, run_chromium
+from tests.support.browser import decode_png, run_chromium, screenshot
 from tests.support.htmltree import Node, parse
 from tests.support.reporting import EPOCH, HOSTILE, RICH_FILES, make_repo, shown
 
@@ -194,9 +194,7 @@ def test_renders_in_a_real_browser_not_blank(page: str, tmp_path: Path, script: 
         assert "script-src &#39;none&#39;" in page
     target = tmp_path / "rich.html"
     target.write_text(page, encoding="utf-8")
-    shot = tmp_path / "shot.png"
-    run_chromium(tmp_path, target, "--window-size=1000,900", f"--screenshot={shot}")
-    _assert_rendered(shot)
+    _assert_rendered(screenshot(tmp_path, target, 1000, 900))
 
 
 def test_filters_run_under_the_csp(page: str, rich_data: dict[str, Any], tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mlsec_policy.report import json_report
-from tests.support.browser import decode_png, run_chromium
+from tests.support.browser import decode_png, screenshot
 from tests.support.htmltree import Node, parse
 from tests.support.org_reports import merge, write_variants
 
@@ -100,9 +100,7 @@ def test_renders_in_a_real_browser_with_status_colours(
     _document, page = merged
     target = tmp_path / "org.html"
     target.write_text(page, encoding="utf-8")
-    shot = tmp_path / "shot.png"
-    run_chromium(tmp_path, target, "--window-size=1200,1000", f"--screenshot={shot}")
-    image = decode_png(shot.read_bytes())
+    image = decode_png(screenshot(tmp_path, target, 1200, 1000).read_bytes())
     colours: dict[tuple[int, int, int], int] = {}
     for y in range(0, image.height, 2):
         for x in range(0, image.width, 2):

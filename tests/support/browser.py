@@ -52,6 +52,18 @@ def run_chromium(work: Path, page: Path, *args: str, query: str = "") -> str:
     return process.stdout
 
 
+SETTLE = ("--run-all-compositor-stages-before-draw", "--virtual-time-budget=5000")
+"""Capture only after the page's script, layout and paint have run their course: without these
+a screenshot taken on a loaded machine can show a frame from before the stylesheet applied."""
+
+
+def screenshot(work: Path, page: Path, width: int, height: int) -> Path:
+    """Render ``page`` in a ``width`` x ``height`` window once it has settled; return the PNG."""
+    shot = work / f"shot-{len(list(work.glob('shot-*.png')))}.png"
+    run_chromium(work, page, f"--window-size={width},{height}", *SETTLE, f"--screenshot={shot}")
+    return shot
+
+
 @dataclass(frozen=True)
 class Image:
     """A decoded 8-bit RGB or RGBA image."""
