@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-import mlsec_policy.engines.semgrep.engine as semgrep_engine
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import EngineOutput, Workspace
@@ -32,6 +31,7 @@ from mlsec_policy.models import Hit
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
 from tests.conftest import REPO
+from tests.support.semgrep_runs import record_semgrep_rules
 
 FIXTURES = REPO / "policies" / "controls"
 
@@ -118,20 +118,6 @@ def test_texts_learned_together_find_what_each_text_alone_finds() -> None:
     assert sum(1 for f in expected if f) > 100, "most texts hold some word"
 
 
-def _record(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], list[str]]]:
-    """Record (rules by id, targets) of every semgrep process the engine starts."""
-    runs: list[tuple[dict[str, Any], list[str]]] = []
-    real = semgrep_engine.run_rules  # type: ignore[attr-defined]
-
-    def recording(binary: Path, rules: Path, targets: Sequence[str], *args: Any) -> Any:
-        loaded = json.loads(rules.read_text(encoding="utf-8"))["rules"]
-        runs.append(({rule["id"]: rule for rule in loaded}, list(targets)))
-        return real(binary, rules, targets, *args)
-
-    monkeypatch.setattr(semgrep_engine, "run_rules", recording)
-    return runs
-
-
 def _scan(tree: Path, scratch: Path, ids: set[str] | None = None) -> EngineOutput:
     policy = load_policy(("builtin",), ANALYZERS)
     checks = [c for c in policy.checks(SemgrepCheck) if ids is None or c.id in ids]
@@ -174,7 +160,7 @@ def test_gates_give_the_same_hits_and_cut_pairs(
     fixture_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On every Python fixture at once: the same hits with gates on and off, fewer pairs on."""
-    runs = _record(monkeypatch)
+    runs = record_semgrep_rules(monkeypatch)
     monkeypatch.setenv("MLSEC_POLICY_SEMGREP_GATES", "0")
     off = _scan(fixture_tree, tmp_path / "off")
     assert _excluded_pairs(runs) == 0

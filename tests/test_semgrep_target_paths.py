@@ -11,17 +11,14 @@ repository with the gates on and off and compares the hits.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import mlsec_policy.engines.semgrep.engine as semgrep_engine
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import EngineOutput, Workspace
@@ -34,6 +31,7 @@ from mlsec_policy.models import JsonValue
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
 from tests.conftest import REPO, write_tree
+from tests.support.semgrep_runs import record_semgrep_rules
 
 CALL = "import os\nos.system(command)\n"
 RULE: dict[str, JsonValue] = {"languages": ["python"], "pattern": "os.system(...)"}
@@ -227,20 +225,6 @@ def test_only_plain_spellings_become_patterns(pattern: str) -> None:
 # --- a whole scan of a git repository -----------------------------------------------------
 
 
-def _record(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], list[str]]]:
-    """Record (rules by id, targets) of every semgrep process the engine starts."""
-    runs: list[tuple[dict[str, Any], list[str]]] = []
-    real = semgrep_engine.run_rules  # type: ignore[attr-defined]
-
-    def recording(binary: Path, rules: Path, targets: Sequence[str], *args: Any) -> Any:
-        loaded = json.loads(rules.read_text(encoding="utf-8"))["rules"]
-        runs.append(({rule["id"]: rule for rule in loaded}, list(targets)))
-        return real(binary, rules, targets, *args)
-
-    monkeypatch.setattr(semgrep_engine, "run_rules", recording)
-    return runs
-
-
 def _scan(tree: Path, scratch: Path) -> EngineOutput:
     policy = load_policy(("builtin",), ANALYZERS)
     engine = SemgrepEngine(SemgrepSettings(jobs=1), policy.severities())
@@ -264,7 +248,7 @@ def test_a_git_repository_gives_the_same_hits_gated_and_ungated(
             folder.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, folder / source.name)
     _commit(repo)
-    runs = _record(monkeypatch)
+    runs = record_semgrep_rules(monkeypatch)
     monkeypatch.setenv("MLSEC_POLICY_SEMGREP_GATES", "0")
     off = _scan(repo / "proj", tmp_path / "off")
     started = len(runs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,24 @@ def record_semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     monkeypatch.setattr(semgrep_engine, "run_rules", recording)
     # the processes of a run split by rules (one per part, each over the run's targets)
     monkeypatch.setattr(rulesplit, "run_rules", recording)
+    return runs
+
+
+def record_semgrep_rules(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], list[str]]]:
+    """Return a list that receives (rules by id, targets) of every process the engine starts.
+
+    Only the engine's own runs are recorded (semgrep still runs), with the rules file as the
+    engine wrote it for that run.
+    """
+    runs: list[tuple[dict[str, Any], list[str]]] = []
+    real = semgrep_engine.run_rules  # type: ignore[attr-defined]
+
+    def recording(binary: Path, rules: Path, targets: Sequence[str], *args: Any) -> Any:
+        loaded = json.loads(rules.read_text(encoding="utf-8"))["rules"]
+        runs.append(({rule["id"]: rule for rule in loaded}, list(targets)))
+        return real(binary, rules, targets, *args)
+
+    monkeypatch.setattr(semgrep_engine, "run_rules", recording)
     return runs
 
 
