@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers.base import AnalyzerError, FileContext
+from mlsec_policy.analyzers.base import AnalyzerError, FileContext, Observation
 from mlsec_policy.analyzers.pycode import evaluation, shell, sql
 from mlsec_policy.analyzers.pycode.source import ParsedReport, Report, _any_candidate
 from mlsec_policy.models import Artifact, ArtifactKind
@@ -64,22 +65,39 @@ def test_a_call_spelled_unusually_is_still_judged(tmp_path: Path, text: str, lin
     assert _lines(found) == [line]
 
 
-def test_a_broken_file_whose_only_eval_is_a_method_is_not_parsed(tmp_path: Path) -> None:
-    # model.eval( cannot be the builtin: the file is not parsed, so not an error either
-    context = _context(tmp_path, "m.py", "def f(model:\n    model.eval()\n")
-    assert list(evaluation.code_evaluations(context, ParsedReport("unknown"))) == []
-    # the same broken file with a call of the builtin is an error, as before
-    broken = _context(tmp_path, "n.py", "def f(model:\n    eval(model)\n")
-    with pytest.raises(AnalyzerError):
-        evaluation.code_evaluations(broken, ParsedReport("unknown"))
+def _evaluations(context: FileContext) -> Iterable[Observation]:
+    return evaluation.code_evaluations(context, ParsedReport("unknown"))
 
 
-def test_a_broken_file_with_no_database_word_is_not_parsed(tmp_path: Path) -> None:
-    context = _context(tmp_path, "p.py", "def f(runner:\n    runner.run(step)\n")
-    assert list(sql.sql_statements(context, Report("unknown"))) == []
-    broken = _context(tmp_path, "q.py", "def f(db:\n    db.run(step)\n")
+def _statements(context: FileContext) -> Iterable[Observation]:
+    return sql.sql_statements(context, Report("unknown"))
+
+
+@pytest.mark.parametrize(
+    ("check", "skipped", "broken"),
+    [
+        pytest.param(  # model.eval( cannot be the builtin
+            _evaluations,
+            "def f(model:\n    model.eval()\n",
+            "def f(model:\n    eval(model)\n",
+            id="eval-only-a-method",
+        ),
+        pytest.param(
+            _statements,
+            "def f(runner:\n    runner.run(step)\n",
+            "def f(db:\n    db.run(step)\n",
+            id="no-database-word",
+        ),
+    ],
+)
+def test_a_broken_file_no_call_of_which_can_be_judged_is_not_parsed(
+    tmp_path: Path, check: Callable[[FileContext], Iterable[Observation]], skipped: str, broken: str
+) -> None:
+    # the file is not parsed, so not an error either
+    assert list(check(_context(tmp_path, "a.py", skipped))) == []
+    # the same broken file with a call the check judges is an error, as before
     with pytest.raises(AnalyzerError):
-        sql.sql_statements(broken, Report("unknown"))
+        check(_context(tmp_path, "b.py", broken))
 
 
 @pytest.mark.parametrize(
