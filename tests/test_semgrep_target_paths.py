@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -220,6 +220,33 @@ def test_a_view_in_the_scratch_folder_is_excluded_by_name(tmp_path: Path) -> Non
 def test_only_plain_spellings_become_patterns(pattern: str) -> None:
     """Glob characters, spaces, hidden or parent folders and empty parts keep the rule."""
     assert usable(pattern) == (pattern == "/a/b.py")
+
+
+def test_a_folder_whose_markers_cannot_be_looked_at_is_a_candidate_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EACCES on a folder above the target: the target is still spelled, from that folder too.
+
+    We run as root here, where ``chmod 000`` does not stop a ``stat``: the fault is injected,
+    ``Path.exists`` and ``Path.is_symlink`` raising PermissionError for that folder's entries.
+    """
+    blocked = tmp_path / "blocked"
+    project = _tree(blocked / "proj", ["sub/a.py"])
+    real_exists, real_link = Path.exists, Path.is_symlink
+
+    def refused(real: Callable[[Path], bool]) -> Callable[[Path], bool]:
+        def look(self: Path) -> bool:
+            if self.parent == blocked:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        return look
+
+    monkeypatch.setattr(Path, "exists", refused(real_exists))
+    monkeypatch.setattr(Path, "is_symlink", refused(real_link))
+    spelling = TargetPaths(project).spelling("sub/a.py")
+    assert spelling.meant == ("/proj/sub/a.py",)
+    assert {"/proj/sub/a.py", "/sub/a.py", "/a.py"} <= spelling.reached_by
 
 
 # --- a whole scan of a git repository -----------------------------------------------------

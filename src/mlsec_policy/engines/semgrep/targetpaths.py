@@ -94,14 +94,26 @@ class TargetPaths:
         if known is not None:
             return known
         entries = [folder / marker for marker in MARKERS]
-        here = any(entry.exists() for entry in entries)
-        named = here or any(entry.is_symlink() for entry in entries)
+        here = any(_exists(entry) for entry in entries)
+        named = here or any(_exists(entry, link=True) for entry in entries)
         above: tuple[Path | None, tuple[Path, ...]] = (
             (None, ()) if folder.parent == folder else self._root(folder.parent)
         )
         found = (folder if here else above[0], (folder, *above[1]) if named else above[1])
         self._roots[folder] = found
         return found
+
+
+def _exists(entry: Path, link: bool = False) -> bool:
+    """Return whether ``entry`` exists (with ``link``: is a link, dangling or not).
+
+    An entry that cannot be looked at (a folder above the target the user may not search)
+    counts as there: the folder becomes a candidate root, whose spellings only keep more rules.
+    """
+    try:
+        return entry.is_symlink() if link else entry.exists()
+    except OSError:
+        return True
 
 
 def usable(pattern: str) -> bool:
