@@ -10,7 +10,8 @@ import pytest
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext, Observation
 from mlsec_policy.analyzers.pycode import evaluation, shell, sql
-from mlsec_policy.analyzers.pycode.source import ParsedReport, Report, _any_candidate
+from mlsec_policy.analyzers.pycode.source import Candidate, ParsedReport, Report, any_candidate
+from mlsec_policy.analyzers.read.pyflow import scope_and_calls
 from mlsec_policy.models import Artifact, ArtifactKind
 
 
@@ -18,6 +19,11 @@ def _context(root: Path, name: str, text: str) -> FileContext:
     path = root / name
     path.write_text(text, encoding="utf-8")
     return FileContext(root, Artifact(name, ArtifactKind.PYTHON, path.stat().st_size))
+
+
+def _has_candidate(text: str, candidate: Candidate) -> bool:
+    scope, found = scope_and_calls(ast.parse(text))
+    return any_candidate(found, scope, candidate)
 
 
 def _lines(observations: object) -> list[int | None]:
@@ -110,12 +116,11 @@ def test_a_broken_file_no_call_of_which_can_be_judged_is_not_parsed(
     ],
 )
 def test_which_files_hold_a_call_of_the_builtins(text: str, expected: bool) -> None:
-    tree = ast.parse(text)
-    assert _any_candidate(tree, evaluation._builtin_call) is expected
+    assert _has_candidate(text, evaluation._builtin_call) is expected
 
 
 def test_a_shell_call_is_found_through_an_import_alias(tmp_path: Path) -> None:
     text = "from subprocess import run as go\ndef f(cmd):\n    go(cmd, shell=True)\n"
     found = shell.shell_commands(_context(tmp_path, "s.py", text), Report("unknown"))
     assert _lines(found) == [3]
-    assert not _any_candidate(ast.parse("go(cmd, shell=True)\n"), shell._runs_shell)
+    assert not _has_candidate("go(cmd, shell=True)\n", shell._runs_shell)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext, FileSkipped, Observation
 from mlsec_policy.analyzers.read.notebook import unreadable_notebook
-from mlsec_policy.analyzers.read.pyflow import calls, module_scope, parse_module
+from mlsec_policy.analyzers.read.pyflow import calls, parse_module, scope_and_calls
 from mlsec_policy.analyzers.read.pyorigin import Kind, Scope, Values
 from mlsec_policy.models import ArtifactKind, Location
 from mlsec_policy.views.base import View, ViewError
@@ -154,16 +154,16 @@ def call_sites(
     if not prefilter(context.read_bytes()):
         return
     source = read_source(context)
-    if candidate is not None and not _any_candidate(source.tree, candidate):
+    scope, found = scope_and_calls(source.tree)
+    if candidate is not None and not any_candidate(found, scope, candidate):
         return
-    for call, values in calls(source.tree):
+    for call, values in calls(source.tree, scope):
         yield source, call, values
 
 
-def _any_candidate(tree: ast.Module, candidate: Candidate) -> bool:
-    """Return True when some call of the tree is a candidate (imports as the walk sees them)."""
-    scope = module_scope(tree)
-    return any(isinstance(node, ast.Call) and candidate(node, scope) for node in ast.walk(tree))
+def any_candidate(found: Iterable[ast.Call], scope: Scope, candidate: Candidate) -> bool:
+    """Return True when one of the calls ``found`` is a candidate in the module ``scope``."""
+    return any(candidate(call, scope) for call in found)
 
 
 def graded_once(

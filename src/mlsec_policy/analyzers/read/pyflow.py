@@ -74,13 +74,14 @@ def parse_module(text: str, cells: Sequence[int] | None = None) -> ast.Module:
     return ast.parse("\n".join(kept))
 
 
-def calls(tree: ast.Module) -> Iterator[CallSite]:
+def calls(tree: ast.Module, scope: Scope | None = None) -> Iterator[CallSite]:
     """Yield each call of the module with the evaluator valid where it is made.
 
     Evaluate what you need before asking for the next call: the evaluator reads the walk's
-    current bindings.
+    current bindings. ``scope`` is the module's :func:`module_scope` when the caller has it
+    already (a new one, not yet given to another walk: the walk fills it in).
     """
-    scope = module_scope(tree)
+    scope = module_scope(tree) if scope is None else scope
     walker = _Walker(scope)
     walker.silent += 1
     globals_env: dict[str, Origin] = {}
@@ -92,8 +93,16 @@ def calls(tree: ast.Module) -> Iterator[CallSite]:
 
 def module_scope(tree: ast.Module) -> Scope:
     """Return the imports and the bounded command-line options of a module."""
+    return scope_and_calls(tree)[0]
+
+
+def scope_and_calls(tree: ast.Module) -> tuple[Scope, list[ast.Call]]:
+    """Return the module's :func:`module_scope` and every call in it, from one walk."""
     scope = Scope()
+    found: list[ast.Call] = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            found.append(node)
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.partition(".")[0]
@@ -109,7 +118,7 @@ def module_scope(tree: ast.Module) -> Scope:
             destination = _bounded_option(node)
             if destination:
                 scope.bounded_options.add(destination)
-    return scope
+    return scope, found
 
 
 def _bounded_option(call: ast.Call) -> str | None:
@@ -391,4 +400,4 @@ def _header(node: ast.stmt) -> list[ast.expr]:
     return [child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
 
 
-__all__ = ["CallSite", "calls", "module_scope", "parse_module", "shown"]
+__all__ = ["CallSite", "calls", "module_scope", "parse_module", "scope_and_calls", "shown"]
