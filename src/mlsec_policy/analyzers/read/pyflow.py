@@ -78,10 +78,10 @@ def calls(tree: ast.Module, scope: Scope | None = None) -> Iterator[CallSite]:
     """Yield each call of the module with the evaluator valid where it is made.
 
     Evaluate what you need before asking for the next call: the evaluator reads the walk's
-    current bindings. ``scope`` is the module's :func:`module_scope` when the caller has it
-    already (a new one, not yet given to another walk: the walk fills it in).
+    current bindings. ``scope`` is the module's (:func:`scope_and_calls`) when the caller has
+    it already (a new one, not yet given to another walk: the walk fills it in).
     """
-    scope = module_scope(tree) if scope is None else scope
+    scope = scope_and_calls(tree)[0] if scope is None else scope
     walker = _Walker(scope)
     walker.silent += 1
     globals_env: dict[str, Origin] = {}
@@ -91,13 +91,8 @@ def calls(tree: ast.Module, scope: Scope | None = None) -> Iterator[CallSite]:
     yield from walker.block(tree.body, {}, nested=False)
 
 
-def module_scope(tree: ast.Module) -> Scope:
-    """Return the imports and the bounded command-line options of a module."""
-    return scope_and_calls(tree)[0]
-
-
 def scope_and_calls(tree: ast.Module) -> tuple[Scope, list[ast.Call]]:
-    """Return the module's :func:`module_scope` and every call in it, from one walk."""
+    """Return the module's imports and bounded command-line options, and its calls (one walk)."""
     scope = Scope()
     found: list[ast.Call] = []
     for node in ast.walk(tree):
@@ -400,4 +395,4 @@ def _header(node: ast.stmt) -> list[ast.expr]:
     return [child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
 
 
-__all__ = ["CallSite", "calls", "module_scope", "parse_module", "scope_and_calls", "shown"]
+__all__ = ["CallSite", "calls", "parse_module", "scope_and_calls", "shown"]
