@@ -26,6 +26,7 @@ from pathlib import PurePosixPath
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns import context as handles
+from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
 from mlsec_policy.models import ArtifactKind, FlowStep, Location
@@ -48,10 +49,9 @@ _CONFIG_KEY = r"""^\s*["']?{key}["']?\s*[:=]\s*["']?((?:http|ftp)://[^\s"',]+)""
 
 def plaintext_download_origins(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield downloads whose plain-http URL is a constant elsewhere, a config key or a default."""
-    raw = context.read_bytes()
-    if not PREFILTER.search(raw):
+    if not PREFILTER.search(searched(context)):
         return
-    yield from origin_findings(context, raw, _download_target, "download")
+    yield from origin_findings(context, context.read_bytes(), _download_target, "download")
 
 
 def _download_target(call: ast.Call) -> ast.expr | None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.pycode.downloads import origin_findings
+from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.read.pysymbols import keyword, last_name
 from mlsec_policy.models import ArtifactKind
 
@@ -32,10 +33,9 @@ PREFILTER = re.compile(
 
 def plaintext_endpoint_origins(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield client calls whose plain-http endpoint is a constant elsewhere, a key or a default."""
-    raw = context.read_bytes()
-    if not PREFILTER.search(raw):
+    if not PREFILTER.search(searched(context)):
         return
-    yield from origin_findings(context, raw, _endpoint_target, "endpoint")
+    yield from origin_findings(context, context.read_bytes(), _endpoint_target, "endpoint")
 
 
 def _endpoint_target(call: ast.Call) -> ast.expr | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
+from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name
 from mlsec_policy.models import ArtifactKind, FlowStep
@@ -43,8 +44,7 @@ class _Load:
 
 def hub_id_through_helper(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield unpinned loads of a helper parameter that a call fills from a configuration."""
-    raw = context.read_bytes()
-    if b"from_pretrained" not in raw:
+    if b"from_pretrained" not in searched(context):
         return
     tree = byte_tree(context)
     loads = _loads(tree)

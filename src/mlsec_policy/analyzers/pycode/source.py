@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext, FileSkipped, Observation
+from mlsec_policy.analyzers.pycode.encoding import searched, source_text
 from mlsec_policy.analyzers.read.notebook import unreadable_notebook
 from mlsec_policy.analyzers.read.pyflow import calls, parse_module, scope_and_calls
 from mlsec_policy.analyzers.read.pyorigin import Kind, Scope, Values
@@ -75,11 +76,13 @@ class PythonSource:
 def read_source(context: FileContext) -> PythonSource:
     """Parse a Python file or the code cells of a notebook; raise AnalyzerError when broken.
 
+    A Python file is decoded per its coding cookie (:func:`~.encoding.source_text`).
+
     A notebook cell that does not parse is left out (the other cells are still read).
     """
-    text = context.read_text()
     path = context.artifact.path
     if context.artifact.kind is not ArtifactKind.NOTEBOOK:
+        text = source_text(context)
         try:
             tree = parse_module(text)
         except (SyntaxError, ValueError) as exc:
@@ -94,7 +97,7 @@ def read_source(context: FileContext) -> PythonSource:
             ) from None
         return PythonSource(path, tree, tuple(text.split("\n")))
     try:
-        view = notebook_view(text, PurePosixPath(path).stem)
+        view = notebook_view(context.read_text(), PurePosixPath(path).stem)
     except ViewError as exc:
         raise unreadable_notebook(exc.message, exc.line) from None
     cells = [origin.cell.index if origin.cell else 0 for origin in view.origins or ()]
@@ -147,11 +150,12 @@ def call_sites(
 ) -> Iterator[tuple[PythonSource, ast.Call, Values]]:
     """Yield every call of the file, with the evaluator valid there (see ``pyflow.calls``).
 
-    A file whose bytes fail ``prefilter`` cannot hold a call of interest: it is not parsed.
+    A file whose bytes fail ``prefilter`` cannot hold a call of interest: it is not parsed
+    (the bytes of :func:`~.encoding.searched`: the file's own, or its text as CPython reads it).
     With ``candidate``, a parsed file none of whose calls is a candidate (whatever the walk
     would bind) is not walked either: the walk that grades values costs many times the parse.
     """
-    if not prefilter(context.read_bytes()):
+    if not prefilter(searched(context)):
         return
     source = read_source(context)
     scope, found = scope_and_calls(source.tree)
