@@ -8,6 +8,7 @@ holds a call the check judges and is passed over when it holds none (as a broken
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -115,6 +116,35 @@ def test_a_hub_helper_spelled_in_fullwidth_is_read(tmp_path: Path) -> None:
     assert found, "the plain spelling must be found for the wide one to mean anything"
     widely = list(hub_helpers.hub_id_through_helper(wide, NoParams()))
     assert [o.location.start_line for o in widely] == [o.location.start_line for o in found]
+
+
+def _notebook(root: Path, source: list[str]) -> FileContext:
+    cell: dict[str, object] = {
+        "cell_type": "code",
+        "metadata": {},
+        "execution_count": None,
+        "outputs": [],
+    }
+    document = {"cells": [{**cell, "source": source}], "metadata": {}, "nbformat": 4}
+    data = json.dumps({**document, "nbformat_minor": 5}).encode()  # non-ASCII as \\uXXXX
+    (root / "n.ipynb").write_bytes(data)
+    return FileContext(root, Artifact("n.ipynb", ArtifactKind.NOTEBOOK, len(data)), memo={})
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(["eval\t(sys.argv[1])\n"], id="tab-escaped"),
+        pytest.param(["\uff45\uff56\uff41\uff4c(sys.argv[1])\n"], id="fullwidth-u-escaped"),
+        pytest.param(["x = (eval\n", "(sys.argv[1]))\n"], id="across-source-lines"),
+    ],
+)
+def test_a_notebook_call_spelled_through_json_escapes_is_judged(
+    tmp_path: Path, call: list[str]
+) -> None:
+    """The pre-test reads the notebook's JSON escapes (the raw JSON spells none of these)."""
+    context = _notebook(tmp_path, ["import sys\n", *call])
+    assert len(list(_evaluations(context))) == 1
 
 
 @pytest.mark.parametrize(

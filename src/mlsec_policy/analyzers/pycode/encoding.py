@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import tokenize
 import unicodedata
 
 from mlsec_policy.analyzers.base import FileContext
+from mlsec_policy.models import ArtifactKind
 
 UTF8 = frozenset({"utf-8", "utf-8-sig"})
 """The names :func:`tokenize.detect_encoding` gives UTF-8 (with and without a byte-order mark)."""
@@ -69,9 +71,40 @@ def source_text(context: FileContext) -> str:
 def searched(context: FileContext) -> bytes:
     """Return the bytes a pre-test searches: every identifier of the file spelled as parsed.
 
-    Computed once per file for the analyzers that share it (see :func:`searched_in`).
+    Computed once per file for the analyzers that share it (see :func:`searched_in`; a
+    notebook's JSON string escapes are read first, see :func:`unescaped`).
     """
-    return context.remember("python-searched-bytes", lambda: searched_in(context.read_bytes()))
+
+    def build() -> bytes:
+        raw = context.read_bytes()
+        if context.artifact.kind is ArtifactKind.NOTEBOOK and b"\\" in raw:
+            raw = raw + b"\n" + unescaped(raw)
+        return searched_in(raw)
+
+    return context.remember("python-searched-bytes", build)
+
+
+def unescaped(raw: bytes) -> bytes:
+    r"""Return a notebook's JSON with its string escapes read and its source lines joined.
+
+    In the JSON, a tab before a bracket is ``\t``, any letter may be ``\u0065``, and a
+    call may run on across two lines of a cell's ``source`` list (``"x = (eval\n", "(c))"``);
+    the result holds each cell's code as the parse reads it (and some junk between cells).
+    """
+    text = _LINE_JOIN.sub("", raw.decode("utf-8", errors="replace"))
+    code = _ESCAPE.sub(lambda m: _escaped(m.group(1)), text)
+    return code.encode("utf-8", errors="replace")
+
+
+_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|["\\/bfnrt])')
+_LINE_JOIN = re.compile(r'"\s*,\s*"')
+_SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _escaped(escape: str) -> str:
+    if escape.startswith("u"):
+        return chr(int(escape[1:], 16))
+    return _SIMPLE.get(escape, escape)
 
 
 def searched_in(raw: bytes) -> bytes:
