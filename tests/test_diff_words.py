@@ -9,6 +9,7 @@ one the engine gives with every file, a broken file and a template included.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import git
@@ -18,7 +19,7 @@ from mlsec_policy import diffscope, firstmatch
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.discover import discover
 from mlsec_policy.models import Inventory
-from mlsec_policy.policy import SemgrepCheck, load_policy
+from mlsec_policy.policy import NativeCheck, SemgrepCheck, load_policy
 from tests.conftest import CliResult, commit_all, load_json, write_tree
 from tests.test_result_cache import _scan
 
@@ -93,6 +94,47 @@ def test_a_text_no_word_search_can_read_is_kept(tmp_path: Path) -> None:
     paths = {a.path for a in kept.artifacts}
     assert "lib/wide.py" in paths
     assert "lib/ascii.py" not in paths  # UTF-8 without the rule's words: left out
+
+
+def _python_paths(inventory: Inventory) -> set[str]:
+    return {a.path for a in inventory.artifacts if a.path.endswith(".py")}
+
+
+def test_a_rule_without_words_keeps_every_python_file(tmp_path: Path) -> None:
+    """A rule whose formula is empty (no word it needs) could match any file: none goes."""
+    root = _repo(tmp_path / "repo")
+    inventory = discover(root, ())
+    raw = _raw_body()[0]
+    ungated = replace(raw, id="any-call", rule={**raw.rule, "patterns": [{"pattern": "$F(...)"}]})
+    keep = firstmatch.semgrep_words(root, True)
+    alone = diffscope.by_words([raw], inventory, keep)
+    assert _python_paths(alone) < _python_paths(inventory)  # the words do leave files out
+    kept = diffscope.by_words([raw, ungated], inventory, keep)
+    assert _python_paths(kept) == _python_paths(inventory)
+    assert kept.artifacts == inventory.artifacts
+
+
+@pytest.mark.parametrize("switch", ["MLSEC_POLICY_SEMGREP_GATES", "MLSEC_POLICY_SEMGREP_SUBSETS"])
+def test_no_file_is_left_out_when_the_engine_gates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, switch: str
+) -> None:
+    """Gates or subsets off: semgrep runs every rule on every file, and so sees them all."""
+    root = _repo(tmp_path / "repo")
+    inventory = discover(root, ())
+    monkeypatch.setenv(switch, "0")
+    kept = diffscope.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
+    assert kept.artifacts == inventory.artifacts
+
+
+def test_no_file_is_left_out_for_a_native_check(tmp_path: Path) -> None:
+    """A native analyzer reads what it reads: words of semgrep rules say nothing of it."""
+    root = _repo(tmp_path / "repo")
+    inventory = discover(root, ())
+    policy = load_policy(("builtin",), ANALYZERS)
+    native = next(c for c in policy.checks(NativeCheck) if c.analyzer == "web-route-auth")
+    keep = firstmatch.semgrep_words(root, True)
+    kept = diffscope.by_words([*_raw_body(), native], inventory, keep)
+    assert kept.artifacts == inventory.artifacts
 
 
 def test_the_diff_scan_reports_the_same_as_with_every_file(

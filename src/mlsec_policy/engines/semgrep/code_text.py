@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Iterator
 from functools import lru_cache
 
 _LEXEME = re.compile(
@@ -51,29 +52,101 @@ def code_text(text: bytes) -> bytes | None:
 @lru_cache(maxsize=4)
 def _code_text(text: bytes) -> bytes | None:
     kept: list[bytes] = []
+    for piece in _pieces(text):
+        if piece is None:
+            return None
+        kept.append(piece)
+    return b"".join(kept)
+
+
+_UNSURE = None
+"""What :func:`_pieces` yields, last, when the text cannot be lexed with certainty."""
+
+
+def _pieces(text: bytes) -> Iterator[bytes | None]:
+    """Yield the pieces of :func:`code_text` in order; yield None and stop when unsure.
+
+    Joined, the pieces are the code text. Two pieces of code never touch: a comment or a plain
+    string between them is a space, and an f-string kept whole starts and ends with a quote.
+    """
     position = 0
     for lexeme in _LEXEME.finditer(text):
         if lexeme.start() != position:
-            return None  # a quote that starts no complete string
+            yield _UNSURE  # a quote that starts no complete string
+            return
         kind = lexeme.lastgroup
         if kind == "other":
-            kept.append(lexeme.group())
+            yield lexeme.group()
         elif kind == "string":
             if text.startswith((b"'''", b'"""'), position) and len(lexeme.group()) < 6:
-                return None  # an unterminated triple-quoted string
+                yield _UNSURE  # an unterminated triple-quoted string
+                return
             prefix = _prefix(text, position)
-            if prefix is None:
-                kept.append(b" ")
-            elif b"f" in prefix:
+            if prefix is not None and b"f" in prefix:
                 if not _whole_fstring(prefix + lexeme.group()):
-                    return None
-                kept.append(lexeme.group())
+                    yield _UNSURE
+                    return
+                yield lexeme.group()
             else:
-                kept.append(b" ")
+                yield b" "
         else:
-            kept.append(b" ")
+            yield b" "
         position = lexeme.end()
-    return b"".join(kept) if position == len(text) else None
+    if position != len(text):
+        yield _UNSURE
+
+
+class CodeSearch:
+    """Whether names occur in a file's code, lexing the file only as far as the words ask.
+
+    :meth:`has` answers as ``code_text(text) is None or name in code_text(text)`` does, but
+    stops lexing at the first piece of code that holds the name (most names a rule needs
+    occur in code near the top, in an import), and the pieces lexed so far serve the next
+    name. Only names of word characters are asked (they cannot straddle two pieces).
+    """
+
+    def __init__(self, text: bytes) -> None:
+        """Prepare to search ``text``; nothing is lexed yet."""
+        self._rest = _pieces(text)
+        self._seen: list[bytes] = []
+        self._lowered: list[bytes] = []
+        self._unsure = False
+
+    def has(self, name: bytes, folded: bool = False) -> bool:
+        """Return True when ``name`` (lower-cased when ``folded``) occurs in code, or unsure."""
+        if not is_name(name):
+            raise ValueError(f"not a name of word characters: {name!r}")
+        if any(name in piece for piece in self._folded(folded)):
+            return True
+        while not self._unsure:
+            piece = next(self._rest, b"")
+            if piece is None:
+                self._unsure = True
+                break
+            if not piece:  # every piece lexed
+                return False
+            self._seen.append(piece)
+            if folded:
+                self._lowered.append(piece.lower())
+            if name in (self._lowered[-1] if folded else piece):
+                return True
+        return True
+
+    def _folded(self, folded: bool) -> list[bytes]:
+        """Return the pieces lexed so far (lower-cased when ``folded``)."""
+        if not folded:
+            return self._seen
+        if len(self._lowered) < len(self._seen):
+            self._lowered = [piece.lower() for piece in self._seen]
+        return self._lowered
+
+
+_NAME = re.compile(rb"[0-9A-Za-z_]+")
+
+
+def is_name(word: bytes) -> bool:
+    """Return True when :meth:`CodeSearch.has` can look for ``word`` (word characters only)."""
+    return _NAME.fullmatch(word) is not None
 
 
 def _prefix(text: bytes, quote: int) -> bytes | None:

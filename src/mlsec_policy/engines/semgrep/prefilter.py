@@ -66,7 +66,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-from mlsec_policy.engines.semgrep.code_text import code_text
+from mlsec_policy.engines.semgrep.code_text import CodeSearch, code_text, is_name
 from mlsec_policy.engines.semgrep.regex_words import (
     FOLDED,
     contains,
@@ -175,16 +175,23 @@ def located_words(text: bytes) -> Callable[[bytes], bool]:
     body = after_leading_comments(text)
     body_lowered = lowered[len(text) - len(body) :]
     memo: dict[bytes, bool] = {}
+    search: CodeSearch | None = None  # the code is lexed once, only as far as names ask
 
     def located(word: bytes) -> bool:
+        nonlocal search
         if word.startswith(CODE):
             return contains(word[len(CODE) :], body, body_lowered)
         if word.startswith(NAME):
             bare = word[len(NAME) :]
             if not contains(bare, body, body_lowered):
                 return False
-            code = code_text(text)
-            return code is None or contains(bare, code, _lower(code))
+            folded = bare.startswith(FOLDED)
+            name = bare[len(FOLDED) :] if folded else bare
+            if not is_name(name):
+                code = code_text(text)
+                return code is None or contains(bare, code, _lower(code))
+            search = search or CodeSearch(text)
+            return search.has(name, folded)
         return contains(word, text, lowered)
 
     def found(word: bytes) -> bool:
