@@ -30,7 +30,7 @@ from mlsec_policy.engines.semgrep.problems import (
 from mlsec_policy.engines.semgrep.process import ARG_BUDGET, RunResult, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
 from mlsec_policy.engines.semgrep.rulesplit import part_files, run_divided, worth_splitting
-from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs, waves
+from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs, tail_runs, waves
 from mlsec_policy.engines.semgrep.subsets import Gating, Selection, select
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
@@ -164,9 +164,11 @@ class SemgrepEngine:
             gave = gave or bool(given)
             if not gave and last:
                 self.launched.set()  # no process will run: the native analyzers need not wait
-            # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
+            # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`);
+            # the last wave in smaller runs, so that the cores finish together
             scanned = [t.scanned for t in given]
-            planned = plan_runs(scanned, given_sizes, jobs, budget, ARG_BUDGET)
+            least = tail_runs(scanned, given_sizes, jobs) if last else 0
+            planned = plan_runs(scanned, given_sizes, jobs, budget, ARG_BUDGET, least)
             first = [[scanned[n] for n in run] for run in planned]
             # a small run that a cut by files cannot share out is cut by rules (:mod:`.rulesplit`)
             divided = not several and worth_splitting(scanned, given_sizes, jobs)
