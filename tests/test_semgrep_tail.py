@@ -18,6 +18,7 @@ import pytest
 import mlsec_policy.engines.semgrep.engine as semgrep_engine
 import mlsec_policy.engines.semgrep.schedule as schedule
 from mlsec_policy.engines.semgrep.schedule import plan_runs, tail_runs
+from mlsec_policy.engines.semgrep.subsets import Selection
 from tests.conftest import EXAMPLES, CliResult
 from tests.support.semgrep_runs import record_semgrep_runs, scan_reports
 
@@ -75,3 +76,35 @@ def test_the_last_wave_is_cut_finer_and_the_scan_reports_the_same(
     assert plans[:-1] == [2] * (len(plans) - 1), "the other waves as before"
     assert len(runs) == before + 2
     assert cut == whole
+
+
+def test_the_next_run_starts_before_the_ended_runs_results_are_read(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A freed core is given the next run first; the ended run's JSON is read after.
+
+    One wave of many runs on one core (every run is known before the first starts, so the
+    order of events does not depend on the threads): each run but the first starts before the
+    results of the run before it are read.
+    """
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(semgrep_engine, "SOURCE_BYTES_PER_RUN", 8192)
+    monkeypatch.setattr(semgrep_engine, "waves", lambda targets, *_: [list(range(len(targets)))])
+    events: list[str] = []
+    real_rules_file = Selection.rules_file
+    real_hits = semgrep_engine.hits  # type: ignore[attr-defined]
+
+    def starting(self: Selection, batch: Sequence[str]) -> Path:
+        events.append("start")
+        return real_rules_file(self, batch)
+
+    def reading(*args: Any) -> Any:
+        events.append("read")
+        return real_hits(*args)
+
+    monkeypatch.setattr(Selection, "rules_file", starting)
+    monkeypatch.setattr(semgrep_engine, "hits", reading)
+    scan_reports(cli, tmp_path / "one-core", EXAMPLES, "1")
+    runs = events.count("start")
+    assert runs > 3 and events.count("read") == runs, events
+    assert events == ["start", *["start", "read"] * (runs - 1), "read"], events

@@ -191,7 +191,9 @@ class SemgrepEngine:
         ):
             later = [gating.submit(gate, number) for number in range(1, len(staged))]
             running: dict[Future[RunResult], _Run] = {}
-            while pending or running or later:
+
+            def start() -> None:
+                """Start pending runs while a worker is free."""
                 while pending and len(running) < workers:
                     run = pending.pop(0)
                     rules = rules_file if run.chosen is None else run.chosen.rules_file(run.batch)
@@ -208,14 +210,18 @@ class SemgrepEngine:
                         settings,
                     )  # fmt: skip
                     running[started] = run
+
+            while pending or running or later:
+                start()
                 # a run that ends, or the next wave's gates, whichever comes first
                 awaited: set[Future[Any]] = {*running, *later[:1]}
                 finished, _ = wait(awaited, return_when=FIRST_COMPLETED)
                 if later and later[0].done():
                     pending.extend(later.pop(0).result())
-                finished = {f for f in finished if f in running}
-                for future in sorted(finished, key=lambda f: running[f].order):
-                    run = running.pop(future)
+                ended = sorted((running[f].order, f) for f in finished if f in running)
+                ended_runs = [(future, running.pop(future)) for _, future in ended]
+                start()  # the freed cores do not wait while the ended runs' results are read
+                for future, run in ended_runs:
                     order, batch = run.order, run.batch
                     result = future.result()
                     if result.output is None:
