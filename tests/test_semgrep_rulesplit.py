@@ -20,9 +20,10 @@ import pytest
 import mlsec_policy.engines.semgrep.rulesplit as rulesplit
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.cached import SemgrepCache
-from mlsec_policy.engines.semgrep.process import RunResult
+from mlsec_policy.engines.semgrep.process import RunResult, find_binary, run_rules
 from mlsec_policy.engines.semgrep.target import Target
 from mlsec_policy.models import Hit, JsonValue, ScanError, SkippedFile
+from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy import SemgrepCheck, load_policy
 from mlsec_policy.policytest.stress import long_function_source
 from tests.conftest import EXAMPLES, CliResult, write_tree
@@ -165,6 +166,51 @@ def test_merge_keeps_semgrep_order_and_refuses_parts_out_of_order() -> None:
     assert merged["errors"] == [syntax] and merged["version"] == "1"
     backwards = {"results": [hit("c", 3), hit("a", 1)], "errors": []}
     assert rulesplit.merge([first, backwards]) is None, "an order it cannot trust: run whole"
+
+
+PART_RULES = (
+    {"id": "system", "pattern": "os.system(...)"},
+    {"id": "evaluated", "pattern": "eval(...)", "paths": {"exclude": ["/a.py"]}},
+    {"id": "ruby-eval", "pattern": "eval(...)", "languages": ["ruby"]},
+)
+"""Rules of two parts: the second part's Python rule stays off ``a.py`` (the first reads it),
+and a Ruby rule that reads no target."""
+
+
+def _rules_file(path: Path, rules: Sequence[dict[str, Any]]) -> Path:
+    common = {"message": "m", "languages": ["python"], "severity": "WARNING"}
+    path.write_text(json.dumps({"rules": [{**common, **rule} for rule in rules]}), "utf-8")
+    return path
+
+
+def test_merge_gives_every_key_one_process_gives_over_the_same_targets(tmp_path: Path) -> None:
+    """Real semgrep: the parts' merged output is the whole run's, key by key, timing aside."""
+    (tmp_path / "a.py").write_text("import os\nos.system(x)\neval(y)\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("eval(z)\ndef (:\n", encoding="utf-8")
+    (tmp_path / "c.py").write_text("print(1)\n", encoding="utf-8")
+    targets = ["a.py", "b.py", "c.py"]
+    settings = SemgrepSettings(jobs=1)
+    binary = find_binary(settings)
+
+    def output(name: str, rules: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        result = run_rules(
+            binary, _rules_file(tmp_path / name, rules), targets, tmp_path, tmp_path, settings
+        )
+        assert result.output is not None, result.stderr
+        return result.output
+
+    whole = output("whole.json", PART_RULES)
+    first = output("first.json", PART_RULES[:1])
+    second = output("second.json", PART_RULES[1:])
+    assert first["paths"] != second["paths"], "the parts read different files"
+    for parts in ([second, first], [first, second]):
+        merged = rulesplit.merge(parts)
+        assert merged is not None
+        for key in sorted(set(whole) - {"time"}):
+            assert merged.get(key) == whole[key], key
+        assert "time" not in merged, "one process's measurements are not the parts' sum"
+        assert set(merged) == set(whole) - {"time"}
+    assert rulesplit.merge([first, {**second, "version": "0.1.0"}]) is None, "two semgreps"
 
 
 def test_the_estimate_prices_taint_rules_and_deals_the_pack_evenly() -> None:

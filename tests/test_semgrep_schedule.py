@@ -122,7 +122,12 @@ def test_a_scan_reports_the_same_whatever_the_runs_and_their_order(
     assert len(runs) == 2, "the examples are far under the budget: one run per core"
 
     def shuffled(
-        targets: Sequence[str], sizes: Sequence[int], jobs: int, budget: int | None, args: int
+        targets: Sequence[str],
+        sizes: Sequence[int],
+        jobs: int,
+        budget: int | None,
+        args: int,
+        least: int = 0,
     ) -> list[list[int]]:
         numbers = list(range(len(targets)))
         random.Random(7).shuffle(numbers)

@@ -290,3 +290,21 @@ def test_a_git_repository_gives_the_same_hits_gated_and_ungated(
         for rule in rules.values():
             rooted += len(spelled & set(rule.get("paths", {}).get("exclude", [])))
     assert rooted > 100, "the gates must keep rules off files, spelled from the git root"
+
+
+def test_a_folder_whose_files_all_fail_is_one_pattern(tmp_path: Path) -> None:
+    """In a git work tree a folder of rejected files is excluded by one folder pattern.
+
+    ``gen/`` holds only rejected files (one pattern); ``mixed/`` a passing file, so its rejected
+    file keeps its own pattern; ``gen2/`` passes and must not be reached by ``/gen``.
+    """
+    files = ["keep.py", "gen/a.py", "gen/b.py", "gen/deep/c.py", "mixed/a.py", "mixed/b.py"]
+    root = _tree(tmp_path / "repo", [*files, "gen2/x.py"])
+    _commit(root)
+    targets = sorted([*files, "gen2/x.py"])
+    probe = _probe().id
+    passing = {"keep.py", "mixed/a.py", "gen2/x.py"}
+    wants = {t: frozenset({probe}) if t in passing else frozenset() for t in targets}
+    exclusions = gates.excludes(targets, wants, [probe], TargetPaths(root))
+    assert exclusions[probe] == ["/gen", "/mixed/b.py"]
+    assert _matched(root, targets, exclusions[probe], tmp_path / "scratch") == passing

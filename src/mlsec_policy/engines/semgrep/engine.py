@@ -30,7 +30,7 @@ from mlsec_policy.engines.semgrep.problems import (
 from mlsec_policy.engines.semgrep.process import ARG_BUDGET, RunResult, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
 from mlsec_policy.engines.semgrep.rulesplit import part_files, run_divided, worth_splitting
-from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs, waves
+from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs, tail_runs, waves
 from mlsec_policy.engines.semgrep.subsets import Gating, Selection, select
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
@@ -164,9 +164,11 @@ class SemgrepEngine:
             gave = gave or bool(given)
             if not gave and last:
                 self.launched.set()  # no process will run: the native analyzers need not wait
-            # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`)
+            # at least one run per core, of about equal cost, costliest first (:mod:`.schedule`);
+            # the last wave in smaller runs, so that the cores finish together
             scanned = [t.scanned for t in given]
-            planned = plan_runs(scanned, given_sizes, jobs, budget, ARG_BUDGET)
+            least = tail_runs(scanned, given_sizes, jobs) if last else 0
+            planned = plan_runs(scanned, given_sizes, jobs, budget, ARG_BUDGET, least)
             first = [[scanned[n] for n in run] for run in planned]
             # a small run that a cut by files cannot share out is cut by rules (:mod:`.rulesplit`)
             divided = not several and worth_splitting(scanned, given_sizes, jobs)
@@ -189,7 +191,9 @@ class SemgrepEngine:
         ):
             later = [gating.submit(gate, number) for number in range(1, len(staged))]
             running: dict[Future[RunResult], _Run] = {}
-            while pending or running or later:
+
+            def start() -> None:
+                """Start pending runs while a worker is free."""
                 while pending and len(running) < workers:
                     run = pending.pop(0)
                     rules = rules_file if run.chosen is None else run.chosen.rules_file(run.batch)
@@ -206,14 +210,18 @@ class SemgrepEngine:
                         settings,
                     )  # fmt: skip
                     running[started] = run
+
+            while pending or running or later:
+                start()
                 # a run that ends, or the next wave's gates, whichever comes first
                 awaited: set[Future[Any]] = {*running, *later[:1]}
                 finished, _ = wait(awaited, return_when=FIRST_COMPLETED)
                 if later and later[0].done():
                     pending.extend(later.pop(0).result())
-                finished = {f for f in finished if f in running}
-                for future in sorted(finished, key=lambda f: running[f].order):
-                    run = running.pop(future)
+                ended = sorted((running[f].order, f) for f in finished if f in running)
+                ended_runs = [(future, running.pop(future)) for _, future in ended]
+                start()  # the freed cores do not wait while the ended runs' results are read
+                for future, run in ended_runs:
                     order, batch = run.order, run.batch
                     result = future.result()
                     if result.output is None:

@@ -257,26 +257,39 @@ def excludes(
     ``batch`` are the run's targets (scanned paths), ``wants`` each target's rules that pass
     its gate, ``paths`` how semgrep spells them (:mod:`.targetpaths`: from the project root
     inside a git work tree, by name outside one, from the working folder for the classic
-    CLI). A target that fails a rule's gate gets the patterns meant for it, each only when no
-    target of the run that passes the gate could be matched by it in any reading: a file
-    that passes is never excluded, whichever reading semgrep applies.
+    CLI). A target that fails a rule's gate gets the pattern meant for it, or the highest
+    folder above it in that spelling, each only when no target of the run that passes the gate
+    could be matched by it in any reading: a file that passes is never excluded, whichever
+    reading semgrep applies. A folder holding only files that fail is one pattern instead of
+    one per file (each pattern costs osemgrep a match per rule and target).
     """
     spellings = targetpaths.spelled(batch, paths)
-    reach = targetpaths.owners(spellings)
     found: dict[str, list[str]] = {}
     for rule_id in rule_ids:
+        # every pattern (case-folded) that could reach a target passing the rule's gate
+        blocked: set[str] = set()
+        for scanned, spelling in spellings:
+            if rule_id in wants.get(scanned, frozenset()):
+                blocked.update(spelling.reached_by)
         patterns: set[str] = set()
         for scanned, spelling in spellings:
             if rule_id in wants.get(scanned, frozenset()):
                 continue
-            patterns.update(
-                pattern
-                for pattern in spelling.meant
-                if all(
-                    rule_id not in wants.get(other, frozenset())
-                    for other in reach.get(pattern.casefold(), ())
-                )
-            )
+            for meant in spelling.meant:
+                # the highest folder of the spelling (or the spelling itself) that is safe
+                for pattern in reversed(list(targetpaths.folders(meant))):
+                    if pattern.casefold() not in blocked and targetpaths.usable(pattern):
+                        patterns.add(pattern)
+                        break
         if patterns:
-            found[rule_id] = sorted(patterns)
+            found[rule_id] = _outermost(patterns)
     return found
+
+
+def _outermost(patterns: set[str]) -> list[str]:
+    """Return the patterns without those under another one (a folder holds them), sorted."""
+    return sorted(
+        pattern
+        for pattern in patterns
+        if not any(folder in patterns for folder in list(targetpaths.folders(pattern))[1:])
+    )

@@ -175,8 +175,17 @@ def merge(outputs: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """Return the output one semgrep process with all the parts' rules gives, or None.
 
     None when a part's results or errors are not in semgrep's order (see the module's
-    docstring), so that the merged order cannot be trusted.
+    docstring), or the parts name different semgrep versions, so that the merge cannot be
+    trusted.
+    The other keys are what one process reports over the same targets: the files scanned
+    (``paths.scanned``, ``paths.skipped``), the rules skipped and the languages analysed
+    across files are the union of the parts'; any other key is kept when every part says the
+    same and left out otherwise (``time``: one process's own measurements), never taken
+    from one part as if it spoke for all.
     """
+    versions = {json.dumps(output["version"]) for output in outputs if "version" in output}
+    if len(versions) > 1:
+        return None
     results: list[Any] = []
     errors: list[Any] = []
     for output in outputs:
@@ -188,17 +197,65 @@ def merge(outputs: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
             return None
         results.extend(own_results)
         errors.extend(own_errors)
+    merged: dict[str, Any] = {}
+    for key in sorted({key for output in outputs for key in output}, key=_first_place(outputs)):
+        said = [output[key] for output in outputs if key in output]
+        if key == "version":
+            merged[key] = said[0]
+        elif key in UNION_KEYS:
+            merged[key] = _union(said)
+        elif key == "paths" and all(isinstance(paths, dict) for paths in said):
+            merged[key] = _union_paths(said)
+        elif len(said) == len(outputs) and all(value == said[0] for value in said):
+            merged[key] = said[0]
+    merged["results"] = sorted(results, key=_result_order)
+    merged["errors"] = sorted(_unique(errors), key=_error_order)
+    return merged
+
+
+UNION_KEYS = frozenset({"skipped_rules", "interfile_languages_used"})
+"""Top-level lists of semgrep's output whose whole-run value is the union of the parts'."""
+
+
+def _first_place(outputs: Sequence[dict[str, Any]]) -> Any:
+    """Return a sort key putting keys in the order the parts first name them."""
+    place: dict[str, int] = {}
+    for output in outputs:
+        for key in output:
+            place.setdefault(key, len(place))
+    return place.__getitem__
+
+
+def _unique(items: Sequence[Any]) -> list[Any]:
+    """Return the items without repeats (equal JSON), first occurrence kept."""
     seen: set[str] = set()
     unique = []
-    for error in errors:
-        said = json.dumps(error, sort_keys=True)
+    for item in items:
+        said = json.dumps(item, sort_keys=True)
         if said not in seen:
             seen.add(said)
-            unique.append(error)
-    merged = dict(outputs[0])
-    merged["results"] = sorted(results, key=_result_order)
-    merged["errors"] = sorted(unique, key=_error_order)
-    return merged
+            unique.append(item)
+    return unique
+
+
+def _union(lists: Sequence[Any]) -> list[Any]:
+    """Return the union of JSON lists, sorted by each item's JSON text.
+
+    A sorted union does not depend on how the rules were dealt into parts (semgrep sorts
+    ``paths.scanned`` too).
+    """
+    items = [item for value in lists if isinstance(value, list) for item in value]
+    return sorted(_unique(items), key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def _union_paths(said: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Return ``paths`` of one process: each of its lists the union of the parts' lists.
+
+    A file is scanned when some rule ran on it; each part's rules are a share of the run's,
+    and a rule's ``paths: exclude`` can keep a part off a file the other parts read.
+    """
+    keys = sorted({key for paths in said for key in paths}, key=_first_place(said))
+    return {key: _union([paths.get(key, []) for paths in said]) for key in keys}
 
 
 def _result_order(result: Any) -> tuple[str, int, int, str]:

@@ -45,6 +45,7 @@ def plan_runs(
     jobs: int,
     source_budget: int | None,
     arg_budget: int,
+    least: int = 0,
 ) -> list[list[int]]:
     """Return the runs as lists of target positions, costliest run first.
 
@@ -52,7 +53,8 @@ def plan_runs(
     (None: no limit, one run unless the command line needs more) and ``arg_budget`` bytes of
     paths on its command line, unless it holds a single target. With a budget there are at
     least ``jobs`` runs (when there are as many targets), a multiple of ``jobs`` when the bytes
-    allow, each of about the same estimated cost. Within a run the targets keep their order.
+    allow, and at least ``least`` (:func:`tail_runs`), each of about the same estimated cost.
+    Within a run the targets keep their order.
     """
     if not targets:
         return []
@@ -61,7 +63,7 @@ def plan_runs(
     else:
         jobs = max(1, jobs)
         rounds = -(-sum(sizes) // max(1, jobs * source_budget))
-        count = min(len(targets), jobs * max(1, rounds))
+        count = min(len(targets), max(jobs * max(1, rounds), least))
     costs = [cost(target, size) for target, size in zip(targets, sizes, strict=True)]
     members: list[list[int]] = [[] for _ in range(count)]
     spent = [0] * count
@@ -88,6 +90,31 @@ def plan_runs(
         paths[run] += path
     order = sorted(range(len(members)), key=lambda r: (-spent[r], r))
     return [sorted(members[run]) for run in order if members[run]]
+
+
+TAIL_RUNS_PER_CORE = 2
+"""Runs per core the scan's last wave is cut into (:func:`tail_runs`)."""
+
+TAIL_RUN_COST = 2 * 2**20
+"""Estimated cost (Python bytes, :func:`cost`) a run of the last wave keeps at least: about
+4 to 10 CPU-s of semgrep on transformers, against about a second to start a process."""
+
+
+def tail_runs(scanned: Sequence[str], sizes: Sequence[int], jobs: int) -> int:
+    """Return how many runs the scan's last targets should at least be cut into.
+
+    The scan ends when its last run does. The cores come free at different times (the runs
+    before were not equal, and our own process shares the cores), and each core then takes
+    the next run: with one run per core the last run ends alone, up to a whole run later than
+    the other (about 20 s of one idle core on transformers, session 28). Cut into
+    :data:`TAIL_RUNS_PER_CORE` runs per core, costliest first, the core that comes free first
+    takes more of them, and the ends differ by a fraction of a smaller run. Each run costs a
+    semgrep start-up, so no run is cut below :data:`TAIL_RUN_COST`.
+    """
+    if jobs < 2:
+        return 0
+    total = sum(cost(path, size) for path, size in zip(scanned, sizes, strict=True))
+    return min(TAIL_RUNS_PER_CORE * jobs, total // TAIL_RUN_COST)
 
 
 def waves(

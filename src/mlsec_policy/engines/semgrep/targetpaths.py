@@ -24,7 +24,7 @@ that must keep the rule.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +81,7 @@ class TargetPaths:
             possible.update(_below(path, folder) for folder in self._root(path.parent)[1])
         reached: set[str] = set()
         for spelling in possible:
-            reached.update(_folders(spelling.casefold()))
+            reached.update(folders(spelling.casefold()))
         return Spelling((meant,) if usable(meant) else (), frozenset(reached))
 
     def _root(self, folder: Path) -> tuple[Path | None, tuple[Path, ...]]:
@@ -135,20 +135,11 @@ def _below(path: Path, folder: Path) -> str:
     return "/" + path.relative_to(folder).as_posix()
 
 
-def _folders(spelled: str) -> Iterator[str]:
+def folders(spelled: str) -> Iterator[str]:
     """Yield a spelling and each folder above it (``/a/b/c`` → ``/a/b/c``, ``/a/b``, ``/a``)."""
     parts = spelled.split("/")
     for end in range(len(parts), 1, -1):
         yield "/".join(parts[:end])
-
-
-def owners(spellings: Iterable[tuple[str, Spelling]]) -> dict[str, list[str]]:
-    """Return, per pattern (case-folded), the targets it could match in any reading."""
-    found: dict[str, list[str]] = {}
-    for scanned, spelling in spellings:
-        for pattern in spelling.reached_by:
-            found.setdefault(pattern, []).append(scanned)
-    return found
 
 
 def spelled(batch: Sequence[str], paths: TargetPaths) -> list[tuple[str, Spelling]]:
