@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsec_policy.cache import ResultStore
+from mlsec_policy.cache import ResultStore, digest
 from mlsec_policy.cache.digests import ContentDigests, content_digests, save_memos
 from mlsec_policy.cache.statmemo import SETTLED_NS, StatMemo
 from tests.cache.test_read_once import bytes_read
@@ -120,3 +120,47 @@ def test_a_scan_saves_the_memo_of_its_roots_and_counts_no_entry(
     later = ResultStore(store.root.parent, 1 << 30)
     content_digests(later, root).sha256("a.py")
     assert content_digests(later, root).stats.remembered == 1
+
+
+def test_a_scan_that_writes_only_the_memo_bounds_the_store(tmp_path: Path) -> None:
+    """The memo counts toward the store's size: writing it alone evicts old entries."""
+    root = tmp_path / "root"
+    root.mkdir()
+    names = [f"f{n}.py" for n in range(40)]
+    for name in names:
+        (root / name).write_bytes(name.encode() * 200)
+        os.utime(root / name, (OLD, OLD))
+    time.sleep(SETTLED_NS / 1e9 + 0.1)
+    cache = tmp_path / "cache"
+    old = ResultStore(cache, 1 << 30)
+    olds = [digest("old", n) for n in range(20)]
+    for key in olds:
+        old.put(key, "x" * 200)
+        os.utime(old.path_of(key), (OLD, OLD))  # long unused: first to go
+    store = ResultStore(cache, 8_000)  # the old entries (~6 kB) fit; with the memo they do not
+    for name in names:
+        content_digests(store, root).sha256(name)
+    save_memos(store)
+    assert store.stats.written == 0  # the memo is no result entry
+    memo = store.path_of(StatMemo(store, str(root.resolve())).key)
+    assert memo.stat().st_size > 2_000
+    store.close()
+    assert store.stats.evicted > 0
+    assert memo.exists()  # written now: the most recently used
+    left = [key for key in olds if old.path_of(key).exists()]
+    assert len(left) == 20 - store.stats.evicted
+    total = sum(p.stat().st_size for p in store.root.rglob("*") if p.is_file())
+    assert total <= 8_000
+
+
+def test_reading_the_memo_marks_it_used(settled: tuple[Path, ResultStore]) -> None:
+    """A memo read but not rewritten (nothing changed) is not the first to be evicted."""
+    root, store = settled
+    content_digests(store, root).sha256("a.py")
+    save_memos(store)
+    memo = store.path_of(StatMemo(store, str(root.resolve())).key)
+    os.utime(memo, (OLD, OLD))
+    later = ResultStore(store.root.parent, 1 << 30)
+    content_digests(later, root).sha256("a.py")
+    assert content_digests(later, root).stats.remembered == 1
+    assert memo.stat().st_mtime > OLD + 1

@@ -16,8 +16,10 @@ no process can set back, so a file changed after it was remembered never matches
 Only regular files, never a symlink (its own stat data say nothing of what it points to).
 The memo is one entry per root, read and written apart from the scan's bundle
 (:meth:`.ResultStore.get_loose`); a memo that is missing, damaged or foreign is empty, and a
-scan that learns nothing new does not write it. Two scans writing at once each write a whole
-memo (the last one stays); every line of either is checked against the file before use.
+scan that learns nothing new does not write it. It counts toward the store's size bound
+like any entry (writing it bounds the store; reading it marks it used). Two scans writing at
+once each write a whole memo (the last one stays); every line of either is checked against
+the file before use.
 """
 
 from __future__ import annotations

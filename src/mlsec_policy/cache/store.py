@@ -103,6 +103,8 @@ class ResultStore:
         self._bundled: dict[str, bytes] | None = None
         self._used: dict[str, bytes] = {}
         self._dirty = False
+        self._grew = False
+        """Set once this scan wrote an entry apart from the bundle (a memo): bound the store."""
         self._loading = threading.Lock()
 
     def path_of(self, key: str) -> Path:
@@ -148,30 +150,41 @@ class ResultStore:
         """Return the value of an entry kept apart from the bundle, or None (a miss).
 
         For an entry rewritten from scan to scan under one key (a memo): kept in the bundle,
-        every change of it would rewrite the whole bundle. Not counted in :attr:`stats`.
+        every change of it would rewrite the whole bundle. Not counted in :attr:`stats`; a
+        trusted entry is touched like any other (used now: least recently used goes first).
         """
+        path = self.path_of(key)
         try:
-            data = self.path_of(key).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
         body = _verified(data, key)
-        return None if body is None else _decode(body)
+        value = None if body is None else _decode(body)
+        if value is not None:
+            _touch(path)
+        return value
 
     def put_loose(self, key: str, value: JsonValue) -> None:
-        """Store ``value`` under ``key`` atomically, apart from the bundle and uncounted."""
+        """Store ``value`` under ``key`` atomically, apart from the bundle and uncounted.
+
+        Not counted in :attr:`stats` (a memo is no result), but it makes the store bigger:
+        :meth:`close` bounds the store after it as after any entry.
+        """
         body = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        self._write(key, body.encode("utf-8"), counted=False)
+        if self._write(key, body.encode("utf-8"), counted=False):
+            self._grew = True
 
     def close(self) -> None:
         """Write the bundle if this scan used other entries than it holds; bound the store.
 
-        The store is bounded (least recently used first) once a scan has written to it.
+        The store is bounded (least recently used first) once a scan has written to it: an
+        entry, the bundle or a loose entry (a memo, which can be the only write of a scan).
         """
         if self.bundle_key is not None and (
             self._dirty or self._used.keys() != self._bundle().keys()
         ):
             self._write(self.bundle_key, _bundled(self._used))
-        if self.stats.written:
+        if self.stats.written or self._grew:
             self.stats.add("evicted", evict(self.root, self.max_bytes))
 
     def _write(self, key: str, body: bytes, counted: bool = True) -> bool:
