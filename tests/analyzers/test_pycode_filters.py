@@ -38,6 +38,20 @@ FOUND = [
         2,
         id="warehouse-run",
     ),
+    pytest.param(  # the method's name on the line after the dot, inside parentheses
+        "def rows(conn, name):\n"
+        "    return (conn.\n"
+        "            execute(f\"SELECT * FROM t WHERE name = '{name}'\"))\n",
+        2,
+        id="execute-after-a-line-break",
+    ),
+    pytest.param(  # a backslash continuation between the dot and the method's name
+        "def rows(cursor, name):\n"
+        "    cursor. \\\n"
+        "        executemany(f\"DELETE FROM t WHERE name = '{name}'\", [])\n",
+        2,
+        id="executemany-after-a-continuation",
+    ),
     pytest.param(
         "import sqlalchemy as sa\n"
         "def rows(conn, name):\n"

@@ -66,10 +66,12 @@ IDENTIFIER_BEFORE = re.compile(
 """Text ending where an identifier (or a part of one, or a bound parameter's name) goes."""
 IDENTIFIER_AFTER = re.compile(r"^(?:[.\"`\]]|\w)")
 PREFILTER = re.compile(
-    rb"\.(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|sql|raw"
+    rb"\.[\s\\]*(?:execute|executemany|executescript|exec_driver_sql|read_sql|read_sql_query|sql|raw"
     rb"|mogrify|run_sql|execute_sql|run_query|execute_query|run|run_no_throw)\s*\(|\btext\s*\("
     rb"|read_sql"
 )
+"""A call that can run SQL text; the method's name may follow its dot after white space, line
+breaks or a backslash continuation, as Python allows inside brackets or after a backslash."""
 NEEDED = re.compile(rb"(?i)sql|db|database|warehouse|pandas|execute|raw|mogrify|run_query")
 """Some of these letters are in a file with a call that runs SQL text: the method's name
 (``execute``, ``exec_driver_sql``, ``raw``...), the name of the database a generic ``run`` is
