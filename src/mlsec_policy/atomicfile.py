@@ -8,8 +8,10 @@ temporary file lives in the target's folder, so the rename never crosses file sy
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -48,6 +50,57 @@ def replace_file(
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def replace_bytes(
+    path: Path, data: bytes, *, prefix: str | None = None, folder_mode: int | None = None
+) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place.
+
+    The new file has the permissions creating it gives (0666 less the umask), as with
+    :func:`replace_file`'s default. ``folder_mode`` given, a missing folder of ``path`` is
+    created (with its parents) with that mode; otherwise a missing folder raises. Any
+    exception removes the temporary file and propagates.
+    """
+    folder = path.parent
+    try:
+        descriptor, temporary = _create(folder, prefix or f".{path.name}.")
+    except FileNotFoundError:
+        if folder_mode is None:
+            raise
+        folder.mkdir(parents=True, exist_ok=True, mode=folder_mode)
+        descriptor, temporary = _create(folder, prefix or f".{path.name}.")
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+_CALLS = itertools.count()
+_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+def _create(folder: Path, prefix: str) -> tuple[int, str]:
+    """Create a new temporary file in ``folder``: its descriptor and name.
+
+    The name is unique to this process, thread and call; one left by a killed process whose
+    id came back is skipped (``O_EXCL`` never opens an existing file).
+    """
+    while True:
+        name = f"{folder}{os.sep}{prefix}{os.getpid()}-{threading.get_ident()}-{next(_CALLS)}"
+        try:
+            return os.open(name, _FLAGS, 0o666), name
+        except FileExistsError:
+            continue
 
 
 def _read_umask() -> int:

@@ -7,6 +7,7 @@ under its key (a stale entry run again) replaces the bundle's copy too.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mlsec_policy.cache import ResultStore, digest
@@ -100,3 +101,94 @@ def test_a_bundle_holds_what_the_scan_used_and_nothing_else(tmp_path: Path) -> N
     bundled = reader.get(store.bundle_key)
     assert isinstance(bundled, dict)
     assert bundled == {key: VALUES[key] for key in kept}
+
+
+def _many(tmp_path: Path, count: int = 40) -> tuple[ResultStore, dict[str, JsonValue]]:
+    """Run a first scan of ``count`` entries; its bundle is written whole."""
+    values: dict[str, JsonValue] = {
+        digest("many", n): {"n": n, "text": "é" * 50} for n in range(count)
+    }
+    store = _scan(tmp_path)
+    for key, value in values.items():
+        store.put(key, value)
+    store.close()
+    return store, values
+
+
+def _rescan(
+    tmp_path: Path, values: dict[str, JsonValue], changed: dict[str, JsonValue]
+) -> ResultStore:
+    """Re-scan using ``values``, with ``changed`` run again (new keys or new results)."""
+    store = _scan(tmp_path)
+    for key in values.keys() - changed.keys():
+        assert store.get(key) == values[key]
+    for key, value in changed.items():
+        store.put(key, value)
+    store.close()
+    return store
+
+
+def test_one_changed_entry_writes_a_small_delta_not_the_whole_bundle(tmp_path: Path) -> None:
+    first, values = _many(tmp_path)
+    assert first.bundle_key is not None and first.delta_key is not None
+    base = first.path_of(first.bundle_key)
+    before = base.read_bytes()
+    os.utime(base, (1, 1))  # the base rewritten would show a new modification time
+    old, new = next(iter(values)), digest("many", "new")
+    rescan = {**{k: v for k, v in values.items() if k != old}, new: {"n": "new"}}
+    _rescan(tmp_path, rescan, {new: {"n": "new"}})
+    assert base.read_bytes() == before and base.stat().st_mtime > 1  # read (touched), not written
+    delta = first.path_of(first.delta_key)
+    assert len(delta.read_bytes()) < len(before) // 10
+    for key in values:
+        first.path_of(key).unlink()  # only the bundle's two parts can serve now
+    first.path_of(new).unlink()
+    again = _scan(tmp_path)
+    assert {key: again.get(key) for key in rescan} == rescan
+    assert again.stats.misses == 0
+    again.close()  # the same entries again: neither part is written
+    assert base.read_bytes() == before and delta.exists()
+    assert again.stats.written == 0
+
+
+def test_a_damaged_delta_is_a_miss_and_the_entries_still_serve(tmp_path: Path) -> None:
+    first, values = _many(tmp_path)
+    assert first.delta_key is not None
+    key = digest("many", "new")
+    _rescan(tmp_path, values, {key: {"n": "new"}})
+    delta = first.path_of(first.delta_key)
+    data = delta.read_bytes()
+    for damaged in (data[:-2], data.replace(b'"new"', b'"old"'), b""):
+        delta.write_bytes(damaged)
+        store = _scan(tmp_path)
+        assert store.get(key) == {"n": "new"}  # from the entry's own file
+        assert (store.stats.invalid, store.stats.hits) == (1, 1)
+        first.path_of(key).rename(tmp_path / "aside")
+        assert _scan(tmp_path).get(key) is None  # the damaged delta served nothing
+        (tmp_path / "aside").rename(first.path_of(key))
+
+
+def test_a_delta_grown_past_its_share_rewrites_the_bundle_and_drops_the_delta(
+    tmp_path: Path,
+) -> None:
+    first, values = _many(tmp_path)
+    assert first.bundle_key is not None and first.delta_key is not None
+    keys = list(values)
+    small = {keys[0]: {"n": "again"}}
+    _rescan(tmp_path, values, small)
+    assert first.path_of(first.delta_key).exists()
+    large = {key: {"n": "again"} for key in keys[: len(keys) // 2]}
+    _rescan(tmp_path, values, large)
+    assert not first.path_of(first.delta_key).exists()
+    reader = ResultStore(tmp_path / "cache", 1 << 30)  # the base alone holds the scan's entries
+    assert reader.get(first.bundle_key) == {**values, **large}
+
+
+def test_a_delta_no_entry_is_used_from_is_dropped(tmp_path: Path) -> None:
+    first, values = _many(tmp_path)
+    assert first.delta_key is not None
+    key = next(iter(values))
+    _rescan(tmp_path, values, {key: {"n": "run again"}})
+    assert first.path_of(first.delta_key).exists()
+    _rescan(tmp_path, values, {key: values[key]})  # back to the base's result
+    assert not first.path_of(first.delta_key).exists()

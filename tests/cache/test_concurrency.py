@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from mlsec_policy.cache import ResultStore
+from mlsec_policy.cache.eviction import TALLY
 from mlsec_policy.cache.store import FOLDER
 from tests.conftest import write_tree
 
@@ -63,11 +64,17 @@ def test_two_processes_share_a_cache_safely(tmp_path: Path) -> None:
     assert _reports(tmp_path / "b") == plain
 
     store = ResultStore(cache, 1 << 30)
-    entries = [p for p in (cache / FOLDER).rglob("*") if p.is_file()]
+    everything = [p for p in (cache / FOLDER).rglob("*") if p.is_file()]
+    assert not [p for p in everything if p.name.startswith(".tmp-")]  # every rename happened
+    entries = [p for p in everything if p.parent != cache / FOLDER]
     assert len(entries) >= 240  # semgrep and native entries of every Python file
-    assert not [p for p in entries if p.name.startswith(".tmp-")]
     for entry in entries:
         assert store.get(entry.parent.name + entry.name) is not None, entry
+    # the store's remembered size is whole and about right: each scan adds what it wrote (both
+    # wrote the same entries) and one may lose the other's addition, but none invents bytes
+    tally = (cache / FOLDER / TALLY).read_bytes().split(b" ")
+    assert tally[0] == b"mlsec-policy-size" and len(tally) == 3
+    assert 0 < int(tally[1]) <= 2 * sum(p.stat().st_size for p in everything)
 
     warm = _start(tree, cache, tmp_path / "warm")
     _finish(warm)

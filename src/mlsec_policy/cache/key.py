@@ -17,8 +17,9 @@ from pathlib import Path
 import mlsec_policy
 from mlsec_policy import __version__
 
-ENTRY_FORMAT = 3
-"""The layout of a cached result; raised whenever the codec changes shape."""
+ENTRY_FORMAT = 4
+"""The layout of a cached result and of the store's folder; raised whenever either changes
+(4: the bundle kept as a base and a delta, the store's remembered size)."""
 _CHUNK = 1 << 20
 
 

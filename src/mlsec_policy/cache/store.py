@@ -15,14 +15,20 @@ the SHA-256 of the body — and a JSON body. An entry whose header or digest doe
 never a result.
 
 A scan that names a *bundle* (:class:`ResultStore` ``bundle``) reads its entries in one go: at
-the end of the scan the store writes one more entry, under a key of that name, holding every
-entry the scan read or wrote (one JSON object, a line per entry); the next scan with the same
-name reads that one file instead of thousands (a warm re-scan of a large tree spent most of its
-store time opening files). The bundle is an entry like any other — header, digest, atomic
-write — and only an accelerator: a key it lacks is read from its own file, a bundle that is
-missing, truncated or foreign is a miss, and the entries themselves are still written one file
-each. Its lines are trusted as the entries are (their keys digest everything a result depends
-on), so a bundle can never give a result another key would not.
+the end of the scan the store keeps every entry the scan read or wrote in the bundle's two
+files, a base and a small delta (:mod:`.bundle`); the next scan with the same name reads those
+instead of thousands of files (a warm re-scan of a large tree spent most of its store time
+opening files), and a re-scan with one file changed writes the small delta, not the whole
+base. The bundle is only an accelerator: a key it lacks is read from its own file, a part that
+is missing, truncated or foreign is a miss, and the entries themselves are still written one
+file each. Its lines are trusted as the entries are (their keys digest everything a result
+depends on), so a bundle can never give a result another key would not.
+
+Writing is the cold scan's cost (thousands of entries): each entry is one exclusive ``open``
+under a name unique to the process, thread and call, one ``write`` and one rename
+(:func:`~mlsec_policy.atomicfile.replace_bytes`); a shard's folder is made only when the open
+finds it missing. Closing bounds the store from a remembered total (:func:`.eviction.bound`)
+instead of a ``stat`` of every file after every scan that wrote.
 """
 
 from __future__ import annotations
@@ -31,13 +37,13 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlsec_policy.atomicfile import replace_file
-from mlsec_policy.cache.eviction import TEMPORARY, evict
+from mlsec_policy.atomicfile import replace_bytes
+from mlsec_policy.cache.bundle import pack, plan, unpack
+from mlsec_policy.cache.eviction import TEMPORARY, bound
 from mlsec_policy.cache.key import ENTRY_FORMAT, digest
 from mlsec_policy.models import JsonValue
 
@@ -45,7 +51,6 @@ MAGIC = b"mlsec-policy-result"
 FOLDER = f"results-v{ENTRY_FORMAT}"
 """The store's folder inside the cache directory (other caches share the directory)."""
 _COUNTING = threading.Lock()
-_HEX = re.compile(rb"[0-9a-f]{64}")
 
 
 class Counts:
@@ -100,11 +105,13 @@ class ResultStore:
         self.max_bytes = max_bytes
         self.stats = CacheStats()
         self.bundle_key = None if bundle is None else digest("bundle", bundle)
+        self.delta_key = None if bundle is None else digest("bundle-delta", bundle)
+        self._parts: tuple[dict[str, bytes], dict[str, bytes]] | None = None
         self._bundled: dict[str, bytes] | None = None
         self._used: dict[str, bytes] = {}
-        self._dirty = False
-        self._grew = False
-        """Set once this scan wrote an entry apart from the bundle (a memo): bound the store."""
+        self._grown = 0
+        """Bytes this scan added to the store (files written less the files they replaced)."""
+        self._wrote = False
         self._loading = threading.Lock()
 
     def path_of(self, key: str) -> Path:
@@ -143,8 +150,6 @@ class ResultStore:
         encoded = body.encode("utf-8")
         if self._write(key, encoded):
             self._used[key] = encoded
-            if self._bundle().get(key) != encoded:  # new, or replacing a stale result
-                self._dirty = True
 
     def get_loose(self, key: str) -> JsonValue | None:
         """Return the value of an entry kept apart from the bundle, or None (a miss).
@@ -171,24 +176,32 @@ class ResultStore:
         :meth:`close` bounds the store after it as after any entry.
         """
         body = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        if self._write(key, body.encode("utf-8"), counted=False):
-            self._grew = True
+        self._write(key, body.encode("utf-8"), counted=False, replacing=True)
 
     def close(self) -> None:
-        """Write the bundle if this scan used other entries than it holds; bound the store.
+        """Write the bundle's parts if this scan used other entries than they hold; bound the store.
 
         The store is bounded (least recently used first) once a scan has written to it: an
-        entry, the bundle or a loose entry (a memo, which can be the only write of a scan).
+        entry, a part of the bundle or a loose entry (a memo, which can be the only write).
         """
-        if self.bundle_key is not None and (
-            self._dirty or self._used.keys() != self._bundle().keys()
-        ):
-            self._write(self.bundle_key, _bundled(self._used))
-        if self.stats.written or self._grew:
-            self.stats.add("evicted", evict(self.root, self.max_bytes))
+        if self.bundle_key is not None and self.delta_key is not None:
+            base, delta = self._read_parts()
+            todo = plan(self._used, base, delta)
+            if todo.base is not None:
+                self._write(self.bundle_key, pack(todo.base), counted=False, replacing=True)
+            if todo.delta is not None:
+                self._write(self.delta_key, pack(todo.delta), counted=False, replacing=True)
+            if todo.drop_delta:
+                self._drop(self.delta_key)
+        if self._wrote:
+            self.stats.add("evicted", bound(self.root, self.max_bytes, self._grown))
 
-    def _write(self, key: str, body: bytes, counted: bool = True) -> bool:
-        """Write one entry atomically; count a failure (and, if ``counted``, a success)."""
+    def _write(self, key: str, body: bytes, counted: bool = True, replacing: bool = False) -> bool:
+        """Write one entry atomically; count a failure (and, if ``counted``, a success).
+
+        ``replacing`` (an entry rewritten under its key: a memo, the bundle) takes the size of
+        the file it replaces off what the scan added to the store.
+        """
         header = b" ".join(
             [
                 MAGIC,
@@ -198,38 +211,53 @@ class ResultStore:
             ]
         )
         path = self.path_of(key)
+        data = header + b"\n" + body
+        replaced = _size_of(path) if replacing else 0
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            replace_file(path, lambda out: out.write(header + b"\n" + body), prefix=TEMPORARY)
+            replace_bytes(path, data, prefix=TEMPORARY, folder_mode=0o700)
         except OSError:
             self.stats.add("write_failures")
             return False
+        with _COUNTING:
+            self._grown += len(data) - replaced
+            self._wrote = True
         if counted:
             self.stats.add("written")
         return True
 
+    def _drop(self, key: str) -> None:
+        path = self.path_of(key)
+        replaced = _size_of(path)
+        with contextlib.suppress(OSError):
+            path.unlink()
+            self._grown -= replaced
+
     def _bundle(self) -> dict[str, bytes]:
         """Return the bodies of the bundle's entries by key, read once (empty: no bundle)."""
-        if self._bundled is not None:
-            return self._bundled
-        with self._loading:  # semgrep's thread and the analyzers ask at once
-            if self._bundled is None:
-                self._bundled = self._read_bundle()
+        if self._bundled is None:
+            base, delta = self._read_parts()
+            self._bundled = {**base, **delta} if delta else base
         return self._bundled
 
-    def _read_bundle(self) -> dict[str, bytes]:
-        if self.bundle_key is None:
+    def _read_parts(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """Return the bundle's base and delta, each read once (empty: none to trust)."""
+        if self._parts is not None:
+            return self._parts
+        with self._loading:  # semgrep's thread and the analyzers ask at once
+            if self._parts is None:
+                self._parts = (self._read_part(self.bundle_key), self._read_part(self.delta_key))
+        return self._parts
+
+    def _read_part(self, key: str | None) -> dict[str, bytes]:
+        if key is None:
             return {}
-        path = self.path_of(self.bundle_key)
+        path = self.path_of(key)
         try:
             data = path.read_bytes()
         except OSError:
             return {}
-        body = _verified(data, self.bundle_key)
-        if body is None:
-            self.stats.add("invalid")
-            return {}
-        found = _unbundled(body)
+        body = _verified(data, key)
+        found = None if body is None else unpack(body)
         if found is None:
             self.stats.add("invalid")
             return {}
@@ -251,32 +279,6 @@ def _verified(data: bytes, key: str) -> bytes | None:
     return body
 
 
-def _bundled(entries: dict[str, bytes]) -> bytes:
-    """Return a bundle's body: a JSON object of the entries, one ``"key":body`` line each.
-
-    Compact JSON never holds a raw newline, so each entry's body stays one line, found again
-    without parsing the others.
-    """
-    lines = [b'"%s":%s' % (key.encode("ascii"), body) for key, body in entries.items()]
-    return b"{" + b"\n,".join(lines) + b"\n}"
-
-
-def _unbundled(body: bytes) -> dict[str, bytes] | None:
-    """Return the entries' bodies by key from a bundle's body (None: not one we wrote)."""
-    lines = body.split(b"\n")
-    if len(lines) < 2 or not lines[0].startswith(b"{") or lines[-1] != b"}":
-        return None
-    found: dict[str, bytes] = {}
-    for number, line in enumerate(lines[:-1]):
-        if number and not line.startswith(b","):
-            return None
-        key, value = line[2:66], line[66:]
-        if line[1:2] != b'"' or not value.startswith(b'":') or not _HEX.fullmatch(key):
-            return None
-        found[key.decode("ascii")] = value[2:]
-    return found
-
-
 def _decode(body: bytes) -> JsonValue | None:
     try:
         value: JsonValue = json.loads(body.decode("utf-8"))
@@ -288,3 +290,10 @@ def _decode(body: bytes) -> JsonValue | None:
 def _touch(path: Path) -> None:
     with contextlib.suppress(OSError):  # a read-only cache still serves its entries
         os.utime(path)  # the entry was used: least recently used goes first
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
