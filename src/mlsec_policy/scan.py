@@ -80,7 +80,9 @@ def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     packs do not define.
     """
     memo = None if store is None else StoreMemo(store)
-    policy = load_policy(options.policies, ANALYZERS, memo, memo)
+    # the analyzers' listings: native checks keep their params unread until their analyzer
+    # runs, so loading the policy imports no analyzer
+    policy = load_policy(options.policies, ANALYZERS.listings(), memo, memo)
     if options.config is not None:
         check_controls(options.config, policy)
     if options.disable or options.severity_overrides:
@@ -300,7 +302,9 @@ def accept(
     waived = waivers.apply_waivers(findings, options.waivers, day)
     notes += waivers.register_notes(waived.register)
     exempt = {
-        c.id for c in policy.checks(NativeCheck) if not ANALYZERS[c.analyzer].inline_suppressible
+        c.id
+        for c in policy.checks(NativeCheck)
+        if not ANALYZERS.listing(c.analyzer).inline_suppressible
     }
     commented = inline.apply_inline(
         waived.findings,
