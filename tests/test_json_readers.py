@@ -35,6 +35,7 @@ FILES = {
 
 OWN_DATA = {
     "analyzers/params.py",  # the pack's parameter schemas
+    "analyzers/__init__.py",  # the registry's index of the analyzers (index.json)
     "analyzers/read/advisories.py",  # the pack's advisory snapshot
     "analyzers/integrity/hashing.py",  # our own hash cache file
     "cache/store.py",  # our own result cache entries

@@ -136,12 +136,12 @@ def test_a_foreign_fact_or_linked_result_is_extracted_again(tmp_path: Path) -> N
         ran.append(1)
         return [], None
 
-    linked.run(spec, "{}", "[]", context, run)
-    assert linked.run(spec, "{}", "[]", context, run) == ([], None)
+    linked.run(spec.name, lambda: spec, "{}", "[]", context, run)
+    assert linked.run(spec.name, lambda: spec, "{}", "[]", context, run) == ([], None)
     assert ran == [1]
     listed = [[a.path, a.kind.value, a.format] for a in context.artifacts]
     key = digest("repo", spec.name, "{}", "[]", linked.controls, listed)
     assert store.get(key) is not None
     store.put(key, {"files": [], "facts": "x", "observations": [], "failure": None})
-    linked.run(spec, "{}", "[]", context, run)
+    linked.run(spec.name, lambda: spec, "{}", "[]", context, run)
     assert ran == [1, 1]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -46,15 +46,19 @@ def build_findings(
     root: Path,
     artifacts: Sequence[Artifact],
     classes: PathClasses | None = None,
+    hasher: Callable[[str, Iterable[int]], dict[int, str]] = line_hashes,
 ) -> tuple[Finding, ...]:
-    """Return one finding per hit (one per group), sorted, classed, with fingerprints."""
+    """Return one finding per hit (one per group), sorted, classed, with fingerprints.
+
+    ``hasher`` gives the GitHub line hashes of a file's text (a scan's remembers them).
+    """
     classes = classes or PathClasses()
     severities = policy.severities()
     by_path = {artifact.path: artifact for artifact in artifacts}
     ordered = sorted(merge_groups(hits, classes, policy), key=_hit_order)
     texts = _read_texts(ordered, by_path, root)
     hashes = {
-        path: line_hashes(
+        path: hasher(
             text,
             {
                 h.observation.location.start_line or 1

@@ -22,6 +22,7 @@ from mlsec_policy.advisory_use import advisory_use
 from mlsec_policy.analyzers import ANALYZERS, graded_by_guards, graded_by_versions
 from mlsec_policy.cache import ResultStore
 from mlsec_policy.cache.digests import save_memos
+from mlsec_policy.cache.linememo import LineHashMemo
 from mlsec_policy.cache.memo import StoreMemo
 from mlsec_policy.config import check_controls
 from mlsec_policy.diffscope import DiffPlan, outside, plan, run_split
@@ -34,6 +35,7 @@ from mlsec_policy.engines.semgrep import SemgrepEngine
 from mlsec_policy.errors import UsageError
 from mlsec_policy.evaluate import evaluate, partition
 from mlsec_policy.findings import build_findings
+from mlsec_policy.fingerprint import line_hashes
 from mlsec_policy.firstmatch import stopped
 from mlsec_policy.fix import propose
 from mlsec_policy.gitsafe import one_scan
@@ -80,7 +82,9 @@ def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     packs do not define.
     """
     memo = None if store is None else StoreMemo(store)
-    policy = load_policy(options.policies, ANALYZERS, memo, memo)
+    # the analyzers' listings: native checks keep their params unread until their analyzer
+    # runs, so loading the policy imports no analyzer
+    policy = load_policy(options.policies, ANALYZERS.listings(), memo, memo)
     if options.config is not None:
         check_controls(options.config, policy)
     if options.disable or options.severity_overrides:
@@ -145,10 +149,6 @@ def scan(
         by_semgrep, by_native = redacted(outputs[0]), redacted(outputs[1])
         _notify(by_semgrep, notice)
         _notify(by_native, notice)
-    if store is not None:
-        save_memos(store)
-        store.close()
-        progress(store.stats.describe())
     progress(f"evaluating {len(policy.controls)} controls")
     outputs = (by_semgrep, by_native)
     errors = _all_errors(outputs, inventory, policy)
@@ -167,9 +167,15 @@ def scan(
         graded,
     )
     hits = partition(policy, inventory, graded, errors)
+    root = Path(inventory.root)
+    hasher = line_hashes if store is None else LineHashMemo(store, line_hashes)
     findings = build_findings(
-        hits.failing, policy, Path(inventory.root), inventory.artifacts, options.path_classes
+        hits.failing, policy, root, inventory.artifacts, options.path_classes, hasher
     )
+    if store is not None:  # closed once the findings' line hashes are kept
+        save_memos(store)
+        store.close()
+        progress(store.stats.describe())
     accepted = accept(findings, options, policy, inventory, today(moment), changes)
     results = evaluate(
         policy,
@@ -300,7 +306,9 @@ def accept(
     waived = waivers.apply_waivers(findings, options.waivers, day)
     notes += waivers.register_notes(waived.register)
     exempt = {
-        c.id for c in policy.checks(NativeCheck) if not ANALYZERS[c.analyzer].inline_suppressible
+        c.id
+        for c in policy.checks(NativeCheck)
+        if not ANALYZERS.listing(c.analyzer).inline_suppressible
     }
     commented = inline.apply_inline(
         waived.findings,

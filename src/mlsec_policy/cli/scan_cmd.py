@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from mlsec_policy.cli.bom_cmd import write_bom
 from mlsec_policy.cli.common import (
     clear_progress,
     notice_printer,
@@ -172,6 +171,9 @@ def run_scan(
         inventory = discover(options.target, options.excludes) if bom_output else None
         report = scan_quietly(options, show_progress=not quiet, policy=policy, inventory=inventory)
     if bom_output and inventory is not None:
+        # imported here: the BOM's builder reads advisories through the analyzers' readers
+        from mlsec_policy.cli.bom_cmd import write_bom
+
         write_bom(options.target, inventory, bom_output, options.cache)
     report = with_frameworks(report, chosen, exclusions)
     write_reports(report, files, markdown_max_chars)

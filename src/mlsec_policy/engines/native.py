@@ -18,13 +18,13 @@ from typing import Any
 from mlsec_policy.analyzers.base import (
     AnalyzerError,
     AnalyzerSpec,
-    FileAnalyzer,
     FileContext,
     FileSkipped,
     Memo,
     Observation,
     RepoContext,
 )
+from mlsec_policy.analyzers.listing import Listing, bound, listing_of
 from mlsec_policy.analyzers.reads import ReadLog, ScanReads
 from mlsec_policy.cache import ResultStore
 from mlsec_policy.cache.digests import ContentDigests
@@ -70,6 +70,43 @@ class NativeEngine:
         self.tick = tick
         self.runs = 0
         """How many times a file analyzer ran on a file (not found in the result cache)."""
+        self._listings: dict[str, Listing] = {}
+        self._params: dict[tuple[str, str], object] = {}
+
+    def _listing(self, name: str) -> Listing:
+        """Return what the plan needs of analyzer ``name`` (its module is not imported)."""
+        listing = self._listings.get(name)
+        if listing is None:
+            listing = self._listings[name] = listing_of(self.analyzers, name)
+        return listing
+
+    def _spec(self, check: NativeCheck) -> tuple[AnalyzerSpec[Any], object]:
+        """Return the spec of the check's analyzer and its parameters read into their type."""
+        spec = self.analyzers[check.analyzer]
+        key = (check.analyzer, json.dumps(check.raw_params, sort_keys=True))
+        if key not in self._params:
+            self._params[key] = bound(self.analyzers, check.analyzer, check.params)
+        return spec, self._params[key]
+
+    def _run_repo(
+        self, check: NativeCheck, context: RepoContext
+    ) -> tuple[list[Observation], Exception | None]:
+        """Run the check's repository analyzer (a failure to read its parameters included)."""
+
+        def observe() -> Iterable[Observation]:
+            spec, params = self._spec(check)
+            if spec.repo is None:
+                raise TypeError(f"{spec.name} is not a repository analyzer")
+            return spec.repo(context, params)
+
+        return _call(observe)
+
+    def _observe(self, check: NativeCheck, context: FileContext) -> Iterable[Observation]:
+        """Run the check's file analyzer on one file."""
+        spec, params = self._spec(check)
+        if spec.file is None:
+            raise TypeError(f"{spec.name} is not a file analyzer")
+        return spec.file(context, params)
 
     def run(
         self, checks: Sequence[NativeCheck], inventory: Inventory, workspace: Workspace
@@ -83,21 +120,20 @@ class NativeEngine:
         # data), and a tamper check must hash the bytes that are there now.
         digests = ContentDigests(root.resolve(), None, use_git=False)
         # what each check reads, in the order hits and errors are reported: check by check
-        plan: list[tuple[NativeCheck, AnalyzerSpec[Any], _Key, Artifact | None]] = []
-        per_file: dict[str, dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]]] = {}
+        plan: list[tuple[NativeCheck, Listing, _Key, Artifact | None]] = []
+        per_file: dict[str, dict[_Key, tuple[NativeCheck, Artifact]]] = {}
         # repository analyzers that declare per-file facts share them, kept by content
         facts = FactsReader(root, self.store)
         linked = None if self.store is None else RepoResults(self.store, facts, self.known_controls)
         selections: dict[tuple[object, ...], tuple[Artifact, ...]] = {}  # checks share them
         for check in checks:
-            spec = self.analyzers[check.analyzer]
+            spec = self._listing(check.analyzer)
             params_key = json.dumps(check.raw_params, sort_keys=True)
             chosen = (tuple(check.kinds), check.include, check.exclude)
             if chosen not in selections:
                 selections[chosen] = _select(inventory.artifacts, check)
             selected = selections[chosen]
-            repo_fn, file_fn = spec.repo, spec.file
-            if repo_fn is not None:
+            if spec.repo:
                 # a repo analyzer sees only the check's selection: checks that select
                 # differently (kinds, include/exclude) must not share a cached answer
                 selection = json.dumps([check.kinds, check.include, check.exclude])
@@ -112,19 +148,22 @@ class NativeEngine:
                         sha256=digests.sha256,
                         facts=facts,
                     )
-                    run = partial(_run_repo, repo_fn, check.params)
+                    run = partial(self._run_repo, check)
                     if linked is None or not spec.facts:
                         cache[key] = run(context)
                     else:
-                        cache[key] = linked.run(spec, params_key, selection, context, run)
+                        real = partial(self.analyzers.__getitem__, check.analyzer)
+                        cache[key] = linked.run(
+                            spec.name, real, params_key, selection, context, run
+                        )
                 plan.append((check, spec, key, None))
                 continue
             for artifact in selected:
-                if artifact.kind not in spec.kinds or file_fn is None:
+                if artifact.kind not in spec.kinds:
                     continue
                 key = (spec.name, params_key, artifact.path)
                 work = per_file.setdefault(artifact.path, {})
-                work.setdefault(key, (file_fn, check, artifact))
+                work.setdefault(key, (check, artifact))
                 plan.append((check, spec, key, artifact))
         facts.close()
         shared = ScanReads(root, everything)  # other files and listings, read once per scan
@@ -153,7 +192,7 @@ class NativeEngine:
 
     def _run_file(
         self,
-        work: dict[_Key, tuple[FileAnalyzer[Any], NativeCheck, Artifact]],
+        work: dict[_Key, tuple[NativeCheck, Artifact]],
         cache: dict[_Key, tuple[list[Observation], Exception | None]],
         results: NativeCache | None,
         shared: ScanReads,
@@ -166,18 +205,18 @@ class NativeEngine:
         """
         memo: Memo = {}
         log = ReadLog()
-        kept = [k for k in work if self.analyzers[k[0]].cached]
+        kept = [k for k in work if self._listing(k[0]).cached]
         entry = None
-        subject = next(iter(work.values()))[2]
+        subject = next(iter(work.values()))[1]
         root = shared.root
         if results is not None and kept:
-            reads = [name for k in kept for name in self.analyzers[k[0]].also_reads]
+            reads = [name for k in kept for name in self._listing(k[0]).also_reads]
             entry = results.key(subject, kept, reads)
             known = None if entry is None else results.load(entry, kept)
             if known is not None:
                 cache.update(known)
                 work = {k: v for k, v in work.items() if k not in known}
-        for key, (analyzer, owner, artifact) in work.items():
+        for key, (owner, artifact) in work.items():
             context_file = FileContext(
                 root,
                 artifact,
@@ -186,19 +225,13 @@ class NativeEngine:
                 shared.inventory,
                 memo,
                 sha256=digests.sha256,
-                reads=log if self.analyzers[key[0]].cached else None,
+                reads=log if self._listing(key[0]).cached else None,
                 scan=shared,
             )
             self.runs += 1
-            cache[key] = _call(partial(analyzer, context_file, owner.params))
+            cache[key] = _call(partial(self._observe, owner, context_file))
         if results is not None and entry is not None and all(k in work for k in kept):
             results.keep(entry, {k: cache[k] for k in kept}, log.dependencies())
-
-
-def _run_repo(
-    analyzer: Callable[[RepoContext, Any], Iterable[Observation]], params: Any, context: RepoContext
-) -> tuple[list[Observation], Exception | None]:
-    return _call(partial(analyzer, context, params))
 
 
 def _select(artifacts: Iterable[Artifact], check: NativeCheck) -> tuple[Artifact, ...]:
@@ -238,7 +271,7 @@ def _hits(check: NativeCheck, observations: Iterable[Observation]) -> Iterable[H
 
 
 def _errors(
-    check: NativeCheck, spec: AnalyzerSpec[Any], artifact: Artifact | None, error: Exception | None
+    check: NativeCheck, spec: Listing, artifact: Artifact | None, error: Exception | None
 ) -> Iterable[ScanError]:
     if error is None:
         return

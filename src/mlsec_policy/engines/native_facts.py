@@ -133,15 +133,20 @@ class RepoResults:
 
     def run(
         self,
-        spec: AnalyzerSpec[Any],
+        name: str,
+        spec: Callable[[], AnalyzerSpec[Any]],
         params: str,
         selection: str,
         context: RepoContext,
         call: Callable[[RepoContext], Outcome],
     ) -> Outcome:
-        """Return the stored outcome of the analyzer when still valid, else run ``call``."""
+        """Return the stored outcome of analyzer ``name`` when still valid, else run ``call``.
+
+        ``spec`` returns the analyzer's spec; it is asked for (its module imported) only when
+        a fact the entry relies on must be extracted again.
+        """
         listed = [[a.path, a.kind.value, a.format] for a in context.artifacts]
-        key = digest("repo", spec.name, params, selection, self.controls, listed)
+        key = digest("repo", name, params, selection, self.controls, listed)
         artifacts = {a.path: a for a in context.artifacts}
         known = self._load(key, spec, artifacts)
         if known is not None:
@@ -176,7 +181,7 @@ class RepoResults:
         self.store.put(key, entry)
 
     def _load(
-        self, key: str, spec: AnalyzerSpec[Any], artifacts: Mapping[str, Artifact]
+        self, key: str, spec: Callable[[], AnalyzerSpec[Any]], artifacts: Mapping[str, Artifact]
     ) -> Outcome | None:
         value = self.store.get(key)
         if value is None:
@@ -188,7 +193,10 @@ class RepoResults:
             return None
 
     def _valid(
-        self, value: JsonValue, spec: AnalyzerSpec[Any], artifacts: Mapping[str, Artifact]
+        self,
+        value: JsonValue,
+        spec: Callable[[], AnalyzerSpec[Any]],
+        artifacts: Mapping[str, Artifact],
     ) -> Outcome | None:
         """Return the entry's outcome when nothing it consulted changed (None: run again)."""
         if not isinstance(value, dict):
@@ -204,13 +212,15 @@ class RepoResults:
                 raise CodecError("a file read is [path, digest]")
             if self.facts.content(str(item[0])) != item[1]:
                 return None
-        by_name = {f.name: f for f in spec.facts}
+        by_name: dict[str, Facts[Any]] | None = None
         for item in facts:
             if not isinstance(item, list) or len(item) != 4:
                 raise CodecError("a fact is [path, name, digest, facts digest]")
             path, name, content, summary = (str(part) for part in item)
             if self.facts.content(path) == content:
                 continue
+            if by_name is None:
+                by_name = {f.name: f for f in spec().facts}
             if path not in artifacts or name not in by_name:
                 return None
             try:

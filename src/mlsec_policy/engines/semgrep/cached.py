@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, is_dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -203,10 +203,27 @@ def _digests(
     """Return the digest of the checks (and their controls' severities) of each kind."""
     by_kind: dict[ArtifactKind, list[object]] = defaultdict(list)
     for check in sorted(checks, key=lambda c: c.id):
-        described = [asdict(check), severities.get(check.control_id)]
+        described = [described_check(check), severities.get(check.control_id)]
         for kind in check.kinds:
             by_kind[kind].append(described)
     return {kind: digest("semgrep-checks", rules) for kind, rules in by_kind.items()}
+
+
+def described_check(check: SemgrepCheck) -> dict[str, object]:
+    """Return what ``asdict(check)`` gives as JSON, without copying the rule.
+
+    ``asdict`` deep-copies every field; a check's rule is JSON data (no dataclass inside), so
+    only the fields holding dataclasses (contexts) are converted. Same JSON, same digests.
+    """
+    return {field.name: _plain(getattr(check, field.name)) for field in fields(check)}
+
+
+def _plain(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, Mapping) and any(is_dataclass(v) for v in value.values()):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def _add(
