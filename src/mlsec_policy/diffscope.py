@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -26,9 +27,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.engines.semgrep import gates, subsets
 from mlsec_policy.firstmatch import (
-    Keep,
+    by_words,
     early_checks,
     first_matches,
     search_order,
@@ -201,6 +201,7 @@ def run_split(
     inventory: Inventory,
     workspace: Workspace,
     scope: DiffPlan | None,
+    parallel: bool = False,
 ) -> EngineOutput:
     """Run the engine: repository-wide checks on every file, per-file ones on the plan's files.
 
@@ -208,6 +209,11 @@ def run_split(
     (:func:`mlsec_policy.firstmatch.first_matches`); the other repository-wide semgrep checks
     are given only the files their words let them match (:func:`by_words`). In a diff scan the
     output's ``examined`` lists the files the per-file checks read.
+
+    With ``parallel`` (an engine whose work runs in child processes) the three parts — the
+    per-file checks on the changed files, the first-match search, the other repository-wide
+    checks — start at once, each in a thread and a scratch folder of its own, instead of one
+    after another. Their outputs are joined in the same order either way.
     """
     if scope is None:
         return engine.run(checks, inventory, workspace)
@@ -215,59 +221,64 @@ def run_split(
     early = [c for c in checks if c.id in scope.early]
     limited = [c for c in checks if c.control_id in scope.per_file]
     words = semgrep_words(workspace.root, set_aside=True)
-    first = (
-        _run_part(engine, whole, checks, by_words(whole, inventory, words), workspace)
-        if whole
-        else EngineOutput()
-    )
-    searched = (
-        first_matches(
-            lambda part, files: _run_part(engine, part, checks, files, workspace),
+
+    def first() -> EngineOutput:
+        if not whole:
+            return EngineOutput()
+        space = _own(workspace, "whole", parallel)
+        return _run_part(engine, whole, checks, by_words(whole, inventory, words), space)
+
+    def searched() -> EngineOutput:
+        if not early:
+            return EngineOutput()
+        space = _own(workspace, "search", parallel)
+        return first_matches(
+            lambda part, files: _run_part(engine, part, checks, files, space),
             early,
             inventory,
             scope.order,
             narrow,
             words,
         )
-        if early
-        else EngineOutput()
-    )
-    second = (
-        _run_part(engine, limited, checks, scope.inventory, workspace)
-        if limited
-        else EngineOutput()
-    )
+
+    def second() -> EngineOutput:
+        if not limited:
+            return EngineOutput()
+        space = _own(workspace, "changed", parallel)
+        return _run_part(engine, limited, checks, scope.inventory, space)
+
+    parts = (first, searched, second)
+    first_out, searched_out, second_out = _together(parts) if parallel else [p() for p in parts]
     return EngineOutput(
-        first.hits + searched.hits + second.hits,
-        first.errors + searched.errors + second.errors,
-        first.version or searched.version or second.version,
-        first.skipped + searched.skipped + second.skipped,
-        second.examined,
+        first_out.hits + searched_out.hits + second_out.hits,
+        first_out.errors + searched_out.errors + second_out.errors,
+        first_out.version or searched_out.version or second_out.version,
+        first_out.skipped + searched_out.skipped + second_out.skipped,
+        second_out.examined,
     )
 
 
-def by_words(checks: Sequence[Any], inventory: Inventory, keep: Keep) -> Inventory:
-    """Return the inventory without the Python files none of the semgrep ``checks`` can match.
+def _together(parts: Sequence[Callable[[], EngineOutput]]) -> list[EngineOutput]:
+    """Return the outputs of ``parts``, run at once in threads of their own, in their order.
 
-    The semgrep engine's gates (:mod:`mlsec_policy.engines.semgrep.gates`) would leave those
-    files out of the run anyway — a rule runs on a file only when the file satisfies the word
-    formula ``keep`` tests *and* passes semgrep's formula — but only after finding every word of
-    every file, which on a large tree costs more than the run (benchmarks/README.md, session
-    27). ``keep``'s substring search decides the same files for less. So the hits and errors
-    are the same: a file left out is one no rule passes the gate of, whose syntax error
-    concerns no check. Nothing is left out when the gates are off, when a native check is
-    among ``checks``, or when no file of the checks' kinds would be left (the run still
-    reports semgrep's version and any rule semgrep rejects).
+    The last part (the changed files' checks, whose targets need no word test) is started
+    first. An exception of a part is raised once every part has ended.
     """
-    if not (gates.enabled() and subsets.enabled()):
-        return inventory
-    if not checks or not all(isinstance(c, SemgrepCheck) for c in checks):
-        return inventory
-    kinds = {kind for check in checks for kind in check.kinds}
-    kept = tuple(a for a in inventory.artifacts if keep(checks, a))
-    if not any(a.kind in kinds for a in kept):
-        return inventory
-    return Inventory(inventory.root, kept, inventory.skipped, inventory.git)
+    with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="diff-part") as pool:
+        futures = [pool.submit(part) for part in reversed(parts)][::-1]
+        return [future.result() for future in futures]
+
+
+def _own(workspace: Workspace, name: str, parallel: bool) -> Workspace:
+    """Return the workspace with a scratch folder of the part's own when parts run at once.
+
+    Each engine run writes its rules file and views under the scratch folder by fixed names.
+    """
+    if not parallel:
+        return workspace
+    folder = workspace.scratch / f"part-{name}"
+    folder.mkdir(exist_ok=True)
+    return replace(workspace, scratch=folder)
 
 
 @runtime_checkable

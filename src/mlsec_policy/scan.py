@@ -138,7 +138,8 @@ def scan(
         )
         # semgrep's processes first, then the native analyzers in this process meanwhile
         outputs = side_by_side(
-            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope),
+            # a diff scan's semgrep parts run at once (child processes; the GIL is not theirs)
+            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope, True),
             partial(run_split, native, native_checks, inventory, workspace, scope),
             launched,
         )
