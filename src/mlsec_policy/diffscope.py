@@ -211,9 +211,11 @@ def run_split(
     output's ``examined`` lists the files the per-file checks read.
 
     With ``parallel`` (an engine whose work runs in child processes) the three parts — the
-    per-file checks on the changed files, the first-match search, the other repository-wide
-    checks — start at once, each in a thread and a scratch folder of its own, instead of one
-    after another. Their outputs are joined in the same order either way.
+    per-file checks on the changed files, the other repository-wide checks, the first-match
+    search — run at once, each in a thread and a scratch folder of its own, instead of one
+    after another: the first starts at once, the other two once :func:`by_words` has decided
+    their files (the search reuses its index of words). Their outputs are joined in the same
+    order either way.
     """
     if scope is None:
         return engine.run(checks, inventory, workspace)
@@ -222,11 +224,9 @@ def run_split(
     limited = [c for c in checks if c.control_id in scope.per_file]
     words = semgrep_words(workspace.root, set_aside=True)
 
-    def first() -> EngineOutput:
-        if not whole:
-            return EngineOutput()
+    def first(files: Inventory) -> EngineOutput:
         space = _own(workspace, "whole", parallel)
-        return _run_part(engine, whole, checks, by_words(whole, inventory, words), space)
+        return _run_part(engine, whole, checks, files, space) if whole else EngineOutput()
 
     def searched() -> EngineOutput:
         if not early:
@@ -242,31 +242,29 @@ def run_split(
         )
 
     def second() -> EngineOutput:
-        if not limited:
-            return EngineOutput()
         space = _own(workspace, "changed", parallel)
-        return _run_part(engine, limited, checks, scope.inventory, space)
+        return (
+            _run_part(engine, limited, checks, scope.inventory, space)
+            if limited
+            else EngineOutput()
+        )
 
-    parts = (first, searched, second)
-    first_out, searched_out, second_out = _together(parts) if parallel else [p() for p in parts]
+    if not parallel:
+        outputs = [first(by_words(whole, inventory, words)), searched(), second()]
+    else:
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="diff-part") as pool:
+            changed = pool.submit(second)  # its files need no word test: it starts at once
+            # the word test before the search starts, which reuses its index of words
+            files = by_words(whole, inventory, words)
+            parts = [pool.submit(first, files), pool.submit(searched), changed]
+            outputs = [part.result() for part in parts]
     return EngineOutput(
-        first_out.hits + searched_out.hits + second_out.hits,
-        first_out.errors + searched_out.errors + second_out.errors,
-        first_out.version or searched_out.version or second_out.version,
-        first_out.skipped + searched_out.skipped + second_out.skipped,
-        second_out.examined,
+        outputs[0].hits + outputs[1].hits + outputs[2].hits,
+        outputs[0].errors + outputs[1].errors + outputs[2].errors,
+        outputs[0].version or outputs[1].version or outputs[2].version,
+        outputs[0].skipped + outputs[1].skipped + outputs[2].skipped,
+        outputs[2].examined,
     )
-
-
-def _together(parts: Sequence[Callable[[], EngineOutput]]) -> list[EngineOutput]:
-    """Return the outputs of ``parts``, run at once in threads of their own, in their order.
-
-    The last part (the changed files' checks, whose targets need no word test) is started
-    first. An exception of a part is raised once every part has ended.
-    """
-    with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="diff-part") as pool:
-        futures = [pool.submit(part) for part in reversed(parts)][::-1]
-        return [future.result() for future in futures]
 
 
 def _own(workspace: Workspace, name: str, parallel: bool) -> Workspace:
