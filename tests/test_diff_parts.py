@@ -105,11 +105,11 @@ def test_the_reports_are_the_same_with_the_parts_in_turn(
     together = _scan(cli, root, tmp_path / "together", *diff)
     calls: list[bool] = []
 
-    def in_turn(
-        engine: Any, checks: Any, inventory: Any, workspace: Any, scope: Any, parallel: bool = False
-    ) -> EngineOutput:
-        calls.append(parallel)
-        return run_split(engine, checks, inventory, workspace, scope, False)
+    def in_turn(*args: Any) -> EngineOutput:
+        engine, checks, inventory, workspace, scope, *rest = args
+        calls.append(bool(rest) and rest[0])
+        worded = rest[1] if len(rest) > 1 else None
+        return run_split(engine, checks, inventory, workspace, scope, False, worded)
 
     monkeypatch.setattr(scan_module, "run_split", in_turn)
     assert _scan(cli, root, tmp_path / "in-turn", *diff) == together

@@ -18,6 +18,7 @@ what runs, never what a diff scan reports.
 from __future__ import annotations
 
 import posixpath
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -48,6 +49,7 @@ from mlsec_policy.policy.model import CheckBase, Control
 from mlsec_policy.suppress.diff import ChangeSet
 
 CheckT = TypeVar("CheckT", bound=CheckBase)
+NONE = EngineOutput()
 
 MAX_RECORD_READ = 16 * 1024 * 1024
 """Bytes of a record (a checksum manifest) read to see whether it names a changed file."""
@@ -202,6 +204,7 @@ def run_split(
     workspace: Workspace,
     scope: DiffPlan | None,
     parallel: bool = False,
+    worded: threading.Event | None = None,
 ) -> EngineOutput:
     """Run the engine: repository-wide checks on every file, per-file ones on the plan's files.
 
@@ -214,8 +217,8 @@ def run_split(
     per-file checks on the changed files, the other repository-wide checks, the first-match
     search — run at once, each in a thread and a scratch folder of its own, instead of one
     after another: the first starts at once, the other two once :func:`by_words` has decided
-    their files (the search reuses its index of words). Their outputs are joined in the same
-    order either way.
+    their files (the search reuses its index of words). The outputs are joined in one order.
+    ``worded`` is set once :func:`by_words` is done (the scan's native analyzers wait for it).
     """
     if scope is None:
         return engine.run(checks, inventory, workspace)
@@ -223,6 +226,7 @@ def run_split(
     early = [c for c in checks if c.id in scope.early]
     limited = [c for c in checks if c.control_id in scope.per_file]
     words = semgrep_words(workspace.root, set_aside=True)
+    worded = worded or threading.Event()
 
     def first(files: Inventory) -> EngineOutput:
         space = _own(workspace, "whole", parallel)
@@ -243,19 +247,18 @@ def run_split(
 
     def second() -> EngineOutput:
         space = _own(workspace, "changed", parallel)
-        return (
-            _run_part(engine, limited, checks, scope.inventory, space)
-            if limited
-            else EngineOutput()
-        )
+        return _run_part(engine, limited, checks, scope.inventory, space) if limited else NONE
 
     if not parallel:
-        outputs = [first(by_words(whole, inventory, words)), searched(), second()]
+        files = by_words(whole, inventory, words)
+        worded.set()
+        outputs = [first(files), searched(), second()]
     else:
         with ThreadPoolExecutor(max_workers=3, thread_name_prefix="diff-part") as pool:
             changed = pool.submit(second)  # its files need no word test: it starts at once
             # the word test before the search starts, which reuses its index of words
             files = by_words(whole, inventory, words)
+            worded.set()
             parts = [pool.submit(first, files), pool.submit(searched), changed]
             outputs = [part.result() for part in parts]
     return EngineOutput(
