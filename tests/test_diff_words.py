@@ -1,6 +1,6 @@
 """A diff scan's whole-repository violation rules are given only the files their words allow.
 
-:func:`mlsec_policy.diffscope.by_words` leaves out the Python files that none of those rules
+:func:`mlsec_policy.firstmatch.by_words` leaves out the Python files that none of those rules
 can match by the words of their clauses, before the semgrep engine finds every word of every
 file for its gates. Real git repositories, the real semgrep: the report is byte for byte the
 one the engine gives with every file, a broken file and a template included.
@@ -65,7 +65,7 @@ def _raw_body() -> list[SemgrepCheck]:
 def test_only_files_with_the_rules_words_are_kept(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     inventory = discover(root, ())
-    kept = diffscope.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
+    kept = firstmatch.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
     paths = {a.path for a in kept.artifacts}
     assert "svc/api.py" in paths
     assert not any(p.startswith("lib/") for p in paths)  # the broken file too: no words
@@ -78,8 +78,8 @@ def test_a_template_with_parts_set_aside_is_kept(tmp_path: Path) -> None:
     inventory = discover(root, ())
     template = "tmpl/{{cookiecutter.package}}/main.py"
     assert template in {a.path for a in inventory.artifacts}
-    kept = diffscope.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
-    dropped = diffscope.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root))
+    kept = firstmatch.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
+    dropped = firstmatch.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root))
     assert template in {a.path for a in kept.artifacts}
     assert template not in {a.path for a in dropped.artifacts}
 
@@ -90,7 +90,7 @@ def test_a_text_no_word_search_can_read_is_kept(tmp_path: Path) -> None:
     (root / "lib/wide.py").write_bytes("import os\nos.system(input())\n".encode("utf-16"))
     (root / "lib/ascii.py").write_text("import os\nos.system(input())\n")
     inventory = discover(root, ())
-    kept = diffscope.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
+    kept = firstmatch.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
     paths = {a.path for a in kept.artifacts}
     assert "lib/wide.py" in paths
     assert "lib/ascii.py" not in paths  # UTF-8 without the rule's words: left out
@@ -107,9 +107,9 @@ def test_a_rule_without_words_keeps_every_python_file(tmp_path: Path) -> None:
     raw = _raw_body()[0]
     ungated = replace(raw, id="any-call", rule={**raw.rule, "patterns": [{"pattern": "$F(...)"}]})
     keep = firstmatch.semgrep_words(root, True)
-    alone = diffscope.by_words([raw], inventory, keep)
+    alone = firstmatch.by_words([raw], inventory, keep)
     assert _python_paths(alone) < _python_paths(inventory)  # the words do leave files out
-    kept = diffscope.by_words([raw, ungated], inventory, keep)
+    kept = firstmatch.by_words([raw, ungated], inventory, keep)
     assert _python_paths(kept) == _python_paths(inventory)
     assert kept.artifacts == inventory.artifacts
 
@@ -122,7 +122,7 @@ def test_no_file_is_left_out_when_the_engine_gates_nothing(
     root = _repo(tmp_path / "repo")
     inventory = discover(root, ())
     monkeypatch.setenv(switch, "0")
-    kept = diffscope.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
+    kept = firstmatch.by_words(_raw_body(), inventory, firstmatch.semgrep_words(root, True))
     assert kept.artifacts == inventory.artifacts
 
 
@@ -133,7 +133,7 @@ def test_no_file_is_left_out_for_a_native_check(tmp_path: Path) -> None:
     policy = load_policy(("builtin",), ANALYZERS)
     native = next(c for c in policy.checks(NativeCheck) if c.analyzer == "web-route-auth")
     keep = firstmatch.semgrep_words(root, True)
-    kept = diffscope.by_words([*_raw_body(), native], inventory, keep)
+    kept = firstmatch.by_words([*_raw_body(), native], inventory, keep)
     assert kept.artifacts == inventory.artifacts
 
 

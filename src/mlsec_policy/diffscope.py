@@ -18,7 +18,9 @@ what runs, never what a diff scan reports.
 from __future__ import annotations
 
 import posixpath
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -26,9 +28,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.engines.semgrep import gates, subsets
 from mlsec_policy.firstmatch import (
-    Keep,
+    by_words,
     early_checks,
     first_matches,
     search_order,
@@ -48,6 +49,7 @@ from mlsec_policy.policy.model import CheckBase, Control
 from mlsec_policy.suppress.diff import ChangeSet
 
 CheckT = TypeVar("CheckT", bound=CheckBase)
+NONE = EngineOutput()
 
 MAX_RECORD_READ = 16 * 1024 * 1024
 """Bytes of a record (a checksum manifest) read to see whether it names a changed file."""
@@ -201,6 +203,8 @@ def run_split(
     inventory: Inventory,
     workspace: Workspace,
     scope: DiffPlan | None,
+    parallel: bool = False,
+    worded: threading.Event | None = None,
 ) -> EngineOutput:
     """Run the engine: repository-wide checks on every file, per-file ones on the plan's files.
 
@@ -208,6 +212,13 @@ def run_split(
     (:func:`mlsec_policy.firstmatch.first_matches`); the other repository-wide semgrep checks
     are given only the files their words let them match (:func:`by_words`). In a diff scan the
     output's ``examined`` lists the files the per-file checks read.
+
+    With ``parallel`` (an engine whose work runs in child processes) the three parts — the
+    per-file checks on the changed files, the other repository-wide checks, the first-match
+    search — run at once, each in a thread and a scratch folder of its own, instead of one
+    after another: the first starts at once, the other two once :func:`by_words` has decided
+    their files (the search reuses its index of words). The outputs are joined in one order.
+    ``worded`` is set once :func:`by_words` is done (the scan's native analyzers wait for it).
     """
     if scope is None:
         return engine.run(checks, inventory, workspace)
@@ -215,59 +226,60 @@ def run_split(
     early = [c for c in checks if c.id in scope.early]
     limited = [c for c in checks if c.control_id in scope.per_file]
     words = semgrep_words(workspace.root, set_aside=True)
-    first = (
-        _run_part(engine, whole, checks, by_words(whole, inventory, words), workspace)
-        if whole
-        else EngineOutput()
-    )
-    searched = (
-        first_matches(
-            lambda part, files: _run_part(engine, part, checks, files, workspace),
+    worded = worded or threading.Event()
+
+    def first(files: Inventory) -> EngineOutput:
+        space = _own(workspace, "whole", parallel)
+        return _run_part(engine, whole, checks, files, space) if whole else EngineOutput()
+
+    def searched() -> EngineOutput:
+        if not early:
+            return EngineOutput()
+        space = _own(workspace, "search", parallel)
+        return first_matches(
+            lambda part, files: _run_part(engine, part, checks, files, space),
             early,
             inventory,
             scope.order,
             narrow,
             words,
         )
-        if early
-        else EngineOutput()
-    )
-    second = (
-        _run_part(engine, limited, checks, scope.inventory, workspace)
-        if limited
-        else EngineOutput()
-    )
+
+    def second() -> EngineOutput:
+        space = _own(workspace, "changed", parallel)
+        return _run_part(engine, limited, checks, scope.inventory, space) if limited else NONE
+
+    if not parallel:
+        files = by_words(whole, inventory, words)
+        worded.set()
+        outputs = [first(files), searched(), second()]
+    else:
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="diff-part") as pool:
+            changed = pool.submit(second)  # its files need no word test: it starts at once
+            # the word test before the search starts, which reuses its index of words
+            files = by_words(whole, inventory, words)
+            worded.set()
+            parts = [pool.submit(first, files), pool.submit(searched), changed]
+            outputs = [part.result() for part in parts]
     return EngineOutput(
-        first.hits + searched.hits + second.hits,
-        first.errors + searched.errors + second.errors,
-        first.version or searched.version or second.version,
-        first.skipped + searched.skipped + second.skipped,
-        second.examined,
+        outputs[0].hits + outputs[1].hits + outputs[2].hits,
+        outputs[0].errors + outputs[1].errors + outputs[2].errors,
+        outputs[0].version or outputs[1].version or outputs[2].version,
+        outputs[0].skipped + outputs[1].skipped + outputs[2].skipped,
+        outputs[2].examined,
     )
 
 
-def by_words(checks: Sequence[Any], inventory: Inventory, keep: Keep) -> Inventory:
-    """Return the inventory without the Python files none of the semgrep ``checks`` can match.
+def _own(workspace: Workspace, name: str, parallel: bool) -> Workspace:
+    """Return the workspace with a scratch folder of the part's own when parts run at once.
 
-    The semgrep engine's gates (:mod:`mlsec_policy.engines.semgrep.gates`) would leave those
-    files out of the run anyway — a rule runs on a file only when the file satisfies the word
-    formula ``keep`` tests *and* passes semgrep's formula — but only after finding every word of
-    every file, which on a large tree costs more than the run (benchmarks/README.md, session
-    27). ``keep``'s substring search decides the same files for less. So the hits and errors
-    are the same: a file left out is one no rule passes the gate of, whose syntax error
-    concerns no check. Nothing is left out when the gates are off, when a native check is
-    among ``checks``, or when no file of the checks' kinds would be left (the run still
-    reports semgrep's version and any rule semgrep rejects).
+    Each engine run writes its rules file and views under the scratch folder by fixed names.
     """
-    if not (gates.enabled() and subsets.enabled()):
-        return inventory
-    if not checks or not all(isinstance(c, SemgrepCheck) for c in checks):
-        return inventory
-    kinds = {kind for check in checks for kind in check.kinds}
-    kept = tuple(a for a in inventory.artifacts if keep(checks, a))
-    if not any(a.kind in kinds for a in kept):
-        return inventory
-    return Inventory(inventory.root, kept, inventory.skipped, inventory.git)
+    if not parallel:
+        return workspace
+    folder = workspace.scratch / f"part-{name}"
+    folder.mkdir(exist_ok=True)
+    return replace(workspace, scratch=folder)
 
 
 @runtime_checkable

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.engines.base import EngineOutput
+from mlsec_policy.engines.semgrep import gates, subsets
 from mlsec_policy.engines.semgrep.prefilter import formula, located_words
 from mlsec_policy.engines.semgrep.target import Target, read_scanned, words_reliable
 from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, holds_by
@@ -222,6 +223,30 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
             return True
 
     return keep
+
+
+def by_words(checks: Sequence[Any], inventory: Inventory, keep: Keep) -> Inventory:
+    """Return the inventory without the Python files none of the semgrep ``checks`` can match.
+
+    The semgrep engine's gates (:mod:`mlsec_policy.engines.semgrep.gates`) would leave those
+    files out of the run anyway — a rule runs on a file only when the file satisfies the word
+    formula ``keep`` tests *and* passes semgrep's formula — but only after finding every word of
+    every file, which on a large tree costs more than the run (benchmarks/README.md, session
+    27). ``keep``'s substring search decides the same files for less. So the hits and errors
+    are the same: a file left out is one no rule passes the gate of, whose syntax error
+    concerns no check. Nothing is left out when the gates are off, when a native check is
+    among ``checks``, or when no file of the checks' kinds would be left (the run still
+    reports semgrep's version and any rule semgrep rejects).
+    """
+    if not (gates.enabled() and subsets.enabled()):
+        return inventory
+    if not checks or not all(isinstance(c, SemgrepCheck) for c in checks):
+        return inventory
+    kinds = {kind for check in checks for kind in check.kinds}
+    kept = tuple(a for a in inventory.artifacts if keep(checks, a))
+    if not any(a.kind in kinds for a in kept):
+        return inventory
+    return Inventory(inventory.root, kept, inventory.skipped, inventory.git)
 
 
 def first_matches(
