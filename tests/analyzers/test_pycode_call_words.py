@@ -80,6 +80,7 @@ timeout = kwargs.get("timeout", 3)
 page = requests.get("http://example.com/")
 model = AutoModel.from_pretrained('google/bert', revision="main")
 empty = requests.get()
+client = Client(base_url=page)
 '''
 
 

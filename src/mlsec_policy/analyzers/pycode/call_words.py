@@ -32,22 +32,32 @@ CHAINED = re.compile(rb"\)" + GAP + rb"\(")
 """A call whose callee is itself a call (or any bracket after a closing one)."""
 
 
-def call_test(names: bytes, also: bytes | None = None) -> Callable[[bytes], bool]:
+def call_test(names: bytes, keyword: bytes | None = None) -> Callable[[bytes], bool]:
     """Return a test of searched bytes for a call of ``names`` that may have a judged argument.
 
-    ``names`` is a regular expression of the callees' last names; ``also`` one of other text
-    that passes the file (``url=``: a keyword the analyzer reads whatever the first argument).
+    ``names`` is a regular expression of the callees' last names; ``keyword`` the name of a
+    keyword argument the analyzer reads whatever the first argument is (``url``): text
+    ``keyword=`` not preceded by a letter, digit or underscore passes the file too.
     """
     called = names + GAP + rb"\("
-    judged = [called + rb"(?!\s*" + LITERAL + rb"?\s*[,)])"]
-    if also is not None:
-        judged.append(also)
-    open_call = re.compile(b"|".join(judged))
+    open_call = re.compile(called + rb"(?!\s*" + LITERAL + rb"?\s*[,)])")
     any_call = re.compile(called)
+    given = None if keyword is None else re.compile(re.escape(keyword) + GAP + rb"=")
 
     def test(data: bytes) -> bool:
-        if open_call.search(data):
+        if open_call.search(data) or (given is not None and _named(given, data)):
             return True
         return bool(CHAINED.search(data)) and bool(any_call.search(data))
 
     return test
+
+
+def _named(given: re.Pattern[bytes], data: bytes) -> bool:
+    """Tell whether ``given`` matches where it starts a name (not ``base_url=``)."""
+    return any(
+        m.start() == 0 or not _NAME_BYTE.match(data, m.start() - 1) for m in given.finditer(data)
+    )
+
+
+_NAME_BYTE = re.compile(rb"[0-9A-Za-z_]")
+"""A byte that continues an ASCII name (a non-ASCII byte before the keyword passes the file)."""

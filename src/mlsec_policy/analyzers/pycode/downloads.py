@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns import context as handles
-from mlsec_policy.analyzers.pycode.call_words import GAP, call_test
+from mlsec_policy.analyzers.pycode.call_words import call_test
 from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
@@ -42,7 +42,7 @@ MAY_FETCH = call_test(
     rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download\w*|get_file"
     rb"|read_csv|read_json|read_parquet|read_table|load_state_dict_from_url|load_url"
     rb"|load_dataset|genfromtxt|loadtxt)",
-    also=rb"(?<![0-9A-Za-z_])url" + GAP + rb"=",
+    keyword=b"url",
 )
 """Whether a file's searched bytes may hold a :data:`FETCH` call with a URL to judge (a first
 argument that is not a plain literal, or ``url=``; :mod:`.call_words`)."""
