@@ -26,6 +26,7 @@ from pathlib import PurePosixPath
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns import context as handles
+from mlsec_policy.analyzers.pycode.call_words import call_test
 from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
@@ -37,8 +38,14 @@ FETCH = re.compile(
     r"|load_dataset|genfromtxt|loadtxt)$"
 )
 """Names of calls that fetch what their first argument (or ``url=``) names."""
-PREFILTER = re.compile(rb"(?:get|post|request|stream|fetch|url\w*|Request|download\w*|read_\w+"
-                       rb"|load_\w+|genfromtxt|loadtxt)\s*\(")  # fmt: skip
+MAY_FETCH = call_test(
+    rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download\w*|get_file"
+    rb"|read_csv|read_json|read_parquet|read_table|load_state_dict_from_url|load_url"
+    rb"|load_dataset|genfromtxt|loadtxt)",
+    keyword=b"url",
+)
+"""Whether a file's searched bytes may hold a :data:`FETCH` call with a URL to judge (a first
+argument that is not a plain literal, or ``url=``; :mod:`.call_words`)."""
 PLAIN = re.compile(
     r"^(?:http|ftp)://(?!localhost\b|127\.|0\.0\.0\.0|\[|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\."
     r"|169\.254\.)[^/:?#\s\"']*\.[^/:?#\s\"']*(?<!\.local)(?<!\.internal)(?<!\.svc)(?:[:/?#]|$)"
@@ -49,7 +56,7 @@ _CONFIG_KEY = r"""^\s*["']?{key}["']?\s*[:=]\s*["']?((?:http|ftp)://[^\s"',]+)""
 
 def plaintext_download_origins(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield downloads whose plain-http URL is a constant elsewhere, a config key or a default."""
-    if not PREFILTER.search(searched(context)):
+    if not MAY_FETCH(searched(context)):
         return
     yield from origin_findings(context, context.read_bytes(), _download_target, "download")
 

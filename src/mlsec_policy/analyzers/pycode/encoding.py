@@ -62,6 +62,21 @@ def decoded(raw: bytes) -> str | None:
     return raw.decode(encoding, errors="replace")
 
 
+def as_cpython_reads(raw: bytes) -> str | None:
+    """Return the text CPython parses for the bytes ``raw``, None when it refuses to decode them.
+
+    The bytes decoded strictly in their declared encoding (:func:`declared`), the UTF-8
+    byte-order mark dropped; None for an encoding CPython refuses or an undecodable byte.
+    """
+    encoding = declared(raw)
+    if encoding is None:
+        return None
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def source_text(context: FileContext) -> str:
     """Return the text of a Python file to parse: decoded per its cookie, else as UTF-8."""
     text = decoded(context.read_bytes())

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
+from mlsec_policy.analyzers.pycode.call_words import call_test
 from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name
@@ -27,6 +28,9 @@ from mlsec_policy.models import ArtifactKind, FlowStep
 
 CONFIG_NAME = re.compile(r"^(?:self\.)?(?:config|cfg|conf|\w+_(?:config|conf|cfg))$")
 """Names of configuration objects (the same names as the semgrep check)."""
+MAY_LOAD = call_test(rb"from_pretrained")
+"""Whether a file's searched bytes may hold a ``from_pretrained`` call whose first argument is
+not a plain literal (a load of a parameter; :mod:`.call_words`)."""
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -44,7 +48,7 @@ class _Load:
 
 def hub_id_through_helper(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield unpinned loads of a helper parameter that a call fills from a configuration."""
-    if b"from_pretrained" not in searched(context):
+    if not MAY_LOAD(searched(context)):
         return
     tree = byte_tree(context)
     loads = _loads(tree)

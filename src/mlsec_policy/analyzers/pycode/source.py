@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Literal
 
 from mlsec_policy.analyzers.base import AnalyzerError, FileContext, FileSkipped, Observation
-from mlsec_policy.analyzers.pycode.encoding import searched, source_text
+from mlsec_policy.analyzers.pycode.encoding import as_cpython_reads, searched, source_text
 from mlsec_policy.analyzers.read.notebook import unreadable_notebook
 from mlsec_policy.analyzers.read.pyflow import calls, parse_module, scope_and_calls
 from mlsec_policy.analyzers.read.pyorigin import Kind, Scope, Values
@@ -82,20 +82,20 @@ def read_source(context: FileContext) -> PythonSource:
     """
     path = context.artifact.path
     if context.artifact.kind is not ArtifactKind.NOTEBOOK:
-        text = source_text(context)
-        try:
-            tree = parse_module(text)
-        except (SyntaxError, ValueError) as exc:
-            template = python_template_view(text, path)  # cookiecutter and the like
+        parsed = parsed_text(context)
+        if isinstance(parsed.tree, RecursionError):
+            raise parsed.tree
+        if not isinstance(parsed.tree, ast.Module):
+            template = python_template_view(parsed.text, path)  # cookiecutter and the like
             if template is not None:
                 return _template_source(path, template)
             raise AnalyzerError(
-                f"the file is not valid Python: {exc}",
+                f"the file is not valid Python: {parsed.tree}",
                 kind="parse-error",
-                line=getattr(exc, "lineno", None),
+                line=getattr(parsed.tree, "lineno", None),
                 hint=f"fix the syntax, or leave the file out with --exclude {path}",
             ) from None
-        return PythonSource(path, tree, tuple(text.split("\n")))
+        return PythonSource(path, parsed.tree, tuple(parsed.text.split("\n")))
     try:
         view = notebook_view(context.read_text(), PurePosixPath(path).stem)
     except ViewError as exc:
@@ -112,17 +112,47 @@ def read_source(context: FileContext) -> PythonSource:
     return PythonSource(path, tree, tuple(view.text.split("\n")), view)
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedText:
+    """A Python file's text (:func:`~.encoding.source_text`) and its parse, or why it failed."""
+
+    text: str
+    tree: ast.Module | SyntaxError | ValueError | RecursionError
+    """The syntax tree (shared: never change it), or the error :func:`ast.parse` raised."""
+
+
+def parsed_text(context: FileContext) -> ParsedText:
+    """Return the file's text parsed as Python, parsed once for every analyzer that asks."""
+
+    def parse() -> ParsedText:
+        text = source_text(context)
+        try:
+            return ParsedText(text, parse_module(text))
+        except (SyntaxError, ValueError, RecursionError) as exc:
+            return ParsedText(text, exc)
+
+    return context.remember("python-text-tree", parse)
+
+
 def byte_tree(context: FileContext) -> ast.Module:
     """Return the file's bytes parsed as Python, parsed once for every analyzer that asks.
 
     The bytes as they are (``ast.parse`` honours a coding cookie), not the decoded text that
-    :func:`read_source` parses. The tree is shared: never change it. Raise FileSkipped when the
-    file is not valid Python.
+    :func:`read_source` parses; when that text is the bytes decoded as CPython decodes them
+    (:func:`~.encoding.as_cpython_reads`: no undecodable byte), the two parses are one and
+    the same tree. The tree is shared: never change it. Raise FileSkipped when the file is
+    not valid Python.
     """
 
     def parse() -> ast.Module:
+        raw = context.read_bytes()
+        if as_cpython_reads(raw) == source_text(context):
+            parsed = parsed_text(context)
+            if isinstance(parsed.tree, ast.Module):
+                return parsed.tree
+            raise FileSkipped("the file is not valid Python") from parsed.tree
         try:
-            return ast.parse(context.read_bytes())
+            return ast.parse(raw)
         except (SyntaxError, ValueError, RecursionError) as exc:
             raise FileSkipped("the file is not valid Python") from exc
 
