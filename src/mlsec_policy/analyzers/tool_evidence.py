@@ -35,6 +35,7 @@ from mlsec_policy.analyzers.read.manifests import Role, read_manifest
 from mlsec_policy.analyzers.read.notebook import NotebookError, read_notebook
 from mlsec_policy.analyzers.read.requirements import normalise, parse_spec
 from mlsec_policy.models import ArtifactKind
+from mlsec_policy.pyparse import syntax_tree
 
 _IMPORT_LINE = re.compile(
     r"^\s*(?:from\s+(?P<module>[\w.]+)\s+import\s+(?P<names>[\w\s,.()*]+)"
@@ -146,7 +147,7 @@ def _code(text: str, tools: tuple[Tool, ...]) -> Iterator[tuple[int, Tool, str]]
     if _IMPORT_ROOTS.search(text.encode()) is None:
         return
     try:
-        tree = ast.parse(text)
+        tree = syntax_tree(text)
     except (SyntaxError, ValueError):
         for number, line in enumerate(text.splitlines(), 1):
             yield from _import_line(line, number, tools)
@@ -188,7 +189,7 @@ def _imported(
 
 def _setup_requires(text: str, tools: tuple[Tool, ...]) -> Iterator[tuple[int, Tool, str]]:
     try:
-        tree = ast.parse(text)
+        tree = syntax_tree(text)
     except (SyntaxError, ValueError):
         return
     for node in ast.walk(tree):

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, string_value
 from mlsec_policy.bom.files import read_text, read_yaml
 from mlsec_policy.models import Artifact, ArtifactKind, Inventory
+from mlsec_policy.pyparse import syntax_tree
 from mlsec_policy.views.base import View, ViewError
 from mlsec_policy.views.notebook import notebook_view
 from mlsec_policy.yamlpos import walk
@@ -93,7 +94,7 @@ def parse_code(root: Path, artifact: Artifact) -> tuple[ast.Module, View] | None
         except ViewError:
             return None
     try:
-        return ast.parse(view.text), view
+        return syntax_tree(view.text), view
     except (SyntaxError, ValueError):
         return None
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mlsec_policy.pyparse import flags_tree
 from mlsec_policy.views.pyscan import Scanner
 
 MAX_SET_ASIDE = 64
@@ -48,7 +49,7 @@ class Salvaged:
 def parse_error(source: str) -> SyntaxError | None:
     """Return why ``source`` is not Python, or None when it parses (nothing is executed)."""
     try:
-        tree = compile(source, "<text>", "exec", flags=PARSE_ONLY, dont_inherit=True)
+        tree = flags_tree(source, "<text>", PARSE_ONLY)
     except (SyntaxError, ValueError) as exc:
         error = exc if isinstance(exc, SyntaxError) else SyntaxError(str(exc))
         nul = source.find("\0")

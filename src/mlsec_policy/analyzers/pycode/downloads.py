@@ -31,6 +31,7 @@ from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
 from mlsec_policy.models import ArtifactKind, FlowStep, Location
+from mlsec_policy.pyparse import syntax_tree
 
 FETCH = re.compile(
     r"^(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download\w*|get_file"
@@ -265,7 +266,7 @@ def _url_constants(context: FileContext, path: str) -> dict[str, Location] | Non
     if data is None:
         return None
     try:
-        tree = ast.parse(data)
+        tree = syntax_tree(data)
     except (SyntaxError, ValueError, RecursionError):
         return None
     found: dict[str, Location] = {}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mlsec_policy.analyzers.pycode.guards import Guard, find_guard
 from mlsec_policy.models import GuardContext, Hit
+from mlsec_policy.pyparse import syntax_tree
 
 MAX_BYTES = 4 * 1024 * 1024
 """Larger files are not parsed for guards (their findings stay as they are)."""
@@ -73,6 +74,6 @@ def _parse(root: Path, relative: str) -> ast.Module | None:
     try:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
             return None
-        return ast.parse(path.read_bytes(), filename=relative)
+        return syntax_tree(path.read_bytes(), relative)
     except (OSError, SyntaxError, ValueError, RecursionError):
         return None

@@ -14,6 +14,7 @@ from mlsec_policy.analyzers.read.notebook import unreadable_notebook
 from mlsec_policy.analyzers.read.pyflow import calls, parse_module, scope_and_calls
 from mlsec_policy.analyzers.read.pyorigin import Kind, Scope, Values
 from mlsec_policy.models import ArtifactKind, Location
+from mlsec_policy.pyparse import syntax_tree
 from mlsec_policy.views.base import View, ViewError
 from mlsec_policy.views.notebook import notebook_view
 from mlsec_policy.views.python_template import python_template_view
@@ -152,7 +153,7 @@ def byte_tree(context: FileContext) -> ast.Module:
                 return parsed.tree
             raise FileSkipped("the file is not valid Python") from parsed.tree
         try:
-            return ast.parse(raw)
+            return syntax_tree(raw)
         except (SyntaxError, ValueError, RecursionError) as exc:
             raise FileSkipped("the file is not valid Python") from exc
 

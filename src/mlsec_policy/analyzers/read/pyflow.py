@@ -26,6 +26,7 @@ from mlsec_policy.analyzers.read.pyorigin import (
     unknown,
 )
 from mlsec_policy.analyzers.read.pystrings import augmented, rebound
+from mlsec_policy.pyparse import syntax_tree
 
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
@@ -52,7 +53,7 @@ def parse_module(text: str, cells: Sequence[int] | None = None) -> ast.Module:
     bracket) must not hide the others. Raise SyntaxError for a plain module that does not parse.
     """
     try:
-        return ast.parse(text)
+        return syntax_tree(text)
     except (SyntaxError, ValueError):
         if cells is None:
             raise
@@ -66,12 +67,12 @@ def parse_module(text: str, cells: Sequence[int] | None = None) -> ast.Module:
         end = max(end, start + 1)
         chunk = lines[start:end]
         try:
-            ast.parse("\n".join(chunk))
+            syntax_tree("\n".join(chunk))
         except (SyntaxError, ValueError):
             chunk = ["" for _ in chunk]
         kept.extend(chunk)
         start = end
-    return ast.parse("\n".join(kept))
+    return syntax_tree("\n".join(kept))
 
 
 def calls(tree: ast.Module, scope: Scope | None = None) -> Iterator[CallSite]:

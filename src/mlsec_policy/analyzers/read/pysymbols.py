@@ -14,6 +14,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
+from mlsec_policy.pyparse import syntax_tree
+
 FunctionNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef
 ScopeNode: TypeAlias = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
@@ -92,7 +94,7 @@ class ModuleSymbols:
 
 def read_symbols(text: str) -> ModuleSymbols:
     """Parse ``text`` and index its scopes; raise SyntaxError or ValueError as ast does."""
-    return index_tree(ast.parse(text))
+    return index_tree(syntax_tree(text))
 
 
 def index_tree(tree: ast.Module) -> ModuleSymbols:

@@ -25,6 +25,7 @@ from mlsec_policy.analyzers.read.pysymbols import (
     last_name,
     string_value,
 )
+from mlsec_policy.pyparse import syntax_tree
 
 ROUTE_DECORATORS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
@@ -111,7 +112,7 @@ def read_module(text: str) -> ModuleFacts:
 
     Raises SyntaxError (or ValueError for null bytes) as :func:`ast.parse` does.
     """
-    symbols = index_tree(ast.parse(text))
+    symbols = index_tree(syntax_tree(text))
     facts = ModuleFacts(symbols)
     for node in ast.walk(symbols.tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

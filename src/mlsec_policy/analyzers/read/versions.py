@@ -24,6 +24,7 @@ from mlsec_policy.analyzers.read.manifests import Entry, read_manifest
 from mlsec_policy.analyzers.read.paths import join
 from mlsec_policy.analyzers.read.requirements import SpecKind, normalise, parse_spec
 from mlsec_policy.models import Artifact, ArtifactKind
+from mlsec_policy.pyparse import syntax_tree
 
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 
@@ -152,7 +153,7 @@ def named_manifests(path: str, text: str) -> list[str]:
     keeps those that are manifests of the repository.
     """
     try:
-        tree = ast.parse(text)
+        tree = syntax_tree(text)
     except (SyntaxError, ValueError):
         return []
     folder = str(PurePosixPath(path).parent)
@@ -170,7 +171,7 @@ def named_manifests(path: str, text: str) -> list[str]:
 def setup_py_requirements(path: str, text: str) -> list[Entry]:
     """Return the ``install_requires`` strings a ``setup.py`` writes as literals."""
     try:
-        tree = ast.parse(text)
+        tree = syntax_tree(text)
     except (SyntaxError, ValueError):
         return []
     lists: dict[str, ast.expr] = {}

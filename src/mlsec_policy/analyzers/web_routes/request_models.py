@@ -25,6 +25,7 @@ from mlsec_policy.analyzers.read.pysymbols import (
     string_value,
 )
 from mlsec_policy.analyzers.web_routes.program import Program
+from mlsec_policy.pyparse import expression_tree
 
 TEXT_TYPES = frozenset({"str", "bytes", "AnyStr"})
 LIST_TYPES = frozenset(
@@ -177,7 +178,7 @@ def _alternatives(node: ast.expr) -> Iterator[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         # a forward reference written as a string: parse it
         try:
-            parsed = ast.parse(node.value, mode="eval").body
+            parsed = expression_tree(node.value).body
         except SyntaxError:
             return
         yield from _alternatives(parsed)

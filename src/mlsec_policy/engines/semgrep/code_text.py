@@ -23,6 +23,8 @@ import warnings
 from collections.abc import Iterator
 from functools import lru_cache
 
+from mlsec_policy.pyparse import expression_tree
+
 _LEXEME = re.compile(
     rb"""
     (?P<comment>\#[^\r\n]*)
@@ -167,7 +169,7 @@ def _whole_fstring(literal: bytes) -> bool:
         source = literal.decode("utf-8")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(source, mode="eval")
+            tree = expression_tree(source)
     except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
         return False
     return isinstance(tree.body, ast.JoinedStr | ast.Constant)

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mlsec_policy.pyparse import syntax_tree
+
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -50,7 +52,7 @@ def _url_literal(node: ast.expr | None) -> ast.expr | None:
 def bindings(source: str) -> tuple[Binding, ...]:
     """Return every module constant and parameter default of ``source`` bound to a URL."""
     try:
-        tree = ast.parse(source)
+        tree = syntax_tree(source)
     except (SyntaxError, ValueError, RecursionError):
         return ()
     found: list[Binding] = []

@@ -7,7 +7,6 @@ is a PolicyError at the line of the check that holds it.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from mlsec_policy.errors import PolicyError, PolicyErrors
 from mlsec_policy.models import Artifact, ArtifactKind, ErrorLevel, ScanError
 from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy.model import SemgrepCheck
+from mlsec_policy.pyparse import syntax_tree
 from mlsec_policy.redact import redact
 from mlsec_policy.views import ViewError
 
@@ -214,7 +214,7 @@ def _valid_python(target: Target, root: Path) -> bool:
         return False
     source = target.view.text if target.view is not None else read_scanned(target, root)
     try:
-        ast.parse(source)
+        syntax_tree(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return False
     return True
