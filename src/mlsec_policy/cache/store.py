@@ -93,7 +93,11 @@ class CacheStats(Counts):
 
 
 class ResultStore:
-    """Entries under ``directory``; at most ``max_bytes`` after each scan that wrote one."""
+    """Entries under ``directory``, kept near ``max_bytes`` by :func:`.eviction.bound`.
+
+    After a scan that wrote, the store is at most ``max_bytes`` plus what scans added since
+    the bound last walked it and lost in races (see :mod:`.eviction`).
+    """
 
     def __init__(self, directory: Path, max_bytes: int, bundle: str | None = None) -> None:
         """Open (lazily create) the store in ``directory``.
