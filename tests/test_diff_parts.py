@@ -96,21 +96,22 @@ def test_the_parts_run_at_once_in_folders_of_their_own(tmp_path: Path) -> None:
     assert together.hits and together.examined == ("svc/api.py",)
 
 
-def test_the_reports_are_the_same_with_the_parts_in_turn(
+def test_the_reports_are_the_same_with_the_parts_at_once(
     cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     root = _repo(tmp_path / "repo")
     diff = ["--no-cache", "--diff-base", "HEAD~1"]
-    together = _scan(cli, root, tmp_path / "together", *diff)
+    in_turn = _scan(cli, root, tmp_path / "in-turn", *diff)
     calls: list[bool] = []
 
-    def in_turn(*args: Any) -> EngineOutput:
+    def at_once(*args: Any) -> EngineOutput:
         engine, checks, inventory, workspace, scope, *rest = args
         calls.append(bool(rest) and rest[0])
         worded = rest[1] if len(rest) > 1 else None
-        return run_split(engine, checks, inventory, workspace, scope, False, worded)
+        parallel = bool(rest)  # semgrep's parts at once; the native engine's run as it was
+        return run_split(engine, checks, inventory, workspace, scope, parallel, worded)
 
-    monkeypatch.setattr(scan_module, "run_split", in_turn)
-    assert _scan(cli, root, tmp_path / "in-turn", *diff) == together
-    assert calls == [True, False]  # semgrep's parts were asked to run at once, the native not
+    monkeypatch.setattr(scan_module, "run_split", at_once)
+    assert _scan(cli, root, tmp_path / "at-once", *diff) == in_turn
+    assert calls == [False, False]  # the scan runs the parts in turn (session 30's measurement)
