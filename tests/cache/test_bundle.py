@@ -8,6 +8,7 @@ under its key (a stale entry run again) replaces the bundle's copy too.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from mlsec_policy.cache import ResultStore, digest
@@ -116,7 +117,7 @@ def _many(tmp_path: Path, count: int = 40) -> tuple[ResultStore, dict[str, JsonV
 
 
 def _rescan(
-    tmp_path: Path, values: dict[str, JsonValue], changed: dict[str, JsonValue]
+    tmp_path: Path, values: Mapping[str, JsonValue], changed: Mapping[str, JsonValue]
 ) -> ResultStore:
     """Re-scan using ``values``, with ``changed`` run again (new keys or new results)."""
     store = _scan(tmp_path)
@@ -135,7 +136,10 @@ def test_one_changed_entry_writes_a_small_delta_not_the_whole_bundle(tmp_path: P
     before = base.read_bytes()
     os.utime(base, (1, 1))  # the base rewritten would show a new modification time
     old, new = next(iter(values)), digest("many", "new")
-    rescan = {**{k: v for k, v in values.items() if k != old}, new: {"n": "new"}}
+    rescan: dict[str, JsonValue] = {
+        **{k: v for k, v in values.items() if k != old},
+        new: {"n": "new"},
+    }
     _rescan(tmp_path, rescan, {new: {"n": "new"}})
     assert base.read_bytes() == before and base.stat().st_mtime > 1  # read (touched), not written
     delta = first.path_of(first.delta_key)
@@ -174,10 +178,10 @@ def test_a_delta_grown_past_its_share_rewrites_the_bundle_and_drops_the_delta(
     first, values = _many(tmp_path)
     assert first.bundle_key is not None and first.delta_key is not None
     keys = list(values)
-    small = {keys[0]: {"n": "again"}}
+    small: dict[str, JsonValue] = {keys[0]: {"n": "again"}}
     _rescan(tmp_path, values, small)
     assert first.path_of(first.delta_key).exists()
-    large = {key: {"n": "again"} for key in keys[: len(keys) // 2]}
+    large: dict[str, JsonValue] = {key: {"n": "again"} for key in keys[: len(keys) // 2]}
     _rescan(tmp_path, values, large)
     assert not first.path_of(first.delta_key).exists()
     reader = ResultStore(tmp_path / "cache", 1 << 30)  # the base alone holds the scan's entries
