@@ -88,7 +88,8 @@ def discover(root: Path, excludes: Sequence[str] = ()) -> Inventory:
             f"the target {root} is not a directory", hint="scan the folder holding it"
         )
     root = root.resolve()
-    excluded = pathmatch.spec(excludes)
+    # no patterns, no matcher: the pattern library is not even imported (see pathmatch)
+    excluded = pathmatch.build_filter((), tuple(excludes))
     git_facts, listed = _git_listing(root)
     if not listed:
         # outside git, or a folder git ignores entirely (a vendored corpus): walk it instead
@@ -97,7 +98,7 @@ def discover(root: Path, excludes: Sequence[str] = ()) -> Inventory:
     artifacts: list[Artifact] = []
     skipped: list[SkippedFile] = []
     for relative in sorted(set(candidates)):
-        if excluded.match_file(relative) or _in_skipped_dir(relative):
+        if not excluded.allows(relative) or _in_skipped_dir(relative):
             continue
         outcome = _inspect(root, relative)
         if isinstance(outcome, Artifact):
@@ -105,7 +106,7 @@ def discover(root: Path, excludes: Sequence[str] = ()) -> Inventory:
         elif outcome is not None:
             skipped.append(outcome)
     if listed is None:
-        skipped.extend(s for s in _walk_skips(root) if not excluded.match_file(s.path))
+        skipped.extend(s for s in _walk_skips(root) if excluded.allows(s.path))
     return Inventory(
         root=str(root),
         artifacts=tuple(artifacts),

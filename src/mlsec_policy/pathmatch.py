@@ -1,13 +1,20 @@
-"""gitignore-style path filters, as used by ``--exclude`` and by checks' include/exclude."""
+"""gitignore-style path filters, as used by ``--exclude`` and by checks' include/exclude.
+
+``pathspec`` is imported when the first pattern list is compiled, not with this module: on
+import it loads every matching backend it knows (hyperscan's and re2's wrappers too, whether
+those libraries are installed or not), and a scan whose checks and configuration name no
+patterns never needs it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 
 class _HasPaths(Protocol):
@@ -18,7 +25,7 @@ class _HasPaths(Protocol):
     def exclude(self) -> tuple[str, ...]: ...
 
 
-_Spec = pathspec.PathSpec[pathspec.Pattern]
+_Spec: TypeAlias = "pathspec.PathSpec[pathspec.Pattern]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,4 +55,6 @@ def build_filter(include: tuple[str, ...], exclude: tuple[str, ...]) -> PathFilt
 
 def spec(patterns: Sequence[str]) -> _Spec:
     """Return a matcher for gitignore-style ``patterns`` (matched against relative paths)."""
+    import pathspec  # see the module docstring
+
     return pathspec.PathSpec.from_lines("gitignore", patterns)

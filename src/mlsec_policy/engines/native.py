@@ -72,6 +72,8 @@ class NativeEngine:
         """How many times a file analyzer ran on a file (not found in the result cache)."""
         self._listings: dict[str, Listing] = {}
         self._params: dict[tuple[str, str], object] = {}
+        self._keys: dict[int, tuple[NativeCheck, str]] = {}
+        """Each check's canonical parameters by ``id``; the check is held so the id stays its."""
 
     def _listing(self, name: str) -> Listing:
         """Return what the plan needs of analyzer ``name`` (its module is not imported)."""
@@ -83,10 +85,17 @@ class NativeEngine:
     def _spec(self, check: NativeCheck) -> tuple[AnalyzerSpec[Any], object]:
         """Return the spec of the check's analyzer and its parameters read into their type."""
         spec = self.analyzers[check.analyzer]
-        key = (check.analyzer, json.dumps(check.raw_params, sort_keys=True))
+        key = (check.analyzer, self._params_key(check))
         if key not in self._params:
             self._params[key] = bound(self.analyzers, check.analyzer, check.params)
         return spec, self._params[key]
+
+    def _params_key(self, check: NativeCheck) -> str:
+        """Return the check's parameters as canonical JSON, worked out once per check."""
+        known = self._keys.get(id(check))
+        if known is None or known[0] is not check:
+            known = self._keys[id(check)] = (check, json.dumps(check.raw_params, sort_keys=True))
+        return known[1]
 
     def _run_repo(
         self, check: NativeCheck, context: RepoContext
@@ -128,7 +137,7 @@ class NativeEngine:
         selections: dict[tuple[object, ...], tuple[Artifact, ...]] = {}  # checks share them
         for check in checks:
             spec = self._listing(check.analyzer)
-            params_key = json.dumps(check.raw_params, sort_keys=True)
+            params_key = self._params_key(check)
             chosen = (tuple(check.kinds), check.include, check.exclude)
             if chosen not in selections:
                 selections[chosen] = _select(inventory.artifacts, check)
