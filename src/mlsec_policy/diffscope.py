@@ -20,7 +20,6 @@ from __future__ import annotations
 import posixpath
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -203,7 +202,6 @@ def run_split(
     inventory: Inventory,
     workspace: Workspace,
     scope: DiffPlan | None,
-    parallel: bool = False,
     worded: threading.Event | None = None,
 ) -> EngineOutput:
     """Run the engine: repository-wide checks on every file, per-file ones on the plan's files.
@@ -211,14 +209,10 @@ def run_split(
     Repository-wide scope and evidence checks the plan names stop at their first match
     (:func:`mlsec_policy.firstmatch.first_matches`); the other repository-wide semgrep checks
     are given only the files their words let them match (:func:`by_words`). In a diff scan the
-    output's ``examined`` lists the files the per-file checks read.
-
-    With ``parallel`` (an engine whose work runs in child processes) the three parts — the
-    per-file checks on the changed files, the other repository-wide checks, the first-match
-    search — run at once, each in a thread and a scratch folder of its own, instead of one
-    after another: the first starts at once, the other two once :func:`by_words` has decided
-    their files (the search reuses its index of words). The outputs are joined in one order.
-    ``worded`` is set once :func:`by_words` is done (the scan's native analyzers wait for it).
+    output's ``examined`` lists the files the per-file checks read. The three parts run one
+    after another: run at once they gained no wall time on an idle machine and cost about
+    250 MiB of peak memory (benchmarks/README.md, session 30). ``worded`` is set once
+    :func:`by_words` is done (the scan's native analyzers wait for it).
     """
     if scope is None:
         return engine.run(checks, inventory, workspace)
@@ -226,60 +220,28 @@ def run_split(
     early = [c for c in checks if c.id in scope.early]
     limited = [c for c in checks if c.control_id in scope.per_file]
     words = semgrep_words(workspace.root, set_aside=True)
-    worded = worded or threading.Event()
-
-    def first(files: Inventory) -> EngineOutput:
-        space = _own(workspace, "whole", parallel)
-        return _run_part(engine, whole, checks, files, space) if whole else EngineOutput()
-
-    def searched() -> EngineOutput:
-        if not early:
-            return EngineOutput()
-        space = _own(workspace, "search", parallel)
-        return first_matches(
-            lambda part, files: _run_part(engine, part, checks, files, space),
+    files = by_words(whole, inventory, words)
+    if worded is not None:
+        worded.set()
+    first = _run_part(engine, whole, checks, files, workspace) if whole else NONE
+    searched = NONE
+    if early:
+        searched = first_matches(
+            lambda part, batch: _run_part(engine, part, checks, batch, workspace),
             early,
             inventory,
             scope.order,
             narrow,
             words,
         )
-
-    def second() -> EngineOutput:
-        space = _own(workspace, "changed", parallel)
-        return _run_part(engine, limited, checks, scope.inventory, space) if limited else NONE
-
-    if not parallel:
-        files = by_words(whole, inventory, words)
-        worded.set()
-        outputs = [first(files), searched(), second()]
-    else:
-        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="diff-part") as pool:
-            changed = pool.submit(second)  # its files need no word test: it starts at once
-            # the word test before the search starts, which reuses its index of words
-            files = by_words(whole, inventory, words)
-            worded.set()
-            parts = [pool.submit(first, files), pool.submit(searched), changed]
-            outputs = [part.result() for part in parts]
+    second = _run_part(engine, limited, checks, scope.inventory, workspace) if limited else NONE
     return EngineOutput(
-        outputs[0].hits + outputs[1].hits + outputs[2].hits,
-        outputs[0].errors + outputs[1].errors + outputs[2].errors,
-        outputs[0].version or outputs[1].version or outputs[2].version,
-        outputs[0].skipped + outputs[1].skipped + outputs[2].skipped,
-        outputs[2].examined,
+        first.hits + searched.hits + second.hits,
+        first.errors + searched.errors + second.errors,
+        first.version or searched.version or second.version,
+        first.skipped + searched.skipped + second.skipped,
+        second.examined,
     )
-
-
-def _own(workspace: Workspace, name: str, parallel: bool) -> Workspace:
-    """Return the workspace with a scratch folder of the part's own when parts run at once.
-
-    Each engine run writes its rules file and views under the scratch folder by fixed names.
-    """
-    if not parallel:
-        return workspace
-    folder = workspace.scratch / f"part-{name}"
-    folder.mkdir(exist_ok=True)
-    return replace(workspace, scratch=folder)
 
 
 @runtime_checkable

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.engines.base import EngineOutput
 from mlsec_policy.engines.semgrep import gates, subsets
-from mlsec_policy.engines.semgrep.prefilter import formula, located_words
+from mlsec_policy.engines.semgrep.prefilter import Known, formula, located_words
 from mlsec_policy.engines.semgrep.target import Target, read_scanned, words_reliable
 from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, holds_by
 from mlsec_policy.models import (
@@ -162,7 +162,7 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
     A file is read only when a formula needs a word not yet looked for in it.
     """
     needs: dict[str, Node] = {}
-    index: dict[str, dict[bytes, bool]] = {}
+    index: dict[str, Known] = {}
     """Per file, whether each word looked for in it holds (as :func:`located_words` decides)."""
     kept: set[str] = set()
     """Files kept whatever the checks: unreadable, or (``set_aside``) with parts set aside."""
@@ -188,19 +188,9 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
 
     def holds(required: Sequence[Node], artifact: Artifact) -> bool:
         """Return True when a formula of ``required`` holds in the file."""
-        words = index.setdefault(artifact.path, {})
-        finder: Callable[[bytes], bool] | None = None
-
-        def found(word: bytes) -> bool:
-            nonlocal finder
-            known = words.get(word)
-            if known is None:
-                if finder is None:
-                    finder = located_words(scanned(artifact))
-                known = words[word] = finder(word)
-            return known
-
-        return any(holds_by(node, found) for node in required)
+        # the file is read only when a word is not yet known of it
+        found = located_words(lambda: scanned(artifact), index.setdefault(artifact.path, {}))
+        return any(holds_by(node, found, found.any_of) for node in required)
 
     def keep(checks: Sequence[Any], artifact: Artifact) -> bool:
         if artifact.kind is not ArtifactKind.PYTHON or artifact.path in kept:

@@ -142,11 +142,10 @@ def scan(
         )
         # semgrep's processes first, then the native analyzers in this process meanwhile; in
         # a diff scan they wait for its word test (two threads of Python work contend for one
-        # GIL). The diff scan's semgrep parts run one after another: at once they gave no wall
-        # time on an idle machine and +250 MiB of peak memory (benchmarks/README.md, session 30)
+        # GIL)
         worded = launched if scope is None else threading.Event()
         outputs = side_by_side(
-            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope, False, worded),
+            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope, worded),
             partial(run_split, native, native_checks, inventory, workspace, scope),
             worded,
         )

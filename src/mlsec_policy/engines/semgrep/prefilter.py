@@ -66,6 +66,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
+from mlsec_policy.engines.semgrep.any_word import batches, first_present
 from mlsec_policy.engines.semgrep.code_text import CodeSearch, code_text, is_name
 from mlsec_policy.engines.semgrep.regex_words import (
     FOLDED,
@@ -162,23 +163,83 @@ def _rule(rule: Mapping[str, JsonValue]) -> Node:
 
 def may_match(required: Node, text: bytes) -> bool:
     """Return True when ``text`` satisfies the formula (:data:`TRUE` holds for anything)."""
-    return holds_by(required, located_words(text))
+    found = located_words(text)
+    return holds_by(required, found, found.any_of)
 
 
-def located_words(text: bytes) -> Callable[[bytes], bool]:
+Known = dict[bytes | tuple[bytes, ...], bool]
+"""What is known of one text: whether each word holds, and whether some word of each run
+searched at once does (keyed by the run's words, a tuple: never equal to a word)."""
+Run = tuple[tuple[bytes, ...], bytes, int, tuple[bytes, ...]]
+"""A run of words searched at once: its words, their marks, the text to search (an index into
+:meth:`LocatedWords._texts_read`) and the words without marks."""
+
+
+def located_words(text: bytes | Callable[[], bytes], memo: Known | None = None) -> LocatedWords:
     """Return whether each word (marked as :func:`formula` marks them) holds in ``text``.
 
-    The answers are remembered, so one function decides every formula of a file with each
-    word looked for once (:func:`may_match` is ``holds_by(required, located_words(text))``).
+    The answers are remembered (in ``memo`` when given: a caller's index of the file's words,
+    read and filled), so one function decides every formula of a file with each word looked for
+    once (:func:`may_match` is ``holds_by(required, found, found.any_of)`` with ``found =
+    located_words(text)``). ``text`` may be a function that reads it: it is called only when
+    a word is not yet in ``memo``.
     """
-    lowered = text.lower()
-    body = after_leading_comments(text)
-    body_lowered = lowered[len(text) - len(body) :]
-    memo: dict[bytes, bool] = {}
-    search: CodeSearch | None = None  # the code is lexed once, only as far as names ask
+    return LocatedWords(text, {} if memo is None else memo)
 
-    def located(word: bytes) -> bool:
-        nonlocal search
+
+class LocatedWords:
+    """Where the words of a formula hold in one text; see :func:`located_words`."""
+
+    def __init__(self, text: bytes | Callable[[], bytes], memo: Known) -> None:
+        """Prepare to look for words in ``text`` (or what it returns), answers kept in ``memo``."""
+        self._read = text
+        self._texts: tuple[bytes, bytes, bytes, bytes] | None = None
+        self.memo = memo
+        self._search: CodeSearch | None = None  # the code is lexed once, as far as names ask
+
+    def __call__(self, word: bytes) -> bool:
+        """Return True when ``word`` holds in the text."""
+        known = self.memo.get(word)
+        if known is None:
+            known = self.memo[word] = self._located(word)
+        return known
+
+    def any_of(self, words: tuple[bytes, ...]) -> bool:
+        """Return ``any(self(word) for word in words)``, runs of words in one search each.
+
+        Unmarked and :data:`CODE` words of one place and case whose first bytes make one
+        search cheaper than several (:func:`~.any_word.batches`) are looked for at once by
+        :func:`~.any_word.first_present`: when none occurs each is known absent, else the one
+        found is known present. The other words (names among them) are asked one by one.
+        """
+        memo = self.memo
+        runs, rest = _runs(words)
+        if any(memo.get(word) for word in rest):
+            return True
+        for key, prefix, place, run in runs:
+            known = memo.get(key)
+            if known:
+                return True
+            if known is None:
+                hit = first_present(run, self._texts_read()[place])
+                memo[key] = hit is not None
+                if hit is not None:
+                    memo[prefix + hit] = True
+                    return True
+                memo.update(dict.fromkeys((prefix + word for word in run), False))
+        return any(self(word) for word in rest)
+
+    def _texts_read(self) -> tuple[bytes, bytes, bytes, bytes]:
+        """Return the text, lowered, after the leading comments, and that lowered."""
+        if self._texts is None:
+            text = self._read if isinstance(self._read, bytes) else self._read()
+            lowered = text.lower()
+            body = after_leading_comments(text)
+            self._texts = (text, lowered, body, lowered[len(text) - len(body) :])
+        return self._texts
+
+    def _located(self, word: bytes) -> bool:
+        text, lowered, body, body_lowered = self._texts_read()
         if word.startswith(CODE):
             return contains(word[len(CODE) :], body, body_lowered)
         if word.startswith(NAME):
@@ -190,16 +251,29 @@ def located_words(text: bytes) -> Callable[[bytes], bool]:
             if not is_name(name):
                 code = code_text(text)
                 return code is None or contains(bare, code, _lower(code))
-            search = search or CodeSearch(text)
-            return search.has(name, folded)
+            self._search = self._search or CodeSearch(text)
+            return self._search.has(name, folded)
         return contains(word, text, lowered)
 
-    def found(word: bytes) -> bool:
-        if word not in memo:
-            memo[word] = located(word)
-        return memo[word]
 
-    return found
+@lru_cache(maxsize=1024)
+def _runs(words: tuple[bytes, ...]) -> tuple[tuple[Run, ...], tuple[bytes, ...]]:
+    """Return the runs of ``words`` searched at once, and the words asked one by one."""
+    places: dict[bytes, list[bytes]] = {}
+    for word in words:
+        if not word.startswith(NAME):
+            marks = CODE if word.startswith(CODE) else b""
+            marks += FOLDED if word.startswith(FOLDED, len(marks)) else b""
+            places.setdefault(marks, []).append(word[len(marks) :])
+    runs: list[Run] = []
+    batched: set[bytes] = set()
+    for marks, group in places.items():
+        place = (2 if marks.startswith(CODE) else 0) + (1 if marks.endswith(FOLDED) else 0)
+        for run in batches(frozenset(group)):
+            marked = tuple(marks + word for word in run)
+            runs.append((marked, marks, place, run))
+            batched.update(marked)
+    return tuple(runs), tuple(word for word in words if word not in batched)
 
 
 def after_leading_comments(text: bytes) -> bytes:

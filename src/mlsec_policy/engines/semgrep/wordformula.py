@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Union
 
 
@@ -94,13 +95,38 @@ def holds(node: Node, present: frozenset[bytes] | set[bytes]) -> bool:
     return holds_by(node, present.__contains__)
 
 
-def holds_by(node: Node, found: Callable[[bytes], bool]) -> bool:
-    """Return True when the formula holds, asking ``found`` about a word only when needed."""
+def holds_by(
+    node: Node,
+    found: Callable[[bytes], bool],
+    found_any: Callable[[tuple[bytes, ...]], bool] | None = None,
+) -> bool:
+    """Return True when the formula holds, asking ``found`` about a word only when needed.
+
+    ``found_any``, when given, is asked at once about the words of an ``Or`` (its word parts,
+    which sort first) and must answer as ``any(found(w) for w in words)`` would.
+    """
     if isinstance(node, bytes):
         return found(node)
     if isinstance(node, And):
-        return all(holds_by(part, found) for part in node.parts)
-    return any(holds_by(part, found) for part in node.parts)
+        return all(holds_by(part, found, found_any) for part in node.parts)
+    if found_any is None:
+        return any(holds_by(part, found) for part in node.parts)
+    words = _words_first(node)
+    if len(words) > 1 and found_any(words):
+        return True
+    rest = node.parts[len(words) :] if len(words) > 1 else node.parts
+    return any(holds_by(part, found, found_any) for part in rest)
+
+
+@lru_cache(maxsize=1024)
+def _words_first(node: Or) -> tuple[bytes, ...]:
+    """Return the ``Or``'s parts that are words (they sort before its And and Or parts)."""
+    words: list[bytes] = []
+    for part in node.parts:
+        if not isinstance(part, bytes):
+            break
+        words.append(part)
+    return tuple(words)
 
 
 def mapped(node: Node, change: Callable[[bytes], bytes]) -> Node:
