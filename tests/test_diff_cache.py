@@ -15,6 +15,7 @@ import git
 import pytest
 
 from mlsec_policy.cache import FileResults, ResultStore
+from mlsec_policy.cache.store import FOLDER
 from mlsec_policy.engines.semgrep.cached import SemgrepCache, part_of
 from mlsec_policy.engines.semgrep.target import Target
 from mlsec_policy.models import (
@@ -126,6 +127,28 @@ def test_a_diff_scans_entries_are_not_taken_for_a_full_scans(
     # the diff scan ran a part of the checks on the unchanged files: they are scanned again
     assert {"broken.py", "serve.py", "train.py"} <= set(_scanned(semgrep_runs))
     assert full == plain
+
+
+def test_a_diff_scan_keeps_its_new_entries_in_its_bundle_and_the_next_one_reuses_them(
+    cli: Cli, tmp_path: Path, semgrep_runs: list[list[str]]
+) -> None:
+    repo = _repo(tmp_path / "repo")
+    root = Path(repo.working_tree_dir or "")
+    _change(repo)
+    diff = ["--diff-base", "HEAD~1"]
+    cache = tmp_path / "cache"
+    plain = _scan(cli, root, tmp_path / "plain", *diff, "--no-cache")
+    first = _scan(cli, root, tmp_path / "first", *diff, "--cache-dir", str(cache))
+    store = cache / FOLDER
+    entries = [p for p in store.rglob("*") if p.is_file() and p.parent != store]
+    # the bundle's base and the loose memos (file digests), not one file per entry
+    assert len(entries) <= 3, sorted(p.name for p in entries)
+    semgrep_runs.clear()
+
+    again = _scan(cli, root, tmp_path / "again", *diff, "--cache-dir", str(cache))
+
+    assert _scanned(semgrep_runs) == [], "the bundle's entries were not reused"
+    assert first == again == plain
 
 
 def _hit(check: str, control: str) -> Hit:

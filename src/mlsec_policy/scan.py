@@ -110,12 +110,14 @@ def scan(
     clock = time.monotonic()
     progress = options.progress or (lambda _message: None)
     notice = options.notice or (lambda _message: None)
-    # the entries of one kind of scan of one target are read together (one bundle)
+    # the entries of one kind of scan of one target are read together (one bundle); a diff
+    # scan's new entries are kept in its bundle alone (one file, not thousands)
     bundle = repr((str(options.target.resolve()), mode, options.policies, options.only_controls))
+    cache = options.cache
     store = (
         None
-        if options.cache is None
-        else ResultStore(options.cache.directory, options.cache.max_bytes, bundle)
+        if cache is None
+        else ResultStore(cache.directory, cache.max_bytes, bundle, bundle_only=mode == "diff")
     )
     progress("loading policy")
     policy = policy or load(options, store)

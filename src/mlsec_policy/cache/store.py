@@ -21,8 +21,13 @@ instead of thousands of files (a warm re-scan of a large tree spent most of its 
 opening files), and a re-scan with one file changed writes the small delta, not the whole
 base. The bundle is only an accelerator: a key it lacks is read from its own file, a part that
 is missing, truncated or foreign is a miss, and the entries themselves are still written one
-file each. Its lines are trusted as the entries are (their keys digest everything a result
-depends on), so a bundle can never give a result another key would not.
+file each — except in a store opened ``bundle_only`` (a diff scan: thousands of new entries,
+most of them the per-file results of files the change did not touch, which the next diff scan
+of the target reads from its bundle), whose new entries are kept in the bundle's parts alone,
+written at :meth:`ResultStore.close` in one or two files instead of one file each; another
+kind of scan does not see them and runs those parts again. Its lines are trusted as the
+entries are (their keys digest everything a result depends on), so a bundle can never give a
+result another key would not.
 
 Writing is the cold scan's cost (thousands of entries): each entry is one exclusive ``open``
 under a name unique to the process, thread and call, one ``write`` and one rename
@@ -99,11 +104,19 @@ class ResultStore:
     the bound last walked it and lost in races (see :mod:`.eviction`).
     """
 
-    def __init__(self, directory: Path, max_bytes: int, bundle: str | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        max_bytes: int,
+        bundle: str | None = None,
+        bundle_only: bool = False,
+    ) -> None:
         """Open (lazily create) the store in ``directory``.
 
         ``bundle`` names the working set of one kind of scan (its target and settings): the
         entries such a scan uses are kept together too (see the module docstring).
+        ``bundle_only`` (with a ``bundle``) keeps new entries in the bundle alone, written
+        when the store closes, not in a file each.
         """
         self.root = directory / FOLDER
         self.max_bytes = max_bytes
@@ -113,6 +126,8 @@ class ResultStore:
         self._parts: tuple[dict[str, bytes], dict[str, bytes]] | None = None
         self._bundled: dict[str, bytes] | None = None
         self._used: dict[str, bytes] = {}
+        self._held: dict[str, bytes] | None = {} if bundle_only and bundle is not None else None
+        """Entries put in a ``bundle_only`` store: kept by :meth:`close` in the bundle alone."""
         self._grown = 0
         """Bytes this scan added to the store (files written less the files they replaced)."""
         self._wrote = False
@@ -124,7 +139,9 @@ class ResultStore:
 
     def get(self, key: str) -> JsonValue | None:
         """Return the value stored under ``key``, or None (a miss) when there is none to trust."""
-        body = self._bundle().get(key)
+        body = None if self._held is None else self._held.get(key)
+        if body is None:
+            body = self._bundle().get(key)
         if body is not None:
             value = _decode(body)
             if value is not None:
@@ -152,7 +169,10 @@ class ResultStore:
         """Store ``value`` under ``key`` atomically; a failure to write is counted, not raised."""
         body = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         encoded = body.encode("utf-8")
-        if self._write(key, encoded):
+        if self._held is not None:
+            self._held[key] = encoded  # written by close, in the bundle's parts
+            self._used[key] = encoded
+        elif self._write(key, encoded):
             self._used[key] = encoded
 
     def get_loose(self, key: str) -> JsonValue | None:
@@ -191,12 +211,18 @@ class ResultStore:
         if self.bundle_key is not None and self.delta_key is not None:
             base, delta = self._read_parts()
             todo = plan(self._used, base, delta)
+            kept = True
             if todo.base is not None:
-                self._write(self.bundle_key, pack(todo.base), counted=False, replacing=True)
+                kept = self._write(self.bundle_key, pack(todo.base), counted=False, replacing=True)
             if todo.delta is not None:
-                self._write(self.delta_key, pack(todo.delta), counted=False, replacing=True)
+                kept = (
+                    self._write(self.delta_key, pack(todo.delta), counted=False, replacing=True)
+                    and kept
+                )
             if todo.drop_delta:
                 self._drop(self.delta_key)
+            if self._held:
+                self.stats.add("written" if kept else "write_failures", len(self._held))
         if self._wrote:
             self.stats.add("evicted", bound(self.root, self.max_bytes, self._grown))
 

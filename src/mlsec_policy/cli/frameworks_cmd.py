@@ -91,9 +91,10 @@ def scan_policy(options: ScanOptions) -> Policy:
     """
     if options.cache is None:
         return load(options, None)
-    # the packs' entries are read together next time (one bundle per set of packs)
+    # the packs' entries are read together next time (one bundle per set of packs, which
+    # every kind of scan reads): they are kept in it alone, one file instead of hundreds
     bundle = repr(("policy", options.policies))
-    store = ResultStore(options.cache.directory, options.cache.max_bytes, bundle)
+    store = ResultStore(options.cache.directory, options.cache.max_bytes, bundle, bundle_only=True)
     policy = load(options, store)
     store.close()
     return policy
