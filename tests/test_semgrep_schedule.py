@@ -128,6 +128,7 @@ def test_a_scan_reports_the_same_whatever_the_runs_and_their_order(
         budget: int | None,
         args: int,
         least: int = 0,
+        weights: Sequence[int] | None = None,
     ) -> list[list[int]]:
         numbers = list(range(len(targets)))
         random.Random(7).shuffle(numbers)

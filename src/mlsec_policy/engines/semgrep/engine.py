@@ -29,8 +29,19 @@ from mlsec_policy.engines.semgrep.problems import (
 )
 from mlsec_policy.engines.semgrep.process import ARG_BUDGET, RunResult, find_binary, run_rules
 from mlsec_policy.engines.semgrep.results import hits
-from mlsec_policy.engines.semgrep.rulesplit import part_files, run_divided, worth_splitting
-from mlsec_policy.engines.semgrep.schedule import in_target_order, plan_runs, tail_runs, waves
+from mlsec_policy.engines.semgrep.rulesplit import (
+    part_files,
+    rule_cost,
+    run_divided,
+    worth_splitting,
+)
+from mlsec_policy.engines.semgrep.schedule import (
+    gated_costs,
+    in_target_order,
+    plan_runs,
+    tail_runs,
+    waves,
+)
 from mlsec_policy.engines.semgrep.subsets import Gating, Selection, select
 from mlsec_policy.engines.semgrep.target import Target, normal
 from mlsec_policy.models import Artifact, Hit, Inventory, ScanError, Severity, SkippedFile
@@ -144,6 +155,7 @@ class SemgrepEngine:
         shared = Gating()  # the waves share the prefilters, the rules' words and their index
         counted = 0
         gave = False
+        rule_costs = {check.id: rule_cost(check.rule) for check in checks}
 
         def gate(number: int) -> list[_Run]:
             """Gate wave ``number`` and return its runs; the waves are gated one after another."""
@@ -168,7 +180,11 @@ class SemgrepEngine:
             # the last wave in smaller runs, so that the cores finish together
             scanned = [t.scanned for t in given]
             least = tail_runs(scanned, given_sizes, jobs) if last else 0
-            planned = plan_runs(scanned, given_sizes, jobs, budget, ARG_BUDGET, least)
+            # dealt by the rules each target's gate passes, not by bytes alone
+            weights = gated_costs(
+                scanned, given_sizes, None if chosen is None else chosen.wants, rule_costs
+            )
+            planned = plan_runs(scanned, given_sizes, jobs, budget, ARG_BUDGET, least, weights)
             first = [[scanned[n] for n in run] for run in planned]
             # a small run that a cut by files cannot share out is cut by rules (:mod:`.rulesplit`)
             divided = not several and worth_splitting(scanned, given_sizes, jobs)

@@ -16,7 +16,7 @@ engine puts the results back in target order whatever run a target was in and wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 
 from mlsec_policy.models import Hit, ScanError
@@ -39,6 +39,42 @@ def cost(scanned: str, size: int) -> int:
     return -(-size // OTHER_BYTES_PER_PYTHON_BYTE)
 
 
+PARSE_COST = 10
+"""What parsing a target costs semgrep, in units of :func:`.rulesplit.rule_cost` (one rule
+pattern): on transformers' ``tests/test_modeling_common.py`` the parse took 0.3 s, a search
+rule about 0.03 s per pattern (benchmarks/README.md, session 26)."""
+
+
+def gated_cost(scanned: str, size: int, rule_costs: Iterable[int]) -> int:
+    """Return a target's estimated cost from its bytes and the rules its gate passes.
+
+    ``rule_costs`` are the :func:`.rulesplit.rule_cost` of the rules that will run on the
+    target. semgrep parses a target once and runs each of those rules over its tree, so the
+    cost grows with the bytes times (the parse + the rules): a large file that many rules
+    (a taint rule above all) pass costs many times a file of its size that one search rule
+    passes, which a plan by bytes alone cannot see (h2ogpt's ``src/gradio_runner.py``).
+    """
+    return cost(scanned, size) * (PARSE_COST + sum(rule_costs))
+
+
+def gated_costs(
+    scanned: Sequence[str],
+    sizes: Sequence[int],
+    wants: Mapping[str, frozenset[str]] | None,
+    rule_costs: Mapping[str, int],
+) -> list[int] | None:
+    """Return each target's :func:`gated_cost` from the rules it passes (``wants``, by rule id).
+
+    None when the rules each target passes are not known (no subsets: every rule runs on it).
+    """
+    if wants is None:
+        return None
+    return [
+        gated_cost(path, size, (rule_costs[rule] for rule in wants.get(path, ())))
+        for path, size in zip(scanned, sizes, strict=True)
+    ]
+
+
 def plan_runs(
     targets: Sequence[str],
     sizes: Sequence[int],
@@ -46,6 +82,7 @@ def plan_runs(
     source_budget: int | None,
     arg_budget: int,
     least: int = 0,
+    weights: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """Return the runs as lists of target positions, costliest run first.
 
@@ -53,7 +90,8 @@ def plan_runs(
     (None: no limit, one run unless the command line needs more) and ``arg_budget`` bytes of
     paths on its command line, unless it holds a single target. With a budget there are at
     least ``jobs`` runs (when there are as many targets), a multiple of ``jobs`` when the bytes
-    allow, and at least ``least`` (:func:`tail_runs`), each of about the same estimated cost.
+    allow, and at least ``least`` (:func:`tail_runs`), each of about the same estimated cost:
+    ``weights`` (:func:`gated_cost`, when the targets' gates are known) or else :func:`cost`.
     Within a run the targets keep their order.
     """
     if not targets:
@@ -64,7 +102,34 @@ def plan_runs(
         jobs = max(1, jobs)
         rounds = -(-sum(sizes) // max(1, jobs * source_budget))
         count = min(len(targets), max(jobs * max(1, rounds), least))
-    costs = [cost(target, size) for target, size in zip(targets, sizes, strict=True)]
+    by_bytes = [cost(target, size) for target, size in zip(targets, sizes, strict=True)]
+    if weights is None:
+        return _deal(targets, sizes, by_bytes, count, source_budget, arg_budget)
+    if len(weights) != len(targets):
+        raise ValueError("one weight per target")
+    planned = _deal(targets, sizes, list(weights), count, source_budget, arg_budget)
+    if len(planned) <= count:
+        return planned
+    # dealt by weight, the bytes overflow into more runs than planned (each a semgrep start-up)
+    return min(
+        planned,
+        _deal(targets, sizes, by_bytes, count, source_budget, arg_budget),
+        key=len,
+    )
+
+
+def _deal(
+    targets: Sequence[str],
+    sizes: Sequence[int],
+    costs: Sequence[int],
+    count: int,
+    source_budget: int,
+    arg_budget: int,
+) -> list[list[int]]:
+    """Deal the targets costliest first to the cheapest of ``count`` runs with room for them.
+
+    A target that no run has room for (bytes, command line) opens another run.
+    """
     members: list[list[int]] = [[] for _ in range(count)]
     spent = [0] * count
     held = [0] * count
