@@ -9,6 +9,7 @@ never taken for a full scan's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
@@ -65,25 +66,46 @@ def semgrep_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return record_semgrep_runs(monkeypatch)
 
 
-def _repo(root: Path) -> git.Repo:
+DIFF = ("--diff-base", "HEAD~1")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A git repository of ``TREE`` and the cache folder its scans share."""
+
+    cli: Cli
+    repo: git.Repo
+    root: Path
+    tmp: Path
+
+    @property
+    def cache(self) -> Path:
+        return self.tmp / "cache"
+
+    def change(self) -> None:
+        """Commit one new file (a pull request's change)."""
+        write_tree(self.root, CHANGE)
+        commit_all(self.repo, "second")
+
+    def scan(self, name: str, *options: str, cached: bool = True) -> tuple[int, bytes, bytes]:
+        """Return the exit code and the JSON and SARIF reports of one scan (SARIF validated).
+
+        The reports are written under ``name``; the scan uses the shared cache, or none.
+        """
+        cache = ("--cache-dir", str(self.cache)) if cached else ("--no-cache",)
+        out = self.tmp / name
+        reports = scan_reports(self.cli, self.root, out, *options, *cache)
+        sarif_validator().validate(load_json(out / "r.sarif"))
+        return reports
+
+
+@pytest.fixture
+def project(cli: Cli, tmp_path: Path) -> Project:
     """Return a repository of ``TREE`` in one commit."""
-    write_tree(root, TREE)
+    root = write_tree(tmp_path / "repo", TREE)
     repo = git.Repo.init(root)
     commit_all(repo, "first")
-    return repo
-
-
-def _change(repo: git.Repo) -> None:
-    """Commit one new file (a pull request's change)."""
-    write_tree(Path(repo.working_tree_dir or ""), CHANGE)
-    commit_all(repo, "second")
-
-
-def _scan(cli: Cli, root: Path, out: Path, *options: str) -> tuple[int, bytes, bytes]:
-    """Return the exit code and the JSON and SARIF reports of one scan (SARIF validated)."""
-    reports = scan_reports(cli, root, out, *options)
-    sarif_validator().validate(load_json(out / "r.sarif"))
-    return reports
+    return Project(cli, repo, root, tmp_path)
 
 
 def _scanned(runs: list[list[str]]) -> list[str]:
@@ -91,19 +113,15 @@ def _scanned(runs: list[list[str]]) -> list[str]:
 
 
 def test_a_diff_scan_after_a_full_scan_runs_semgrep_on_the_changed_file_only(
-    cli: Cli, tmp_path: Path, semgrep_runs: list[list[str]]
+    project: Project, semgrep_runs: list[list[str]]
 ) -> None:
-    repo = _repo(tmp_path / "repo")
-    root = Path(repo.working_tree_dir or "")
-    cache = ["--cache-dir", str(tmp_path / "cache")]
-    _scan(cli, root, tmp_path / "full", *cache)  # the base branch's scan fills the cache
+    project.scan("full")  # the base branch's scan fills the cache
     assert "broken.py" in _scanned(semgrep_runs)
-    _change(repo)
-    diff = ["--diff-base", "HEAD~1"]
-    plain = _scan(cli, root, tmp_path / "plain", *diff, "--no-cache")
+    project.change()
+    plain = project.scan("plain", *DIFF, cached=False)
     semgrep_runs.clear()
 
-    reused = _scan(cli, root, tmp_path / "reused", *diff, *cache)
+    reused = project.scan("reused", *DIFF)
 
     # the changed file, and the file whose entry holds a syntax error (a part of the checks may
     # not parse it: its entry is not narrowed to the part, the part scans it)
@@ -112,17 +130,14 @@ def test_a_diff_scan_after_a_full_scan_runs_semgrep_on_the_changed_file_only(
 
 
 def test_a_diff_scans_entries_are_not_taken_for_a_full_scans(
-    cli: Cli, tmp_path: Path, semgrep_runs: list[list[str]]
+    project: Project, semgrep_runs: list[list[str]]
 ) -> None:
-    repo = _repo(tmp_path / "repo")
-    root = Path(repo.working_tree_dir or "")
-    _change(repo)
-    cache = ["--cache-dir", str(tmp_path / "cache")]
-    plain = _scan(cli, root, tmp_path / "plain", "--no-cache")
-    _scan(cli, root, tmp_path / "diff", "--diff-base", "HEAD~1", *cache)
+    project.change()
+    plain = project.scan("plain", cached=False)
+    project.scan("diff", *DIFF)
     semgrep_runs.clear()
 
-    full = _scan(cli, root, tmp_path / "full", *cache)
+    full = project.scan("full")
 
     # the diff scan ran a part of the checks on the unchanged files: they are scanned again
     assert {"broken.py", "serve.py", "train.py"} <= set(_scanned(semgrep_runs))
@@ -130,22 +145,18 @@ def test_a_diff_scans_entries_are_not_taken_for_a_full_scans(
 
 
 def test_a_diff_scan_keeps_its_new_entries_in_its_bundle_and_the_next_one_reuses_them(
-    cli: Cli, tmp_path: Path, semgrep_runs: list[list[str]]
+    project: Project, semgrep_runs: list[list[str]]
 ) -> None:
-    repo = _repo(tmp_path / "repo")
-    root = Path(repo.working_tree_dir or "")
-    _change(repo)
-    diff = ["--diff-base", "HEAD~1"]
-    cache = tmp_path / "cache"
-    plain = _scan(cli, root, tmp_path / "plain", *diff, "--no-cache")
-    first = _scan(cli, root, tmp_path / "first", *diff, "--cache-dir", str(cache))
-    store = cache / FOLDER
+    project.change()
+    plain = project.scan("plain", *DIFF, cached=False)
+    first = project.scan("first", *DIFF)
+    store = project.cache / FOLDER
     entries = [p for p in store.rglob("*") if p.is_file() and p.parent != store]
     # the bundle's base and the loose memos (file digests), not one file per entry
     assert len(entries) <= 3, sorted(p.name for p in entries)
     semgrep_runs.clear()
 
-    again = _scan(cli, root, tmp_path / "again", *diff, "--cache-dir", str(cache))
+    again = project.scan("again", *DIFF)
 
     assert _scanned(semgrep_runs) == [], "the bundle's entries were not reused"
     assert first == again == plain
