@@ -88,7 +88,7 @@ def discover(root: Path, excludes: Sequence[str] = ()) -> Inventory:
             f"the target {root} is not a directory", hint="scan the folder holding it"
         )
     root = root.resolve()
-    # no patterns, no matcher: the pattern library is not even imported (see pathmatch)
+    # no patterns, no matcher: a file is not matched against an empty pattern list
     excluded = pathmatch.build_filter((), tuple(excludes))
     git_facts, listed = _git_listing(root)
     if not listed:

@@ -1,9 +1,8 @@
 """gitignore-style path filters, as used by ``--exclude`` and by checks' include/exclude.
 
-``pathspec`` is imported when the first pattern list is compiled, not with this module: on
-import it loads every matching backend it knows (hyperscan's and re2's wrappers too, whether
-those libraries are installed or not), and a scan whose checks and configuration name no
-patterns never needs it.
+``pathspec`` is imported with this module. Importing it only when a pattern list is first
+compiled saved nothing: every scan with the built-in pack compiles patterns (the repository
+analyzer ``files_present`` does on each scan), so pathspec was loaded anyway, only later.
 """
 
 from __future__ import annotations
@@ -11,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import Protocol
 
-if TYPE_CHECKING:
-    import pathspec
+import pathspec
 
 
 class _HasPaths(Protocol):
@@ -25,7 +23,7 @@ class _HasPaths(Protocol):
     def exclude(self) -> tuple[str, ...]: ...
 
 
-_Spec: TypeAlias = "pathspec.PathSpec[pathspec.Pattern]"
+_Spec = pathspec.PathSpec[pathspec.Pattern]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +53,4 @@ def build_filter(include: tuple[str, ...], exclude: tuple[str, ...]) -> PathFilt
 
 def spec(patterns: Sequence[str]) -> _Spec:
     """Return a matcher for gitignore-style ``patterns`` (matched against relative paths)."""
-    import pathspec  # see the module docstring
-
     return pathspec.PathSpec.from_lines("gitignore", patterns)
