@@ -16,7 +16,7 @@ import git
 import pytest
 
 from mlsec_policy.cache import FileResults, ResultStore
-from mlsec_policy.cache.store import FOLDER
+from mlsec_policy.cache.store import FOLDER, CacheStats
 from mlsec_policy.engines.semgrep.cached import SemgrepCache, part_of
 from mlsec_policy.engines.semgrep.target import Target
 from mlsec_policy.models import (
@@ -160,6 +160,35 @@ def test_a_diff_scan_keeps_its_new_entries_in_its_bundle_and_the_next_one_reuses
 
     assert _scanned(semgrep_runs) == [], "the bundle's entries were not reused"
     assert first == again == plain
+
+
+def test_a_second_diff_scan_with_the_same_cache_writes_nothing(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[CacheStats] = []
+    close = ResultStore.close
+
+    def recording(store: ResultStore) -> None:
+        close(store)
+        closed.append(store.stats)
+
+    monkeypatch.setattr(ResultStore, "close", recording)
+    project.change()
+    project.scan("first", *DIFF)
+    # the policy memo's store and the diff scan's, both bundle only
+    assert len(closed) == 2 and all(s.written and s.written_bytes for s in closed), closed
+    closed.clear()
+
+    project.scan("again", *DIFF)
+
+    assert [s.written for s in closed] == [0, 0]
+    assert all(", 0 written" in s.describe() for s in closed), [s.describe() for s in closed]
+    # the second scan may still write its bundle's base again, without what the first put and
+    # it did not read (semgrep's gate formulas and facts tables); a third writes nothing
+    closed.clear()
+    project.scan("third", *DIFF)
+    assert [(s.written, s.written_bytes) for s in closed] == [(0, 0), (0, 0)]
+    assert [s.describe().endswith(", 0 written") for s in closed] == [True, True]
 
 
 def _hit(check: str, control: str) -> Hit:

@@ -41,11 +41,33 @@ def test_new_entries_are_written_in_the_bundle_alone_and_the_next_scan_reads_the
     assert first.bundle_key is not None
     assert _files(tmp_path) == [first.path_of(first.bundle_key)]
     assert (first.stats.written, first.stats.write_failures) == (len(VALUES), 0)
+    assert first.stats.written_bytes == first.path_of(first.bundle_key).stat().st_size
     again = ResultStore(tmp_path / "cache", 1 << 30, NAME, bundle_only=True)
     assert {key: again.get(key) for key in VALUES} == VALUES
     assert (again.stats.hits, again.stats.misses) == (len(VALUES), 0)
     again.close()
     assert again.stats.written == 0
+
+
+def test_entries_put_again_as_the_bundle_holds_them_are_not_counted_as_written(
+    tmp_path: Path,
+) -> None:
+    first = _diff_scan(tmp_path)
+    assert first.bundle_key is not None
+    again = ResultStore(tmp_path / "cache", 1 << 30, NAME, bundle_only=True)
+    for key, value in VALUES.items():  # run again under their keys, same results
+        again.put(key, value)
+    again.close()
+    assert (again.stats.written, again.stats.written_bytes, again.stats.write_failures) == (0, 0, 0)
+    assert again.stats.describe() == "result cache: 0 entries reused, 0 written"
+    changed, *_ = VALUES
+    third = ResultStore(tmp_path / "cache", 1 << 30, NAME, bundle_only=True)
+    third.put(changed, {"n": -1})
+    third.put(digest("file", "new"), {"n": "new"})
+    third.close()  # the two entries alone: the bundle is written again, smaller
+    size = third.path_of(first.bundle_key).stat().st_size
+    assert (third.stats.written, third.stats.written_bytes) == (2, size)
+    assert third.stats.describe() == f"result cache: 0 entries reused, 2 written ({size} B to disk)"
 
 
 def test_a_damaged_or_foreign_bundle_is_a_miss(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ def test_an_entry_comes_back_as_written(tmp_path: Path) -> None:
     store.put(key, VALUE)
     assert store.get(key) == VALUE
     assert (store.stats.hits, store.stats.misses, store.stats.written) == (1, 1, 1)
+    assert store.stats.written_bytes == store.path_of(key).stat().st_size
     assert [p.name for p in store.path_of(key).parent.iterdir()] == [key[2:]]  # no temporary
 
 

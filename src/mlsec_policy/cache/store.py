@@ -82,12 +82,17 @@ class CacheStats(Counts):
     invalid: int = 0
     """Entries found but not trusted (truncated, foreign, another key): counted as misses too."""
     written: int = 0
+    """Entries this scan added or changed on disk (one file each, or in the bundle's parts)."""
+    written_bytes: int = 0
+    """Bytes of the entry files and bundle parts written (a part rewrites entries it held)."""
     write_failures: int = 0
     evicted: int = 0
 
     def describe(self) -> str:
         """Return the one-line account a scan's progress shows."""
         summary = f"result cache: {self.hits} entries reused, {self.written} written"
+        if self.written_bytes:
+            summary += f" ({_amount(self.written_bytes)} to disk)"
         if self.invalid:
             summary += f", {self.invalid} unusable (scanned again)"
         if self.write_failures:
@@ -222,7 +227,9 @@ class ResultStore:
             if todo.drop_delta:
                 self._drop(self.delta_key)
             if self._held:
-                self.stats.add("written" if kept else "write_failures", len(self._held))
+                # entries the parts read held already, with the same body, were not written now
+                new = sum(1 for key, body in self._held.items() if self._bundle().get(key) != body)
+                self.stats.add("written" if kept else "write_failures", new)
         if self._wrote:
             self.stats.add("evicted", bound(self.root, self.max_bytes, self._grown))
 
@@ -253,6 +260,8 @@ class ResultStore:
             self._wrote = True
         if counted:
             self.stats.add("written")
+        if counted or key in (self.bundle_key, self.delta_key):
+            self.stats.add("written_bytes", len(data))
         return True
 
     def _drop(self, key: str) -> None:
@@ -327,3 +336,12 @@ def _size_of(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def _amount(size: int) -> str:
+    """Return ``size`` bytes as the progress line shows it (``812 B``, ``14.2 kB``, ``8.5 MB``)."""
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
