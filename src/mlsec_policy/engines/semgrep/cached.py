@@ -5,8 +5,11 @@ semgrep scans and which path filters apply), the digest of the semgrep checks of
 semgrep's version and the settings that change what semgrep reports (mode, time and memory
 limits). Semgrep's version is not asked for before a scan — starting semgrep to ask costs
 what a warm scan is meant to save — but remembered from its last report, by the identity of
-the binary (path, size, modification time); a binary the cache has not seen makes every file a
-miss, and a version that differs from the remembered one makes the scan run again uncached.
+the binary (path, size, modification time) and of the semgrep distribution installed where
+this interpreter looks (:mod:`.installed`: a pip-made ``semgrep`` script is the same bytes in
+every version, and a rebuilt image may keep its times); a binary the cache has not seen makes
+every file a miss, and a version that differs from the remembered one makes the scan run
+again uncached.
 
 Only complete results are kept: a file whose batch failed, or that semgrep reported a time-out,
 an out-of-memory stop or any error other than a syntax error on, is scanned again next time.
@@ -27,12 +30,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields, is_dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
 from mlsec_policy.cache import CodecError, FileResults, ResultStore, digest
 from mlsec_policy.cache.codec import decode_results, encode_results
 from mlsec_policy.cache.digests import content_digests
+from mlsec_policy.engines.semgrep.installed import semgrep_version
 from mlsec_policy.engines.semgrep.target import Target
 from mlsec_policy.models import Artifact, ArtifactKind, Hit, ScanError, Severity, SkippedFile
 from mlsec_policy.options import SemgrepSettings
@@ -243,8 +246,4 @@ def _binary_identity(binary: Path) -> str:
         where: list[object] = [str(resolved), info.st_size, info.st_mtime_ns]
     except OSError:
         where = [str(binary)]
-    try:
-        installed: str | None = metadata.version("semgrep")
-    except metadata.PackageNotFoundError:
-        installed = None
-    return json.dumps([*where, installed])
+    return json.dumps([*where, semgrep_version()])
