@@ -12,28 +12,21 @@ A per-file control none of whose checks selects a changed file ran on nothing: i
 changed lines afterwards (:mod:`mlsec_policy.suppress.diff`), so narrowing the files changes
 what runs, never what a diff scan reports.
 
-:func:`narrow` is the one place that decides which files per-file engines see.
+:func:`narrow` is the one place that decides which files per-file engines see;
+:mod:`mlsec_policy.diffrun` runs the engines on them.
 """
 
 from __future__ import annotations
 
 import posixpath
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
-from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.firstmatch import (
-    by_words,
-    early_checks,
-    first_matches,
-    search_order,
-    semgrep_words,
-)
+from mlsec_policy.firstmatch import early_checks, search_order
 from mlsec_policy.models import (
     Artifact,
     CheckMode,
@@ -46,9 +39,6 @@ from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck
 from mlsec_policy.policy.model import CheckBase, Control
 from mlsec_policy.suppress.diff import ChangeSet
-
-CheckT = TypeVar("CheckT", bound=CheckBase)
-NONE = EngineOutput()
 
 MAX_RECORD_READ = 16 * 1024 * 1024
 """Bytes of a record (a checksum manifest) read to see whether it names a changed file."""
@@ -194,86 +184,6 @@ def narrow(inventory: Inventory, paths: set[str]) -> Inventory:
         tuple(s for s in inventory.skipped if s.path in paths),
         inventory.git,
     )
-
-
-def run_split(
-    engine: CheckEngine[CheckT],
-    checks: Sequence[CheckT],
-    inventory: Inventory,
-    workspace: Workspace,
-    scope: DiffPlan | None,
-    worded: threading.Event | None = None,
-) -> EngineOutput:
-    """Run the engine: repository-wide checks on every file, per-file ones on the plan's files.
-
-    Repository-wide scope and evidence checks the plan names stop at their first match
-    (:func:`mlsec_policy.firstmatch.first_matches`); the other repository-wide semgrep checks
-    are given only the files their words let them match (:func:`by_words`). In a diff scan the
-    output's ``examined`` lists the files the per-file checks read. The three parts run one
-    after another: run at once they gained no wall time on an idle machine and cost about
-    250 MiB of peak memory (benchmarks/README.md, session 30). ``worded`` is set once
-    :func:`by_words` is done (the scan's native analyzers wait for it).
-    """
-    if scope is None:
-        return engine.run(checks, inventory, workspace)
-    whole = [c for c in checks if c.control_id not in scope.per_file and c.id not in scope.early]
-    early = [c for c in checks if c.id in scope.early]
-    limited = [c for c in checks if c.control_id in scope.per_file]
-    words = semgrep_words(workspace.root, set_aside=True)
-    files = by_words(whole, inventory, words)
-    if worded is not None:
-        worded.set()
-    first = _run_part(engine, whole, checks, files, workspace) if whole else NONE
-    searched = NONE
-    if early:
-        searched = first_matches(
-            lambda part, batch: _run_part(engine, part, checks, batch, workspace),
-            early,
-            inventory,
-            scope.order,
-            narrow,
-            words,
-        )
-    second = _run_part(engine, limited, checks, scope.inventory, workspace) if limited else NONE
-    return EngineOutput(
-        first.hits + searched.hits + second.hits,
-        first.errors + searched.errors + second.errors,
-        first.version or searched.version or second.version,
-        first.skipped + searched.skipped + second.skipped,
-        second.examined,
-    )
-
-
-@runtime_checkable
-class RunsParts(Protocol):
-    """An engine that, given part of the policy's checks, reuses what all of them cached."""
-
-    def run_part(
-        self,
-        checks: Sequence[Any],
-        complete: Sequence[Any],
-        inventory: Inventory,
-        workspace: Workspace,
-    ) -> EngineOutput:
-        """Run ``checks``, a part of ``complete``; see :meth:`CheckEngine.run`."""
-        ...
-
-
-def _run_part(
-    engine: CheckEngine[CheckT],
-    part: Sequence[CheckT],
-    complete: Sequence[CheckT],
-    inventory: Inventory,
-    workspace: Workspace,
-) -> EngineOutput:
-    """Run ``part`` of the engine's checks, telling an engine that can use it the whole set.
-
-    A diff scan's parts would otherwise miss every cached result a full scan wrote: those are
-    keyed by the whole set (the semgrep engine, :mod:`mlsec_policy.engines.semgrep.cached`).
-    """
-    if isinstance(engine, RunsParts):
-        return engine.run_part(part, complete, inventory, workspace)
-    return engine.run(part, inventory, workspace)
 
 
 def _examines(

@@ -25,7 +25,8 @@ from mlsec_policy.cache.digests import save_memos
 from mlsec_policy.cache.linememo import LineHashMemo
 from mlsec_policy.cache.memo import StoreMemo
 from mlsec_policy.config import check_controls
-from mlsec_policy.diffscope import DiffPlan, outside, plan, run_split
+from mlsec_policy.diffrun import run_split
+from mlsec_policy.diffscope import DiffPlan, outside, plan
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.alongside import side_by_side
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
@@ -144,10 +145,10 @@ def scan(
         )
         # semgrep's processes first, then the native analyzers in this process meanwhile; in
         # a diff scan they wait for its word test (two threads of Python work contend for one
-        # GIL)
+        # GIL), while semgrep's run on the changed files already works (:mod:`.diffrun`)
         worded = launched if scope is None else threading.Event()
         outputs = side_by_side(
-            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope, worded),
+            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope, worded, True),
             partial(run_split, native, native_checks, inventory, workspace, scope),
             worded,
         )
