@@ -58,6 +58,7 @@ from mlsec_policy.models import (
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.pathclass import non_product_note
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck, configure, load_policy
+from mlsec_policy.policy.known_valid import KnownValidMemo
 from mlsec_policy.suppress import baseline, diff, inline, waivers
 from mlsec_policy.timeinfo import iso, scan_time, today
 
@@ -77,15 +78,17 @@ def _notify(output: EngineOutput, notice: Callable[[str], None]) -> None:
 def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     """Load and validate the policy packs the options name, then apply the settings.
 
-    With a ``store``, control files it has seen valid (same bytes, same context) are not
-    validated again, nor parsed (:mod:`.cache.memo`). Raises PolicyErrors for a bad pack,
+    Control files the store has seen valid (same bytes, same context) are not validated again,
+    nor parsed (:mod:`.cache.memo`); nor, store or not, are the bundled pack's files as shipped
+    (:mod:`.policy.known_valid`). Raises PolicyErrors for a bad pack,
     ConfigErrors (at the file's line) when the repository configuration names controls the
     packs do not define.
     """
     memo = None if store is None else StoreMemo(store)
     # the analyzers' listings: native checks keep their params unread until their analyzer
-    # runs, so loading the policy imports no analyzer
-    policy = load_policy(options.policies, ANALYZERS.listings(), memo, memo)
+    # runs, so loading the policy imports no analyzer; the bundled pack's files the project's
+    # tests found valid are not checked again, even with a cold cache (:mod:`.known_valid`)
+    policy = load_policy(options.policies, ANALYZERS.listings(), KnownValidMemo(memo), memo)
     if options.config is not None:
         check_controls(options.config, policy)
     if options.disable or options.severity_overrides:
