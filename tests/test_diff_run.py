@@ -10,6 +10,8 @@ without reading a file.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -131,13 +133,13 @@ def test_the_changed_files_run_starts_before_the_word_test_ends(
     assert seen == [True]
 
 
-def _search(root: Path) -> tuple[Inventory, list[SemgrepCheck], tuple[str, ...]]:
+def _search(root: Path) -> tuple[Inventory, list[SemgrepCheck], firstmatch.SearchOrder]:
     """Return the inventory, the builtin pack's semgrep scope checks and the search order."""
     inventory = discover(root)
     policy = load_policy(("builtin",), ANALYZERS)
     early = [c for c in policy.checks(SemgrepCheck) if c.mode is CheckMode.SCOPE]
     assert early
-    return inventory, early, firstmatch.search_order(inventory)
+    return inventory, early, firstmatch.SearchOrder(inventory)
 
 
 def test_a_filled_index_answers_the_search_without_reading_a_file(
@@ -158,7 +160,7 @@ def test_a_filled_index_answers_the_search_without_reading_a_file(
     assert len(reads) == len(artifacts)  # without the index, every Python file is read
     keep = firstmatch.semgrep_words(root, set_aside=True)
     warmer = diffrun._Warmer(keep, early, inventory, order)
-    assert warmer.run() == len(order)
+    assert warmer.run() == len(order.paths()) == len(inventory.artifacts)
     reads.clear()
     assert [keep(early, a) for a in artifacts] == answers
     assert reads == []
@@ -170,3 +172,31 @@ def test_a_stopped_warmer_asks_about_no_file(tmp_path: Path) -> None:
     warmer = diffrun._Warmer(firstmatch.semgrep_words(root), early, inventory, order)
     warmer.stop()
     assert warmer.run() == 0
+
+
+def test_the_plan_imports_no_analyzer_and_leaves_the_order_for_later(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from mlsec_policy.analyzers import ANALYZERS\n"
+        "from mlsec_policy.diffscope import plan\n"
+        "from mlsec_policy.discover import discover\n"
+        "from mlsec_policy.policy import load_policy\n"
+        "from mlsec_policy.suppress.diff import changes_since\n"
+        f"root = Path({str(root)!r})\n"
+        "policy = load_policy(('builtin',), ANALYZERS.listings())\n"
+        "inventory, changes = discover(root), changes_since(root, 'HEAD~1')\n"
+        "before = set(sys.modules)\n"
+        "scope = plan(policy, inventory, changes, ANALYZERS)\n"
+        "assert scope.per_file and scope.early and scope.order is not None\n"
+        "print('\\n'.join(sorted(set(sys.modules) - before)))\n"
+        "print('ranked' if scope.order._paths is not None else 'not ranked')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    *imported, ranked = done.stdout.split("\n")[:-1]
+    assert [m for m in imported if m.startswith("mlsec_policy.analyzers.")] == []
+    assert ranked == "not ranked"

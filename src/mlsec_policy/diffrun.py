@@ -32,7 +32,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from mlsec_policy.diffscope import DiffPlan, narrow
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.firstmatch import Keep, by_words, first_matches, semgrep_words
+from mlsec_policy.firstmatch import Keep, SearchOrder, by_words, first_matches, semgrep_words
 from mlsec_policy.models import Inventory
 from mlsec_policy.policy.model import CheckBase
 
@@ -71,7 +71,8 @@ def run_split(
         files = by_words(whole, inventory, words)
         if worded is not None:
             worded.set()
-        warmer = _Warmer(words, early, inventory, scope.order) if beside and early else None
+        order = scope.order or SearchOrder(inventory)
+        warmer = _Warmer(words, early, inventory, order) if beside and early else None
         warming = pool.submit(warmer.run) if warmer is not None and whole else None
         first = _run_part(engine, whole, checks, files, workspace) if whole else NONE
         if warmer is not None and warming is not None:
@@ -83,7 +84,7 @@ def run_split(
                 lambda part, batch: _run_part(engine, part, checks, batch, workspace),
                 early,
                 inventory,
-                scope.order,
+                order.paths(),
                 narrow,
                 words,
             )
@@ -112,7 +113,7 @@ class _Warmer:
     """
 
     def __init__(
-        self, keep: Keep, checks: Sequence[Any], inventory: Inventory, order: Sequence[str]
+        self, keep: Keep, checks: Sequence[Any], inventory: Inventory, order: SearchOrder
     ) -> None:
         self._keep = keep
         self._checks = checks
@@ -123,7 +124,7 @@ class _Warmer:
     def run(self) -> int:
         """Ask about each file in order until stopped; return how many files were asked."""
         asked = 0
-        for path in self._order:
+        for path in self._order.paths():
             if self._stopped.is_set():
                 break
             self._keep(self._checks, self._artifacts[path])

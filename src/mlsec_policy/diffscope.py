@@ -26,7 +26,8 @@ from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
-from mlsec_policy.firstmatch import early_checks, search_order
+from mlsec_policy.analyzers.listing import listing_of
+from mlsec_policy.firstmatch import SearchOrder, early_checks
 from mlsec_policy.models import (
     Artifact,
     CheckMode,
@@ -99,8 +100,8 @@ class DiffPlan:
     early: frozenset[str] = frozenset()
     """Whole-repository scope and evidence checks that stop at their first match
     (:mod:`mlsec_policy.firstmatch`)."""
-    order: tuple[str, ...] = ()
-    """The order in which they search the repository's files."""
+    order: SearchOrder | None = None
+    """The order in which they search the repository's files (worked out when first asked)."""
 
     def widen(self, changes: ChangeSet) -> ChangeSet:
         """Return the change with the dependents added as whole files.
@@ -145,7 +146,7 @@ def is_per_file(control: Control, analyzers: Mapping[str, AnalyzerSpec[Any]]) ->
         if check.mode is not CheckMode.VIOLATION:
             return False
         if isinstance(check, NativeCheck):
-            if analyzers[check.analyzer].file is None:
+            if listing_of(analyzers, check.analyzer).repo:  # the listing: nothing imported
                 return False
         elif not isinstance(check, SemgrepCheck):
             return False
@@ -172,7 +173,7 @@ def plan(
     }
     limited = frozenset(c.id for c in per_file)
     early = early_checks(policy.controls, limited, analyzers)
-    order = search_order(inventory) if early else ()
+    order = SearchOrder(inventory) if early else None
     return DiffPlan(narrowed, changed, tuple(sorted(dependents)), limited, silent, early, order)
 
 
@@ -197,7 +198,7 @@ def _selects(
     check: CheckBase, artifact: Artifact, analyzers: Mapping[str, AnalyzerSpec[Any]]
 ) -> bool:
     if isinstance(check, NativeCheck):
-        if artifact.kind not in analyzers[check.analyzer].kinds:
+        if artifact.kind not in listing_of(analyzers, check.analyzer).kinds:
             return False
         if check.kinds and artifact.kind not in check.kinds:
             return False

@@ -86,8 +86,7 @@ def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     """
     memo = None if store is None else StoreMemo(store)
     # the analyzers' listings: native checks keep their params unread until their analyzer
-    # runs, so loading the policy imports no analyzer; the bundled pack's files the project's
-    # tests found valid are not checked again, even with a cold cache (:mod:`.known_valid`)
+    # runs, so loading the policy imports no analyzer
     policy = load_policy(options.policies, ANALYZERS.listings(), KnownValidMemo(memo), memo)
     if options.config is not None:
         check_controls(options.config, policy)
@@ -147,8 +146,7 @@ def scan(
             f"native analyzers {len(native_checks)} checks alongside"
         )
         # semgrep's processes first, then the native analyzers in this process meanwhile; in
-        # a diff scan they wait for its word test (two threads of Python work contend for one
-        # GIL), while semgrep's run on the changed files already works (:mod:`.diffrun`)
+        # a diff scan they wait for its word test (two threads of Python contend for one GIL)
         worded = launched if scope is None else threading.Event()
         outputs = side_by_side(
             partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope, worded, True),
