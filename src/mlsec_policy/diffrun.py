@@ -11,7 +11,9 @@ of word test, whole-repository run and search, which decides the scan's wall tim
 
 - the per-file checks' run on the changed files needs no word test, so it starts at once, in
   a thread and a scratch folder of its own, while the word test keeps one core busy and the
-  other would be idle (measured in benchmarks/README.md, session 32);
+  other would be idle (measured in benchmarks/README.md, session 32); that thread first lets
+  the engine fetch what every part's run would fetch (semgrep's prefilters of all the rules:
+  :mod:`mlsec_policy.engines.semgrep.formulas`);
 - while the whole-repository run's processes work, a thread fills the search's index of words
   in search order (:class:`_Warmer`), so the search's batches are mostly decided from the
   index instead of reading and lexing files on the critical path. It is stopped, and waited
@@ -65,15 +67,19 @@ def run_split(
     words = semgrep_words(workspace.root, set_aside=True)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="diff-part") as pool:
         changed: Future[EngineOutput] | None = None
-        if beside and limited:
+        ready = threading.Event()  # set once the engine has prepared for every part
+        if beside:
             space = _own(workspace, "changed")
-            changed = pool.submit(_run_part, engine, limited, checks, scope.inventory, space)
+            changed = pool.submit(_prepared, engine, limited, checks, scope.inventory, space, ready)
+        else:
+            ready.set()
         files = by_words(whole, inventory, words)
         if worded is not None:
             worded.set()
         order = scope.order or SearchOrder(inventory)
         warmer = _Warmer(words, early, inventory, order) if beside and early else None
         warming = pool.submit(warmer.run) if warmer is not None and whole else None
+        ready.wait()
         first = _run_part(engine, whole, checks, files, workspace) if whole else NONE
         if warmer is not None and warming is not None:
             warmer.stop()
@@ -89,7 +95,7 @@ def run_split(
                 words,
             )
         if changed is not None:
-            second = changed.result()
+            second = changed.result()  # NONE when there were no per-file checks
         elif limited:
             second = _run_part(engine, limited, checks, scope.inventory, workspace)
         else:
@@ -136,6 +142,27 @@ class _Warmer:
         self._stopped.set()
 
 
+def _prepared(
+    engine: CheckEngine[CheckT],
+    part: Sequence[CheckT],
+    complete: Sequence[CheckT],
+    inventory: Inventory,
+    workspace: Workspace,
+    ready: threading.Event,
+) -> EngineOutput:
+    """Let the engine prepare for all the parts (:class:`Prepares`), then run ``part``.
+
+    ``ready`` is set once the preparation is over (done or failed): the other parts wait for
+    it, so that none fetches what it fetches.
+    """
+    try:
+        if isinstance(engine, Prepares):
+            engine.prepare(complete, workspace)
+    finally:
+        ready.set()
+    return _run_part(engine, part, complete, inventory, workspace) if part else NONE
+
+
 def _own(workspace: Workspace, name: str) -> Workspace:
     """Return the workspace with a scratch folder of the part's own.
 
@@ -145,6 +172,15 @@ def _own(workspace: Workspace, name: str) -> Workspace:
     folder = workspace.scratch / f"part-{name}"
     folder.mkdir(exist_ok=True)
     return replace(workspace, scratch=folder)
+
+
+@runtime_checkable
+class Prepares(Protocol):
+    """An engine that can fetch, beside other work, what each of its parts would fetch."""
+
+    def prepare(self, checks: Sequence[Any], workspace: Workspace) -> None:
+        """Fetch what runs of ``checks`` (all of them, or parts) will need."""
+        ...
 
 
 @runtime_checkable
