@@ -16,8 +16,8 @@ The import contract, from the bottom up (each line may use the lines above it, n
     L4  report: models, outcome, schema_check; rollup (many reports merged into one
         organisation record): report and schema_check
     L5  firstmatch (a diff scan's scope and evidence checks stop at their first match),
-        diffscope (which controls a diff scan runs on which files), advisory_use (which controls
-        read the advisory snapshot) and scan wire the stages;
+        diffscope (which controls a diff scan runs on which files), diffrun (how it runs them),
+        advisory_use (which controls read the advisory snapshot) and scan wire the stages;
         policytest runs scans; cli runs everything
 
 The table below spells that out per component. Imports are read with ``ast`` from every
@@ -105,6 +105,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "diffscope": L1
     | {"analyzers.contract", "analyzers.domain", "engines", "policy", "suppress", "firstmatch"}
     | POLICY_MODEL,
+    "diffrun": L1 | {"engines", "firstmatch", "diffscope"} | POLICY_MODEL,
     "scan": L2
     | {
         "analyzers",
@@ -117,6 +118,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
         "engines",
         "cache",
         "diffscope",
+        "diffrun",
         "firstmatch",
         "fix",
         "advisory_use",

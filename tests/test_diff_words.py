@@ -15,7 +15,7 @@ from pathlib import Path
 import git
 import pytest
 
-from mlsec_policy import diffscope, firstmatch
+from mlsec_policy import diffrun, firstmatch
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.discover import discover
 from mlsec_policy.models import Inventory
@@ -149,7 +149,7 @@ def test_the_diff_scan_reports_the_same_as_with_every_file(
         seen.append(len(inventory.artifacts))
         return inventory
 
-    monkeypatch.setattr(diffscope, "by_words", every_file)
+    monkeypatch.setattr(diffrun, "by_words", every_file)
     whole = _scan(cli, root, tmp_path / "whole", *diff)
     assert seen  # the repository-wide violation rules ran
     assert narrowed == whole

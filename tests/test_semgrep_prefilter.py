@@ -347,3 +347,42 @@ def test_plain_formulas_hold_anywhere_in_the_text() -> None:
         assert all(not w.startswith((CODE, NAME)) for w in words(plain))
         # the same formula without marks (simplified again: a mark's absence may absorb a part)
         assert words(plain) <= {unmarked(w) for w in words(located)}
+
+
+AWAITED = (
+    "def read(request):\n"
+    "    return request.json()\n"
+    "\n"
+    "\n"
+    "async def handle(request):\n"
+    "    # await request.json() is what a handler should do\n"
+    "    first = request.json()\n"
+    "    return await request.json()\n"
+)
+"""A bare call in a plain and in an async function, and an awaited one (line 8)."""
+
+
+def test_await_is_required_where_a_pattern_spells_it(tmp_path: Path) -> None:
+    """Semgrep matches an ``await`` pattern only on an await expression; ``async`` is no word."""
+    rule: dict[str, JsonValue] = {"languages": ["python"], "pattern": "await $REQ.json()"}
+    assert formula(rule) == conj([NAME + b"await", NAME + b"json"])
+    assert not may_match(formula(rule), b"def read(r):\n    return r.json()  # await r.json()\n")
+    assert may_match(formula(rule), AWAITED.encode())
+    either: dict[str, JsonValue] = {
+        "languages": ["python"],
+        "pattern": "async def $F(...):\n  ...\n",
+    }
+    assert formula(either) == TRUE  # semgrep matches it on a plain def too (issue #8897)
+    (tmp_path / "t.py").write_text(AWAITED, encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        '{"rules": [{"id": "awaited", "languages": ["python"], "severity": "INFO", '
+        '"message": "m", "pattern": "await $REQ.json()"}]}',
+        encoding="utf-8",
+    )
+    settings = SemgrepSettings(jobs=1)
+    result = run_rules(find_binary(settings), rules, ["t.py"], tmp_path, tmp_path, settings)
+    assert result.output is not None, result.stderr
+    found = result.output["results"]
+    assert isinstance(found, list)
+    assert [m["start"]["line"] for m in found] == [8]

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import mlsec_policy.engines.semgrep.engine as semgrep_engine
+import mlsec_policy.engines.semgrep.formulas as formulas
 import mlsec_policy.engines.semgrep.subsets as subsets
 from mlsec_policy.engines.semgrep.schedule import plan_runs, waves
 from tests.conftest import EXAMPLES, CliResult
@@ -61,7 +62,7 @@ def test_semgrep_starts_before_the_last_wave_is_gated_and_reports_the_same(
         events.append(("run", len(targets)))
         return real_run(binary, rules, targets, *args)
 
-    real_prefilters = subsets.prefilters
+    real_prefilters = formulas.prefilters
     fetched: list[Path] = []
 
     def fetching(rules: Path, *args: Any) -> Any:

@@ -1,11 +1,12 @@
 """The diff scan's word index decides each rule on each file as ``may_match`` does.
 
-:func:`mlsec_policy.firstmatch.semgrep_words` keeps, per file, whether each word it looked
-for holds, and answers every later question about the file from it: a word shared by several
-rules, or asked for again by the first-match search after ``diffscope.by_words``, is looked
-for once. Real fixture files of the pack and every Python rule: one index asked rule after
-rule, in two rounds, gives each rule's own ``may_match`` answer on every file (each word
-looked for by itself, as ``may_match`` did before runs of words were searched at once).
+:func:`mlsec_policy.firstmatch.semgrep_words` keeps, per file, whether each word it looked for
+holds, and answers every later question about the file from it: a word shared by several rules,
+or asked for again by the first-match search after ``by_words`` (both in
+``diffrun.run_split``), is looked for once. Real fixture files of the pack and every Python
+rule: one index asked rule after rule, in two rounds, gives each rule's own ``may_match``
+answer on every file (each word looked for by itself, as ``may_match`` did before runs of words
+were searched at once).
 """
 
 from __future__ import annotations

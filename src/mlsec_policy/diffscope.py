@@ -12,28 +12,22 @@ A per-file control none of whose checks selects a changed file ran on nothing: i
 changed lines afterwards (:mod:`mlsec_policy.suppress.diff`), so narrowing the files changes
 what runs, never what a diff scan reports.
 
-:func:`narrow` is the one place that decides which files per-file engines see.
+:func:`narrow` is the one place that decides which files per-file engines see;
+:mod:`mlsec_policy.diffrun` runs the engines on them.
 """
 
 from __future__ import annotations
 
 import posixpath
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.integrity.manifest import manifest_kind
-from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.firstmatch import (
-    by_words,
-    early_checks,
-    first_matches,
-    search_order,
-    semgrep_words,
-)
+from mlsec_policy.analyzers.listing import listing_of
+from mlsec_policy.firstmatch import SearchOrder, early_checks
 from mlsec_policy.models import (
     Artifact,
     CheckMode,
@@ -46,9 +40,6 @@ from mlsec_policy.pathmatch import PathFilter
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck
 from mlsec_policy.policy.model import CheckBase, Control
 from mlsec_policy.suppress.diff import ChangeSet
-
-CheckT = TypeVar("CheckT", bound=CheckBase)
-NONE = EngineOutput()
 
 MAX_RECORD_READ = 16 * 1024 * 1024
 """Bytes of a record (a checksum manifest) read to see whether it names a changed file."""
@@ -109,8 +100,8 @@ class DiffPlan:
     early: frozenset[str] = frozenset()
     """Whole-repository scope and evidence checks that stop at their first match
     (:mod:`mlsec_policy.firstmatch`)."""
-    order: tuple[str, ...] = ()
-    """The order in which they search the repository's files."""
+    order: SearchOrder | None = None
+    """The order in which they search the repository's files (worked out when first asked)."""
 
     def widen(self, changes: ChangeSet) -> ChangeSet:
         """Return the change with the dependents added as whole files.
@@ -155,7 +146,7 @@ def is_per_file(control: Control, analyzers: Mapping[str, AnalyzerSpec[Any]]) ->
         if check.mode is not CheckMode.VIOLATION:
             return False
         if isinstance(check, NativeCheck):
-            if analyzers[check.analyzer].file is None:
+            if listing_of(analyzers, check.analyzer).repo:  # the listing: nothing imported
                 return False
         elif not isinstance(check, SemgrepCheck):
             return False
@@ -182,7 +173,7 @@ def plan(
     }
     limited = frozenset(c.id for c in per_file)
     early = early_checks(policy.controls, limited, analyzers)
-    order = search_order(inventory) if early else ()
+    order = SearchOrder(inventory) if early else None
     return DiffPlan(narrowed, changed, tuple(sorted(dependents)), limited, silent, early, order)
 
 
@@ -196,86 +187,6 @@ def narrow(inventory: Inventory, paths: set[str]) -> Inventory:
     )
 
 
-def run_split(
-    engine: CheckEngine[CheckT],
-    checks: Sequence[CheckT],
-    inventory: Inventory,
-    workspace: Workspace,
-    scope: DiffPlan | None,
-    worded: threading.Event | None = None,
-) -> EngineOutput:
-    """Run the engine: repository-wide checks on every file, per-file ones on the plan's files.
-
-    Repository-wide scope and evidence checks the plan names stop at their first match
-    (:func:`mlsec_policy.firstmatch.first_matches`); the other repository-wide semgrep checks
-    are given only the files their words let them match (:func:`by_words`). In a diff scan the
-    output's ``examined`` lists the files the per-file checks read. The three parts run one
-    after another: run at once they gained no wall time on an idle machine and cost about
-    250 MiB of peak memory (benchmarks/README.md, session 30). ``worded`` is set once
-    :func:`by_words` is done (the scan's native analyzers wait for it).
-    """
-    if scope is None:
-        return engine.run(checks, inventory, workspace)
-    whole = [c for c in checks if c.control_id not in scope.per_file and c.id not in scope.early]
-    early = [c for c in checks if c.id in scope.early]
-    limited = [c for c in checks if c.control_id in scope.per_file]
-    words = semgrep_words(workspace.root, set_aside=True)
-    files = by_words(whole, inventory, words)
-    if worded is not None:
-        worded.set()
-    first = _run_part(engine, whole, checks, files, workspace) if whole else NONE
-    searched = NONE
-    if early:
-        searched = first_matches(
-            lambda part, batch: _run_part(engine, part, checks, batch, workspace),
-            early,
-            inventory,
-            scope.order,
-            narrow,
-            words,
-        )
-    second = _run_part(engine, limited, checks, scope.inventory, workspace) if limited else NONE
-    return EngineOutput(
-        first.hits + searched.hits + second.hits,
-        first.errors + searched.errors + second.errors,
-        first.version or searched.version or second.version,
-        first.skipped + searched.skipped + second.skipped,
-        second.examined,
-    )
-
-
-@runtime_checkable
-class RunsParts(Protocol):
-    """An engine that, given part of the policy's checks, reuses what all of them cached."""
-
-    def run_part(
-        self,
-        checks: Sequence[Any],
-        complete: Sequence[Any],
-        inventory: Inventory,
-        workspace: Workspace,
-    ) -> EngineOutput:
-        """Run ``checks``, a part of ``complete``; see :meth:`CheckEngine.run`."""
-        ...
-
-
-def _run_part(
-    engine: CheckEngine[CheckT],
-    part: Sequence[CheckT],
-    complete: Sequence[CheckT],
-    inventory: Inventory,
-    workspace: Workspace,
-) -> EngineOutput:
-    """Run ``part`` of the engine's checks, telling an engine that can use it the whole set.
-
-    A diff scan's parts would otherwise miss every cached result a full scan wrote: those are
-    keyed by the whole set (the semgrep engine, :mod:`mlsec_policy.engines.semgrep.cached`).
-    """
-    if isinstance(engine, RunsParts):
-        return engine.run_part(part, complete, inventory, workspace)
-    return engine.run(part, inventory, workspace)
-
-
 def _examines(
     check: CheckBase, inventory: Inventory, analyzers: Mapping[str, AnalyzerSpec[Any]]
 ) -> bool:
@@ -287,7 +198,7 @@ def _selects(
     check: CheckBase, artifact: Artifact, analyzers: Mapping[str, AnalyzerSpec[Any]]
 ) -> bool:
     if isinstance(check, NativeCheck):
-        if artifact.kind not in analyzers[check.analyzer].kinds:
+        if artifact.kind not in listing_of(analyzers, check.analyzer).kinds:
             return False
         if check.kinds and artifact.kind not in check.kinds:
             return False

@@ -16,12 +16,14 @@ reports the same first match with and without one. Violation checks, repository 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from mlsec_policy.analyzers.base import AnalyzerSpec
+from mlsec_policy.analyzers.listing import listing_of
 from mlsec_policy.engines.base import EngineOutput
 from mlsec_policy.engines.semgrep import gates, subsets
 from mlsec_policy.engines.semgrep.prefilter import Known, formula, located_words
@@ -89,13 +91,13 @@ def stops_early(check: CheckBase, analyzers: Mapping[str, AnalyzerSpec[Any]]) ->
 
     Scope and evidence checks that read one file at a time: semgrep rules and native file
     analyzers. A repository analyzer reads files together (routes and their auth, manifests
-    and what they record) and always sees the whole repository.
+    and what they record) and always sees the whole repository. The analyzer's listing says
+    which it is, so no analyzer is imported for the plan.
     """
     if check.mode not in STOPPED_MODES:
         return False
     if isinstance(check, NativeCheck):
-        spec = analyzers[check.analyzer]
-        return spec.repo is None and spec.file is not None
+        return not listing_of(analyzers, check.analyzer).repo
     return isinstance(check, SemgrepCheck)
 
 
@@ -119,6 +121,27 @@ def search_order(inventory: Inventory) -> tuple[str, ...]:
     root = Path(inventory.root)
     scored = sorted((-_score(root, a.path), a.path) for a in inventory.artifacts)
     return tuple(path for _score_, path in scored)
+
+
+class SearchOrder:
+    """:func:`search_order` of an inventory, worked out once by the first thread that asks.
+
+    Ranking reads the head of every file; a diff scan's plan keeps it for later, so that it
+    is read beside semgrep's first processes instead of before them.
+    """
+
+    def __init__(self, inventory: Inventory) -> None:
+        """Keep ``inventory``; nothing is read yet."""
+        self._inventory = inventory
+        self._lock = threading.Lock()
+        self._paths: tuple[str, ...] | None = None
+
+    def paths(self) -> tuple[str, ...]:
+        """Return the order (the other threads asking meanwhile wait for it)."""
+        with self._lock:
+            if self._paths is None:
+                self._paths = search_order(self._inventory)
+            return self._paths
 
 
 def _score(root: Path, path: str) -> int:

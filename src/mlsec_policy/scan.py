@@ -25,7 +25,8 @@ from mlsec_policy.cache.digests import save_memos
 from mlsec_policy.cache.linememo import LineHashMemo
 from mlsec_policy.cache.memo import StoreMemo
 from mlsec_policy.config import check_controls
-from mlsec_policy.diffscope import DiffPlan, outside, plan, run_split
+from mlsec_policy.diffrun import run_split
+from mlsec_policy.diffscope import DiffPlan, outside, plan
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.alongside import side_by_side
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
@@ -57,6 +58,7 @@ from mlsec_policy.models import (
 from mlsec_policy.options import ScanOptions
 from mlsec_policy.pathclass import non_product_note
 from mlsec_policy.policy import NativeCheck, Policy, SemgrepCheck, configure, load_policy
+from mlsec_policy.policy.known_valid import KnownValidMemo
 from mlsec_policy.suppress import baseline, diff, inline, waivers
 from mlsec_policy.timeinfo import iso, scan_time, today
 
@@ -76,15 +78,16 @@ def _notify(output: EngineOutput, notice: Callable[[str], None]) -> None:
 def load(options: ScanOptions, store: ResultStore | None = None) -> Policy:
     """Load and validate the policy packs the options name, then apply the settings.
 
-    With a ``store``, control files it has seen valid (same bytes, same context) are not
-    validated again, nor parsed (:mod:`.cache.memo`). Raises PolicyErrors for a bad pack,
+    Control files the store has seen valid (same bytes, same context) are not validated again,
+    nor parsed (:mod:`.cache.memo`); nor, store or not, are the bundled pack's files as shipped
+    (:mod:`.policy.known_valid`). Raises PolicyErrors for a bad pack,
     ConfigErrors (at the file's line) when the repository configuration names controls the
     packs do not define.
     """
     memo = None if store is None else StoreMemo(store)
     # the analyzers' listings: native checks keep their params unread until their analyzer
     # runs, so loading the policy imports no analyzer
-    policy = load_policy(options.policies, ANALYZERS.listings(), memo, memo)
+    policy = load_policy(options.policies, ANALYZERS.listings(), KnownValidMemo(memo), memo)
     if options.config is not None:
         check_controls(options.config, policy)
     if options.disable or options.severity_overrides:
@@ -143,11 +146,10 @@ def scan(
             f"native analyzers {len(native_checks)} checks alongside"
         )
         # semgrep's processes first, then the native analyzers in this process meanwhile; in
-        # a diff scan they wait for its word test (two threads of Python work contend for one
-        # GIL)
+        # a diff scan they wait for its word test (two threads of Python contend for one GIL)
         worded = launched if scope is None else threading.Event()
         outputs = side_by_side(
-            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope, worded),
+            partial(run_split, semgrep, semgrep_checks, inventory, workspace, scope, worded, True),
             partial(run_split, native, native_checks, inventory, workspace, scope),
             worded,
         )

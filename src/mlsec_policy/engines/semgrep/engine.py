@@ -19,8 +19,10 @@ from typing import Any
 
 from mlsec_policy.cache import ResultStore
 from mlsec_policy.engines.base import EngineOutput, Workspace
+from mlsec_policy.engines.semgrep import subsets
 from mlsec_policy.engines.semgrep.cached import SemgrepCache
 from mlsec_policy.engines.semgrep.compile import write_rules
+from mlsec_policy.engines.semgrep.formulas import RuleFormulas, prefilters
 from mlsec_policy.engines.semgrep.problems import (
     process_error,
     raise_rule_errors,
@@ -72,12 +74,24 @@ class SemgrepEngine:
         self.severities = severities
         self.store = store
         self.launched = launched or threading.Event()
+        self.formulas = RuleFormulas()  # what the scan's runs fetched of semgrep's prefilters
 
     def run(
         self, checks: Sequence[SemgrepCheck], inventory: Inventory, workspace: Workspace
     ) -> EngineOutput:
         """Run all semgrep ``checks`` over the inventory in one semgrep process."""
         return self.run_part(checks, checks, inventory, workspace)
+
+    def prepare(self, checks: Sequence[SemgrepCheck], workspace: Workspace) -> None:
+        """Fetch semgrep's prefilters of all ``checks`` at once, for the parts to come.
+
+        Else a scan run in parts (a diff scan) starts a semgrep-core per part (:mod:`.formulas`).
+        """
+        if not checks or not subsets.enabled():
+            return
+        rules_file = workspace.scratch / "semgrep-rules.yaml"
+        write_rules(rules_file, checks, self.severities)
+        prefilters(rules_file, self.settings, self.store, self.formulas)
 
     def run_part(
         self,
@@ -152,7 +166,7 @@ class SemgrepEngine:
         several = len(staged) > 1
         known = cache is not None and cache.version is not None
         left: list[Target] = []
-        shared = Gating()  # the waves share the prefilters, the rules' words and their index
+        shared = Gating(self.formulas)  # the waves share the prefilters, words and index
         counted = 0
         gave = False
         rule_costs = {check.id: rule_cost(check.rule) for check in checks}

@@ -37,18 +37,16 @@ keeps every rule off the run's files that fail its gate.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlsec_policy.cache import ResultStore, digest
+from mlsec_policy.cache import ResultStore
 from mlsec_policy.engines.semgrep import gates
 from mlsec_policy.engines.semgrep.compile import write_rules
+from mlsec_policy.engines.semgrep.formulas import Formula, RuleFormulas, prefilters
 from mlsec_policy.engines.semgrep.prefilter import formula
 from mlsec_policy.engines.semgrep.reach import Reach
 from mlsec_policy.engines.semgrep.target import (
@@ -59,7 +57,7 @@ from mlsec_policy.engines.semgrep.target import (
 )
 from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
 from mlsec_policy.engines.semgrep.wordformula import Node, words
-from mlsec_policy.models import JsonValue, Severity
+from mlsec_policy.models import Severity
 from mlsec_policy.options import SemgrepSettings
 from mlsec_policy.policy.model import SemgrepCheck
 
@@ -70,9 +68,6 @@ formula reaches, which may be left out of semgrep entirely (about a CPU-second a
 SUBSET_BUDGET = 2**26
 """Byte-rule pairs below which every target is read, so that rules can be left out of the
 run (about 0.1 CPU-s)."""
-
-Formula = JsonValue | None
-"""A rule's prefilter as semgrep-core prints it (None: the rule runs on every file)."""
 
 
 def enabled() -> bool:
@@ -206,8 +201,9 @@ class Gating:
     taught it (:class:`.gates.LocatedIndex`): a wave asks nothing the ones before it asked.
     """
 
-    def __init__(self) -> None:
-        """Start with nothing fetched."""
+    def __init__(self, memo: RuleFormulas | None = None) -> None:
+        """Start with nothing fetched; ``memo``: the formulas the scan's other runs fetched."""
+        self._memo = memo
         self._formulas: dict[str, Formula] | None = None
         self._fetched = False
         self._words: _Words | None = None
@@ -217,7 +213,7 @@ class Gating:
     ) -> dict[str, Formula] | None:
         """Return :func:`prefilters` of the scan's rules file, fetched at the first call."""
         if not self._fetched:
-            self._formulas = prefilters(rules_file, settings, store)
+            self._formulas = prefilters(rules_file, settings, store, self._memo)
             self._fetched = True
         return self._formulas
 
@@ -336,59 +332,3 @@ def _contains(word: str, text: bytes, memo: dict[str, bool]) -> bool:
     if found is None:
         found = memo[word] = word.encode("utf-8") in text
     return found
-
-
-def prefilters(
-    rules_file: Path, settings: SemgrepSettings, store: ResultStore | None
-) -> dict[str, Formula] | None:
-    """Return semgrep's prefilter of every rule in ``rules_file`` by rule id, or None.
-
-    None when semgrep-core is not the one beside our semgrep entry point, fails, or prints
-    something else than one formula per rule (it prints nothing for a rule set it rejects).
-    """
-    core = _semgrep_core(settings)
-    if core is None:
-        return None
-    text = rules_file.read_bytes()
-    key = None
-    if store is not None:
-        info = core.stat()
-        key = digest(
-            "semgrep-prefilters", str(core), info.st_size, info.st_mtime_ns,
-            hashlib.sha256(text).hexdigest(),
-        )  # fmt: skip
-        kept = store.get(key)
-        if isinstance(kept, dict):
-            return dict(kept)
-    try:
-        done = subprocess.run(
-            [str(core), "-prefilter_of_rules", str(rules_file)],
-            capture_output=True,
-            timeout=settings.process_timeout,
-            check=False,
-        )
-        entries = json.loads(done.stdout) if done.returncode == 0 else None
-    except (OSError, subprocess.TimeoutExpired, ValueError):
-        return None
-    if not isinstance(entries, list):
-        return None
-    found: dict[str, Formula] = {}
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("rule_id"), str):
-            return None
-        rule_filter = entry.get("filter")
-        found[entry["rule_id"]] = None if rule_filter == "None" else rule_filter
-    if store is not None and key is not None and found:
-        store.put(key, dict(found))
-    return found or None
-
-
-def _semgrep_core(settings: SemgrepSettings) -> Path | None:
-    """Return the semgrep-core of the semgrep package our scans run, when that is certain."""
-    if settings.binary is not None or not (Path(sys.executable).parent / "semgrep").is_file():
-        return None  # another installation: its core may derive other formulas
-    spec = importlib.util.find_spec("semgrep")
-    if spec is None or spec.origin is None:
-        return None
-    core = Path(spec.origin).parent / "bin" / "semgrep-core"
-    return core if core.is_file() else None
