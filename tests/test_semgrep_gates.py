@@ -20,11 +20,12 @@ import pytest
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import EngineOutput, Workspace
-from mlsec_policy.engines.semgrep import gates
+from mlsec_policy.engines.semgrep import gates, subsets
 from mlsec_policy.engines.semgrep.compile import write_rules
 from mlsec_policy.engines.semgrep.engine import SemgrepEngine
 from mlsec_policy.engines.semgrep.prefilter import formula, may_match
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
+from mlsec_policy.engines.semgrep.target import Target, read_scanned, words_reliable
 from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
 from mlsec_policy.engines.semgrep.wordformula import words
 from mlsec_policy.models import Hit
@@ -227,3 +228,60 @@ def test_exclusions_add_to_a_rules_own_paths(tmp_path: Path) -> None:
     write_rules(path, [own], policy.severities(), {own.id: ["/x.py"]})
     rule = json.loads(path.read_text(encoding="utf-8"))["rules"][0]
     assert rule["paths"] == {"include": ["*.py"], "exclude": ["/z.py", "/x.py"]}
+
+
+UNRELIABLE = {
+    "utf16.py": "import pickle\nobj = pickle.loads(blob)\n".encode("utf-16"),
+    "latin1.py": b"# caf\xe9\nimport yaml\n",
+}
+"""Texts whose words a byte search cannot trust (:func:`.target.words_reliable`)."""
+
+
+def test_a_text_whose_words_cannot_be_trusted_passes_every_gate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gates decide each target as the rule-by-rule test did, reliability asked once.
+
+    The reference is the old expression, per rule: the rule passes when its gate passes the
+    words found, or when the text is not UTF-8 (``words_reliable`` asked for every rule).
+    """
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "broken.py").write_text(BROKEN, encoding="utf-8")
+    (tree / "clean.py").write_text("import json\nprint(json.dumps({}))\n", encoding="utf-8")
+    for name, data in UNRELIABLE.items():
+        (tree / name).write_bytes(data)
+    compared: list[tuple[str, frozenset[str], frozenset[str], int]] = []
+    real = subsets._gated
+
+    def checked(
+        targets: Sequence[Target],
+        checks: Sequence[SemgrepCheck],
+        severities: Any,
+        known: Any,
+        applicable: dict[str, list[SemgrepCheck]],
+        root: Path,
+        scratch: Path,
+    ) -> subsets.Selection:
+        selection = real(targets, checks, severities, known, applicable, root, scratch)
+        for target in targets:
+            text = read_scanned(target, root)
+            (present,) = known.index.found_each([text])
+            expected = frozenset(
+                c.id
+                for c in applicable[target.scanned]
+                if known.passing(c, present) or not words_reliable(text)
+            )
+            wants = selection.wants[target.scanned]
+            compared.append((target.scanned, wants, expected, len(applicable[target.scanned])))
+        return selection
+
+    monkeypatch.setattr(subsets, "_gated", checked)
+    _scan(tree, tmp_path / "scratch")
+    assert {name for name, *_ in compared} >= {"broken.py", "clean.py", *UNRELIABLE}
+    for name, wants, expected, applicable in compared:
+        assert wants == expected, name
+        if name in UNRELIABLE:
+            assert len(wants) == applicable > 10, name
+    clean = [(len(w), n) for name, w, _, n in compared if name == "clean.py"]
+    assert all(wanted < applicable for wanted, applicable in clean), "the gates cut rules"

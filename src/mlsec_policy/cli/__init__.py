@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import click
 
 from mlsec_policy import __version__
+from mlsec_policy.cli.collector import fewer_collections
 from mlsec_policy.cli.lazy import LazyGroup, Where
 from mlsec_policy.errors import ExitCode, MlsecPolicyError
 
@@ -93,11 +94,12 @@ def _ensure_utf8_mode() -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code (for embedding and tests)."""
     try:
-        result = cli.main(
-            args=list(argv) if argv is not None else None,
-            prog_name="mlsec-policy",
-            standalone_mode=False,
-        )
+        with fewer_collections():  # the commands' objects die by reference counting
+            result = cli.main(
+                args=list(argv) if argv is not None else None,
+                prog_name="mlsec-policy",
+                standalone_mode=False,
+            )
     except MlsecPolicyError as exc:
         click.echo(f"error: {exc.diagnostics()}", err=True)
         return int(exc.exit_code)

@@ -281,10 +281,11 @@ def _gated(
         texts = [read_scanned(target, root) for target in chunk]
         found = known.index.found_each(texts)
         for target, text, present in zip(chunk, texts, found, strict=True):
+            reliable = words_reliable(text)  # once per text, not once per rule it fails
             wants[target.scanned] = frozenset(
                 c.id
                 for c in applicable[target.scanned]
-                if known.passing(c, present) or not words_reliable(text)
+                if not reliable or known.passing(c, present)
             )
     return Selection(checks, severities, scratch, wants, gated=True, paths=TargetPaths(root))
 
