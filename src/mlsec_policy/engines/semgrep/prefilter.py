@@ -9,8 +9,9 @@ words), along the rule's own structure:
 
 - ``pattern`` / ``pattern-inside``: the And of the pattern's identifiers, except
   metavariables, keywords other than ``await`` (:data:`SPELLED_KEYWORDS`) and constants
-  (``True``: constant propagation can compute it), words inside string literals (constant propagation can build the string from parts)
-  and the type of a typed metavariable (``(str $X)``: a type can be inferred);
+  (``True``: constant propagation can compute it), words inside string literals (constant
+  propagation can build the string from parts) and the type of a typed metavariable
+  (``(str $X)``: a type can be inferred);
 - ``patterns``: the And of every positive condition (``pattern``, ``pattern-inside``,
   ``pattern-either``, ``patterns``, ``pattern-regex``) and of the words of its
   ``metavariable-regex`` conditions; negative and other metavariable conditions only narrow
