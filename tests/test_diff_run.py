@@ -23,6 +23,7 @@ import pytest
 from mlsec_policy import diffrun, firstmatch
 from mlsec_policy import scan as scan_module
 from mlsec_policy.analyzers import ANALYZERS
+from mlsec_policy.diffscope import narrow
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import Workspace
 from mlsec_policy.engines.semgrep.target import read_scanned
@@ -200,3 +201,29 @@ def test_the_plan_imports_no_analyzer_and_leaves_the_order_for_later(tmp_path: P
     *imported, ranked = done.stdout.split("\n")[:-1]
     assert [m for m in imported if m.startswith("mlsec_policy.analyzers.")] == []
     assert ranked == "not ranked"
+
+
+def test_the_search_asks_about_the_next_files_while_a_batch_runs(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo")
+    inventory, early, order = _search(root)
+    paths = order.paths()
+    asked: list[str] = []
+    later = threading.Event()  # set once a file after the first batch is asked about
+
+    def keep(checks: Any, artifact: Any) -> bool:
+        asked.append(artifact.path)
+        if artifact.path not in paths[: firstmatch.FIRST_BATCH]:
+            later.set()
+        return True
+
+    def run(checks: Any, batch: Inventory) -> Any:
+        seen.append(later.wait(5) if not seen else True)
+        return diffrun.NONE
+
+    for ahead in (True, False):
+        seen: list[bool] = []
+        asked.clear()
+        later.clear()
+        firstmatch.first_matches(run, early, inventory, paths, narrow, keep, ahead)
+        assert seen[0] is ahead  # the first batch's run saw a later file asked about, or not
+        assert sorted(set(asked)) == sorted(paths)  # every file asked about, either way

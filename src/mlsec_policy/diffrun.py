@@ -93,6 +93,7 @@ def run_split(
                 order.paths(),
                 narrow,
                 words,
+                ahead=beside,
             )
         if changed is not None:
             second = changed.result()  # NONE when there were no per-file checks
@@ -152,15 +153,19 @@ def _prepared(
 ) -> EngineOutput:
     """Let the engine prepare for all the parts (:class:`Prepares`), then run ``part``.
 
+    The part runs on the engine the preparation gives for work beside the others (semgrep on
+    one core: the chain's word test keeps the other busy).
+
     ``ready`` is set once the preparation is over (done or failed): the other parts wait for
     it, so that none fetches what it fetches.
     """
+    runner: Any = engine
     try:
         if isinstance(engine, Prepares):
-            engine.prepare(complete, workspace)
+            runner = engine.prepare(complete, workspace)
     finally:
         ready.set()
-    return _run_part(engine, part, complete, inventory, workspace) if part else NONE
+    return _run_part(runner, part, complete, inventory, workspace) if part else NONE
 
 
 def _own(workspace: Workspace, name: str) -> Workspace:
@@ -178,8 +183,8 @@ def _own(workspace: Workspace, name: str) -> Workspace:
 class Prepares(Protocol):
     """An engine that can fetch, beside other work, what each of its parts would fetch."""
 
-    def prepare(self, checks: Sequence[Any], workspace: Workspace) -> None:
-        """Fetch what runs of ``checks`` (all of them, or parts) will need."""
+    def prepare(self, checks: Sequence[Any], workspace: Workspace) -> Any:
+        """Fetch what runs of ``checks`` need; return the engine for a part run beside."""
         ...
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -269,12 +270,16 @@ def first_matches(
     order: Sequence[str],
     narrow: Callable[[Inventory, set[str]], Inventory],
     keep: Keep | None = None,
+    ahead: bool = False,
 ) -> EngineOutput:
     """Run ``checks`` over ``inventory`` batch by batch in ``order`` until each has matched.
 
     Returns each matched check's first hit (earliest file in ``order``, then earliest place),
     and every error and skipped part of the batches read. A check without a match ran on
     every batch: on every file of it that ``keep`` (when given) says some check could match.
+    With ``ahead`` (``run`` works in child processes), each batch runs in a thread while this
+    one asks ``keep`` about the files after it, in order, until the run is done: a keep that
+    remembers its answers (:func:`semgrep_words`) then decides the next batches at once.
     """
     artifacts = {a.path: a for a in inventory.artifacts}
     rank = {path: index for index, path in enumerate(order)}
@@ -291,7 +296,12 @@ def first_matches(
             batch = {p for p in batch if keep(remaining, artifacts[p])}
             if not batch:
                 continue
-        output = run(remaining, narrow(inventory, batch))
+        if keep is not None and ahead:
+            output = _looking_ahead(run, remaining, narrow(inventory, batch), keep, [
+                artifacts[p] for p in order[start:]
+            ])  # fmt: skip
+        else:
+            output = run(remaining, narrow(inventory, batch))
         errors.extend(output.errors)
         skipped.extend(output.skipped)
         version = version or output.version
@@ -304,6 +314,27 @@ def first_matches(
     return EngineOutput(
         tuple(first[c.id] for c in checks if c.id in first), tuple(errors), version, tuple(skipped)
     )
+
+
+def _looking_ahead(
+    run: Callable[[Sequence[CheckT], Inventory], EngineOutput],
+    checks: Sequence[CheckT],
+    batch: Inventory,
+    keep: Keep,
+    after: Sequence[Artifact],
+) -> EngineOutput:
+    """Return ``run(checks, batch)``, asking ``keep`` about ``after`` meanwhile (module doc).
+
+    The checks still searching after the batch are some of ``checks``: their words are among
+    the ones asked for here. Only this thread asks ``keep``; the run's thread never does.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-batch") as pool:
+        running = pool.submit(run, checks, batch)
+        for artifact in after:
+            if running.done():
+                break
+            keep(checks, artifact)
+        return running.result()
 
 
 def _place(hit: Hit, rank: Mapping[str, int]) -> tuple[int, str, int, int, str]:

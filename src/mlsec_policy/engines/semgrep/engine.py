@@ -9,6 +9,7 @@ Semgrep's per-file problems become ScanErrors on the controls that needed that f
 
 from __future__ import annotations
 
+import copy
 import signal
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -82,16 +83,13 @@ class SemgrepEngine:
         """Run all semgrep ``checks`` over the inventory in one semgrep process."""
         return self.run_part(checks, checks, inventory, workspace)
 
-    def prepare(self, checks: Sequence[SemgrepCheck], workspace: Workspace) -> None:
-        """Fetch semgrep's prefilters of all ``checks`` at once, for the parts to come.
-
-        Else a scan run in parts (a diff scan) starts a semgrep-core per part (:mod:`.formulas`).
-        """
-        if not checks or not subsets.enabled():
-            return
-        rules_file = workspace.scratch / "semgrep-rules.yaml"
-        write_rules(rules_file, checks, self.severities)
-        prefilters(rules_file, self.settings, self.store, self.formulas)
+    def prepare(self, checks: Sequence[SemgrepCheck], workspace: Workspace) -> SemgrepEngine:
+        """Fetch all ``checks``' prefilters (:mod:`.formulas`); return this engine on one core."""
+        if checks and subsets.enabled():
+            rules_file = workspace.scratch / "semgrep-rules.yaml"
+            write_rules(rules_file, checks, self.severities)
+            prefilters(rules_file, self.settings, self.store, self.formulas)
+        return replace_settings(self, replace(self.settings, jobs=1))
 
     def run_part(
         self,
@@ -299,6 +297,13 @@ class SemgrepEngine:
         return EngineOutput(tuple(found), tuple(errors), version, skipped, examined), expected
 
 
+def replace_settings(engine: SemgrepEngine, settings: SemgrepSettings) -> SemgrepEngine:
+    """Return ``engine`` with other settings, sharing its store, prefilters and events."""
+    other = copy.copy(engine)
+    other.settings = settings
+    return other
+
+
 Order = tuple[int, ...]
 """A run's place among a scan's runs; the halves of a run that sank get one more part."""
 
@@ -322,18 +327,14 @@ SOURCE_BYTES_PER_RUN: int | None = 10 * 2**20
 """Bytes of targets one semgrep process is given (None: all of them, one process); see
 :func:`.schedule.plan_runs`. Results do not depend on it: every rule runs on every file.
 
-semgrep-core's memory grows with the files it has done (1,132 MiB at the end of one ``--jobs
-1`` run over the 60 MB of transformers 5.23.0); a run over the first 12 MiB of that tree
-peaked at 368 MiB, which with our own process (about 100 MiB) keeps a scan's process tree
-under 600 MiB; each further run costs semgrep's start-up and rule compilation (about a
-second). Measured in benchmarks/README.md ("semgrep in runs of 12 MiB"). With ``--jobs N`` and
-more than one run, N processes of one core each run side by side, each given 1/N of this
-budget, so the tree holds about what one run of the whole budget holds. On transformers with
-``--jobs 2`` (two processes of 6 MiB each at 12 MiB) the whole scan's tree peaked at 609 MiB;
-at 10 MiB at 568 MiB, the same findings and no more CPU (benchmarks/README.md, session 24).
-A tree under the budget is shared out too (runs of about 1/N of its bytes): h2ogpt's 4 MB in
-one process with ``--jobs 2`` took 79 s, 111 CPU-s and 621 MiB; in two one-core runs 62 s,
-80 CPU-s and 445 MiB, with the same findings."""
+semgrep-core's memory grows with the files it has done (1,132 MiB after one ``--jobs 1`` run
+over transformers 5.23.0's 60 MB; 368 MiB after its first 12 MiB), and each run costs
+semgrep's start-up (about a second): benchmarks/README.md, "semgrep in runs of 12 MiB". With
+``--jobs N`` and several runs, N one-core processes run side by side, each given 1/N of the
+budget: on transformers with ``--jobs 2`` the tree peaked at 609 MiB at 12 MiB, 568 MiB at 10,
+the same findings and CPU (session 24). A tree under the budget is shared out too: h2ogpt's
+4 MB in one process took 79 s, 111 CPU-s, 621 MiB; in two one-core runs 62 s, 80 CPU-s and
+445 MiB, the same findings."""
 
 
 def _scanned_size(target: Target) -> int:
