@@ -26,7 +26,7 @@ from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.diffscope import narrow
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import Workspace
-from mlsec_policy.engines.semgrep.target import read_scanned
+from mlsec_policy.engines.semgrep.prefilter import located_words
 from mlsec_policy.models import CheckMode, Inventory
 from mlsec_policy.policy import SemgrepCheck, load_policy
 from tests.conftest import CliResult, commit_all, load_json, write_tree
@@ -123,10 +123,10 @@ def test_the_changed_files_run_starts_before_the_word_test_ends(
             started.set()
         return run_part(engine, checks, complete, inventory, space)
 
-    def words(checks: Any, inventory: Inventory, keep: Any) -> Inventory:
+    def words(checks: Any, inventory: Inventory, keep: Any, also: Any = ()) -> Inventory:
         if any(isinstance(c, SemgrepCheck) for c in checks):
             seen.append(started.wait(20))
-        return firstmatch.by_words(checks, inventory, keep)
+        return firstmatch.by_words(checks, inventory, keep, also)
 
     monkeypatch.setattr(diffrun, "_run_part", part)
     monkeypatch.setattr(diffrun, "by_words", words)
@@ -143,36 +143,37 @@ def _search(root: Path) -> tuple[Inventory, list[SemgrepCheck], firstmatch.Searc
     return inventory, early, firstmatch.SearchOrder(inventory)
 
 
-def test_a_filled_index_answers_the_search_without_reading_a_file(
+def test_the_word_test_fills_the_search_s_index_as_it_reads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _repo(tmp_path / "repo")
-    inventory, early, order = _search(root)
-    reads: list[str] = []
+    inventory, early, _order = _search(root)
+    reads: list[int] = []
 
-    def counted(target: Any, where: Path) -> bytes:
-        reads.append(target.artifact.path)
-        return read_scanned(target, where)
+    def counted(text: Any, memo: Any) -> Any:
+        def read() -> bytes:
+            reads.append(1)
+            return bytes(text())
 
-    monkeypatch.setattr(firstmatch, "read_scanned", counted)
-    artifacts = [a for a in inventory.artifacts if a.path.endswith(".py")]
-    cold = firstmatch.semgrep_words(root, set_aside=True)
-    answers = [cold(early, a) for a in artifacts]
-    assert len(reads) == len(artifacts)  # without the index, every Python file is read
+        return located_words(read, memo)
+
+    monkeypatch.setattr(firstmatch, "located_words", counted)
+    python = [a for a in inventory.artifacts if a.path.endswith(".py")]
+    answers = [firstmatch.semgrep_words(root, set_aside=True)(early, a) for a in python]
+    policy = load_policy(("builtin",), ANALYZERS)
+    whole = [c for c in policy.checks(SemgrepCheck) if c.id == "raw-request-body"]
     keep = firstmatch.semgrep_words(root, set_aside=True)
-    warmer = diffrun._Warmer(keep, early, inventory, order)
-    assert warmer.run() == len(order.paths()) == len(inventory.artifacts)
     reads.clear()
-    assert [keep(early, a) for a in artifacts] == answers
-    assert reads == []
-
-
-def test_a_stopped_warmer_asks_about_no_file(tmp_path: Path) -> None:
-    root = _repo(tmp_path / "repo")
-    inventory, early, order = _search(root)
-    warmer = diffrun._Warmer(firstmatch.semgrep_words(root), early, inventory, order)
-    warmer.stop()
-    assert warmer.run() == 0
+    firstmatch.by_words(whole, inventory, keep, early)
+    assert len(reads) == len(python)  # each file read once, not twice
+    reads.clear()
+    assert [keep(early, a) for a in python] == answers
+    assert reads == []  # the search's questions are answered from the index
+    alone = firstmatch.semgrep_words(root, set_aside=True)
+    firstmatch.by_words(whole, inventory, alone)
+    reads.clear()
+    assert [alone(early, a) for a in python] == answers
+    assert reads  # without ``also`` the search reads the files again
 
 
 def test_the_plan_imports_no_analyzer_and_leaves_the_order_for_later(tmp_path: Path) -> None:

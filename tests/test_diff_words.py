@@ -145,7 +145,9 @@ def test_the_diff_scan_reports_the_same_as_with_every_file(
     narrowed = _scan(cli, root, tmp_path / "narrowed", *diff)
     seen: list[int] = []
 
-    def every_file(checks: object, inventory: Inventory, keep: object) -> Inventory:
+    def every_file(
+        checks: object, inventory: Inventory, keep: object, also: object = ()
+    ) -> Inventory:
         seen.append(len(inventory.artifacts))
         return inventory
 

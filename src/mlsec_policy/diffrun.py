@@ -14,11 +14,12 @@ of word test, whole-repository run and search, which decides the scan's wall tim
   other would be idle (measured in benchmarks/README.md, session 32); that thread first lets
   the engine fetch what every part's run would fetch (semgrep's prefilters of all the rules:
   :mod:`mlsec_policy.engines.semgrep.formulas`);
-- while the whole-repository run's processes work, a thread fills the search's index of words
-  in search order (:class:`_Warmer`), so the search's batches are mostly decided from the
-  index instead of reading and lexing files on the critical path. It is stopped, and waited
-  for, before the search asks the index itself: the index is never read and filled by two
-  threads at once.
+- the search's index of words is filled by the word test itself: each file read for the
+  whole-repository rules is asked about the search's checks too (``by_words``'s ``also``),
+  so the search's batches are decided from the index instead of reading and lexing every file
+  again; the search order is ranked in a thread beside the whole-repository run, and each
+  batch runs while the search asks about the files after it (``first_matches``'s ``ahead``).
+  Only one thread ever reads or fills the index at a time.
 
 Neither changes a result: each part runs the same checks on the same files as one after
 another, and the outputs are joined in one fixed order (whole, search, changed files).
@@ -34,7 +35,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from mlsec_policy.diffscope import DiffPlan, narrow
 from mlsec_policy.engines.base import CheckEngine, EngineOutput, Workspace
-from mlsec_policy.firstmatch import Keep, SearchOrder, by_words, first_matches, semgrep_words
+from mlsec_policy.firstmatch import SearchOrder, by_words, first_matches, semgrep_words
 from mlsec_policy.models import Inventory
 from mlsec_policy.policy.model import CheckBase
 
@@ -73,17 +74,15 @@ def run_split(
             changed = pool.submit(_prepared, engine, limited, checks, scope.inventory, space, ready)
         else:
             ready.set()
-        files = by_words(whole, inventory, words)
+        # the search's words are looked for in each file while it is read for these
+        files = by_words(whole, inventory, words, early if beside else ())
         if worded is not None:
             worded.set()
         order = scope.order or SearchOrder(inventory)
-        warmer = _Warmer(words, early, inventory, order) if beside and early else None
-        warming = pool.submit(warmer.run) if warmer is not None and whole else None
+        if beside and early:
+            pool.submit(order.paths)  # ranked beside the whole-repository run
         ready.wait()
         first = _run_part(engine, whole, checks, files, workspace) if whole else NONE
-        if warmer is not None and warming is not None:
-            warmer.stop()
-            warming.result()  # the index is the search's alone from here on
         searched = NONE
         if early:
             searched = first_matches(
@@ -108,39 +107,6 @@ def run_split(
         first.skipped + searched.skipped + second.skipped,
         second.examined,
     )
-
-
-class _Warmer:
-    """Asks ``keep`` about the search's files in search order until stopped.
-
-    Each answer leaves the words it needed in ``keep``'s index of words by file, so the
-    search's own questions about those files are answered from it. The checks asked about are
-    all the search's checks, as its first batch asks; later batches ask about fewer, whose
-    words are mostly among these.
-    """
-
-    def __init__(
-        self, keep: Keep, checks: Sequence[Any], inventory: Inventory, order: SearchOrder
-    ) -> None:
-        self._keep = keep
-        self._checks = checks
-        self._artifacts = {a.path: a for a in inventory.artifacts}
-        self._order = order
-        self._stopped = threading.Event()
-
-    def run(self) -> int:
-        """Ask about each file in order until stopped; return how many files were asked."""
-        asked = 0
-        for path in self._order.paths():
-            if self._stopped.is_set():
-                break
-            self._keep(self._checks, self._artifacts[path])
-            asked += 1
-        return asked
-
-    def stop(self) -> None:
-        """Stop asking after the file being asked about."""
-        self._stopped.set()
 
 
 def _prepared(

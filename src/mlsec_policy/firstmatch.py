@@ -27,7 +27,7 @@ from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.listing import listing_of
 from mlsec_policy.engines.base import EngineOutput
 from mlsec_policy.engines.semgrep import gates, subsets
-from mlsec_policy.engines.semgrep.prefilter import Known, formula, located_words
+from mlsec_policy.engines.semgrep.prefilter import Known, LocatedWords, formula, located_words
 from mlsec_policy.engines.semgrep.target import Target, read_scanned, words_reliable
 from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, holds_by
 from mlsec_policy.models import (
@@ -210,10 +210,18 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
             raise _SetAside  # no word test can rule this text out (UTF-16, binary)
         return text
 
+    recent: dict[str, LocatedWords] = {}
+    """The file asked about last, with its text once read: the next question about the same
+    file (another set of checks, :func:`by_words`'s ``also``) neither reads nor lexes it again."""
+
     def holds(required: Sequence[Node], artifact: Artifact) -> bool:
         """Return True when a formula of ``required`` holds in the file."""
         # the file is read only when a word is not yet known of it
-        found = located_words(lambda: scanned(artifact), index.setdefault(artifact.path, {}))
+        found = recent.get(artifact.path)
+        if found is None:
+            found = located_words(lambda: scanned(artifact), index.setdefault(artifact.path, {}))
+            recent.clear()
+            recent[artifact.path] = found
         return any(holds_by(node, found, found.any_of) for node in required)
 
     def keep(checks: Sequence[Any], artifact: Artifact) -> bool:
@@ -239,8 +247,14 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
     return keep
 
 
-def by_words(checks: Sequence[Any], inventory: Inventory, keep: Keep) -> Inventory:
+def by_words(
+    checks: Sequence[Any], inventory: Inventory, keep: Keep, also: Sequence[Any] = ()
+) -> Inventory:
     """Return the inventory without the Python files none of the semgrep ``checks`` can match.
+
+    ``keep`` is asked about ``also`` too, file after file, when it is asked about ``checks``:
+    a keep that remembers (:func:`semgrep_words`) then answers a later question about ``also``
+    without reading the file again (a diff scan's search asks it about its own checks).
 
     The semgrep engine's gates (:mod:`mlsec_policy.engines.semgrep.gates`) would leave those
     files out of the run anyway — a rule runs on a file only when the file satisfies the word
@@ -257,10 +271,18 @@ def by_words(checks: Sequence[Any], inventory: Inventory, keep: Keep) -> Invento
     if not checks or not all(isinstance(c, SemgrepCheck) for c in checks):
         return inventory
     kinds = {kind for check in checks for kind in check.kinds}
-    kept = tuple(a for a in inventory.artifacts if keep(checks, a))
+    kept = tuple(a for a in inventory.artifacts if _asked(keep, checks, also, a))
     if not any(a.kind in kinds for a in kept):
         return inventory
     return Inventory(inventory.root, kept, inventory.skipped, inventory.git)
+
+
+def _asked(keep: Keep, checks: Sequence[Any], also: Sequence[Any], artifact: Artifact) -> bool:
+    """Return ``keep(checks, artifact)``, having asked about ``also`` too (answer unused)."""
+    answer = keep(checks, artifact)
+    if also:
+        keep(also, artifact)
+    return answer
 
 
 def first_matches(
