@@ -41,7 +41,7 @@ OWN_DATA = {
     "cache/store.py",  # our own result cache entries
     "analyzers/reads.py",  # the listing queries our own cache entries name
     "engines/semgrep/process.py",  # semgrep's output
-    "engines/semgrep/subsets.py",  # semgrep-core's prefilter formulas of our own rules
+    "engines/semgrep/formulas.py",  # semgrep-core's prefilter formulas, our own rules files
     "resources.py",  # bundled schemas
     "suppress/baseline.py",  # a baseline we wrote
     "textfile.py",  # load_json itself

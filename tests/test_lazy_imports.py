@@ -14,6 +14,7 @@ import click
 
 from mlsec_policy.cli import COMMANDS, cli
 from mlsec_policy.report.formats import FORMATS
+from tests.conftest import EXAMPLES
 
 
 def _imported_by(statement: str) -> set[str]:
@@ -58,13 +59,13 @@ def test_each_format_renders_with_its_own_module() -> None:
     assert sorted(FORMATS) == ["cdxa", "html", "json", "junit", "markdown", "sarif"]
 
 
-def _scan_importing_jsonschema(target: Path, cache: Path) -> bool:
+def _scan_importing_jsonschema(target: Path, cache: Path, *options: str) -> bool:
     """Run a real scan of ``target`` in a new process; return whether it imported jsonschema."""
     code = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('jsonschema' in sys.modules))\n"
         "from mlsec_policy.cli import main\n"
-        f"main(['scan', {str(target)!r}, '-q', '--cache-dir', {str(cache)!r}])\n"
+        f"main(['scan', {str(target)!r}, '-q', '--cache-dir', {str(cache)!r}, *{options!r}])\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
@@ -79,6 +80,9 @@ def test_a_scan_whose_policy_the_cache_knows_valid_never_imports_jsonschema(
     target = tmp_path / "repo"
     target.mkdir()
     (target / "train.py").write_text("import torch\nm = torch.load('m.pt')\n")
-    cache = tmp_path / "cache"
-    assert _scan_importing_jsonschema(target, cache)  # a new cache: the pack is validated
-    assert not _scan_importing_jsonschema(target, cache)
+    # the bundled pack is known valid as shipped (policy.known_valid): a new cache too
+    assert not _scan_importing_jsonschema(target, tmp_path / "cache")
+    # a pack the shipped list does not know is validated once, then the cache knows it valid
+    pack = ("--policy", str(EXAMPLES / "custom-pack"))
+    assert _scan_importing_jsonschema(target, tmp_path / "other", *pack)
+    assert not _scan_importing_jsonschema(target, tmp_path / "other", *pack)

@@ -182,8 +182,9 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
 
     The returned function is an index of words by file, filled as it is asked: each word is
     looked for in a file once, whichever check needs it and however often the file is asked
-    about (a diff scan asks twice: :func:`mlsec_policy.diffscope.by_words`, then the search).
-    A file is read only when a formula needs a word not yet looked for in it.
+    about (a diff scan asks in :func:`by_words`, about the search's checks too, then in the
+    search). A file is read only when a formula needs a word not yet looked for in it, and
+    not again when the next question is about the same file.
     """
     needs: dict[str, Node] = {}
     index: dict[str, Known] = {}
