@@ -55,36 +55,33 @@ _CODE_KINDS = frozenset({ArtifactKind.PYTHON})
 _COMMAND_KINDS = frozenset({ArtifactKind.CI_WORKFLOW, ArtifactKind.DOCKERFILE, ArtifactKind.SHELL})
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """Return a pattern matching exactly ``words``, as a trie: one branch per first letter.
+_IMPORT_ROOTS = frozenset(i.split(".")[0].encode() for t in TOOLS for i in t.imports)
+"""The top-level modules of the table: a file naming none of them as a word needs no parsing."""
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_SEPARATE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
+"""Maps every byte that is not an ASCII word character to a space (``bytes.translate``)."""
+_CHUNK = 1 << 20
+"""Bytes split into words at once (about: a chunk ends at a space), to bound the word lists."""
 
-    Python's regular expressions try every alternative at every position; sharing prefixes
-    makes a file naming none of the words cost one failed branch per position.
+
+def names_an_import_root(data: bytes) -> bool:
+    r"""Return True when ``data`` holds a top-level module of the table as a whole word.
+
+    It answers as a search of ``\b(?:root|...)\b`` in ``data`` does (word characters being
+    ASCII letters, digits and ``_``), in about half the time: such a search tries the
+    alternation at every position, while here every other byte becomes a space and the runs
+    of word characters are split apart (in C) and looked up in a set.
     """
-    tree: dict[str, dict[str, Any]] = {}
-    for word in words:
-        node = tree
-        for letter in word:
-            node = node.setdefault(letter, {})
-        node[""] = {}
-    return _branches(tree)
+    separated = data.translate(_SEPARATE)
+    start, size = 0, len(separated)
+    while start < size:
+        end = separated.find(b" ", start + _CHUNK)
+        end = size if end < 0 else end
+        if not _IMPORT_ROOTS.isdisjoint(separated[start:end].split()):
+            return True
+        start = end
+    return False
 
-
-def _branches(node: dict[str, dict[str, Any]]) -> str:
-    parts = [re.escape(letter) + _branches(rest) for letter, rest in sorted(node.items()) if letter]
-    if not parts:
-        return ""
-    if len(parts) == 1 and "" not in node:
-        return parts[0]
-    group = "(?:" + "|".join(parts) + ")"
-    return group + "?" if "" in node else group
-
-
-_IMPORT_ROOTS = re.compile(
-    (r"\b" + _alternation({i.split(".")[0] for t in TOOLS for i in t.imports}) + r"\b").encode()
-)
-"""Any top-level module of the table, as a word: a file naming none of them needs no parsing
-(searched in the UTF-8 bytes, which is several times faster than in the decoded text)."""
 
 Sighting = tuple[int, Tool, str]
 """A line, the tool seen there, and how it was seen."""
@@ -144,7 +141,7 @@ def _sightings(context: FileContext, tools: tuple[Tool, ...]) -> Iterator[tuple[
 
 
 def _code(text: str, tools: tuple[Tool, ...]) -> Iterator[tuple[int, Tool, str]]:
-    if _IMPORT_ROOTS.search(text.encode()) is None:
+    if not names_an_import_root(text.encode()):
         return
     try:
         tree = syntax_tree(text)
