@@ -121,6 +121,12 @@ def test_the_prefilters_agree_with_the_expressions_they_replaced() -> None:
         data = path.read_bytes()[: facts.MAX_READ]
         for name, before in BEFORE.items():
             assert facts.BITS[name].search(data) == (before.search(data) is not None), (name, path)
+        assert facts.matching(data) == [n for n, p in sorted(facts.BITS.items()) if p.search(data)]
+        lower = data.lower()
+        gateway = any(anchor in lower for anchor in facts.GATEWAY_ANCHORS) and (
+            facts.GATEWAY_AUTH.search(lower.decode("utf-8", "replace")) is not None
+        )
+        assert facts.decode(facts.extract(data)).gateway == gateway, path
         text = data.decode("utf-8", "replace")
         encoded = text.encode()
         found = names_an_import_root(encoded)
@@ -128,6 +134,45 @@ def test_the_prefilters_agree_with_the_expressions_they_replaced() -> None:
         assert found == (IMPORT_WORDS.search(text) is not None), path
         checked += 1
     assert checked > 1000
+
+
+ROUTE_EDGES = (
+    b"",
+    b"@app.get('/')\n",  # a declaration: a route too (the prefilters share the alternative)
+    b"app.add_url_rule('/', view_func=f)\n",
+    b"app.include_router(r)\n",
+    b"@app.get('/')\nuvicorn.run(app)\n",
+    b"uvicorn.run(app, host='0.0.0.0')\n",
+    b"dependencies = [x]\n@cache\n",
+)
+
+
+def test_each_prefilter_s_answer_is_its_own_when_alternatives_are_shared() -> None:
+    """:func:`facts.matching` searches a shared alternative once; each prefilter answers alone."""
+    seen = set()
+    for data in ROUTE_EDGES:
+        found = facts.matching(data)
+        assert found == [n for n, p in sorted(facts.BITS.items()) if p.search(data)], data
+        seen.add(tuple(found))
+    assert seen == {
+        (),
+        ("route-declarations", "routes"),
+        ("routes",),
+        ("route-declarations", "routes", "server"),
+        ("server",),
+    }
+
+
+def test_every_gateway_anchor_holds_a_gateway_word() -> None:
+    """A text without the shorter words holds no anchor, so no gateway mark either."""
+    for anchor in facts.GATEWAY_ANCHORS:
+        assert any(word in anchor for word in facts.GATEWAY_WORDS), anchor
+    assert facts.decode(facts.extract(b"kind: RequestAuthentication\n")).gateway is True
+    assert (
+        facts.decode(facts.extract(b"traefik.http.middlewares.a.basicauth.users: x\n")).gateway
+        is True
+    )
+    assert facts.decode(facts.extract(b"konghq.com/plugins: key-auth\n")).gateway is True
 
 
 def _observations(folder: Path, policy: Policy) -> list[str]:

@@ -95,12 +95,22 @@ GATEWAY_ANCHORS = (
     b"traefik",
 )
 """Lower-case words of which every GATEWAY_AUTH match contains one."""
+GATEWAY_WORDS = (b"auth", b"traefik", b"konghq")
+"""Shorter words of which every anchor of GATEWAY_ANCHORS contains one: three searches of a
+file's lower-cased bytes instead of seven, for the nine files in ten that hold none of them."""
 BITS: Mapping[str, Prefilter] = {
     "routes": ROUTES_AND_GUARDS,
     "route-declarations": ROUTE_DECLARATIONS,
     "server": SERVER_CALL,
 }
 """The prefilters whose answer is kept for each file, by name."""
+_SEARCHES = tuple(dict.fromkeys(a for prefilter in BITS.values() for a in prefilter.alternatives))
+"""Every distinct alternative of the prefilters (some prefilters share alternatives)."""
+_ASKED = tuple(
+    (name, tuple(_SEARCHES.index(a) for a in prefilter.alternatives))
+    for name, prefilter in sorted(BITS.items())
+)
+"""Each prefilter's name and its alternatives, as indices into :data:`_SEARCHES`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +130,13 @@ class FileFacts:
 def extract(data: bytes) -> JsonValue:
     """Return the facts of a file's first :data:`MAX_READ` bytes as plain JSON."""
     lower = data.lower()
-    gateway = any(anchor in lower for anchor in GATEWAY_ANCHORS) and (
-        GATEWAY_AUTH.search(lower.decode("utf-8", "replace")) is not None
+    gateway = (
+        any(word in lower for word in GATEWAY_WORDS)
+        and any(anchor in lower for anchor in GATEWAY_ANCHORS)
+        and GATEWAY_AUTH.search(lower.decode("utf-8", "replace")) is not None
     )
     names = sorted(defined(data))
-    matches: list[JsonValue] = [
-        n for n, prefilter in sorted(BITS.items()) if prefilter.search(data)
-    ]
+    matches: list[JsonValue] = list(matching(data))
     defines: list[JsonValue] = list(names)
     return {
         "matches": matches,
@@ -134,6 +144,27 @@ def extract(data: bytes) -> JsonValue:
         "argparse": ARGPARSE in data,
         "gateway": gateway,
     }
+
+
+def matching(data: bytes) -> list[str]:
+    """Return the names of :data:`BITS` whose prefilter ``data`` matches, in name order.
+
+    As ``[n for n, p in sorted(BITS.items()) if p.search(data)]`` answers, but an alternative
+    that several prefilters hold is searched once per file, not once per prefilter.
+    """
+    answers: list[bool | None] = [None] * len(_SEARCHES)
+    found: list[str] = []
+    for name, indices in _ASKED:
+        for index in indices:
+            answer = answers[index]
+            if answer is None:
+                anchor, pattern = _SEARCHES[index]
+                answer = anchor in data and (pattern is None or pattern.search(data) is not None)
+                answers[index] = answer
+            if answer:
+                found.append(name)
+                break
+    return found
 
 
 def defined(data: bytes) -> set[str]:
