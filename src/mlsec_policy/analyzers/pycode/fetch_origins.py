@@ -18,8 +18,9 @@ A file passes when any of these may hold:
   configuration read or anything else the analysis would look up;
 - the first name of such a chain is a word of an ``import`` statement of the file (every word
   after an ``import`` keyword up to the statement's end: the names it binds are among them);
-- a fetch call cannot be followed to its closing bracket (:func:`closing`), so a call of its
-  result (``get(key)(url)``, whose callee's last name is the fetch name) cannot be ruled out.
+- a fetch call cannot be followed to its closing bracket (:func:`.byte_calls.closing`), so a
+  call of its result (``get(key)(url)``, whose callee's last name is the fetch name) cannot be
+  ruled out.
 
 Otherwise every judged argument is a literal, or a name or ``name.attr`` that no import binds
 and no parameter default can give a URL: the analysis would find nothing and read nothing
@@ -30,10 +31,18 @@ from __future__ import annotations
 
 import re
 
-GAP = rb"(?:\s|\\|#[^\r\n]*[\r\n])*+"
-"""What may stand between tokens inside brackets: white space, line joins, comments."""
-_NAME_BYTE = rb"0-9A-Za-z_\x80-\xff"
-_IDENT = rb"[A-Za-z_\x80-\xff][" + _NAME_BYTE + rb"]*"
+from mlsec_policy.analyzers.pycode.byte_calls import (
+    CALLED,
+    END,
+    GAP,
+    IDENT,
+    NAME_BYTE,
+    NONE,
+    TEXT,
+    closing,
+    inside_name,
+)
+
 _ESCAPE = rb"\\(?:x[0-9A-Fa-f]{2}|[0-7]{1,3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}\r\n]*\})"
 """An escape that may stand for one character of the URL's scheme."""
 _BETWEEN = (
@@ -50,7 +59,7 @@ def _spelled(text: bytes) -> bytes:
 URL_LITERAL = re.compile(rb"""["'](?:""" + _spelled(b"http://") + b"|" + _spelled(b"ftp://") + b")")
 """A string literal whose value may begin with ``http://`` or ``ftp://``."""
 FETCH_CALL = re.compile(
-    rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download[" + _NAME_BYTE
+    rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download[" + NAME_BYTE
     + rb"]*|get_file|read_csv|read_json|read_parquet|read_table|load_state_dict_from_url"
     rb"|load_url|load_dataset|genfromtxt|loadtxt)" + GAP + rb"\(" + GAP
 )  # fmt: skip
@@ -58,37 +67,16 @@ FETCH_CALL = re.compile(
 (a match preceded by a name byte is part of a longer name, and left out)."""
 URL_KEYWORD = re.compile(rb"url" + GAP + rb"=(?!=)" + GAP)
 """``url=`` up to its value (a match preceded by a name byte is part of a longer name)."""
-CALLED = re.compile(GAP + rb"\(" + GAP)
-"""A call of what ends just before: the result of a fetch call called in turn."""
-_END = GAP + rb"[,)]"
-SIMPLE = re.compile(rb"(" + _IDENT + rb")(?:" + GAP + rb"\." + GAP + _IDENT + rb")*+" + _END)
+SIMPLE = re.compile(rb"(" + IDENT + rb")(?:" + GAP + rb"\." + GAP + IDENT + rb")*+" + END)
 """A name or attribute chain that is the whole argument; group 1 its first name."""
-TEXT = re.compile(
-    rb"""[rRbBuUfF]{0,2}(?:"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"|'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*')"""
-    + _END
-)  # fmt: skip
-"""A one-line string literal that is the whole argument: never a URL taken from elsewhere."""
-NONE = re.compile(rb"\)|\*|" + _IDENT + GAP + rb"=(?!=)")
-"""No positional argument to judge: none at all, ``*args``/``**kwargs``, or a keyword first."""
 IMPORT = re.compile(
-    rb"import(?![" + _NAME_BYTE + rb"])(?:[ \t\f]|\\\r?\n|\\\r)*+"
+    rb"import(?![" + NAME_BYTE + rb"])(?:[ \t\f]|\\\r?\n|\\\r)*+"
     rb"(?:\((?:[^)#]|#[^\r\n]*)*+\)|(?:[^\r\n;#\\]|\\\r?\n|\\\r|\\)*+)"
 )
 """An ``import`` keyword and what follows it to the end of the statement (a bracketed list,
 comments inside, or the rest of the logical line): every name the statement binds is a word
 of the match."""
-_WORD = re.compile(_IDENT)
-_TOKEN = re.compile(
-    rb"(?P<text>[" + _NAME_BYTE + rb"""]*(?:\"\"\"(?:[^"\\]|\\.|"(?!""))*+\"\"\""""
-    rb"""|'''(?:[^'\\]|\\.|'(?!''))*+'''|"(?:[^"\\\r\n]|\\.)*+"|'(?:[^'\\\r\n]|\\.)*+'))"""
-    rb"|(?P<open>[(\[{])|(?P<close>[)\]}])|#[^\r\n]*+"
-    rb"""|[^()\[\]{}"'#""" + _NAME_BYTE + rb"]++|[" + _NAME_BYTE + rb"]++(?![\"'])",
-    re.DOTALL,
-)
-"""One token of the text inside brackets: a string (with the name bytes before its quote), a
-bracket, a comment, a run of other bytes or of name bytes."""
-MAX_TOKENS = 20_000
-"""Tokens :func:`closing` reads before it gives up (and the file is parsed)."""
+_WORD = re.compile(IDENT)
 
 
 def may_judge(data: bytes) -> bool:
@@ -100,7 +88,7 @@ def may_judge(data: bytes) -> bool:
         return True
     bases: set[bytes] = set()
     for found in FETCH_CALL.finditer(data):
-        if _inside_name(data, found.start()):
+        if inside_name(data, found.start()):
             continue
         at = found.end()
         while True:  # get(a)(b)(c): each call's callee has the fetch call's last name
@@ -121,7 +109,7 @@ def may_judge(data: bytes) -> bool:
     imported = {
         word
         for found in IMPORT.finditer(data)
-        if not _inside_name(data, found.start(), b".")
+        if not inside_name(data, found.start(), b".")
         for word in _WORD.findall(found.group())
     }
     return not bases.isdisjoint(imported)
@@ -136,21 +124,13 @@ def _judged(data: bytes, at: int, bases: set[bytes]) -> bool:
     return TEXT.match(data, at) is not None or NONE.match(data, at) is not None
 
 
-def _inside_name(data: bytes, start: int, also: bytes = b"") -> bool:
-    """Tell whether the match at ``start`` continues a name (or follows a byte of ``also``)."""
-    if start == 0:
-        return False
-    before = data[start - 1 : start]
-    return before.isalnum() or before in (b"_", also) or before[0] >= 0x80
-
-
 def _keyword(data: bytes, start: int) -> bool:
     """Tell whether ``url=`` at ``start`` may be a keyword argument (not ``x.url = ...``).
 
     A keyword follows ``(`` or ``,`` with only white space, comments and line joins between;
     when a comment or a line join may stand between, it may be one.
     """
-    if _inside_name(data, start):
+    if inside_name(data, start):
         return False
     end = start
     while end and data[end - 1] in b" \t\f\r\n":
@@ -159,28 +139,3 @@ def _keyword(data: bytes, start: int) -> bool:
         return True
     line = max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1
     return b"#" in data[line:end]
-
-
-def closing(data: bytes, at: int) -> int | None:
-    """Return where the bracket opened just before ``at`` closes (just after it), or None.
-
-    None when the text ends first, a token cannot be read, an f-string is met (a quote inside
-    one may be the string's own, Python 3.12) or :data:`MAX_TOKENS` are read.
-    """
-    depth = 1
-    for _ in range(MAX_TOKENS):
-        token = _TOKEN.match(data, at)
-        if token is None:
-            return None
-        at = token.end()
-        kind = token.lastgroup
-        if kind == "text":
-            if b"f" in token.group().lower().split(b'"')[0].split(b"'")[0]:
-                return None
-        elif kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-            if depth == 0:
-                return at
-    return None
