@@ -10,6 +10,7 @@ files, never fewer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 GAP = rb"(?:\s|\\|#[^\r\n]*[\r\n])*+"
 """What may stand between tokens inside brackets: white space, line joins, comments."""
@@ -69,3 +70,28 @@ def closing(data: bytes, at: int) -> int | None:
             if depth == 0:
                 return at
     return None
+
+
+def first_arguments(data: bytes, callee: re.Pattern[bytes]) -> Iterator[int | None]:
+    """Yield where the first argument of each call ``callee`` finds starts.
+
+    ``callee`` matches a callee's name up to its bracket and what follows it (a match right
+    after a name byte is part of a longer name, and left out). A call of the call's result is
+    followed too: ``get(key)(url)`` yields where ``key`` and ``url`` start, the callee of both
+    having the last name ``get``. None comes after a call whose closing bracket cannot be found
+    (:func:`closing`): what follows it is unknown.
+    """
+    for found in callee.finditer(data):
+        if inside_name(data, found.start()):
+            continue
+        at = found.end()
+        while True:
+            yield at
+            end = closing(data, at)
+            if end is None:
+                yield None
+                break
+            called = CALLED.match(data, end)
+            if called is None:
+                break
+            at = called.end()

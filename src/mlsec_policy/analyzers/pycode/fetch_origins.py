@@ -18,7 +18,7 @@ A file passes when any of these may hold:
   configuration read or anything else the analysis would look up;
 - the first name of such a chain is a word of an ``import`` statement of the file (every word
   after an ``import`` keyword up to the statement's end: the names it binds are among them);
-- a fetch call cannot be followed to its closing bracket (:func:`.byte_calls.closing`), so a
+- a fetch call cannot be followed to its closing bracket (:func:`.byte_calls.first_arguments`), so a
   call of its result (``get(key)(url)``, whose callee's last name is the fetch name) cannot be
   ruled out.
 
@@ -32,14 +32,13 @@ from __future__ import annotations
 import re
 
 from mlsec_policy.analyzers.pycode.byte_calls import (
-    CALLED,
     END,
     GAP,
     IDENT,
     NAME_BYTE,
     NONE,
     TEXT,
-    closing,
+    first_arguments,
     inside_name,
 )
 
@@ -87,20 +86,9 @@ def may_judge(data: bytes) -> bool:
     if URL_LITERAL.search(data):
         return True
     bases: set[bytes] = set()
-    for found in FETCH_CALL.finditer(data):
-        if inside_name(data, found.start()):
-            continue
-        at = found.end()
-        while True:  # get(a)(b)(c): each call's callee has the fetch call's last name
-            if not _judged(data, at, bases):
-                return True
-            end = closing(data, at)
-            if end is None:
-                return True
-            called = CALLED.match(data, end)
-            if called is None:
-                break
-            at = called.end()
+    for at in first_arguments(data, FETCH_CALL):
+        if at is None or not _judged(data, at, bases):
+            return True
     for found in URL_KEYWORD.finditer(data):
         if _keyword(data, found.start()) and not _judged(data, found.end(), bases):
             return True

@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.pycode.byte_calls import (
-    CALLED,
     END,
     GAP,
     IDENT,
     NONE,
-    closing,
-    inside_name,
+    first_arguments,
 )
 from mlsec_policy.analyzers.pycode.call_words import call_test
 from mlsec_policy.analyzers.pycode.encoding import searched
@@ -115,23 +113,12 @@ def may_load_parameter(data: bytes) -> bool:
     """
     if not MODULE_DEF.search(data):
         return False
-    for found in LOAD_CALL.finditer(data):
-        if inside_name(data, found.start()):
-            continue
-        at = found.end()
-        while True:
-            if BARE.match(data, at) or data[at : at + 1] == b"(":
-                return True
-            keyword_first = NONE.match(data, at) is not None and data[at : at + 1] not in b")*"
-            if keyword_first and KEYWORD_NAME.search(data):
-                return True
-            end = closing(data, at)
-            if end is None:
-                return True
-            called = CALLED.match(data, end)
-            if called is None:
-                break
-            at = called.end()
+    for at in first_arguments(data, LOAD_CALL):
+        if at is None or BARE.match(data, at) or data[at : at + 1] == b"(":
+            return True
+        keyword_first = NONE.match(data, at) is not None and data[at : at + 1] not in b")*"
+        if keyword_first and KEYWORD_NAME.search(data):
+            return True
     return False
 
 
