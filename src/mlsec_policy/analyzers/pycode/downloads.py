@@ -28,6 +28,7 @@ from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns import context as handles
 from mlsec_policy.analyzers.pycode.call_words import call_test
 from mlsec_policy.analyzers.pycode.encoding import searched
+from mlsec_policy.analyzers.pycode.fetch_origins import may_judge
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
 from mlsec_policy.models import ArtifactKind, FlowStep, Location
@@ -40,7 +41,7 @@ FETCH = re.compile(
 )
 """Names of calls that fetch what their first argument (or ``url=``) names."""
 MAY_FETCH = call_test(
-    rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download\w*|get_file"
+    rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download[\w\x80-\xff]*|get_file"
     rb"|read_csv|read_json|read_parquet|read_table|load_state_dict_from_url|load_url"
     rb"|load_dataset|genfromtxt|loadtxt)",
     keyword=b"url",
@@ -57,7 +58,8 @@ _CONFIG_KEY = r"""^\s*["']?{key}["']?\s*[:=]\s*["']?((?:http|ftp)://[^\s"',]+)""
 
 def plaintext_download_origins(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield downloads whose plain-http URL is a constant elsewhere, a config key or a default."""
-    if not MAY_FETCH(searched(context)):
+    data = searched(context)
+    if not MAY_FETCH(data) or not may_judge(data):
         return
     yield from origin_findings(context, context.read_bytes(), _download_target, "download")
 

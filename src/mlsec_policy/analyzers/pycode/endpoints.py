@@ -29,11 +29,15 @@ KEYWORDS = ("tracking_uri", "registry_uri", "endpoint_url")
 PREFILTER = re.compile(
     rb"set_(?:tracking|registry)_uri|(?:tracking_uri|registry_uri|endpoint_url)\s*="
 )
+ANCHORS = (b"_uri", b"endpoint_url")
+"""Every match of :data:`PREFILTER` holds one of these: substring tests (C, no regular
+expression engine) turn down almost every file before the expression runs."""
 
 
 def plaintext_endpoint_origins(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield client calls whose plain-http endpoint is a constant elsewhere, a key or a default."""
-    if not PREFILTER.search(searched(context)):
+    data = searched(context)
+    if not any(anchor in data for anchor in ANCHORS) or not PREFILTER.search(data):
         return
     yield from origin_findings(context, context.read_bytes(), _endpoint_target, "endpoint")
 

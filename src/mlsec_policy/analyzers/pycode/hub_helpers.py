@@ -20,6 +20,13 @@ from dataclasses import dataclass
 
 from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
+from mlsec_policy.analyzers.pycode.byte_calls import (
+    END,
+    GAP,
+    IDENT,
+    NONE,
+    first_arguments,
+)
 from mlsec_policy.analyzers.pycode.call_words import call_test
 from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.pycode.source import byte_tree
@@ -31,6 +38,21 @@ CONFIG_NAME = re.compile(r"^(?:self\.)?(?:config|cfg|conf|\w+_(?:config|conf|cfg
 MAY_LOAD = call_test(rb"from_pretrained")
 """Whether a file's searched bytes may hold a ``from_pretrained`` call whose first argument is
 not a plain literal (a load of a parameter; :mod:`.call_words`)."""
+MODULE_DEF = re.compile(
+    rb"(?:^|\r)(?:\xef\xbb\xbf)?(?:[ \t\f]*\f)?"
+    rb"(?:async(?:[ \t\f]|\\\r?\n|\\\r)+)?def(?:[ \t\f]|\\)",
+    re.MULTILINE,
+)
+"""A ``def`` at the start of a line (after a byte-order mark, or a form feed, which CPython
+takes back to column 0): a module-level function starts so, or the module defines none."""
+LOAD_CALL = re.compile(rb"from_pretrained" + GAP + rb"\(" + GAP)
+BARE = re.compile(IDENT + END)
+"""A bare name that is the whole argument (an ``ast.Name``)."""
+KEYWORD_NAME = re.compile(
+    rb"pretrained_model_name_or_path" + GAP + rb"=(?!=)" + GAP + rb"(?:" + IDENT + END + rb"|\()"
+)
+"""The keyword :func:`_loads` reads when there is no positional argument, given a bare name
+(or something in brackets, which may be one)."""
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -48,7 +70,8 @@ class _Load:
 
 def hub_id_through_helper(context: FileContext, params: NoParams) -> Iterable[Observation]:
     """Yield unpinned loads of a helper parameter that a call fills from a configuration."""
-    if not MAY_LOAD(searched(context)):
+    data = searched(context)
+    if not MAY_LOAD(data) or not may_load_parameter(data):
         return
     tree = byte_tree(context)
     loads = _loads(tree)
@@ -77,6 +100,26 @@ def hub_id_through_helper(context: FileContext, params: NoParams) -> Iterable[Ob
                     ),
                 ),
             )
+
+
+def may_load_parameter(data: bytes) -> bool:
+    """Tell whether searched bytes may hold a module function's load of a bare name.
+
+    :func:`_loads` needs a module-level function (:data:`MODULE_DEF`) and a ``from_pretrained``
+    call (or a call of its result, whose last name is the same) whose first argument is a bare
+    name, or which has none and gives ``pretrained_model_name_or_path`` one. Any other first
+    argument (a literal, an attribute, a call, ``*args``) loads no parameter. False only when
+    the file holds no such call: then it is not parsed.
+    """
+    if not MODULE_DEF.search(data):
+        return False
+    for at in first_arguments(data, LOAD_CALL):
+        if at is None or BARE.match(data, at) or data[at : at + 1] == b"(":
+            return True
+        keyword_first = NONE.match(data, at) is not None and data[at : at + 1] not in b")*"
+        if keyword_first and KEYWORD_NAME.search(data):
+            return True
+    return False
 
 
 def _loads(tree: ast.Module) -> dict[str, list[_Load]]:

@@ -72,17 +72,22 @@ PREFILTER = re.compile(
 )
 """A call that can run SQL text; the method's name may follow its dot after white space, line
 breaks or a backslash continuation, as Python allows inside brackets or after a backslash."""
-NEEDED = re.compile(rb"(?i)sql|db|database|warehouse|pandas|execute|raw|mogrify|run_query")
+NEEDED = (
+    b"sql", b"db", b"database", b"warehouse", b"pandas", b"execute", b"raw", b"mogrify",
+    b"run_query",
+)  # fmt: skip
 """Some of these letters are in a file with a call that runs SQL text: the method's name
 (``execute``, ``exec_driver_sql``, ``raw``...), the name of the database a generic ``run`` is
 called on (``db``, ``database``, ``sql_engine``, ``warehouse``), or the module a ``text()``
-or ``read_sql()`` comes from (``sqlalchemy``, ``pandas``). A substring test, so it holds
-however the call is spelled (spaces, line breaks, a notebook's JSON)."""
+or ``read_sql()`` comes from (``sqlalchemy``, ``pandas``), in any case. A substring test of the
+lower-cased bytes, so it holds however the call is spelled (spaces, line breaks, a notebook's
+JSON); it runs first, being several times cheaper than :data:`PREFILTER`."""
 
 
 def may_run_sql(raw: bytes) -> bool:
     """Return False for a file's bytes that cannot hold a call :func:`sql_text` accepts."""
-    return PREFILTER.search(raw) is not None and NEEDED.search(raw) is not None
+    lowered = raw.lower()
+    return any(word in lowered for word in NEEDED) and PREFILTER.search(raw) is not None
 
 
 def sql_statements(context: FileContext, params: Report) -> Iterable[Observation]:
