@@ -9,16 +9,13 @@ folder of the controls that use them with the prefilters as with every module pa
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from mlsec_policy.analyzers import ANALYZERS, tool_evidence
-from mlsec_policy.analyzers.patterns.security_tools import TOOLS
-from mlsec_policy.analyzers.tool_evidence import names_an_import_root
+from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.analyzers.web_routes import facts
 from mlsec_policy.discover import discover
 from mlsec_policy.engines.base import Workspace
@@ -43,13 +40,6 @@ BEFORE = {
     ),
     "server": re.compile(rb"\buvicorn\b|\brun_app\(|\.run\([^)]*\bhost\b|\bserver_name\s*="),
 }
-IMPORT_WORDS = re.compile(
-    r"\b(?:"
-    + "|".join(sorted({re.escape(i.split(".")[0]) for t in TOOLS for i in t.imports}))
-    + r")\b"
-)
-# the import pre-test of security-tool-use as it was: the same words, searched in the bytes
-IMPORT_WORDS_IN_BYTES = re.compile(IMPORT_WORDS.pattern.encode())
 
 
 def _files() -> Iterator[Path]:
@@ -127,11 +117,6 @@ def test_the_prefilters_agree_with_the_expressions_they_replaced() -> None:
             facts.GATEWAY_AUTH.search(lower.decode("utf-8", "replace")) is not None
         )
         assert facts.decode(facts.extract(data)).gateway == gateway, path
-        text = data.decode("utf-8", "replace")
-        encoded = text.encode()
-        found = names_an_import_root(encoded)
-        assert found == (IMPORT_WORDS_IN_BYTES.search(encoded) is not None), path
-        assert found == (IMPORT_WORDS.search(text) is not None), path
         checked += 1
     assert checked > 1000
 
@@ -223,47 +208,3 @@ def test_defined_finds_what_the_word_boundary_expression_finds() -> None:
     assert checked > 1000
     assert facts.defined(TRICKY[1]) == set()
     assert facts.defined(TRICKY[3]) == {"def", "j", "k"}
-
-
-IMPORT_EDGES = {
-    b"art = 1\n": True,  # at the start of the file
-    b"x = apt": True,  # at its end
-    b"import os, apt\n": True,
-    b"import os,apt as a\n": True,
-    b"from art.attacks.evasion import FastGradientMethod\n": True,
-    b"from x import art\n": True,
-    b"foo.art(1)\n": True,  # after a dot
-    "\u00e9art\n".encode(): True,  # after a non-ASCII letter: no word character in bytes
-    "art\u00e9\n".encode(): True,
-    b"\xffart\x80": True,
-    b"# the state of the art\n": True,
-    b"artkit\n": True,
-    b"start = part\n": False,  # inside a longer word
-    b"art_ = _art + art9 + artkits + aart\n": False,
-    b"import adapter, smart_open\n": False,
-    b"from x import Art, APT\n": False,
-    b"": False,
-}
-
-
-def test_the_import_pretest_answers_as_the_word_search_on_edge_cases() -> None:
-    for data, expected in IMPORT_EDGES.items():
-        assert (IMPORT_WORDS_IN_BYTES.search(data) is not None) == expected, data
-        assert names_an_import_root(data) == expected, data
-
-
-@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 8, 1 << 20])
-def test_the_import_pretest_answers_as_the_word_search_wherever_a_chunk_ends(
-    monkeypatch: pytest.MonkeyPatch, chunk: int
-) -> None:
-    """Texts made of the table's words, pieces of them and separators, split in tiny chunks."""
-    monkeypatch.setattr(tool_evidence, "_CHUNK", chunk)
-    pieces = (b"art", b"apt", b"soda", b"a", b"rt", b"s", b"_", b"9", b" ", b".", b"\n", b"\xc3")
-    rng = random.Random(chunk)
-    found = 0
-    for _ in range(3000):
-        data = b"".join(rng.choices(pieces, k=rng.randrange(12)))
-        expected = IMPORT_WORDS_IN_BYTES.search(data) is not None
-        assert names_an_import_root(data) == expected, data
-        found += expected
-    assert 300 < found < 2700

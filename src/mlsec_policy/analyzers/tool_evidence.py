@@ -56,31 +56,40 @@ _COMMAND_KINDS = frozenset({ArtifactKind.CI_WORKFLOW, ArtifactKind.DOCKERFILE, A
 
 
 _IMPORT_ROOTS = frozenset(i.split(".")[0].encode() for t in TOOLS for i in t.imports)
-"""The top-level modules of the table: a file naming none of them as a word needs no parsing."""
-_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_SEPARATE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
-"""Maps every byte that is not an ASCII word character to a space (``bytes.translate``)."""
-_CHUNK = 1 << 20
-"""Bytes split into words at once (about: a chunk ends at a space), to bound the word lists."""
+"""The top-level modules of the table (ASCII names)."""
+_IMPORT_TAIL = re.compile(rb"import(?![0-9A-Za-z_])(?:[^\r\n;#\\]|\\\r?\n|\\\r|\\)*+")
+"""An ``import`` keyword and the rest of its logical line (line joins followed): the modules
+an ``import a.b, c as d`` names are words of it."""
+_FROM_HEAD = re.compile(rb"from[^0-9A-Za-z_]++([0-9A-Za-z_]+)")
+"""A ``from`` keyword and the first word after it: a ``from a.b import c``'s top module."""
+_ASCII_WORD = re.compile(rb"[0-9A-Za-z_]+")
 
 
-def names_an_import_root(data: bytes) -> bool:
-    r"""Return True when ``data`` holds a top-level module of the table as a whole word.
+def may_import_root(data: bytes) -> bool:
+    """Return False when no import of ``data`` can name a top-level module of the table.
 
-    It answers as a search of ``\b(?:root|...)\b`` in ``data`` does (word characters being
-    ASCII letters, digits and ``_``), in about half the time: such a search tries the
-    alternation at every position, while here every other byte becomes a space and the runs
-    of word characters are split apart (in C) and looked up in a set.
+    :func:`_code` sees a tool in an import (parsed, or line by line when the file does not
+    parse): a module after ``import``, or the module after ``from``; its first part is one of
+    the table's roots. Such a root is then the first word after a ``from`` keyword, or a word
+    between an ``import`` keyword and the end of its logical line (a keyword right after a
+    letter, digit or ``_`` is part of a longer name; anything else may stand between, even
+    white space Python would refuse, which the line-by-line reading accepts). Both searches
+    start with a literal, which Python's regular expressions find fast; text in strings and
+    comments is searched too, so the test passes more files, never fewer.
     """
-    separated = data.translate(_SEPARATE)
-    start, size = 0, len(separated)
-    while start < size:
-        end = separated.find(b" ", start + _CHUNK)
-        end = size if end < 0 else end
-        if not _IMPORT_ROOTS.isdisjoint(separated[start:end].split()):
+    for found in _FROM_HEAD.finditer(data):
+        if found.group(1) in _IMPORT_ROOTS and not _after_word(data, found.start()):
             return True
-        start = end
-    return False
+    return any(
+        not _IMPORT_ROOTS.isdisjoint(_ASCII_WORD.findall(found.group()))
+        and not _after_word(data, found.start())
+        for found in _IMPORT_TAIL.finditer(data)
+    )
+
+
+def _after_word(data: bytes, start: int) -> bool:
+    before = data[start - 1 : start]
+    return bool(before) and (before.isalnum() or before == b"_")
 
 
 Sighting = tuple[int, Tool, str]
@@ -141,7 +150,7 @@ def _sightings(context: FileContext, tools: tuple[Tool, ...]) -> Iterator[tuple[
 
 
 def _code(text: str, tools: tuple[Tool, ...]) -> Iterator[tuple[int, Tool, str]]:
-    if not names_an_import_root(text.encode()):
+    if not may_import_root(text.encode()):
         return
     try:
         tree = syntax_tree(text)
