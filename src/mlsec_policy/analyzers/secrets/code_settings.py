@@ -19,7 +19,7 @@ and an f-string with a replacement field is computed. Values are judged with
 
 from __future__ import annotations
 
-import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,11 +86,25 @@ def code_settings(lines: list[str], min_entropy: float = 3.0) -> Iterator[Settin
 def hinted_lines(lines: list[str], hint: re.Pattern[str]) -> list[int]:
     """Return the 1-based numbers of the lines where ``hint`` matches the lower-cased text.
 
-    One pass over the whole text is much faster than a search per line.
+    One pass over the whole text is much faster than a search per line. ``hint`` never matches
+    a line break; the search takes the rest of the line with the first match on it, so each
+    line is found once however many words hint at a secret there (``token`` and ``key`` fill
+    tokenizer code), and the lines are counted as the matches come, in order.
     """
     text = "\n".join(lines).lower()
-    starts = [0, *(m.end() for m in re.finditer("\n", text))]
-    return sorted({bisect.bisect_right(starts, m.start()) for m in hint.finditer(text)})
+    numbers: list[int] = []
+    number, counted = 1, 0
+    for found in _rest_of_line(hint).finditer(text):
+        number += text.count("\n", counted, found.start())
+        counted = found.start()
+        numbers.append(number)
+    return numbers
+
+
+@functools.lru_cache(maxsize=8)
+def _rest_of_line(hint: re.Pattern[str]) -> re.Pattern[str]:
+    """Return ``hint`` followed by the rest of its line."""
+    return re.compile(f"(?:{hint.pattern}).*", hint.flags & ~re.DOTALL)
 
 
 def _computed(prefix: str, value: str) -> bool:
