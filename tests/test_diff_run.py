@@ -97,10 +97,11 @@ def test_the_parts_beside_the_chain_give_the_report_of_the_parts_in_turn(
 
     monkeypatch.setattr(diffrun, "_own", recorded)
     beside = _scan(cli, root, tmp_path / "beside", *diff)
-    assert owned == ["changed"]  # the semgrep engine's changed files ran in a folder of their own
+    # the semgrep engine's changed files and whole-repository rules ran in folders of their own
+    assert owned == ["changed", "whole"]
     monkeypatch.setattr(scan_module, "run_split", _in_turn)
     in_turn = _scan(cli, root, tmp_path / "in-turn", *diff)
-    assert owned == ["changed"]
+    assert owned == ["changed", "whole"]
     assert beside == in_turn
     report = load_json(tmp_path / "beside" / "r.json")
     paths = {f["location"]["path"] for r in report["results"] for f in r["findings"]}
@@ -130,6 +131,26 @@ def test_the_changed_files_run_starts_before_the_word_test_ends(
 
     monkeypatch.setattr(diffrun, "_run_part", part)
     monkeypatch.setattr(diffrun, "by_words", words)
+    _scan(cli, root, tmp_path / "out", "--no-cache", "--diff-base", "HEAD~1")
+    assert seen == [True]
+
+
+def test_the_whole_repository_run_works_beside_the_search_s_first_batch(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _repo(tmp_path / "repo")
+    searching = threading.Event()
+    seen: list[bool] = []
+    run_part = diffrun._run_part
+
+    def part(engine: Any, checks: Any, complete: Any, inventory: Any, space: Workspace) -> Any:
+        if space.scratch.name == "part-whole":
+            seen.append(searching.wait(20))  # in turn, the search would start after this ends
+        elif not space.scratch.name.startswith("part-"):
+            searching.set()
+        return run_part(engine, checks, complete, inventory, space)
+
+    monkeypatch.setattr(diffrun, "_run_part", part)
     _scan(cli, root, tmp_path / "out", "--no-cache", "--diff-base", "HEAD~1")
     assert seen == [True]
 

@@ -17,9 +17,11 @@ of word test, whole-repository run and search, which decides the scan's wall tim
 - the search's index of words is filled by the word test itself: each file read for the
   whole-repository rules is asked about the search's checks too (``by_words``'s ``also``),
   so the search's batches are decided from the index instead of reading and lexing every file
-  again; the search order is ranked in a thread beside the whole-repository run, and each
-  batch runs while the search asks about the files after it (``first_matches``'s ``ahead``).
-  Only one thread ever reads or fills the index at a time.
+  again; the search order is ranked in a thread beside the word test, and each batch runs
+  while the search asks about the files after it (``first_matches``'s ``ahead``). Only one
+  thread ever reads or fills the index at a time;
+- the whole-repository run starts in a thread and a scratch folder of its own, beside the
+  search's first batch: neither needs the other's results.
 
 Neither changes a result: each part runs the same checks on the same files as one after
 another, and the outputs are joined in one fixed order (whole, search, changed files).
@@ -66,7 +68,7 @@ def run_split(
     early = [c for c in checks if c.id in scope.early]
     limited = [c for c in checks if c.control_id in scope.per_file]
     words = semgrep_words(workspace.root, set_aside=True)
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="diff-part") as pool:
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="diff-part") as pool:
         changed: Future[EngineOutput] | None = None
         ready = threading.Event()  # set once the engine has prepared for every part
         if beside:
@@ -82,7 +84,13 @@ def run_split(
         if beside and early:
             pool.submit(order.paths)  # ranked beside the whole-repository run
         ready.wait()
-        first = _run_part(engine, whole, checks, files, workspace) if whole else NONE
+        whole_run: Future[EngineOutput] | None = None
+        if beside and whole and early:  # the search's first batch need not wait for it
+            space = _own(workspace, "whole")
+            whole_run = pool.submit(_run_part, engine, whole, checks, files, space)
+            first = NONE
+        else:
+            first = _run_part(engine, whole, checks, files, workspace) if whole else NONE
         searched = NONE
         if early:
             searched = first_matches(
@@ -94,6 +102,8 @@ def run_split(
                 words,
                 ahead=beside,
             )
+        if whole_run is not None:
+            first = whole_run.result()
         if changed is not None:
             second = changed.result()  # NONE when there were no per-file checks
         elif limited:
