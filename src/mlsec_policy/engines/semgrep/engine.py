@@ -158,8 +158,7 @@ class SemgrepEngine:
         jobs = max(1, self.settings.jobs)
         sizes = [_scanned_size(t) for t in targets]
         budget = None if SOURCE_BYTES_PER_RUN is None else SOURCE_BYTES_PER_RUN // jobs
-        # the first runs' targets are gated first, the others a wave at a time in a thread of
-        # their own while the runs work (:func:`.schedule.waves`)
+        # wave 0 is gated here, the others in a thread while the runs work (.schedule.waves)
         staged = waves([t.scanned for t in targets], sizes, jobs, budget, ARG_BUDGET)
         several = len(staged) > 1
         known = cache is not None and cache.version is not None
@@ -203,11 +202,12 @@ class SemgrepEngine:
             first = [scanned] if divided else first
             runs = [_Run((counted + n,), batch, chosen, divided) for n, batch in enumerate(first)]
             counted += len(first)
+            if chosen is not None and not divided:  # written now, not when a core is free
+                chosen.write_ahead(first)
             return runs
 
         pending = gate(0) if staged else []
-        # several runs: as many processes side by side as --jobs, each on one core (semgrep's
-        # own --jobs threads cost more CPU than separate processes); one run keeps --jobs
+        # several runs: --jobs one-core processes side by side (cheaper than semgrep's threads)
         workers = min(jobs, len(pending)) if len(pending) > 1 else 1
         workers = jobs if several else workers
         settings = self.settings if workers == 1 else replace(self.settings, jobs=1)
