@@ -10,7 +10,6 @@ Semgrep's per-file problems become ScanErrors on the controls that needed that f
 from __future__ import annotations
 
 import copy
-import signal
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -39,8 +38,10 @@ from mlsec_policy.engines.semgrep.rulesplit import (
     worth_splitting,
 )
 from mlsec_policy.engines.semgrep.schedule import (
+    RERUN_BUDGET,
     gated_costs,
     in_target_order,
+    isolate,
     plan_runs,
     tail_runs,
     waves,
@@ -253,7 +254,7 @@ class SemgrepEngine:
                     order, batch = run.order, run.batch
                     result = future.result()
                     if result.output is None:
-                        retry = _isolate(batch, result, reruns)
+                        retry = isolate(batch, result, reruns)
                         if retry:
                             reruns -= len(retry)
                             pending[:0] = [
@@ -342,27 +343,6 @@ def _scanned_size(target: Target) -> int:
     if target.view is not None:
         return len(target.view.text.encode("utf-8"))
     return target.artifact.size
-
-
-RERUN_BUDGET = 24
-"""Extra semgrep processes a scan may start to isolate files that sink a whole process: enough
-to corner a few bad files among thousands (two runs per halving), few enough that a broken
-installation, which fails every run, costs seconds and not one run per file."""
-
-
-def _isolate(batch: list[str], result: RunResult, budget: int) -> list[list[str]]:
-    """Return the halves to run again when one file may have sunk a whole semgrep process.
-
-    A process that ends without a usable result loses every file's results. When it failed
-    by itself (not stopped by our time limit) and held several files, each half runs on its
-    own: a half that fails again is split further, so a bad file ends up alone and its error
-    names it, while the other files' results are kept.
-    """
-    stopped = result.returncode == -signal.SIGKILL
-    if len(batch) < 2 or stopped or budget < 2:
-        return []
-    middle = len(batch) // 2
-    return [batch[:middle], batch[middle:]]
 
 
 def _targets(

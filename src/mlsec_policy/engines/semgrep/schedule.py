@@ -16,9 +16,11 @@ engine puts the results back in target order whatever run a target was in and wh
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 
+from mlsec_policy.engines.semgrep.process import RunResult
 from mlsec_policy.models import Hit, ScanError
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyi", ".pyw"})
@@ -222,3 +224,24 @@ def in_target_order(
         return len(paths) if error.path is None else place.get(error.path, -1)
 
     return sorted(hits, key=of_hit), sorted(errors, key=of_error)
+
+
+RERUN_BUDGET = 24
+"""Extra semgrep processes a scan may start to isolate files that sink a whole process: enough
+to corner a few bad files among thousands (two runs per halving), few enough that a broken
+installation, which fails every run, costs seconds and not one run per file."""
+
+
+def isolate(batch: list[str], result: RunResult, budget: int) -> list[list[str]]:
+    """Return the halves to run again when one file may have sunk a whole semgrep process.
+
+    A process that ends without a usable result loses every file's results. When it failed
+    by itself (not stopped by our time limit) and held several files, each half runs on its
+    own: a half that fails again is split further, so a bad file ends up alone and its error
+    names it, while the other files' results are kept.
+    """
+    stopped = result.returncode == -signal.SIGKILL
+    if len(batch) < 2 or stopped or budget < 2:
+        return []
+    middle = len(batch) // 2
+    return [batch[:middle], batch[middle:]]
