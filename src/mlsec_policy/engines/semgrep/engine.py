@@ -220,36 +220,51 @@ class SemgrepEngine:
         ):
             later = [gating.submit(gate, number) for number in range(1, len(staged))]
             running: dict[Future[RunResult], _Run] = {}
+            lock = threading.RLock()  # start() runs here and in a worker whose run has ended
 
             def start() -> None:
-                """Start pending runs while a worker is free."""
-                while pending and len(running) < workers:
-                    run = pending.pop(0)
-                    rules = rules_file if run.chosen is None else run.chosen.rules_file(run.batch)
-                    parts = (
-                        part_files(
-                            checks, run.chosen, run.batch, jobs, workspace.scratch, self.severities
-                        )
-                        if run.divided
-                        else [rules]
+                """Start pending runs while a worker is free (a run whose process ended frees it).
+
+                Each run starts the next when it ends, so a core never waits while this thread
+                reads an ended run's results.
+                """
+                with lock:
+                    while pending and sum(not f.done() for f in running) < workers:
+                        run = pending.pop(0)
+                        try:
+                            _start(run)
+                        except BaseException:  # kept for the next start(), which raises here
+                            pending.insert(0, run)
+                            raise
+
+            def _start(run: _Run) -> None:
+                rules = rules_file if run.chosen is None else run.chosen.rules_file(run.batch)
+                parts = (
+                    part_files(
+                        checks, run.chosen, run.batch, jobs, workspace.scratch, self.severities
                     )
-                    started = pool.submit(
-                        self._launch,
-                        binary, parts, rules, run.batch, workspace.root, workspace.scratch,
-                        settings,
-                    )  # fmt: skip
-                    running[started] = run
+                    if run.divided
+                    else [rules]
+                )
+                started = pool.submit(
+                    self._launch,
+                    binary, parts, rules, run.batch, workspace.root, workspace.scratch, settings,
+                )  # fmt: skip
+                running[started] = run
+                started.add_done_callback(lambda _: start())
 
             while pending or running or later:
                 start()
                 # a run that ends, or the next wave's gates, whichever comes first
-                awaited: set[Future[Any]] = {*running, *later[:1]}
+                with lock:
+                    awaited: set[Future[Any]] = {*running, *later[:1]}
                 finished, _ = wait(awaited, return_when=FIRST_COMPLETED)
-                if later and later[0].done():
-                    pending.extend(later.pop(0).result())
-                ended = sorted((running[f].order, f) for f in finished if f in running)
-                ended_runs = [(future, running.pop(future)) for _, future in ended]
-                start()  # the freed cores do not wait while the ended runs' results are read
+                with lock:
+                    if later and later[0].done():
+                        pending.extend(later.pop(0).result())
+                    ended = sorted((running[f].order, f) for f in finished if f in running)
+                    ended_runs = [(future, running.pop(future)) for _, future in ended]
+                start()
                 for future, run in ended_runs:
                     order, batch = run.order, run.batch
                     result = future.result()
@@ -257,10 +272,11 @@ class SemgrepEngine:
                         retry = isolate(batch, result, reruns)
                         if retry:
                             reruns -= len(retry)
-                            pending[:0] = [
-                                _Run((*order, k), half, run.chosen, run.divided)
-                                for k, half in enumerate(retry)
-                            ]
+                            with lock:
+                                pending[:0] = [
+                                    _Run((*order, k), half, run.chosen, run.divided)
+                                    for k, half in enumerate(retry)
+                                ]
                         else:
                             one = by_scanned[normal(batch[0])] if len(batch) == 1 else None
                             failed = process_error(result, checks, one)
