@@ -22,10 +22,10 @@ def _sightings(text: str) -> list[str]:
     """Return the tools the analysis sees in ``text``'s imports, with every file parsed."""
     passed = tool_evidence.may_import_root
     try:
-        tool_evidence.may_import_root = lambda data: True  # type: ignore[assignment]
+        tool_evidence.may_import_root = lambda data: True
         return [tool.name for _, tool, _ in tool_evidence._code(text, TOOLS)]
     finally:
-        tool_evidence.may_import_root = passed  # type: ignore[assignment]
+        tool_evidence.may_import_root = passed
 
 
 SEEN = [
