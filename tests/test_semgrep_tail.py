@@ -9,6 +9,7 @@ JSON and SARIF with the cut as without it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,9 +84,10 @@ def test_the_next_run_starts_before_the_ended_runs_results_are_read(
 ) -> None:
     """A freed core is given the next run first; the ended run's JSON is read after.
 
-    One wave of many runs on one core (every run is known before the first starts, so the
-    order of events does not depend on the threads): each run but the first starts before the
-    results of the run before it are read.
+    One wave of many runs on one core: each run but the first starts before the results of
+    the run before it are read (the run that ends starts it, or this thread does before it
+    reads; a later run may start before them too). A run's start is its rules file being
+    asked for, so the files are not written ahead here (that asks for them at gating time).
     """
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setattr(semgrep_engine, "SOURCE_BYTES_PER_RUN", 8192)
@@ -103,8 +105,52 @@ def test_the_next_run_starts_before_the_ended_runs_results_are_read(
         return real_hits(*args)
 
     monkeypatch.setattr(Selection, "rules_file", starting)
+    monkeypatch.setattr(Selection, "write_ahead", lambda self, batches: None)
     monkeypatch.setattr(semgrep_engine, "hits", reading)
     scan_reports(cli, tmp_path / "one-core", EXAMPLES, "1")
     runs = events.count("start")
     assert runs > 3 and events.count("read") == runs, events
-    assert events == ["start", *["start", "read"] * (runs - 1), "read"], events
+    reads = [n for n, event in enumerate(events) if event == "read"]
+    for number, at in enumerate(reads, 1):  # run k's results are read after run k + 1 started
+        assert events[:at].count("start") >= min(number + 1, runs), events
+
+
+def test_a_run_that_ends_starts_the_next_while_results_are_being_read(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two cores: while this thread reads one run's results, the other run's end starts a run.
+
+    The first read waits until a run starts (up to 60 s): only a run that ends can start one
+    then, this thread being inside the read. The report is the one of runs started in turn.
+    """
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(semgrep_engine, "SOURCE_BYTES_PER_RUN", 8192)
+    monkeypatch.setattr(semgrep_engine, "waves", lambda targets, *_: [list(range(len(targets)))])
+    monkeypatch.setattr(Selection, "write_ahead", lambda self, batches: None)
+    starts: list[float] = []
+    waited: list[bool] = []
+    real_rules_file = Selection.rules_file
+    real_hits = semgrep_engine.hits  # type: ignore[attr-defined]
+
+    def starting(self: Selection, batch: Sequence[str]) -> Path:
+        starts.append(time.monotonic())
+        return real_rules_file(self, batch)
+
+    def reading(*args: Any) -> Any:
+        if not waited:
+            before = len(starts)
+            deadline = time.monotonic() + 60
+            while len(starts) == before and time.monotonic() < deadline:
+                time.sleep(0.02)
+            waited.append(len(starts) > before)
+        return real_hits(*args)
+
+    monkeypatch.setattr(Selection, "rules_file", starting)
+    monkeypatch.setattr(semgrep_engine, "hits", reading)
+    _, report, _ = scan_reports(cli, tmp_path / "two-cores", EXAMPLES, "2")
+    assert waited == [True]
+    assert len(starts) > 4
+    monkeypatch.setattr(semgrep_engine, "hits", real_hits)
+    monkeypatch.setattr(Selection, "rules_file", real_rules_file)
+    _, alone, _ = scan_reports(cli, tmp_path / "plain", EXAMPLES, "2")
+    assert report == alone
