@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-GAP = rb"(?:\s|\\|#[^\r\n]*[\r\n])*+"
-"""What may stand between tokens inside brackets: white space, line joins, comments."""
+from mlsec_policy.analyzers.pycode.call_words import GAP
+
 NAME_BYTE = rb"0-9A-Za-z_\x80-\xff"
 IDENT = rb"[A-Za-z_\x80-\xff][" + NAME_BYTE + rb"]*"
 CALLED = re.compile(GAP + rb"\(" + GAP)

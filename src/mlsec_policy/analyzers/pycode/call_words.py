@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-GAP = rb"(?:\s|\\|#[^\r\n]*[\r\n])*"
+GAP = rb"(?:\s|\\|#[^\r\n]*[\r\n])*+"
 """What may stand between a callee and its bracket: white space, backslash joins and comments
 (a comment always ends at a line break, so the pattern cannot backtrack into it)."""
 LITERAL = rb"""(?:"[^"\\\r\n]*"|'[^'\\\r\n]*')"""

@@ -28,7 +28,7 @@ from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.patterns import context as handles
 from mlsec_policy.analyzers.pycode.call_words import call_test
 from mlsec_policy.analyzers.pycode.encoding import searched
-from mlsec_policy.analyzers.pycode.fetch_origins import may_judge
+from mlsec_policy.analyzers.pycode.fetch_origins import FETCH_NAMES, may_judge
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name, parameters
 from mlsec_policy.models import ArtifactKind, FlowStep, Location
@@ -40,12 +40,7 @@ FETCH = re.compile(
     r"|load_dataset|genfromtxt|loadtxt)$"
 )
 """Names of calls that fetch what their first argument (or ``url=``) names."""
-MAY_FETCH = call_test(
-    rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download[\w\x80-\xff]*|get_file"
-    rb"|read_csv|read_json|read_parquet|read_table|load_state_dict_from_url|load_url"
-    rb"|load_dataset|genfromtxt|loadtxt)",
-    keyword=b"url",
-)
+MAY_FETCH = call_test(FETCH_NAMES, keyword=b"url")
 """Whether a file's searched bytes may hold a :data:`FETCH` call with a URL to judge (a first
 argument that is not a plain literal, or ``url=``; :mod:`.call_words`)."""
 PLAIN = re.compile(

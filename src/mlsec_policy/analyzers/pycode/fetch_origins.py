@@ -33,7 +33,6 @@ import re
 
 from mlsec_policy.analyzers.pycode.byte_calls import (
     END,
-    GAP,
     IDENT,
     NAME_BYTE,
     NONE,
@@ -41,6 +40,7 @@ from mlsec_policy.analyzers.pycode.byte_calls import (
     first_arguments,
     inside_name,
 )
+from mlsec_policy.analyzers.pycode.call_words import GAP
 
 _ESCAPE = rb"\\(?:x[0-9A-Fa-f]{2}|[0-7]{1,3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}\r\n]*\})"
 """An escape that may stand for one character of the URL's scheme."""
@@ -57,11 +57,13 @@ def _spelled(text: bytes) -> bytes:
 
 URL_LITERAL = re.compile(rb"""["'](?:""" + _spelled(b"http://") + b"|" + _spelled(b"ftp://") + b")")
 """A string literal whose value may begin with ``http://`` or ``ftp://``."""
-FETCH_CALL = re.compile(
+FETCH_NAMES = (
     rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download[" + NAME_BYTE
     + rb"]*|get_file|read_csv|read_json|read_parquet|read_table|load_state_dict_from_url"
-    rb"|load_url|load_dataset|genfromtxt|loadtxt)" + GAP + rb"\(" + GAP
+    rb"|load_url|load_dataset|genfromtxt|loadtxt)"
 )  # fmt: skip
+"""The names of :data:`.downloads.FETCH`, as bytes and unanchored (a longer name passes too)."""
+FETCH_CALL = re.compile(FETCH_NAMES + GAP + rb"\(" + GAP)
 """A callee whose last name may be one of :data:`.downloads.FETCH`, up to its first argument
 (a match preceded by a name byte is part of a longer name, and left out)."""
 URL_KEYWORD = re.compile(rb"url" + GAP + rb"=(?!=)" + GAP)

@@ -22,12 +22,11 @@ from mlsec_policy.analyzers.base import AnalyzerSpec, FileContext, Observation
 from mlsec_policy.analyzers.params import NO_PARAMS, NoParams
 from mlsec_policy.analyzers.pycode.byte_calls import (
     END,
-    GAP,
     IDENT,
     NONE,
     first_arguments,
 )
-from mlsec_policy.analyzers.pycode.call_words import call_test
+from mlsec_policy.analyzers.pycode.call_words import GAP, call_test
 from mlsec_policy.analyzers.pycode.encoding import searched
 from mlsec_policy.analyzers.pycode.source import byte_tree
 from mlsec_policy.analyzers.read.pysymbols import dotted, keyword, last_name
