@@ -4,8 +4,9 @@ The import contract, from the bottom up (each line may use the lines above it, n
 
     L0  models, errors, the package itself
     L1  yamlpos, schema_check, resources, pathmatch, pathclass, redact, fingerprint, timeinfo,
-        textfile, secret_formats, atomicfile, pyparse, views, outcome; cache (the result store:
-        keys, entries, eviction, read-once digests; models, redact and atomicfile only)
+        textfile, secret_formats, atomicfile, pyparse, pyliterals, views, outcome; cache (the
+        result store: keys, entries, eviction, read-once digests; models, redact and atomicfile
+        only)
     L2  classify, discover
         analyzers.base / .params / .reads / .listing (the contract), analyzers.read,
         analyzers.patterns
@@ -59,6 +60,7 @@ HELPERS = frozenset(
         "atomicfile",
         "gitsafe",
         "pyparse",
+        "pyliterals",
     }
 )
 """Small shared modules of layer 1 (besides views and outcome)."""

@@ -41,21 +41,9 @@ from mlsec_policy.analyzers.pycode.byte_calls import (
     inside_name,
 )
 from mlsec_policy.analyzers.pycode.call_words import GAP
+from mlsec_policy.pyliterals import QUOTE, spelled
 
-_ESCAPE = rb"\\(?:x[0-9A-Fa-f]{2}|[0-7]{1,3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}\r\n]*\})"
-"""An escape that may stand for one character of the URL's scheme."""
-_BETWEEN = (
-    rb"""(?:\\\r\n|\\\r|\\\n|["']{1,3}(?:\s|\\\r?\n|\\\r|#[^\r\n]*)*+[rRuU]{0,2}["']{1,3})*+"""
-)
-"""What may separate two characters of one string's value: a line join inside the literal, or
-the end of one literal and the start of the next (implicit concatenation, comments between)."""
-
-
-def _spelled(text: bytes) -> bytes:
-    return b"".join(_BETWEEN + b"(?:" + re.escape(bytes([c])) + b"|" + _ESCAPE + b")" for c in text)
-
-
-URL_LITERAL = re.compile(rb"""["'](?:""" + _spelled(b"http://") + b"|" + _spelled(b"ftp://") + b")")
+URL_LITERAL = re.compile(QUOTE + b"(?:" + spelled(b"http://") + b"|" + spelled(b"ftp://") + b")")
 """A string literal whose value may begin with ``http://`` or ``ftp://``."""
 FETCH_NAMES = (
     rb"(?:get|post|request|stream|fetch|urlopen|urlretrieve|Request|download[" + NAME_BYTE

@@ -173,3 +173,16 @@ def _whole_fstring(literal: bytes) -> bool:
     except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
         return False
     return isinstance(tree.body, ast.JoinedStr | ast.Constant)
+
+
+_LEADING_COMMENTS = re.compile(rb"\A(?:[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n))*")
+"""The lines at the start of a file that are blank or hold only a comment."""
+
+
+def after_leading_comments(text: bytes) -> bytes:
+    """Return ``text`` after its leading comment block, where words of code are looked for.
+
+    The block is the lines at the very start of the text that are blank or hold only a comment.
+    """
+    start = _LEADING_COMMENTS.match(text)
+    return text[start.end() if start else 0 :]

@@ -29,11 +29,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mlsec_policy.engines.semgrep import targetpaths
-from mlsec_policy.engines.semgrep.code_text import code_text
-from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, after_leading_comments
+from mlsec_policy.engines.semgrep.code_text import after_leading_comments, code_text
+from mlsec_policy.engines.semgrep.prefilter import CODE, NAME
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
 from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
+from mlsec_policy.engines.semgrep.value_starts import LITERAL
 from mlsec_policy.engines.semgrep.wordformula import Node, holds
+from mlsec_policy.pyliterals import beginnings
 
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _SEPARATE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
@@ -151,8 +153,10 @@ class LocatedIndex:
     A word marked :data:`.prefilter.CODE` holds when the text after the leading comment block
     holds it; one marked :data:`.prefilter.NAME` when that text holds it and so does the file's
     code (:func:`.code_text.code_text`: without comments and plain strings), unless the code
-    cannot be lexed with certainty; an unmarked word anywhere. So it decides a formula exactly
-    as :func:`.prefilter.may_match` does, with each search a :class:`WordIndex` pass.
+    cannot be lexed with certainty; one marked :data:`.value_starts.LITERAL` when a string of
+    the text may begin with it (:func:`mlsec_policy.pyliterals.beginnings`, all such words in
+    one search); an unmarked word anywhere. So it decides a formula exactly as
+    :func:`.prefilter.may_match` does, with each search a :class:`WordIndex` pass.
     """
 
     def __init__(self, words: Iterable[bytes]) -> None:
@@ -160,7 +164,9 @@ class LocatedIndex:
         self.requested = frozenset(words)
         marked = [w for w in self.requested if w.startswith((CODE, NAME))]
         self.names = frozenset(w[len(NAME) :] for w in marked if w.startswith(NAME))
-        self.whole = WordIndex(w for w in self.requested if not w.startswith((CODE, NAME)))
+        self.starts = tuple(sorted(w[len(LITERAL) :] for w in self.requested if w[:1] == LITERAL))
+        plain = (w for w in self.requested if not w.startswith((CODE, NAME, LITERAL)))
+        self.whole = WordIndex(plain)
         self.body = WordIndex(w[1:] for w in marked)  # both marks are one byte
         self.code = WordIndex(self.names)
 
@@ -187,6 +193,8 @@ class LocatedIndex:
         learned: bool = False,
     ) -> frozenset[bytes]:
         present = set(self.whole.found(text, runs, learned))
+        if self.starts:
+            present |= {LITERAL + start for start in beginnings(self.starts, text)}
         in_body = self.body.found(body, body_runs, learned) if self.body.requested else None
         if not in_body:
             return frozenset(present)

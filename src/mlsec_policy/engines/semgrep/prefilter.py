@@ -11,7 +11,9 @@ words), along the rule's own structure:
   metavariables, keywords other than ``await`` (:data:`SPELLED_KEYWORDS`) and constants
   (``True``: constant propagation can compute it), words inside string literals (constant
   propagation can build the string from parts) and the type of a typed metavariable
-  (``(str $X)``: a type can be inferred);
+  (``(str $X)``: a type can be inferred); and, per string regex anchored at its start
+  (``"=~/^http:/"``), the beginnings a string's value needs (:mod:`.value_starts`,
+  words marked :data:`~.value_starts.LITERAL`);
 - ``patterns``: the And of every positive condition (``pattern``, ``pattern-inside``,
   ``pattern-either``, ``patterns``, ``pattern-regex``) and of the words of its
   ``metavariable-regex`` conditions; negative and other metavariable conditions only narrow
@@ -68,16 +70,24 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from mlsec_policy.engines.semgrep.any_word import batches, first_present
-from mlsec_policy.engines.semgrep.code_text import CodeSearch, code_text, is_name
+from mlsec_policy.engines.semgrep.code_text import (
+    CodeSearch,
+    after_leading_comments,
+    code_text,
+    is_name,
+)
 from mlsec_policy.engines.semgrep.regex_words import (
     FOLDED,
     contains,
+    longest_part,
     regex_clause,
     regex_clauses,
     trailing_name_clause,
 )
+from mlsec_policy.engines.semgrep.value_starts import LITERAL, pattern_starts
 from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, conj, disj, holds_by, mapped
 from mlsec_policy.models import JsonValue
+from mlsec_policy.pyliterals import may_begin
 
 Clause = frozenset[bytes]
 """At least one of these byte strings occurs in any file the rule matches."""
@@ -131,8 +141,6 @@ _STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"
 _METAVARIABLE = re.compile(r"\$(?:\.\.\.)?[A-Z_][A-Z0-9_]*")
 _TYPED = re.compile(r"\(\s*[A-Za-z_][\w.]*\s+\$")
 _WORD = re.compile(r"(?<![0-9A-Za-z_])[A-Za-z_][A-Za-z0-9_]*")
-_LEADING_COMMENTS = re.compile(rb"\A(?:[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n))*")
-"""The lines at the start of a file that are blank or hold only a comment."""
 _BOUND = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
 """A metavariable a pattern binds (its text, quotes included, is a piece of the file); one
 inside a string of the pattern (``"$X"``) binds the string's content and is left out."""
@@ -151,8 +159,12 @@ def formula(rule: Mapping[str, JsonValue], *, located: bool = True) -> Node:
 
 
 def unmarked(word: bytes) -> bytes:
-    """Return ``word`` without :data:`CODE` or :data:`NAME` (it keeps :data:`FOLDED`)."""
-    return word.removeprefix(CODE).removeprefix(NAME)
+    """Return ``word`` without :data:`CODE` or :data:`NAME` (it keeps :data:`FOLDED`).
+
+    A :data:`.value_starts.LITERAL` word becomes the empty word, which every text holds: the
+    pieces of a concatenation need not spell its text in one place.
+    """
+    return b"" if word.startswith(LITERAL) else word.removeprefix(CODE).removeprefix(NAME)
 
 
 def _rule(rule: Mapping[str, JsonValue]) -> Node:
@@ -249,6 +261,8 @@ class LocatedWords:
 
     def _located(self, word: bytes) -> bool:
         text, lowered, body, body_lowered = self._texts_read()
+        if word.startswith(LITERAL):
+            return may_begin(word[len(LITERAL) :], text)
         if word.startswith(CODE):
             return contains(word[len(CODE) :], body, body_lowered)
         if word.startswith(NAME):
@@ -270,7 +284,7 @@ def _runs(words: tuple[bytes, ...]) -> tuple[tuple[Run, ...], tuple[bytes, ...]]
     """Return the runs of ``words`` searched at once, and the words asked one by one."""
     places: dict[bytes, list[bytes]] = {}
     for word in words:
-        if not word.startswith(NAME):
+        if not word.startswith((NAME, LITERAL)):
             marks = CODE if word.startswith(CODE) else b""
             marks += FOLDED if word.startswith(FOLDED, len(marks)) else b""
             places.setdefault(marks, []).append(word[len(marks) :])
@@ -285,12 +299,6 @@ def _runs(words: tuple[bytes, ...]) -> tuple[tuple[Run, ...], tuple[bytes, ...]]
     return tuple(runs), tuple(word for word in words if word not in batched)
 
 
-def after_leading_comments(text: bytes) -> bytes:
-    """Return ``text`` after its leading comment block, where :data:`CODE` words are looked for."""
-    start = _LEADING_COMMENTS.match(text)
-    return text[start.end() if start else 0 :]
-
-
 @lru_cache(maxsize=4)
 def _lower(text: bytes) -> bytes:
     return text.lower()
@@ -303,8 +311,10 @@ def _formula(node: Mapping[str, JsonValue]) -> Node:
             continue
         value = node[key]
         if key in ("pattern", "pattern-inside"):
-            words = _words(value) if isinstance(value, str) else []
-            return conj(NAME + word for word in words)
+            if not isinstance(value, str):
+                return TRUE
+            starts = [disj(clause) for clause in pattern_starts(value)]
+            return conj([*(NAME + word for word in _words(value)), *starts])
         if key == "pattern-either":
             return _either(value)
         return _conjunction(value)
@@ -339,25 +349,13 @@ def _regex(condition: JsonValue, bound: set[str]) -> list[Clause]:
     found: list[Clause] = []
     clause = regex_clause(regex)
     if clause is not None:
-        parts = frozenset(_longest_part(word) for word in clause)
+        parts = frozenset(longest_part(word) for word in clause)
         if all(len(w.removeprefix(FOLDED)) >= 2 for w in parts):
             found.append(frozenset(CODE + word for word in parts))
     trailing = trailing_name_clause(regex)
     if trailing is not None:
         found.append(frozenset(NAME + word for word in trailing))
     return found
-
-
-def _longest_part(word: bytes) -> bytes:
-    """Return the longest dot-separated part of ``word`` (folded words stay folded).
-
-    Semgrep may match a name's regex against the name an import resolves it to
-    (``from http import HTTPStatus as S``: ``S.OK`` is seen as ``http.HTTPStatus.OK``), which
-    the file spells only in parts; each part is spelled somewhere, the dotted whole need not be.
-    """
-    folded = word.startswith(FOLDED)
-    parts = word.removeprefix(FOLDED).split(b".")
-    return (FOLDED if folded else b"") + max(parts, key=len)
 
 
 def _bound(items: JsonValue) -> set[str]:

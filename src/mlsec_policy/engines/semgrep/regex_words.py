@@ -80,6 +80,37 @@ def trailing_name_clause(regex: str) -> frozenset[bytes] | None:
     return _tail(items[:-1], bool(parsed.state.flags & re.IGNORECASE))
 
 
+def regex_prefixes(regex: str) -> frozenset[bytes] | None:
+    r"""Return texts one of which begins every match of ``regex``, or None when it cannot tell.
+
+    That holds for a regex anchored at its start (``^`` or ``\A``, no multi-line flag) followed
+    by literal alternatives (``^(?:http|ftp):\/\/(?!localhost)...`` gives ``http://`` and
+    ``ftp://``): the texts end where the first item that is not literal, or is compared
+    ignoring case, begins. Texts must be ASCII and none may be empty.
+    """
+    if any(marker in regex for marker in UNREAD):
+        return None
+    try:
+        parsed = _parser.parse(regex)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    flags = parsed.state.flags
+    items = list(parsed)
+    if flags & (re.IGNORECASE | re.MULTILINE) or not items:
+        return None
+    if items[0] not in ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING)):
+        return None
+    texts: set[str] = {""}
+    for op, value in items[1:]:
+        literal = _literals(op, value, False)
+        if literal is None or literal[1] or len(literal[0]) * len(texts) > MAX_RUN:
+            break
+        texts = {head + tail for head in texts for tail in literal[0]}
+    if "" in texts or not all(text.isascii() for text in texts):
+        return None
+    return frozenset(text.encode("ascii") for text in texts)
+
+
 def _tail(items: list[tuple[Any, Any]], folded: bool) -> frozenset[bytes] | None:
     r"""Return the literal words the sequence ends with, before only ``\w*``, or None."""
     while items and _is_word_run(*items[-1]):
@@ -259,3 +290,15 @@ def contains(word: bytes, text: bytes, lowered: bytes) -> bool:
     if word.startswith(FOLDED):
         return word[len(FOLDED) :] in lowered
     return word in text
+
+
+def longest_part(word: bytes) -> bytes:
+    """Return the longest dot-separated part of ``word`` (folded words stay folded).
+
+    Semgrep may match a name's regex against the name an import resolves it to
+    (``from http import HTTPStatus as S``: ``S.OK`` is seen as ``http.HTTPStatus.OK``), which
+    the file spells only in parts; each part is spelled somewhere, the dotted whole need not be.
+    """
+    folded = word.startswith(FOLDED)
+    parts = word.removeprefix(FOLDED).split(b".")
+    return (FOLDED if folded else b"") + max(parts, key=len)
