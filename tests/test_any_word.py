@@ -17,7 +17,8 @@ import pytest
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.any_word import batches, first_present
-from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, formula, located_words
+from mlsec_policy.engines.semgrep.marks import CODE, NAME
+from mlsec_policy.engines.semgrep.prefilter import formula, located_words
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
 from mlsec_policy.engines.semgrep.wordformula import Node, Or
 from mlsec_policy.policy import SemgrepCheck, load_policy

@@ -15,13 +15,9 @@ from pathlib import Path
 import pytest
 
 from mlsec_policy.analyzers import ANALYZERS
-from mlsec_policy.engines.semgrep.code_text import CodeSearch, code_text
-from mlsec_policy.engines.semgrep.prefilter import (
-    NAME,
-    after_leading_comments,
-    formula,
-    located_words,
-)
+from mlsec_policy.engines.semgrep.code_text import CodeSearch, after_leading_comments, code_text
+from mlsec_policy.engines.semgrep.marks import NAME
+from mlsec_policy.engines.semgrep.prefilter import formula, located_words
 from mlsec_policy.engines.semgrep.regex_words import contains
 from mlsec_policy.policy import SemgrepCheck, load_policy
 

@@ -13,7 +13,8 @@ import pytest
 
 from mlsec_policy.analyzers import ANALYZERS
 from mlsec_policy.engines.semgrep.compile import write_rules
-from mlsec_policy.engines.semgrep.prefilter import CODE, NAME, formula, may_match, unmarked
+from mlsec_policy.engines.semgrep.marks import CODE, NAME
+from mlsec_policy.engines.semgrep.prefilter import formula, may_match, unmarked
 from mlsec_policy.engines.semgrep.process import find_binary, run_rules
 from mlsec_policy.engines.semgrep.regex_words import (
     FOLDED,
@@ -70,11 +71,44 @@ ALIASED = {
         "# pandas.read_pickle(path) would be unsafe\n"
         'message = f"frame: {pandas.read_pickle(path)}"\n'
     ),
+    # a download URL that semgrep's constant propagation joins from pieces: the first piece
+    # spells only a beginning of the scheme (value_starts)
+    "url_scheme_constant.py": (
+        "import requests\n"
+        'SCHEME = "http"\n'
+        'requests.get(SCHEME + "://downloads.example.com/model.bin")\n'
+    ),
+    "url_scheme_pieces.py": (
+        'import requests\nrequests.get("ht" + "tp://downloads.example.com/model.bin")\n'
+    ),
+    "url_scheme_fstring.py": (
+        "import requests\n"
+        'ROOT = "ftp:/"\n'
+        'requests.get(f"{ROOT}/mirror.example.org/data.tgz")\n'
+    ),
+    # a route decorator's method name spelled only in an import, or in a decorator that spans
+    # lines or is bracketed (decorators)
+    "route_import_alias.py": (
+        "from server_routes import post as p\n\n\n"
+        '@p("/predict")\ndef predict(body):\n    return {"ok": True}\n'
+    ),
+    "route_inline_import.py": (
+        "if True: from server_routes import post as p\n"
+        '@p("/predict")\ndef predict(body):\n    return {"ok": True}\n'
+    ),
+    "route_brackets.py": (
+        "handlers = [object()]\n"
+        '@handlers[\n    0\n].post("/predict")\ndef predict(body):\n    return {"ok": True}\n'
+    ),
+    "route_parenthesized.py": (
+        'app = object()\n@(app.post)("/predict")\ndef predict(body):\n    return {"ok": True}\n'
+    ),
 }
 """Files that reach a matched name only through an alias (the alias's import spells it), right
 after a leading comment block that spells the rule's words (only the import does count), or
 only in an f-string's replacement field (comments and docstrings spell it too, and do not
-count)."""
+count); a URL whose scheme constant propagation joins from pieces; a route whose method name
+only an import spells, or a decorator over several lines or in brackets."""
 
 
 def test_words_come_from_identifiers_only() -> None:

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from mlsec_policy.engines.semgrep import targetpaths
 from mlsec_policy.engines.semgrep.code_text import after_leading_comments, code_text
-from mlsec_policy.engines.semgrep.prefilter import CODE, NAME
+from mlsec_policy.engines.semgrep.decorators import decorated
+from mlsec_policy.engines.semgrep.marks import CODE, DECORATED, LITERAL, NAME
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
 from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
-from mlsec_policy.engines.semgrep.value_starts import LITERAL
 from mlsec_policy.engines.semgrep.wordformula import Node, holds
 from mlsec_policy.pyliterals import beginnings
 
@@ -150,10 +150,12 @@ class WordIndex:
 class LocatedIndex:
     """Finds which words occur where their marks say (:func:`.prefilter.formula`).
 
-    A word marked :data:`.prefilter.CODE` holds when the text after the leading comment block
-    holds it; one marked :data:`.prefilter.NAME` when that text holds it and so does the file's
+    A word marked :data:`.marks.CODE` holds when the text after the leading comment block
+    holds it; one marked :data:`.marks.NAME` when that text holds it and so does the file's
     code (:func:`.code_text.code_text`: without comments and plain strings), unless the code
-    cannot be lexed with certainty; one marked :data:`.value_starts.LITERAL` when a string of
+    cannot be lexed with certainty; one marked :data:`.marks.DECORATED` when that text holds it
+    and so do the code's decorators or imports (:func:`.decorators.decorated`); one marked
+    :data:`.marks.LITERAL` when a string of
     the text may begin with it (:func:`mlsec_policy.pyliterals.beginnings`, all such words in
     one search); an unmarked word anywhere. So it decides a formula exactly as
     :func:`.prefilter.may_match` does, with each search a :class:`WordIndex` pass.
@@ -162,12 +164,13 @@ class LocatedIndex:
     def __init__(self, words: Iterable[bytes]) -> None:
         """Prepare the search for ``words`` (marked or not)."""
         self.requested = frozenset(words)
-        marked = [w for w in self.requested if w.startswith((CODE, NAME))]
+        marked = [w for w in self.requested if w.startswith((CODE, NAME, DECORATED))]
         self.names = frozenset(w[len(NAME) :] for w in marked if w.startswith(NAME))
+        self.decorated = frozenset(w[len(DECORATED) :] for w in marked if w[:1] == DECORATED)
         self.starts = tuple(sorted(w[len(LITERAL) :] for w in self.requested if w[:1] == LITERAL))
-        plain = (w for w in self.requested if not w.startswith((CODE, NAME, LITERAL)))
+        plain = (w for w in self.requested if not w.startswith((CODE, NAME, LITERAL, DECORATED)))
         self.whole = WordIndex(plain)
-        self.body = WordIndex(w[1:] for w in marked)  # both marks are one byte
+        self.body = WordIndex(w[1:] for w in marked)  # marks are one byte
         self.code = WordIndex(self.names)
 
     def found(self, text: bytes) -> frozenset[bytes]:
@@ -205,6 +208,7 @@ class LocatedIndex:
             if code is not None:
                 names &= self.code.found(code)
             present |= {NAME + word for word in names}
+        present |= {DECORATED + word for word in in_body & self.decorated if decorated(word, text)}
         return frozenset(present & self.requested)
 
 

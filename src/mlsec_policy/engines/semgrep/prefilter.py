@@ -13,7 +13,7 @@ words), along the rule's own structure:
   propagation can build the string from parts) and the type of a typed metavariable
   (``(str $X)``: a type can be inferred); and, per string regex anchored at its start
   (``"=~/^http:/"``), the beginnings a string's value needs (:mod:`.value_starts`,
-  words marked :data:`~.value_starts.LITERAL`);
+  words marked :data:`~.marks.LITERAL`);
 - ``patterns``: the And of every positive condition (``pattern``, ``pattern-inside``,
   ``pattern-either``, ``patterns``, ``pattern-regex``) and of the words of its
   ``metavariable-regex`` conditions; negative and other metavariable conditions only narrow
@@ -33,21 +33,21 @@ So a branch that needs ``RequestHandler`` and ``write`` lets a file through only
 both (a conjunction of clauses, the form before session 27, kept just one word of each
 branch).
 
-Words of ``metavariable-regex`` conditions are looked for only after the file's
-**leading comment block** (the lines at its very start that are blank or hold only a comment;
-such words are marked with :data:`CODE`): a match, and so every metavariable's text, begins at a
+Words of ``metavariable-regex`` conditions are looked for only after the file's **leading
+comment block** (the lines at its very start that are blank or hold only a comment; such words
+are marked with :data:`~.marks.CODE`): a match, and so every metavariable's text, begins at a
 token of code, and an import that resolves an alias is code, so none of them lies in that block,
 where license headers spell ``http``, ``License`` or ``Apache`` in nearly every file. The block
-ends at the first line holding anything else (a string, code, a byte-order mark, a backslash), so
-it never reaches into a string. Words of a ``pattern-regex`` are looked for in the whole text:
-its regex runs over comments too.
+ends at the first line holding anything else (a string, code, a byte-order mark, a backslash),
+so it never reaches into a string. Words of a ``pattern-regex`` are looked for in the whole
+text: its regex runs over comments too.
 
 Identifiers of patterns are matched in tokens of code, so they are looked for only in the file's
 code (:mod:`.code_text`: without comments and string literals other than f-strings; marked
-:data:`NAME`). So is a ``metavariable-regex``'s word when every match of the regex ends with it
-followed by word characters only (``.*(?i:(?:session|client)\w*)$``): the metavariable's text
-then ends inside a name (or number) token — semgrep matches such a regex against the code as
-written, or against the name an import resolves it to, which the import spells in code; an
+:data:`~.marks.NAME`). So is a ``metavariable-regex``'s word when every match of the regex ends
+with it followed by word characters only (``.*(?i:(?:session|client)\w*)$``): the metavariable's
+text then ends inside a name (or number) token — semgrep matches such a regex against the code
+as written, or against the name an import resolves it to, which the import spells in code; an
 expression's text never ends in a comment or inside a string. When the file cannot be lexed for
 certain, such words are looked for after the leading comment block instead.
 
@@ -76,6 +76,8 @@ from mlsec_policy.engines.semgrep.code_text import (
     code_text,
     is_name,
 )
+from mlsec_policy.engines.semgrep.decorators import decorated, decorator_only
+from mlsec_policy.engines.semgrep.marks import CODE, DECORATED, LITERAL, NAME
 from mlsec_policy.engines.semgrep.regex_words import (
     FOLDED,
     contains,
@@ -84,21 +86,13 @@ from mlsec_policy.engines.semgrep.regex_words import (
     regex_clauses,
     trailing_name_clause,
 )
-from mlsec_policy.engines.semgrep.value_starts import LITERAL, pattern_starts
+from mlsec_policy.engines.semgrep.value_starts import pattern_starts
 from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, conj, disj, holds_by, mapped
 from mlsec_policy.models import JsonValue
 from mlsec_policy.pyliterals import may_begin
 
 Clause = frozenset[bytes]
 """At least one of these byte strings occurs in any file the rule matches."""
-
-CODE = b"\x01"
-"""Prefix of a word looked for only after the file's leading comment block (before
-:data:`~.regex_words.FOLDED`, when both apply); given only by ``formula(rule)``, and read by
-:func:`may_match`."""
-NAME = b"\x02"
-"""Prefix of a word looked for only in the file's code (outside comments and strings other than
-f-strings), like :data:`CODE` otherwise."""
 
 PYTHON = frozenset({"python", "python3", "py"})
 RULE_KEYS = frozenset(
@@ -149,7 +143,7 @@ inside a string of the pattern (``"$X"``) binds the string's content and is left
 def formula(rule: Mapping[str, JsonValue], *, located: bool = True) -> Node:
     """Return the formula of words every file the rule matches satisfies (:data:`TRUE`: any).
 
-    Words may carry :data:`CODE` or :data:`NAME` and hold only where those say;
+    Words may carry :data:`~.marks.CODE` or :data:`~.marks.NAME` and hold only where those say;
     :func:`may_match` and :class:`.gates.LocatedIndex` read both. With ``located=False`` the
     marks are dropped: a word then holds when the file's text contains it anywhere (folded
     words: ignoring case), so any search of the whole text decides it.
@@ -159,12 +153,14 @@ def formula(rule: Mapping[str, JsonValue], *, located: bool = True) -> Node:
 
 
 def unmarked(word: bytes) -> bytes:
-    """Return ``word`` without :data:`CODE` or :data:`NAME` (it keeps :data:`FOLDED`).
+    """Return ``word`` without its mark (:mod:`.marks`; it keeps :data:`FOLDED`).
 
-    A :data:`.value_starts.LITERAL` word becomes the empty word, which every text holds: the
+    A :data:`~.marks.LITERAL` word becomes the empty word, which every text holds: the
     pieces of a concatenation need not spell its text in one place.
     """
-    return b"" if word.startswith(LITERAL) else word.removeprefix(CODE).removeprefix(NAME)
+    if word.startswith(LITERAL):
+        return b""
+    return word.removeprefix(CODE).removeprefix(NAME).removeprefix(DECORATED)
 
 
 def _rule(rule: Mapping[str, JsonValue]) -> Node:
@@ -228,7 +224,7 @@ class LocatedWords:
     def any_of(self, words: tuple[bytes, ...]) -> bool:
         """Return ``any(self(word) for word in words)``, runs of words in one search each.
 
-        Unmarked and :data:`CODE` words of one place and case whose first bytes make one
+        Unmarked and :data:`~.marks.CODE` words of one place and case whose first bytes make one
         search cheaper than several (:func:`~.any_word.batches`) are looked for at once by
         :func:`~.any_word.first_present`: when none occurs each is known absent, else the one
         found is known present. The other words (names among them) are asked one by one.
@@ -263,6 +259,9 @@ class LocatedWords:
         text, lowered, body, body_lowered = self._texts_read()
         if word.startswith(LITERAL):
             return may_begin(word[len(LITERAL) :], text)
+        if word.startswith(DECORATED):
+            bare = word[len(DECORATED) :]
+            return contains(bare, body, body_lowered) and decorated(bare, text)
         if word.startswith(CODE):
             return contains(word[len(CODE) :], body, body_lowered)
         if word.startswith(NAME):
@@ -284,7 +283,7 @@ def _runs(words: tuple[bytes, ...]) -> tuple[tuple[Run, ...], tuple[bytes, ...]]
     """Return the runs of ``words`` searched at once, and the words asked one by one."""
     places: dict[bytes, list[bytes]] = {}
     for word in words:
-        if not word.startswith((NAME, LITERAL)):
+        if not word.startswith((NAME, LITERAL, DECORATED)):
             marks = CODE if word.startswith(CODE) else b""
             marks += FOLDED if word.startswith(FOLDED, len(marks)) else b""
             places.setdefault(marks, []).append(word[len(marks) :])
@@ -330,15 +329,20 @@ def _conjunction(items: JsonValue) -> Node:
         return TRUE
     parts: list[Node] = []
     bound = _bound(items)
+    decorators = decorator_only(_STRING.sub(" ", text) for text in _pattern_texts(items))
     for item in items:
         if isinstance(item, Mapping):
             parts.append(_formula(item))
-            parts += [disj(c) for c in _regex(item.get("metavariable-regex"), bound)]
+            parts += [disj(c) for c in _regex(item.get("metavariable-regex"), bound, decorators)]
     return conj(parts)
 
 
-def _regex(condition: JsonValue, bound: set[str]) -> list[Clause]:
-    """Return the clause of a ``metavariable-regex`` on a metavariable the patterns bind."""
+def _regex(condition: JsonValue, bound: set[str], decorators: set[str]) -> list[Clause]:
+    """Return the clause of a ``metavariable-regex`` on a metavariable the patterns bind.
+
+    The words of its name's end are looked for in decorators when the patterns name the
+    metavariable only there (:mod:`.decorators`), else in code.
+    """
     if not isinstance(condition, Mapping) or set(condition) != {"metavariable", "regex"}:
         return []
     metavariable, regex = condition["metavariable"], condition["regex"]
@@ -354,7 +358,8 @@ def _regex(condition: JsonValue, bound: set[str]) -> list[Clause]:
             found.append(frozenset(CODE + word for word in parts))
     trailing = trailing_name_clause(regex)
     if trailing is not None:
-        found.append(frozenset(NAME + word for word in trailing))
+        mark = DECORATED if metavariable.removeprefix("$") in decorators else NAME
+        found.append(frozenset(mark + word for word in trailing))
     return found
 
 

@@ -8,10 +8,10 @@ begins with one of those texts, and that needs a literal of the file shaped as
 :mod:`mlsec_policy.pyliterals` says: one that spells the text (plain or escaped characters,
 implicit concatenation) or a piece of it that a concatenation may continue.
 
-Such a condition is a word marked :data:`LITERAL`: ``LITERAL + b"http://"`` holds in a file when
-:func:`mlsec_policy.pyliterals.may_begin` finds it there. On transformers the download rule's
-fetch names (``get``, ``request``, …) are in nearly every file and its words let 2,252 of 2,883
-files through; a literal that may begin ``http://`` or ``ftp://`` is in 175 of them.
+Such a condition is a word marked :data:`~.marks.LITERAL`: ``LITERAL + b"http://"`` holds in a
+file when :func:`mlsec_policy.pyliterals.may_begin` finds it there. On transformers the download
+rule's fetch names (``get``, ``request``, …) are in nearly every file and its words let 2,252 of
+2,883 files through; a literal that may begin ``http://`` or ``ftp://`` is in 175 of them.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mlsec_policy.engines.semgrep.marks import LITERAL
 from mlsec_policy.engines.semgrep.regex_words import regex_prefixes
-
-LITERAL = b"\x03"
-"""Prefix of a word that holds when a string of the file may begin with the rest of it."""
 
 _STRING = re.compile(r"""(?<![\w"'])(["'])=~/((?:\\.|(?!\1)[^\\])*)/\1""", re.DOTALL)
 """A string of a pattern holding a regex: ``"=~/REGEX/"`` (group 2 the regex). A quote must not

@@ -139,9 +139,10 @@ def mapped(node: Node, change: Callable[[bytes], bytes]) -> Node:
 
 
 def show(node: Node) -> str:
-    """Return a short text of the formula (marks shown as ``name:``, ``code:``, ``i:``)."""
+    """Return a short text of the formula (marks shown as ``name:``, ``code:`` and so on)."""
     if isinstance(node, bytes):
         text = node.replace(b"\x02", b"name:").replace(b"\x01", b"code:")
+        text = text.replace(b"\x03", b"starts:").replace(b"\x04", b"decorator:")
         return text.replace(b"\x00", b"i:").decode("utf-8", "replace")
     if node == TRUE:
         return "true"

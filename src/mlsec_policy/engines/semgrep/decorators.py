@@ -1,0 +1,109 @@
+r"""Names a pattern binds only in a decorator: where in a file they can lie.
+
+A pattern such as ``@$APP.$METHOD(...)`` over a function binds ``$METHOD`` to a name of a
+decorator, and a ``metavariable-regex`` on it (``^(get|post|route)$``) then says which names
+the decorator must spell. Those names are everywhere in code (``d.get(k)``) but rarely in a
+decorator. The text semgrep matches the regex against is the name as the decorator writes it,
+or the name an import resolves it to (``from api import get as g`` and ``@g("/")``), which the
+import statement spells. So such a word is marked :data:`~.marks.DECORATED` and holds in a
+file when its code (:func:`.code_text.code_text`, without comments and plain strings) holds it
+inside a decorator or an import statement (:func:`decorations`).
+
+A metavariable counts as bound only in decorators (:func:`decorator_only`) when every line of a
+positive pattern that names it is a decorator line: it begins with ``@`` and its brackets close
+on it. A decorator or import statement of the file runs from its keyword (``@`` at the start of
+a line, ``from`` or ``import`` anywhere) to the end of its logical line: while brackets are
+open, or a line ends with a backslash, the next line belongs to it. With strings and comments
+gone, brackets count true; a quote left in the code (an f-string) makes the file's whole code
+the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from mlsec_policy.engines.semgrep.code_text import code_text
+from mlsec_policy.engines.semgrep.regex_words import contains
+
+_METAVARIABLE = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
+_STATEMENT = re.compile(rb"^[ \t\f]*@|(?<![\w.])(?:from|import)(?![\w])", re.MULTILINE)
+"""A decorator's ``@`` at the start of a line, or an import keyword anywhere (``if x: import y``,
+``a = 1; from b import c``; ``yield from`` counts too, which only adds text)."""
+_OPENING = b"([{"
+_CLOSING = b")]}"
+
+
+def decorator_only(texts: Iterable[str]) -> set[str]:
+    """Return the metavariables that the pattern ``texts`` name only on decorator lines.
+
+    A metavariable none of them names is not returned.
+    """
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for text in texts:
+        for line in text.splitlines():
+            names = {found.group(1) for found in _METAVARIABLE.finditer(line)}
+            stripped = line.strip()
+            closed = _depth(stripped.encode()) == 0 and not stripped.endswith("\\")
+            (inside if stripped.startswith("@") and closed else outside).update(names)
+    return inside - outside
+
+
+def decorated(word: bytes, text: bytes) -> bool:
+    """Tell whether ``word`` (perhaps folded) lies in a decorator or import statement of ``text``.
+
+    When the code cannot be lexed with certainty, anywhere in the text.
+    """
+    code = code_text(text)
+    where = text if code is None else decorations(code)
+    return contains(word, where, _lower(where))
+
+
+@lru_cache(maxsize=4)
+def _lower(text: bytes) -> bytes:
+    return text.lower()
+
+
+@lru_cache(maxsize=4)
+def decorations(code: bytes) -> bytes:
+    """Return the decorator and import statements of ``code``, one after another.
+
+    ``code`` is a file's code without comments and plain strings. When a quote is left in a
+    statement (an f-string), its brackets cannot be trusted and the whole code is returned.
+    """
+    if b"\r" in code:
+        code = code.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    pieces: list[bytes] = []
+    end = 0
+    for found in _STATEMENT.finditer(code):
+        if found.start() < end:
+            continue  # a line of the statement before
+        end = _logical_end(code, found.start())
+        piece = code[found.start() : end]
+        if b'"' in piece or b"'" in piece:
+            return code
+        pieces.append(piece)
+    return b"\n".join(pieces)
+
+
+def _logical_end(code: bytes, start: int) -> int:
+    """Return where the logical line that begins at ``start`` ends."""
+    depth = 0
+    at = start
+    while True:
+        newline = code.find(b"\n", at)
+        stop = len(code) if newline < 0 else newline
+        line = code[at:stop]
+        depth += _depth(line)
+        if newline < 0 or (depth <= 0 and not line.rstrip().endswith(b"\\")):
+            return stop
+        at = newline + 1
+
+
+def _depth(line: bytes) -> int:
+    """Return the brackets a line opens minus those it closes."""
+    return sum(line.count(bytes([c])) for c in _OPENING) - sum(
+        line.count(bytes([c])) for c in _CLOSING
+    )
