@@ -82,9 +82,7 @@ ALIASED = {
         'import requests\nrequests.get("ht" + "tp://downloads.example.com/model.bin")\n'
     ),
     "url_scheme_fstring.py": (
-        "import requests\n"
-        'ROOT = "ftp:/"\n'
-        'requests.get(f"{ROOT}/mirror.example.org/data.tgz")\n'
+        'import requests\nROOT = "ftp:/"\nrequests.get(f"{ROOT}/mirror.example.org/data.tgz")\n'
     ),
     # a route decorator's method name spelled only in an import, or in a decorator that spans
     # lines or is bracketed (decorators)

@@ -17,6 +17,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from mlsec_policy.engines.semgrep.marks import CODE, DECORATED, LITERAL, NAME
+from mlsec_policy.engines.semgrep.regex_words import FOLDED
+
+Run = tuple[tuple[bytes, ...], bytes, int, tuple[bytes, ...]]
+"""A run of words searched at once: its words, their marks, the text to search (0 to 3, see
+:func:`marked_runs`) and the words without marks."""
+
 _WORD_BYTE = re.compile(rb"[0-9A-Za-z_]")
 
 MIN_PREFIX = 3
@@ -95,3 +102,28 @@ def _common_prefix(words: set[bytes]) -> bytes:
     while size < len(first) and size < len(last) and first[size] == last[size]:
         size += 1
     return first[:size]
+
+
+@lru_cache(maxsize=1024)
+def marked_runs(words: tuple[bytes, ...]) -> tuple[tuple[Run, ...], tuple[bytes, ...]]:
+    """Return the runs of (marked) ``words`` searched at once, and the words asked one by one.
+
+    Unmarked and :data:`~.marks.CODE` words (folded or not) are grouped by their marks, which
+    say which text a run is searched in: 0 the text, 1 lowered, 2 after the leading comment
+    block, 3 that lowered (:meth:`.prefilter.LocatedWords.any_of`).
+    """
+    places: dict[bytes, list[bytes]] = {}
+    for word in words:
+        if not word.startswith((NAME, LITERAL, DECORATED)):
+            marks = CODE if word.startswith(CODE) else b""
+            marks += FOLDED if word.startswith(FOLDED, len(marks)) else b""
+            places.setdefault(marks, []).append(word[len(marks) :])
+    runs: list[Run] = []
+    batched: set[bytes] = set()
+    for marks, group in places.items():
+        place = (2 if marks.startswith(CODE) else 0) + (1 if marks.endswith(FOLDED) else 0)
+        for run in batches(frozenset(group)):
+            marked = tuple(marks + word for word in run)
+            runs.append((marked, marks, place, run))
+            batched.update(marked)
+    return tuple(runs), tuple(word for word in words if word not in batched)

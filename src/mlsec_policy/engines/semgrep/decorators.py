@@ -1,12 +1,13 @@
 r"""Names a pattern binds only in a decorator: where in a file they can lie.
 
 A pattern such as ``@$APP.$METHOD(...)`` over a function binds ``$METHOD`` to a name of a
-decorator, and a ``metavariable-regex`` on it (``^(get|post|route)$``) then says which names
-the decorator must spell. Those names are everywhere in code (``d.get(k)``) but rarely in a
-decorator. The text semgrep matches the regex against is the name as the decorator writes it,
-or the name an import resolves it to (``from api import get as g`` and ``@g("/")``), which the
-import statement spells. So such a word is marked :data:`~.marks.DECORATED` and holds in a
-file when its code (:func:`.code_text.code_text`, without comments and plain strings) holds it
+decorator, and a ``metavariable-regex`` that spells whole names (``^(get|post|route)$``,
+:func:`~.regex_words.regex_names`) then says which names the decorator must hold. Those names
+are everywhere in code (``d.get(k)``) but rarely in a decorator. The text semgrep matches the
+regex against is the name as the decorator writes it, or the name an import resolves it to
+(``from api import get as g`` and ``@g("/")``), which the import statement spells. So such a
+name is marked :data:`~.marks.DECORATED` and holds in a file when its code
+(:func:`.code_text.code_text`, without comments and plain strings) holds it as a whole name
 inside a decorator or an import statement (:func:`decorations`).
 
 A metavariable counts as bound only in decorators (:func:`decorator_only`) when every line of a
@@ -25,7 +26,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from mlsec_policy.engines.semgrep.code_text import code_text
-from mlsec_policy.engines.semgrep.regex_words import contains
 
 _METAVARIABLE = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
 _STATEMENT = re.compile(rb"^[ \t\f]*@|(?<![\w.])(?:from|import)(?![\w])", re.MULTILINE)
@@ -51,19 +51,19 @@ def decorator_only(texts: Iterable[str]) -> set[str]:
     return inside - outside
 
 
-def decorated(word: bytes, text: bytes) -> bool:
-    """Tell whether ``word`` (perhaps folded) lies in a decorator or import statement of ``text``.
+def decorated(name: bytes, text: bytes) -> bool:
+    """Tell whether ``name`` is a whole name of a decorator or import statement of ``text``.
 
-    When the code cannot be lexed with certainty, anywhere in the text.
+    When the code cannot be lexed with certainty, a whole name anywhere in the text.
     """
     code = code_text(text)
     where = text if code is None else decorations(code)
-    return contains(word, where, _lower(where))
+    return _whole(name).search(where) is not None
 
 
-@lru_cache(maxsize=4)
-def _lower(text: bytes) -> bytes:
-    return text.lower()
+@lru_cache(maxsize=256)
+def _whole(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name) + rb"(?![A-Za-z0-9_])")
 
 
 @lru_cache(maxsize=4)

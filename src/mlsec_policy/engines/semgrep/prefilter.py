@@ -69,7 +69,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-from mlsec_policy.engines.semgrep.any_word import batches, first_present
+from mlsec_policy.engines.semgrep.any_word import first_present, marked_runs
 from mlsec_policy.engines.semgrep.code_text import (
     CodeSearch,
     after_leading_comments,
@@ -84,6 +84,7 @@ from mlsec_policy.engines.semgrep.regex_words import (
     longest_part,
     regex_clause,
     regex_clauses,
+    regex_names,
     trailing_name_clause,
 )
 from mlsec_policy.engines.semgrep.value_starts import pattern_starts
@@ -187,9 +188,6 @@ def may_match(required: Node, text: bytes) -> bool:
 Known = dict[bytes | tuple[bytes, ...], bool]
 """What is known of one text: whether each word holds, and whether some word of each run
 searched at once does (keyed by the run's words, a tuple: never equal to a word)."""
-Run = tuple[tuple[bytes, ...], bytes, int, tuple[bytes, ...]]
-"""A run of words searched at once: its words, their marks, the text to search (an index into
-:meth:`LocatedWords._texts_read`) and the words without marks."""
 
 
 def located_words(text: bytes | Callable[[], bytes], memo: Known | None = None) -> LocatedWords:
@@ -230,7 +228,7 @@ class LocatedWords:
         found is known present. The other words (names among them) are asked one by one.
         """
         memo = self.memo
-        runs, rest = _runs(words)
+        runs, rest = marked_runs(words)
         if any(memo.get(word) for word in rest):
             return True
         for key, prefix, place, run in runs:
@@ -278,26 +276,6 @@ class LocatedWords:
         return contains(word, text, lowered)
 
 
-@lru_cache(maxsize=1024)
-def _runs(words: tuple[bytes, ...]) -> tuple[tuple[Run, ...], tuple[bytes, ...]]:
-    """Return the runs of ``words`` searched at once, and the words asked one by one."""
-    places: dict[bytes, list[bytes]] = {}
-    for word in words:
-        if not word.startswith((NAME, LITERAL, DECORATED)):
-            marks = CODE if word.startswith(CODE) else b""
-            marks += FOLDED if word.startswith(FOLDED, len(marks)) else b""
-            places.setdefault(marks, []).append(word[len(marks) :])
-    runs: list[Run] = []
-    batched: set[bytes] = set()
-    for marks, group in places.items():
-        place = (2 if marks.startswith(CODE) else 0) + (1 if marks.endswith(FOLDED) else 0)
-        for run in batches(frozenset(group)):
-            marked = tuple(marks + word for word in run)
-            runs.append((marked, marks, place, run))
-            batched.update(marked)
-    return tuple(runs), tuple(word for word in words if word not in batched)
-
-
 @lru_cache(maxsize=4)
 def _lower(text: bytes) -> bytes:
     return text.lower()
@@ -340,15 +318,17 @@ def _conjunction(items: JsonValue) -> Node:
 def _regex(condition: JsonValue, bound: set[str], decorators: set[str]) -> list[Clause]:
     """Return the clause of a ``metavariable-regex`` on a metavariable the patterns bind.
 
-    The words of its name's end are looked for in decorators when the patterns name the
-    metavariable only there (:mod:`.decorators`), else in code.
+    When the patterns name the metavariable only in decorators and the regex spells the whole
+    name (``^(get|post)$``), the names are looked for there (:mod:`.decorators`); else the
+    words its name ends with, in code.
     """
     if not isinstance(condition, Mapping) or set(condition) != {"metavariable", "regex"}:
         return []
     metavariable, regex = condition["metavariable"], condition["regex"]
     if not isinstance(metavariable, str) or not isinstance(regex, str):
         return []
-    if metavariable.removeprefix("$") not in bound:
+    name = metavariable.removeprefix("$")
+    if name not in bound:
         return []
     found: list[Clause] = []
     clause = regex_clause(regex)
@@ -356,10 +336,12 @@ def _regex(condition: JsonValue, bound: set[str], decorators: set[str]) -> list[
         parts = frozenset(longest_part(word) for word in clause)
         if all(len(w.removeprefix(FOLDED)) >= 2 for w in parts):
             found.append(frozenset(CODE + word for word in parts))
+    names = regex_names(regex) if name in decorators else None
     trailing = trailing_name_clause(regex)
-    if trailing is not None:
-        mark = DECORATED if metavariable.removeprefix("$") in decorators else NAME
-        found.append(frozenset(mark + word for word in trailing))
+    if names:
+        found.append(frozenset(DECORATED + word for word in names))
+    elif trailing is not None:
+        found.append(frozenset(NAME + word for word in trailing))
     return found
 
 

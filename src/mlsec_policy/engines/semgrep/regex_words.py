@@ -88,6 +88,30 @@ def regex_prefixes(regex: str) -> frozenset[bytes] | None:
     ``ftp://``): the texts end where the first item that is not literal, or is compared
     ignoring case, begins. Texts must be ASCII and none may be empty.
     """
+    found = _anchored(regex)
+    return None if found is None else found[0]
+
+
+def regex_names(regex: str) -> frozenset[bytes] | None:
+    """Return the names that are the only texts ``regex`` matches (``^(get|post)$``), or None.
+
+    None unless the regex is anchored at both ends and holds only literal alternatives, each a
+    name (ASCII letters, digits and underscores, not starting with a digit).
+    """
+    found = _anchored(regex)
+    if found is None or not found[1]:
+        return None
+    return found[0] if all(_NAME.fullmatch(text) for text in found[0]) else None
+
+
+_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _anchored(regex: str) -> tuple[frozenset[bytes], bool] | None:
+    """Return the literal texts a start-anchored regex begins with, and whether they are all.
+
+    All: the literal items run up to an end anchor that closes the regex.
+    """
     if any(marker in regex for marker in UNREAD):
         return None
     try:
@@ -101,14 +125,18 @@ def regex_prefixes(regex: str) -> frozenset[bytes] | None:
     if items[0] not in ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING)):
         return None
     texts: set[str] = {""}
-    for op, value in items[1:]:
+    rest = items[1:]
+    while rest:
+        op, value = rest[0]
         literal = _literals(op, value, False)
         if literal is None or literal[1] or len(literal[0]) * len(texts) > MAX_RUN:
             break
         texts = {head + tail for head in texts for tail in literal[0]}
+        rest = rest[1:]
     if "" in texts or not all(text.isascii() for text in texts):
         return None
-    return frozenset(text.encode("ascii") for text in texts)
+    whole = rest in ([(sre.AT, sre.AT_END)], [(sre.AT, sre.AT_END_STRING)])
+    return frozenset(text.encode("ascii") for text in texts), whole
 
 
 def _tail(items: list[tuple[Any, Any]], folded: bool) -> frozenset[bytes] | None:
