@@ -1,6 +1,6 @@
-"""How a string's value may begin, read from bytes: the gate of rules with anchored string regexes.
+r"""How a string's value may begin, read from bytes: the gate of rules with anchored regexes.
 
-A pattern ``$FETCH("=~/^(?:http|ftp):\\/\\//")`` can only match a file holding a literal that may
+A pattern ``$FETCH("=~/^(?:http|ftp):\/\//")`` can only match a file holding a literal that may
 begin the value: whole, or as the first piece of a concatenation that semgrep's constant
 propagation joins (the pieces semgrep really joins are in ``ALIASED`` of
 ``test_semgrep_prefilter.py``, run through semgrep itself).
