@@ -51,6 +51,7 @@ def test_the_route_rule_looks_for_whole_names_in_decorators() -> None:
         b'if True: from api import post as p\n@p("/x")\ndef x(): pass\n',
         b"x = 1; import api.post\n",
         b'x = 1\r@app.get("/x")\rdef x():\r    pass\r',
+        b'\xef\xbb\xbf@app.get("/x")\ndef x():\n    pass\n',
         b'@app.route(f"/{name}")\ndef x():\n    return d.get(k)\n',
     ],
 )

@@ -28,9 +28,12 @@ from functools import lru_cache
 from mlsec_policy.engines.semgrep.code_text import code_text
 
 _METAVARIABLE = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
-_STATEMENT = re.compile(rb"^[ \t\f]*@|(?<![\w.])(?:from|import)(?![\w])", re.MULTILINE)
-"""A decorator's ``@`` at the start of a line, or an import keyword anywhere (``if x: import y``,
-``a = 1; from b import c``; ``yield from`` counts too, which only adds text)."""
+_STATEMENT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?[ \t\f]*@|(?<![\w.])(?:from|import)(?![\w])", re.MULTILINE
+)
+"""A decorator's ``@`` at the start of a line (a byte-order mark may open the file), or an import
+keyword anywhere (``if x: import y``, ``a = 1; from b import c``; ``yield from`` counts too,
+which only adds text)."""
 _OPENING = b"([{"
 _CLOSING = b")]}"
 
