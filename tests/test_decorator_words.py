@@ -11,10 +11,11 @@ import pytest
 from mlsec_policy.engines.semgrep.code_text import code_text
 from mlsec_policy.engines.semgrep.decorators import decorated, decorations, decorator_only
 from mlsec_policy.engines.semgrep.marks import DECORATED, NAME
-from mlsec_policy.engines.semgrep.prefilter import formula, may_match
+from mlsec_policy.engines.semgrep.prefilter import formula, may_match, word_test
 from mlsec_policy.engines.semgrep.wordformula import words
+from mlsec_policy.models import JsonValue
 
-ROUTE = {
+ROUTE: dict[str, JsonValue] = {
     "languages": ["python"],
     "patterns": [
         {"pattern": "@$APP.$METHOD(...)\ndef $FUNC(...):\n    ...\n"},
@@ -101,3 +102,12 @@ def test_a_quote_left_in_a_statement_gives_the_whole_code() -> None:
     """An f-string may hold brackets that do not count: the statement's end is not known."""
     code = b'@route(f"{x}")\ny = cache.get(k)\n'
     assert decorations(code) == code
+
+
+def test_a_diff_scans_word_test_reads_decorator_names_as_names_in_code() -> None:
+    """Cheaper to decide over a whole tree, and it holds wherever the gate's formula does."""
+    relaxed = word_test(formula(ROUTE))
+    assert NAME + b"get" in words(relaxed)
+    assert not any(word.startswith(DECORATED) for word in words(relaxed))
+    body = b"def handler(d, k):\n    return d.get(k)\n"
+    assert may_match(relaxed, body) and not may_match(formula(ROUTE), body)

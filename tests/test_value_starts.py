@@ -17,6 +17,7 @@ from mlsec_policy.engines.semgrep.marks import LITERAL
 from mlsec_policy.engines.semgrep.prefilter import formula, may_match
 from mlsec_policy.engines.semgrep.regex_words import regex_names, regex_prefixes
 from mlsec_policy.engines.semgrep.value_starts import pattern_starts
+from mlsec_policy.models import JsonValue
 from mlsec_policy.pyliterals import beginnings, may_begin
 
 HTTP = b"http://"
@@ -96,17 +97,21 @@ def test_one_search_answers_as_one_search_per_text() -> None:
 
 def test_anchored_regexes_give_their_literal_beginnings() -> None:
     """Literal alternatives after ``^`` give texts; anything unanchored or folded gives none."""
-    assert regex_prefixes(r"^(?:http|ftp):\/\/(?!localhost\b)[^\/]*") == {HTTP, b"ftp://"}
-    assert regex_prefixes(r"\Ahttps?://") == {HTTP, b"https://"}
-    assert regex_prefixes(r"^(?:endpoint_url|tracking_uri)$") == {b"endpoint_url", b"tracking_uri"}
+    assert regex_prefixes(r"^(?:http|ftp):\/\/(?!localhost\b)[^\/]*") == frozenset(
+        {HTTP, b"ftp://"}
+    )
+    assert regex_prefixes(r"\Ahttps?://") == frozenset({HTTP, b"https://"})
+    assert regex_prefixes(r"^(?:endpoint_url|tracking_uri)$") == frozenset(
+        {b"endpoint_url", b"tracking_uri"}
+    )
     for regex in (r"http://", r"(?i)^http", r"(?m)^http", r"^[a-z]+://", r"^(?:x|.)y", r"^"):
         assert regex_prefixes(regex) is None, regex
 
 
 def test_whole_names_need_both_anchors_and_names() -> None:
     """``regex_names`` answers only for ``^(names)$``."""
-    assert regex_names(r"^(post|get|api_route)$") == {b"post", b"get", b"api_route"}
-    assert regex_names(r"\A(?:errorhandler)\Z") == {b"errorhandler"}
+    assert regex_names(r"^(post|get|api_route)$") == frozenset({b"post", b"get", b"api_route"})
+    assert regex_names(r"\A(?:errorhandler)\Z") == frozenset({b"errorhandler"})
     for regex in (r"^(post|get)", r"^(post|get)\w*$", r"^(a.b)$", r"(post|get)$", r"^(1x)$"):
         assert regex_names(regex) is None, regex
 
@@ -124,7 +129,7 @@ def test_a_pattern_gives_one_clause_per_anchored_string_regex() -> None:
 
 def test_the_download_rule_passes_only_files_with_such_a_literal() -> None:
     """The fetch names are in every file; the rule's gate now asks for the URL literal too."""
-    rule = {
+    rule: dict[str, JsonValue] = {
         "languages": ["python"],
         "patterns": [
             {"pattern": '$FETCH("=~/^(?:http|ftp):\\/\\/[^\\/]*\\./", ...)'},

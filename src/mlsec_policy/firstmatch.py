@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from mlsec_policy.analyzers.base import AnalyzerSpec
 from mlsec_policy.analyzers.listing import listing_of
 from mlsec_policy.engines.base import EngineOutput
-from mlsec_policy.engines.semgrep import gates, subsets
+from mlsec_policy.engines.semgrep import gates, prefilter, subsets
 from mlsec_policy.engines.semgrep.prefilter import Known, LocatedWords, formula, located_words
 from mlsec_policy.engines.semgrep.target import Target, read_scanned, words_reliable
 from mlsec_policy.engines.semgrep.wordformula import TRUE, Node, holds_by
@@ -235,7 +235,7 @@ def semgrep_words(root: Path, set_aside: bool = False) -> Keep:
             if artifact.kind not in check.kinds:
                 continue
             if check.id not in needs:
-                needs[check.id] = formula(check.rule)
+                needs[check.id] = prefilter.word_test(formula(check.rule))
             if needs[check.id] == TRUE:
                 return True
             required.append(needs[check.id])
@@ -259,9 +259,10 @@ def by_words(
 
     The semgrep engine's gates (:mod:`mlsec_policy.engines.semgrep.gates`) would leave those
     files out of the run anyway — a rule runs on a file only when the file satisfies the word
-    formula ``keep`` tests *and* passes semgrep's formula — but only after finding every word of
-    every file, which on a large tree costs more than the run (benchmarks/README.md, session
-    27). ``keep``'s substring search decides the same files for less. So the hits and errors
+    formula ``keep`` tests (a stricter one: :func:`.prefilter.word_test`) *and* passes semgrep's
+    formula — but only after finding every word of every file, which on a large tree costs more
+    than the run (benchmarks/README.md, session 27). ``keep`` keeps those files for less. So
+    the hits and errors
     are the same: a file left out is one no rule passes the gate of, whose syntax error
     concerns no check. Nothing is left out when the gates are off, when a native check is
     among ``checks``, or when no file of the checks' kinds would be left (the run still

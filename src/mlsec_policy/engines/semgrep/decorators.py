@@ -25,15 +25,13 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from mlsec_policy.engines.semgrep.code_text import code_text
+from mlsec_policy.engines.semgrep.code_text import after_leading_comments, code_text
 
 _METAVARIABLE = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
-_STATEMENT = re.compile(
-    rb"^(?:\xef\xbb\xbf)?[ \t\f]*@|(?<![\w.])(?:from|import)(?![\w])", re.MULTILINE
-)
-"""A decorator's ``@`` at the start of a line (a byte-order mark may open the file), or an import
-keyword anywhere (``if x: import y``, ``a = 1; from b import c``; ``yield from`` counts too,
-which only adds text)."""
+_IMPORT = re.compile(rb"(?:from|import)(?![A-Za-z0-9_])")
+"""An import keyword; one preceded by a name byte or a dot is part of a longer name."""
+_BOM = b"\xef\xbb\xbf"
+_BLANK = b" \t\f"
 _OPENING = b"([{"
 _CLOSING = b")]}"
 
@@ -57,10 +55,11 @@ def decorator_only(texts: Iterable[str]) -> set[str]:
 def decorated(name: bytes, text: bytes) -> bool:
     """Tell whether ``name`` is a whole name of a decorator or import statement of ``text``.
 
-    When the code cannot be lexed with certainty, a whole name anywhere in the text.
+    When the code cannot be lexed with certainty, a whole name anywhere after the leading
+    comment block (where code begins).
     """
     code = code_text(text)
-    where = text if code is None else decorations(code)
+    where = after_leading_comments(text) if code is None else decorations(code)
     return _whole(name).search(where) is not None
 
 
@@ -80,15 +79,40 @@ def decorations(code: bytes) -> bytes:
         code = code.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     pieces: list[bytes] = []
     end = 0
-    for found in _STATEMENT.finditer(code):
-        if found.start() < end:
+    for start in _starts(code):
+        if start < end:
             continue  # a line of the statement before
-        end = _logical_end(code, found.start())
-        piece = code[found.start() : end]
+        end = _logical_end(code, start)
+        piece = code[start:end]
         if b'"' in piece or b"'" in piece:
             return code
         pieces.append(piece)
     return b"\n".join(pieces)
+
+
+def _starts(code: bytes) -> list[int]:
+    """Return where decorators and import statements begin, in order.
+
+    A decorator's ``@`` stands at the start of a line (a byte-order mark may open the file); an
+    import keyword anywhere (``if x: import y``, ``a = 1; from b import c``; ``yield from``
+    counts too, which only adds text).
+    """
+    found = {
+        hit.start()
+        for hit in _IMPORT.finditer(code)
+        if not hit.start() or code[hit.start() - 1] not in _NAME_OR_DOT
+    }
+    at = code.find(b"@")
+    while at >= 0:
+        line = code.rfind(b"\n", 0, at) + 1
+        before = code[line:at].strip(_BLANK)
+        if not before or (not line and before == _BOM):
+            found.add(at)
+        at = code.find(b"@", at + 1)
+    return sorted(found)
+
+
+_NAME_OR_DOT = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
 
 
 def _logical_end(code: bytes, start: int) -> int:

@@ -153,6 +153,24 @@ def formula(rule: Mapping[str, JsonValue], *, located: bool = True) -> Node:
     return found if located else mapped(found, unmarked)
 
 
+def word_test(required: Node) -> Node:
+    """Return a formula that holds wherever ``required`` does, for a diff scan's word test.
+
+    :data:`~.marks.DECORATED` words are read as :data:`~.marks.NAME` words (the name anywhere in
+    code) and :data:`~.marks.LITERAL` words as true: deciding those needs each file lexed whole,
+    or one search per string, over the whole tree, which costs a diff scan more than the semgrep
+    work they save (benchmarks/README.md, session 34). The engine's gates decide them exactly on
+    the files the test keeps.
+    """
+    return mapped(required, _cheaper)
+
+
+def _cheaper(word: bytes) -> Node:
+    if word.startswith(LITERAL):
+        return TRUE
+    return NAME + word[len(DECORATED) :] if word.startswith(DECORATED) else word
+
+
 def unmarked(word: bytes) -> bytes:
     """Return ``word`` without its mark (:mod:`.marks`; it keeps :data:`FOLDED`).
 

@@ -129,7 +129,7 @@ def _words_first(node: Or) -> tuple[bytes, ...]:
     return tuple(words)
 
 
-def mapped(node: Node, change: Callable[[bytes], bytes]) -> Node:
+def mapped(node: Node, change: Callable[[bytes], Node]) -> Node:
     """Return the formula with every word changed by ``change`` (re-simplified)."""
     if isinstance(node, bytes):
         return change(node)
