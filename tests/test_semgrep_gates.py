@@ -92,9 +92,15 @@ def test_the_located_index_decides_every_rule_as_may_match_does() -> None:
         b'x = "requests.get(url)"\nprint(f"{requests.get(url)}")\n',
         b"s = '''unterminated\nrequests.get(u)\n",
         b'f"{d["k"]}"\nimport requests as r\nr.post(url=model.generate(x))\n',
+        b'from fastapi import FastAPI\napp = FastAPI()\n@app.post(\n    "/x"\n)\ndef f(body):\n'
+        b'    return {"p": model.predict_proba(body)}\n',
+        b'from api import get as g\n@g("/x")\ndef f(): pass\n',
+        b'import requests\nrequests.get("ht" + "tp://a.example.com/m.bin")\n',
+        b'import requests\nS = "ftp:/"\nrequests.get(f"{S}/a.example.com/m.bin")\n',
     ]
     marked = [w for found in required.values() for w in words(found) if w[:1] in b"\x01\x02"]
     assert len(marked) > 50, "the pack has located words to test"
+    assert {w[:1] for found in required.values() for w in words(found)} >= {b"\x03", b"\x04"}
     decided = {True: 0, False: 0}
     for text in texts:
         present = index.found(text)

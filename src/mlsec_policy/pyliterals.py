@@ -8,7 +8,7 @@ gates ask whether a rule whose pattern holds a string regex anchored at its star
 Semgrep compares such a regex with a string's value after constant propagation, which joins the
 pieces of a concatenation it can compute: ``"ht" + "tp://x.org"``, ``SCHEME + "://x.org"`` with
 ``SCHEME = "http"``, ``f"{SCHEME}://x.org"``, implicit concatenation (semgrep 1.182.0, checked
-in ``tests/test_literal_starts.py``). Whatever the pieces, the first one that is not empty is a
+in ``tests/test_semgrep_prefilter.py``). Whatever the pieces, the first one that is not empty is a
 literal of the same file. So a value that begins with a text ``P`` needs a literal that either
 begins with ``P`` (:func:`spelled`: each character plain or any escape, implicit concatenation
 and line joins between them) or is, as a whole, a shorter non-empty beginning of ``P``, closed

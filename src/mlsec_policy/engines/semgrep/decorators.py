@@ -58,8 +58,16 @@ def decorated(name: bytes, text: bytes) -> bool:
     When the code cannot be lexed with certainty, a whole name anywhere after the leading
     comment block (where code begins).
     """
-    code = code_text(text)
-    where = after_leading_comments(text) if code is None else decorations(code)
+    return holds_name(name, searched(text, code_text(text)))
+
+
+def searched(text: bytes, code: bytes | None) -> bytes:
+    """Return where :func:`decorated` looks in ``text``, whose code is ``code`` (None: unsure)."""
+    return after_leading_comments(text) if code is None else decorations(code)
+
+
+def holds_name(name: bytes, where: bytes) -> bool:
+    """Tell whether ``name`` is a whole name in ``where``."""
     return _whole(name).search(where) is not None
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from mlsec_policy.engines.semgrep import targetpaths
 from mlsec_policy.engines.semgrep.code_text import after_leading_comments, code_text
-from mlsec_policy.engines.semgrep.decorators import decorated
+from mlsec_policy.engines.semgrep.decorators import holds_name, searched
 from mlsec_policy.engines.semgrep.marks import CODE, DECORATED, LITERAL, NAME
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
 from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
@@ -154,7 +154,7 @@ class LocatedIndex:
     holds it; one marked :data:`.marks.NAME` when that text holds it and so does the file's
     code (:func:`.code_text.code_text`: without comments and plain strings), unless the code
     cannot be lexed with certainty; one marked :data:`.marks.DECORATED` when that text holds it
-    and so do the code's decorators or imports (:func:`.decorators.decorated`); one marked
+    and so do the code's decorators or imports (:func:`.decorators.searched`); one marked
     :data:`.marks.LITERAL` when a string of
     the text may begin with it (:func:`mlsec_policy.pyliterals.beginnings`, all such words in
     one search); an unmarked word anywhere. So it decides a formula exactly as
@@ -203,12 +203,15 @@ class LocatedIndex:
             return frozenset(present)
         present |= {CODE + word for word in in_body}
         names = in_body & self.names
+        held = in_body & self.decorated
+        code = code_text(text) if names or held else None
         if names:
-            code = code_text(text)
             if code is not None:
                 names &= self.code.found(code)
             present |= {NAME + word for word in names}
-        present |= {DECORATED + word for word in in_body & self.decorated if decorated(word, text)}
+        if held:
+            where = searched(text, code)
+            present |= {DECORATED + word for word in held if holds_name(word, where)}
         return frozenset(present & self.requested)
 
 

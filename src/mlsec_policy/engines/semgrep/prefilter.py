@@ -23,7 +23,9 @@ words), along the rule's own structure:
 - ``metavariable-regex`` beside those conditions, on a metavariable the positive patterns
   bind: the words every match of its regex spells (:mod:`.regex_words`) — the regex is matched
   against the metavariable's text, and that text is code of the file as written (a string
-  literal with its quotes; semgrep does not put a value found by constant propagation there);
+  literal with its quotes; semgrep does not put a value found by constant propagation there),
+  and the whole names it spells in decorators or imports when only decorators bind it
+  (:mod:`.decorators`);
 - ``pattern-regex`` (the whole rule, a branch or a positive condition): the And of its
   regex's clauses (each an Or of words), as the regex runs over the file's own text;
 - anything else — another language, a key this module does not know — is true, and
@@ -144,9 +146,9 @@ inside a string of the pattern (``"$X"``) binds the string's content and is left
 def formula(rule: Mapping[str, JsonValue], *, located: bool = True) -> Node:
     """Return the formula of words every file the rule matches satisfies (:data:`TRUE`: any).
 
-    Words may carry :data:`~.marks.CODE` or :data:`~.marks.NAME` and hold only where those say;
-    :func:`may_match` and :class:`.gates.LocatedIndex` read both. With ``located=False`` the
-    marks are dropped: a word then holds when the file's text contains it anywhere (folded
+    Words may carry a mark (:mod:`.marks`) and hold only where it says; :func:`may_match` and
+    :class:`.gates.LocatedIndex` read the marks. With ``located=False`` they are dropped
+    (:func:`unmarked`): a word then holds when the file's text contains it anywhere (folded
     words: ignoring case), so any search of the whole text decides it.
     """
     found = _rule(rule)
@@ -174,8 +176,7 @@ def _cheaper(word: bytes) -> Node:
 def unmarked(word: bytes) -> bytes:
     """Return ``word`` without its mark (:mod:`.marks`; it keeps :data:`FOLDED`).
 
-    A :data:`~.marks.LITERAL` word becomes the empty word, which every text holds: the
-    pieces of a concatenation need not spell its text in one place.
+    A :data:`~.marks.LITERAL` word becomes the empty word: every text holds it.
     """
     if word.startswith(LITERAL):
         return b""
