@@ -17,9 +17,9 @@ of word test, whole-repository run and search, which decides the scan's wall tim
 - the search's index of words is filled by the word test itself: each file read for the
   whole-repository rules is asked about the search's checks too (``by_words``'s ``also``),
   so the search's batches are decided from the index instead of reading and lexing every file
-  again; the search order is ranked in a thread beside the word test, and each batch runs
-  while the search asks about the files after it (``first_matches``'s ``ahead``). Only one
-  thread ever reads or fills the index at a time;
+  again; the search order is ranked in a thread beside the whole-repository run, and each
+  batch runs while the search asks about the files after it (``first_matches``'s ``ahead``).
+  Only one thread ever reads or fills the index at a time;
 - the whole-repository run starts in a thread and a scratch folder of its own, beside the
   search's first batch: neither needs the other's results.
 

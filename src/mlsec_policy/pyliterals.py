@@ -49,7 +49,7 @@ def beginning(text: bytes) -> bytes:
     return spelled(text[:1]) + tail
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _search(texts: tuple[bytes, ...]) -> re.Pattern[bytes]:
     return re.compile(QUOTE + b"(?:" + b"|".join(beginning(text) for text in texts) + b")")
 
@@ -73,11 +73,8 @@ def beginnings(texts: Iterable[bytes], data: bytes) -> frozenset[bytes]:
     place = search(data)
     while place is not None and len(found) < len(wanted):
         at = place.start()
-        found.update(text for text in wanted if text not in found and _one(text).match(data, at))
+        found.update(
+            text for text in wanted if text not in found and _search((text,)).match(data, at)
+        )
         place = search(data, at + 1)  # a place inside this match may begin another text
     return frozenset(found)
-
-
-@lru_cache(maxsize=256)
-def _one(text: bytes) -> re.Pattern[bytes]:
-    return _search((text,))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from mlsec_policy.engines.semgrep.marks import CODE, DECORATED, LITERAL, NAME
+from mlsec_policy.engines.semgrep.marks import CODE, MARKS
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
 
 Run = tuple[tuple[bytes, ...], bytes, int, tuple[bytes, ...]]
@@ -114,7 +114,7 @@ def marked_runs(words: tuple[bytes, ...]) -> tuple[tuple[Run, ...], tuple[bytes,
     """
     places: dict[bytes, list[bytes]] = {}
     for word in words:
-        if not word.startswith((NAME, LITERAL, DECORATED)):
+        if word.startswith(CODE) or not word.startswith(MARKS):
             marks = CODE if word.startswith(CODE) else b""
             marks += FOLDED if word.startswith(FOLDED, len(marks)) else b""
             places.setdefault(marks, []).append(word[len(marks) :])

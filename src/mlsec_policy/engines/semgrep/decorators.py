@@ -27,7 +27,10 @@ from functools import lru_cache
 
 from mlsec_policy.engines.semgrep.code_text import after_leading_comments, code_text
 
-_METAVARIABLE = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
+BOUND = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
+"""A metavariable a pattern binds (its text, quotes included, is a piece of the file); one
+inside a string of the pattern (``"$X"``) binds the string's content, so callers take the
+pattern's strings out first."""
 _IMPORT = re.compile(rb"(?:from|import)(?![A-Za-z0-9_])")
 """An import keyword; one preceded by a name byte or a dot is part of a longer name."""
 _BOM = b"\xef\xbb\xbf"
@@ -45,7 +48,7 @@ def decorator_only(texts: Iterable[str]) -> set[str]:
     outside: set[str] = set()
     for text in texts:
         for line in text.splitlines():
-            names = {found.group(1) for found in _METAVARIABLE.finditer(line)}
+            names = {found.group(1) for found in BOUND.finditer(line)}
             stripped = line.strip()
             closed = _depth(stripped.encode()) == 0 and not stripped.endswith("\\")
             (inside if stripped.startswith("@") and closed else outside).update(names)

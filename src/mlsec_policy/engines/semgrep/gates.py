@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from mlsec_policy.engines.semgrep import targetpaths
 from mlsec_policy.engines.semgrep.code_text import after_leading_comments, code_text
 from mlsec_policy.engines.semgrep.decorators import holds_name, searched
-from mlsec_policy.engines.semgrep.marks import CODE, DECORATED, LITERAL, NAME
+from mlsec_policy.engines.semgrep.marks import CODE, DECORATED, LITERAL, MARKS, NAME
 from mlsec_policy.engines.semgrep.regex_words import FOLDED
 from mlsec_policy.engines.semgrep.targetpaths import TargetPaths
 from mlsec_policy.engines.semgrep.wordformula import Node, holds
@@ -155,10 +155,10 @@ class LocatedIndex:
     code (:func:`.code_text.code_text`: without comments and plain strings), unless the code
     cannot be lexed with certainty; one marked :data:`.marks.DECORATED` when that text holds it
     and so do the code's decorators or imports (:func:`.decorators.searched`); one marked
-    :data:`.marks.LITERAL` when a string of
-    the text may begin with it (:func:`mlsec_policy.pyliterals.beginnings`, all such words in
-    one search); an unmarked word anywhere. So it decides a formula exactly as
-    :func:`.prefilter.may_match` does, with each search a :class:`WordIndex` pass.
+    :data:`.marks.LITERAL` when a string of the text may begin with it
+    (:func:`mlsec_policy.pyliterals.beginnings`, all such words in one search); an unmarked
+    word anywhere. So it decides a formula exactly as :func:`.prefilter.may_match` does, with
+    each search a :class:`WordIndex` pass.
     """
 
     def __init__(self, words: Iterable[bytes]) -> None:
@@ -168,8 +168,7 @@ class LocatedIndex:
         self.names = frozenset(w[len(NAME) :] for w in marked if w.startswith(NAME))
         self.decorated = frozenset(w[len(DECORATED) :] for w in marked if w[:1] == DECORATED)
         self.starts = tuple(sorted(w[len(LITERAL) :] for w in self.requested if w[:1] == LITERAL))
-        plain = (w for w in self.requested if not w.startswith((CODE, NAME, LITERAL, DECORATED)))
-        self.whole = WordIndex(plain)
+        self.whole = WordIndex(w for w in self.requested if not w.startswith(MARKS))
         self.body = WordIndex(w[1:] for w in marked)  # marks are one byte
         self.code = WordIndex(self.names)
 

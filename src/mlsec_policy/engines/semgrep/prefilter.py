@@ -78,7 +78,7 @@ from mlsec_policy.engines.semgrep.code_text import (
     code_text,
     is_name,
 )
-from mlsec_policy.engines.semgrep.decorators import decorated, decorator_only
+from mlsec_policy.engines.semgrep.decorators import BOUND, decorated, decorator_only
 from mlsec_policy.engines.semgrep.marks import CODE, DECORATED, LITERAL, NAME
 from mlsec_policy.engines.semgrep.regex_words import (
     FOLDED,
@@ -138,9 +138,6 @@ _STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"
 _METAVARIABLE = re.compile(r"\$(?:\.\.\.)?[A-Z_][A-Z0-9_]*")
 _TYPED = re.compile(r"\(\s*[A-Za-z_][\w.]*\s+\$")
 _WORD = re.compile(r"(?<![0-9A-Za-z_])[A-Za-z_][A-Za-z0-9_]*")
-_BOUND = re.compile(r"\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)")
-"""A metavariable a pattern binds (its text, quotes included, is a piece of the file); one
-inside a string of the pattern (``"$X"``) binds the string's content and is left out."""
 
 
 def formula(rule: Mapping[str, JsonValue], *, located: bool = True) -> Node:
@@ -367,7 +364,7 @@ def _regex(condition: JsonValue, bound: set[str], decorators: set[str]) -> list[
 def _bound(items: JsonValue) -> set[str]:
     """Return the metavariables the positive patterns under ``items`` bind."""
     texts = (_STRING.sub(" ", text) for text in _pattern_texts(items))
-    return {match.group(1) for text in texts for match in _BOUND.finditer(text)}
+    return {match.group(1) for text in texts for match in BOUND.finditer(text)}
 
 
 def _pattern_texts(node: JsonValue) -> Iterable[str]:

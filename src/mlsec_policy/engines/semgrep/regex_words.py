@@ -51,14 +51,22 @@ def regex_clauses(regex: str) -> list[frozenset[bytes]]:
     A ``pattern-regex`` over a whole file needs all of them at once; :func:`regex_clause`
     keeps only the best, for a regex that is one condition among others.
     """
-    if any(marker in regex for marker in UNREAD):
+    parsed = _parse(regex)
+    if parsed is None:
         return []
+    items, flags = parsed
+    return _clauses(items, bool(flags & re.IGNORECASE))
+
+
+def _parse(regex: str) -> tuple[list[tuple[Any, Any]], int] | None:
+    """Return a regex's top-level items and flags, or None when Python cannot read it as PCRE."""
+    if any(marker in regex for marker in UNREAD):
+        return None
     try:
         parsed = _parser.parse(regex)
     except (re.error, RecursionError, OverflowError):
-        return []
-    folded = bool(parsed.state.flags & re.IGNORECASE)
-    return _clauses(list(parsed), folded)
+        return None
+    return list(parsed), parsed.state.flags
 
 
 def trailing_name_clause(regex: str) -> frozenset[bytes] | None:
@@ -68,16 +76,17 @@ def trailing_name_clause(regex: str) -> frozenset[bytes] | None:
     that literal alternatives of word characters (``.*(?i:(?:session|client)\w*)$``,
     ``^(get|post)$``): a match ends with one of them and word characters only.
     """
-    if any(marker in regex for marker in UNREAD):
+    parsed = _parse(regex)
+    if parsed is None:
         return None
-    try:
-        parsed = _parser.parse(regex)
-    except (re.error, RecursionError, OverflowError):
+    items, flags = parsed
+    if not items or items[-1] not in _END:
         return None
-    items = list(parsed)
-    if not items or items[-1] not in ((sre.AT, sre.AT_END), (sre.AT, sre.AT_END_STRING)):
-        return None
-    return _tail(items[:-1], bool(parsed.state.flags & re.IGNORECASE))
+    return _tail(items[:-1], bool(flags & re.IGNORECASE))
+
+
+_END = ((sre.AT, sre.AT_END), (sre.AT, sre.AT_END_STRING))
+"""The end anchors, as the parser gives them (``$``, ``\\Z``)."""
 
 
 def regex_prefixes(regex: str) -> frozenset[bytes] | None:
@@ -112,14 +121,10 @@ def _anchored(regex: str) -> tuple[frozenset[bytes], bool] | None:
 
     All: the literal items run up to an end anchor that closes the regex.
     """
-    if any(marker in regex for marker in UNREAD):
+    parsed = _parse(regex)
+    if parsed is None:
         return None
-    try:
-        parsed = _parser.parse(regex)
-    except (re.error, RecursionError, OverflowError):
-        return None
-    flags = parsed.state.flags
-    items = list(parsed)
+    items, flags = parsed
     if flags & (re.IGNORECASE | re.MULTILINE) or not items:
         return None
     if items[0] not in ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING)):
@@ -135,7 +140,7 @@ def _anchored(regex: str) -> tuple[frozenset[bytes], bool] | None:
         rest = rest[1:]
     if "" in texts or not all(text.isascii() for text in texts):
         return None
-    whole = rest in ([(sre.AT, sre.AT_END)], [(sre.AT, sre.AT_END_STRING)])
+    whole = len(rest) == 1 and rest[0] in _END
     return frozenset(text.encode("ascii") for text in texts), whole
 
 
